@@ -1,0 +1,64 @@
+/*
+ * salesim/salesim.h: the public API, in the order a caller uses it:
+ * load a scenario (scenario.h), run it (salesim_run), summarise and write
+ * the results (results.h, salesim_output_write).
+ *
+ * Determinism: the same scenario and seed give the same numbers, byte for
+ * byte, for any thread count: each (mechanism, replication) pair is an
+ * independent task with its own random streams (engine/rng.c).
+ */
+#ifndef SALESIM_SALESIM_H
+#define SALESIM_SALESIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "errors.h"
+#include "results.h"
+#include "scenario.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Library version, "MAJOR.MINOR.PATCH". */
+const char *salesim_version(void);
+
+/** Options of a run; initialise with SALESIM_RUN_OPTIONS_INIT. */
+typedef struct salesim_run_options {
+  int version;        /* 1 */
+  int seed_set;       /* nonzero: use `seed` instead of the scenario's */
+  uint64_t seed;
+  int replications;   /* > 0 overrides the scenario */
+  int threads;        /* 0: OpenMP default; 1: serial */
+  /* Called from the calling thread as tasks finish (may be NULL). */
+  void (*progress)(void *arg, int done, int total);
+  void *progress_arg;
+  volatile int *cancel; /* if non-NULL and set nonzero, the run stops */
+} salesim_run_options;
+
+#define SALESIM_RUN_OPTIONS_INIT {1, 0, 0, 0, 0, NULL, NULL, NULL}
+
+/**
+ * Run every mechanism of `sc` for every replication on common random
+ * numbers. On success *out holds summarised results (caller frees).
+ * Returns 0, SALESIM_EINTERRUPTED or another negative code (message in diag).
+ */
+int salesim_run(salesim_results **out, const salesim_scenario *sc,
+                const salesim_run_options *opt, salesim_diag *diag);
+
+/**
+ * Write summary.csv, replications.csv, monthly.csv, every detail table and
+ * summary.json into `dir`, atomically: files are written to a temporary
+ * folder beside `dir` and moved in place only when all succeeded.
+ */
+int salesim_output_write(const salesim_results *r, const salesim_scenario *sc,
+                         const char *dir, salesim_diag *diag);
+
+/** Names of the registered mechanism types, NULL-terminated (static). */
+const char *const *salesim_mechanism_names(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

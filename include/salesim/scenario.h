@@ -1,0 +1,218 @@
+/*
+ * salesim/scenario.h: the scenario: everything a run needs, as loaded from
+ * a libconfig file (engine/scenario.c is the only code that reads libconfig).
+ *
+ * Settings are described by tables of salesim_param_spec (name, kind, unit,
+ * default, range, doc). The loader fills structs from these tables, reports
+ * every problem at once, and docs/scenario-format.md lists the same tables.
+ * Money is in one currency unit throughout (the scenario's `currency` label).
+ * Read next: salesim/results.h, then salesim/salesim.h.
+ */
+#ifndef SALESIM_SCENARIO_H
+#define SALESIM_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "errors.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SALESIM_MAX_POINTS 16
+#define SALESIM_NAME_MAX 64
+
+/** Up to 16 (x, y) points, e.g. a payout curve (attainment -> multiple). */
+typedef struct salesim_points {
+  int n;
+  double x[SALESIM_MAX_POINTS];
+  double y[SALESIM_MAX_POINTS];
+} salesim_points;
+
+/** Up to 16 numbers, e.g. target salary by grade. */
+typedef struct salesim_vector {
+  int n;
+  double v[SALESIM_MAX_POINTS];
+} salesim_vector;
+
+typedef enum salesim_dist_kind {
+  SALESIM_DIST_CONSTANT = 0,
+  SALESIM_DIST_NORMAL,    /* mean, sd; clamped to [min, max] */
+  SALESIM_DIST_LOGNORMAL, /* mean, sd of the variable itself; clamped */
+  SALESIM_DIST_UNIFORM    /* on [min, max] */
+} salesim_dist_kind;
+
+/** A population distribution, written in a file as a number (constant) or
+ *  as { dist = "lognormal"; mean = 1.0; sd = 0.3; min = ...; max = ...; }. */
+typedef struct salesim_dist {
+  salesim_dist_kind kind;
+  double mean, sd, min, max;
+} salesim_dist;
+
+typedef enum salesim_param_kind {
+  SALESIM_P_DOUBLE = 0,
+  SALESIM_P_INT,
+  SALESIM_P_BOOL,
+  SALESIM_P_CHOICE, /* a string from `choices` ("a|b|c"), stored as int index */
+  SALESIM_P_STRING, /* stored as char[SALESIM_NAME_MAX] */
+  SALESIM_P_DIST,   /* salesim_dist */
+  SALESIM_P_POINTS, /* salesim_points: list of (x, y) pairs */
+  SALESIM_P_VECTOR  /* salesim_vector: array of numbers */
+} salesim_param_kind;
+
+/* Flags of a parameter spec. */
+#define SALESIM_PF_MIN_EXCL 0x1u /* value must be > min, not >= */
+#define SALESIM_PF_MAX_EXCL 0x2u /* value must be < max, not <= */
+#define SALESIM_PF_REQUIRED 0x4u /* no default: the file must set it */
+#define SALESIM_PF_INCREASING 0x8u /* points/vector: x strictly increasing */
+
+/** One setting of a scenario group: the loader, validator and docs read it. */
+typedef struct salesim_param_spec {
+  const char *name;      /* the key in the file */
+  salesim_param_kind kind;
+  size_t offset;         /* offsetof the field in the group's struct */
+  double def;            /* default for numbers, bools, choices (index) */
+  const void *def_ptr;   /* default for dist, points, vector, string */
+  double min, max;       /* allowed range (numbers, dist mean, points y) */
+  unsigned flags;
+  const char *choices;   /* "annual|quarterly" for SALESIM_P_CHOICE */
+  const char *unit;      /* "currency/month", "share", "months", ... */
+  const char *doc;       /* one sentence */
+} salesim_param_spec;
+
+/** A table of settings describing one group (e.g. a mechanism's params). */
+typedef struct salesim_param_table {
+  const char *group;                /* "production", "commission", ... */
+  const salesim_param_spec *specs;
+  size_t count;
+  size_t struct_size;
+} salesim_param_table;
+
+/** Fill `out` (struct_size bytes) with every default of `table`. */
+void salesim_params_defaults(const salesim_param_table *table, void *out);
+
+/* ---- the scenario's groups ------------------------------------------- */
+
+typedef enum salesim_mode {
+  SALESIM_MODE_PIPELINE = 0, /* hunting/farming, stages 20..100 % */
+  SALESIM_MODE_LINEAR = 1    /* x = theta*e + eps, for checks vs theory */
+} salesim_mode;
+
+/** Production (MODEL.md §4). */
+typedef struct salesim_production {
+  int mode;                 /* salesim_mode */
+  double cycle_months;      /* mean months first contact -> contract (>= 4) */
+  salesim_dist deal_value;  /* contract value of a won deal, currency */
+  double account_share;     /* monthly recurring revenue of a won account / V */
+  double churn;             /* base monthly churn of the book, share */
+  double farm_effect;       /* kappa_f: churn = churn*exp(-kappa_f*f) */
+  double hunt_pain;         /* pi >= 1: hunting cost weight */
+  double market_sd;         /* sd of monthly log shock to lead arrival */
+  double noise_sd;          /* linear mode: sd of eps per month, currency */
+  double output_scale;      /* linear mode: currency per unit theta*e */
+  int collisions;           /* bool: unassigned hunters collide on prospects */
+} salesim_production;
+
+/** People (MODEL.md §3). */
+typedef struct salesim_population {
+  int reps;                    /* sales reps at start (filled positions) */
+  salesim_dist ability;        /* theta */
+  salesim_dist skill;          /* hunting skill s */
+  salesim_dist risk_aversion;  /* CARA r, per currency unit */
+  salesim_dist effort_cost;    /* c, currency per month at effort 1 */
+  salesim_dist outside_wage;   /* w-bar, currency per month */
+  salesim_dist savings_months; /* savings buffer in months of living cost */
+  salesim_dist moral_cost;     /* kappa, currency per false report */
+  salesim_dist tenure_months;  /* tenure of the starting force */
+  double living_cost;          /* currency per month */
+  double hiring_cost;          /* currency per hire */
+  int hire_delay;              /* months a position stays empty */
+  double quit_rate;            /* exogenous monthly quit probability */
+  int horizon_months;          /* horizon of the stay/leave comparison */
+  double discount;             /* monthly discount factor of the agents */
+} salesim_population;
+
+/** One territory (MODEL.md §2). */
+typedef struct salesim_territory_spec {
+  double potential;  /* annual new-business potential, currency */
+  double book;       /* recurring monthly revenue of current customers */
+  double prospects;  /* prospects in the pool at start */
+  double difficulty; /* >0, divides lead arrival */
+} salesim_territory_spec;
+
+typedef struct salesim_territories {
+  int count;                    /* generated territories (when no list) */
+  salesim_dist potential;
+  salesim_dist book;
+  salesim_dist prospects;
+  salesim_dist difficulty;
+  double firm_estimate_sd;      /* sd of log error of the firm's estimate */
+  double manager_estimate_sd;   /* sd of log error of managers' estimates */
+  salesim_territory_spec *list; /* explicit list (owned) or NULL */
+  int list_count;
+} salesim_territories;
+
+typedef enum salesim_target_rule {
+  SALESIM_TARGET_POTENTIAL_BOOK = 0, /* share of potential + 12*book*factor */
+  SALESIM_TARGET_FIXED = 1           /* the same fixed target for everyone */
+} salesim_target_rule;
+
+/** The firm: margin, overheads and how targets are set. */
+typedef struct salesim_firm {
+  double margin;          /* gross margin on revenue before sales pay */
+  double overhead_per_rep;/* management cost per rep per month */
+  int target_rule;        /* salesim_target_rule */
+  double potential_share; /* rule potential_book: share of territory potential */
+  double book_factor;     /* rule potential_book: multiple of 12*book */
+  double fixed_target;    /* rule fixed: annual target per rep */
+} salesim_firm;
+
+struct salesim_mechanism_type; /* models/mechanism.h */
+
+/** One mechanism entry of the scenario's `mechanisms` list. */
+typedef struct salesim_mechanism_spec {
+  char name[SALESIM_NAME_MAX];                 /* label, unique */
+  const struct salesim_mechanism_type *type;   /* borrowed from the registry */
+  void *params;                                /* owned; type's params struct */
+  int line;                                    /* where it was defined */
+} salesim_mechanism_spec;
+
+/** A whole scenario. Create with salesim_scenario_load(), free with
+ *  salesim_scenario_free(). */
+typedef struct salesim_scenario {
+  char *path;          /* owned; as given */
+  char name[SALESIM_NAME_MAX];
+  char currency[16];
+  char *description;   /* owned, may be NULL */
+  uint64_t seed;
+  int replications;
+  int months;
+  int months_per_year;
+  char baseline[SALESIM_NAME_MAX];
+  salesim_production production;
+  salesim_population population;
+  salesim_territories territories;
+  salesim_firm firm;
+  salesim_mechanism_spec *mechanisms; /* owned array */
+  int n_mechanisms;
+  int baseline_index;
+  char hash[17];       /* FNV-1a 64 of the file bytes, hex */
+} salesim_scenario;
+
+/**
+ * Load and validate a scenario file. On failure *out is NULL, every problem
+ * is in `diag` (one line each: "FILE:LINE: SETTING: problem (expected ...)")
+ * and SALESIM_ESCENARIO (or SALESIM_EIO for an unreadable file) is returned.
+ */
+int salesim_scenario_load(salesim_scenario **out, const char *path,
+                          salesim_diag *diag);
+void salesim_scenario_free(salesim_scenario *sc);
+
+/** Tables describing the top-level groups, for docs and tools. */
+const salesim_param_table *salesim_scenario_tables(size_t *count);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,41 @@
+/*
+ * models/decision.h: the self-interested agent (MODEL.md §5).
+ *
+ * Each month an agent chooses hunting h and farming f to maximise the
+ * certainty equivalent of the pay its choice brings, given the incentive the
+ * mechanism states (models/mechanism.h), its own state (book, pipeline,
+ * savings) and the market. See models/decision.c for the derivation.
+ */
+#ifndef SALESIM_DECISION_H
+#define SALESIM_DECISION_H
+
+#include "mechanism.h"
+
+/** Linear mode, one task, linear pay beta per unit of output x = theta*e:
+ *  the effort maximising beta*theta*e - c*e^2/2 is e = beta*theta/c
+ *  (Holmstrom-Milgrom 1987; never negative). */
+double salesim_decide_linear_effort(double beta, double theta, double c);
+
+/** The result of a decision. */
+typedef struct salesim_choice {
+  double hunt, farm;   /* efforts */
+  double ce;           /* certainty equivalent of the period, currency */
+  double ce_month;     /* ce per month incl. certain pay, for stay/leave */
+  double exp_credit;   /* expected credit at the period's end */
+  double shadow;       /* the shadow price of credit chosen */
+} salesim_choice;
+
+/** Choose efforts for agent `a` facing `inc` in world `w` (pipeline or
+ *  linear mode). Pure: reads w and a, writes only *out. */
+void salesim_decide(const salesim_world *w, const salesim_agent *a,
+                    const salesim_incentive *inc, salesim_choice *out);
+
+/** The cheapest (h, f) that values credit at shadow price `mu` (per unit of
+ *  credit within the period) and `mu_after` (after it): the closed-form
+ *  expansion path of decision.c. hvalue is the expected credit per unit of
+ *  h over the period, fvalue the credit saved per unit of (1-exp(-k f)). */
+void salesim_decide_bundle(double mu, double mu_after, double hvalue_in,
+                           double hvalue_after, double fvalue, double kappa_f,
+                           double pain, double cost, double *h, double *f);
+
+#endif

@@ -1,0 +1,172 @@
+/*
+ * models/world.h: the simulated sales organisation (internal).
+ *
+ * A salesim_world is one replication of one mechanism: territories, people
+ * (agents), their open opportunities, the random streams, and the running
+ * accumulators of the firm's accounts. The engine owns the period loop
+ * (models/sim.c); a mechanism only answers its questions through the type
+ * object in models/mechanism.h. Read next: models/mechanism.h, models/sim.c.
+ */
+#ifndef SALESIM_WORLD_H
+#define SALESIM_WORLD_H
+
+#include <gsl/gsl_rng.h>
+#include <salesim/salesim.h>
+
+#include "schedule.h"
+
+#define SALESIM_STAGES 5       /* 20, 40, 60, 80, 100 % */
+#define SALESIM_MAX_HORIZON 240
+#define SALESIM_AGENT_SCRATCH 8
+
+typedef enum salesim_agent_status {
+  SALESIM_AGENT_VACANT = 0,  /* position empty, waiting for a hire */
+  SALESIM_AGENT_ACTIVE = 1,  /* selling */
+  SALESIM_AGENT_TRAINING = 2 /* off the field (training ladder) */
+} salesim_agent_status;
+
+/* Why a person left. */
+typedef enum salesim_exit {
+  SALESIM_EXIT_QUIT = 0,     /* staying was worth less than the outside wage */
+  SALESIM_EXIT_BROKE = 1,    /* savings ran out */
+  SALESIM_EXIT_EXOGENOUS = 2,/* life events */
+  SALESIM_EXIT_DISMISSED = 3 /* fired by a mechanism's rule */
+} salesim_exit;
+
+/** A person in a sales position (a slot: the position outlives the person). */
+typedef struct salesim_agent {
+  /* traits (MODEL.md §3) */
+  double ability;        /* theta */
+  double skill;          /* hunting skill s */
+  double risk_aversion;  /* CARA r per currency unit */
+  double effort_cost;    /* c: cost c*(pi*h+f)^2/2 per month */
+  double outside_wage;   /* w-bar per month */
+  double moral_cost;     /* kappa per false report */
+  /* state */
+  double savings;        /* currency */
+  double book;           /* monthly recurring revenue of owned accounts */
+  double credit_period;  /* credited sales in the current pay period */
+  double sales_year;     /* credited sales in the plan year */
+  double pay_year;       /* pay earned in the plan year */
+  double target;         /* annual target (the firm's quota) */
+  double target_pay;     /* annual on-target earnings (OTE) */
+  double draw_owed;      /* recoverable draw to be netted from commissions */
+  double hunt, farm;     /* efforts chosen this month */
+  double stay_value;     /* CE per month of staying, last computed */
+  double last_pay;       /* pay of the last month */
+  double pipeline_value; /* sum of value * stage probability of open opps */
+  double leads_month;    /* new opportunities this month */
+  int id;                /* person id (unique in the run) */
+  int territory;
+  int manager;           /* manager id or -1 */
+  int grade;
+  int tenure;            /* months in the firm */
+  int hired_month;       /* month of hire (negative for the starting force) */
+  int status;            /* salesim_agent_status */
+  int vacant_until;      /* month a vacancy is filled */
+  int strikes;
+  int opp_head;          /* first open opportunity or -1 */
+  int n_opps;
+  int hire_count;        /* people who have held this slot */
+  int top_quintile;      /* ability in the top fifth of the starting force */
+  int counted_6, counted_12; /* survival bookkeeping for new hires */
+  double scratch[SALESIM_AGENT_SCRATCH]; /* per-agent state for a mechanism */
+  salesim_schedule sched; /* variable pay of the period vs period credit */
+  gsl_rng *rng;          /* this slot's stream (owned by the world) */
+} salesim_agent;
+
+/** A territory (MODEL.md §2). */
+typedef struct salesim_territory {
+  double potential;      /* true annual new-business potential */
+  double est_firm;       /* the firm's noisy estimate */
+  double est_manager;    /* a manager's (better) estimate */
+  double prospects0, prospects; /* prospect pool at start and now */
+  double difficulty;
+  double lead_rate;      /* leads per month at theta*s*h = 1, fresh pool */
+  double orphan_book;    /* revenue of accounts whose owner left */
+  double shock;          /* this month's market multiplier on leads */
+  double hunters;        /* sum of hunting intensity this month */
+  int n_slots;           /* positions in the territory */
+  int manager;
+  int assigned_accounts; /* bool: manager assigns prospects (no collisions) */
+} salesim_territory;
+
+/** An open opportunity. */
+typedef struct salesim_opp {
+  double value;
+  int owner;     /* slot */
+  int next;      /* next opp of the same owner, or -1; free-list link */
+  int stage;     /* 1..4 = 20..80 % */
+  int created;   /* month */
+  int stage_since; /* month it entered its stage */
+} salesim_opp;
+
+/** Per-run accumulators the engine turns into metrics. */
+typedef struct salesim_ledger {
+  double revenue, revenue_new, revenue_book, new_customers;
+  double pay, pay_fixed, pay_variable, mgmt_cost, hiring_cost;
+  double quits, quits_broke, hires;
+  double hunt_sum, effort_sum, agent_months;
+  int hires_6_total, hires_6_alive, hires_12_total, hires_12_alive;
+  int top_start, top_alive;
+  /* plan-year attainment, accumulated over completed years */
+  double att_n, att_below50, att_80_120, att_at, att_above150;
+  double target_err_sum, target_err_n;
+} salesim_ledger;
+
+struct salesim_mechanism_type;
+
+typedef struct salesim_world {
+  const salesim_scenario *sc;
+  const salesim_mechanism_spec *spec;
+  const struct salesim_mechanism_type *type;
+  const void *params;     /* spec->params */
+  void *state;            /* mechanism state (type->state_size bytes) */
+  int rep;                /* replication index */
+  int month;              /* 0-based month of the run */
+  int month_in_year;      /* 0..months_per_year-1 */
+  int year;
+  int next_person_id;
+
+  salesim_agent *agents;  /* n_agents slots */
+  int n_agents;
+  salesim_territory *terr;
+  int n_terr;
+  salesim_opp *opps;
+  int opp_cap, opp_free;
+
+  double *shock;          /* [month * n_terr + k] market multipliers */
+  double *linear_noise;   /* linear mode: [month * n_agents + slot] N(0,1) */
+  gsl_rng *rng_world;     /* world set-up (population, territories) */
+  gsl_rng *rng_mech;      /* the mechanism's own stream */
+  gsl_rng **rng_slot;     /* one per slot */
+
+  /* pipeline calibration (models/pipeline.c) */
+  double p_advance[SALESIM_STAGES], p_lose[SALESIM_STAGES];
+  /* win_within[j][m]: P(an opp at stage j wins within m months) */
+  double win_within[SALESIM_STAGES][SALESIM_MAX_HORIZON + 1];
+  double psi[SALESIM_MAX_HORIZON + 1]; /* sum_{u<m} win_within[1][u] */
+  double deal_mean, deal_m2; /* E[V], E[V^2] */
+
+  salesim_ledger ledger;
+  double *metrics;        /* out: SALESIM_METRIC_COUNT values */
+  double *monthly;        /* out: months * SALESIM_SERIES_COUNT */
+  salesim_table **tables; /* detail tables added by the mechanism */
+  int n_tables;
+} salesim_world;
+
+/* ---- helpers for mechanisms and the engine (models/sim.c) --------------- */
+
+/** Annual target of agent `a` under the scenario's target rule. */
+double salesim_world_rule_target(const salesim_world *w, const salesim_agent *a);
+/** Add pay to an agent's month (fixed or variable part), with bookkeeping. */
+void salesim_world_pay(salesim_world *w, salesim_agent *a, double amount,
+                       int variable);
+/** Add a management cost (audits, panels, training, coaching...). */
+void salesim_world_mgmt_cost(salesim_world *w, double amount);
+/** Attach a detail table to this run (ownership passes). */
+int salesim_world_add_table(salesim_world *w, salesim_table *t);
+/** Remove an agent from the firm (leaving or dismissed). */
+void salesim_world_exit(salesim_world *w, salesim_agent *a, int why);
+
+#endif

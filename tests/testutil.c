@@ -1,0 +1,57 @@
+/* tests/testutil.c: see testutil.h. */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+void salesim_test_assert_close(double a, double b, double rel, double abs_tol,
+                               const char *ea, const char *eb, const char *file,
+                               int line) {
+  double scale = fmax(fabs(a), fabs(b));
+  if (!(fabs(a - b) <= rel * scale + abs_tol)) {
+    print_error("%s = %.12g and %s = %.12g differ by more than rel %g abs %g\n",
+                ea, a, eb, b, rel, abs_tol);
+    _fail(file, line);
+  }
+}
+
+const char *salesim_test_path(const char *rel) {
+  static char buf[4096];
+  snprintf(buf, sizeof buf, "%s/%s", SALESIM_SOURCE_DIR, rel);
+  return buf;
+}
+
+int salesim_test_run(const char *cmd, char **out) {
+  char full[8192];
+  snprintf(full, sizeof full, "%s 2>&1", cmd);
+  FILE *p = popen(full, "r");
+  if (p == NULL)
+    return -1;
+  size_t cap = 4096, len = 0;
+  char *buf = malloc(cap);
+  size_t n;
+  while (buf && (n = fread(buf + len, 1, cap - len - 1, p)) > 0) {
+    len += n;
+    if (cap - len < 2) {
+      cap *= 2;
+      char *nb = realloc(buf, cap);
+      if (nb == NULL) {
+        free(buf);
+        buf = NULL;
+        break;
+      }
+      buf = nb;
+    }
+  }
+  if (buf)
+    buf[len] = '\0';
+  int st = pclose(p);
+  if (out)
+    *out = buf;
+  else
+    free(buf);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}

@@ -1,0 +1,30 @@
+/*
+ * tests/testutil.h: helpers shared by the cmocka tests.
+ * cmocka's float assertion casts to float; use these relative-tolerance
+ * checks instead.
+ */
+#ifndef SALESIM_TESTUTIL_H
+#define SALESIM_TESTUTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+/** Fail unless |a-b| <= rel*max(|a|,|b|) + abs_tol. */
+#define assert_close(a, b, rel, abs_tol) \
+  salesim_test_assert_close((a), (b), (rel), (abs_tol), #a, #b, __FILE__, __LINE__)
+
+void salesim_test_assert_close(double a, double b, double rel, double abs_tol,
+                               const char *ea, const char *eb, const char *file,
+                               int line);
+
+/** Path of a file in the source tree (static buffer). */
+const char *salesim_test_path(const char *rel);
+
+/** Run a shell command, capture stdout+stderr into a malloc'd string in *out
+ *  (may be NULL); returns the exit status or -1. */
+int salesim_test_run(const char *cmd, char **out);
+
+#endif
