@@ -27,7 +27,9 @@
 /** What an agent faces this month (filled by the mechanism's `incentive`;
  *  the engine zeroes it first and sets the defaults noted). */
 typedef struct salesim_incentive {
-  double base_month;    /* certain pay this month (base, non-recoverable draw) */
+  double base_month;    /* certain pay this month (base salary) */
+  double cash_floor;    /* guaranteed cash this month (a draw against
+                           commission): helps liquidity, not value */
   const salesim_schedule *sched; /* variable pay of the period vs credit;
                                     default &agent->sched */
   int period_months;    /* length of the pay period; 0 = open-ended (pay per
