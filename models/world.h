@@ -69,6 +69,8 @@ typedef struct salesim_agent {
   int n_opps;
   int hire_count;        /* people who have held this slot */
   int top_quintile;      /* ability in the top fifth of the starting force */
+  int assigned;          /* this month: prospects assigned by a manager */
+  double book_credit;    /* this month: credit per unit of book revenue */
   int counted_6, counted_12; /* survival bookkeeping for new hires */
   double scratch[SALESIM_AGENT_SCRATCH]; /* per-agent state for a mechanism */
   salesim_schedule sched; /* variable pay of the period vs period credit */
@@ -106,7 +108,9 @@ typedef struct salesim_ledger {
   double revenue, revenue_new, revenue_book, new_customers;
   double pay, pay_fixed, pay_variable, mgmt_cost, hiring_cost;
   double quits, quits_broke, hires;
-  double hunt_sum, effort_sum, agent_months;
+  double hunt_sum, farm_sum, effort_sum, agent_months;
+  double leads, collisions;
+  double gini_sum, gini_n, corr_sum, corr_n;
   int hires_6_total, hires_6_alive, hires_12_total, hires_12_alive;
   int top_start, top_alive;
   /* plan-year attainment, accumulated over completed years */
@@ -123,6 +127,7 @@ typedef struct salesim_world {
   const void *params;     /* spec->params */
   void *state;            /* mechanism state (type->state_size bytes) */
   int rep;                /* replication index */
+  uint64_t seed;          /* the run's seed (streams mix it with rep) */
   int month;              /* 0-based month of the run */
   int month_in_year;      /* 0..months_per_year-1 */
   int year;
@@ -149,6 +154,11 @@ typedef struct salesim_world {
   double deal_mean, deal_m2; /* E[V], E[V^2] */
 
   salesim_ledger ledger;
+  double mgmt_prev;       /* management cost up to last month */
+  double *scratch_a, *scratch_b; /* n_agents doubles for year statistics */
+  double *ote_ratio;      /* pay / target pay of full-year reps, all years */
+  int n_ote;
+  double *own_metrics, *own_monthly; /* used when not writing to a task */
   double *metrics;        /* out: SALESIM_METRIC_COUNT values */
   double *monthly;        /* out: months * SALESIM_SERIES_COUNT */
   salesim_table **tables; /* detail tables added by the mechanism */

@@ -1,3 +1,302 @@
-/* engine/cli/main.c: placeholder until the CLI lands. */
+/*
+ * engine/cli/main.c: the `salesim` command line. The only code that prints
+ * to a terminal or calls exit. Exit status: 0 success, 2 bad input (usage
+ * or scenario), 1 runtime failure.
+ *
+ *   salesim run [SCENARIO] [-o DIR] [--seed N] [--replications N]
+ *               [--threads N] [--quiet]
+ *   salesim validate SCENARIO...
+ *   salesim params          (every scenario setting, as markdown)
+ *   salesim mechanisms      (registered mechanisms)
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
-int main(void) { puts("salesim"); return 0; }
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <salesim/salesim.h>
+
+#include "../../models/mechanism.h"
+#include "cli.h"
+#include "table.h"
+
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_INPUT = 2 };
+
+static volatile int interrupted = 0;
+
+static void on_signal(int sig) {
+  (void)sig;
+  interrupted = 1;
+}
+
+static void usage_main(FILE *fp) {
+  fprintf(fp,
+          "usage: salesim <command> [options]\n"
+          "\n"
+          "Simulate a sales force of self-interested agents under pay and territory\n"
+          "mechanisms and compare what each plan costs, sells, keeps and provokes.\n"
+          "\n"
+          "commands:\n"
+          "  run [SCENARIO]       run every mechanism of a scenario (default: the\n"
+          "                       installed default scenario) and write the results\n"
+          "  validate SCENARIO..  check scenario files and report every problem\n"
+          "  params               list every scenario setting (markdown)\n"
+          "  mechanisms           list the mechanisms a scenario can use\n"
+          "\n"
+          "options:\n"
+          "  -h, --help           this help; `salesim run --help` for run's options\n"
+          "  -V, --version        print the version\n"
+          "\n"
+          "exit status: 0 success, 2 bad input (usage or scenario), 1 runtime failure\n");
+}
+
+static void usage_run(FILE *fp) {
+  fprintf(fp,
+          "usage: salesim run [SCENARIO] [-o DIR] [--seed N] [--replications N]\n"
+          "                   [--threads N] [--quiet]\n"
+          "\n"
+          "Runs every mechanism the scenario lists on common random numbers, prints\n"
+          "the comparison table and writes summary.csv, replications.csv,\n"
+          "monthly.csv, summary.json (and detail tables) into DIR, atomically.\n"
+          "\n"
+          "  SCENARIO             scenario file (default: %s)\n"
+          "  -o, --output DIR     output folder (default: out/<scenario name>)\n"
+          "  --seed N             override the scenario's seed\n"
+          "  --replications N     override the number of replications\n"
+          "  --threads N          worker threads (default: all cores; results are\n"
+          "                       identical for any N)\n"
+          "  -q, --quiet          no progress and no table on the terminal\n",
+          salesim_cli_default_scenario());
+}
+
+const char *salesim_cli_default_scenario(void) {
+  static char path[PATH_MAX];
+  struct stat st;
+  snprintf(path, sizeof path, "%s/scenarios/default.cfg", SALESIM_DATADIR);
+  if (stat(path, &st) == 0)
+    return path;
+  snprintf(path, sizeof path, "%s/default.cfg", SALESIM_SOURCE_SCENARIOS);
+  return path;
+}
+
+int salesim_cli_parse_count(const char *s, long lo, long hi, long *out) {
+  char *end = NULL;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+static void print_diag(const salesim_diag *d) {
+  for (size_t i = 0; i < d->count; i++)
+    fprintf(stderr, "%s\n", d->lines[i]);
+}
+
+typedef struct progress_state {
+  int tty;
+  double start;
+  double last;
+} progress_state;
+
+static double wall(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void progress(void *arg, int done, int total) {
+  progress_state *p = arg;
+  double now = wall();
+  if (done < total && now - p->last < (p->tty ? 0.2 : 10.0))
+    return;
+  p->last = now;
+  double el = now - p->start;
+  double left = done > 0 ? el * (total - done) / done : 0;
+  if (p->tty)
+    fprintf(stderr, "\r%d/%d runs, %.1f s elapsed, ~%.0f s left   %s", done, total, el, left,
+            done == total ? "\n" : "");
+  else
+    fprintf(stderr, "salesim: %d/%d runs, %.1f s elapsed, ~%.0f s left\n", done, total, el,
+            left);
+}
+
+static int cmd_run(int argc, char **argv) {
+  const char *scenario = NULL, *outdir = NULL;
+  salesim_run_options opt = SALESIM_RUN_OPTIONS_INIT;
+  int quiet = 0;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    long v;
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      usage_run(stdout);
+      return EXIT_OK;
+    } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+      quiet = 1;
+    } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+      if (++i >= argc) {
+        fprintf(stderr, "salesim run: %s needs a folder\n", a);
+        return EXIT_INPUT;
+      }
+      outdir = argv[i];
+    } else if (!strcmp(a, "--seed") || !strcmp(a, "--replications") ||
+               !strcmp(a, "--threads")) {
+      if (i + 1 >= argc) {
+        fprintf(stderr, "salesim run: %s needs a number\n", a);
+        return EXIT_INPUT;
+      }
+      const char *val = argv[++i];
+      int is_seed = !strcmp(a, "--seed");
+      long lo = is_seed ? 0 : 1, hi = is_seed ? LONG_MAX : 100000;
+      if (salesim_cli_parse_count(val, lo, hi, &v) != 0) {
+        fprintf(stderr, "salesim run: %s %s: not a whole number in %ld..%ld\n", a, val, lo, hi);
+        return EXIT_INPUT;
+      }
+      if (is_seed) {
+        opt.seed_set = 1;
+        opt.seed = (uint64_t)v;
+      } else if (!strcmp(a, "--replications")) {
+        opt.replications = (int)v;
+      } else {
+        opt.threads = (int)v;
+      }
+    } else if (a[0] == '-' && a[1] != '\0') {
+      fprintf(stderr, "salesim run: unknown option %s (see salesim run --help)\n", a);
+      return EXIT_INPUT;
+    } else if (scenario == NULL) {
+      scenario = a;
+    } else {
+      fprintf(stderr, "salesim run: one scenario at a time (got %s and %s)\n", scenario, a);
+      return EXIT_INPUT;
+    }
+  }
+  if (scenario == NULL)
+    scenario = salesim_cli_default_scenario();
+
+  salesim_diag diag = SALESIM_DIAG_INIT;
+  salesim_scenario *sc = NULL;
+  int rc = salesim_scenario_load(&sc, scenario, &diag);
+  if (rc != 0) {
+    print_diag(&diag);
+    salesim_diag_clear(&diag);
+    return EXIT_INPUT;
+  }
+  char defdir[PATH_MAX];
+  if (outdir == NULL) {
+    snprintf(defdir, sizeof defdir, "out/%s", sc->name);
+    outdir = defdir;
+  }
+  progress_state ps = {isatty(STDERR_FILENO), wall(), 0};
+  if (!quiet) {
+    opt.progress = progress;
+    opt.progress_arg = &ps;
+  }
+  opt.cancel = &interrupted;
+  signal(SIGINT, on_signal);
+  signal(SIGTERM, on_signal);
+
+  salesim_results *res = NULL;
+  rc = salesim_run(&res, sc, &opt, &diag);
+  if (rc == SALESIM_EINTERRUPTED) {
+    fprintf(stderr, "salesim run: interrupted; nothing written to %s\n", outdir);
+    salesim_scenario_free(sc);
+    salesim_diag_clear(&diag);
+    return EXIT_RUNTIME;
+  }
+  if (rc != 0) {
+    print_diag(&diag);
+    fprintf(stderr, "salesim run: %s: %s\n", scenario, salesim_strerror(rc));
+    salesim_scenario_free(sc);
+    salesim_diag_clear(&diag);
+    return EXIT_RUNTIME;
+  }
+  rc = salesim_output_write(res, sc, outdir, &diag);
+  if (rc != 0) {
+    print_diag(&diag);
+    salesim_results_free(res);
+    salesim_scenario_free(sc);
+    salesim_diag_clear(&diag);
+    return EXIT_RUNTIME;
+  }
+  if (!quiet) {
+    printf("salesim %s: %s, %d replications x %d months, seed %llu, %.1f s\n",
+           salesim_version(), sc->path, res->n_rep, res->n_months,
+           (unsigned long long)res->seed, res->wall_seconds);
+    salesim_cli_print_table(stdout, res);
+    printf("\nresults written to %s/\n", outdir);
+  }
+  salesim_results_free(res);
+  salesim_scenario_free(sc);
+  salesim_diag_clear(&diag);
+  return EXIT_OK;
+}
+
+static int cmd_validate(int argc, char **argv) {
+  if (argc < 1) {
+    fprintf(stderr, "usage: salesim validate SCENARIO...\n");
+    return EXIT_INPUT;
+  }
+  int bad = 0;
+  for (int i = 0; i < argc; i++) {
+    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+      printf("usage: salesim validate SCENARIO...\n"
+             "Checks each file and reports every problem, one line each:\n"
+             "FILE:LINE: SETTING: problem (expected ...). Exit 2 if any.\n");
+      return EXIT_OK;
+    }
+  }
+  for (int i = 0; i < argc; i++) {
+    salesim_diag diag = SALESIM_DIAG_INIT;
+    salesim_scenario *sc = NULL;
+    int rc = salesim_scenario_load(&sc, argv[i], &diag);
+    if (rc != 0) {
+      print_diag(&diag);
+      bad = 1;
+    } else {
+      printf("%s: ok (%d mechanisms, %d replications, %d months)\n", argv[i], sc->n_mechanisms,
+             sc->replications, sc->months);
+    }
+    salesim_scenario_free(sc);
+    salesim_diag_clear(&diag);
+  }
+  return bad ? EXIT_INPUT : EXIT_OK;
+}
+
+static int cmd_mechanisms(void) {
+  const salesim_mechanism_type *const *all = salesim_mechanism_all();
+  for (size_t i = 0; all[i] != NULL; i++)
+    printf("%-18s %s\n", all[i]->name, all[i]->summary);
+  return EXIT_OK;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage_main(stderr);
+    return EXIT_INPUT;
+  }
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+    usage_main(stdout);
+    return EXIT_OK;
+  }
+  if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
+    printf("salesim %s\n", salesim_version());
+    return EXIT_OK;
+  }
+  if (!strcmp(cmd, "run"))
+    return cmd_run(argc - 2, argv + 2);
+  if (!strcmp(cmd, "validate"))
+    return cmd_validate(argc - 2, argv + 2);
+  if (!strcmp(cmd, "params"))
+    return salesim_scenario_doc_markdown(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME;
+  if (!strcmp(cmd, "mechanisms"))
+    return cmd_mechanisms();
+  fprintf(stderr, "salesim: unknown command '%s' (see salesim --help)\n", cmd);
+  return EXIT_INPUT;
+}

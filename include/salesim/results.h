@@ -49,7 +49,8 @@ extern "C" {
   X(PAY_PERF_CORR, "pay_perf_corr", "Pay-performance rank correlation", "rho", 1) \
   X(TARGET_ACCURACY, "target_accuracy", "Target error |target-sales|/sales", "share", -1) \
   X(HUNTING_SHARE, "hunting_share", "Share of effort on hunting", "share", 0)   \
-  X(EFFORT, "effort", "Mean effort (pi*h+f)", "units", 0)
+  X(EFFORT, "effort", "Mean effort (pi*h+f)", "units", 0)                       \
+  X(COLLISIONS, "collisions", "Leads wasted in teammate collisions", "per year", -1)
 
 typedef enum salesim_metric {
 #define SALESIM_X_METRIC(id, name, label, unit, better) SALESIM_METRIC_##id,

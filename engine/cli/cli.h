@@ -1,0 +1,16 @@
+/*
+ * engine/cli/cli.h: helpers shared by the CLI's commands.
+ */
+#ifndef SALESIM_CLI_H
+#define SALESIM_CLI_H
+
+/** Path of the default scenario: the installed one, else the source tree's. */
+const char *salesim_cli_default_scenario(void);
+/** Parse a whole number in [lo, hi]; 0 or -1. */
+int salesim_cli_parse_count(const char *s, long lo, long hi, long *out);
+
+/* engine/params.c (the scenario loader's tables as markdown) */
+#include <stdio.h>
+int salesim_scenario_doc_markdown(FILE *fp);
+
+#endif

@@ -1,0 +1,320 @@
+/*
+ * models/decision.c: how a self-interested agent chooses effort (MODEL.md §5).
+ *
+ * The agent plans a constant hunting h and farming f for the rest of its pay
+ * period (M months; for open-ended commission, its horizon) and maximises
+ *
+ *   CE = base*M + E[pay(X)] + after_value*Y + extra*M
+ *        - M*c*(pi*h + f)^2/2 - (r/2) * slope^2 * Var[X]
+ *
+ * X is the expected credit at the period's end: credit so far, what the open
+ * pipeline closes in time, the book's revenue, plus what effort adds:
+ *   hunting: leads/month = lead_rate * theta * s * rho_k / difficulty per unit
+ *            h, each worth V-bar and winning 20 %, only the part closing
+ *            before the period ends (psi table of models/pipeline.c) and
+ *            before the agent's savings run out (liquidity) counts in X;
+ *            the rest (Y) is valued at after_value;
+ *   farming: churn falls from churn0 to churn0*exp(-kappa_f*f); the book
+ *            revenue it saves accrues over the remaining months.
+ * Var[X] comes from the pipeline and from the compound-Poisson wins of new
+ * leads; E[pay(X)] under normal noise has a closed form for any
+ * piecewise-linear schedule with jumps (models/schedule.c).
+ *
+ * Solving. For a shadow price mu of credit, the cheapest bundle (h, f) that
+ * values credit at mu has a closed form (salesim_decide_bundle: both
+ * first-order conditions, or a corner where one effort is exactly zero).
+ * Every optimum lies on this expansion path, so the two-effort problem is a
+ * one-dimensional search over mu: a grid (the optimum can jump between zero
+ * and an interior effort, MEASURED.md) then golden-section refinement. For
+ * open-ended linear pay (straight commission) mu is the rate itself and the
+ * answer is closed form, with the risk premium folded into the value of
+ * hunting.
+ *
+ * Nothing here depends on which mechanism is in force: only on the incentive
+ * it states. Veterans hunt less under commission because a large book makes
+ * farming worth more at the margin while the value of hunting is fixed by
+ * the rate; under a target with a steep curve, reaching the target raises mu
+ * and so total effort, and hunting with it.
+ */
+#include "decision.h"
+
+#include "pipeline.h"
+
+#include <math.h>
+
+static const double golden = 0.6180339887498949;
+
+double salesim_decide_linear_effort(double beta, double theta, double c) {
+  if (!(c > 0))
+    return 0;
+  double e = beta * theta / c;
+  return e > 0 ? e : 0;
+}
+
+/* max_f G*(1-exp(-k f)) - Mc*f^2/2 with h = 0: G k exp(-k f) = Mc f. */
+static double farm_only(double G, double k, double Mc) {
+  if (!(G > 0) || !(k > 0) || !(Mc > 0))
+    return 0;
+  /* phi(f) = log(G k) - k f - log(Mc f) is decreasing; Newton in f from a
+   * bracket [lo, hi] with phi(lo) > 0 > phi(hi) */
+  double lo = 0, hi = G * k / Mc; /* at hi: G k e^{-k hi} < Mc hi */
+  double f = fmin(hi, 1.0 / k);
+  for (int it = 0; it < 60; it++) {
+    double phi = log(G * k) - k * f - log(Mc * f);
+    if (phi > 0)
+      lo = f;
+    else
+      hi = f;
+    double dphi = -k - 1.0 / f;
+    double nf = f - phi / dphi;
+    if (!(nf > lo && nf < hi))
+      nf = 0.5 * (lo + hi);
+    if (fabs(nf - f) < 1e-12 * (1 + f)) {
+      f = nf;
+      break;
+    }
+    f = nf;
+  }
+  return f;
+}
+
+/* The bundle for total value m_h per unit h and G per unit (1-exp(-k f)). */
+static void bundle(double m_h, double G, double k, double pain, double Mc, double *h,
+                   double *f) {
+  *h = *f = 0;
+  if (!(Mc > 0))
+    return;
+  if (!(m_h > 0)) {
+    *f = farm_only(G, k, Mc);
+    return;
+  }
+  double e = m_h / (pain * Mc);
+  double fi = (G > 0 && k > 0) ? log(G * k * pain / m_h) / k : -1;
+  if (fi <= 0) {
+    *h = m_h / (pain * pain * Mc);
+    return;
+  }
+  if (e <= fi) {
+    *f = farm_only(G, k, Mc);
+    return;
+  }
+  *f = fi;
+  *h = (e - fi) / pain;
+}
+
+void salesim_decide_bundle(double mu, double mu_after, double hvalue_in, double hvalue_after,
+                           double fvalue, double kappa_f, double pain, double cost, double *h,
+                           double *f) {
+  bundle(mu * hvalue_in + mu_after * hvalue_after, mu * fvalue, kappa_f, pain, cost, h, f);
+}
+
+/* Everything the CE of a bundle needs, computed once per decision. */
+typedef struct problem {
+  const salesim_schedule *sched;
+  int linear_mode;
+  int M;             /* months in the plan */
+  double base;       /* certain pay over the plan */
+  double X0, var0;   /* credit and its variance without effort */
+  double H_in, H_after, hvar; /* hunting: credit per unit h in/after; var per unit h */
+  double F_in, F_after, kappa; /* farming */
+  double pain, Mc, r;
+  double after_value;
+  double extra_h, extra_f; /* money per unit effort over the plan */
+  double lost;       /* 1 if period-end pay is lost to illiquidity */
+} problem;
+
+static double evaluate(const problem *P, double mu, double *h, double *f, double *X) {
+  double mh = mu * P->H_in + P->after_value * P->H_after + P->extra_h;
+  double G = mu * P->F_in + P->after_value * P->F_after + P->extra_f;
+  bundle(mh, G, P->kappa, P->pain, P->Mc, h, f);
+  double saved = P->kappa > 0 ? 1 - exp(-P->kappa * *f) : 0;
+  double x = P->X0 + P->H_in * *h + P->F_in * saved;
+  double var = P->var0 + P->hvar * *h;
+  double sd = sqrt(var > 0 ? var : 0);
+  double slope = 0;
+  double pay = P->lost ? 0 : salesim_schedule_expect(P->sched, x, sd, &slope);
+  double after = P->after_value * (P->H_after * *h + P->F_after * saved);
+  double e = P->pain * *h + *f;
+  double ce = P->base + pay + after + P->extra_h * *h + P->extra_f * *f - 0.5 * P->Mc * e * e -
+              0.5 * P->r * slope * slope * var;
+  *X = x;
+  return ce;
+}
+
+static double max_slope(const salesim_schedule *s) {
+  double v = s->b, best = s->b > 0 ? s->b : 0;
+  /* knots in any order: evaluate the slope right of each knot */
+  for (int i = 0; i < s->nk; i++) {
+    v = salesim_schedule_slope(s, s->knot[i]);
+    if (v > best)
+      best = v;
+  }
+  return best;
+}
+
+void salesim_decide(const salesim_world *w, const salesim_agent *a, const salesim_incentive *inc,
+                    salesim_choice *out) {
+  const salesim_scenario *sc = w->sc;
+  const salesim_production *prod = &sc->production;
+  const salesim_population *pop = &sc->population;
+  const salesim_territory *t = &w->terr[a->territory];
+  const salesim_schedule *sched = inc->sched ? inc->sched : &a->sched;
+  int open = inc->period_months <= 0;
+  int M = open ? pop->horizon_months : inc->months_left;
+  if (M < 1)
+    M = 1;
+  if (M > SALESIM_MAX_HORIZON)
+    M = SALESIM_MAX_HORIZON;
+
+  problem P;
+  P.sched = sched;
+  P.linear_mode = prod->mode == SALESIM_MODE_LINEAR;
+  P.M = M;
+  P.base = inc->base_month * M;
+  P.Mc = M * a->effort_cost;
+  P.r = a->risk_aversion;
+  P.after_value = open ? 0 : inc->after_value;
+  P.extra_h = inc->extra_hunt * M;
+  P.extra_f = inc->extra_farm * M;
+  P.lost = 0;
+
+  /* liquidity: months until savings run out on certain cash and what the
+   * book and pipeline pay as they close (open-ended pay only) */
+  double cash = fmax(inc->cash_floor, inc->base_month);
+  double rate_now = salesim_schedule_slope(sched, inc->credit_to_date);
+  int liq = M;
+  if (!P.linear_mode) {
+    double book_cash = open ? rate_now * a->book * inc->book_credit : 0;
+    double pcash = 0;
+    if (open) {
+      double pm, pv;
+      /* what the current pipeline pays per month over the next cycle */
+      int cyc = (int)ceil(prod->cycle_months);
+      salesim_pipeline_expect(w, a, cyc, &pm, &pv);
+      pcash = rate_now * pm / cyc;
+    }
+    double net = fmax(cash, inc->base_month + book_cash + pcash) - pop->living_cost;
+    if (net < 0) {
+      double months = a->savings / -net;
+      liq = months < 0 ? 0 : (int)floor(months);
+      if (liq < M) {
+        if (open)
+          M = liq > 0 ? liq : 1; /* commission closing after that is lost */
+        else
+          P.lost = 1;           /* gone before the period-end payout */
+      }
+    }
+  }
+
+  if (P.linear_mode) {
+    double unit = a->ability * prod->output_scale;
+    P.X0 = inc->credit_to_date;
+    P.var0 = (double)P.M * prod->noise_sd * prod->noise_sd;
+    P.H_in = unit * P.M;
+    P.H_after = 0;
+    P.hvar = 0;
+    P.F_in = P.F_after = 0;
+    P.kappa = 0;
+    P.pain = 1;
+  } else {
+    double rho = t->prospects0 > 0 ? t->prospects / t->prospects0 : 1;
+    double lead_unit = t->lead_rate * a->ability * a->skill * rho / t->difficulty;
+    double vbar = w->deal_mean;
+    double pm, pv;
+    salesim_pipeline_expect(w, a, M, &pm, &pv);
+    double B = a->book * inc->book_credit;
+    double c0 = prod->churn;
+    double keep = 1, base_book = 0, wf = 0;
+    for (int tau = 0; tau < M; tau++) {
+      base_book += keep;
+      if (tau > 0)
+        wf += tau * pow(1 - c0, tau - 1);
+      keep *= 1 - c0;
+    }
+    P.X0 = inc->credit_to_date + pm + B * base_book;
+    P.var0 = pv;
+    P.H_in = lead_unit * vbar * w->psi[M];
+    P.H_after = open ? 0 : lead_unit * vbar * (0.2 * P.M - w->psi[P.M]);
+    if (P.H_after < 0)
+      P.H_after = 0;
+    P.hvar = vbar > 0 ? lead_unit * w->psi[M] * w->deal_m2 : 0;
+    P.F_in = B * c0 * wf;
+    double life = c0 > 0 ? fmin(1.0 / c0, (double)pop->horizon_months) : pop->horizon_months;
+    P.F_after = open ? 0 : B * c0 * P.M * life;
+    P.kappa = prod->farm_effect;
+    P.pain = prod->hunt_pain;
+  }
+  P.Mc = P.M * a->effort_cost;
+
+  double h, f, X, best_mu;
+  if (open && salesim_schedule_is_linear(sched) && !P.lost) {
+    /* straight commission: mu is the rate; the variance of hunting's
+     * compound-Poisson wins enters as a cost per unit h */
+    double mu = sched->b;
+    problem Q = P;
+    Q.extra_h = P.extra_h - 0.5 * P.r * mu * mu * P.hvar;
+    double mh = mu * Q.H_in + Q.extra_h;
+    bundle(mh, mu * P.F_in + P.extra_f, P.kappa, P.pain, P.Mc, &h, &f);
+    if (P.linear_mode) {
+      h = salesim_decide_linear_effort(mu * prod->output_scale + inc->extra_hunt, a->ability,
+                                       a->effort_cost);
+      f = 0;
+    }
+    best_mu = mu;
+    double saved = P.kappa > 0 ? 1 - exp(-P.kappa * f) : 0;
+    X = P.X0 + P.H_in * h + P.F_in * saved;
+    double var = P.var0 + P.hvar * h;
+    double e = P.pain * h + f;
+    out->ce = P.base + mu * X + P.extra_h * h + P.extra_f * f - 0.5 * P.Mc * e * e -
+              0.5 * P.r * mu * mu * var;
+  } else {
+    /* grid over mu, then golden-section refinement around the best */
+    double sref = fmax(max_slope(sched), P.after_value);
+    double sd_ref = sqrt(P.var0 + P.hvar + 1e-9);
+    for (int j = 0; j < sched->nj; j++)
+      if (sched->jump[j] > 0)
+        sref += sched->jump[j] * 0.4 / sd_ref;
+    if (!(sref > 0))
+      sref = 1e-6;
+    static const double grid[] = {0, 0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0, 1.2, 1.5, 2.0, 3.0};
+    const int ng = (int)(sizeof grid / sizeof grid[0]);
+    double best = -INFINITY;
+    int bi = 0;
+    for (int i = 0; i < ng; i++) {
+      double ce = evaluate(&P, grid[i] * sref, &h, &f, &X);
+      if (ce > best) {
+        best = ce;
+        bi = i;
+      }
+    }
+    double lo = grid[bi > 0 ? bi - 1 : 0] * sref, hi = grid[bi < ng - 1 ? bi + 1 : ng - 1] * sref;
+    double x1 = hi - golden * (hi - lo), x2 = lo + golden * (hi - lo);
+    double f1 = evaluate(&P, x1, &h, &f, &X), f2 = evaluate(&P, x2, &h, &f, &X);
+    for (int it = 0; it < 14; it++) {
+      if (f1 < f2) {
+        lo = x1;
+        x1 = x2;
+        f1 = f2;
+        x2 = lo + golden * (hi - lo);
+        f2 = evaluate(&P, x2, &h, &f, &X);
+      } else {
+        hi = x2;
+        x2 = x1;
+        f2 = f1;
+        x1 = hi - golden * (hi - lo);
+        f1 = evaluate(&P, x1, &h, &f, &X);
+      }
+    }
+    best_mu = grid[bi] * sref;
+    if (fmax(f1, f2) > best)
+      best_mu = f1 > f2 ? x1 : x2;
+    out->ce = evaluate(&P, best_mu, &h, &f, &X);
+    if (P.linear_mode)
+      f = 0;
+  }
+  out->hunt = h;
+  out->farm = f;
+  out->exp_credit = X;
+  out->shadow = best_mu;
+  out->ce_month = out->ce / P.M;
+}

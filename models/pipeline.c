@@ -1,0 +1,130 @@
+/*
+ * models/pipeline.c: stage chain calibration and per-agent opportunity lists.
+ *
+ * Calibration. Let W_j be the chance of eventually winning from stage j and
+ * a_j, l_j the monthly advance and loss probabilities. W_5 = 1 and
+ * W_j = a_j / (a_j + l_j) * W_{j+1}. W_j = j/5 requires
+ * a_j / (a_j + l_j) = j/(j+1). The time spent at a stage is geometric with
+ * mean 1/(a_j + l_j) whatever the exit, so with a_j + l_j = q at every stage
+ * the mean time to close (four stages to pass) is 4/q = cycle_months.
+ */
+#include "pipeline.h"
+
+#include <math.h>
+
+#include <gsl/gsl_randist.h>
+
+void salesim_pipeline_calibrate(salesim_world *w) {
+  const salesim_production *p = &w->sc->production;
+  double q = 4.0 / p->cycle_months;
+  if (q > 1)
+    q = 1;
+  w->p_advance[0] = w->p_lose[0] = 0;
+  for (int j = 1; j < SALESIM_STAGES; j++) {
+    w->p_advance[j] = q * j / (j + 1.0);
+    w->p_lose[j] = q / (j + 1.0);
+  }
+  /* win_within[j][m]: P(win within m monthly steps | at stage j) */
+  for (int j = 0; j < SALESIM_STAGES; j++)
+    w->win_within[j][0] = 0;
+  for (int m = 1; m <= SALESIM_MAX_HORIZON; m++) {
+    for (int j = SALESIM_STAGES - 1; j >= 1; j--) {
+      double up = (j == SALESIM_STAGES - 1) ? 1.0 : w->win_within[j + 1][m - 1];
+      double stay = 1 - w->p_advance[j] - w->p_lose[j];
+      w->win_within[j][m] = w->p_advance[j] * up + stay * w->win_within[j][m - 1];
+    }
+    w->win_within[0][m] = 0;
+  }
+  w->psi[0] = 0;
+  for (int m = 1; m <= SALESIM_MAX_HORIZON; m++)
+    w->psi[m] = w->psi[m - 1] + w->win_within[1][m - 1];
+  const salesim_dist *v = &p->deal_value;
+  w->deal_mean = v->kind == SALESIM_DIST_UNIFORM ? 0.5 * (v->min + v->max) : v->mean;
+  double var = v->kind == SALESIM_DIST_CONSTANT ? 0
+               : v->kind == SALESIM_DIST_UNIFORM ? (v->max - v->min) * (v->max - v->min) / 12
+                                                 : v->sd * v->sd;
+  w->deal_m2 = var + w->deal_mean * w->deal_mean;
+}
+
+int salesim_pipeline_open(salesim_world *w, int owner, double value) {
+  if (w->opp_free < 0)
+    return -1;
+  int i = w->opp_free;
+  salesim_opp *o = &w->opps[i];
+  w->opp_free = o->next;
+  salesim_agent *a = &w->agents[owner];
+  o->value = value;
+  o->owner = owner;
+  o->stage = 1;
+  o->created = w->month;
+  o->stage_since = w->month;
+  o->next = a->opp_head;
+  a->opp_head = i;
+  a->n_opps++;
+  return i;
+}
+
+static void release(salesim_world *w, int i) {
+  w->opps[i].next = w->opp_free;
+  w->opps[i].stage = 0;
+  w->opp_free = i;
+}
+
+void salesim_pipeline_step(salesim_world *w, salesim_agent *a, double *won_value,
+                           double *wins) {
+  int *link = &a->opp_head;
+  double pv = 0;
+  while (*link >= 0) {
+    int i = *link;
+    salesim_opp *o = &w->opps[i];
+    double u = gsl_rng_uniform(a->rng);
+    int j = o->stage;
+    if (u < w->p_advance[j]) {
+      if (j + 1 == SALESIM_STAGES) {
+        *won_value += o->value;
+        *wins += 1;
+        *link = o->next;
+        a->n_opps--;
+        release(w, i);
+        continue;
+      }
+      o->stage = j + 1;
+      o->stage_since = w->month;
+    } else if (u < w->p_advance[j] + w->p_lose[j]) {
+      *link = o->next;
+      a->n_opps--;
+      release(w, i);
+      continue;
+    }
+    pv += o->value * o->stage * 0.2;
+    link = &o->next;
+  }
+  a->pipeline_value = pv;
+}
+
+void salesim_pipeline_expect(const salesim_world *w, const salesim_agent *a, int m,
+                             double *mean, double *var) {
+  double mu = 0, v = 0;
+  if (m > SALESIM_MAX_HORIZON)
+    m = SALESIM_MAX_HORIZON;
+  for (int i = a->opp_head; i >= 0; i = w->opps[i].next) {
+    const salesim_opp *o = &w->opps[i];
+    double p = w->win_within[o->stage][m];
+    mu += p * o->value;
+    v += p * (1 - p) * o->value * o->value;
+  }
+  *mean = mu;
+  *var = v;
+}
+
+void salesim_pipeline_clear(salesim_world *w, salesim_agent *a) {
+  int i = a->opp_head;
+  while (i >= 0) {
+    int next = w->opps[i].next;
+    release(w, i);
+    i = next;
+  }
+  a->opp_head = -1;
+  a->n_opps = 0;
+  a->pipeline_value = 0;
+}

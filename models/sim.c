@@ -1,0 +1,695 @@
+/*
+ * models/sim.c: the period loop (MODEL.md §1-§5, §7).
+ *
+ * salesim_world_alloc draws territories and the starting sales force from
+ * streams that depend on the seed and replication only (common random
+ * numbers); salesim_world_step runs one month:
+ *
+ *   1. first month of a plan year: reset the year's counters, the mechanism
+ *      sets targets and pay schedules (year_start)
+ *   2. fill vacancies whose delay is over (hires; mechanism's hire hook)
+ *   3. every active agent looks at its incentive and chooses efforts
+ *   4. the market: book churn and revenue, pipeline steps, new leads
+ *      (collisions between hunters of one territory without assigned
+ *      accounts), wins booked as new revenue and new accounts
+ *   5. the mechanism pays the month; savings move by pay - living cost
+ *   6. month_end; in the last month of a plan year period_end (bonuses)
+ *      and the year's attainment statistics
+ *   7. people leave: savings gone, staying worth less than the outside
+ *      wage, or life events; their accounts become the territory's orphan
+ *      book and their pipeline is lost
+ *
+ * salesim_sim_run loops the months and turns the ledger into metrics.
+ */
+#include "sim.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "../engine/stats.h"
+#include "decision.h"
+#include "mechanism.h"
+#include "pipeline.h"
+#include "streams.h"
+
+/* ---- helpers offered to mechanisms ---------------------------------------- */
+
+double salesim_world_rule_target(const salesim_world *w, const salesim_agent *a) {
+  const salesim_firm *firm = &w->sc->firm;
+  if (firm->target_rule == SALESIM_TARGET_FIXED)
+    return firm->fixed_target;
+  const salesim_territory *t = &w->terr[a->territory];
+  double share = t->n_slots > 0 ? 1.0 / t->n_slots : 1.0;
+  /* the firm sets targets from what it sees: its estimate of potential */
+  return firm->potential_share * t->est_firm * share +
+         firm->book_factor * 12.0 * a->book;
+}
+
+void salesim_world_pay(salesim_world *w, salesim_agent *a, double amount, int variable) {
+  if (amount == 0)
+    return;
+  a->last_pay += amount;
+  a->pay_year += amount;
+  w->ledger.pay += amount;
+  if (variable)
+    w->ledger.pay_variable += amount;
+  else
+    w->ledger.pay_fixed += amount;
+}
+
+void salesim_world_mgmt_cost(salesim_world *w, double amount) { w->ledger.mgmt_cost += amount; }
+
+int salesim_world_add_table(salesim_world *w, salesim_table *t) {
+  salesim_table **n = realloc(w->tables, (size_t)(w->n_tables + 1) * sizeof *n);
+  if (n == NULL) {
+    salesim_table_free(t);
+    return SALESIM_ENOMEM;
+  }
+  w->tables = n;
+  w->tables[w->n_tables++] = t;
+  return 0;
+}
+
+/* survival of people hired during the run, censored at the run's end */
+static void count_survival(salesim_world *w, salesim_agent *a, int leaving) {
+  if (a->hired_month < 0)
+    return;
+  int months = w->sc->months;
+  if (!a->counted_6 && a->hired_month + 6 <= months && (leaving || a->tenure >= 6)) {
+    a->counted_6 = 1;
+    w->ledger.hires_6_total++;
+    w->ledger.hires_6_alive += !leaving || a->tenure >= 6;
+  }
+  if (!a->counted_12 && a->hired_month + 12 <= months && (leaving || a->tenure >= 12)) {
+    a->counted_12 = 1;
+    w->ledger.hires_12_total++;
+    w->ledger.hires_12_alive += !leaving || a->tenure >= 12;
+  }
+}
+
+void salesim_world_exit(salesim_world *w, salesim_agent *a, int why) {
+  if (a->status == SALESIM_AGENT_VACANT)
+    return;
+  count_survival(w, a, 1);
+  salesim_territory *t = &w->terr[a->territory];
+  t->orphan_book += a->book;
+  a->book = 0;
+  salesim_pipeline_clear(w, a);
+  a->status = SALESIM_AGENT_VACANT;
+  a->vacant_until = w->month + 1 + w->sc->population.hire_delay;
+  w->ledger.quits += 1;
+  if (why == SALESIM_EXIT_BROKE)
+    w->ledger.quits_broke += 1;
+  w->monthly[(size_t)w->month * SALESIM_SERIES_COUNT + SALESIM_SERIES_QUITS] += 1;
+}
+
+/* ---- set-up ----------------------------------------------------------------- */
+
+static void draw_person(salesim_world *w, salesim_agent *a, gsl_rng *r) {
+  const salesim_population *p = &w->sc->population;
+  a->ability = salesim_dist_draw(&p->ability, r);
+  a->skill = salesim_dist_draw(&p->skill, r);
+  a->risk_aversion = fmax(0, salesim_dist_draw(&p->risk_aversion, r));
+  a->effort_cost = fmax(1e-9, salesim_dist_draw(&p->effort_cost, r));
+  a->outside_wage = salesim_dist_draw(&p->outside_wage, r);
+  a->savings = fmax(0, salesim_dist_draw(&p->savings_months, r)) * p->living_cost;
+  a->moral_cost = fmax(0, salesim_dist_draw(&p->moral_cost, r));
+  a->book = 0;
+  a->credit_period = a->sales_year = a->pay_year = 0;
+  a->target = a->target_pay = a->draw_owed = 0;
+  a->hunt = a->farm = a->stay_value = a->last_pay = a->pipeline_value = 0;
+  a->strikes = 0;
+  a->grade = 0;
+  a->counted_6 = a->counted_12 = 0;
+  a->top_quintile = 0;
+  memset(a->scratch, 0, sizeof a->scratch);
+  a->id = w->next_person_id++;
+  a->status = SALESIM_AGENT_ACTIVE;
+}
+
+static int cmp_double(const void *x, const void *y) {
+  double a = *(const double *)x, b = *(const double *)y;
+  return (a > b) - (a < b);
+}
+
+void salesim_world_free(salesim_world *w) {
+  if (w == NULL)
+    return;
+  if (w->type && w->type->fini)
+    w->type->fini(w);
+  free(w->state);
+  if (w->rng_slot) {
+    for (int i = 0; i < w->n_agents; i++)
+      gsl_rng_free(w->rng_slot[i]);
+    free(w->rng_slot);
+  }
+  gsl_rng_free(w->rng_world);
+  gsl_rng_free(w->rng_mech);
+  free(w->agents);
+  free(w->terr);
+  free(w->opps);
+  free(w->shock);
+  free(w->linear_noise);
+  free(w->scratch_a);
+  free(w->scratch_b);
+  for (int i = 0; i < w->n_tables; i++)
+    salesim_table_free(w->tables[i]);
+  free(w->tables);
+  free(w->ote_ratio);
+  free(w->own_metrics);
+  free(w->own_monthly);
+  free(w);
+}
+
+int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mech, int rep,
+                        uint64_t seed) {
+  *out = NULL;
+  salesim_world *w = calloc(1, sizeof *w);
+  if (w == NULL)
+    return SALESIM_ENOMEM;
+  const salesim_population *pop = &sc->population;
+  const salesim_territories *ts = &sc->territories;
+  const salesim_production *prod = &sc->production;
+  w->sc = sc;
+  w->spec = &sc->mechanisms[mech];
+  w->type = w->spec->type;
+  w->params = w->spec->params;
+  w->rep = rep;
+  w->seed = seed;
+  w->n_agents = pop->reps;
+  w->n_terr = ts->list_count > 0 ? ts->list_count : ts->count;
+  w->agents = calloc((size_t)w->n_agents, sizeof *w->agents);
+  w->terr = calloc((size_t)w->n_terr, sizeof *w->terr);
+  w->rng_slot = calloc((size_t)w->n_agents, sizeof *w->rng_slot);
+  w->shock = malloc((size_t)sc->months * (size_t)w->n_terr * sizeof *w->shock);
+  w->scratch_a = malloc((size_t)w->n_agents * sizeof *w->scratch_a);
+  w->scratch_b = malloc((size_t)w->n_agents * sizeof *w->scratch_b);
+  w->own_metrics = malloc(SALESIM_METRIC_COUNT * sizeof *w->own_metrics);
+  w->own_monthly = calloc((size_t)sc->months * SALESIM_SERIES_COUNT, sizeof *w->own_monthly);
+  {
+    int years = (sc->months + sc->months_per_year - 1) / sc->months_per_year;
+    w->ote_ratio = malloc((size_t)w->n_agents * (size_t)years * sizeof *w->ote_ratio);
+  }
+  w->rng_world = salesim_stream_alloc(seed, (uint64_t)rep, SALESIM_STREAM_TERRITORIES, 0);
+  w->rng_mech = salesim_stream_alloc(seed, (uint64_t)rep, SALESIM_STREAM_MECHANISM, 0);
+  if (!w->agents || !w->terr || !w->rng_slot || !w->shock || !w->scratch_a || !w->scratch_b ||
+      !w->own_metrics || !w->own_monthly || !w->ote_ratio || !w->rng_world || !w->rng_mech)
+    goto nomem;
+  w->metrics = w->own_metrics;
+  w->monthly = w->own_monthly;
+  for (int m = 0; m < SALESIM_METRIC_COUNT; m++)
+    w->metrics[m] = NAN;
+  salesim_pipeline_calibrate(w);
+
+  /* territories */
+  for (int k = 0; k < w->n_terr; k++) {
+    salesim_territory *t = &w->terr[k];
+    if (ts->list_count > 0) {
+      t->potential = ts->list[k].potential;
+      t->orphan_book = ts->list[k].book; /* split among reps below */
+      t->prospects0 = ts->list[k].prospects;
+      t->difficulty = ts->list[k].difficulty;
+    } else {
+      t->potential = salesim_dist_draw(&ts->potential, w->rng_world);
+      t->orphan_book = salesim_dist_draw(&ts->book, w->rng_world);
+      t->prospects0 = salesim_dist_draw(&ts->prospects, w->rng_world);
+      t->difficulty = salesim_dist_draw(&ts->difficulty, w->rng_world);
+    }
+    t->prospects0 = fmax(1, t->prospects0);
+    t->prospects = t->prospects0;
+    if (!(t->difficulty > 0))
+      t->difficulty = 1;
+    t->est_firm =
+        t->potential * exp(gsl_ran_gaussian_ziggurat(w->rng_world, ts->firm_estimate_sd));
+    t->est_manager =
+        t->potential * exp(gsl_ran_gaussian_ziggurat(w->rng_world, ts->manager_estimate_sd));
+    t->manager = -1;
+  }
+  for (int i = 0; i < w->n_agents; i++)
+    w->terr[i % w->n_terr].n_slots++;
+  for (int k = 0; k < w->n_terr; k++) {
+    salesim_territory *t = &w->terr[k];
+    double n = t->n_slots > 0 ? t->n_slots : 1;
+    t->lead_rate = w->deal_mean > 0 ? t->potential / (n * 12.0 * 0.2 * w->deal_mean) : 0;
+  }
+  /* market shocks: the same for every mechanism */
+  {
+    gsl_rng *r = salesim_stream_alloc(seed, (uint64_t)rep, SALESIM_STREAM_MARKET, 0);
+    if (r == NULL)
+      goto nomem;
+    double sd = prod->market_sd;
+    for (size_t i = 0; i < (size_t)sc->months * (size_t)w->n_terr; i++)
+      w->shock[i] = exp(gsl_ran_gaussian_ziggurat(r, sd) - 0.5 * sd * sd);
+    gsl_rng_free(r);
+  }
+  if (prod->mode == SALESIM_MODE_LINEAR) {
+    w->linear_noise = malloc((size_t)sc->months * (size_t)w->n_agents * sizeof *w->linear_noise);
+    gsl_rng *r = salesim_stream_alloc(seed, (uint64_t)rep, SALESIM_STREAM_NOISE, 0);
+    if (w->linear_noise == NULL || r == NULL) {
+      gsl_rng_free(r);
+      goto nomem;
+    }
+    for (size_t i = 0; i < (size_t)sc->months * (size_t)w->n_agents; i++)
+      w->linear_noise[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
+    gsl_rng_free(r);
+  }
+
+  /* opportunity pool: sized from the expected number open at once */
+  {
+    double leads = 0;
+    for (int k = 0; k < w->n_terr; k++)
+      leads += w->terr[k].lead_rate * w->terr[k].n_slots;
+    double cap = 64.0 * w->n_agents + 8.0 * leads * (prod->cycle_months + 4);
+    if (cap > 2e8)
+      cap = 2e8;
+    w->opp_cap = (int)cap;
+    w->opps = malloc((size_t)w->opp_cap * sizeof *w->opps);
+    if (w->opps == NULL)
+      goto nomem;
+    for (int i = 0; i < w->opp_cap; i++) {
+      w->opps[i].next = i + 1 < w->opp_cap ? i + 1 : -1;
+      w->opps[i].stage = 0;
+    }
+    w->opp_free = 0;
+  }
+
+  /* the starting sales force: drawn per slot so each slot's person is the
+   * same under every mechanism */
+  gsl_rng *pr = gsl_rng_alloc(gsl_rng_taus2);
+  if (pr == NULL)
+    goto nomem;
+  for (int i = 0; i < w->n_agents; i++) {
+    salesim_agent *a = &w->agents[i];
+    a->territory = i % w->n_terr;
+    a->manager = -1;
+    a->opp_head = -1;
+    w->rng_slot[i] = salesim_stream_alloc(seed, (uint64_t)rep, SALESIM_STREAM_SLOT, (uint64_t)i);
+    if (w->rng_slot[i] == NULL) {
+      gsl_rng_free(pr);
+      goto nomem;
+    }
+    a->rng = w->rng_slot[i];
+    salesim_stream_seed(pr, seed, (uint64_t)rep, SALESIM_STREAM_POPULATION, (uint64_t)i);
+    draw_person(w, a, pr);
+    a->tenure = (int)fmax(0, salesim_dist_draw(&pop->tenure_months, pr));
+    a->hired_month = -1 - a->tenure;
+    w->scratch_a[i] = a->ability;
+  }
+  /* the starting book of each territory is split in proportion to tenure;
+   * veterans start with a pipeline in the steady state of moderate hunting */
+  for (int k = 0; k < w->n_terr; k++) {
+    double tsum = 0;
+    for (int i = k; i < w->n_agents; i += w->n_terr)
+      tsum += w->agents[i].tenure;
+    salesim_territory *t = &w->terr[k];
+    for (int i = k; i < w->n_agents; i += w->n_terr) {
+      salesim_agent *a = &w->agents[i];
+      a->book = tsum > 0 ? t->orphan_book * a->tenure / tsum : t->orphan_book / t->n_slots;
+    }
+    t->orphan_book = 0;
+  }
+  {
+    double q = 4.0 / prod->cycle_months;
+    for (int i = 0; i < w->n_agents; i++) {
+      salesim_agent *a = &w->agents[i];
+      const salesim_territory *t = &w->terr[a->territory];
+      double ramp = fmin(1.0, a->tenure / prod->cycle_months);
+      double lam = 0.5 * t->lead_rate * a->ability * a->skill / t->difficulty * ramp;
+      for (int j = 1; j < SALESIM_STAGES; j++) {
+        double reach = 1.0 / j; /* P(reach stage j from stage 1) */
+        unsigned n = gsl_ran_poisson(pr, lam * reach / q);
+        for (unsigned u = 0; u < n; u++) {
+          int o = salesim_pipeline_open(w, i, salesim_dist_draw(&prod->deal_value, pr));
+          if (o >= 0)
+            w->opps[o].stage = j;
+        }
+      }
+    }
+  }
+  gsl_rng_free(pr);
+  /* top ability quintile of the starting force */
+  qsort(w->scratch_a, (size_t)w->n_agents, sizeof *w->scratch_a, cmp_double);
+  {
+    double cut = w->scratch_a[(int)floor(0.8 * (w->n_agents - 1))];
+    for (int i = 0; i < w->n_agents; i++)
+      if (w->agents[i].ability >= cut && w->agents[i].ability > 0) {
+        w->agents[i].top_quintile = 1;
+        w->ledger.top_start++;
+      }
+  }
+  if (w->type->state_size > 0) {
+    w->state = calloc(1, w->type->state_size);
+    if (w->state == NULL)
+      goto nomem;
+  }
+  if (w->type->init && w->type->init(w) != 0) {
+    salesim_world_free(w);
+    return SALESIM_ENOMEM;
+  }
+  *out = w;
+  return 0;
+nomem:
+  salesim_world_free(w);
+  return SALESIM_ENOMEM;
+}
+
+/* ---- one month ------------------------------------------------------------- */
+
+static void hire_into(salesim_world *w, salesim_agent *a, int slot) {
+  const salesim_population *pop = &w->sc->population;
+  gsl_rng *r = w->rng_world;
+  /* the k-th hire into a slot is the same person under every mechanism */
+  salesim_stream_seed(r, w->seed, (uint64_t)w->rep, SALESIM_STREAM_HIRE,
+                      ((uint64_t)slot << 20) + (uint64_t)a->hire_count);
+  int opp_head = a->opp_head;
+  draw_person(w, a, r);
+  a->opp_head = opp_head;
+  a->n_opps = 0;
+  a->tenure = 0;
+  a->hired_month = w->month;
+  a->hire_count++;
+  w->ledger.hires += 1;
+  w->ledger.mgmt_cost += pop->hiring_cost;
+  w->ledger.hiring_cost += pop->hiring_cost;
+  if (w->type->hire)
+    w->type->hire(w, a);
+}
+
+static void year_stats(salesim_world *w) {
+  int n = 0, np = 0;
+  double *pay = w->scratch_a, *sales = w->scratch_b;
+  double below50 = 0, mid = 0, at = 0, above150 = 0, err = 0;
+  int nerr = 0;
+  int mpy = w->sc->months_per_year;
+  for (int i = 0; i < w->n_agents; i++) {
+    salesim_agent *a = &w->agents[i];
+    if (a->status == SALESIM_AGENT_VACANT || !(a->target > 0))
+      continue;
+    double att = a->sales_year / a->target;
+    n++;
+    below50 += att < 0.5;
+    mid += att >= 0.8 && att <= 1.2;
+    at += att >= 1.0;
+    above150 += att > 1.5;
+    if (a->sales_year > 0) {
+      err += fabs(a->target - a->sales_year) / a->sales_year;
+      nerr++;
+    }
+    if (a->tenure >= mpy && a->target_pay > 0) {
+      pay[np] = a->pay_year;
+      sales[np] = a->sales_year;
+      w->ote_ratio[w->n_ote++] = a->pay_year / a->target_pay;
+      np++;
+    }
+  }
+  salesim_ledger *L = &w->ledger;
+  L->att_n += n;
+  L->att_below50 += below50;
+  L->att_80_120 += mid;
+  L->att_at += at;
+  L->att_above150 += above150;
+  L->target_err_sum += err;
+  L->target_err_n += nerr;
+  if (np >= 2) {
+    L->gini_sum += salesim_stats_gini(pay, (size_t)np);
+    L->gini_n += 1;
+    double rho = salesim_stats_spearman(pay, sales, (size_t)np);
+    if (!isnan(rho)) {
+      L->corr_sum += rho;
+      L->corr_n += 1;
+    }
+  }
+}
+
+void salesim_world_step(salesim_world *w) {
+  const salesim_scenario *sc = w->sc;
+  const salesim_production *prod = &sc->production;
+  const salesim_population *pop = &sc->population;
+  const salesim_mechanism_type *type = w->type;
+  int t = w->month;
+  int mpy = sc->months_per_year;
+  w->month_in_year = t % mpy;
+  w->year = t / mpy;
+  double *mon = &w->monthly[(size_t)t * SALESIM_SERIES_COUNT];
+  salesim_ledger *L = &w->ledger;
+
+  if (w->month_in_year == 0) {
+    for (int i = 0; i < w->n_agents; i++) {
+      salesim_agent *a = &w->agents[i];
+      a->credit_period = a->sales_year = a->pay_year = 0;
+    }
+    if (type->year_start)
+      type->year_start(w);
+  }
+  for (int i = 0; i < w->n_agents; i++) {
+    salesim_agent *a = &w->agents[i];
+    if (a->status == SALESIM_AGENT_VACANT && t >= a->vacant_until)
+      hire_into(w, a, i);
+  }
+
+  /* 3. decisions */
+  for (int k = 0; k < w->n_terr; k++) {
+    w->terr[k].shock = w->shock[(size_t)t * w->n_terr + k];
+    w->terr[k].hunters = 0;
+  }
+  for (int i = 0; i < w->n_agents; i++) {
+    salesim_agent *a = &w->agents[i];
+    a->last_pay = 0;
+    a->leads_month = 0;
+    if (a->status != SALESIM_AGENT_ACTIVE) {
+      a->hunt = a->farm = 0;
+      continue;
+    }
+    salesim_incentive inc;
+    memset(&inc, 0, sizeof inc);
+    inc.sched = &a->sched;
+    inc.book_credit = 1;
+    inc.owns_book = 1;
+    type->incentive(w, a, &inc);
+    salesim_choice ch;
+    salesim_decide(w, a, &inc, &ch);
+    a->hunt = ch.hunt;
+    a->farm = ch.farm;
+    a->stay_value = ch.ce_month;
+    a->book_credit = inc.book_credit;
+    a->assigned = inc.assigned_accounts;
+    salesim_territory *tr = &w->terr[a->territory];
+    if (!inc.assigned_accounts)
+      tr->hunters += a->ability * a->skill * a->hunt;
+  }
+
+  /* 4.-5. market and pay */
+  double rev_new = 0, rev_book = 0, wins_all = 0, pay0 = L->pay, hunt_sum = 0, farm_sum = 0;
+  double pipe_sum = 0, book_sum = 0;
+  int active = 0;
+  for (int i = 0; i < w->n_agents; i++) {
+    salesim_agent *a = &w->agents[i];
+    if (a->status == SALESIM_AGENT_VACANT)
+      continue;
+    salesim_outcome o;
+    memset(&o, 0, sizeof o);
+    salesim_territory *tr = &w->terr[a->territory];
+    if (a->status == SALESIM_AGENT_ACTIVE) {
+      active++;
+      hunt_sum += a->hunt;
+      farm_sum += a->farm;
+      L->hunt_sum += a->hunt;
+      L->effort_sum += prod->hunt_pain * a->hunt + a->farm;
+      L->farm_sum += a->farm;
+      L->agent_months += 1;
+    }
+    if (prod->mode == SALESIM_MODE_LINEAR) {
+      double x = a->status == SALESIM_AGENT_ACTIVE
+                     ? a->ability * a->hunt * prod->output_scale +
+                           prod->noise_sd * w->linear_noise[(size_t)t * w->n_agents + i]
+                     : 0;
+      o.revenue_new = x;
+    } else {
+      /* book: revenue this month, then churn reduced by farming */
+      o.revenue_book = a->book;
+      a->book *= 1 - prod->churn * exp(-prod->farm_effect * a->farm);
+      double won = 0, wins = 0;
+      salesim_pipeline_step(w, a, &won, &wins);
+      o.revenue_new = won;
+      o.wins = wins;
+      if (wins > 0) {
+        a->book += won * prod->account_share;
+        tr->prospects = fmax(0, tr->prospects - wins);
+      }
+      if (a->status == SALESIM_AGENT_ACTIVE && a->hunt > 0) {
+        double rho = tr->prospects / tr->prospects0;
+        double intensity = a->ability * a->skill * a->hunt;
+        double lam = tr->lead_rate * intensity * rho * tr->shock / tr->difficulty;
+        unsigned n = lam > 0 ? gsl_ran_poisson(a->rng, lam) : 0;
+        /* hunters without assigned accounts work the same prospect pool:
+         * a lead a teammate also found is wasted (a conflict) */
+        double p_coll = 0;
+        if (prod->collisions && !a->assigned && tr->hunters > intensity) {
+          double others = tr->hunters - intensity;
+          double contacts = tr->lead_rate * others * tr->shock / tr->difficulty * 5.0;
+          p_coll = fmin(0.9, contacts / fmax(1.0, tr->prospects));
+        }
+        for (unsigned u = 0; u < n; u++) {
+          if (p_coll > 0 && gsl_rng_uniform(a->rng) < p_coll) {
+            o.collisions += 1;
+            continue;
+          }
+          if (salesim_pipeline_open(w, i, salesim_dist_draw(&prod->deal_value, a->rng)) >= 0)
+            o.leads += 1;
+        }
+        a->leads_month = o.leads;
+        L->collisions += o.collisions;
+        L->leads += o.leads;
+      }
+    }
+    o.credit = o.revenue_new + a->book_credit * o.revenue_book;
+    if (prod->mode == SALESIM_MODE_LINEAR)
+      o.credit = o.revenue_new;
+    type->month_pay(w, a, &o);
+    a->credit_period += o.credit;
+    a->sales_year += o.credit;
+    a->savings += a->last_pay - pop->living_cost;
+    rev_new += o.revenue_new;
+    rev_book += o.revenue_book;
+    wins_all += o.wins;
+    pipe_sum += a->pipeline_value;
+    book_sum += a->book;
+  }
+  /* accounts of people who left: revenue to the firm, churning untended */
+  for (int k = 0; k < w->n_terr; k++) {
+    salesim_territory *tr = &w->terr[k];
+    rev_book += tr->orphan_book;
+    book_sum += tr->orphan_book;
+    tr->orphan_book *= 1 - prod->churn;
+  }
+  double overhead = pop->reps > 0 ? sc->firm.overhead_per_rep * active : 0;
+  L->mgmt_cost += overhead;
+  L->revenue_new += rev_new;
+  L->revenue_book += rev_book;
+  L->revenue += rev_new + rev_book;
+  L->new_customers += wins_all;
+
+  if (type->month_end)
+    type->month_end(w);
+  if (w->month_in_year == mpy - 1) {
+    if (type->period_end)
+      type->period_end(w);
+    year_stats(w);
+  }
+
+  /* 7. leaving */
+  for (int i = 0; i < w->n_agents; i++) {
+    salesim_agent *a = &w->agents[i];
+    if (a->status == SALESIM_AGENT_VACANT)
+      continue;
+    if (a->savings < 0)
+      salesim_world_exit(w, a, SALESIM_EXIT_BROKE);
+    else if (a->status == SALESIM_AGENT_ACTIVE && a->stay_value < a->outside_wage)
+      salesim_world_exit(w, a, SALESIM_EXIT_QUIT);
+    else if (salesim_hash_uniform(w->seed, (uint64_t)w->rep,
+                                  ((uint64_t)SALESIM_STREAM_LIFE << 32) + (uint64_t)i,
+                                  (uint64_t)t) < pop->quit_rate)
+      salesim_world_exit(w, a, SALESIM_EXIT_EXOGENOUS);
+    else {
+      a->tenure++;
+      count_survival(w, a, 0);
+    }
+  }
+
+  int headcount = 0;
+  for (int i = 0; i < w->n_agents; i++)
+    headcount += w->agents[i].status != SALESIM_AGENT_VACANT;
+  mon[SALESIM_SERIES_REVENUE] += rev_new + rev_book;
+  mon[SALESIM_SERIES_REVENUE_NEW] += rev_new;
+  mon[SALESIM_SERIES_REVENUE_BOOK] += rev_book;
+  mon[SALESIM_SERIES_NEW_CUSTOMERS] += wins_all;
+  mon[SALESIM_SERIES_PAY] += L->pay - pay0;
+  mon[SALESIM_SERIES_MGMT_COST] = L->mgmt_cost - w->mgmt_prev;
+  w->mgmt_prev = L->mgmt_cost;
+  mon[SALESIM_SERIES_HEADCOUNT] = headcount;
+  mon[SALESIM_SERIES_HUNTING] = hunt_sum;
+  mon[SALESIM_SERIES_FARMING] = farm_sum;
+  mon[SALESIM_SERIES_PIPELINE] = pipe_sum;
+  mon[SALESIM_SERIES_BOOK] = book_sum;
+  w->month++;
+}
+
+/* ---- metrics ---------------------------------------------------------------- */
+
+static double ratio(double a, double b) { return b > 0 ? a / b : NAN; }
+
+static void finish_metrics(salesim_world *w) {
+  const salesim_scenario *sc = w->sc;
+  const salesim_ledger *L = &w->ledger;
+  double *m = w->metrics;
+  double per_year = (double)sc->months_per_year / sc->months;
+  m[SALESIM_METRIC_REVENUE] = L->revenue * per_year;
+  m[SALESIM_METRIC_REVENUE_NEW] = L->revenue_new * per_year;
+  m[SALESIM_METRIC_REVENUE_BOOK] = L->revenue_book * per_year;
+  m[SALESIM_METRIC_NEW_CUSTOMERS] = L->new_customers * per_year;
+  m[SALESIM_METRIC_PAY_COST] = L->pay * per_year;
+  m[SALESIM_METRIC_PAY_FIXED] = L->pay_fixed * per_year;
+  m[SALESIM_METRIC_PAY_VARIABLE] = L->pay_variable * per_year;
+  m[SALESIM_METRIC_MGMT_COST] = L->mgmt_cost * per_year;
+  m[SALESIM_METRIC_COST_OF_SALES] = ratio(L->pay + L->mgmt_cost, L->revenue);
+  m[SALESIM_METRIC_PROFIT] =
+      (L->revenue * sc->firm.margin - L->pay - L->mgmt_cost) * per_year;
+  int head = 0, top_alive = 0;
+  for (int i = 0; i < w->n_agents; i++) {
+    const salesim_agent *a = &w->agents[i];
+    if (a->status == SALESIM_AGENT_VACANT)
+      continue;
+    head++;
+    if (a->hired_month < 0 && a->top_quintile)
+      top_alive++;
+  }
+  m[SALESIM_METRIC_HEADCOUNT_END] = head;
+  m[SALESIM_METRIC_QUITS] = L->quits * per_year;
+  m[SALESIM_METRIC_QUITS_BROKE] = L->quits_broke * per_year;
+  m[SALESIM_METRIC_HIRES] = L->hires * per_year;
+  m[SALESIM_METRIC_SURVIVAL_6] = ratio(L->hires_6_alive, L->hires_6_total);
+  m[SALESIM_METRIC_SURVIVAL_12] = ratio(L->hires_12_alive, L->hires_12_total);
+  m[SALESIM_METRIC_TOP_RETENTION] = ratio(top_alive, L->top_start);
+  m[SALESIM_METRIC_PCT_BELOW_50] = ratio(L->att_below50, L->att_n);
+  m[SALESIM_METRIC_PCT_80_120] = ratio(L->att_80_120, L->att_n);
+  m[SALESIM_METRIC_PCT_AT_TARGET] = ratio(L->att_at, L->att_n);
+  m[SALESIM_METRIC_PCT_ABOVE_150] = ratio(L->att_above150, L->att_n);
+  m[SALESIM_METRIC_OTE_ACCURACY] =
+      w->n_ote > 0 ? salesim_stats_median(w->ote_ratio, (size_t)w->n_ote) : NAN;
+  m[SALESIM_METRIC_PAY_GINI] = ratio(L->gini_sum, L->gini_n);
+  m[SALESIM_METRIC_PAY_PERF_CORR] = ratio(L->corr_sum, L->corr_n);
+  m[SALESIM_METRIC_TARGET_ACCURACY] = ratio(L->target_err_sum, L->target_err_n);
+  m[SALESIM_METRIC_HUNTING_SHARE] = ratio(L->hunt_sum, L->hunt_sum + L->farm_sum);
+  m[SALESIM_METRIC_EFFORT] = ratio(L->effort_sum, L->agent_months);
+  if (sc->production.mode == SALESIM_MODE_PIPELINE)
+    m[SALESIM_METRIC_COLLISIONS] = L->collisions * per_year;
+  if (w->type->report)
+    w->type->report(w);
+}
+
+int salesim_sim_run(const salesim_scenario *sc, int mech, int rep, uint64_t seed,
+                    salesim_task_out *out, salesim_diag *diag) {
+  salesim_world *w = NULL;
+  int rc = salesim_world_alloc(&w, sc, mech, rep, seed);
+  if (rc != 0) {
+    salesim_diag_add(diag, "%s: replication %d: %s", sc->mechanisms[mech].name, rep,
+                     salesim_strerror(rc));
+    return rc;
+  }
+  w->monthly = out->monthly;
+  w->metrics = out->metrics;
+  for (int m = 0; m < SALESIM_METRIC_COUNT; m++)
+    w->metrics[m] = NAN;
+  for (int t = 0; t < sc->months; t++)
+    salesim_world_step(w);
+  finish_metrics(w);
+  out->tables = w->tables;
+  out->n_tables = w->n_tables;
+  w->tables = NULL;
+  w->n_tables = 0;
+  salesim_world_free(w);
+  return 0;
+}

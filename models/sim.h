@@ -1,0 +1,33 @@
+/*
+ * models/sim.h: one replication of one mechanism (the period loop).
+ */
+#ifndef SALESIM_SIM_H
+#define SALESIM_SIM_H
+
+#include "world.h"
+
+/** Output of one (mechanism, replication) task. */
+typedef struct salesim_task_out {
+  double *metrics;        /* SALESIM_METRIC_COUNT, caller-owned */
+  double *monthly;        /* months * SALESIM_SERIES_COUNT, caller-owned */
+  salesim_table **tables; /* malloc'd array of tables (ownership to caller) */
+  int n_tables;
+} salesim_task_out;
+
+/**
+ * Simulate mechanism `mech` of `sc` in replication `rep` with `seed`.
+ * Deterministic in (sc, mech, rep, seed) alone. Returns 0 or a negative
+ * code with a message in diag.
+ */
+int salesim_sim_run(const salesim_scenario *sc, int mech, int rep, uint64_t seed,
+                    salesim_task_out *out, salesim_diag *diag);
+
+/** Allocate and populate a world without running it (for tests): month 0,
+ *  before the first plan year starts. Free with salesim_world_free(). */
+int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mech, int rep,
+                        uint64_t seed);
+void salesim_world_free(salesim_world *w);
+/** Run one month of the loop (tests step through a world with this). */
+void salesim_world_step(salesim_world *w);
+
+#endif
