@@ -224,13 +224,7 @@ void salesim_decide(const salesim_world *w, const salesim_agent *a, const salesi
     salesim_pipeline_expect(w, a, M, &pm, &pv);
     double B = a->book * inc->book_credit;
     double c0 = prod->churn;
-    double keep = 1, base_book = 0, wf = 0;
-    for (int tau = 0; tau < M; tau++) {
-      base_book += keep;
-      if (tau > 0)
-        wf += tau * pow(1 - c0, tau - 1);
-      keep *= 1 - c0;
-    }
+    double base_book = w->book_keep[M], wf = w->book_gain[M];
     P.X0 = inc->credit_to_date + pm + B * base_book;
     P.var0 = pv;
     P.H_in = lead_unit * vbar * w->psi[M];

@@ -38,6 +38,14 @@ void salesim_pipeline_calibrate(salesim_world *w) {
   w->psi[0] = 0;
   for (int m = 1; m <= SALESIM_MAX_HORIZON; m++)
     w->psi[m] = w->psi[m - 1] + w->win_within[1][m - 1];
+  double keep = 1;
+  w->book_keep[0] = w->book_gain[0] = 0;
+  for (int m = 1; m <= SALESIM_MAX_HORIZON; m++) {
+    int tau = m - 1; /* the month added */
+    w->book_keep[m] = w->book_keep[m - 1] + keep;
+    w->book_gain[m] = w->book_gain[m - 1] + (tau > 0 ? tau * pow(1 - p->churn, tau - 1) : 0);
+    keep *= 1 - p->churn;
+  }
   const salesim_dist *v = &p->deal_value;
   w->deal_mean = v->kind == SALESIM_DIST_UNIFORM ? 0.5 * (v->min + v->max) : v->mean;
   double var = v->kind == SALESIM_DIST_CONSTANT ? 0

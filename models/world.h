@@ -152,6 +152,10 @@ typedef struct salesim_world {
   double win_within[SALESIM_STAGES][SALESIM_MAX_HORIZON + 1];
   double psi[SALESIM_MAX_HORIZON + 1]; /* sum_{u<m} win_within[1][u] */
   double deal_mean, deal_m2; /* E[V], E[V^2] */
+  /* book_keep[m] = sum_{tau<m} (1-churn)^tau: book revenue over m months;
+   * book_gain[m] = sum_{0<tau<m} tau (1-churn)^(tau-1): its derivative in
+   * the monthly churn saved (models/decision.c) */
+  double book_keep[SALESIM_MAX_HORIZON + 1], book_gain[SALESIM_MAX_HORIZON + 1];
 
   salesim_ledger ledger;
   double mgmt_prev;       /* management cost up to last month */
