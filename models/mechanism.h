@@ -24,6 +24,8 @@
 
 #define SALESIM_MECHANISM_VERSION 1
 
+struct salesim_choice; /* models/decision.h */
+
 /** What an agent faces this month (filled by the mechanism's `incentive`;
  *  the engine zeroes it first and sets the defaults noted). */
 typedef struct salesim_incentive {
@@ -81,6 +83,16 @@ typedef struct salesim_mechanism_type {
   /** Pay for the month; call salesim_world_pay() for each part. */
   void (*month_pay)(salesim_world *w, salesim_agent *a,
                     const salesim_outcome *o);
+  /** Optional: choices that exist only under this mechanism (e.g. false
+   *  visit reports), made by the agent after the engine's effort choice by
+   *  comparing its own certainty equivalents; may change ch->hunt/farm. */
+  void (*adjust)(salesim_world *w, salesim_agent *a, const salesim_incentive *inc,
+                 struct salesim_choice *ch);
+  /** Optional: fill vacant slot `a` from inside (a reserve bench) instead
+   *  of hiring from outside; return 1 if filled (then also call what `hire`
+   *  would), 0 to let the engine hire once the delay is over. Called every
+   *  month for every vacancy. */
+  int (*fill)(salesim_world *w, salesim_agent *a);
   void (*month_end)(salesim_world *w);
   void (*period_end)(salesim_world *w);
   /** Fill mechanism-specific metrics (w->metrics) and tables. */

@@ -446,7 +446,11 @@ void salesim_world_step(salesim_world *w) {
   }
   for (int i = 0; i < w->n_agents; i++) {
     salesim_agent *a = &w->agents[i];
-    if (a->status == SALESIM_AGENT_VACANT && t >= a->vacant_until)
+    if (a->status != SALESIM_AGENT_VACANT)
+      continue;
+    if (type->fill && type->fill(w, a))
+      continue;
+    if (t >= a->vacant_until)
       hire_into(w, a, i);
   }
 
@@ -471,6 +475,8 @@ void salesim_world_step(salesim_world *w) {
     type->incentive(w, a, &inc);
     salesim_choice ch;
     salesim_decide(w, a, &inc, &ch);
+    if (type->adjust)
+      type->adjust(w, a, &inc, &ch);
     a->hunt = ch.hunt;
     a->farm = ch.farm;
     a->stay_value = ch.ce_month;

@@ -169,20 +169,15 @@ static void ts_period_end(salesim_world *w) {
 }
 
 const salesim_mechanism_type salesim_mechanism_target_salary = {
-    SALESIM_MECHANISM_VERSION,
-    "target_salary",
-    "Target annual salary by grade, fixed:variable mix, payout curve on attainment "
+    .version = SALESIM_MECHANISM_VERSION,
+    .name = "target_salary",
+    .summary = "Target annual salary by grade, fixed:variable mix, payout curve on attainment "
     "(目标年薪制); manager assigns accounts.",
-    &target_salary_table,
-    target_salary_check,
-    0,
-    NULL,
-    NULL,
-    ts_year_start,
-    ts_hire,
-    ts_incentive,
-    ts_month_pay,
-    NULL,
-    ts_period_end,
-    NULL,
+    .params = &target_salary_table,
+    .check = target_salary_check,
+    .year_start = ts_year_start,
+    .hire = ts_hire,
+    .incentive = ts_incentive,
+    .month_pay = ts_month_pay,
+    .period_end = ts_period_end,
 };
