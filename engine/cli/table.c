@@ -41,7 +41,7 @@ static const int headline[] = {
 /* Short row labels (the long ones are in results.h and the files). */
 static const char *const short_label[SALESIM_METRIC_COUNT] = {
     [SALESIM_METRIC_REVENUE] = "Revenue /yr",
-    [SALESIM_METRIC_REVENUE_NEW] = "New-business rev. /yr",
+    [SALESIM_METRIC_REVENUE_NEW] = "New-biz revenue /yr",
     [SALESIM_METRIC_REVENUE_BOOK] = "Account revenue /yr",
     [SALESIM_METRIC_NEW_CUSTOMERS] = "New customers /yr",
     [SALESIM_METRIC_PAY_COST] = "Pay cost /yr",
@@ -52,20 +52,20 @@ static const char *const short_label[SALESIM_METRIC_COUNT] = {
     [SALESIM_METRIC_PROFIT] = "Profit /yr",
     [SALESIM_METRIC_HEADCOUNT_END] = "Headcount at end",
     [SALESIM_METRIC_QUITS] = "Quits /yr",
-    [SALESIM_METRIC_QUITS_BROKE] = "Quits, out of savings /yr",
+    [SALESIM_METRIC_QUITS_BROKE] = "Quits (broke) /yr",
     [SALESIM_METRIC_HIRES] = "Hires /yr",
-    [SALESIM_METRIC_SURVIVAL_6] = "New-hire 6m survival",
-    [SALESIM_METRIC_SURVIVAL_12] = "New-hire 12m survival",
-    [SALESIM_METRIC_TOP_RETENTION] = "Top-quintile retention",
+    [SALESIM_METRIC_SURVIVAL_6] = "Hire survival 6m",
+    [SALESIM_METRIC_SURVIVAL_12] = "Hire survival 12m",
+    [SALESIM_METRIC_TOP_RETENTION] = "Top-20% retention",
     [SALESIM_METRIC_PCT_BELOW_50] = "Below 50% of target",
     [SALESIM_METRIC_PCT_80_120] = "At 80-120% of target",
     [SALESIM_METRIC_PCT_AT_TARGET] = "At/above target",
     [SALESIM_METRIC_PCT_ABOVE_150] = "Above 150% of target",
     [SALESIM_METRIC_OTE_ACCURACY] = "OTE accuracy",
     [SALESIM_METRIC_PAY_GINI] = "Pay Gini",
-    [SALESIM_METRIC_PAY_PERF_CORR] = "Pay-performance rho",
+    [SALESIM_METRIC_PAY_PERF_CORR] = "Pay-perf. rho",
     [SALESIM_METRIC_TARGET_ACCURACY] = "Target error",
-    [SALESIM_METRIC_HUNTING_SHARE] = "Hunting share of effort",
+    [SALESIM_METRIC_HUNTING_SHARE] = "Hunting share",
     [SALESIM_METRIC_EFFORT] = "Mean effort",
 };
 
@@ -141,7 +141,9 @@ static void format_cell(char *buf, size_t cap, number_kind k, double mean,
     group = 1;
     break;
   case KIND_COUNT:
-    decimals = pick_decimals(mag, half, 2);
+    decimals = mag < 1000 ? 1 : 0;
+    while (decimals < 2 && half > 0 && half * pow(10, decimals) < 1)
+      decimals++;
     group = 1;
     break;
   case KIND_SHARE:
@@ -153,6 +155,10 @@ static void format_cell(char *buf, size_t cap, number_kind k, double mean,
     decimals = mag < 100 ? 3 : pick_decimals(mag, half, 2);
     group = 1;
     break;
+  }
+  if (!interval && mean == 0) {
+    snprintf(buf, cap, "0");
+    return;
   }
   char m[128], l[128], h[128];
   put_number(m, sizeof m, mean / div, decimals, diff, group, suffix);
@@ -177,6 +183,7 @@ typedef struct layout {
   int rows[SALESIM_METRIC_COUNT], nrows;
   char *cells; /* [(row*n_mech + mech)*2 + diff][CELL_MAX] */
   int label_width;
+  int mark_baseline; /* write "(baseline)" after the baseline's name */
 } layout;
 
 static char *cell_at(const layout *L, int row, int mech, int diff) {
@@ -184,17 +191,22 @@ static char *cell_at(const layout *L, int row, int mech, int diff) {
                      (size_t)diff) * CELL_MAX;
 }
 
+/* Header lines of a column: the mechanism's name above its mean column
+ * (marked "(baseline)" if L->mark_baseline), nothing above a difference. */
 static void column_headers(const layout *L, const column *c, char *top,
                            size_t ntop, char *sub, size_t nsub) {
   const salesim_results *r = L->r;
+  const char *name = r->mech_names[c->mech];
   if (c->diff) {
-    snprintf(top, ntop, "%s", r->mech_names[c->mech]);
+    snprintf(top, ntop, "%s", "");
     snprintf(sub, nsub, "diff vs %s", r->mech_names[r->baseline]);
-  } else {
-    snprintf(top, ntop, "%s%s", r->mech_names[c->mech],
-             c->mech == r->baseline ? " (baseline)" : "");
-    snprintf(sub, nsub, "mean [95%% CI]");
+    return;
   }
+  snprintf(sub, nsub, "mean [95%% CI]");
+  if (c->mech == r->baseline && L->mark_baseline)
+    snprintf(top, ntop, "%s (baseline)", name);
+  else
+    snprintf(top, ntop, "%s", name);
 }
 
 static int width_of(const layout *L, column *cols, int ncols) {
@@ -222,35 +234,53 @@ static void print_rule(FILE *fp, int width) {
   fputc('\n', fp);
 }
 
+/* One line: the label, then each column padded to its width; no trailing
+ * blanks. */
+static void print_line(FILE *fp, const layout *L, const column *cols,
+                       int ncols, const char *label, const char *const *text) {
+  char line[4096];
+  int n = snprintf(line, sizeof line, "%-*s", L->label_width, label);
+  for (int i = 0; i < ncols && n > 0 && (size_t)n < sizeof line; i++)
+    n += snprintf(line + n, sizeof line - (size_t)n, "%*s%-*s", COL_GAP, "",
+                  cols[i].width, text[i]);
+  size_t len = strlen(line);
+  while (len > 0 && line[len - 1] == ' ')
+    line[--len] = '\0';
+  fprintf(fp, "%s\n", line);
+}
+
 static void print_view(FILE *fp, const layout *L, column *cols, int ncols) {
   int width = width_of(L, cols, ncols);
-  char top[128], sub[128];
-  fprintf(fp, "%-*s", L->label_width, "");
-  for (int i = 0; i < ncols; i++) {
-    column_headers(L, &cols[i], top, sizeof top, sub, sizeof sub);
-    fprintf(fp, "%*s%-*s", COL_GAP, "", i + 1 < ncols ? cols[i].width : 0, top);
+  const char **tops = malloc((size_t)ncols * sizeof *tops);
+  const char **subs = malloc((size_t)ncols * sizeof *subs);
+  char *store = malloc((size_t)ncols * 2 * 128);
+  if (tops == NULL || subs == NULL || store == NULL) {
+    fprintf(fp, "salesim: out of memory printing the comparison table\n");
+    goto cleanup;
   }
-  fputc('\n', fp);
-  fprintf(fp, "%-*s", L->label_width, "Metric");
   for (int i = 0; i < ncols; i++) {
-    column_headers(L, &cols[i], top, sizeof top, sub, sizeof sub);
-    fprintf(fp, "%*s%-*s", COL_GAP, "", i + 1 < ncols ? cols[i].width : 0, sub);
+    char *t = store + (size_t)i * 256, *u = t + 128;
+    column_headers(L, &cols[i], t, 128, u, 128);
+    tops[i] = t;
+    subs[i] = u;
   }
-  fputc('\n', fp);
+  print_line(fp, L, cols, ncols, "", tops);
+  print_line(fp, L, cols, ncols, "Metric", subs);
   print_rule(fp, width);
   for (int row = 0; row < L->nrows; row++) {
-    int m = L->rows[row];
-    fprintf(fp, "%-*s", L->label_width, short_label[m]);
     for (int i = 0; i < ncols; i++)
-      fprintf(fp, "%*s%-*s", COL_GAP, "", i + 1 < ncols ? cols[i].width : 0,
-              cell_at(L, row, cols[i].mech, cols[i].diff));
-    fputc('\n', fp);
+      tops[i] = cell_at(L, row, cols[i].mech, cols[i].diff);
+    print_line(fp, L, cols, ncols, short_label[L->rows[row]], tops);
   }
+cleanup:
+  free(tops);
+  free(subs);
+  free(store);
 }
 
 static void print_all(FILE *fp, const salesim_results *r,
                       const salesim_stat *stats) {
-  layout L = {r, stats, {0}, 0, NULL, (int)strlen("Metric")};
+  layout L = {r, stats, {0}, 0, NULL, (int)strlen("Metric"), 1};
   column *cols = NULL;
   int in_rows[SALESIM_METRIC_COUNT] = {0};
 
@@ -291,10 +321,11 @@ static void print_all(FILE *fp, const salesim_results *r,
     }
   }
 
-  fprintf(fp, "Comparison of %d mechanism%s over %d replication%s of %d months; "
+  fprintf(fp, "Comparison of %d mechanism%s over %d replication%s of %d month%s; "
               "baseline: %s\n\n",
           r->n_mech, r->n_mech == 1 ? "" : "s", r->n_rep,
-          r->n_rep == 1 ? "" : "s", r->n_months, r->mech_names[r->baseline]);
+          r->n_rep == 1 ? "" : "s", r->n_months, r->n_months == 1 ? "" : "s",
+          r->mech_names[r->baseline]);
 
   /* Baseline first, then the others in scenario order. */
   int ncols = 0;
@@ -305,9 +336,18 @@ static void print_all(FILE *fp, const salesim_results *r,
     cols[ncols++] = (column){mech, 0, 0};
     cols[ncols++] = (column){mech, 1, 0};
   }
-  if (width_of(&L, cols, ncols) <= TABLE_WIDTH) {
+  /* One table if it fits (with "(baseline)" written out if that fits too),
+   * else one block per mechanism. */
+  L.mark_baseline = 1;
+  int fits = width_of(&L, cols, ncols) <= TABLE_WIDTH;
+  if (!fits) {
+    L.mark_baseline = 0;
+    fits = width_of(&L, cols, ncols) <= TABLE_WIDTH;
+  }
+  if (fits) {
     print_view(fp, &L, cols, ncols);
   } else {
+    L.mark_baseline = 1;
     for (int i = 0; i < ncols; i++) {
       if (cols[i].diff)
         continue;
@@ -325,6 +365,9 @@ static void print_all(FILE *fp, const salesim_results *r,
               "million, billion); /yr = per year; pp = percentage points; "
               "- = not applicable.\n",
           r->mech_names[r->baseline]);
+  if (r->n_rep == 1)
+    fprintf(fp, "One replication only: no intervals; run more replications to "
+                "judge differences.\n");
 cleanup:
   free(L.cells);
   free(cols);
