@@ -16,7 +16,7 @@
  * the per-replication values (engine/stats.h), so the files never disagree
  * with the data they are written with. Read next: engine/cli/table.c.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* POSIX 2008 with realpath */
 
 #include <dirent.h>
 #include <errno.h>
@@ -578,6 +578,19 @@ int salesim_output_write(const salesim_results *r, const salesim_scenario *sc,
     salesim_diag_add(diag, "%s: cannot be replaced as an output folder", dir);
     rc = SALESIM_EINVAL;
     goto cleanup;
+  }
+  /* A symbolic link to a folder: replace the folder it points to, keep the
+   * link. */
+  if (lstat(target, &st) == 0 && S_ISLNK(st.st_mode) && stat(target, &st) == 0 &&
+      S_ISDIR(st.st_mode)) {
+    char *resolved = realpath(target, NULL);
+    if (resolved == NULL) {
+      salesim_diag_add(diag, "%s: %s", target, strerror(errno));
+      rc = SALESIM_EIO;
+      goto cleanup;
+    }
+    free(target);
+    target = resolved;
   }
 
   rp.stats = malloc((size_t)r->n_mech * SALESIM_METRIC_COUNT * sizeof *rp.stats);

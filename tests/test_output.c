@@ -1,7 +1,7 @@
 /* tests/test_output.c: the report writer (engine/output.c): every file read
  * back, summary.json parsed with jansson, atomic replacement, failures that
  * leave nothing behind, and byte-identical output for identical results. */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 
 #include "testutil.h"
 
@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -462,6 +463,23 @@ static void test_rewrite_replaces(void **state) {
   salesim_results_free(r);
 }
 
+static void test_symlink_to_folder(void **state) {
+  (void)state;
+  salesim_results *r = sample();
+  assert_int_equal(mkdir(in_tmp("real"), 0777), 0);
+  assert_int_equal(symlink("real", in_tmp("link")), 0);
+  write_ok(r, NULL, in_tmp("link"));
+  write_ok(r, NULL, in_tmp("link/")); /* and again, replacing it */
+  struct stat st;
+  assert_int_equal(lstat(in_tmp("link"), &st), 0);
+  assert_true(S_ISLNK(st.st_mode)); /* the link stays a link */
+  assert_true(exists(in_tmp("real/summary.csv")));
+  int tmps;
+  assert_int_equal(count_entries(tmp_root, ".tmp.", &tmps), 2);
+  assert_int_equal(tmps, 0);
+  salesim_results_free(r);
+}
+
 static void test_parents_and_trailing_slash(void **state) {
   (void)state;
   salesim_results *r = sample();
@@ -544,6 +562,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_parent_is_a_file, setup_dir, teardown_dir),
       cmocka_unit_test_setup_teardown(test_target_is_a_file, setup_dir, teardown_dir),
       cmocka_unit_test_setup_teardown(test_rewrite_replaces, setup_dir, teardown_dir),
+      cmocka_unit_test_setup_teardown(test_symlink_to_folder, setup_dir, teardown_dir),
       cmocka_unit_test_setup_teardown(test_parents_and_trailing_slash, setup_dir, teardown_dir),
       cmocka_unit_test_setup_teardown(test_byte_identical, setup_dir, teardown_dir),
       cmocka_unit_test_setup_teardown(test_locale_independent, setup_dir, teardown_dir),
