@@ -227,6 +227,35 @@ static int has_failed(const loader *ld, const config_setting_t *root, const char
   return 0;
 }
 
+/* A user's string as shown in a message: control characters escaped (a
+ * message is one line), cut after SHOWN_MAX bytes. */
+#define SHOWN_MAX 40
+#define SHOWN_SIZE (4 * SHOWN_MAX + 8)
+static const char *shown_value(const char *s, char *buf) {
+  size_t k = 0, i = 0;
+  for (; s[i] != '\0' && i < SHOWN_MAX; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == '\n')
+      k += (size_t)snprintf(buf + k, SHOWN_SIZE - k, "\\n");
+    else if (c == '"' || c == '\\')
+      k += (size_t)snprintf(buf + k, SHOWN_SIZE - k, "\\%c", c);
+    else if (c < 0x20 || c == 0x7f)
+      k += (size_t)snprintf(buf + k, SHOWN_SIZE - k, "\\x%02x", c);
+    else
+      buf[k++] = (char)c;
+  }
+  if (s[i] != '\0') {
+    while (k > 0 && ((unsigned char)buf[k - 1] & 0xC0) == 0x80)
+      k--; /* do not end inside a UTF-8 character */
+    if (k > 0 && ((unsigned char)buf[k - 1] & 0xC0) == 0xC0)
+      k--;
+    memcpy(buf + k, "...", 3);
+    k += 3;
+  }
+  buf[k] = '\0';
+  return buf;
+}
+
 static const char *type_text(const config_setting_t *s) {
   switch (config_setting_type(s)) {
   case CONFIG_TYPE_GROUP:
@@ -528,14 +557,15 @@ static int read_choice(loader *ld, const config_setting_t *s, const char *name,
     return -1;
   }
   const char *v = config_setting_get_string(s);
+  char sv[SHOWN_SIZE];
   int idx = salesim_params_choice_index(choices, v);
   if (idx < 0) {
     const char *guess = salesim_params_suggest(v, ptrs, n);
     if (guess != NULL)
-      report(ld, s, name, "unknown value \"%s\", did you mean '%s'? (expected %s)", v, guess,
-             expect);
+      report(ld, s, name, "unknown value \"%s\", did you mean '%s'? (expected %s)",
+             shown_value(v, sv), guess, expect);
     else
-      report(ld, s, name, "unknown value \"%s\" (expected %s)", v, expect);
+      report(ld, s, name, "unknown value \"%s\" (expected %s)", shown_value(v, sv), expect);
   }
   return idx;
 }
@@ -1065,19 +1095,23 @@ static void read_mechanisms(loader *ld, const config_setting_t *root, salesim_sc
       wrong_type(ld, ts, full, expect);
     } else {
       const char *tn = config_setting_get_string(ts);
+      char sv[SHOWN_SIZE];
       m->type = salesim_mechanism_find(tn);
       if (m->type == NULL) {
         const char *guess = salesim_params_suggest(tn, names, n_names);
         if (guess != NULL)
-          report(ld, ts, full, "unknown mechanism \"%s\", did you mean '%s'? (expected one of: %s)",
-                 tn, guess, list);
+          report(ld, ts, full,
+                 "unknown mechanism \"%s\", did you mean '%s'? (expected one of: %s)",
+                 shown_value(tn, sv), guess, list);
         else
-          report(ld, ts, full, "unknown mechanism \"%s\" (expected one of: %s)", tn, list);
+          report(ld, ts, full, "unknown mechanism \"%s\" (expected one of: %s)",
+                 shown_value(tn, sv), list);
       }
     }
     const config_setting_t *ns = config_setting_get_member(e, "name");
     join_name(full, sizeof full, where, "name");
     if (ns != NULL) {
+      char sv[SHOWN_SIZE];
       if (config_setting_type(ns) != CONFIG_TYPE_STRING)
         wrong_type(ld, ns, full, "a string");
       else {
@@ -1087,7 +1121,8 @@ static void read_mechanisms(loader *ld, const config_setting_t *root, salesim_sc
                  SALESIM_NAME_MAX - 1);
         else if (!label_ok(label))
           report(ld, ns, full,
-                 "\"%s\" (expected letters, digits, '_', '-' or '.', not empty)", label);
+                 "\"%s\" (expected letters, digits, '_', '-' or '.', not empty)",
+                 shown_value(label, sv));
         else
           snprintf(m->name, sizeof m->name, "%s", label);
       }
@@ -1142,7 +1177,7 @@ static void cross_checks(loader *ld, const config_setting_t *root, salesim_scena
   if (sc->n_mechanisms > 0) {
     if (top->baseline[0] != '\0') {
       const char *labels[256];
-      char list[LIST_TEXT];
+      char list[LIST_TEXT], sv[SHOWN_SIZE];
       int n = sc->n_mechanisms < 256 ? sc->n_mechanisms : 256, found = -1;
       for (int i = 0; i < n; i++) {
         labels[i] = sc->mechanisms[i].name;
@@ -1155,10 +1190,11 @@ static void cross_checks(loader *ld, const config_setting_t *root, salesim_scena
         if (guess != NULL)
           report(ld, locate(root, "baseline", NULL), "baseline",
                  "no mechanism is named \"%s\", did you mean '%s'? (expected one of: %s)",
-                 top->baseline, guess, list);
+                 shown_value(top->baseline, sv), guess, list);
         else
           report(ld, locate(root, "baseline", NULL), "baseline",
-                 "no mechanism is named \"%s\" (expected one of: %s)", top->baseline, list);
+                 "no mechanism is named \"%s\" (expected one of: %s)",
+                 shown_value(top->baseline, sv), list);
       } else
         sc->baseline_index = found;
     }
@@ -1202,6 +1238,7 @@ static void load_tree(loader *ld, const config_t *cf, salesim_scenario *sc) {
   const config_setting_t *root = config_root_setting(cf);
   const config_setting_t *s;
   salesim_scenario_top top;
+  char sv[SHOWN_SIZE];
 
   salesim_params_defaults(&tables[SALESIM_TABLE_TOP], &top);
   salesim_params_defaults(&tables[SALESIM_TABLE_PRODUCTION], &sc->production);
@@ -1237,7 +1274,7 @@ static void load_tree(loader *ld, const config_t *cf, salesim_scenario *sc) {
   snprintf(sc->name, sizeof sc->name, "%s", top.name);
   if (strlen(top.currency) >= sizeof sc->currency)
     report(ld, locate(root, "currency", NULL), "currency",
-           "\"%s\" has %zu characters (expected at most %zu)", top.currency,
+           "\"%s\" has %zu characters (expected at most %zu)", shown_value(top.currency, sv),
            strlen(top.currency), sizeof sc->currency - 1);
   else
     snprintf(sc->currency, sizeof sc->currency, "%s", top.currency);

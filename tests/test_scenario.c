@@ -520,6 +520,28 @@ static void test_wrapped_integers(void **state) {
   salesim_diag_clear(&d);
 }
 
+/* A user's string is echoed escaped and shortened: a message stays one line
+ * (found by the fuzzer: a string value spanning lines). */
+static void test_messages_are_one_line(void **state) {
+  (void)state;
+  salesim_diag d = SALESIM_DIAG_INIT;
+  const char *p = write_file("oneline.cfg",
+                             "production = { mode = \"pipe\n\tline\"; };\n"
+                             "baseline = \"a very long label that goes on and on and on and on\";\n"
+                             "mechanisms = ( { type = \"commission\"; } );\n");
+  assert_int_equal(load_bad(p, &d), SALESIM_ESCENARIO);
+  assert_true(has_line(&d, "%s:1: production.mode: unknown value \"pipe\\n\\x09line\", did you "
+                           "mean 'pipeline'?",
+                       p));
+  assert_true(has_line(&d,
+                       "%s:3: baseline: no mechanism is named \"a very long label that goes on "
+                       "and on an...\"",
+                       p));
+  for (size_t i = 0; i < d.count; i++)
+    assert_null(strchr(d.lines[i], '\n'));
+  salesim_diag_clear(&d);
+}
+
 /* ---- files ---------------------------------------------------------------- */
 
 static void test_syntax_error(void **state) {
@@ -777,6 +799,7 @@ int main(void) {
       cmocka_unit_test(test_points_vectors_and_checks),
       cmocka_unit_test(test_territories_and_firm),
       cmocka_unit_test(test_wrapped_integers),
+      cmocka_unit_test(test_messages_are_one_line),
       cmocka_unit_test(test_syntax_error),
       cmocka_unit_test(test_missing_file),
       cmocka_unit_test(test_include),
