@@ -345,9 +345,10 @@ const char *salesim_params_range_text(const salesim_param_spec *s, char *buf, si
   double lo, hi;
   char a[32], b[32];
   bounds(s, &lo, &hi);
-  /* the int's own limits are no news to a reader */
-  int has_lo = isfinite(lo) && !(s->kind == SALESIM_P_INT && lo <= INT_MIN);
-  int has_hi = isfinite(hi) && !(s->kind == SALESIM_P_INT && hi >= INT_MAX);
+  /* an int's upper limit is always news (a seed of 3e9 is refused); its
+   * lower one only where the spec sets it */
+  int has_lo = isfinite(s->min);
+  int has_hi = isfinite(hi);
   int lo_ex = (s->flags & SALESIM_PF_MIN_EXCL) != 0;
   int hi_ex = (s->flags & SALESIM_PF_MAX_EXCL) != 0;
   salesim_params_number_text(lo, a, sizeof a);
