@@ -2,18 +2,23 @@
  * models/assign.c: maximum-score award of territories to bidding managers
  * (models/assign.h), by two exact methods.
  *
- * SSP. The award is a min-cost flow on  s -> manager -> territory -> t  with
- * unit capacities and cost -score on the bid arcs, of whatever flow value is
- * cheapest. Successive shortest paths push one unit along a cheapest s-t path
- * at a time; the path costs never decrease (the cost of a flow is convex in
- * its value), so the first path of true cost >= 0 means no augmentation can
- * raise the score and the current matching is optimal. Dijkstra runs on
- * reduced costs c(u,v) + pi(u) - pi(v) >= 0 from all free managers at once
- * and stops when t is settled; potentials then move by min(d(v), d(t)),
- * which keeps every residual reduced cost non-negative. Initial potentials:
- * 0 on managers, -(best score on k) on territory k, min over k on t (the
- * bid graph is acyclic, so these are feasible). Exact up to floating-point
- * rounding of the sums (exact for integer or dyadic scores).
+ * SSP. Give every manager i a private "no award" column of score 0; the
+ * award is then an assignment of every manager (row) to one column (a
+ * territory it bid on, or its own no-award column) of least total cost
+ * -score: a rectangular linear assignment problem on a sparse graph. Rows
+ * are added one at a time (the shortest augmenting path method of Jonker
+ * and Volgenant 1987, in the form of Crouse 2016, Algorithm 1, with a heap
+ * instead of a dense scan): Dijkstra from the new row over reduced costs
+ * c - u_i - v_j, which are >= 0 on every arc of the rows already placed,
+ * stops at the first free column it settles; the duals u, v then move by
+ * the settled distances, keeping c - u - v >= 0 everywhere and = 0 on the
+ * matched arcs (complementary slackness: the assignment is optimal for the
+ * rows placed so far), and the path is flipped. A manager's own column is
+ * free and at reduced distance 0 when its row is added, so each search
+ * only explores alternating paths that raise the total score.
+ * O(M (B + N) log N) in the worst case for M managers, B bids, N = M + T
+ * columns, far less in practice. Exact up to floating-point rounding of the
+ * sums (exact for integer or dyadic scores).
  *
  * GLPK. The LP max sum score_b x_b s.t. sum_{b of manager i} x_b <= 1,
  * sum_{b on territory k} x_b <= 1, x >= 0, one column per bid made. Primal
@@ -35,16 +40,22 @@
 struct salesim_assign {
   int n_managers, n_territories;
   size_t max_bids;
-  /* SSP: node ids 0..M-1 managers, M..M+T-1 territories, M+T the sink. */
-  int *arc_start;   /* M+1: bids of manager i are arc[arc_start[i]..] */
+  /* SSP. Rows are managers; columns are the T territories followed by one
+   * private "no award" column per manager (T + i for manager i, score 0). */
+  int *arc_start;   /* M+1: live bids of manager i are arc[arc_start[i]..] */
   int *arc;         /* max_bids: bid indices grouped by manager */
-  double *pot;      /* node potentials */
-  double *dist;     /* tentative reduced distances */
-  int *via;         /* territory: bid reaching it; sink: territory */
-  int *mate_m;      /* bid matched to manager i, or -1 */
-  int *mate_t;      /* bid matched to territory k, or -1 */
-  int *heap, *heap_pos; /* indexed binary heap on dist */
-  int heap_size;
+  int *arc_col;     /* max_bids: territory of each arc (contiguous copy) */
+  double *arc_cost; /* max_bids: -score of each arc */
+  double *u, *v;    /* row and column duals (potentials) */
+  double *dist;     /* per column: tentative reduced path length */
+  int *path;        /* per column: row that reached it */
+  int *path_bid;    /* per column: bid that reached it (real columns) */
+  int *row4col, *col4row;
+  int *mate_t;      /* bid awarded per territory, or -1 */
+  int *rows, *touched; /* rows visited, columns touched by one search */
+  int *heap, *heap_pos; /* indexed binary heap on dist; pos -2 = scanned */
+  int heap_size, n_touched;
+  double bound;     /* shortest distance to a free column found so far */
   /* GLPK: triplets (1-based) and the bid of each column. */
   int *ia, *ja, *col_bid;
   double *ar;
@@ -55,11 +66,18 @@ void salesim_assign_free(salesim_assign *ws) {
     return;
   free(ws->arc_start);
   free(ws->arc);
-  free(ws->pot);
+  free(ws->arc_col);
+  free(ws->arc_cost);
+  free(ws->u);
+  free(ws->v);
   free(ws->dist);
-  free(ws->via);
-  free(ws->mate_m);
+  free(ws->path);
+  free(ws->path_bid);
+  free(ws->row4col);
+  free(ws->col4row);
   free(ws->mate_t);
+  free(ws->rows);
+  free(ws->touched);
   free(ws->heap);
   free(ws->heap_pos);
   free(ws->ia);
@@ -84,24 +102,33 @@ int salesim_assign_alloc(salesim_assign **out, int n_managers,
   ws->n_managers = n_managers;
   ws->n_territories = n_territories;
   ws->max_bids = max_bids;
-  size_t nodes = (size_t)n_managers + (size_t)n_territories + 1;
-  size_t nb = max_bids + 1;
-  ws->arc_start = malloc(((size_t)n_managers + 1) * sizeof *ws->arc_start);
+  const size_t rows = (size_t)n_managers + 1;
+  const size_t cols = (size_t)n_managers + (size_t)n_territories + 1;
+  const size_t nb = max_bids + 1;
+  ws->arc_start = malloc(rows * sizeof *ws->arc_start);
   ws->arc = malloc(nb * sizeof *ws->arc);
-  ws->pot = malloc(nodes * sizeof *ws->pot);
-  ws->dist = malloc(nodes * sizeof *ws->dist);
-  ws->via = malloc(nodes * sizeof *ws->via);
-  ws->mate_m = malloc(((size_t)n_managers + 1) * sizeof *ws->mate_m);
-  ws->mate_t = malloc(((size_t)n_territories + 1) * sizeof *ws->mate_t);
-  ws->heap = malloc(nodes * sizeof *ws->heap);
-  ws->heap_pos = malloc(nodes * sizeof *ws->heap_pos);
+  ws->arc_col = malloc(nb * sizeof *ws->arc_col);
+  ws->arc_cost = malloc(nb * sizeof *ws->arc_cost);
+  ws->u = malloc(rows * sizeof *ws->u);
+  ws->v = malloc(cols * sizeof *ws->v);
+  ws->dist = malloc(cols * sizeof *ws->dist);
+  ws->path = malloc(cols * sizeof *ws->path);
+  ws->path_bid = malloc(cols * sizeof *ws->path_bid);
+  ws->row4col = malloc(cols * sizeof *ws->row4col);
+  ws->col4row = malloc(rows * sizeof *ws->col4row);
+  ws->mate_t = malloc(cols * sizeof *ws->mate_t);
+  ws->rows = malloc(rows * sizeof *ws->rows);
+  ws->touched = malloc(cols * sizeof *ws->touched);
+  ws->heap = malloc(cols * sizeof *ws->heap);
+  ws->heap_pos = malloc(cols * sizeof *ws->heap_pos);
   ws->ia = malloc((2 * nb) * sizeof *ws->ia);
   ws->ja = malloc((2 * nb) * sizeof *ws->ja);
   ws->ar = malloc((2 * nb) * sizeof *ws->ar);
   ws->col_bid = malloc(nb * sizeof *ws->col_bid);
-  if (!ws->arc_start || !ws->arc || !ws->pot || !ws->dist || !ws->via ||
-      !ws->mate_m || !ws->mate_t || !ws->heap || !ws->heap_pos || !ws->ia ||
-      !ws->ja || !ws->ar || !ws->col_bid)
+  if (!ws->arc_start || !ws->arc || !ws->arc_col || !ws->arc_cost || !ws->u || !ws->v || !ws->dist ||
+      !ws->path || !ws->path_bid || !ws->row4col || !ws->col4row ||
+      !ws->mate_t || !ws->rows || !ws->touched || !ws->heap ||
+      !ws->heap_pos || !ws->ia || !ws->ja || !ws->ar || !ws->col_bid)
     goto cleanup;
   *out = ws;
   ws = NULL;
@@ -198,19 +225,26 @@ static int heap_pop(salesim_assign *ws) {
 
 /* ---- successive shortest paths ------------------------------------------ */
 
-/* Reduced cost, clamped at 0 against rounding. */
-static double reduced(double cost, double pot_u, double pot_v) {
-  double r = cost + pot_u - pot_v;
-  return r > 0 ? r : 0;
+/* Relax column j from row i at reduced length d through bid b (-1: the
+ * row's own no-award column). */
+static void relax(salesim_assign *ws, int j, double d, int i, int b) {
+  if (ws->heap_pos[j] == -2 || !(d < ws->dist[j]) || !(d < ws->bound))
+    return;
+  if (ws->row4col[j] < 0)
+    ws->bound = d; /* a free column: nothing longer can be the sink */
+  if (ws->dist[j] == INFINITY)
+    ws->touched[ws->n_touched++] = j;
+  ws->dist[j] = d;
+  ws->path[j] = i;
+  ws->path_bid[j] = b;
+  heap_push_or_decrease(ws, j);
 }
 
 static void solve_ssp(salesim_assign *ws, const salesim_bid *bids,
                       size_t n_bids, const unsigned char *excluded) {
-  const int M = ws->n_managers, T = ws->n_territories, sink = M + T;
-  const int nodes = M + T + 1;
-  double max_score = 0;
+  const int M = ws->n_managers, T = ws->n_territories, C = T + M;
 
-  /* Arcs of each manager (counting sort of the live bids). */
+  /* Live arcs of each manager (counting sort of the bids). */
   for (int i = 0; i <= M; i++)
     ws->arc_start[i] = 0;
   for (size_t b = 0; b < n_bids; b++)
@@ -219,98 +253,95 @@ static void solve_ssp(salesim_assign *ws, const salesim_bid *bids,
   for (int i = 0; i < M; i++)
     ws->arc_start[i + 1] += ws->arc_start[i];
   for (int i = 0; i < M; i++)
-    ws->mate_m[i] = ws->arc_start[i]; /* fill cursor for now */
+    ws->col4row[i] = ws->arc_start[i]; /* fill cursor for now */
   for (size_t b = 0; b < n_bids; b++)
     if (excluded == NULL || !excluded[b])
-      ws->arc[ws->mate_m[bids[b].manager]++] = (int)b;
-
-  /* Initial potentials: feasible on the acyclic bid graph. */
-  for (int v = 0; v < nodes; v++)
-    ws->pot[v] = 0;
-  for (size_t b = 0; b < n_bids; b++) {
-    if (excluded != NULL && excluded[b])
-      continue;
-    int v = M + bids[b].territory;
-    if (-bids[b].score < ws->pot[v])
-      ws->pot[v] = -bids[b].score;
-    if (bids[b].score > max_score)
-      max_score = bids[b].score;
+      ws->arc[ws->col4row[bids[b].manager]++] = (int)b;
+  for (int a = 0; a < ws->arc_start[M]; a++) {
+    ws->arc_col[a] = bids[ws->arc[a]].territory;
+    ws->arc_cost[a] = -bids[ws->arc[a]].score;
   }
-  for (int k = 0; k < T; k++)
-    if (ws->pot[M + k] < ws->pot[sink])
-      ws->pot[sink] = ws->pot[M + k];
-  for (int i = 0; i < M; i++)
-    ws->mate_m[i] = -1;
-  for (int k = 0; k < T; k++)
-    ws->mate_t[k] = -1;
 
-  /* A path of true cost above -tol gains nothing worth the rounding. */
-  const double tol = 1e-12 * (1.0 + max_score);
-  for (;;) {
-    ws->heap_size = 0;
-    for (int v = 0; v < nodes; v++) {
-      ws->dist[v] = INFINITY;
-      ws->heap_pos[v] = -1;
-    }
-    for (int i = 0; i < M; i++) {
-      if (ws->mate_m[i] >= 0 || ws->arc_start[i] == ws->arc_start[i + 1])
-        continue;
-      ws->dist[i] = ws->pot[i] < 0 ? -ws->pot[i] : 0; /* arc s -> i */
-      heap_push_or_decrease(ws, i);
-    }
-    while (ws->heap_size > 0) {
-      int u = heap_pop(ws);
-      if (u == sink)
-        break;
-      double du = ws->dist[u];
-      if (u < M) { /* manager: unmatched bids are forward arcs */
-        for (int a = ws->arc_start[u]; a < ws->arc_start[u + 1]; a++) {
-          int b = ws->arc[a];
-          if (b == ws->mate_m[u])
-            continue;
-          int v = M + bids[b].territory;
-          if (ws->heap_pos[v] == -2)
-            continue;
-          double d = du + reduced(-bids[b].score, ws->pot[u], ws->pot[v]);
-          if (d < ws->dist[v]) {
-            ws->dist[v] = d;
-            ws->via[v] = b;
-            heap_push_or_decrease(ws, v);
-          }
-        }
-      } else { /* territory: to the sink if free, else back to its manager */
-        int k = u - M, b = ws->mate_t[k];
-        int v = b < 0 ? sink : bids[b].manager;
-        double cost = b < 0 ? 0.0 : bids[b].score;
-        if (ws->heap_pos[v] == -2)
-          continue;
-        double d = du + reduced(cost, ws->pot[u], ws->pot[v]);
-        if (d < ws->dist[v]) {
-          ws->dist[v] = d;
-          if (v == sink)
-            ws->via[v] = k;
-          heap_push_or_decrease(ws, v);
-        }
+  for (int j = 0; j < C; j++) {
+    ws->v[j] = 0;
+    ws->row4col[j] = -1;
+    ws->mate_t[j] = -1;
+    ws->dist[j] = INFINITY;
+    ws->heap_pos[j] = -1;
+  }
+  /* Row reduction and a greedy start: u_i = min_j c_ij = -(best score of
+   * i, or 0), which keeps every reduced cost >= 0 with v = 0; a row whose
+   * best column (a tight arc) is still free takes it. Free columns keep
+   * v = 0, so the placed rows are optimally assigned among themselves. */
+  for (int i = 0; i < M; i++) {
+    int best_b = -1;
+    double best = 0;
+    for (int a = ws->arc_start[i]; a < ws->arc_start[i + 1]; a++)
+      if (bids[ws->arc[a]].score > best) {
+        best = bids[ws->arc[a]].score;
+        best_b = ws->arc[a];
       }
+    ws->u[i] = -best;
+    ws->col4row[i] = -1;
+    int j = best_b >= 0 ? bids[best_b].territory : T + i;
+    if (ws->row4col[j] < 0) {
+      ws->row4col[j] = i;
+      ws->col4row[i] = j;
+      if (j < T)
+        ws->mate_t[j] = best_b;
     }
-    double reach = ws->dist[sink];
-    /* True cost of the path: reduced length + pi(t) - pi(s), pi(s) = 0. */
-    if (!isfinite(reach) || reach + ws->pot[sink] >= -tol)
-      break;
-    /* Augment: walk back from the sink, flipping the alternating path. */
-    int k = ws->via[sink];
+  }
+
+  for (int cur = 0; cur < M; cur++) {
+    int i = cur, sink = -1, n_rows = 0;
+    if (ws->col4row[cur] >= 0)
+      continue; /* placed by the greedy start */
+    double min_val = 0;
+    ws->n_touched = 0;
+    ws->heap_size = 0;
+    ws->bound = INFINITY;
+    /* Dijkstra from row cur over the columns; only arcs out of cur can
+     * have negative reduced cost, which Dijkstra tolerates at the source. */
     for (;;) {
-      int b = ws->via[M + k];
-      int i = bids[b].manager;
-      int old = ws->mate_m[i];
-      ws->mate_m[i] = b;
-      ws->mate_t[k] = b;
-      if (old < 0)
+      ws->rows[n_rows++] = i;
+      for (int a = ws->arc_start[i]; a < ws->arc_start[i + 1]; a++) {
+        int j = ws->arc_col[a];
+        relax(ws, j, min_val + ws->arc_cost[a] - ws->u[i] - ws->v[j], i, ws->arc[a]);
+      }
+      relax(ws, T + i, min_val - ws->u[i] - ws->v[T + i], i, -1);
+      int j = heap_pop(ws); /* never empty: cur's own column is reachable */
+      min_val = ws->dist[j];
+      if (ws->row4col[j] < 0) {
+        sink = j;
         break;
-      k = bids[old].territory;
+      }
+      i = ws->row4col[j];
     }
-    for (int v = 0; v < nodes; v++)
-      ws->pot[v] += ws->dist[v] < reach ? ws->dist[v] : reach;
+    /* Dual update (keeps c - u - v >= 0 on every arc, = 0 on matched). */
+    ws->u[cur] += min_val;
+    for (int k = 1; k < n_rows; k++)
+      ws->u[ws->rows[k]] += min_val - ws->dist[ws->col4row[ws->rows[k]]];
+    for (int k = 0; k < ws->n_touched; k++) {
+      int j = ws->touched[k];
+      if (ws->heap_pos[j] == -2)
+        ws->v[j] -= min_val - ws->dist[j];
+    }
+    /* Augment along the alternating path back to cur. */
+    for (int j = sink;;) {
+      int row = ws->path[j], next = ws->col4row[row];
+      ws->row4col[j] = row;
+      ws->col4row[row] = j;
+      if (j < T)
+        ws->mate_t[j] = ws->path_bid[j];
+      if (row == cur)
+        break;
+      j = next;
+    }
+    for (int k = 0; k < ws->n_touched; k++) {
+      int j = ws->touched[k];
+      ws->dist[j] = INFINITY;
+      ws->heap_pos[j] = -1;
+    }
   }
 }
 
@@ -322,8 +353,6 @@ static int solve_glpk(salesim_assign *ws, const salesim_bid *bids,
   int rc = SALESIM_ESOLVER, ncols = 0;
   glp_prob *lp = NULL;
 
-  for (int i = 0; i < M; i++)
-    ws->mate_m[i] = -1;
   for (int k = 0; k < T; k++)
     ws->mate_t[k] = -1;
   for (size_t b = 0; b < n_bids; b++)
@@ -364,7 +393,6 @@ static int solve_glpk(salesim_assign *ws, const salesim_bid *bids,
       goto cleanup; /* not integral: should not happen (TU) */
     if (x > 0.5) {
       int b = ws->col_bid[c];
-      ws->mate_m[bids[b].manager] = b;
       ws->mate_t[bids[b].territory] = b;
     }
   }
