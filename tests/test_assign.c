@@ -201,6 +201,52 @@ static void test_exclusion_hand_case(void **state) {
   salesim_assign_free(ws);
 }
 
+/* Duplicate bids on a pair (the better counts), zero scores, a manager
+ * with every bid excluded, and a contested instance with many ties. */
+static void test_duplicates_and_ties(void **state) {
+  (void)state;
+  const salesim_bid bids[] = {{0, 0, 3}, {0, 0, 7}, {1, 0, 7}, {1, 1, 0},
+                              {2, 1, 2}, {2, 1, 2}, {3, 0, 0}};
+  unsigned char ex[7] = {0, 0, 0, 0, 1, 1, 0};
+  int award[2];
+  double v;
+  salesim_assign *ws = NULL;
+  assert_int_equal(salesim_assign_alloc(&ws, 4, 2, 7), 0);
+  for (int m = 0; m < 2; m++) {
+    salesim_assign_method method = m ? SALESIM_ASSIGN_GLPK : SALESIM_ASSIGN_SSP;
+    assert_int_equal(salesim_assign_solve(ws, method, bids, 7, NULL, award, &v), 0);
+    check_award(bids, 7, NULL, 4, 2, award, v);
+    assert_close(v, 9, 0, 0); /* 7 on territory 0, 2 on territory 1 */
+    assert_close(bids[award[0]].score, 7, 0, 0);
+    assert_int_equal(bids[award[1]].manager, 2);
+    assert_int_equal(salesim_assign_solve(ws, method, bids, 7, ex, award, &v), 0);
+    check_award(bids, 7, ex, 4, 2, award, v);
+    assert_close(v, 7, 0, 0);
+  }
+  salesim_assign_free(ws);
+
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+  gsl_rng_set(r, 5UL);
+  for (int rep = 0; rep < 20; rep++) {
+    const int nm = 300, nt = 60, per = 4; /* 5 managers per territory */
+    salesim_bid *many = malloc((size_t)nm * per * sizeof *many);
+    int *a1 = malloc(nt * sizeof *a1), *a2 = malloc(nt * sizeof *a2);
+    assert_true(many && a1 && a2);
+    size_t n = random_bids(r, nm, nt, per, 1, many);
+    double v1, v2;
+    assert_int_equal(salesim_assign_alloc(&ws, nm, nt, n), 0);
+    assert_int_equal(salesim_assign_solve(ws, SALESIM_ASSIGN_SSP, many, n, NULL, a1, &v1), 0);
+    assert_int_equal(salesim_assign_solve(ws, SALESIM_ASSIGN_GLPK, many, n, NULL, a2, &v2), 0);
+    check_award(many, n, NULL, nm, nt, a1, v1);
+    assert_close(v1, v2, 0, 1e-9);
+    salesim_assign_free(ws);
+    free(many);
+    free(a1);
+    free(a2);
+  }
+  gsl_rng_free(r);
+}
+
 static void test_errors(void **state) {
   (void)state;
   salesim_bid bids[] = {{0, 0, 1}, {3, 0, 1}, {0, 5, 1}, {0, 1, -2}};
@@ -234,6 +280,7 @@ int main(void) {
       cmocka_unit_test(test_brute_force_small),
       cmocka_unit_test(test_ssp_equals_glpk_sparse),
       cmocka_unit_test(test_exclusion_hand_case),
+      cmocka_unit_test(test_duplicates_and_ties),
       cmocka_unit_test(test_errors),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

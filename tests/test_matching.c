@@ -373,9 +373,10 @@ static int collect_visit(void *ctx, const int *team_of_rep) {
 }
 
 /* Gale and Shapley (1962), "College admissions and the stability of
- * marriage", Amer. Math. Monthly 69(1), 9-15, Example 2: men A, B, C (reps
- * 0-2) and women alpha, beta, gamma (teams 0-2, one seat each) with ranking
- * matrix (man's rank of woman, woman's rank of man)
+ * marriage", Amer. Math. Monthly 69(1), 9-15: their 3 x 3 example with more
+ * than one stable matching. Men A, B, C (reps 0-2) and women alpha, beta,
+ * gamma (teams 0-2, one seat each) with ranking matrix (man's rank of
+ * woman, woman's rank of man)
  *            alpha  beta  gamma
  *        A    1,3   2,2   3,1
  *        B    3,1   1,3   2,2
