@@ -107,7 +107,7 @@ typedef struct salesim_opp {
 typedef struct salesim_ledger {
   double revenue, revenue_new, revenue_book, new_customers;
   double pay, pay_fixed, pay_variable, mgmt_cost, hiring_cost;
-  double quits, quits_broke, hires;
+  double quits, quits_broke, hires, offers_declined;
   double hunt_sum, farm_sum, effort_sum, agent_months;
   double leads, collisions;
   double gini_sum, gini_n, corr_sum, corr_n;
