@@ -73,6 +73,36 @@ int salesim_world_add_table(salesim_world *w, salesim_table *t) {
   return 0;
 }
 
+void salesim_world_pay_staff(salesim_world *w, double amount, int variable) {
+  if (amount == 0)
+    return;
+  w->ledger.pay += amount;
+  if (variable)
+    w->ledger.pay_variable += amount;
+  else
+    w->ledger.pay_fixed += amount;
+}
+
+void salesim_world_territory_update(salesim_world *w, int k) {
+  salesim_territory *t = &w->terr[k];
+  double n = t->n_slots > 0 ? t->n_slots : 1;
+  t->lead_rate =
+      w->deal_mean > 0 ? t->potential * t->lead_mult / (n * 12.0 * 0.2 * w->deal_mean) : 0;
+}
+
+void salesim_world_move(salesim_world *w, salesim_agent *a, int k) {
+  int old = a->territory;
+  if (old == k)
+    return;
+  w->terr[old].orphan_book += a->book;
+  a->book = 0;
+  w->terr[old].n_slots--;
+  w->terr[k].n_slots++;
+  a->territory = k;
+  salesim_world_territory_update(w, old);
+  salesim_world_territory_update(w, k);
+}
+
 /* survival of people hired during the run, censored at the run's end */
 static void count_survival(salesim_world *w, salesim_agent *a, int leaving) {
   if (a->hired_month < 0)
@@ -227,14 +257,12 @@ int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mec
     t->est_manager =
         t->potential * exp(gsl_ran_gaussian_ziggurat(w->rng_world, ts->manager_estimate_sd));
     t->manager = -1;
+    t->lead_mult = 1;
   }
   for (int i = 0; i < w->n_agents; i++)
     w->terr[i % w->n_terr].n_slots++;
-  for (int k = 0; k < w->n_terr; k++) {
-    salesim_territory *t = &w->terr[k];
-    double n = t->n_slots > 0 ? t->n_slots : 1;
-    t->lead_rate = w->deal_mean > 0 ? t->potential / (n * 12.0 * 0.2 * w->deal_mean) : 0;
-  }
+  for (int k = 0; k < w->n_terr; k++)
+    salesim_world_territory_update(w, k);
   /* market shocks: the same for every mechanism */
   {
     gsl_rng *r = salesim_stream_alloc(seed, (uint64_t)rep, SALESIM_STREAM_MARKET, 0);

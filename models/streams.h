@@ -25,7 +25,10 @@ typedef enum salesim_purpose {
   SALESIM_STREAM_HIRE = 5,
   SALESIM_STREAM_LIFE = 6,
   SALESIM_STREAM_NOISE = 7,
-  SALESIM_STREAM_MECHANISM = 8
+  SALESIM_STREAM_MECHANISM = 8,
+  SALESIM_STREAM_MANAGERS = 20 /* managers and what people privately see
+                                  (models/org.c); the same under every
+                                  mechanism that has managers */
 } salesim_purpose;
 
 /** splitmix64-based mix of a seed with up to three counters. */

@@ -88,7 +88,11 @@ typedef struct salesim_territory {
   double orphan_book;    /* revenue of accounts whose owner left */
   double shock;          /* this month's market multiplier on leads */
   double hunters;        /* sum of hunting intensity this month */
-  int n_slots;           /* positions in the territory */
+  int n_slots;           /* positions in the territory (slots whose
+                            agent->territory is k; mechanisms that move
+                            people keep it right: salesim_world_move) */
+  double lead_mult;      /* the territory manager's effect on lead arrival
+                            (1 = none); folded into lead_rate */
   int manager;
   int assigned_accounts; /* bool: manager assigns prospects (no collisions) */
 } salesim_territory;
@@ -183,5 +187,17 @@ void salesim_world_mgmt_cost(salesim_world *w, double amount);
 int salesim_world_add_table(salesim_world *w, salesim_table *t);
 /** Remove an agent from the firm (leaving or dismissed). */
 void salesim_world_exit(salesim_world *w, salesim_agent *a, int why);
+/** Pay to people outside the sales slots (managers): the firm's pay ledger
+ *  only (fixed or variable part). */
+void salesim_world_pay_staff(salesim_world *w, double amount, int variable);
+/** Recompute territory k's lead_rate from its potential, slot count and
+ *  lead_mult: lead_rate = P * lead_mult / (n_slots * 12 * 0.2 * E[V]), so a
+ *  full team hunting at unit intensity meets the potential. */
+void salesim_world_territory_update(salesim_world *w, int k);
+/** Move the person in slot `a` to territory k (team formation): the slot
+ *  counts of both territories and their lead rates follow; the person's
+ *  accounts stay behind as k's old territory's orphan book (the accounts are
+ *  the territory's), the open pipeline goes with the person. */
+void salesim_world_move(salesim_world *w, salesim_agent *a, int k);
 
 #endif

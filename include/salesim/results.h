@@ -51,7 +51,19 @@ extern "C" {
   X(TARGET_ACCURACY, "target_accuracy", "Target error |target-sales|/sales", "share", -1) \
   X(HUNTING_SHARE, "hunting_share", "Share of effort on hunting", "share", 0)   \
   X(EFFORT, "effort", "Mean effort (pi*h+f)", "units", 0)                       \
-  X(COLLISIONS, "collisions", "Leads wasted in teammate collisions", "per year", -1)
+  X(COLLISIONS, "collisions", "Leads wasted in teammate collisions", "per year", -1) \
+  X(TERRITORY_TARGET_ERROR, "territory_target_error", "Territory target error |target-sales|/sales", "share", -1) \
+  X(BID_TO_POTENTIAL, "bid_to_potential", "Winning bid / true potential (new business + a year of book)", "ratio", 0) \
+  X(WINNERS_CURSE, "winners_curse", "Winners who missed their own bid", "share", -1) \
+  X(AWARDS_VOIDED, "awards_voided", "Awards voided for lack of a team", "per year", -1) \
+  X(TERRITORIES_UNFILLED, "territories_unfilled", "Territories nobody won (top-down fallback)", "per year", -1) \
+  X(REPS_UNMATCHED, "reps_unmatched", "Reps in no manager's team", "per year", 0) \
+  X(PANEL_COST, "panel_cost", "Review-panel cost", "currency/year", -1) \
+  X(BARGAINING_COST, "bargaining_cost", "Target-bargaining cost", "currency/year", -1) \
+  X(BARGAINING_CUT, "bargaining_cut", "Target cut by bargaining / firm's target", "share", -1) \
+  X(BLAMED_MISSES, "blamed_misses", "Missed firm-set targets blamed on the firm", "per year", -1) \
+  X(MANAGER_PAY, "manager_pay", "Territory managers' pay", "currency/year", 0) \
+  X(ENVY_RATE, "envy_rate", "Reps envying their partner's share of accounts", "share", -1)
 
 typedef enum salesim_metric {
 #define SALESIM_X_METRIC(id, name, label, unit, better) SALESIM_METRIC_##id,
