@@ -143,6 +143,8 @@ double salesim_org_rep_salary(const salesim_org_params *p, const salesim_agent *
 
 /* ---- set-up ------------------------------------------------------------------ */
 
+salesim_org *salesim_org_of(salesim_world *w) { return (salesim_org *)w->state; }
+
 int salesim_org_init(salesim_org *o, salesim_world *w, const salesim_org_params *p) {
   memset(o, 0, sizeof *o);
   o->p = p;

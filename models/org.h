@@ -230,6 +230,10 @@ typedef struct salesim_org {
   int *acc_bundle, *acc_owner, *acc_idx;
 } salesim_org;
 
+/** The organisation of a world whose mechanism is tender, top_down or
+ *  forecast_bonus (each keeps its salesim_org first in its state). */
+salesim_org *salesim_org_of(salesim_world *w);
+
 /** Draw the managers and size the workspaces. Returns 0 or SALESIM_ENOMEM. */
 int salesim_org_init(salesim_org *o, salesim_world *w, const salesim_org_params *p);
 /** Free what init allocated (the table if not yet handed over). */

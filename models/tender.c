@@ -85,6 +85,7 @@ typedef struct tender_params {
   int solver;
   int max_rounds;
   int fallback_appoint;
+  double mip_time_limit;
 } tender_params;
 
 static const salesim_param_spec tender_specs[] = {
@@ -118,6 +119,11 @@ static const salesim_param_spec tender_specs[] = {
      "bool",
      "Form the final teams as the welfare-maximising stable matching (GLPK MIP) instead of "
      "deferred acceptance's."},
+    {"mip_time_limit", SALESIM_P_DOUBLE, offsetof(tender_params, mip_time_limit), 5, NULL, 0,
+     3600, 0, NULL, "seconds",
+     "Time GLPK may take for the stable MIP each year (0: no limit); without a proven optimum "
+     "the deferred-acceptance teams stand. The MIP grows with the square of list lengths: keep "
+     "rep_list_max small (e.g. 3) with it."},
     {"solver", SALESIM_P_CHOICE, offsetof(tender_params, solver), SOLVER_SSP, NULL, 0, 1, 0,
      "ssp|glpk", "choice",
      "Winner determination: shortest augmenting paths or the LP in GLPK (same optimum)."},
@@ -186,15 +192,28 @@ typedef struct tender_state {
   int *team_terr, *terr_team, n_teams;
   int *bid_row;       /* bid -> row of util, or -1 */
   double *util;       /* rows of n_reps CEs */
-  int n_rows, cap_rows;
+  int n_rows;
+  size_t util_len;    /* doubles allocated in util */
   int *rep_start, *rep_list, *team_start, *team_list, *capacity, *minimum;
   int *team_of_rep, *fill, *mip_team;
   double *pair_util;
   keyed *sortbuf;
   double voided, unfilled, unmatched;
+  int mip_solved, mip_failed; /* stable MIP: years proven optimal / not */
+  long mip_changed;           /* reps the MIP placed differently from DA */
 } tender_state;
 
 salesim_org *salesim_tender_org(salesim_world *w) { return &((tender_state *)w->state)->org; }
+
+void salesim_tender_get_stats(const salesim_world *w, salesim_tender_stats *out) {
+  const tender_state *s = w->state;
+  out->voided = s->voided;
+  out->unfilled = s->unfilled;
+  out->unmatched = s->unmatched;
+  out->mip_solved = s->mip_solved;
+  out->mip_failed = s->mip_failed;
+  out->mip_changed = s->mip_changed;
+}
 
 /* ---- beliefs and bids -------------------------------------------------------- */
 
@@ -487,13 +506,17 @@ static double join_value(salesim_world *w, tender_state *s, const salesim_agent 
 static int ensure_row(salesim_world *w, tender_state *s, int b) {
   if (s->bid_row[b] >= 0)
     return 0;
-  if (s->n_rows == s->cap_rows) {
-    int cap = s->cap_rows ? 2 * s->cap_rows : 16;
-    double *u = realloc(s->util, (size_t)cap * (size_t)(s->n_reps > 0 ? s->n_reps : 1) * sizeof *u);
+  /* rows of n_reps values; the number of reps changes from year to year */
+  size_t width = (size_t)(s->n_reps > 0 ? s->n_reps : 1);
+  if ((size_t)(s->n_rows + 1) * width > s->util_len) {
+    size_t len = 2 * s->util_len;
+    if (len < (size_t)(s->n_rows + 16) * width)
+      len = (size_t)(s->n_rows + 16) * width;
+    double *u = realloc(s->util, len * sizeof *u);
     if (u == NULL)
       return SALESIM_ENOMEM;
     s->util = u;
-    s->cap_rows = cap;
+    s->util_len = len;
   }
   int row = s->n_rows++;
   s->bid_row[b] = row;
@@ -666,9 +689,16 @@ static void stable_mip_teams(salesim_world *w, tender_state *s) {
       s->pair_util[q] = s->util[(size_t)s->bid_row[b] * s->n_reps + r] +
                         seat * rep_view_by(w, s, s->bids[b].manager, &w->agents[s->reps[r]]);
     }
-  if (salesim_match_stable_mip(mt, s->pair_util, 20000, s->mip_team, NULL) == 0 &&
-      salesim_match_is_stable(mt, s->mip_team, NULL, NULL) == 1)
+  int limit_ms = (int)(s->p->mip_time_limit * 1000);
+  if (salesim_match_stable_mip(mt, s->pair_util, limit_ms, s->mip_team, NULL) == 0 &&
+      salesim_match_is_stable(mt, s->mip_team, NULL, NULL) == 1) {
+    s->mip_solved += 1;
+    for (int r = 0; r < s->n_reps; r++)
+      s->mip_changed += s->mip_team[r] != s->team_of_rep[r];
     memcpy(s->team_of_rep, s->mip_team, (size_t)s->n_reps * sizeof *s->team_of_rep);
+  } else {
+    s->mip_failed += 1;
+  }
   salesim_match_free(mt);
 }
 

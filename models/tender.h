@@ -69,4 +69,15 @@ int salesim_tender_round(salesim_world *w, const salesim_tender_bid *bids, int n
 /** The tender's organisation (managers, territories this year). */
 salesim_org *salesim_tender_org(salesim_world *w);
 
+/** Run totals of a tender world (tests, reports). */
+typedef struct salesim_tender_stats {
+  double voided;     /* awards voided for lack of a team */
+  double unfilled;   /* territory-years nobody won */
+  double unmatched;  /* rep-years in no winner's team */
+  int mip_solved, mip_failed; /* stable MIP years proven optimal / not */
+  long mip_changed;  /* reps the MIP placed differently from DA */
+} salesim_tender_stats;
+
+void salesim_tender_get_stats(const salesim_world *w, salesim_tender_stats *out);
+
 #endif
