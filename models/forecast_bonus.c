@@ -36,13 +36,13 @@ typedef struct forecast_params {
 
 static const salesim_param_spec forecast_specs[] = {
     SALESIM_ORG_PARAM_SPECS(forecast_params),
-    {"beta", SALESIM_P_DOUBLE, offsetof(forecast_params, beta), 1.0, NULL, 0, 100,
+    {"beta", SALESIM_P_DOUBLE, offsetof(forecast_params, beta), 1.0, NULL, 0, 1e6,
      SALESIM_PF_MIN_EXCL, NULL, "multiple",
      "Bonus per unit of forecast (per firm target, in units of the variable package)."},
-    {"alpha", SALESIM_P_DOUBLE, offsetof(forecast_params, alpha), 0.7, NULL, 0, 100,
+    {"alpha", SALESIM_P_DOUBLE, offsetof(forecast_params, alpha), 0.7, NULL, 0, 1e6,
      SALESIM_PF_MIN_EXCL, NULL, "multiple",
      "Bonus per unit sold above the forecast (0 < alpha < beta)."},
-    {"gamma", SALESIM_P_DOUBLE, offsetof(forecast_params, gamma), 1.5, NULL, 0, 100,
+    {"gamma", SALESIM_P_DOUBLE, offsetof(forecast_params, gamma), 1.5, NULL, 0, 1e6,
      SALESIM_PF_MIN_EXCL, NULL, "multiple",
      "Penalty per unit short of the forecast (gamma > beta)."},
 };

@@ -1,0 +1,557 @@
+/*
+ * tests/test_tender.c: the tender, top_down and forecast_bonus mechanisms
+ * through the engine (issue 4): bidders' choice of bid, next-bidder and
+ * top-down fallbacks on hand-made bids, the top-down LP split and
+ * bargaining, the forecast as target, cut-and-choose of orphan accounts
+ * (the chooser never envies), and the shipped scenario end to end
+ * (reproducible at any thread count). The algorithms themselves are tested
+ * in test_assign.c, test_matching.c, test_team_rounds.c, test_stable_mip.c,
+ * test_fairdiv.c and test_forecast.c.
+ */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include <salesim/salesim.h>
+
+#include "mechanism.h"
+#include "org.h"
+#include "sim.h"
+#include "target_lp.h"
+#include "tender.h"
+
+static char tmpdir[256];
+
+static int setup(void **state) {
+  (void)state;
+  const char *base = getenv("TMPDIR");
+  snprintf(tmpdir, sizeof tmpdir, "%s/salesim_tender_XXXXXX", base && *base ? base : "/tmp");
+  return mkdtemp(tmpdir) == NULL ? -1 : 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+  return system(cmd) == 0 ? 0 : -1;
+}
+
+static const char *write_file(const char *name, const char *text) {
+  static char path[512];
+  snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+  FILE *fp = fopen(path, "w");
+  assert_non_null(fp);
+  assert_true(fputs(text, fp) >= 0);
+  assert_int_equal(fclose(fp), 0);
+  return path;
+}
+
+/* A small organisation: two territories with two reps each, explicit
+ * territories, and one mechanism given by `mechanism` (a libconfig group). */
+static salesim_scenario *small_scenario(const char *name, const char *mechanism, int reps,
+                                        double quit_rate) {
+  char text[4096];
+  snprintf(text, sizeof text,
+           "seed = 3; replications = 1; months = 24;\n"
+           "production = { deal_value = { dist = \"lognormal\"; mean = 150000.0; sd = 75000.0; };"
+           " churn = 0.02; account_share = 0.02; };\n"
+           "population = { reps = %d; quit_rate = %g;"
+           " outside_wage = { dist = \"normal\"; mean = 3000.0; sd = 500.0; min = 0.0; };"
+           " effort_cost = { dist = \"lognormal\"; mean = 1500.0; sd = 300.0; }; };\n"
+           "territories = { list = ( { potential = 8000000.0; book = 600000.0; prospects = 400.0; },"
+           " { potential = 6000000.0; book = 500000.0; prospects = 300.0; } );"
+           " firm_estimate_sd = 0.25; manager_estimate_sd = 0.1; };\n"
+           "firm = { potential_share = 0.3; book_factor = 0.9; };\n"
+           "mechanisms = ( %s );\n",
+           reps, quit_rate, mechanism);
+  salesim_diag d = SALESIM_DIAG_INIT;
+  salesim_scenario *sc = NULL;
+  int rc = salesim_scenario_load(&sc, write_file(name, text), &d);
+  for (size_t i = 0; i < d.count; i++)
+    print_message("diag: %s\n", d.lines[i]);
+  salesim_diag_clear(&d);
+  assert_int_equal(rc, 0);
+  return sc;
+}
+
+/* ---- bidders ---------------------------------------------------------------- */
+
+/* A lone manager facing a belief: a higher estimate of sales never lowers
+ * its bid, and no bid is below the posted target. */
+static void test_bid_choice(void **state) {
+  (void)state;
+  const salesim_mechanism_type *t = salesim_mechanism_find("tender");
+  assert_non_null(t);
+  void *params = calloc(1, t->params->struct_size);
+  assert_non_null(params);
+  salesim_params_defaults(t->params, params);
+  salesim_org o;
+  memset(&o, 0, sizeof o);
+  o.p = (const salesim_org_params *)params; /* org settings come first */
+  salesim_manager m;
+  memset(&m, 0, sizeof m);
+  m.ability = 1;
+  m.risk_aversion = 1e-6;
+  m.outside_wage = 12000;
+  m.mult = 1;
+  o.mgr = &m;
+  o.n_mgr = 1;
+  double ratio[20], weight[20];
+  for (int j = 0; j < 20; j++) {
+    ratio[j] = 1 + 0.3 * (j + 0.5) / 20;
+    weight[j] = 1.0 / 20;
+  }
+  salesim_bid_belief b = {ratio, weight, 20, 0.05, 5, NULL, NULL, NULL, 0};
+  /* the belief: winning is likelier with a higher bid, certain with no rival */
+  assert_true(salesim_tender_win_prob(&b, 1.1) < salesim_tender_win_prob(&b, 1.2));
+  salesim_bid_belief alone = b;
+  alone.rivals = 0;
+  assert_close(salesim_tender_win_prob(&alone, 1.0), 1, 0, 1e-12);
+  assert_close(salesim_tender_team_prob(&b, 1.2), 1, 0, 1e-12); /* no record yet */
+
+  const double posted = 12e6;
+  double prev = 0;
+  int bidding = 0;
+  for (double mean = 9e6; mean <= 18e6; mean += 1e6) {
+    double bid, surplus;
+    salesim_tender_best_bid(&o, 0, posted, mean, 0.1 * mean, 0.95, &b, &bid, &surplus);
+    assert_true(bid >= posted);
+    if (surplus > 0) {
+      bidding++;
+      assert_true(bid >= prev - 1e-6 * posted);
+      prev = bid;
+    }
+    print_message("mean %.3g: bid %.4g (x %.3f), surplus %.4g\n", mean, bid, bid / posted,
+                  surplus);
+  }
+  assert_true(bidding >= 5);
+  /* strictly higher for a clearly higher estimate */
+  double lo, hi, s1, s2;
+  salesim_tender_best_bid(&o, 0, posted, 13e6, 1.3e6, 0.95, &b, &lo, &s1);
+  salesim_tender_best_bid(&o, 0, posted, 17e6, 1.7e6, 0.95, &b, &hi, &s2);
+  assert_true(hi > lo);
+  assert_true(s2 > s1);
+  /* a bid that lost its team lowers the chance of keeping the next award */
+  double ar = 1.25, ok = 0, aw = 5;
+  b.award_ratio = &ar;
+  b.award_ok = &ok;
+  b.award_weight = &aw;
+  b.n_award = 1;
+  assert_true(salesim_tender_team_prob(&b, 1.25) < 0.5);
+  assert_true(salesim_tender_team_prob(&b, 1.0) > salesim_tender_team_prob(&b, 1.25));
+  free(params);
+}
+
+/* ---- next bidder and top-down fallback, hand-made bids ------------------------ */
+
+static const char *const tender_mech =
+    "{ type = \"tender\"; managers = 4; manager_ability = 1.5; panel_threshold = 0.0;"
+    " panel_sd = 0.0; min_team = 1; max_team = 4; reserve_share = 1.0;"
+    " fallback_appoint = false; territory_table = \"none\"; }";
+
+static salesim_world *tender_world(salesim_scenario *sc) {
+  salesim_world *w = NULL;
+  assert_int_equal(salesim_world_alloc(&w, sc, 0, 0, sc->seed), 0);
+  salesim_org *o = salesim_tender_org(w);
+  salesim_org_year_begin(w, o);
+  for (int k = 0; k < w->n_terr; k++)
+    o->terr[k].posted = o->terr[k].firm_target; /* reserve_share = 1 */
+  return w;
+}
+
+static void test_next_bidder(void **state) {
+  (void)state;
+  salesim_scenario *sc = small_scenario("next.cfg", tender_mech, 4, 0);
+  salesim_world *w = tender_world(sc);
+  salesim_org *o = salesim_tender_org(w);
+  double p0 = o->terr[0].posted, p1 = o->terr[1].posted;
+  /* manager 0 asks an absurd quota for territory 0: no rep would earn a
+   * bonus on its split, so nobody joins and the award goes to manager 1,
+   * the next bidder; territory 1's only bid is as absurd, so nobody wins
+   * it and it falls back to the firm's own (top-down) target */
+  salesim_tender_bid bids[] = {{0, 0, 1000 * p0}, {1, 0, p0}, {2, 1, 1000 * p1}};
+  assert_int_equal(salesim_tender_round(w, bids, 3), 0);
+  salesim_tender_stats st;
+  salesim_tender_get_stats(w, &st);
+  assert_int_equal(o->terr[0].manager, 1);
+  assert_int_equal(o->terr[0].kind, SALESIM_ORG_KIND_BID);
+  assert_close(o->terr[0].target, p0, 1e-12, 0);
+  assert_true(o->terr[0].team >= 1);
+  assert_int_equal(o->terr[1].manager, -1);
+  assert_int_equal(o->terr[1].kind, SALESIM_ORG_KIND_FALLBACK);
+  assert_close(o->terr[1].target, o->terr[1].firm_target, 1e-12, 0);
+  assert_close(st.voided, 2, 0, 0);
+  assert_close(st.unfilled, 1, 0, 0);
+  /* the team is in territory 0 under manager 1; everyone else is a house
+   * rep in territory 1 on the firm's rule target */
+  int team = 0;
+  for (int i = 0; i < w->n_agents; i++) {
+    const salesim_agent *a = &w->agents[i];
+    if (a->manager == 1) {
+      assert_int_equal(a->territory, 0);
+      team++;
+    } else {
+      assert_int_equal(a->manager, -1);
+      assert_int_equal(a->territory, 1);
+      assert_close(a->target, salesim_world_rule_target(w, a), 1e-12, 0);
+    }
+  }
+  assert_int_equal(team, o->terr[0].team);
+  /* slot counts and lead rates follow the moves */
+  assert_int_equal(w->terr[0].n_slots + w->terr[1].n_slots, w->n_agents);
+  assert_int_equal(w->terr[0].n_slots, team);
+  /* the team's targets split the bid */
+  double sum = 0;
+  for (int i = 0; i < w->n_agents; i++)
+    if (w->agents[i].manager == 1)
+      sum += w->agents[i].target;
+  assert_close(sum, p0, 1e-9, 0);
+  /* the winner is paid the package of its bid */
+  assert_close(o->mgr[1].variable, salesim_org_variable(o->p, p0), 1e-12, 0);
+  /* the simulation carries on from here */
+  for (int t = 0; t < 3; t++)
+    salesim_world_step(w);
+  salesim_world_free(w);
+  salesim_scenario_free(sc);
+}
+
+static void test_top_down_fallback(void **state) {
+  (void)state;
+  /* with fallback_appoint the firm appoints a free candidate, on its own
+   * target, and that manager's misses are blamed on the target */
+  char mech[1024];
+  snprintf(mech, sizeof mech, "%s", tender_mech);
+  char *f = strstr(mech, "fallback_appoint = false");
+  assert_non_null(f);
+  memcpy(f, "fallback_appoint = true ", strlen("fallback_appoint = true "));
+  salesim_scenario *sc = small_scenario("fallback.cfg", mech, 4, 0);
+  salesim_world *w = tender_world(sc);
+  salesim_org *o = salesim_tender_org(w);
+  salesim_tender_bid bids[] = {{0, 0, 1000 * o->terr[0].posted},
+                               {1, 1, 1000 * o->terr[1].posted}};
+  assert_int_equal(salesim_tender_round(w, bids, 2), 0);
+  salesim_tender_stats st;
+  salesim_tender_get_stats(w, &st);
+  assert_close(st.voided, 2, 0, 0);
+  assert_close(st.unfilled, 2, 0, 0);
+  for (int k = 0; k < 2; k++) {
+    const salesim_org_terr *t = &o->terr[k];
+    assert_int_equal(t->kind, SALESIM_ORG_KIND_FALLBACK);
+    assert_close(t->target, t->firm_target, 1e-12, 0);
+    assert_true(isnan(t->bid));
+    assert_true(t->manager >= 0); /* appointed from the candidates */
+    assert_close(o->mgr[t->manager].variable, salesim_org_variable(o->p, t->firm_target), 1e-12,
+                 0);
+  }
+  assert_int_not_equal(o->terr[0].manager, o->terr[1].manager);
+  /* every rep is in the appointed manager's team of its own territory */
+  for (int i = 0; i < w->n_agents; i++)
+    assert_int_equal(w->agents[i].manager, o->terr[w->agents[i].territory].manager);
+  salesim_world_free(w);
+  salesim_scenario_free(sc);
+}
+
+/* The welfare-maximising stable teams (GLPK MIP) replace deferred
+ * acceptance's when proven optimal and stable. */
+static void test_stable_mip_teams(void **state) {
+  (void)state;
+  salesim_scenario *sc = small_scenario(
+      "mip.cfg",
+      "{ type = \"tender\"; managers = 4; stable_mip = true; rep_list_max = 3; min_team = 1;"
+      " max_team = 3; panel_threshold = 0.0; bids_per_manager = 2; territory_table = \"none\"; }",
+      8, 0);
+  salesim_world *w = NULL;
+  assert_int_equal(salesim_world_alloc(&w, sc, 0, 0, sc->seed), 0);
+  salesim_world_step(w);
+  salesim_tender_stats st;
+  salesim_tender_get_stats(w, &st);
+  salesim_org *o = salesim_tender_org(w);
+  int won = 0;
+  for (int k = 0; k < 2; k++)
+    won += o->terr[k].kind == SALESIM_ORG_KIND_BID;
+  print_message("won %d, MIP solved %d failed %d changed %ld\n", won, st.mip_solved, st.mip_failed,
+                st.mip_changed);
+  assert_true(won >= 1);
+  assert_int_equal(st.mip_solved, 1);
+  assert_int_equal(st.mip_failed, 0);
+  for (int k = 0; k < 2; k++)
+    if (o->terr[k].kind == SALESIM_ORG_KIND_BID) {
+      assert_true(o->terr[k].team >= 1);
+      assert_true(o->terr[k].team <= 3);
+    }
+  salesim_world_free(w);
+  salesim_scenario_free(sc);
+}
+
+/* ---- top-down ---------------------------------------------------------------- */
+
+static void test_target_split(void **state) {
+  (void)state;
+  double share[3] = {10, 20, 30}, lo[3] = {0, 0, 0}, hi[3] = {INFINITY, INFINITY, INFINITY};
+  double out[3];
+  assert_int_equal(salesim_target_split(3, share, lo, hi, 60, out, NULL), 0);
+  for (int k = 0; k < 3; k++)
+    assert_close(out[k], share[k], 1e-9, 1e-9);
+  /* territory 2 capped at 25: the 5 left go where a unit costs the least
+   * relative deviation, the largest remaining share (territory 1) */
+  hi[2] = 25;
+  assert_int_equal(salesim_target_split(3, share, lo, hi, 60, out, NULL), 0);
+  assert_close(out[0], 10, 1e-9, 1e-9);
+  assert_close(out[1], 25, 1e-9, 1e-9);
+  assert_close(out[2], 25, 1e-9, 1e-9);
+  /* floors raise a small territory; the others give up the difference */
+  hi[2] = INFINITY;
+  lo[0] = 16;
+  assert_int_equal(salesim_target_split(3, share, lo, hi, 60, out, NULL), 0);
+  assert_close(out[0], 16, 1e-9, 1e-9);
+  assert_close(out[0] + out[1] + out[2], 60, 1e-12, 1e-9);
+  assert_close(out[1], 20, 1e-9, 1e-9);
+  assert_close(out[2], 24, 1e-9, 1e-9);
+  /* invalid input never reaches GLPK */
+  salesim_diag d = SALESIM_DIAG_INIT;
+  double bad[3] = {10, -1, NAN};
+  assert_int_equal(salesim_target_split(3, bad, lo, hi, 60, out, &d), SALESIM_EINVAL);
+  assert_int_equal((int)d.count, 2);
+  assert_non_null(strstr(d.lines[0], "share[1] = -1"));
+  salesim_diag_clear(&d);
+  assert_int_equal(salesim_target_split(3, share, lo, hi, 1, out, &d), SALESIM_EINVAL);
+  assert_non_null(strstr(d.lines[0], "outside the bounds' range"));
+  salesim_diag_clear(&d);
+  double hi2[3] = {5, 5, 5};
+  assert_int_equal(salesim_target_split(3, share, lo, hi2, 10, out, &d), SALESIM_EINVAL);
+  assert_non_null(strstr(d.lines[0], "hi[0] = 5 below lo 16"));
+  salesim_diag_clear(&d);
+  assert_int_equal(salesim_target_split(0, share, lo, hi, 1, out, &d), SALESIM_EINVAL);
+  salesim_diag_clear(&d);
+}
+
+/* Managers argue the firm's allocation down toward their own claim while
+ * a round gains them more than it costs them; each round costs the firm. */
+static void test_top_down_bargaining(void **state) {
+  (void)state;
+  salesim_scenario *sc = small_scenario(
+      "topdown.cfg",
+      "{ type = \"top_down\"; managers = 3; bargain_margin = 0.2; concession = 0.5;"
+      " bargain_cost = 1000.0; manager_bargain_cost = 100.0; max_bargain_rounds = 4;"
+      " territory_table = \"none\"; }",
+      4, 0);
+  salesim_world *w = NULL;
+  assert_int_equal(salesim_world_alloc(&w, sc, 0, 0, sc->seed), 0);
+  salesim_world_step(w);
+  salesim_org *o = salesim_org_of(w);
+  int rounds = 0, cut = 0;
+  for (int k = 0; k < 2; k++) {
+    const salesim_org_terr *t = &o->terr[k];
+    assert_int_equal(t->kind, SALESIM_ORG_KIND_FIRM);
+    assert_true(t->manager >= 0);
+    assert_true(t->target <= t->posted * (1 + 1e-12));
+    assert_true(t->rounds <= 4);
+    /* never below the manager's own claim */
+    assert_true(t->target >= 0.8 * t->mu * (1 - 1e-12));
+    rounds += t->rounds;
+    cut += t->target < t->posted;
+    /* the allocation adds up to the company target: first year, the sum of
+     * the firm's own targets */
+  }
+  assert_close(o->terr[0].posted + o->terr[1].posted,
+               o->terr[0].firm_target + o->terr[1].firm_target, 1e-9, 0);
+  assert_true(cut >= 1);
+  assert_close(o->bargain_cost, 1000.0 * rounds, 1e-12, 0);
+  /* the appointed managers' teams are their territories' reps */
+  for (int i = 0; i < w->n_agents; i++)
+    assert_int_equal(w->agents[i].manager, o->terr[w->agents[i].territory].manager);
+  salesim_world_free(w);
+  salesim_scenario_free(sc);
+}
+
+/* ---- forecast bonus ------------------------------------------------------------ */
+
+static void test_forecast_target(void **state) {
+  (void)state;
+  salesim_scenario *sc = small_scenario(
+      "forecast.cfg",
+      "{ type = \"forecast_bonus\"; managers = 2; beta = 100.0; alpha = 70.0; gamma = 150.0;"
+      " territory_table = \"none\"; }",
+      4, 0);
+  salesim_world *w = NULL;
+  assert_int_equal(salesim_world_alloc(&w, sc, 0, 0, sc->seed), 0);
+  salesim_world_step(w);
+  salesim_org *o = salesim_org_of(w);
+  double tau = (100.0 - 70.0) / (150.0 - 70.0); /* 3/8, MODEL.md §9 */
+  for (int k = 0; k < 2; k++) {
+    const salesim_org_terr *t = &o->terr[k];
+    assert_int_equal(t->kind, SALESIM_ORG_KIND_FORECAST);
+    double mean, sd;
+    salesim_org_belief(w, o, t->manager, k, &mean, &sd);
+    /* the forecast is the manager's tau-quantile: below its mean */
+    assert_close(t->target, mean + sd * gsl_cdf_ugaussian_Pinv(tau), 1e-9, 0);
+    assert_true(t->target < mean);
+  }
+  /* MODEL.md §9 payouts through the bonus the mechanism uses */
+  assert_close(salesim_forecast_payout(&o->gonik, 22, 20), 1900, 1e-12, 0);
+  assert_close(salesim_forecast_payout(&o->gonik, 20, 22), 2140, 1e-12, 0);
+  salesim_world_free(w);
+  salesim_scenario_free(sc);
+}
+
+/* ---- cut and choose ------------------------------------------------------------- */
+
+/* Orphan accounts (of leavers) handed out each year by cut-and-choose in
+ * pairs of teammates: the chooser never envies, the splitter keeps at
+ * least its maximin share, and envy within pairs falls below the
+ * manager's equal-revenue deal. */
+static void test_cut_and_choose(void **state) {
+  (void)state;
+  double envy[2];
+  for (int cc = 0; cc < 2; cc++) {
+    char mech[512];
+    snprintf(mech, sizeof mech,
+             "{ type = \"top_down\"; managers = 2; cut_choose = %s; account_taste_sd = 0.5;"
+             " territory_table = \"none\"; }",
+             cc ? "true" : "false");
+    salesim_scenario *sc = small_scenario(cc ? "cc1.cfg" : "cc0.cfg", mech, 8, 0.04);
+    sc->months = 60;
+    salesim_world *w = NULL;
+    assert_int_equal(salesim_world_alloc(&w, sc, 0, 0, sc->seed), 0);
+    for (int t = 0; t < sc->months; t++)
+      salesim_world_step(w);
+    salesim_org *o = salesim_org_of(w);
+    if (cc) {
+      assert_true(o->splits >= 5);
+      assert_int_equal(o->chooser_envy, 0);
+      assert_int_equal(o->splitter_short, 0);
+    } else {
+      assert_int_equal(o->splits, 0);
+    }
+    assert_true(o->envy_n >= 10);
+    envy[cc] = o->envy / o->envy_n;
+    print_message("cut_choose %d: %.0f pairs-sides, envy %.3f\n", cc, o->envy_n, envy[cc]);
+    salesim_world_free(w);
+    salesim_scenario_free(sc);
+  }
+  assert_true(envy[1] < envy[0]);
+  assert_true(envy[1] <= 0.5); /* at most the splitters */
+}
+
+/* ---- the shipped scenario, end to end ---------------------------------------------- */
+
+static char *slurp(const char *path) {
+  FILE *fp = fopen(path, "rb");
+  if (fp == NULL)
+    return NULL;
+  fseek(fp, 0, SEEK_END);
+  long n = ftell(fp);
+  fseek(fp, 0, SEEK_SET);
+  char *buf = malloc((size_t)n + 1);
+  assert_non_null(buf);
+  assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+  buf[n] = '\0';
+  fclose(fp);
+  return buf;
+}
+
+/* mean of metric `name` for mechanism `mech` in summary.csv */
+static double summary_mean(const char *csv, const char *mech, const char *name) {
+  char key[256];
+  snprintf(key, sizeof key, "\n%s,", mech);
+  for (const char *p = strstr(csv, key); p != NULL; p = strstr(p + 1, key)) {
+    /* mechanism,type,metric,unit,mean,... */
+    const char *q = p + 1;
+    for (int f = 0; f < 2 && q; f++)
+      q = strchr(q, ',') ? strchr(q, ',') + 1 : NULL;
+    if (q && strncmp(q, name, strlen(name)) == 0 && q[strlen(name)] == ',') {
+      q = strchr(q, ',') + 1;
+      q = strchr(q, ',') + 1; /* unit */
+      return q[0] == ',' ? NAN : strtod(q, NULL);
+    }
+  }
+  return NAN;
+}
+
+static void test_scenario_end_to_end(void **state) {
+  (void)state;
+  char cmd[2048], d1[600], d2[600];
+  snprintf(d1, sizeof d1, "%s/run1", tmpdir);
+  snprintf(d2, sizeof d2, "%s/run2", tmpdir);
+  const char *cfg = salesim_test_path("scenarios/territory-tender.cfg");
+  char *out = NULL;
+  snprintf(cmd, sizeof cmd, "'%s' run '%s' -o '%s' --replications 3 --threads 1 -q",
+           SALESIM_BINARY, cfg, d1);
+  int rc = salesim_test_run(cmd, &out);
+  if (rc != 0)
+    print_message("%s\n", out ? out : "");
+  free(out);
+  assert_int_equal(rc, 0);
+  snprintf(cmd, sizeof cmd, "'%s' run '%s' -o '%s' --replications 3 --threads 2 -q",
+           SALESIM_BINARY, cfg, d2);
+  assert_int_equal(salesim_test_run(cmd, NULL), 0);
+  /* the same numbers at any thread count, byte for byte */
+  static const char *const files[] = {"summary.csv", "replications.csv",
+                                      "tender_territories.csv"};
+  char p1[700], p2[700];
+  for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+    snprintf(p1, sizeof p1, "%s/%s", d1, files[f]);
+    snprintf(p2, sizeof p2, "%s/%s", d2, files[f]);
+    char *a = slurp(p1), *b = slurp(p2);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+  }
+  snprintf(p1, sizeof p1, "%s/summary.csv", d1);
+  char *csv = slurp(p1);
+  /* the headline results exist and are in range */
+  double btp = summary_mean(csv, "tender", "bid_to_potential");
+  double curse = summary_mean(csv, "tender", "winners_curse");
+  double panel = summary_mean(csv, "tender", "panel_cost");
+  double bargain = summary_mean(csv, "top_down", "bargaining_cost");
+  double blamed = summary_mean(csv, "top_down", "blamed_misses");
+  print_message("bid/potential %.3f, curse %.3f, panel %.0f, bargaining %.0f, blamed %.1f\n", btp,
+                curse, panel, bargain, blamed);
+  assert_true(btp > 0.2 && btp < 2);
+  assert_true(curse >= 0 && curse <= 1);
+  assert_true(panel > 0);
+  assert_true(bargain > 0);
+  assert_true(blamed >= 0);
+  for (int m = 0; m < 3; m++) {
+    static const char *const mech[] = {"top_down", "tender", "forecast_bonus"};
+    double err = summary_mean(csv, mech[m], "territory_target_error");
+    assert_true(err > 0 && err < 1);
+    assert_true(summary_mean(csv, mech[m], "profit") > 0);
+  }
+  free(csv);
+  /* who won what: rows of replication 0 for each mechanism and year */
+  snprintf(p1, sizeof p1, "%s/tender_territories.csv", d1);
+  char *table = slurp(p1);
+  assert_non_null(strstr(table, "label,replication,year,territory,potential,"));
+  int rows = 0;
+  for (const char *p = strstr(table, "\ntender,"); p; p = strstr(p + 1, "\ntender,"))
+    rows++;
+  assert_int_equal(rows, 3 * 50);
+  assert_non_null(strstr(table, "\ntop_down,0,0,"));
+  assert_non_null(strstr(table, "\nforecast_bonus,0,2,"));
+  free(table);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_bid_choice),
+      cmocka_unit_test(test_next_bidder),
+      cmocka_unit_test(test_top_down_fallback),
+      cmocka_unit_test(test_stable_mip_teams),
+      cmocka_unit_test(test_target_split),
+      cmocka_unit_test(test_top_down_bargaining),
+      cmocka_unit_test(test_forecast_target),
+      cmocka_unit_test(test_cut_and_choose),
+      cmocka_unit_test(test_scenario_end_to_end),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
