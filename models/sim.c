@@ -257,24 +257,10 @@ int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mec
     gsl_rng_free(r);
   }
 
-  /* opportunity pool: sized from the expected number open at once */
-  {
-    double leads = 0;
-    for (int k = 0; k < w->n_terr; k++)
-      leads += w->terr[k].lead_rate * w->terr[k].n_slots;
-    double cap = 64.0 * w->n_agents + 8.0 * leads * (prod->cycle_months + 4);
-    if (cap > 2e8)
-      cap = 2e8;
-    w->opp_cap = (int)cap;
-    w->opps = malloc((size_t)w->opp_cap * sizeof *w->opps);
-    if (w->opps == NULL)
-      goto nomem;
-    for (int i = 0; i < w->opp_cap; i++) {
-      w->opps[i].next = i + 1 < w->opp_cap ? i + 1 : -1;
-      w->opps[i].stage = 0;
-    }
-    w->opp_free = 0;
-  }
+  /* opportunity pool: starts small, doubles when full (pipeline.c) */
+  w->opps = NULL;
+  w->opp_cap = 0;
+  w->opp_free = -1;
 
   /* the starting sales force: drawn per slot so each slot's person is the
    * same under every mechanism */
@@ -366,7 +352,11 @@ static void agent_choose(salesim_world *w, salesim_agent *a, salesim_incentive *
   inc->book_credit = 1;
   inc->owns_book = 1;
   w->type->incentive(w, a, inc);
+  /* warm start from last month's shadow price; a full search in the first
+   * month of each quarter and for new people */
+  ch->hint = (w->month_in_year % 3 == 0 || a->tenure == 0) ? -1 : a->shadow;
   salesim_decide(w, a, inc, ch);
+  a->shadow = ch->shadow;
   if (w->type->adjust)
     w->type->adjust(w, a, inc, ch);
 }

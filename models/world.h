@@ -53,6 +53,7 @@ typedef struct salesim_agent {
   double draw_owed;      /* recoverable draw to be netted from commissions */
   double hunt, farm;     /* efforts chosen this month */
   double stay_value;     /* CE per month of staying, last computed */
+  double shadow;         /* shadow price of credit chosen last month */
   double last_pay;       /* pay of the last month */
   double pipeline_value; /* sum of value * stage probability of open opps */
   double leads_month;    /* new opportunities this month */
