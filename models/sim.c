@@ -582,7 +582,7 @@ void salesim_world_step(salesim_world *w) {
     salesim_territory *tr = &w->terr[k];
     rev_book += tr->orphan_book;
     book_sum += tr->orphan_book;
-    tr->orphan_book *= 1 - prod->churn;
+    tr->orphan_book *= 1 - prod->orphan_churn;
   }
   double overhead = pop->reps > 0 ? sc->firm.overhead_per_rep * active : 0;
   L->mgmt_cost += overhead;
