@@ -10,10 +10,12 @@
 
 extern const salesim_mechanism_type salesim_mechanism_commission;
 extern const salesim_mechanism_type salesim_mechanism_target_salary;
+extern const salesim_mechanism_type salesim_mechanism_quota_bonus;
 
 static const salesim_mechanism_type *const registry[] = {
     &salesim_mechanism_commission,
     &salesim_mechanism_target_salary,
+    &salesim_mechanism_quota_bonus,
     NULL,
 };
 
