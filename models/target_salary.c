@@ -29,6 +29,7 @@ typedef struct target_salary_params {
   double fixed_share;
   salesim_points curve;
   int settlement;
+  double book_credit;
 } target_salary_params;
 
 static const salesim_vector default_salary = {1, {100000}};
@@ -52,6 +53,10 @@ static const salesim_param_spec target_salary_specs[] = {
      0, "annual|quarterly", "choice",
      "When the variable part is paid: at year end, or advanced quarterly with a year-end "
      "true-up."},
+    {"book_credit", SALESIM_P_DOUBLE, offsetof(target_salary_params, book_credit), 1, NULL, 0, 1,
+     0, NULL, "share",
+     "Share of existing-account revenue that counts toward attainment (1: all sales count; "
+     "lower: the target is mostly about new customers). Pair it with firm.book_factor."},
 };
 
 static const salesim_param_table target_salary_table = {
@@ -126,7 +131,7 @@ static void ts_incentive(const salesim_world *w, const salesim_agent *a,
   inc->paid_to_date = a->scratch[2]; /* quarterly advances */
   inc->paid_at_end = 1;
   inc->pay_scales_with_target = 1;
-  inc->book_credit = 1;
+  inc->book_credit = ((const target_salary_params *)w->params)->book_credit;
   /* Credit after this year counts toward next year's attainment: valued at
    * the curve's slope just below target (next year's plan, same rules). */
   inc->after_value = salesim_schedule_slope(&a->sched, a->target * 0.999);
