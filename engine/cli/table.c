@@ -69,6 +69,11 @@ static const char *const short_label[SALESIM_METRIC_COUNT] = {
     [SALESIM_METRIC_EFFORT] = "Mean effort",
 };
 
+/* The short label of a metric, or its full label for metrics added later. */
+static const char *row_label(int m) {
+  return short_label[m] ? short_label[m] : salesim_metric_get(m)->label;
+}
+
 typedef enum number_kind { KIND_MONEY, KIND_COUNT, KIND_SHARE, KIND_DECIMAL } number_kind;
 
 static number_kind kind_of(const char *unit) {
@@ -270,7 +275,7 @@ static void print_view(FILE *fp, const layout *L, column *cols, int ncols) {
   for (int row = 0; row < L->nrows; row++) {
     for (int i = 0; i < ncols; i++)
       tops[i] = cell_at(L, row, cols[i].mech, cols[i].diff);
-    print_line(fp, L, cols, ncols, short_label[L->rows[row]], tops);
+    print_line(fp, L, cols, ncols, row_label(L->rows[row]), tops);
   }
 cleanup:
   free(tops);
@@ -298,7 +303,7 @@ static void print_all(FILE *fp, const salesim_results *r,
       }
   }
   for (int row = 0; row < L.nrows; row++) {
-    const char *label = short_label[L.rows[row]];
+    const char *label = row_label(L.rows[row]);
     if ((int)strlen(label) > L.label_width)
       L.label_width = (int)strlen(label);
   }
