@@ -23,9 +23,7 @@
 #include "report.h"
 #include "report_chart.h"
 
-#define CHART_W 640.0
 #define CHART_PI 3.14159265358979323846
-#define CHART_H 320.0
 
 static const char *const palette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728",
                                       "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
@@ -42,6 +40,7 @@ const char *salesim_chart_backend(void) {
 /* ---- canvas ------------------------------------------------------------------- */
 
 typedef struct canvas {
+  double w, h;      /* size in px */
   salesim_sbuf svg; /* plain backend: the elements */
 #ifdef SALESIM_HAVE_CAIRO
   cairo_surface_t *surface;
@@ -64,10 +63,12 @@ static void set_color(cairo_t *cr, const char *hex) {
 }
 #endif
 
-static int cv_open(canvas *cv) {
+static int cv_open(canvas *cv, double w, double h) {
   memset(cv, 0, sizeof *cv);
+  cv->w = w;
+  cv->h = h;
 #ifdef SALESIM_HAVE_CAIRO
-  cv->surface = cairo_svg_surface_create_for_stream(cairo_sink, &cv->out, CHART_W, CHART_H);
+  cv->surface = cairo_svg_surface_create_for_stream(cairo_sink, &cv->out, w, h);
   if (cairo_surface_status(cv->surface) != CAIRO_STATUS_SUCCESS)
     return -1;
   cairo_svg_surface_restrict_to_version(cv->surface, CAIRO_SVG_VERSION_1_1);
@@ -218,7 +219,7 @@ static char *cv_close(canvas *cv, int id, const char *title) {
   salesim_sbuf_printf(&b,
                       "<svg class=\"chart\" id=\"chart%d\" viewBox=\"0 0 %.0f %.0f\" "
                       "width=\"%.0f\" height=\"%.0f\" role=\"img\" aria-label=\"",
-                      id, CHART_W, CHART_H, CHART_W, CHART_H);
+                      id, cv->w, cv->h, cv->w, cv->h);
   salesim_sbuf_html(&b, title);
   salesim_sbuf_printf(&b, "\"><title>");
   salesim_sbuf_html(&b, title);
@@ -292,20 +293,24 @@ static const char *tick_text(double v, const char *unit, double step, char *buf,
 
 /* Plot area */
 #define PL 78.0
-#define PR (CHART_W - 16.0)
+#define PR (cv->w - 16.0)
 #define PT 36.0
-#define PB (CHART_H - 62.0)
+#define PB (cv->h - 62.0)
 
-static double ymap(const axis *a, double v) { return PB - (v - a->lo) / (a->hi - a->lo) * (PB - PT); }
-static double xmap(const axis *a, double v) { return PL + (v - a->lo) / (a->hi - a->lo) * (PR - PL); }
+static double ymap(const canvas *cv, const axis *a, double v) {
+  return PB - (v - a->lo) / (a->hi - a->lo) * (PB - PT);
+}
+static double xmap(const canvas *cv, const axis *a, double v) {
+  return PL + (v - a->lo) / (a->hi - a->lo) * (PR - PL);
+}
 
 static void draw_frame(canvas *cv, const char *title, const axis *ya, const char *yunit) {
   char buf[64];
-  cv_rect(cv, 0, 0, CHART_W, CHART_H, "#ffffff");
-  cv_text(cv, CHART_W / 2, 20, title, 14, 1, 1, 0, "#222222");
+  cv_rect(cv, 0, 0, cv->w, cv->h, "#ffffff");
+  cv_text(cv, cv->w / 2, 20, title, 14, 1, 1, 0, "#222222");
   int nt = (int)floor((ya->hi - ya->lo) / ya->step + 0.5);
   for (int i = 0; i <= nt; i++) {
-    double v = ya->lo + i * ya->step, y = ymap(ya, v);
+    double v = ya->lo + i * ya->step, y = ymap(cv, ya, v);
     cv_line(cv, PL, y, PR, y, fabs(v) < ya->step * 1e-6 ? "#888888" : "#e3e3e3", 1, 0);
     cv_text(cv, PL - 6, y + 4, tick_text(v, yunit, ya->step, buf, sizeof buf), 11, 2, 0, 0,
             "#444444");
@@ -314,7 +319,7 @@ static void draw_frame(canvas *cv, const char *title, const axis *ya, const char
 }
 
 static void draw_legend(canvas *cv, int n, const char *const *names) {
-  double x = PL, y = CHART_H - 12;
+  double x = PL, y = cv->h - 12;
   for (int k = 0; k < n; k++) {
     cv_rect(cv, x, y - 9, 10, 10, palette[k % PALETTE_N]);
     cv_text(cv, x + 14, y, names[k], 11, 0, 0, 0, "#333333");
@@ -324,12 +329,12 @@ static void draw_legend(canvas *cv, int n, const char *const *names) {
 
 /* ---- charts ------------------------------------------------------------------- */
 
-char *salesim_chart_bars(int id, const char *title, const char *unit, int n_cat,
+char *salesim_chart_bars(int id, double width, double height, const char *title, const char *unit, int n_cat,
                          const char *const *cats, int n_ser, const char *const *series,
                          const double *value, const double *lo, const double *hi) {
-  canvas cv;
-  if (cv_open(&cv) != 0)
-    return cv_close(&cv, id, title);
+  canvas cvs, *cv = &cvs;
+  if (cv_open(cv, width, height) != 0)
+    return cv_close(cv, id, title);
   double vmin = 0, vmax = 0;
   for (int i = 0; i < n_cat * n_ser; i++) {
     double vals[3] = {value[i], lo ? lo[i] : NAN, hi ? hi[i] : NAN};
@@ -340,10 +345,10 @@ char *salesim_chart_bars(int id, const char *title, const char *unit, int n_cat,
       }
   }
   axis ya = nice_axis(vmin, vmax);
-  draw_frame(&cv, title, &ya, unit);
+  draw_frame(cv, title, &ya, unit);
   double slot = (PR - PL) / (n_cat > 0 ? n_cat : 1);
   double groupw = slot * 0.7, barw = groupw / (n_ser > 0 ? n_ser : 1);
-  double y0 = ymap(&ya, 0);
+  double y0 = ymap(cv, &ya, 0);
   for (int c = 0; c < n_cat; c++) {
     double gx = PL + c * slot + (slot - groupw) / 2;
     for (int s = 0; s < n_ser; s++) {
@@ -351,28 +356,28 @@ char *salesim_chart_bars(int id, const char *title, const char *unit, int n_cat,
       if (!isfinite(value[i]))
         continue;
       const char *color = palette[(n_ser == 1 ? c : s) % PALETTE_N];
-      double x = gx + s * barw, y = ymap(&ya, value[i]);
-      cv_rect(&cv, x + 1, fmin(y, y0), barw - 2, fabs(y0 - y), color);
+      double x = gx + s * barw, y = ymap(cv, &ya, value[i]);
+      cv_rect(cv, x + 1, fmin(y, y0), barw - 2, fabs(y0 - y), color);
       if (lo && hi && isfinite(lo[i]) && isfinite(hi[i])) {
-        double cx = x + barw / 2, yl = ymap(&ya, lo[i]), yh = ymap(&ya, hi[i]);
-        cv_line(&cv, cx, yl, cx, yh, "#222222", 1.5, 0);
-        cv_line(&cv, cx - barw * 0.15, yl, cx + barw * 0.15, yl, "#222222", 1.5, 0);
-        cv_line(&cv, cx - barw * 0.15, yh, cx + barw * 0.15, yh, "#222222", 1.5, 0);
+        double cx = x + barw / 2, yl = ymap(cv, &ya, lo[i]), yh = ymap(cv, &ya, hi[i]);
+        cv_line(cv, cx, yl, cx, yh, "#222222", 1.5, 0);
+        cv_line(cv, cx - barw * 0.15, yl, cx + barw * 0.15, yl, "#222222", 1.5, 0);
+        cv_line(cv, cx - barw * 0.15, yh, cx + barw * 0.15, yh, "#222222", 1.5, 0);
       }
     }
-    cv_text(&cv, PL + c * slot + slot / 2, PB + 16, cats[c], 11, 1, 0, 0, "#333333");
+    cv_text(cv, PL + c * slot + slot / 2, PB + 16, cats[c], 11, 1, 0, 0, "#333333");
   }
   if (n_ser > 1)
-    draw_legend(&cv, n_ser, series);
-  return cv_close(&cv, id, title);
+    draw_legend(cv, n_ser, series);
+  return cv_close(cv, id, title);
 }
 
-char *salesim_chart_lines(int id, const char *title, const char *xlabel, const char *xunit,
+char *salesim_chart_lines(int id, double width, double height, const char *title, const char *xlabel, const char *xunit,
                           const char *yunit, int n_ser, const char *const *series,
                           const int *n, const double *const *x, const double *const *y) {
-  canvas cv;
-  if (cv_open(&cv) != 0)
-    return cv_close(&cv, id, title);
+  canvas cvs, *cv = &cvs;
+  if (cv_open(cv, width, height) != 0)
+    return cv_close(cv, id, title);
   double xmin = INFINITY, xmax = -INFINITY, ymin = 0, ymax = 0;
   int npts = 0;
   for (int s = 0; s < n_ser; s++)
@@ -392,19 +397,19 @@ char *salesim_chart_lines(int id, const char *title, const char *xlabel, const c
     xa.lo = xmin;
     xa.hi = xmax > xmin ? xmax : xmin + 1;
   }
-  draw_frame(&cv, title, &ya, yunit);
+  draw_frame(cv, title, &ya, yunit);
   axis ticks = nice_axis(xa.lo, xa.hi);
   char buf[64];
   for (double v = ticks.lo; v <= xa.hi + ticks.step * 1e-6; v += ticks.step) {
     if (v < xa.lo - ticks.step * 1e-6)
       continue;
-    double px = xmap(&xa, v);
-    cv_line(&cv, px, PB, px, PB + 4, "#888888", 1, 0);
-    cv_text(&cv, px, PB + 16, tick_text(v, xunit, ticks.step, buf, sizeof buf), 11, 1, 0, 0,
+    double px = xmap(cv, &xa, v);
+    cv_line(cv, px, PB, px, PB + 4, "#888888", 1, 0);
+    cv_text(cv, px, PB + 16, tick_text(v, xunit, ticks.step, buf, sizeof buf), 11, 1, 0, 0,
             "#444444");
   }
-  cv_line(&cv, PL, PB, PR, PB, "#888888", 1, 0);
-  cv_text(&cv, (PL + PR) / 2, PB + 32, xlabel, 11, 1, 0, 0, "#444444");
+  cv_line(cv, PL, PB, PR, PB, "#888888", 1, 0);
+  cv_text(cv, (PL + PR) / 2, PB + 32, xlabel, 11, 1, 0, 0, "#444444");
   for (int s = 0; s < n_ser; s++) {
     double *px = malloc((size_t)(n[s] > 0 ? n[s] : 1) * sizeof *px);
     double *py = malloc((size_t)(n[s] > 0 ? n[s] : 1) * sizeof *py);
@@ -416,19 +421,19 @@ char *salesim_chart_lines(int id, const char *title, const char *xlabel, const c
     int run = 0;
     for (int i = 0; i <= n[s]; i++) {
       if (i < n[s] && isfinite(x[s][i]) && isfinite(y[s][i])) {
-        px[run] = xmap(&xa, x[s][i]);
-        py[run] = ymap(&ya, y[s][i]);
+        px[run] = xmap(cv, &xa, x[s][i]);
+        py[run] = ymap(cv, &ya, y[s][i]);
         run++;
         continue;
       }
       if (run == 1)
-        cv_circle(&cv, px[0], py[0], 2.5, palette[s % PALETTE_N]);
-      cv_polyline(&cv, run, px, py, palette[s % PALETTE_N], 2);
+        cv_circle(cv, px[0], py[0], 2.5, palette[s % PALETTE_N]);
+      cv_polyline(cv, run, px, py, palette[s % PALETTE_N], 2);
       run = 0;
     }
     free(px);
     free(py);
   }
-  draw_legend(&cv, n_ser, series);
-  return cv_close(&cv, id, title);
+  draw_legend(cv, n_ser, series);
+  return cv_close(cv, id, title);
 }

@@ -18,13 +18,13 @@
  *  With one series each category gets its own colour. `unit` is a metric
  *  unit ("share" gives percent ticks). Returns a malloc'd SVG element or
  *  NULL when out of memory. */
-char *salesim_chart_bars(int id, const char *title, const char *unit, int n_cat,
+char *salesim_chart_bars(int id, double width, double height, const char *title, const char *unit, int n_cat,
                          const char *const *cats, int n_ser, const char *const *series,
                          const double *value, const double *lo, const double *hi);
 
 /** Line chart: n_ser series, series k has n[k] points (x[k][i], y[k][i]);
  *  NAN y values break the line. */
-char *salesim_chart_lines(int id, const char *title, const char *xlabel, const char *xunit,
+char *salesim_chart_lines(int id, double width, double height, const char *title, const char *xlabel, const char *xunit,
                           const char *yunit, int n_ser, const char *const *series,
                           const int *n, const double *const *x, const double *const *y);
 

@@ -129,10 +129,10 @@ static const char *fmt_any(double v, const char *unit, int diff, char *buf, size
   double a = fabs(v);
   if (is_share(unit)) {
     snprintf(body, sizeof body, "%.1f%s", a * 100, diff ? " pts" : " %");
-  } else if (is_money(unit) || a >= 1000) {
-    grouped(a, a >= 1000 ? 0 : (a >= 10 ? 1 : 2), body, sizeof body);
   } else if (a == 0) {
     snprintf(body, sizeof body, "0");
+  } else if (is_money(unit) || a >= 1000) {
+    grouped(a, a >= 100 ? 0 : 2, body, sizeof body);
   } else {
     snprintf(body, sizeof body, "%.3g", a);
   }

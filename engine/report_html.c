@@ -25,7 +25,7 @@ static const char style[] =
     "th{background:#f4f6f8}td.l,th.l{text-align:left}"
     ".ci{color:#666;font-size:.85em;display:block}.good{color:#1a7f37}.bad{color:#c62828}"
     ".meta{color:#555}figure{display:inline-block;margin:.5em 1em .5em 0}"
-    "figcaption{font-size:.85em;color:#555;max-width:640px}"
+    "figcaption{font-size:.85em;color:#555;max-width:420px}"
     "pre{background:#f6f8fa;padding:1em;overflow:auto;font-size:.85em}"
     "svg.chart{max-width:100%;height:auto;border:1px solid #eee}"
     "nav a{margin-right:1em}";
@@ -158,7 +158,7 @@ static void charts(salesim_sbuf *b, const salesim_report_data *d, int *id) {
     snprintf(cap, sizeof cap,
              "%s: mean over replications; whiskers show the 95 %% interval of the mean.",
              info->label);
-    figure(b, salesim_chart_bars((*id)++, title, info->unit, nm, names, 1, NULL, v, lo, hi), cap);
+    figure(b, salesim_chart_bars((*id)++, 420, 280, title, info->unit, nm, names, 1, NULL, v, lo, hi), cap);
   }
   int att = 0;
   for (int i = 0; i < salesim_report_attainment_count; i++)
@@ -172,7 +172,7 @@ static void charts(salesim_sbuf *b, const salesim_report_data *d, int *id) {
             d->mech[k].stat[salesim_report_attainment[i]].mean;
     salesim_sbuf_printf(b, "<h3>Attainment distribution</h3>\n");
     figure(b,
-           salesim_chart_bars((*id)++, "Share of reps by attainment of target", "share",
+           salesim_chart_bars((*id)++, 640, 320, "Share of reps by attainment of target", "share",
                               salesim_report_attainment_count, cats, nm, names, v, NULL, NULL),
            "Share of rep-years in each attainment band (the bands overlap: 80-120 % and "
            "at or above 100 % share the reps between 100 % and 120 %).");
@@ -198,7 +198,7 @@ static void charts(salesim_sbuf *b, const salesim_report_data *d, int *id) {
              tgt, d->currency);
     salesim_sbuf_printf(b, "<h3>Payout curves</h3>\n");
     figure(b,
-           salesim_chart_lines((*id)++, "Payout curves: annual pay by attainment", "attainment",
+           salesim_chart_lines((*id)++, 640, 320, "Payout curves: annual pay by attainment", "attainment",
                                "share", "currency", nc, cn, n, cx, cy),
            cap);
   }
@@ -224,7 +224,7 @@ static void charts(salesim_sbuf *b, const salesim_report_data *d, int *id) {
           n[k] = d->n_months;
         }
         figure(b,
-               salesim_chart_lines((*id)++, titles[j], "month", "", units[j], nm, names, n, cx,
+               salesim_chart_lines((*id)++, 640, 320, titles[j], "month", "", units[j], nm, names, n, cx,
                                    cy),
                "Monthly total over the sales force, averaged over replications.");
       }

@@ -6,6 +6,8 @@
  *   salesim run [SCENARIO] [-o DIR] [--seed N] [--replications N]
  *               [--threads N] [--quiet]
  *   salesim validate SCENARIO...
+ *   salesim report OUTDIR...   (engine/cli/study.c)
+ *   salesim batch, salesim optimize (engine/cli/study.c)
  *   salesim params          (every scenario setting, as markdown)
  *   salesim mechanisms      (registered mechanisms)
  */
@@ -23,6 +25,8 @@
 
 #include "../../models/mechanism.h"
 #include "cli.h"
+#include "output.h"
+#include "report.h"
 #include "table.h"
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_INPUT = 2 };
@@ -45,6 +49,9 @@ static void usage_main(FILE *fp) {
           "  run [SCENARIO]       run every mechanism of a scenario (default: the\n"
           "                       installed default scenario) and write the results\n"
           "  validate SCENARIO..  check scenario files and report every problem\n"
+          "  batch SCENARIO|DIR.. run many scenarios, one output folder each, with an index\n"
+          "  optimize SCENARIO    find the plan parameter value that maximises profit\n"
+          "  report OUTDIR..      rebuild report.xlsx, report.html and report.md of a run\n"
           "  params               list every scenario setting (markdown)\n"
           "  mechanisms           list the mechanisms a scenario can use\n"
           "\n"
@@ -62,7 +69,8 @@ static void usage_run(FILE *fp) {
           "\n"
           "Runs every mechanism the scenario lists on common random numbers, prints\n"
           "the comparison table and writes summary.csv, replications.csv,\n"
-          "monthly.csv, summary.json (and detail tables) into DIR, atomically.\n"
+          "monthly.csv, summary.json (and detail tables), scenario.cfg and the reports\n"
+          "report.xlsx, report.html and report.md into DIR, atomically.\n"
           "\n"
           "  SCENARIO             scenario file (default: %s)\n"
           "  -o, --output DIR     output folder (default: out/<scenario name>)\n"
@@ -216,7 +224,7 @@ static int cmd_run(int argc, char **argv) {
     salesim_diag_clear(&diag);
     return EXIT_RUNTIME;
   }
-  rc = salesim_output_write(res, sc, outdir, &diag);
+  rc = salesim_output_write_hooked(res, sc, outdir, salesim_report_output_hook, NULL, &diag);
   if (rc != 0) {
     print_diag(&diag);
     salesim_results_free(res);
@@ -291,6 +299,12 @@ int main(int argc, char **argv) {
   }
   if (!strcmp(cmd, "run"))
     return cmd_run(argc - 2, argv + 2);
+  if (!strcmp(cmd, "report"))
+    return salesim_cli_report(argc - 2, argv + 2);
+  if (!strcmp(cmd, "batch"))
+    return salesim_cli_batch(argc - 2, argv + 2);
+  if (!strcmp(cmd, "optimize"))
+    return salesim_cli_optimize(argc - 2, argv + 2);
   if (!strcmp(cmd, "validate"))
     return cmd_validate(argc - 2, argv + 2);
   if (!strcmp(cmd, "params"))
