@@ -205,9 +205,39 @@ static void build_problem(const salesim_world *w, const salesim_agent *a,
   P->pain = prod->hunt_pain;
 }
 
+/* A 12-point grid over mu scaled by the schedule's steepest slope (the
+ * optimum can jump between zero and an interior effort); returns the best
+ * grid point and the bracket around it for refinement. */
+static double full_grid(const problem *P, double *lo, double *hi, double *best_ce) {
+  const salesim_schedule *sched = P->sched;
+  double h, f, X;
+  double sref = fmax(max_slope(sched), P->after_value);
+  double sd_ref = sqrt(P->var0 + P->hvar + 1e-9);
+  for (int j = 0; j < sched->nj; j++)
+    if (sched->jump[j] > 0)
+      sref += sched->jump[j] * 0.4 / sd_ref;
+  if (!(sref > 0))
+    sref = 1e-6;
+  static const double grid[] = {0, 0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0, 1.2, 1.5, 2.0, 3.0};
+  const int ng = (int)(sizeof grid / sizeof grid[0]);
+  double best = -INFINITY;
+  int bi = 0;
+  for (int i = 0; i < ng; i++) {
+    double ce = evaluate(P, grid[i] * sref, &h, &f, &X);
+    if (ce > best) {
+      best = ce;
+      bi = i;
+    }
+  }
+  *lo = grid[bi > 0 ? bi - 1 : 0] * sref;
+  *hi = grid[bi < ng - 1 ? bi + 1 : ng - 1] * sref;
+  *best_ce = best;
+  return grid[bi] * sref;
+}
+
 /* Maximise CE over the expansion path; fills out (hunt, farm, ce, shadow,
  * exp_credit). */
-static void solve(const problem *P, int open_linear, salesim_choice *out) {
+static void solve(const problem *P, int open_linear, double hint, salesim_choice *out) {
   const salesim_schedule *sched = P->sched;
   double h, f, X, best_mu;
   if (open_linear && !P->lost) {
@@ -225,29 +255,27 @@ static void solve(const problem *P, int open_linear, salesim_choice *out) {
     out->ce = P->base + mu * X + P->extra_h * h + P->extra_f * f - 0.5 * P->Mc * e * e -
               0.5 * P->r * mu * mu * var;
   } else {
-    /* grid over mu, then golden-section refinement around the best */
-    double sref = fmax(max_slope(sched), P->after_value);
-    double sd_ref = sqrt(P->var0 + P->hvar + 1e-9);
-    for (int j = 0; j < sched->nj; j++)
-      if (sched->jump[j] > 0)
-        sref += sched->jump[j] * 0.4 / sd_ref;
-    if (!(sref > 0))
-      sref = 1e-6;
-    static const double grid[] = {0, 0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0, 1.2, 1.5, 2.0, 3.0};
-    const int ng = (int)(sizeof grid / sizeof grid[0]);
-    double best = -INFINITY;
-    int bi = 0;
-    for (int i = 0; i < ng; i++) {
-      double ce = evaluate(P, grid[i] * sref, &h, &f, &X);
-      if (ce > best) {
-        best = ce;
-        bi = i;
+    /* warm start: a bracket around last month's shadow price; the full
+     * grid when the best point is not inside it */
+    double lo = 0, hi = 0, best = -INFINITY;
+    int local = 0;
+    if (hint > 0) {
+      double m0 = evaluate(P, hint * 0.85, &h, &f, &X);
+      double m1 = evaluate(P, hint, &h, &f, &X);
+      double m2 = evaluate(P, hint * 1.15, &h, &f, &X);
+      if (m1 >= m0 && m1 >= m2) {
+        local = 1;
+        lo = hint * 0.85;
+        hi = hint * 1.15;
+        best = m1;
+        best_mu = hint;
       }
     }
-    double lo = grid[bi > 0 ? bi - 1 : 0] * sref, hi = grid[bi < ng - 1 ? bi + 1 : ng - 1] * sref;
+    if (!local)
+      best_mu = full_grid(P, &lo, &hi, &best);
     double x1 = hi - golden * (hi - lo), x2 = lo + golden * (hi - lo);
     double f1 = evaluate(P, x1, &h, &f, &X), f2 = evaluate(P, x2, &h, &f, &X);
-    for (int it = 0; it < 14; it++) {
+    for (int it = 0; it < (local ? 8 : 14); it++) {
       if (f1 < f2) {
         lo = x1;
         x1 = x2;
@@ -262,7 +290,6 @@ static void solve(const problem *P, int open_linear, salesim_choice *out) {
         f1 = evaluate(P, x1, &h, &f, &X);
       }
     }
-    best_mu = grid[bi] * sref;
     if (fmax(f1, f2) > best)
       best_mu = f1 > f2 ? x1 : x2;
     out->ce = evaluate(P, best_mu, &h, &f, &X);
@@ -321,7 +348,7 @@ void salesim_decide(const salesim_world *w, const salesim_agent *a, const salesi
   int open_linear = open && salesim_schedule_is_linear(sched);
   problem P;
   build_problem(w, a, inc, M, M, &P);
-  solve(&P, open_linear, out);
+  solve(&P, open_linear, out->hint, out);
   /* staying is judged on the job's value as the agent plans it */
   out->ce_month = out->ce / M;
   if (P.linear_mode)
@@ -332,7 +359,7 @@ void salesim_decide(const salesim_world *w, const salesim_agent *a, const salesi
   if (tb <= M) {
     salesim_choice constrained;
     build_problem(w, a, inc, M, tb > 1 ? tb - 1 : 1, &P);
-    solve(&P, open_linear, &constrained);
+    solve(&P, open_linear, -1, &constrained);
     out->hunt = constrained.hunt;
     out->farm = constrained.farm;
     out->exp_credit = constrained.exp_credit;
