@@ -1129,6 +1129,31 @@ static void check_sweep_paths(loader *ld, const config_setting_t *root, salesim_
       join_name(sub, sizeof sub, full, "path");
       const config_setting_t *at = e ? config_setting_get_member(e, "path") : NULL;
       report(ld, at ? at : e, sub, "%s", one.count ? one.lines[0] : "no such number");
+    } else {
+      /* every value the design can take must be allowed: try the ends */
+      salesim_scenario *copy = salesim_scenario_copy(sc);
+      double ends[SALESIM_MAX_POINTS + 2];
+      int n = 0;
+      if (p->values.n > 0 && sc->sweep->design == SALESIM_SWEEP_GRID)
+        for (int k = 0; k < p->values.n; k++)
+          ends[n++] = p->values.v[k];
+      else {
+        ends[n++] = p->min;
+        ends[n++] = p->max;
+      }
+      for (int k = 0; copy != NULL && k < n; k++) {
+        salesim_diag_clear(&one);
+        if (salesim_scenario_set(copy, p->path, ends[k], &one) != 0) {
+          char full[NAME_TEXT];
+          index_name(full, sizeof full, "sweep.params", i);
+          report(ld, config_setting_get_elem(list, (unsigned)i), full, "%s",
+                 one.count ? one.lines[0] : "value out of range");
+          break;
+        }
+      }
+      if (copy == NULL)
+        ld->oom = 1;
+      salesim_scenario_free(copy);
     }
     salesim_diag_clear(&one);
   }

@@ -27,6 +27,7 @@
 #include "cli.h"
 #include "output.h"
 #include "report.h"
+#include "study.h"
 #include "table.h"
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_INPUT = 2 };
@@ -65,7 +66,7 @@ static void usage_main(FILE *fp) {
 static void usage_run(FILE *fp) {
   fprintf(fp,
           "usage: salesim run [SCENARIO] [-o DIR] [--seed N] [--replications N]\n"
-          "                   [--threads N] [--quiet]\n"
+          "                   [--threads N] [--costing] [--quiet]\n"
           "\n"
           "Runs every mechanism the scenario lists on common random numbers, prints\n"
           "the comparison table and writes summary.csv, replications.csv,\n"
@@ -78,7 +79,12 @@ static void usage_run(FILE *fp) {
           "  --replications N     override the number of replications\n"
           "  --threads N          worker threads (default: all cores; results are\n"
           "                       identical for any N)\n"
-          "  -q, --quiet          no progress and no table on the terminal\n",
+          "  --costing            costing mode (as mode = \"costing\"): also write\n"
+          "                       costing.csv with P5/P50/P95 and P(pay cost > budget)\n"
+          "  -q, --quiet          no progress and no table on the terminal\n"
+          "\n"
+          "A scenario with a `sweep` group also runs every design point and writes\n"
+          "sweep.csv (docs/batch-and-sweeps.md).\n",
           salesim_cli_default_scenario());
 }
 
@@ -138,7 +144,7 @@ static void progress(void *arg, int done, int total) {
 static int cmd_run(int argc, char **argv) {
   const char *scenario = NULL, *outdir = NULL;
   salesim_run_options opt = SALESIM_RUN_OPTIONS_INIT;
-  int quiet = 0;
+  int quiet = 0, costing = 0;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     long v;
@@ -147,6 +153,8 @@ static int cmd_run(int argc, char **argv) {
       return EXIT_OK;
     } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
       quiet = 1;
+    } else if (!strcmp(a, "--costing")) {
+      costing = 1;
     } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
       if (++i >= argc) {
         fprintf(stderr, "salesim run: %s needs a folder\n", a);
@@ -210,7 +218,9 @@ static int cmd_run(int argc, char **argv) {
   signal(SIGTERM, on_signal);
 
   salesim_results *res = NULL;
-  rc = salesim_run(&res, sc, &opt, &diag);
+  if (costing)
+    sc->mode = SALESIM_STUDY_COSTING;
+  rc = salesim_study_run(sc, outdir, &opt, &res, &diag);
   if (rc == SALESIM_EINTERRUPTED) {
     fprintf(stderr, "salesim run: interrupted; nothing written to %s\n", outdir);
     salesim_scenario_free(sc);
@@ -220,13 +230,6 @@ static int cmd_run(int argc, char **argv) {
   if (rc != 0) {
     print_diag(&diag);
     fprintf(stderr, "salesim run: %s: %s\n", scenario, salesim_strerror(rc));
-    salesim_scenario_free(sc);
-    salesim_diag_clear(&diag);
-    return EXIT_RUNTIME;
-  }
-  rc = salesim_output_write_hooked(res, sc, outdir, salesim_report_output_hook, NULL, &diag);
-  if (rc != 0) {
-    print_diag(&diag);
     salesim_results_free(res);
     salesim_scenario_free(sc);
     salesim_diag_clear(&diag);
