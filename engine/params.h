@@ -39,6 +39,7 @@ enum salesim_scenario_table_id {
   SALESIM_TABLE_TERRITORIES, /* salesim_territories (without `list`) */
   SALESIM_TABLE_TERRITORY,   /* salesim_territory_spec: an entry of `list` */
   SALESIM_TABLE_FIRM,        /* salesim_firm */
+  SALESIM_TABLE_OVERLAYS,    /* salesim_overlays: in every mechanism entry */
   SALESIM_TABLE_SWEEP,       /* salesim_sweep (without `params`) */
   SALESIM_TABLE_SWEEP_PARAM, /* salesim_sweep_param: an entry of sweep.params */
   SALESIM_TABLE_COUNT
