@@ -42,6 +42,41 @@ static const salesim_param_spec top_specs[] = {
     {"baseline", SALESIM_P_STRING, offsetof(salesim_scenario_top, baseline), 0, "", 0, 0, 0,
      NULL, "label",
      "Name of the mechanism the others are compared against; default: the first."},
+    {"mode", SALESIM_P_CHOICE, offsetof(salesim_scenario_top, mode), SALESIM_STUDY_COMPARISON,
+     NULL, 0, 1, 0, "comparison|costing", "choice",
+     "comparison: several plans on one sales force; costing: one plan, many draws, with "
+     "P5/P50/P95 of cost and profit and the chance of exceeding `budget` (costing.csv)."},
+    {"budget", SALESIM_P_DOUBLE, offsetof(salesim_scenario_top, budget), 0, NULL, 0, INF, 0,
+     NULL, "currency/year",
+     "costing: annual pay-cost budget whose chance of being exceeded is reported; 0: none."},
+};
+
+/* ---- sweeps (docs/batch-and-sweeps.md) ------------------------------------ */
+
+static const salesim_vector no_values = {0, {0}};
+
+static const salesim_param_spec sweep_specs[] = {
+    {"design", SALESIM_P_CHOICE, offsetof(salesim_sweep, design), SALESIM_SWEEP_GRID, NULL, 0, 2,
+     0, "grid|lhs|sobol", "choice",
+     "grid: every combination of each parameter's values; lhs: Latin hypercube of `points` "
+     "points; sobol: the first `points` points of a Sobol sequence."},
+    {"points", SALESIM_P_INT, offsetof(salesim_sweep, points), 10, NULL, 1, 100000, 0, NULL,
+     "points", "lhs and sobol: number of design points."},
+};
+
+static const salesim_param_spec sweep_param_specs[] = {
+    {"path", SALESIM_P_STRING, offsetof(salesim_sweep_param, path), 0, "", 0, 0,
+     SALESIM_PF_REQUIRED, NULL, "path",
+     "The number to vary: mechanisms.LABEL.SETTING, or GROUP.SETTING for production, "
+     "population, territories, firm."},
+    {"min", SALESIM_P_DOUBLE, offsetof(salesim_sweep_param, min), 0, NULL, -INF, INF, 0, NULL,
+     "setting's unit", "Lowest value (lhs, sobol, grid with steps)."},
+    {"max", SALESIM_P_DOUBLE, offsetof(salesim_sweep_param, max), 0, NULL, -INF, INF, 0, NULL,
+     "setting's unit", "Highest value (lhs, sobol, grid with steps)."},
+    {"steps", SALESIM_P_INT, offsetof(salesim_sweep_param, steps), 5, NULL, 1, 10000, 0, NULL,
+     "values", "grid: number of equally spaced values from min to max (1: min only)."},
+    {"values", SALESIM_P_VECTOR, offsetof(salesim_sweep_param, values), 0, &no_values, -INF, INF,
+     0, NULL, "setting's unit", "grid: explicit values (replace min, max and steps)."},
 };
 
 /* ---- production (MODEL.md §4) ------------------------------------------ */
@@ -249,6 +284,9 @@ static const salesim_param_table scenario_tables[SALESIM_TABLE_COUNT] = {
      sizeof(salesim_territory_spec)},
     {"firm", firm_specs, N_SPECS(firm_specs), sizeof(salesim_firm)},
     {"overlays", overlay_specs, N_SPECS(overlay_specs), sizeof(salesim_overlays)},
+    {"sweep", sweep_specs, N_SPECS(sweep_specs), sizeof(salesim_sweep)},
+    {"sweep.params", sweep_param_specs, N_SPECS(sweep_param_specs),
+     sizeof(salesim_sweep_param)},
 };
 
 const salesim_param_table *salesim_scenario_tables(size_t *count) {
@@ -670,7 +708,7 @@ int salesim_scenario_doc_markdown(FILE *fp) {
   static const char *const headings[SALESIM_TABLE_COUNT] = {
       "Top level",  "`production`", "`population`",
       "`territories`", "`territories.list` entries", "`firm`",
-      "Every mechanism entry (overlays)"};
+      "Every mechanism entry (overlays)", "`sweep`", "`sweep.params` entries"};
   char heading[128];
   size_t n;
   const salesim_param_table *tables = salesim_scenario_tables(&n);

@@ -5,7 +5,7 @@ set -eu
 pkgs="cmake make gcc pkg-config libgsl-dev libglpk-dev libconfig-dev libcmocka-dev
 libjansson-dev libxlsxwriter-dev libcairo2-dev"
 # Optional: used by tests when present (the Excel reader and headless browser checks).
-optional="${SALESIM_OPTIONAL_PKGS:-python3-openpyxl}"
+optional="${SALESIM_OPTIONAL_PKGS:-python3-openpyxl chromium}"
 missing=""
 for p in $pkgs $optional; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
