@@ -337,6 +337,10 @@ static void solve(const problem *P, int open_linear, double hint, salesim_choice
   out->farm = f;
   out->exp_credit = X;
   out->shadow = best_mu;
+  {
+    double var = P->var0 + P->hvar * h;
+    out->sd_credit = sqrt(var > 0 ? var : 0);
+  }
   /* marginal pay of credit at the plan, for timing games (models/sim.c) */
   if (open_linear) {
     out->margin_now = sched->b;
@@ -413,6 +417,7 @@ void salesim_decide(const salesim_world *w, const salesim_agent *a, const salesi
     out->hunt = constrained.hunt;
     out->farm = constrained.farm;
     out->exp_credit = constrained.exp_credit;
+    out->sd_credit = constrained.sd_credit;
     out->shadow = constrained.shadow;
     out->margin_now = constrained.margin_now;
     out->margin_after = constrained.margin_after;

@@ -24,6 +24,7 @@ typedef struct salesim_choice {
   double ce;           /* certainty equivalent of the period, currency */
   double ce_month;     /* ce per month incl. certain pay, for stay/leave */
   double exp_credit;   /* expected credit at the period's end */
+  double sd_credit;    /* its standard deviation as the agent sees it */
   double shadow;       /* the shadow price of credit chosen */
   double margin_now;   /* expected marginal pay of one more unit of credit
                           in this period, at the plan (net of credit_cost) */

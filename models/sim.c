@@ -143,7 +143,7 @@ static void draw_person(salesim_world *w, salesim_agent *a, gsl_rng *r) {
   a->coached_until = -1;
   a->warned_month = -1;
   a->pushed_value = a->pushed_wins = 0;
-  a->m_now = a->m_after = 0;
+  a->m_now = a->m_after = a->exp_att = a->sd_att = 0;
   a->period_left = 0;
   a->max_stage = 0;
   memset(a->scratch, 0, sizeof a->scratch);
@@ -385,16 +385,28 @@ static void agent_choose(salesim_world *w, salesim_agent *a, salesim_incentive *
   double ratchet = w->spec->overlays.ratchet;
   if (ratchet > 0 && inc->pay_scales_with_target && inc->period_months > 0 && a->target > 0 &&
       a->hired_month <= w->month - w->month_in_year) {
-    double slope = 0;
-    salesim_schedule_expect(inc->sched, a->target, 0.2 * a->target, &slope);
+    /* pay next year is schedule(S'; T') with the schedule scaling with T':
+     * d pay / d T' = -A * slope(A T') for attainment A; expecting next year
+     * to go like this one (A = the attainment it plans for now), a unit of
+     * credit now raises T' by `ratchet` and costs ratchet * A * slope */
+    /* early in the year the outcome is unsure and the cost is an average
+     * over it; late, a rep sure to overshoot knows it pays the steep rate */
+    double att = a->exp_att > 0 ? a->exp_att : 1.0, slope = 0;
+    double sd = a->sd_att > 0 ? a->sd_att : 0.2;
+    salesim_schedule_expect(inc->sched, att * a->target, sd * a->target, &slope);
     inc->credit_cost =
-        ratchet * slope * pow(w->sc->population.discount, inc->months_left);
+        ratchet * att * slope * pow(w->sc->population.discount, inc->months_left);
+    /* next year's credit raises the target after that in the same way */
+    double later = inc->credit_cost * pow(w->sc->population.discount, w->sc->months_per_year);
+    inc->after_value = inc->after_value > later ? inc->after_value - later : 0;
   }
   /* warm start from last month's shadow price; a full search in the first
    * month of each quarter and for new people */
   ch->hint = (w->month_in_year % 3 == 0 || a->tenure == 0) ? -1 : a->shadow;
   salesim_decide(w, a, inc, ch);
   a->shadow = ch->shadow;
+  a->exp_att = a->target > 0 && inc->period_months > 0 ? ch->exp_credit / a->target : 0;
+  a->sd_att = a->target > 0 && inc->period_months > 0 ? ch->sd_credit / a->target : 0;
   a->m_now = ch->margin_now;
   a->m_after = inc->period_months > 0
                    ? ch->margin_after
@@ -596,6 +608,13 @@ void salesim_world_step(salesim_world *w) {
       L->band_n[band] += 1;
       double e = prod->hunt_pain * ch.hunt + ch.farm;
       if (w->month_in_year >= mpy - mpy / 4) {
+        L->effort_late += e;
+        L->effort_n_late += 1;
+      }
+      if (!(a->target > 0 && a->credit_period >= a->target * w->month_in_year / mpy &&
+            w->month_in_year > 0)) {
+        /* effort over the year: reps ahead of their target so far only */
+      } else if (w->month_in_year >= mpy - mpy / 4) {
         L->effort_q4 += e;
         L->effort_n_q4 += 1;
       } else {
@@ -871,6 +890,7 @@ static void finish_metrics(salesim_world *w) {
   m[SALESIM_METRIC_TARGET_ACCURACY] = ratio(L->target_err_sum, L->target_err_n);
   m[SALESIM_METRIC_HUNTING_SHARE] = ratio(L->hunt_sum, L->hunt_sum + L->farm_sum);
   m[SALESIM_METRIC_EFFORT] = ratio(L->effort_sum, L->agent_months);
+  m[SALESIM_METRIC_EFFORT_LATE] = ratio(L->effort_late, L->effort_n_late);
   m[SALESIM_METRIC_EFFORT_Q4_RATIO] =
       ratio(ratio(L->effort_q4, L->effort_n_q4), ratio(L->effort_q123, L->effort_n_q123));
   if (sc->production.mode == SALESIM_MODE_PIPELINE) {

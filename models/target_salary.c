@@ -132,9 +132,13 @@ static void ts_incentive(const salesim_world *w, const salesim_agent *a,
   inc->paid_at_end = 1;
   inc->pay_scales_with_target = 1;
   inc->book_credit = ((const target_salary_params *)w->params)->book_credit;
-  /* Credit after this year counts toward next year's attainment: valued at
-   * the curve's slope just below target (next year's plan, same rules). */
-  inc->after_value = salesim_schedule_slope(&a->sched, a->target * 0.999);
+  /* Credit after this year counts toward next year's attainment, under the
+   * same rules: valued at the curve's expected slope where the rep expects
+   * to land (like this year, as far as it can tell). */
+  double att = a->exp_att > 0 ? a->exp_att : 1.0, slope = 0;
+  double sd = a->sd_att > 0.1 ? a->sd_att : 0.1;
+  salesim_schedule_expect(&a->sched, att * a->target, sd * a->target, &slope);
+  inc->after_value = slope;
   inc->owns_book = 1;
   inc->assigned_accounts = 1;
 }

@@ -80,6 +80,8 @@ typedef struct salesim_agent {
   int warned_month;      /* pipeline review: first warning this year, or -1 */
   double prev_target, prev_sales; /* last full plan year (ratchet) */
   double m_now, m_after; /* marginal pay of credit now / after the period */
+  double exp_att, sd_att; /* attainment the agent expected at its last plan,
+                            and how unsure it was */
   double pushed_value, pushed_wins; /* wins held back into the next period */
   double book_credit;    /* this month: credit per unit of book revenue */
   int counted_6, counted_12; /* survival bookkeeping for new hires */
@@ -125,7 +127,8 @@ typedef struct salesim_ledger {
   double band_hunt[5], band_farm[5], band_n[5]; /* by starting book quintile */
   double warnings, warn_tp, warn_fp, warn_fn, warn_lead;
   double forecast, forecast_err_sum, forecast_n, quarter_sales;
-  double effort_q4, effort_q123, effort_n_q4, effort_n_q123;
+  double effort_q4, effort_q123, effort_n_q4, effort_n_q123; /* reps ahead of target */
+  double effort_late, effort_n_late; /* everyone, last quarter of plan years */
   double gini_sum, gini_n, corr_sum, corr_n;
   int hires_6_total, hires_6_alive, hires_12_total, hires_12_alive;
   int top_start, top_alive;
