@@ -518,6 +518,7 @@ void salesim_world_step(salesim_world *w) {
       o.revenue_book = a->book;
       a->book *= 1 - prod->churn * exp(-prod->farm_effect * a->farm);
       double won = 0, wins = 0;
+      w->draws += (unsigned long long)a->n_opps;
       salesim_pipeline_step(w, a, &won, &wins);
       o.revenue_new = won;
       o.wins = wins;
@@ -530,6 +531,7 @@ void salesim_world_step(salesim_world *w) {
         double intensity = a->ability * a->skill * a->hunt;
         double lam = tr->lead_rate * intensity * rho * tr->shock / tr->difficulty;
         unsigned n = lam > 0 ? gsl_ran_poisson(a->rng, lam) : 0;
+        w->draws += 1 + n;
         /* hunters without assigned accounts work the same prospect pool:
          * a lead a teammate also found is wasted (a conflict) */
         double p_coll = 0;
@@ -539,6 +541,7 @@ void salesim_world_step(salesim_world *w) {
           p_coll = fmin(0.9, contacts / fmax(1.0, tr->prospects));
         }
         for (unsigned u = 0; u < n; u++) {
+          w->draws += p_coll > 0;
           if (p_coll > 0 && gsl_rng_uniform(a->rng) < p_coll) {
             o.collisions += 1;
             continue;
@@ -677,6 +680,24 @@ static void finish_metrics(salesim_world *w) {
     w->type->report(w);
 }
 
+static unsigned long long total_draws;
+
+void salesim_sim_reset_counters(void) {
+#ifdef _OPENMP
+#pragma omp atomic write
+#endif
+  total_draws = 0;
+}
+
+unsigned long long salesim_sim_draws(void) {
+  unsigned long long v;
+#ifdef _OPENMP
+#pragma omp atomic read
+#endif
+  v = total_draws;
+  return v;
+}
+
 int salesim_sim_run(const salesim_scenario *sc, int mech, int rep, uint64_t seed,
                     salesim_task_out *out, salesim_diag *diag) {
   salesim_world *w = NULL;
@@ -693,6 +714,10 @@ int salesim_sim_run(const salesim_scenario *sc, int mech, int rep, uint64_t seed
   for (int t = 0; t < sc->months; t++)
     salesim_world_step(w);
   finish_metrics(w);
+#ifdef _OPENMP
+#pragma omp atomic
+#endif
+  total_draws += w->draws;
   out->tables = w->tables;
   out->n_tables = w->n_tables;
   w->tables = NULL;

@@ -30,4 +30,9 @@ void salesim_world_free(salesim_world *w);
 /** Run one month of the loop (tests step through a world with this). */
 void salesim_world_step(salesim_world *w);
 
+/** Random draws made by all finished runs since the last reset (benchmarks
+ *  compare the loop with a floor loop of the same number of draws). */
+void salesim_sim_reset_counters(void);
+unsigned long long salesim_sim_draws(void);
+
 #endif

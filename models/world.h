@@ -159,6 +159,7 @@ typedef struct salesim_world {
 
   salesim_ledger ledger;
   double mgmt_prev;       /* management cost up to last month */
+  unsigned long long draws; /* random draws made in the loop (bench/) */
   double *scratch_a, *scratch_b; /* n_agents doubles for year statistics */
   double *ote_ratio;      /* pay / target pay of full-year reps, all years */
   int n_ote;

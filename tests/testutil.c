@@ -1,4 +1,5 @@
 /* tests/testutil.c: see testutil.h. */
+#define _POSIX_C_SOURCE 200809L /* popen, pclose */
 #include "testutil.h"
 
 #include <math.h>

@@ -1,0 +1,88 @@
+/*
+ * engine/params.h: internal helpers around salesim_param_table (not part of
+ * the public API): the tables of the scenario's own groups, range and
+ * default texts, "did you mean" suggestions, and the markdown reference
+ * that docs/scenario-format.md and `salesim params` print.
+ *
+ * engine/params.c implements all of this without libconfig; engine/scenario.c
+ * (the only file that includes libconfig.h) reads files with these tables.
+ */
+#ifndef SALESIM_ENGINE_PARAMS_H
+#define SALESIM_ENGINE_PARAMS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <salesim/scenario.h>
+
+/** The top-level scalar settings of a scenario file, as the reader fills
+ *  them; engine/scenario.c copies them into salesim_scenario. `description`
+ *  is here for the docs only: the loader reads it itself (any length). */
+typedef struct salesim_scenario_top {
+  char name[SALESIM_NAME_MAX];
+  char description[SALESIM_NAME_MAX];
+  char currency[SALESIM_NAME_MAX];
+  int seed;
+  int replications;
+  int months;
+  int months_per_year;
+  char baseline[SALESIM_NAME_MAX];
+} salesim_scenario_top;
+
+/** Indexes into the array salesim_scenario_tables() returns. */
+enum salesim_scenario_table_id {
+  SALESIM_TABLE_TOP = 0,     /* salesim_scenario_top */
+  SALESIM_TABLE_PRODUCTION,  /* salesim_production */
+  SALESIM_TABLE_POPULATION,  /* salesim_population */
+  SALESIM_TABLE_TERRITORIES, /* salesim_territories (without `list`) */
+  SALESIM_TABLE_TERRITORY,   /* salesim_territory_spec: an entry of `list` */
+  SALESIM_TABLE_FIRM,        /* salesim_firm */
+  SALESIM_TABLE_COUNT
+};
+
+/** Optimal-string-alignment edit distance (a swap of two neighbours counts
+ *  as one edit); names longer than 63 characters give a large number. */
+size_t salesim_params_distance(const char *a, const char *b);
+
+/** The candidate closest to `name` within edit distance 2, or NULL. */
+const char *salesim_params_suggest(const char *name, const char *const *candidates,
+                                   size_t n);
+
+/** Nonzero if `v` is in the spec's range (flags included; ints also within
+ *  the range of int). NaN and infinities are never in range. */
+int salesim_params_in_range(const salesim_param_spec *spec, double v);
+
+/** The spec's range as text: "> 0", "0..1", "0 < x <= 1", ">= 4", or "" if
+ *  unbounded. Returns buf. */
+const char *salesim_params_range_text(const salesim_param_spec *spec, char *buf,
+                                      size_t size);
+
+/** What a value of this spec looks like, for "(expected ...)": "a number
+ *  > 0", "an integer 1..600", "one of: annual, quarterly", ... */
+const char *salesim_params_expect_text(const salesim_param_spec *spec, char *buf,
+                                       size_t size);
+
+/** The spec's default as text ("lognormal(mean 1, sd 0.3)", "(0, 0) (1, 1)",
+ *  "required"). Returns buf. */
+const char *salesim_params_default_text(const salesim_param_spec *spec, char *buf,
+                                        size_t size);
+
+/** Index of `value` in a "a|b|c" choice list, or -1. */
+int salesim_params_choice_index(const char *choices, const char *value);
+
+/** The choices as "a, b, c" (or the idx-th alone when idx >= 0). */
+const char *salesim_params_choice_text(const char *choices, int idx, char *buf,
+                                       size_t size);
+
+/** A number as text: integers up to 1e15 without exponent, else %g. */
+const char *salesim_params_number_text(double v, char *buf, size_t size);
+
+/**
+ * Print every table (top level, the groups, each registered mechanism) as
+ * markdown to `fp`: setting, type, default, allowed values, unit, meaning.
+ * The CLI exposes it as `salesim params`; docs/scenario-format.md holds the
+ * same tables. Returns 0 or SALESIM_EIO.
+ */
+int salesim_scenario_doc_markdown(FILE *fp);
+
+#endif
