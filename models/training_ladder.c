@@ -79,26 +79,8 @@ double salesim_ladder_hit_prob(double mean, int target) {
   return p < 0 ? 0 : (p > 1 ? 1 : p);
 }
 
-double salesim_ladder_binom_pmf(int n, double p, int k) {
-  if (k < 0 || k > n)
-    return 0;
-  if (p <= 0)
-    return k == 0 ? 1 : 0;
-  if (p >= 1)
-    return k == n ? 1 : 0;
-  double lc = lgamma(n + 1.0) - lgamma(k + 1.0) - lgamma(n - k + 1.0);
-  return exp(lc + k * log(p) + (n - k) * log1p(-p));
-}
-
 double salesim_ladder_pass_prob(double ability, double mid, double slope, double pass_max) {
   return pass_max / (1 + exp(-slope * (ability - mid)));
-}
-
-double salesim_ladder_threat(const salesim_lead_problem *p, double p_miss) {
-  if (p->strikes_left <= 0 || !(p->job_value > 0) || !(p->p_replace > 0))
-    return 0;
-  int k = p->strikes_left - 1;
-  return p->p_replace * p->job_value * salesim_ladder_binom_pmf(p->window, p_miss, k);
 }
 
 static double effort_cost(const salesim_lead_problem *p, double h) {
@@ -116,37 +98,85 @@ static double reward_ce(const salesim_lead_problem *p, double P) {
   return -log1p(P * expm1(-r * R)) / r;
 }
 
-static double value_parts(const salesim_lead_problem *p, double h, double *flow) {
-  double P = salesim_ladder_hit_prob(p->leads_per_hunt * h, p->target);
-  double f = reward_ce(p, P) - (effort_cost(p, h) - effort_cost(p, p->hunt0));
-  if (flow)
-    *flow = f;
-  return f - (1 - P) * salesim_ladder_threat(p, 1 - P);
+/* what an on-target month adds to salary at effort h; *P = P(hit) */
+static double month_flow(const salesim_lead_problem *p, double h, double *P) {
+  *P = salesim_ladder_hit_prob(p->leads_per_hunt * h, p->target);
+  return reward_ce(p, *P) - (effort_cost(p, h) - effort_cost(p, p->hunt0));
+}
+
+/* does moving from month t to month t2 (ahead) cross a plan-year start? */
+static int crosses_reset(const salesim_lead_problem *p, int t, int t2) {
+  if (!p->reset_yearly || p->months_per_year <= 0)
+    return 0;
+  return (p->month_in_year + t) / p->months_per_year !=
+         (p->month_in_year + t2) / p->months_per_year;
 }
 
 double salesim_ladder_value(const salesim_lead_problem *p, double h) {
-  return value_parts(p, h, NULL);
+  static const int max_h = 240;
+  double P;
+  double u = p->surplus + month_flow(p, h, &P), ut = p->surplus;
+  double d = p->discount;
+  int H = p->horizon < 1 ? 1 : (p->horizon > max_h ? max_h : p->horizon);
+  int S = p->max_strikes > 0 ? p->max_strikes : 1;
+  if (S > SALESIM_LADDER_MAX_STRIKES)
+    S = SALESIM_LADDER_MAX_STRIKES;
+  int tm = p->training_months > 0 ? p->training_months : 0;
+  /* W[t][s], t = 0..H (W[H] = 0) */
+  double W[241][SALESIM_LADDER_MAX_STRIKES];
+  double train_sum[242]; /* sum_{j<n} d^j ut */
+  train_sum[0] = 0;
+  for (int n = 1; n <= H + 1; n++)
+    train_sum[n] = train_sum[n - 1] + pow(d, n - 1) * ut;
+  double dtm = pow(d, tm);
+  for (int s = 0; s < S; s++)
+    W[H][s] = 0;
+  for (int t = H - 1; t >= 0; t--)
+    for (int s = 0; s < S; s++) {
+      int t1 = t + 1;
+      double hit = W[t1][crosses_reset(p, t, t1) ? 0 : s];
+      int tt = t + 1 + tm;
+      int tr = tm < H - t1 ? tm : H - t1;
+      double miss = train_sum[tr];
+      if (tt < H) {
+        double cont;
+        if (p->max_strikes > 0 && s + 1 >= p->max_strikes)
+          cont = (1 - p->p_replace) * W[tt][crosses_reset(p, t, tt) ? 0 : S - 1];
+        else
+          cont = W[tt][crosses_reset(p, t, tt) ? 0 : (s + 1 < S ? s + 1 : S - 1)];
+        miss += dtm * cont;
+      }
+      W[t][s] = u + d * (P * hit + (1 - P) * miss);
+    }
+  int s0 = p->strikes < 0 ? 0 : (p->strikes < S ? p->strikes : S - 1);
+  return W[0][s0];
 }
 
 double salesim_ladder_best_hunt(const salesim_lead_problem *p, double *flow) {
   double h0 = p->hunt0 > 0 ? p->hunt0 : 0;
+  double P;
   double best_h = h0;
-  double best = value_parts(p, h0, flow);
-  double stake = fmax(0, p->reward) + p->p_replace * fmax(0, p->job_value);
-  if (!(stake > 0) || !(p->leads_per_hunt > 0) || !(p->effort_cost > 0) || !(p->pain > 0))
+  double best = salesim_ladder_value(p, h0);
+  if (flow)
+    *flow = month_flow(p, h0, &P);
+  if (!(p->leads_per_hunt > 0) || !(p->effort_cost > 0) || !(p->pain > 0))
     return best_h;
-  /* no effort beyond the one whose extra cost exceeds everything at stake */
+  /* no effort whose extra monthly cost exceeds the reward plus every month
+   * of the job's surplus over the horizon */
+  double stake = fmax(0, p->reward) + fmax(0, p->surplus + p->reward) * p->horizon;
+  if (!(stake > 0))
+    return best_h;
   double e_hi = sqrt(2 * (stake + effort_cost(p, h0)) / p->effort_cost);
   double h_hi = (e_hi - p->farm) / p->pain;
   if (!(h_hi > h0))
     return best_h;
-  /* V is S-shaped in h (Poisson tail): grid, then golden section between
-   * the best point's neighbours */
-  enum { NG = 64 };
+  /* the value is S-shaped in h (Poisson tail, strike chain): grid, then
+   * golden section between the best point's neighbours */
+  enum { NG = 96 };
   double step = (h_hi - h0) / NG;
   int bi = 0;
   for (int i = 1; i <= NG; i++) {
-    double v = value_parts(p, h0 + i * step, NULL);
+    double v = salesim_ladder_value(p, h0 + i * step);
     if (v > best) {
       best = v;
       bi = i;
@@ -155,26 +185,27 @@ double salesim_ladder_best_hunt(const salesim_lead_problem *p, double *flow) {
   double lo = h0 + (bi > 0 ? bi - 1 : 0) * step, hi = h0 + (bi < NG ? bi + 1 : NG) * step;
   const double g = 0.6180339887498949;
   double x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo);
-  double f1 = value_parts(p, x1, NULL), f2 = value_parts(p, x2, NULL);
-  for (int it = 0; it < 40; it++) {
+  double f1 = salesim_ladder_value(p, x1), f2 = salesim_ladder_value(p, x2);
+  for (int it = 0; it < 30; it++) {
     if (f1 < f2) {
       lo = x1;
       x1 = x2;
       f1 = f2;
       x2 = lo + g * (hi - lo);
-      f2 = value_parts(p, x2, NULL);
+      f2 = salesim_ladder_value(p, x2);
     } else {
       hi = x2;
       x2 = x1;
       f2 = f1;
       x1 = hi - g * (hi - lo);
-      f1 = value_parts(p, x1, NULL);
+      f1 = salesim_ladder_value(p, x1);
     }
   }
   best_h = h0 + bi * step;
   if (fmax(f1, f2) > best)
     best_h = f1 > f2 ? x1 : x2;
-  value_parts(p, best_h, flow);
+  if (flow)
+    *flow = month_flow(p, best_h, &P);
   return best_h;
 }
 
@@ -198,7 +229,9 @@ typedef struct ladder_params {
   int max_strikes;
   int strike_reset;
   int bench;
+  int bench_seats;
   int demote_needs_bench;
+  int fail_is_strike;
   double start_trained;
   int recruit_tries;
 } ladder_params;
@@ -218,9 +251,9 @@ static const salesim_param_spec ladder_specs[] = {
      NULL, "skill units", "Added to hunting skill s by each training passed."},
     {"skill_max", SALESIM_P_DOUBLE, offsetof(ladder_params, skill_max), 2.5, NULL, 0, 100,
      SALESIM_PF_MIN_EXCL, NULL, "skill units", "Training raises skill no higher than this."},
-    {"pass_mid", SALESIM_P_DOUBLE, offsetof(ladder_params, pass_mid), 0.8, NULL, 0, 100, 0, NULL,
+    {"pass_mid", SALESIM_P_DOUBLE, offsetof(ladder_params, pass_mid), 0.6, NULL, 0, 100, 0, NULL,
      "ability", "Ability at which the pass chance is half of pass_max."},
-    {"pass_slope", SALESIM_P_DOUBLE, offsetof(ladder_params, pass_slope), 5, NULL, 0, 1000, 0, NULL,
+    {"pass_slope", SALESIM_P_DOUBLE, offsetof(ladder_params, pass_slope), 6, NULL, 0, 1000, 0, NULL,
      "per unit ability", "Steepness of the pass chance in ability (logistic)."},
     {"pass_max", SALESIM_P_DOUBLE, offsetof(ladder_params, pass_max), 0.95, NULL, 0, 1, 0, NULL,
      "probability", "Pass chance of the most able."},
@@ -235,9 +268,15 @@ static const salesim_param_spec ladder_specs[] = {
      1, 0, "year|never", "choice", "Strikes start again from zero every plan year, or never."},
     {"bench", SALESIM_P_INT, offsetof(ladder_params, bench), 3, NULL, 0, 1000000, 0, NULL, "people",
      "People the firm keeps in its reserve bench (trained or in training)."},
+    {"bench_seats", SALESIM_P_INT, offsetof(ladder_params, bench_seats), 2, NULL, 0, 1000000, 0,
+     NULL, "people",
+     "Training seats (of capacity) kept for the bench's trainees while any wait; the rest go "
+     "to reps sent back and untrained field reps first."},
     {"demote_needs_bench", SALESIM_P_BOOL, offsetof(ladder_params, demote_needs_bench), 1, NULL, 0,
      1, 0, NULL, "bool",
      "Demote only when a trained bench person can take the seat (else retrain and keep)."},
+    {"fail_is_strike", SALESIM_P_BOOL, offsetof(ladder_params, fail_is_strike), 1, NULL, 0, 1, 0,
+     NULL, "bool", "A field rep who fails a training takes a strike, as for a missed month."},
     {"start_trained", SALESIM_P_DOUBLE, offsetof(ladder_params, start_trained), 0, NULL, 0, 1, 0,
      NULL, "share", "Share of the starting sales force already trained (the rest queue for it)."},
     {"recruit_tries", SALESIM_P_INT, offsetof(ladder_params, recruit_tries), 3, NULL, 0, 1000, 0,
@@ -509,20 +548,13 @@ static void ladder_incentive(const salesim_world *w, const salesim_agent *a,
   inc->owns_book = 1;
 }
 
-static double job_value(const salesim_world *w, const salesim_agent *a, double month_value) {
-  const ladder_params *p = w->params;
-  const salesim_population *pop = &w->sc->population;
-  double d = pop->discount, H = pop->horizon_months;
-  double annuity = d < 1 ? (1 - pow(d, H)) / (1 - d) : H;
-  double alt = fmax(a->outside_wage, p->trainee_pay);
-  return annuity * fmax(0, month_value - alt);
-}
-
-/* Fill the lead problem of trained rep `a` this month. */
+/* Fill the lead problem of trained rep `a` this month; `month_value` is
+ * what a month in the job is worth before the lead target (salary). */
 static void lead_problem(const salesim_world *w, const salesim_agent *a, double hunt0,
-                         double farm, double base_month_value, salesim_lead_problem *lp) {
+                         double farm, double month_value, salesim_lead_problem *lp) {
   const ladder_params *p = w->params;
   const ladder_state *s = w->state;
+  const salesim_population *pop = &w->sc->population;
   const salesim_territory *t = &w->terr[a->territory];
   double rho = t->prospects0 > 0 ? t->prospects / t->prospects0 : 1;
   lp->leads_per_hunt = t->lead_rate * a->ability * a->skill * rho / t->difficulty;
@@ -533,34 +565,32 @@ static void lead_problem(const salesim_world *w, const salesim_agent *a, double 
   lp->farm = farm;
   lp->effort_cost = a->effort_cost;
   lp->pain = w->sc->production.hunt_pain;
-  lp->job_value = job_value(w, a, base_month_value + a->scratch[L_FLOW]);
-  if (p->max_strikes > 0) {
-    int left = p->max_strikes - a->strikes;
-    lp->strikes_left = left > 1 ? left : 1;
-    /* replaceable if someone trained is on the bench for each rep at risk */
-    int at_risk = s->at_risk + (left <= 1 ? 0 : 1);
-    lp->p_replace =
-        p->demote_needs_bench ? fmin(1.0, (double)s->bench_trained / (at_risk > 0 ? at_risk : 1))
-                              : 1.0;
-  } else {
-    lp->strikes_left = 0;
-    lp->p_replace = 0;
-  }
-  /* on-target months left in the window after this one; each further miss
-   * costs its months of retraining */
-  int window = p->strike_reset == RESET_YEAR ? w->sc->months_per_year - w->month_in_year - 1
-                                             : w->sc->population.horizon_months - 1;
-  int k = lp->strikes_left > 0 ? lp->strikes_left - 1 : 0;
-  window -= k * p->training_months;
-  lp->window = window > 0 ? window : 0;
+  /* the alternative to the job: the outside wage, or trainee pay on the
+   * bench after a demotion, whichever is more */
+  lp->surplus = month_value - fmax(a->outside_wage, p->trainee_pay);
+  lp->discount = pop->discount;
+  lp->horizon = pop->horizon_months;
+  lp->strikes = a->strikes;
+  lp->max_strikes = p->max_strikes;
+  /* the firm can replace the rep if someone trained is on the bench for
+   * each rep at their last strike (this one counted) */
+  int at_risk = s->at_risk + (a->strikes >= p->max_strikes - 1 ? 0 : 1);
+  lp->p_replace = !p->demote_needs_bench
+                      ? 1.0
+                      : fmin(1.0, (double)s->bench_trained / (at_risk > 0 ? at_risk : 1));
+  lp->training_months = p->training_months;
+  lp->month_in_year = w->month_in_year;
+  lp->months_per_year = w->sc->months_per_year;
+  lp->reset_yearly = p->strike_reset == RESET_YEAR;
 }
 
 static void ladder_adjust(salesim_world *w, salesim_agent *a, const salesim_incentive *inc,
                           salesim_choice *ch) {
   (void)inc;
   a->scratch[L_ON_TARGET] = 0;
-  if (a->grade < 1 || a->scratch[L_RETRAIN] > 0)
-    return; /* no target until trained (again) */
+  if (a->grade < 1)
+    return; /* no target until trained; a rep waiting for a retraining
+               seat stays on target (and can strike again) */
   salesim_lead_problem lp;
   lead_problem(w, a, ch->hunt, ch->farm, ch->ce_month, &lp);
   double flow = 0;
@@ -672,8 +702,15 @@ static void ladder_month_end(salesim_world *w) {
       a->grade = 1;
       train_skill(p, &a->skill);
       a->scratch[L_RETRAIN] = 0;
-    } else if (a->grade >= 1) {
+      continue;
+    }
+    if (a->grade >= 1)
       a->scratch[L_RETRAIN] = 1; /* failed the retraining: again */
+    if (p->fail_is_strike) {
+      a->strikes++;
+      if (p->max_strikes > 0 && a->strikes >= p->max_strikes &&
+          (!p->demote_needs_bench || first_trained(s) >= 0))
+        demote(w, a);
     }
   }
   for (int i = 0; i < s->n_pool; i++) {
@@ -742,6 +779,19 @@ static void ladder_month_end(salesim_world *w) {
   for (int i = 0; i < s->n_pool; i++)
     busy += s->pool[i].state == POOL_TRAINING;
   int seats = p->capacity - busy;
+  int bench_waiting = 0, bench_busy = 0;
+  for (int i = 0; i < s->n_pool; i++) {
+    bench_waiting += s->pool[i].state == POOL_UNTRAINED;
+    bench_busy += s->pool[i].state == POOL_TRAINING;
+  }
+  int kept = p->bench_seats - bench_busy;
+  if (kept > bench_waiting)
+    kept = bench_waiting;
+  if (kept < 0)
+    kept = 0;
+  if (kept > seats)
+    kept = seats;
+  seats -= kept;
   for (int pass = 0; pass < 2 && seats > 0; pass++)
     for (int i = 0; i < w->n_agents && seats > 0; i++) {
       salesim_agent *a = &w->agents[i];
@@ -755,6 +805,7 @@ static void ladder_month_end(salesim_world *w) {
       s->trainings += 1;
       seats--;
     }
+  seats += kept;
   for (int i = 0; i < s->n_pool && seats > 0; i++) {
     pool_person *o = &s->pool[i];
     if (o->state != POOL_UNTRAINED)

@@ -4,32 +4,37 @@
  * on its own (tests/test_training_ladder.c). The mechanism is in
  * models/training_ladder.c.
  *
- * A trained rep owes `target` qualified new opportunities a month. Leads
- * arrive ~ Poisson(lambda * h) (lambda: the engine's lead rate for this rep
- * and territory, per unit of hunting). Meeting the target pays the reward R;
- * missing it is a strike. With s strikes, max_strikes - s - 1 = k further
- * misses in the strike window (n on-target months left) after a miss now
- * demote the rep, if the firm can replace them (chance p_replace, from the
- * bench). Demotion costs J, the value of keeping the job. So a miss now
- * rather than a hit costs, in expectation,
+ * A trained rep owes `target` qualified new opportunities a month; leads
+ * arrive ~ Poisson(lambda * h), lambda the engine's lead rate for this rep
+ * and territory per unit of hunting, so a month is met with probability
+ * P(h) = P(N >= target). The rep plans a constant h and values the job by
+ * its surplus over the best alternative (outside wage or trainee pay), month
+ * by month over its horizon H, discounted by delta:
  *
- *   threat = p_replace * J * [P(Bin(n, p_miss) >= k) - P(Bin(n, p_miss) >= k+1)]
- *          = p_replace * J * P(Bin(n, p_miss) = k)
+ *   on target   u(h) = salary - alt + CE[reward * 1{N >= T}] - (cost(h) - cost(h0))
+ *   training    u_t  = salary - alt           (after a miss, training_months)
+ *   demoted     0 from then on
  *
- * with p_miss the rep's own miss chance at the effort it plans to keep
- * (k = 0: a miss now demotes, a hit now only saves the job if no later miss
- * in the window does it: P(Bin = 0)). When in the window the demotion
- * happens is ignored: this is an upper bound for early months. The rep
- * chooses h >= h0 (h0: what it would hunt for its other pay) to maximise
+ * with cost(h) = c*(pi*h + f)^2/2 and CE of the reward lottery for a CARA
+ * person -(1/r) ln(1 - P + P e^{-rR}). With s strikes, a miss is a strike;
+ * the strike that reaches max_strikes demotes with probability p_replace
+ * (the firm can only demote when the bench can replace: see the mechanism)
+ * and otherwise the rep is retrained and kept at its last strike. Strikes
+ * start from zero at each plan year start when reset_yearly. The value of
+ * the job in state (strikes s, month t) is then the dynamic programme
  *
- *   V(h) = CE[R * 1{N >= T}] - (1 - P_hit(h)) * threat(h)
- *          - c/2 * ((pi*h + f)^2 - (pi*h0 + f)^2)
+ *   W(s,t) = u(h) + delta * [ P * W(s', t+1)
+ *            + (1-P) * ( sum_{j<tm} delta^j u_t + delta^tm * X(s, t+1+tm) ) ]
+ *   X(s,.) = W(s+1, .)                                   if s+1 < max
+ *          = (1 - p_replace) * W(max-1, .)               if s+1 = max (else 0)
+ *   W(., H) = 0,   s' = s (or 0 across a plan-year start)
  *
- * CE of the reward lottery for a CARA person: -(1/r) ln(1 - P + P e^{-rR}).
- * The first-order condition, for reading: the marginal effect of hunting on
- * P(N >= T) is lambda * Poisson_pmf(T-1; lambda*h), so at an interior
- * optimum lambda * pmf(T-1; lambda h) * (R + threat) ~ c*pi*(pi*h + f):
- * the engine's `extra_hunt` per unit of h, evaluated at the optimum.
+ * and the rep chooses h >= h0 (h0: what it would hunt for its other pay) to
+ * maximise W(strikes_now, 0). Read as a first-order condition: the marginal
+ * effect of hunting on P(N >= T) is lambda * pmf(T-1; lambda h), and it is
+ * worth the reward plus the difference between keeping the strike count
+ * and taking one more (W(s) - X(s)), which rises with p_replace: a deeper
+ * bench raises effort only through what the rep expects.
  */
 #ifndef SALESIM_TRAINING_LADDER_H
 #define SALESIM_TRAINING_LADDER_H
@@ -37,40 +42,41 @@
 /** P(N >= target) for N ~ Poisson(mean); 1 when target <= 0. */
 double salesim_ladder_hit_prob(double mean, int target);
 
-/** P(Bin(n, p) = k); 0 outside 0..n. */
-double salesim_ladder_binom_pmf(int n, double p, int k);
-
 /** Pass chance of a training: pass_max / (1 + exp(-slope*(ability - mid))),
  *  rising with ability, half of pass_max at ability = mid. */
 double salesim_ladder_pass_prob(double ability, double mid, double slope, double pass_max);
 
-/** A trained rep's monthly problem. */
+#define SALESIM_LADDER_MAX_STRIKES 64
+
+/** A trained rep's problem this month. */
 typedef struct salesim_lead_problem {
   double leads_per_hunt; /* lambda: expected qualified leads per unit h */
-  int target;            /* T: qualified leads owed this month */
-  double reward;         /* R */
+  int target;            /* T: qualified leads owed a month */
+  double reward;         /* R, paid in a month the target is met */
   double risk_aversion;  /* r (CARA, per currency) */
   double hunt0, farm;    /* efforts chosen for the rep's other pay */
   double effort_cost;    /* c */
   double pain;           /* pi */
-  double job_value;      /* J */
+  double surplus;        /* salary - alt: a month in the job over the best
+                            alternative, before reward and effort */
+  double discount;       /* delta, per month */
+  int horizon;           /* H: months the rep looks ahead (<= 240) */
+  int strikes;           /* strikes now */
+  int max_strikes;       /* strikes that demote; 0: no demotion rule */
   double p_replace;      /* chance the firm can replace the rep if demoted */
-  int strikes_left;      /* misses, this one included, until demotion (>= 1);
-                            0: no demotion rule */
-  int window;            /* on-target months left in the strike window after
-                            this one */
+  int training_months;   /* months off target after a miss */
+  int month_in_year;     /* 0-based month of the plan year now */
+  int months_per_year;
+  int reset_yearly;      /* bool: strikes start from zero each plan year */
 } salesim_lead_problem;
 
-/** Expected loss from a miss now rather than a hit (`threat` above). */
-double salesim_ladder_threat(const salesim_lead_problem *p, double p_miss);
-
-/** V(h) above. */
+/** W(strikes, 0) above at effort h: the value of the job, in surplus over
+ *  the alternative, of keeping hunting effort h. */
 double salesim_ladder_value(const salesim_lead_problem *p, double h);
 
 /** The rep's best hunting effort h >= hunt0 (grid then golden section),
  *  with *flow = CE of the reward lottery minus the extra effort cost at that
- *  effort (what the month is worth on top of salary, for staying or
- *  leaving; the threat is a loss of future months, not of this one). */
+ *  effort (what this month adds to salary, for staying or leaving). */
 double salesim_ladder_best_hunt(const salesim_lead_problem *p, double *flow);
 
 #endif

@@ -67,7 +67,29 @@ static const char *const short_label[SALESIM_METRIC_COUNT] = {
     [SALESIM_METRIC_TARGET_ACCURACY] = "Target error",
     [SALESIM_METRIC_HUNTING_SHARE] = "Hunting share",
     [SALESIM_METRIC_EFFORT] = "Mean effort",
+    [SALESIM_METRIC_COLLISIONS] = "Collisions /yr",
+    [SALESIM_METRIC_COST_PER_NEW_CUSTOMER] = "Cost per new customer",
+    [SALESIM_METRIC_VISITS_REPORTED] = "Visits reported /yr",
+    [SALESIM_METRIC_VISITS_REAL] = "Visits real /yr",
+    [SALESIM_METRIC_VISITS_FALSE] = "False reports /yr",
+    [SALESIM_METRIC_FALSE_CAUGHT] = "False caught /yr",
+    [SALESIM_METRIC_AUDIT_COST] = "Audit cost /yr",
+    [SALESIM_METRIC_FINES] = "Fines /yr",
+    [SALESIM_METRIC_DISMISSALS] = "Dismissals /yr",
+    [SALESIM_METRIC_AUDIT_SHARE_END] = "Audit share at end",
+    [SALESIM_METRIC_TRAININGS] = "Trainings /yr",
+    [SALESIM_METRIC_TRAINING_PASSES] = "Training passes /yr",
+    [SALESIM_METRIC_TRAINING_COST] = "Training cost /yr",
+    [SALESIM_METRIC_REWARDS_PAID] = "Rewards paid /yr",
+    [SALESIM_METRIC_DEMOTIONS] = "Demotions /yr",
+    [SALESIM_METRIC_REPLACEMENTS] = "From bench /yr",
+    [SALESIM_METRIC_BENCH_MEAN] = "Bench (mean)",
 };
+
+/* The short label of metric m, or its long label when it has none. */
+static const char *row_label(int m) {
+  return short_label[m] != NULL ? short_label[m] : salesim_metric_get(m)->label;
+}
 
 typedef enum number_kind { KIND_MONEY, KIND_COUNT, KIND_SHARE, KIND_DECIMAL } number_kind;
 
@@ -270,7 +292,7 @@ static void print_view(FILE *fp, const layout *L, column *cols, int ncols) {
   for (int row = 0; row < L->nrows; row++) {
     for (int i = 0; i < ncols; i++)
       tops[i] = cell_at(L, row, cols[i].mech, cols[i].diff);
-    print_line(fp, L, cols, ncols, short_label[L->rows[row]], tops);
+    print_line(fp, L, cols, ncols, row_label(L->rows[row]), tops);
   }
 cleanup:
   free(tops);
@@ -298,7 +320,7 @@ static void print_all(FILE *fp, const salesim_results *r,
       }
   }
   for (int row = 0; row < L.nrows; row++) {
-    const char *label = short_label[L.rows[row]];
+    const char *label = row_label(L.rows[row]);
     if ((int)strlen(label) > L.label_width)
       L.label_width = (int)strlen(label);
   }
