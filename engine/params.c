@@ -129,6 +129,10 @@ static const salesim_param_spec population_specs[] = {
      INF, 0, NULL, "currency", "The firm's cost of one hire."},
     {"hire_delay", SALESIM_P_INT, offsetof(salesim_population, hire_delay), 1, NULL, 0, 24, 0,
      NULL, "months", "Months a position stays empty after someone leaves."},
+    {"candidates", SALESIM_P_INT, offsetof(salesim_population, candidates), 5, NULL, 1, 100, 0,
+     NULL, "people/month",
+     "Applicants a vacancy sees per month; the first who prefers the job (its certainty "
+     "equivalent) to their outside wage takes it."},
     {"quit_rate", SALESIM_P_DOUBLE, offsetof(salesim_population, quit_rate), 0.005, NULL, 0, 1, 0,
      NULL, "probability/month", "Chance a person leaves for reasons outside the job."},
     {"horizon_months", SALESIM_P_INT, offsetof(salesim_population, horizon_months), 24, NULL, 1,

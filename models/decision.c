@@ -152,163 +152,217 @@ static double max_slope(const salesim_schedule *s) {
   return best;
 }
 
-void salesim_decide(const salesim_world *w, const salesim_agent *a, const salesim_incentive *inc,
-                    salesim_choice *out) {
-  const salesim_scenario *sc = w->sc;
-  const salesim_production *prod = &sc->production;
-  const salesim_population *pop = &sc->population;
+/* Fill P for a plan of M months of which the first `M_credit` count toward
+ * pay (less when the agent expects its savings to run out first). */
+static void build_problem(const salesim_world *w, const salesim_agent *a,
+                          const salesim_incentive *inc, int M, int M_credit, problem *P) {
+  const salesim_production *prod = &w->sc->production;
+  const salesim_population *pop = &w->sc->population;
   const salesim_territory *t = &w->terr[a->territory];
-  const salesim_schedule *sched = inc->sched ? inc->sched : &a->sched;
   int open = inc->period_months <= 0;
-  int M = open ? pop->horizon_months : inc->months_left;
-  if (M < 1)
-    M = 1;
-  if (M > SALESIM_MAX_HORIZON)
-    M = SALESIM_MAX_HORIZON;
-
-  problem P;
-  P.sched = sched;
-  P.linear_mode = prod->mode == SALESIM_MODE_LINEAR;
-  P.M = M;
-  P.base = inc->base_month * M;
-  P.Mc = M * a->effort_cost;
-  P.r = a->risk_aversion;
-  P.after_value = open ? 0 : inc->after_value;
-  P.extra_h = inc->extra_hunt * M;
-  P.extra_f = inc->extra_farm * M;
-  P.lost = 0;
-
-  /* liquidity: months until savings run out on certain cash and what the
-   * book and pipeline pay as they close (open-ended pay only) */
-  double cash = fmax(inc->cash_floor, inc->base_month);
-  double rate_now = salesim_schedule_slope(sched, inc->credit_to_date);
-  int liq = M;
-  if (!P.linear_mode) {
-    double book_cash = open ? rate_now * a->book * inc->book_credit : 0;
-    double pcash = 0;
-    if (open) {
-      double pm, pv;
-      /* what the current pipeline pays per month over the next cycle */
-      int cyc = (int)ceil(prod->cycle_months);
-      salesim_pipeline_expect(w, a, cyc, &pm, &pv);
-      pcash = rate_now * pm / cyc;
-    }
-    double net = fmax(cash, inc->base_month + book_cash + pcash) - pop->living_cost;
-    if (net < 0) {
-      double months = a->savings / -net;
-      liq = months < 0 ? 0 : (int)floor(months);
-      if (liq < M) {
-        if (open)
-          M = liq > 0 ? liq : 1; /* commission closing after that is lost */
-        else
-          P.lost = 1;           /* gone before the period-end payout */
-      }
-    }
-  }
-
-  if (P.linear_mode) {
+  P->sched = inc->sched ? inc->sched : &a->sched;
+  P->linear_mode = prod->mode == SALESIM_MODE_LINEAR;
+  P->M = M;
+  P->base = inc->base_month * M;
+  P->Mc = M * a->effort_cost;
+  P->r = a->risk_aversion;
+  P->after_value = open ? 0 : inc->after_value;
+  P->extra_h = inc->extra_hunt * M;
+  P->extra_f = inc->extra_farm * M;
+  P->lost = 0;
+  if (P->linear_mode) {
     double unit = a->ability * prod->output_scale;
-    P.X0 = inc->credit_to_date;
-    P.var0 = (double)P.M * prod->noise_sd * prod->noise_sd;
-    P.H_in = unit * P.M;
-    P.H_after = 0;
-    P.hvar = 0;
-    P.F_in = P.F_after = 0;
-    P.kappa = 0;
-    P.pain = 1;
-  } else {
-    double rho = t->prospects0 > 0 ? t->prospects / t->prospects0 : 1;
-    double lead_unit = t->lead_rate * a->ability * a->skill * rho / t->difficulty;
-    double vbar = w->deal_mean;
-    double pm, pv;
-    salesim_pipeline_expect(w, a, M, &pm, &pv);
-    double B = a->book * inc->book_credit;
-    double c0 = prod->churn;
-    double base_book = w->book_keep[M], wf = w->book_gain[M];
-    P.X0 = inc->credit_to_date + pm + B * base_book;
-    P.var0 = pv;
-    P.H_in = lead_unit * vbar * w->psi[M];
-    P.H_after = open ? 0 : lead_unit * vbar * (0.2 * P.M - w->psi[P.M]);
-    if (P.H_after < 0)
-      P.H_after = 0;
-    P.hvar = vbar > 0 ? lead_unit * w->psi[M] * w->deal_m2 : 0;
-    P.F_in = B * c0 * wf;
-    double life = c0 > 0 ? fmin(1.0 / c0, (double)pop->horizon_months) : pop->horizon_months;
-    P.F_after = open ? 0 : B * c0 * P.M * life;
-    P.kappa = prod->farm_effect;
-    P.pain = prod->hunt_pain;
+    P->X0 = inc->credit_to_date;
+    P->var0 = (double)M * prod->noise_sd * prod->noise_sd;
+    P->H_in = unit * M;
+    P->H_after = P->hvar = P->F_in = P->F_after = P->kappa = 0;
+    P->pain = 1;
+    return;
   }
-  P.Mc = P.M * a->effort_cost;
+  if (!open && M_credit < M) {
+    /* gone before the period-end payout: only effort's later value counts */
+    P->lost = 1;
+    M_credit = M;
+  }
+  double rho = t->prospects0 > 0 ? t->prospects / t->prospects0 : 1;
+  double lead_unit = t->lead_rate * a->ability * a->skill * rho / t->difficulty;
+  double vbar = w->deal_mean;
+  double pm, pv;
+  salesim_pipeline_expect(w, a, M_credit, &pm, &pv);
+  double B = a->book * inc->book_credit;
+  double c0 = prod->churn;
+  P->X0 = inc->credit_to_date + pm + B * w->book_keep[M_credit];
+  P->var0 = pv;
+  P->H_in = lead_unit * vbar * w->psi[M_credit];
+  P->H_after = open ? 0 : lead_unit * vbar * (0.2 * M - w->psi[M]);
+  if (P->H_after < 0)
+    P->H_after = 0;
+  P->hvar = vbar > 0 ? lead_unit * w->psi[M_credit] * w->deal_m2 : 0;
+  P->F_in = B * c0 * w->book_gain[M_credit];
+  double life = c0 > 0 ? fmin(1.0 / c0, (double)pop->horizon_months) : pop->horizon_months;
+  P->F_after = open ? 0 : B * c0 * M * life;
+  P->kappa = prod->farm_effect;
+  P->pain = prod->hunt_pain;
+}
 
+/* A 12-point grid over mu scaled by the schedule's steepest slope (the
+ * optimum can jump between zero and an interior effort); returns the best
+ * grid point and the bracket around it for refinement. */
+static double full_grid(const problem *P, double *lo, double *hi, double *best_ce) {
+  const salesim_schedule *sched = P->sched;
+  double h, f, X;
+  double sref = fmax(max_slope(sched), P->after_value);
+  double sd_ref = sqrt(P->var0 + P->hvar + 1e-9);
+  for (int j = 0; j < sched->nj; j++)
+    if (sched->jump[j] > 0)
+      sref += sched->jump[j] * 0.4 / sd_ref;
+  if (!(sref > 0))
+    sref = 1e-6;
+  static const double grid[] = {0, 0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0, 1.2, 1.5, 2.0, 3.0};
+  const int ng = (int)(sizeof grid / sizeof grid[0]);
+  double best = -INFINITY;
+  int bi = 0;
+  for (int i = 0; i < ng; i++) {
+    double ce = evaluate(P, grid[i] * sref, &h, &f, &X);
+    if (ce > best) {
+      best = ce;
+      bi = i;
+    }
+  }
+  *lo = grid[bi > 0 ? bi - 1 : 0] * sref;
+  *hi = grid[bi < ng - 1 ? bi + 1 : ng - 1] * sref;
+  *best_ce = best;
+  return grid[bi] * sref;
+}
+
+/* Maximise CE over the expansion path; fills out (hunt, farm, ce, shadow,
+ * exp_credit). */
+static void solve(const problem *P, int open_linear, double hint, salesim_choice *out) {
+  const salesim_schedule *sched = P->sched;
   double h, f, X, best_mu;
-  if (open && salesim_schedule_is_linear(sched) && !P.lost) {
+  if (open_linear && !P->lost) {
     /* straight commission: mu is the rate; the variance of hunting's
      * compound-Poisson wins enters as a cost per unit h */
     double mu = sched->b;
-    problem Q = P;
-    Q.extra_h = P.extra_h - 0.5 * P.r * mu * mu * P.hvar;
-    double mh = mu * Q.H_in + Q.extra_h;
-    bundle(mh, mu * P.F_in + P.extra_f, P.kappa, P.pain, P.Mc, &h, &f);
-    if (P.linear_mode) {
-      h = salesim_decide_linear_effort(mu * prod->output_scale + inc->extra_hunt, a->ability,
-                                       a->effort_cost);
-      f = 0;
-    }
+    double extra_h = P->extra_h - 0.5 * P->r * mu * mu * P->hvar;
+    bundle(mu * P->H_in + extra_h, mu * P->F_in + P->extra_f, P->kappa, P->pain, P->Mc, &h,
+           &f);
     best_mu = mu;
-    double saved = P.kappa > 0 ? 1 - exp(-P.kappa * f) : 0;
-    X = P.X0 + P.H_in * h + P.F_in * saved;
-    double var = P.var0 + P.hvar * h;
-    double e = P.pain * h + f;
-    out->ce = P.base + mu * X + P.extra_h * h + P.extra_f * f - 0.5 * P.Mc * e * e -
-              0.5 * P.r * mu * mu * var;
+    double saved = P->kappa > 0 ? 1 - exp(-P->kappa * f) : 0;
+    X = P->X0 + P->H_in * h + P->F_in * saved;
+    double var = P->var0 + P->hvar * h;
+    double e = P->pain * h + f;
+    out->ce = P->base + mu * X + P->extra_h * h + P->extra_f * f - 0.5 * P->Mc * e * e -
+              0.5 * P->r * mu * mu * var;
   } else {
-    /* grid over mu, then golden-section refinement around the best */
-    double sref = fmax(max_slope(sched), P.after_value);
-    double sd_ref = sqrt(P.var0 + P.hvar + 1e-9);
-    for (int j = 0; j < sched->nj; j++)
-      if (sched->jump[j] > 0)
-        sref += sched->jump[j] * 0.4 / sd_ref;
-    if (!(sref > 0))
-      sref = 1e-6;
-    static const double grid[] = {0, 0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0, 1.2, 1.5, 2.0, 3.0};
-    const int ng = (int)(sizeof grid / sizeof grid[0]);
-    double best = -INFINITY;
-    int bi = 0;
-    for (int i = 0; i < ng; i++) {
-      double ce = evaluate(&P, grid[i] * sref, &h, &f, &X);
-      if (ce > best) {
-        best = ce;
-        bi = i;
+    /* warm start: a bracket around last month's shadow price; the full
+     * grid when the best point is not inside it */
+    double lo = 0, hi = 0, best = -INFINITY;
+    int local = 0;
+    if (hint > 0) {
+      double m0 = evaluate(P, hint * 0.85, &h, &f, &X);
+      double m1 = evaluate(P, hint, &h, &f, &X);
+      double m2 = evaluate(P, hint * 1.15, &h, &f, &X);
+      if (m1 >= m0 && m1 >= m2) {
+        local = 1;
+        lo = hint * 0.85;
+        hi = hint * 1.15;
+        best = m1;
+        best_mu = hint;
       }
     }
-    double lo = grid[bi > 0 ? bi - 1 : 0] * sref, hi = grid[bi < ng - 1 ? bi + 1 : ng - 1] * sref;
+    if (!local)
+      best_mu = full_grid(P, &lo, &hi, &best);
     double x1 = hi - golden * (hi - lo), x2 = lo + golden * (hi - lo);
-    double f1 = evaluate(&P, x1, &h, &f, &X), f2 = evaluate(&P, x2, &h, &f, &X);
-    for (int it = 0; it < 14; it++) {
+    double f1 = evaluate(P, x1, &h, &f, &X), f2 = evaluate(P, x2, &h, &f, &X);
+    for (int it = 0; it < (local ? 8 : 14); it++) {
       if (f1 < f2) {
         lo = x1;
         x1 = x2;
         f1 = f2;
         x2 = lo + golden * (hi - lo);
-        f2 = evaluate(&P, x2, &h, &f, &X);
+        f2 = evaluate(P, x2, &h, &f, &X);
       } else {
         hi = x2;
         x2 = x1;
         f2 = f1;
         x1 = hi - golden * (hi - lo);
-        f1 = evaluate(&P, x1, &h, &f, &X);
+        f1 = evaluate(P, x1, &h, &f, &X);
       }
     }
-    best_mu = grid[bi] * sref;
     if (fmax(f1, f2) > best)
       best_mu = f1 > f2 ? x1 : x2;
-    out->ce = evaluate(&P, best_mu, &h, &f, &X);
-    if (P.linear_mode)
-      f = 0;
+    out->ce = evaluate(P, best_mu, &h, &f, &X);
   }
+  if (P->linear_mode)
+    f = 0;
   out->hunt = h;
   out->farm = f;
   out->exp_credit = X;
   out->shadow = best_mu;
-  out->ce_month = out->ce / P.M;
+}
+
+/* The month (1-based) in which the agent's savings are expected to run out
+ * when it hunts at h, or M + 1 if they last. Cash: base or draw, plus under
+ * open-ended pay the commission on the book, on the current pipeline (spread
+ * over a cycle) and on its own new leads as they close (psi table). */
+static int broke_month(const salesim_world *w, const salesim_agent *a,
+                       const salesim_incentive *inc, int M, double h) {
+  const salesim_production *prod = &w->sc->production;
+  double living = w->sc->population.living_cost;
+  int open = inc->period_months <= 0;
+  double rate = open ? salesim_schedule_slope(inc->sched ? inc->sched : &a->sched,
+                                              inc->credit_to_date)
+                     : 0;
+  double fixed = inc->base_month;
+  if (fixed + rate * a->book * inc->book_credit >= living || inc->cash_floor >= living)
+    return M + 1;
+  int cyc = (int)ceil(prod->cycle_months);
+  double pm = 0, pv;
+  if (open)
+    salesim_pipeline_expect(w, a, cyc, &pm, &pv);
+  const salesim_territory *t = &w->terr[a->territory];
+  double rho = t->prospects0 > 0 ? t->prospects / t->prospects0 : 1;
+  double lead_value = t->lead_rate * a->ability * a->skill * rho / t->difficulty * w->deal_mean;
+  double savings = a->savings, book = a->book;
+  for (int tau = 1; tau <= M; tau++) {
+    double comm = book * inc->book_credit + (tau <= cyc ? pm / cyc : 0) +
+                  h * lead_value * w->win_within[1][tau - 1];
+    savings += fmax(inc->cash_floor, fixed + rate * comm) - living;
+    if (savings < 0)
+      return tau;
+    book *= 1 - prod->churn;
+  }
+  return M + 1;
+}
+
+void salesim_decide(const salesim_world *w, const salesim_agent *a, const salesim_incentive *inc,
+                    salesim_choice *out) {
+  const salesim_schedule *sched = inc->sched ? inc->sched : &a->sched;
+  int open = inc->period_months <= 0;
+  int M = open ? w->sc->population.horizon_months : inc->months_left;
+  if (M < 1)
+    M = 1;
+  if (M > SALESIM_MAX_HORIZON)
+    M = SALESIM_MAX_HORIZON;
+  int open_linear = open && salesim_schedule_is_linear(sched);
+  problem P;
+  build_problem(w, a, inc, M, M, &P);
+  solve(&P, open_linear, out->hint, out);
+  /* staying is judged on the job's value as the agent plans it */
+  out->ce_month = out->ce / M;
+  if (P.linear_mode)
+    return;
+  /* Liquidity: pay that arrives after the savings are gone is worth nothing
+   * to this agent, so effort is chosen for the months it can hold out. */
+  int tb = broke_month(w, a, inc, M, out->hunt);
+  if (tb <= M) {
+    salesim_choice constrained;
+    build_problem(w, a, inc, M, tb > 1 ? tb - 1 : 1, &P);
+    solve(&P, open_linear, -1, &constrained);
+    out->hunt = constrained.hunt;
+    out->farm = constrained.farm;
+    out->exp_credit = constrained.exp_credit;
+    out->shadow = constrained.shadow;
+  }
 }

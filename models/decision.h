@@ -18,6 +18,8 @@ double salesim_decide_linear_effort(double beta, double theta, double c);
 
 /** The result of a decision. */
 typedef struct salesim_choice {
+  double hint;         /* in: last month's shadow price to search around
+                          (warm start), or < 0 for a full search */
   double hunt, farm;   /* efforts */
   double ce;           /* certainty equivalent of the period, currency */
   double ce_month;     /* ce per month incl. certain pay, for stay/leave */
@@ -26,7 +28,9 @@ typedef struct salesim_choice {
 } salesim_choice;
 
 /** Choose efforts for agent `a` facing `inc` in world `w` (pipeline or
- *  linear mode). Pure: reads w and a, writes only *out. */
+ *  linear mode). Pure: reads w and a, writes only *out. With out->hint >= 0
+ *  the search starts around that shadow price and falls back to the full
+ *  grid when the optimum is not inside the local bracket. */
 void salesim_decide(const salesim_world *w, const salesim_agent *a,
                     const salesim_incentive *inc, salesim_choice *out);
 

@@ -11,6 +11,7 @@
 #include "pipeline.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 #include <gsl/gsl_randist.h>
 
@@ -54,8 +55,27 @@ void salesim_pipeline_calibrate(salesim_world *w) {
   w->deal_m2 = var + w->deal_mean * w->deal_mean;
 }
 
+/* Grow the pool (doubling); new slots go on the free list. */
+static int grow(salesim_world *w) {
+  int old = w->opp_cap;
+  if (old >= (1 << 29))
+    return -1;
+  int cap = old > 0 ? 2 * old : 1024;
+  salesim_opp *n = realloc(w->opps, (size_t)cap * sizeof *n);
+  if (n == NULL)
+    return -1;
+  for (int i = old; i < cap; i++) {
+    n[i].next = i + 1 < cap ? i + 1 : w->opp_free;
+    n[i].stage = 0;
+  }
+  w->opps = n;
+  w->opp_free = old;
+  w->opp_cap = cap;
+  return 0;
+}
+
 int salesim_pipeline_open(salesim_world *w, int owner, double value) {
-  if (w->opp_free < 0)
+  if (w->opp_free < 0 && grow(w) != 0)
     return -1;
   int i = w->opp_free;
   salesim_opp *o = &w->opps[i];

@@ -18,7 +18,8 @@
 void salesim_pipeline_calibrate(salesim_world *w);
 
 /** Open a new opportunity at stage 1 for slot `owner`; returns its index
- *  or -1 when the pool is full (the lead is then dropped). */
+ *  or -1 when out of memory (the lead is then dropped). The pool grows by
+ *  doubling, so indices stay valid but opp pointers do not. */
 int salesim_pipeline_open(salesim_world *w, int owner, double value);
 
 /** Advance every open opportunity of agent `a` by one month. Wins add to

@@ -257,24 +257,10 @@ int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mec
     gsl_rng_free(r);
   }
 
-  /* opportunity pool: sized from the expected number open at once */
-  {
-    double leads = 0;
-    for (int k = 0; k < w->n_terr; k++)
-      leads += w->terr[k].lead_rate * w->terr[k].n_slots;
-    double cap = 64.0 * w->n_agents + 8.0 * leads * (prod->cycle_months + 4);
-    if (cap > 2e8)
-      cap = 2e8;
-    w->opp_cap = (int)cap;
-    w->opps = malloc((size_t)w->opp_cap * sizeof *w->opps);
-    if (w->opps == NULL)
-      goto nomem;
-    for (int i = 0; i < w->opp_cap; i++) {
-      w->opps[i].next = i + 1 < w->opp_cap ? i + 1 : -1;
-      w->opps[i].stage = 0;
-    }
-    w->opp_free = 0;
-  }
+  /* opportunity pool: starts small, doubles when full (pipeline.c) */
+  w->opps = NULL;
+  w->opp_cap = 0;
+  w->opp_free = -1;
 
   /* the starting sales force: drawn per slot so each slot's person is the
    * same under every mechanism */
@@ -358,24 +344,55 @@ nomem:
 
 /* ---- one month ------------------------------------------------------------- */
 
+/* What agent a faces and chooses this month. */
+static void agent_choose(salesim_world *w, salesim_agent *a, salesim_incentive *inc,
+                         salesim_choice *ch) {
+  memset(inc, 0, sizeof *inc);
+  inc->sched = &a->sched;
+  inc->book_credit = 1;
+  inc->owns_book = 1;
+  w->type->incentive(w, a, inc);
+  /* warm start from last month's shadow price; a full search in the first
+   * month of each quarter and for new people */
+  ch->hint = (w->month_in_year % 3 == 0 || a->tenure == 0) ? -1 : a->shadow;
+  salesim_decide(w, a, inc, ch);
+  a->shadow = ch->shadow;
+  if (w->type->adjust)
+    w->type->adjust(w, a, inc, ch);
+}
+
+/* Fill a vacancy from outside: applicants come one by one (the j-th
+ * applicant for the k-th hire of a slot is the same person under every
+ * mechanism); the first who values the job above their outside wage takes
+ * it. Nobody: the position stays empty another month. */
 static void hire_into(salesim_world *w, salesim_agent *a, int slot) {
   const salesim_population *pop = &w->sc->population;
   gsl_rng *r = w->rng_world;
-  /* the k-th hire into a slot is the same person under every mechanism */
-  salesim_stream_seed(r, w->seed, (uint64_t)w->rep, SALESIM_STREAM_HIRE,
-                      ((uint64_t)slot << 20) + (uint64_t)a->hire_count);
-  int opp_head = a->opp_head;
-  draw_person(w, a, r);
-  a->opp_head = opp_head;
-  a->n_opps = 0;
-  a->tenure = 0;
-  a->hired_month = w->month;
+  for (int j = 0; j < pop->candidates; j++) {
+    salesim_stream_seed(r, w->seed, (uint64_t)w->rep, SALESIM_STREAM_HIRE,
+                        ((uint64_t)slot << 32) + ((uint64_t)a->hire_count << 8) + (uint64_t)j);
+    draw_person(w, a, r);
+    a->opp_head = -1;
+    a->n_opps = 0;
+    a->tenure = 0;
+    a->hired_month = w->month;
+    if (w->type->hire)
+      w->type->hire(w, a);
+    salesim_incentive inc;
+    salesim_choice ch;
+    agent_choose(w, a, &inc, &ch);
+    if (ch.ce_month >= a->outside_wage) {
+      a->hire_count++;
+      w->ledger.hires += 1;
+      w->ledger.mgmt_cost += pop->hiring_cost;
+      w->ledger.hiring_cost += pop->hiring_cost;
+      return;
+    }
+    w->ledger.offers_declined += 1;
+  }
+  a->status = SALESIM_AGENT_VACANT;
+  a->vacant_until = w->month + 1;
   a->hire_count++;
-  w->ledger.hires += 1;
-  w->ledger.mgmt_cost += pop->hiring_cost;
-  w->ledger.hiring_cost += pop->hiring_cost;
-  if (w->type->hire)
-    w->type->hire(w, a);
 }
 
 static void year_stats(salesim_world *w) {
@@ -468,15 +485,8 @@ void salesim_world_step(salesim_world *w) {
       continue;
     }
     salesim_incentive inc;
-    memset(&inc, 0, sizeof inc);
-    inc.sched = &a->sched;
-    inc.book_credit = 1;
-    inc.owns_book = 1;
-    type->incentive(w, a, &inc);
     salesim_choice ch;
-    salesim_decide(w, a, &inc, &ch);
-    if (type->adjust)
-      type->adjust(w, a, &inc, &ch);
+    agent_choose(w, a, &inc, &ch);
     a->hunt = ch.hunt;
     a->farm = ch.farm;
     a->stay_value = ch.ce_month;
@@ -660,6 +670,7 @@ static void finish_metrics(salesim_world *w) {
   m[SALESIM_METRIC_QUITS] = L->quits * per_year;
   m[SALESIM_METRIC_QUITS_BROKE] = L->quits_broke * per_year;
   m[SALESIM_METRIC_HIRES] = L->hires * per_year;
+  m[SALESIM_METRIC_OFFERS_DECLINED] = L->offers_declined * per_year;
   m[SALESIM_METRIC_SURVIVAL_6] = ratio(L->hires_6_alive, L->hires_6_total);
   m[SALESIM_METRIC_SURVIVAL_12] = ratio(L->hires_12_alive, L->hires_12_total);
   m[SALESIM_METRIC_TOP_RETENTION] = ratio(top_alive, L->top_start);

@@ -53,6 +53,7 @@ typedef struct salesim_agent {
   double draw_owed;      /* recoverable draw to be netted from commissions */
   double hunt, farm;     /* efforts chosen this month */
   double stay_value;     /* CE per month of staying, last computed */
+  double shadow;         /* shadow price of credit chosen last month */
   double last_pay;       /* pay of the last month */
   double pipeline_value; /* sum of value * stage probability of open opps */
   double leads_month;    /* new opportunities this month */
@@ -107,7 +108,7 @@ typedef struct salesim_opp {
 typedef struct salesim_ledger {
   double revenue, revenue_new, revenue_book, new_customers;
   double pay, pay_fixed, pay_variable, mgmt_cost, hiring_cost;
-  double quits, quits_broke, hires;
+  double quits, quits_broke, hires, offers_declined;
   double hunt_sum, farm_sum, effort_sum, agent_months;
   double leads, collisions;
   double gini_sum, gini_n, corr_sum, corr_n;

@@ -86,9 +86,9 @@ static const char *const short_label[SALESIM_METRIC_COUNT] = {
     [SALESIM_METRIC_BENCH_MEAN] = "Bench (mean)",
 };
 
-/* The short label of metric m, or its long label when it has none. */
+/* The short label of a metric, or its full label for metrics added later. */
 static const char *row_label(int m) {
-  return short_label[m] != NULL ? short_label[m] : salesim_metric_get(m)->label;
+  return short_label[m] ? short_label[m] : salesim_metric_get(m)->label;
 }
 
 typedef enum number_kind { KIND_MONEY, KIND_COUNT, KIND_SHARE, KIND_DECIMAL } number_kind;

@@ -37,6 +37,7 @@ extern "C" {
   X(QUITS, "quits", "Quits", "per year", -1)                                    \
   X(QUITS_BROKE, "quits_broke", "Quits for running out of savings", "per year", -1) \
   X(HIRES, "hires", "Hires", "per year", -1)                                    \
+  X(OFFERS_DECLINED, "offers_declined", "Job offers declined by applicants", "per year", -1) \
   X(SURVIVAL_6, "new_hire_survival_6", "New-hire 6-month survival", "share", 1) \
   X(SURVIVAL_12, "new_hire_survival_12", "New-hire 12-month survival", "share", 1) \
   X(TOP_RETENTION, "top_quintile_retention", "Retention of top-ability quintile", "share", 1) \

@@ -128,6 +128,7 @@ typedef struct salesim_population {
   double living_cost;          /* currency per month */
   double hiring_cost;          /* currency per hire */
   int hire_delay;              /* months a position stays empty */
+  int candidates;              /* applicants per vacancy per month */
   double quit_rate;            /* exogenous monthly quit probability */
   int horizon_months;          /* horizon of the stay/leave comparison */
   double discount;             /* monthly discount factor of the agents */
