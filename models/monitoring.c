@@ -299,6 +299,7 @@ static void monitoring_month_pay(salesim_world *w, salesim_agent *a, const sales
 static void monitoring_month_end(salesim_world *w) {
   const monitoring_params *p = w->params;
   monitoring_state *s = w->state;
+  double fake_before = s->fake;
   for (int i = 0; i < w->n_agents; i++) {
     salesim_agent *a = &w->agents[i];
     if (a->status != SALESIM_AGENT_ACTIVE)
@@ -336,6 +337,9 @@ static void monitoring_month_end(salesim_world *w) {
       s->dismissals += 1;
     }
   }
+  double *mon = &w->monthly[(size_t)w->month * SALESIM_SERIES_COUNT];
+  mon[SALESIM_SERIES_FALSE_REPORTS] = s->fake - fake_before;
+  mon[SALESIM_SERIES_AUDIT_SHARE] = s->q; /* the share this month's reports faced */
   /* the firm's review: are people really visiting? */
   if (p->escalate_every > 0 && (w->month + 1) % p->escalate_every == 0) {
     if (s->win_rep_months > 0) {

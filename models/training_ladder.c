@@ -760,8 +760,10 @@ static void ladder_month_end(salesim_world *w) {
     pool_person o;
     draw_candidate(w, &o);
     tries++;
-    if (bench_month_value(w, s->n_pool, p->training_months) < o.outside_wage)
-      continue; /* the candidate declines */
+    if (bench_month_value(w, s->n_pool, p->training_months) < o.outside_wage) {
+      w->ledger.offers_declined += 1; /* the candidate declines */
+      continue;
+    }
     o.id = w->next_person_id++;
     if (!pool_add(s, &o))
       break;

@@ -100,7 +100,9 @@ int salesim_metric_find(const char *name);
   X(FARMING, "farming_effort")                \
   X(PIPELINE, "pipeline_weighted")            \
   X(BOOK, "book_monthly")                     \
-  X(BENCH, "bench_trained")
+  X(BENCH, "bench_trained")                   \
+  X(FALSE_REPORTS, "false_reports")           \
+  X(AUDIT_SHARE, "audit_share")
 
 typedef enum salesim_series {
 #define SALESIM_X_SERIES(id, name) SALESIM_SERIES_##id,
