@@ -121,19 +121,22 @@ typedef struct problem {
   double after_value;
   double extra_h, extra_f; /* money per unit effort over the plan */
   double lost;       /* 1 if period-end pay is lost to illiquidity */
+  double weight;     /* months of the plan, discounted (M in linear mode) */
+  double pay_disc;   /* discount on period-end pay */
 } problem;
 
 static double evaluate(const problem *P, double mu, double *h, double *f, double *X) {
-  double mh = mu * P->H_in + P->after_value * P->H_after + P->extra_h;
-  double G = mu * P->F_in + P->after_value * P->F_after + P->extra_f;
+  double mh = mu * P->H_in + P->after_value * P->pay_disc * P->H_after + P->extra_h;
+  double G = mu * P->F_in + P->after_value * P->pay_disc * P->F_after + P->extra_f;
   bundle(mh, G, P->kappa, P->pain, P->Mc, h, f);
   double saved = P->kappa > 0 ? 1 - exp(-P->kappa * *f) : 0;
   double x = P->X0 + P->H_in * *h + P->F_in * saved;
   double var = P->var0 + P->hvar * *h;
   double sd = sqrt(var > 0 ? var : 0);
   double slope = 0;
-  double pay = P->lost ? 0 : salesim_schedule_expect(P->sched, x, sd, &slope);
-  double after = P->after_value * (P->H_after * *h + P->F_after * saved);
+  double pay = P->lost ? 0 : P->pay_disc * salesim_schedule_expect(P->sched, x, sd, &slope);
+  slope *= P->pay_disc;
+  double after = P->after_value * P->pay_disc * (P->H_after * *h + P->F_after * saved);
   double e = P->pain * *h + *f;
   double ce = P->base + pay + after + P->extra_h * *h + P->extra_f * *f - 0.5 * P->Mc * e * e -
               0.5 * P->r * slope * slope * var;
@@ -170,6 +173,8 @@ static void build_problem(const salesim_world *w, const salesim_agent *a,
   P->extra_h = inc->extra_hunt * M;
   P->extra_f = inc->extra_farm * M;
   P->lost = 0;
+  P->weight = M;
+  P->pay_disc = 1;
   if (P->linear_mode) {
     double unit = a->ability * prod->output_scale;
     P->X0 = inc->credit_to_date;
@@ -191,16 +196,28 @@ static void build_problem(const salesim_world *w, const salesim_agent *a,
   salesim_pipeline_expect(w, a, M_credit, &pm, &pv);
   double B = a->book * inc->book_credit;
   double c0 = prod->churn;
-  P->X0 = inc->credit_to_date + pm + B * w->book_keep[M_credit];
+  /* open-ended pay arrives as deals close: discounted tables; a period's
+   * pay arrives at its end: discounted once (pay_disc) */
+  const double *psi = open ? w->psi_d : w->psi;
+  const double *keep = open ? w->book_keep_d : w->book_keep;
+  const double *gain = open ? w->book_gain_d : w->book_gain;
+  P->X0 = inc->credit_to_date + pm + B * keep[M_credit];
   P->var0 = pv;
-  P->H_in = lead_unit * vbar * w->psi[M_credit];
+  P->H_in = lead_unit * vbar * psi[M_credit];
   P->H_after = open ? 0 : lead_unit * vbar * (0.2 * M - w->psi[M]);
   if (P->H_after < 0)
     P->H_after = 0;
   P->hvar = vbar > 0 ? lead_unit * w->psi[M_credit] * w->deal_m2 : 0;
-  P->F_in = B * c0 * w->book_gain[M_credit];
+  P->F_in = B * c0 * gain[M_credit];
   double life = c0 > 0 ? fmin(1.0 / c0, (double)pop->horizon_months) : pop->horizon_months;
   P->F_after = open ? 0 : B * c0 * M * life;
+  /* money over the plan: base, effort cost and extras month by month */
+  P->weight = w->disc[M];
+  P->base = inc->base_month * P->weight;
+  P->Mc = P->weight * a->effort_cost;
+  P->extra_h = inc->extra_hunt * P->weight;
+  P->extra_f = inc->extra_farm * P->weight;
+  P->pay_disc = open ? 1 : pow(pop->discount, M - 1);
   P->kappa = prod->farm_effect;
   P->pain = prod->hunt_pain;
 }
@@ -350,7 +367,7 @@ void salesim_decide(const salesim_world *w, const salesim_agent *a, const salesi
   build_problem(w, a, inc, M, M, &P);
   solve(&P, open_linear, out->hint, out);
   /* staying is judged on the job's value as the agent plans it */
-  out->ce_month = out->ce / M;
+  out->ce_month = out->ce / P.weight;
   if (P.linear_mode)
     return;
   /* Liquidity: pay that arrives after the savings are gone is worth nothing

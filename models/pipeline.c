@@ -47,7 +47,34 @@ void salesim_pipeline_calibrate(salesim_world *w) {
     w->book_gain[m] = w->book_gain[m - 1] + (tau > 0 ? tau * pow(1 - p->churn, tau - 1) : 0);
     keep *= 1 - p->churn;
   }
+  /* discounted versions (see world.h) */
+  double d = w->sc->population.discount > 0 ? w->sc->population.discount : 1;
+  double wd[SALESIM_MAX_HORIZON + 1];
+  wd[0] = 0;
+  double dk = 1;
+  for (int u = 1; u <= SALESIM_MAX_HORIZON; u++) {
+    dk *= d;
+    wd[u] = wd[u - 1] + dk * (w->win_within[1][u] - w->win_within[1][u - 1]);
+  }
+  w->disc[0] = w->psi_d[0] = w->book_keep_d[0] = w->book_gain_d[0] = 0;
+  double ds = 1, keepd = 1;
+  for (int m = 1; m <= SALESIM_MAX_HORIZON; m++) {
+    int tau = m - 1;
+    w->disc[m] = w->disc[m - 1] + ds;
+    w->book_keep_d[m] = w->book_keep_d[m - 1] + keepd;
+    w->book_gain_d[m] = w->book_gain_d[m - 1] +
+                        (tau > 0 ? ds * tau * pow(1 - p->churn, tau - 1) : 0);
+    ds *= d;
+    keepd *= d * (1 - p->churn);
+    double acc = 0, dsum = 1;
+    for (int s0 = 0; s0 < m; s0++) {
+      acc += dsum * wd[m - 1 - s0];
+      dsum *= d;
+    }
+    w->psi_d[m] = acc;
+  }
   const salesim_dist *v = &p->deal_value;
+  salesim_dist_fast_init(&w->deal, v);
   w->deal_mean = v->kind == SALESIM_DIST_UNIFORM ? 0.5 * (v->min + v->max) : v->mean;
   double var = v->kind == SALESIM_DIST_CONSTANT ? 0
                : v->kind == SALESIM_DIST_UNIFORM ? (v->max - v->min) * (v->max - v->min) / 12

@@ -308,7 +308,7 @@ int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mec
         double reach = 1.0 / j; /* P(reach stage j from stage 1) */
         unsigned n = gsl_ran_poisson(pr, lam * reach / q);
         for (unsigned u = 0; u < n; u++) {
-          int o = salesim_pipeline_open(w, i, salesim_dist_draw(&prod->deal_value, pr));
+          int o = salesim_pipeline_open(w, i, salesim_dist_fast_draw(&w->deal, pr));
           if (o >= 0)
             w->opps[o].stage = j;
         }
@@ -556,7 +556,7 @@ void salesim_world_step(salesim_world *w) {
             o.collisions += 1;
             continue;
           }
-          if (salesim_pipeline_open(w, i, salesim_dist_draw(&prod->deal_value, a->rng)) >= 0)
+          if (salesim_pipeline_open(w, i, salesim_dist_fast_draw(&w->deal, a->rng)) >= 0)
             o.leads += 1;
         }
         a->leads_month = o.leads;
@@ -582,7 +582,7 @@ void salesim_world_step(salesim_world *w) {
     salesim_territory *tr = &w->terr[k];
     rev_book += tr->orphan_book;
     book_sum += tr->orphan_book;
-    tr->orphan_book *= 1 - prod->churn;
+    tr->orphan_book *= 1 - prod->orphan_churn;
   }
   double overhead = pop->reps > 0 ? sc->firm.overhead_per_rep * active : 0;
   L->mgmt_cost += overhead;

@@ -14,6 +14,7 @@
 #include <salesim/salesim.h>
 
 #include "schedule.h"
+#include "streams.h"
 
 #define SALESIM_STAGES 5       /* 20, 40, 60, 80, 100 % */
 #define SALESIM_MAX_HORIZON 240
@@ -153,10 +154,16 @@ typedef struct salesim_world {
   double win_within[SALESIM_STAGES][SALESIM_MAX_HORIZON + 1];
   double psi[SALESIM_MAX_HORIZON + 1]; /* sum_{u<m} win_within[1][u] */
   double deal_mean, deal_m2; /* E[V], E[V^2] */
+  salesim_dist_fast deal;    /* deal values, ready to draw */
   /* book_keep[m] = sum_{tau<m} (1-churn)^tau: book revenue over m months;
    * book_gain[m] = sum_{0<tau<m} tau (1-churn)^(tau-1): its derivative in
    * the monthly churn saved (models/decision.c) */
   double book_keep[SALESIM_MAX_HORIZON + 1], book_gain[SALESIM_MAX_HORIZON + 1];
+  /* the same weighted by the agents' monthly discount factor d, for pay
+   * that arrives as deals close (open-ended commission): disc[m] = sum_{s<m}
+   * d^s; psi_d[m] = sum_{s<m} d^s sum_{tau<=m-1-s} d^tau P(win at step tau) */
+  double disc[SALESIM_MAX_HORIZON + 1], psi_d[SALESIM_MAX_HORIZON + 1];
+  double book_keep_d[SALESIM_MAX_HORIZON + 1], book_gain_d[SALESIM_MAX_HORIZON + 1];
 
   salesim_ledger ledger;
   double mgmt_prev;       /* management cost up to last month */
