@@ -434,6 +434,7 @@ static void seat(salesim_world *w, salesim_agent *a, const pool_person *o) {
   a->pay_year = 0;
   a->draw_owed = 0;
   a->stay_value = field_month_value(w);
+  a->shadow = -1; /* a new person: no warm start from the last one */
   memset(a->scratch, 0, sizeof a->scratch);
   a->target = 0;
   a->target_pay = p->rep_salary * (w->sc->months_per_year - w->month_in_year);
