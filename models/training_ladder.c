@@ -14,13 +14,16 @@
  *              chance pass_max / (1 + exp(-pass_slope * (ability -
  *              pass_mid))), rising with ability; a pass adds `skill_gain`
  *              to hunting skill (up to `skill_max`) and makes the person
- *              grade 1. Seats go first to reps sent back after a miss, then
- *              to untrained field reps, then to the bench's trainees.
+ *              grade 1; a field rep who fails takes a strike (`fail_is_strike`).
+ *              Seats go first to reps sent back after a miss, then to
+ *              untrained field reps, then to the bench's trainees, except
+ *              `bench_seats` kept for the bench while its trainees wait.
  *   target     a trained rep in the field owes `lead_target` qualified new
  *              opportunities a month, counted by the pipeline (a lead is an
  *              opened opportunity: nothing self-reported). Meeting it pays
  *              `reward`; missing it is a strike and sends the rep back to
- *              training. `max_strikes` strikes (reset each plan year with
+ *              training (until a seat is free the rep stays on target and
+ *              can strike again). `max_strikes` strikes (reset each plan year with
  *              strike_reset = "year") demote the rep to trainee grade: the
  *              position goes to the first trained person on the bench, who
  *              inherits its accounts and open opportunities; the demoted
@@ -36,13 +39,15 @@
  *              first (fill hook); only when it is empty does the engine hire
  *              from outside (an untrained hire, queued for training).
  *
- * Behaviour (adjust hook): a trained rep on target chooses hunting to
- * maximise its certainty equivalent of the reward lottery minus the threat
- * of demotion minus effort cost (models/training_ladder.h). The threat
- * counts the value of keeping the job (discounted surplus of staying over
- * the best alternative, over the agents' horizon) times the chance the firm
- * can replace the rep: trained bench people / reps at their last strike.
- * So a deeper bench raises effort only through what people expect. Bench
+ * Behaviour (adjust hook): a trained rep on target chooses the constant
+ * hunting effort that maximises the value of the job over its horizon: a
+ * dynamic programme over its strike count (models/training_ladder.h), in
+ * which each month pays salary, the certainty equivalent of the reward
+ * lottery and costs effort, a miss costs a month of retraining and a
+ * strike, and the last strike ends the job if the firm can replace the
+ * rep: chance = trained bench people / reps at their last strike (capped
+ * at 1). So a deeper bench raises effort only through what people expect;
+ * a rep's effort rises as it nears demotion. Bench
  * people stay while trainee pay plus the prospect of a field job (the
  * share of their horizon they expect to spend in the field, from the
  * placement rate so far) beats their outside wage; recruits and demoted reps
@@ -120,7 +125,7 @@ double salesim_ladder_value(const salesim_lead_problem *p, double h) {
   int H = p->horizon < 1 ? 1 : (p->horizon > max_h ? max_h : p->horizon);
   int S = p->max_strikes > 0 ? p->max_strikes : 1;
   if (S > SALESIM_LADDER_MAX_STRIKES)
-    S = SALESIM_LADDER_MAX_STRIKES;
+    S = SALESIM_LADDER_MAX_STRIKES; /* the setting's range stops there */
   int tm = p->training_months > 0 ? p->training_months : 0;
   /* W[t][s], t = 0..H (W[H] = 0) */
   double W[241][SALESIM_LADDER_MAX_STRIKES];
@@ -262,7 +267,8 @@ static const salesim_param_spec ladder_specs[] = {
      "Qualified new opportunities (opened in the pipeline) a trained rep owes a month."},
     {"reward", SALESIM_P_DOUBLE, offsetof(ladder_params, reward), 2000, NULL, 0, 1e9, 0, NULL,
      "currency/month", "Cash reward for a month whose lead target is met."},
-    {"max_strikes", SALESIM_P_INT, offsetof(ladder_params, max_strikes), 3, NULL, 0, 1000, 0, NULL,
+    {"max_strikes", SALESIM_P_INT, offsetof(ladder_params, max_strikes), 3, NULL, 0,
+     SALESIM_LADDER_MAX_STRIKES, 0, NULL,
      "misses", "Missed months that demote a trained rep to trainee; 0: nobody is demoted."},
     {"strike_reset", SALESIM_P_CHOICE, offsetof(ladder_params, strike_reset), RESET_YEAR, NULL, 0,
      1, 0, "year|never", "choice", "Strikes start again from zero every plan year, or never."},

@@ -46,7 +46,8 @@ double salesim_ladder_hit_prob(double mean, int target);
  *  rising with ability, half of pass_max at ability = mid. */
 double salesim_ladder_pass_prob(double ability, double mid, double slope, double pass_max);
 
-#define SALESIM_LADDER_MAX_STRIKES 64
+/* the largest max_strikes the dynamic programme tracks (the setting's range) */
+#define SALESIM_LADDER_MAX_STRIKES 24
 
 /** A trained rep's problem this month. */
 typedef struct salesim_lead_problem {
