@@ -86,6 +86,15 @@ static const salesim_param_spec production_specs[] = {
     {"collisions", SALESIM_P_BOOL, offsetof(salesim_production, collisions), 1, NULL, 0, 1, 0,
      NULL, "bool",
      "Reps hunting one territory without assigned accounts collide on the same prospects."},
+    {"timing_games", SALESIM_P_BOOL, offsetof(salesim_production, timing_games), 1, NULL, 0, 1,
+     0, NULL, "bool",
+     "Reps may pull a deal at 80 % into the current pay period with a price discount, or push "
+     "a deal closing in a period's last month into the next, when their pay makes it worth it."},
+    {"pull_discount", SALESIM_P_DOUBLE, offsetof(salesim_production, pull_discount), 0.1, NULL,
+     0, 1, SALESIM_PF_MAX_EXCL, NULL, "share",
+     "Price discount a customer needs to sign an 80 % deal now."},
+    {"pull_window", SALESIM_P_INT, offsetof(salesim_production, pull_window), 1, NULL, 1, 12, 0,
+     NULL, "months", "Months before a pay period's end in which deals can be pulled in."},
 };
 
 /* ---- population (MODEL.md §3) ------------------------------------------ */
@@ -208,6 +217,29 @@ static const salesim_param_spec firm_specs[] = {
      NULL, "currency/year", "fixed rule: annual target of every rep; required (> 0) then."},
 };
 
+/* ---- overlays: accepted in every mechanism entry (MODEL.md §6) ---------- */
+
+static const salesim_param_spec overlay_specs[] = {
+    {"ratchet", SALESIM_P_DOUBLE, offsetof(salesim_overlays, ratchet), 0, NULL, 0, 1, 0, NULL,
+     "share",
+     "Ratchet: next year's target = this year's target + ratchet * (sales - target); 0: "
+     "targets from the firm's rule every year."},
+    {"review", SALESIM_P_BOOL, offsetof(salesim_overlays, review), 0, NULL, 0, 1, 0, NULL,
+     "bool",
+     "Pipeline review: each month the manager warns a rep whose open opportunities have all "
+     "sat at or below review_stage for review_months with no new ones, and coaches them."},
+    {"review_months", SALESIM_P_INT, offsetof(salesim_overlays, review_months), 3, NULL, 1, 24,
+     0, NULL, "months", "Months stuck before a warning."},
+    {"review_stage", SALESIM_P_INT, offsetof(salesim_overlays, review_stage), 1, NULL, 1, 4, 0,
+     NULL, "stage", "Highest stage that counts as stuck (1 = 20 %, 2 = 40 %, ...)."},
+    {"coaching_cost", SALESIM_P_DOUBLE, offsetof(salesim_overlays, coaching_cost), 3000, NULL,
+     0, INF, 0, NULL, "currency", "Management cost of coaching one warned rep."},
+    {"coaching_gain", SALESIM_P_DOUBLE, offsetof(salesim_overlays, coaching_gain), 0.2, NULL, 0,
+     10, 0, NULL, "share", "Relative gain in hunting skill while coached."},
+    {"coaching_months", SALESIM_P_INT, offsetof(salesim_overlays, coaching_months), 3, NULL, 1,
+     60, 0, NULL, "months", "Months the coaching gain lasts."},
+};
+
 static const salesim_param_table scenario_tables[SALESIM_TABLE_COUNT] = {
     {"scenario", top_specs, N_SPECS(top_specs), sizeof(salesim_scenario_top)},
     {"production", production_specs, N_SPECS(production_specs), sizeof(salesim_production)},
@@ -216,6 +248,7 @@ static const salesim_param_table scenario_tables[SALESIM_TABLE_COUNT] = {
     {"territories.list", territory_specs, N_SPECS(territory_specs),
      sizeof(salesim_territory_spec)},
     {"firm", firm_specs, N_SPECS(firm_specs), sizeof(salesim_firm)},
+    {"overlays", overlay_specs, N_SPECS(overlay_specs), sizeof(salesim_overlays)},
 };
 
 const salesim_param_table *salesim_scenario_tables(size_t *count) {
@@ -636,7 +669,8 @@ static int table_markdown(FILE *fp, const char *heading, const char *summary,
 int salesim_scenario_doc_markdown(FILE *fp) {
   static const char *const headings[SALESIM_TABLE_COUNT] = {
       "Top level",  "`production`", "`population`",
-      "`territories`", "`territories.list` entries", "`firm`"};
+      "`territories`", "`territories.list` entries", "`firm`",
+      "Every mechanism entry (overlays)"};
   char heading[128];
   size_t n;
   const salesim_param_table *tables = salesim_scenario_tables(&n);

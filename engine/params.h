@@ -37,6 +37,7 @@ enum salesim_scenario_table_id {
   SALESIM_TABLE_TERRITORIES, /* salesim_territories (without `list`) */
   SALESIM_TABLE_TERRITORY,   /* salesim_territory_spec: an entry of `list` */
   SALESIM_TABLE_FIRM,        /* salesim_firm */
+  SALESIM_TABLE_OVERLAYS,    /* salesim_overlays: in every mechanism entry */
   SALESIM_TABLE_COUNT
 };
 

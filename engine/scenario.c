@@ -1137,7 +1137,27 @@ static void read_mechanisms(loader *ld, const config_setting_t *root, salesim_sc
       continue;
     }
     salesim_params_defaults(t, m->params);
-    ld->mech_ok[i] = read_table(ld, e, where, t, m->params, skip, 2, NULL) == 0;
+    /* the type's own settings, then the overlays every entry accepts; each
+     * pass leaves the other's names alone */
+    const salesim_param_table *ov = &salesim_scenario_tables(NULL)[SALESIM_TABLE_OVERLAYS];
+    const char *pass_skip[2 + 64 + 16];
+    size_t np = 0;
+    pass_skip[np++] = skip[0];
+    pass_skip[np++] = skip[1];
+    for (size_t k = 0; k < ov->count; k++)
+      pass_skip[np++] = ov->specs[k].name;
+    ld->mech_ok[i] = read_table(ld, e, where, t, m->params, pass_skip, np, NULL) == 0;
+    /* second pass: every member that is not an overlay was judged above */
+    np = 0;
+    for (int k = 0; k < config_setting_length(e) && np < sizeof pass_skip / sizeof pass_skip[0];
+         k++) {
+      const char *member = config_setting_name(config_setting_get_elem(e, (unsigned)k));
+      if (spec_index(ov, member) < 0)
+        pass_skip[np++] = member;
+    }
+    salesim_params_defaults(ov, &m->overlays);
+    if (read_table(ld, e, where, ov, &m->overlays, pass_skip, np, NULL) != 0)
+      ld->mech_ok[i] = 0;
   }
   /* labels are unique */
   for (int j = 1; j < n; j++) {

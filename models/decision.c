@@ -121,6 +121,7 @@ typedef struct problem {
   double after_value;
   double extra_h, extra_f; /* money per unit effort over the plan */
   double lost;       /* 1 if period-end pay is lost to illiquidity */
+  double credit_cost; /* later cost per unit of effort-made credit (ratchet) */
   double weight;     /* months of the plan, discounted (M in linear mode) */
   double pay_disc;   /* discount on period-end pay */
 } problem;
@@ -139,7 +140,7 @@ static double evaluate(const problem *P, double mu, double *h, double *f, double
   double after = P->after_value * P->pay_disc * (P->H_after * *h + P->F_after * saved);
   double e = P->pain * *h + *f;
   double ce = P->base + pay + after + P->extra_h * *h + P->extra_f * *f - 0.5 * P->Mc * e * e -
-              0.5 * P->r * slope * slope * var;
+              0.5 * P->r * slope * slope * var - P->credit_cost * (x - P->X0);
   *X = x;
   return ce;
 }
@@ -173,6 +174,7 @@ static void build_problem(const salesim_world *w, const salesim_agent *a,
   P->extra_h = inc->extra_hunt * M;
   P->extra_f = inc->extra_farm * M;
   P->lost = 0;
+  P->credit_cost = inc->credit_cost;
   P->weight = M;
   P->pay_disc = 1;
   if (P->linear_mode) {
@@ -317,6 +319,16 @@ static void solve(const problem *P, int open_linear, double hint, salesim_choice
   out->farm = f;
   out->exp_credit = X;
   out->shadow = best_mu;
+  /* marginal pay of credit at the plan, for timing games (models/sim.c) */
+  if (open_linear) {
+    out->margin_now = sched->b;
+    out->margin_after = sched->b;
+  } else {
+    double var = P->var0 + P->hvar * h, slope = 0;
+    salesim_schedule_expect(sched, X, sqrt(var > 0 ? var : 0), &slope);
+    out->margin_now = P->lost ? 0 : P->pay_disc * slope - P->credit_cost;
+    out->margin_after = P->after_value * P->pay_disc;
+  }
 }
 
 /* The month (1-based) in which the agent's savings are expected to run out
@@ -381,5 +393,7 @@ void salesim_decide(const salesim_world *w, const salesim_agent *a, const salesi
     out->farm = constrained.farm;
     out->exp_credit = constrained.exp_credit;
     out->shadow = constrained.shadow;
+    out->margin_now = constrained.margin_now;
+    out->margin_after = constrained.margin_after;
   }
 }

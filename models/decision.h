@@ -25,6 +25,9 @@ typedef struct salesim_choice {
   double ce_month;     /* ce per month incl. certain pay, for stay/leave */
   double exp_credit;   /* expected credit at the period's end */
   double shadow;       /* the shadow price of credit chosen */
+  double margin_now;   /* expected marginal pay of one more unit of credit
+                          in this period, at the plan (net of credit_cost) */
+  double margin_after; /* the same for credit that lands after the period */
 } salesim_choice;
 
 /** Choose efforts for agent `a` facing `inc` in world `w` (pipeline or

@@ -44,8 +44,9 @@ typedef struct salesim_incentive {
   double extra_hunt;    /* extra money per unit of hunting effort per month
                            (rewards for qualified opportunities, threats) */
   double extra_farm;    /* same for farming */
-  double liquidity;     /* months the agent can keep going on savings and
-                           certain pay (the engine computes it: read only) */
+  double credit_cost;   /* money the agent loses later per unit of credit in
+                           this period (a ratchet raising next year's
+                           target); the engine sets it from the overlays */
   int assigned_accounts;/* bool: manager assigns prospects: no collisions */
   int owns_book;        /* bool: the agent keeps the accounts they win */
 } salesim_incentive;

@@ -119,16 +119,46 @@ int salesim_pipeline_open(salesim_world *w, int owner, double value) {
   return i;
 }
 
+
 static void release(salesim_world *w, int i) {
   w->opps[i].next = w->opp_free;
   w->opps[i].stage = 0;
   w->opp_free = i;
 }
 
+void salesim_pipeline_pull(salesim_world *w, salesim_agent *a, double m_now, double m_after,
+                           int months_left, double discount, double *won_value, double *wins,
+                           double *pulled, double *discount_cost) {
+  const int top = SALESIM_STAGES - 1;
+  double in_time = w->win_within[top][months_left > 0 ? months_left : 0];
+  double eventual = 0.2 * top;
+  int *link = &a->opp_head;
+  while (*link >= 0) {
+    int i = *link;
+    salesim_opp *o = &w->opps[i];
+    double wait = m_now * in_time + m_after * (eventual - in_time);
+    double pull = eventual * m_now * (1 - discount);
+    if (o->stage != top || !(pull > wait * (1 + 1e-9) + 1e-12)) {
+      link = &o->next;
+      continue;
+    }
+    *pulled += 1;
+    if (gsl_rng_uniform(a->rng) < eventual) {
+      *won_value += o->value * (1 - discount);
+      *wins += 1;
+      *discount_cost += o->value * discount;
+    }
+    *link = o->next;
+    a->n_opps--;
+    release(w, i);
+  }
+}
+
 void salesim_pipeline_step(salesim_world *w, salesim_agent *a, double *won_value,
                            double *wins) {
   int *link = &a->opp_head;
   double pv = 0;
+  int max_stage = 0;
   while (*link >= 0) {
     int i = *link;
     salesim_opp *o = &w->opps[i];
@@ -152,9 +182,12 @@ void salesim_pipeline_step(salesim_world *w, salesim_agent *a, double *won_value
       continue;
     }
     pv += o->value * o->stage * 0.2;
+    if (o->stage > max_stage)
+      max_stage = o->stage;
     link = &o->next;
   }
   a->pipeline_value = pv;
+  a->max_stage = max_stage;
 }
 
 void salesim_pipeline_expect(const salesim_world *w, const salesim_agent *a, int m,

@@ -28,6 +28,18 @@ int salesim_pipeline_open(salesim_world *w, int owner, double value);
 void salesim_pipeline_step(salesim_world *w, salesim_agent *a, double *won_value,
                            double *wins);
 
+/** Timing games (Larkin 2014): before the pipeline step, an agent with
+ *  `months_left` in its pay period may pull each deal at stage 4 (80 %) into
+ *  this month at a price discount: the deal is decided now, won with its
+ *  eventual chance 0.8 at value*(1-discount). The agent pulls when that is
+ *  worth more to it than waiting: 0.8*m_now*V*(1-d) against
+ *  V*(m_now*P(win in time) + m_after*(0.8 - P(win in time))), with m_now and
+ *  m_after its marginal pay of credit in and after the period. Adds pulled
+ *  wins to *won_value / *wins, and counts *pulled and *discount_cost. */
+void salesim_pipeline_pull(salesim_world *w, salesim_agent *a, double m_now, double m_after,
+                           int months_left, double discount, double *won_value, double *wins,
+                           double *pulled, double *discount_cost);
+
 /** Expected value and variance of what agent a's open pipeline closes
  *  within m months. */
 void salesim_pipeline_expect(const salesim_world *w, const salesim_agent *a, int m,

@@ -119,20 +119,14 @@ static void ts_hire(salesim_world *w, salesim_agent *a) { ts_set_plan(w, a); }
 
 static void ts_incentive(const salesim_world *w, const salesim_agent *a,
                          salesim_incentive *inc) {
-  const target_salary_params *p = w->params;
   inc->base_month = a->scratch[0];
   inc->period_months = w->sc->months_per_year;
   inc->months_left = w->sc->months_per_year - w->month_in_year;
   inc->credit_to_date = a->credit_period;
   inc->book_credit = 1;
-  /* Credit after this year counts toward next year's attainment, valued at
-   * the curve's slope at target. */
-  double full_target = a->target > 0 ? a->target * w->sc->months_per_year / inc->months_left : 0;
-  (void)full_target;
-  double slope1 = salesim_schedule_slope(&a->sched, a->target * 0.999);
-  inc->after_value = slope1 * (double)(w->sc->months_per_year - w->month_in_year) /
-                     w->sc->months_per_year;
-  (void)p;
+  /* Credit after this year counts toward next year's attainment: valued at
+   * the curve's slope just below target (next year's plan, same rules). */
+  inc->after_value = salesim_schedule_slope(&a->sched, a->target * 0.999);
   inc->owns_book = 1;
   inc->assigned_accounts = 1;
 }

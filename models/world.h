@@ -72,6 +72,15 @@ typedef struct salesim_agent {
   int hire_count;        /* people who have held this slot */
   int top_quintile;      /* ability in the top fifth of the starting force */
   int assigned;          /* this month: prospects assigned by a manager */
+  int period_left;       /* this month: months left in the pay period (0: open) */
+  int max_stage;         /* highest stage among open opportunities (0: none) */
+  int has_prev;          /* a full plan year behind: prev_* are valid */
+  int stuck_months;      /* pipeline review: months all opps at low stages */
+  int coached_until;     /* pipeline review: month the coaching gain ends */
+  int warned_month;      /* pipeline review: first warning this year, or -1 */
+  double prev_target, prev_sales; /* last full plan year (ratchet) */
+  double m_now, m_after; /* marginal pay of credit now / after the period */
+  double pushed_value, pushed_wins; /* wins held back into the next period */
   double book_credit;    /* this month: credit per unit of book revenue */
   int counted_6, counted_12; /* survival bookkeeping for new hires */
   double scratch[SALESIM_AGENT_SCRATCH]; /* per-agent state for a mechanism */
@@ -112,6 +121,11 @@ typedef struct salesim_ledger {
   double quits, quits_broke, hires, offers_declined;
   double hunt_sum, farm_sum, effort_sum, agent_months;
   double leads, collisions;
+  double pulled, pushed, discount_cost, wins_all;
+  double band_hunt[5], band_farm[5], band_n[5]; /* by starting book quintile */
+  double warnings, warn_tp, warn_fp, warn_fn, warn_lead;
+  double forecast, forecast_err_sum, forecast_n, quarter_sales;
+  double effort_q4, effort_q123, effort_n_q4, effort_n_q123;
   double gini_sum, gini_n, corr_sum, corr_n;
   int hires_6_total, hires_6_alive, hires_12_total, hires_12_alive;
   int top_start, top_alive;
@@ -168,6 +182,7 @@ typedef struct salesim_world {
   salesim_ledger ledger;
   double mgmt_prev;       /* management cost up to last month */
   unsigned long long draws; /* random draws made in the loop (bench/) */
+  double book_cut[4];     /* quintile cut points of the starting books */
   double *scratch_a, *scratch_b; /* n_agents doubles for year statistics */
   double *ote_ratio;      /* pay / target pay of full-year reps, all years */
   int n_ote;

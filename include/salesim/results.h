@@ -52,6 +52,20 @@ extern "C" {
   X(HUNTING_SHARE, "hunting_share", "Share of effort on hunting", "share", 0)   \
   X(EFFORT, "effort", "Mean effort (pi*h+f)", "units", 0)                       \
   X(COLLISIONS, "collisions", "Leads wasted in teammate collisions", "per year", -1) \
+  X(HUNT_SMALL_BOOK, "hunting_share_small_book", "Hunting share, smallest-book fifth", "share", 0) \
+  X(HUNT_LARGE_BOOK, "hunting_share_large_book", "Hunting share, largest-book fifth", "share", 0) \
+  X(DEALS_MOVED, "deals_moved", "Share of won deals pulled or pushed", "share", -1) \
+  X(DEALS_PULLED, "deals_pulled", "Deals pulled in at a discount", "per year", -1) \
+  X(DEALS_PUSHED, "deals_pushed", "Deals pushed into the next period", "per year", -1) \
+  X(DISCOUNT_COST, "discount_cost", "Revenue lost to pull-in discounts", "currency/year", -1) \
+  X(YEAR_END_BUNCHING, "year_end_bunching", "New revenue in a plan year's last month / monthly mean", "ratio", 0) \
+  X(NEW_YEAR_TROUGH, "new_year_trough", "New revenue in a plan year's first month / monthly mean", "ratio", 0) \
+  X(EFFORT_Q4_RATIO, "effort_q4_ratio", "Effort in a plan year's last quarter / first three", "ratio", 0) \
+  X(WARNINGS, "warnings", "Pipeline-review warnings", "per year", 0)          \
+  X(WARNING_PRECISION, "warning_precision", "Warned reps who then missed target", "share", 1) \
+  X(WARNING_RECALL, "warning_recall", "Reps missing target who were warned", "share", 1) \
+  X(WARNING_LEAD, "warning_lead_months", "Months from warning to year end (hits)", "months", 1) \
+  X(FORECAST_ERROR, "forecast_error", "Stage-weighted forecast error per quarter", "share", -1) \
   X(COST_PER_NEW_CUSTOMER, "cost_per_new_customer", "(Pay + management cost) per new customer", "currency", -1) \
   X(VISITS_REPORTED, "visits_reported", "Visits reported", "per year", 0)       \
   X(VISITS_REAL, "visits_real", "Visits really made", "per year", 1)            \
@@ -169,7 +183,8 @@ typedef struct salesim_results {
 int salesim_results_alloc(salesim_results **out, int n_mech, int n_rep,
                           int n_months);
 void salesim_results_free(salesim_results *r);
-/** Attach a table (ownership passes to r). */
+/** Attach a table (ownership passes to r). A table with the name and
+ *  columns of one already attached has its rows appended to it instead. */
 int salesim_results_add_table(salesim_results *r, salesim_table *t);
 /** Fill r->summary: means, t intervals, paired differences, quantiles. */
 int salesim_results_summarize(salesim_results *r);

@@ -113,6 +113,9 @@ typedef struct salesim_production {
   double noise_sd;          /* linear mode: sd of eps per month, currency */
   double output_scale;      /* linear mode: currency per unit theta*e */
   int collisions;           /* bool: unassigned hunters collide on prospects */
+  int timing_games;         /* bool: reps may pull and push deals */
+  double pull_discount;     /* price discount that pulls an 80 % deal in */
+  int pull_window;          /* months before a period's end deals can be pulled */
 } salesim_production;
 
 /** People (MODEL.md §3). */
@@ -170,6 +173,18 @@ typedef struct salesim_firm {
   double fixed_target;    /* rule fixed: annual target per rep */
 } salesim_firm;
 
+/** Settings every mechanism entry accepts besides its own (overlays that
+ *  combine with any mechanism, MODEL.md §6). */
+typedef struct salesim_overlays {
+  double ratchet;        /* next target = last target + ratchet*(sales - target) */
+  int review;            /* bool: monthly pipeline review with coaching */
+  int review_months;     /* months stuck before a warning */
+  int review_stage;      /* highest stage (1 = 20 %) that counts as stuck */
+  double coaching_cost;  /* currency per coached rep */
+  double coaching_gain;  /* relative gain in hunting skill while coached */
+  int coaching_months;   /* months the gain lasts */
+} salesim_overlays;
+
 struct salesim_mechanism_type; /* models/mechanism.h */
 
 /** One mechanism entry of the scenario's `mechanisms` list. */
@@ -177,6 +192,7 @@ typedef struct salesim_mechanism_spec {
   char name[SALESIM_NAME_MAX];                 /* label, unique */
   const struct salesim_mechanism_type *type;   /* borrowed from the registry */
   void *params;                                /* owned; type's params struct */
+  salesim_overlays overlays;                   /* ratchet, pipeline review */
   int line;                                    /* where it was defined */
 } salesim_mechanism_spec;
 
