@@ -121,23 +121,26 @@ typedef struct problem {
   double after_value;
   double extra_h, extra_f; /* money per unit effort over the plan */
   double lost;       /* 1 if period-end pay is lost to illiquidity */
+  double paid;       /* variable pay of the period already paid out */
+  double after0;     /* credit after the period that effort does not move */
   double credit_cost; /* later cost per unit of effort-made credit (ratchet) */
   double weight;     /* months of the plan, discounted (M in linear mode) */
   double pay_disc;   /* discount on period-end pay */
 } problem;
 
 static double evaluate(const problem *P, double mu, double *h, double *f, double *X) {
-  double mh = mu * P->H_in + P->after_value * P->pay_disc * P->H_after + P->extra_h;
-  double G = mu * P->F_in + P->after_value * P->pay_disc * P->F_after + P->extra_f;
+  double mh = mu * P->H_in + P->after_value * P->H_after + P->extra_h;
+  double G = mu * P->F_in + P->after_value * P->F_after + P->extra_f;
   bundle(mh, G, P->kappa, P->pain, P->Mc, h, f);
   double saved = P->kappa > 0 ? 1 - exp(-P->kappa * *f) : 0;
   double x = P->X0 + P->H_in * *h + P->F_in * saved;
   double var = P->var0 + P->hvar * *h;
   double sd = sqrt(var > 0 ? var : 0);
   double slope = 0;
-  double pay = P->lost ? 0 : P->pay_disc * salesim_schedule_expect(P->sched, x, sd, &slope);
+  double pay =
+      P->lost ? 0 : P->pay_disc * (salesim_schedule_expect(P->sched, x, sd, &slope) - P->paid);
   slope *= P->pay_disc;
-  double after = P->after_value * P->pay_disc * (P->H_after * *h + P->F_after * saved);
+  double after = P->after_value * (P->after0 + P->H_after * *h + P->F_after * saved);
   double e = P->pain * *h + *f;
   double ce = P->base + pay + after + P->extra_h * *h + P->extra_f * *f - 0.5 * P->Mc * e * e -
               0.5 * P->r * slope * slope * var - P->credit_cost * (x - P->X0);
@@ -174,6 +177,7 @@ static void build_problem(const salesim_world *w, const salesim_agent *a,
   P->extra_h = inc->extra_hunt * M;
   P->extra_f = inc->extra_farm * M;
   P->lost = 0;
+  P->paid = P->after0 = 0;
   P->credit_cost = inc->credit_cost;
   P->weight = M;
   P->pay_disc = 1;
@@ -186,40 +190,54 @@ static void build_problem(const salesim_world *w, const salesim_agent *a,
     P->pain = 1;
     return;
   }
-  if (!open && M_credit < M) {
-    /* gone before the period-end payout: only effort's later value counts */
+  /* The plan runs over the agent's horizon H; credit that lands in the
+   * current pay period (M months) is paid by the schedule, credit after it
+   * (still within H) is worth after_value a unit. Pay that arrives at the
+   * period's end is discounted once (pay_disc) and counted on undiscounted
+   * tables; pay that arrives as deals close (commission) on discounted
+   * tables. */
+  int H = pop->horizon_months > M ? pop->horizon_months : M;
+  if (H > SALESIM_MAX_HORIZON)
+    H = SALESIM_MAX_HORIZON;
+  int end_paid = !open && inc->paid_at_end;
+  /* months the agent expects to hold out: credit after that is worth nothing
+   * to it (a bonus paid after it has gone is lost altogether) */
+  int Mi = M_credit < M ? M_credit : M, Ha = M_credit < H ? M_credit : H;
+  if (end_paid && M_credit < M) {
     P->lost = 1;
-    M_credit = M;
+    Mi = M;
   }
   double rho = t->prospects0 > 0 ? t->prospects / t->prospects0 : 1;
   double lead_unit = t->lead_rate * a->ability * a->skill * rho / t->difficulty;
   double vbar = w->deal_mean;
   double pm, pv;
-  salesim_pipeline_expect(w, a, M_credit, &pm, &pv);
+  salesim_pipeline_expect(w, a, Mi, &pm, &pv);
   double B = a->book * inc->book_credit;
   double c0 = prod->churn;
-  /* open-ended pay arrives as deals close: discounted tables; a period's
-   * pay arrives at its end: discounted once (pay_disc) */
-  const double *psi = open ? w->psi_d : w->psi;
-  const double *keep = open ? w->book_keep_d : w->book_keep;
-  const double *gain = open ? w->book_gain_d : w->book_gain;
-  P->X0 = inc->credit_to_date + pm + B * keep[M_credit];
+  const double *psi = end_paid ? w->psi : w->psi_d;
+  const double *keep = end_paid ? w->book_keep : w->book_keep_d;
+  const double *gain = end_paid ? w->book_gain : w->book_gain_d;
+  P->X0 = inc->credit_to_date + pm + B * keep[Mi];
   P->var0 = pv;
-  P->H_in = lead_unit * vbar * psi[M_credit];
-  P->H_after = open ? 0 : lead_unit * vbar * (0.2 * M - w->psi[M]);
-  if (P->H_after < 0)
-    P->H_after = 0;
-  P->hvar = vbar > 0 ? lead_unit * w->psi[M_credit] * w->deal_m2 : 0;
-  P->F_in = B * c0 * gain[M_credit];
-  double life = c0 > 0 ? fmin(1.0 / c0, (double)pop->horizon_months) : pop->horizon_months;
-  P->F_after = open ? 0 : B * c0 * M * life;
+  P->H_in = lead_unit * vbar * psi[Mi];
+  P->hvar = vbar > 0 ? lead_unit * w->psi[Mi] * w->deal_m2 : 0;
+  P->F_in = B * c0 * gain[Mi];
+  P->paid = inc->paid_to_date;
+  P->H_after = P->F_after = P->after0 = 0;
+  if (!open && Ha > M) {
+    double pmH, pvH;
+    salesim_pipeline_expect(w, a, Ha, &pmH, &pvH);
+    P->H_after = lead_unit * vbar * (w->psi_d[Ha] - w->psi_d[M]);
+    P->F_after = B * c0 * (w->book_gain_d[Ha] - w->book_gain_d[M]);
+    P->after0 = B * (w->book_keep_d[Ha] - w->book_keep_d[M]) + (pmH - pm);
+  }
   /* money over the plan: base, effort cost and extras month by month */
-  P->weight = w->disc[M];
+  P->weight = w->disc[H];
   P->base = inc->base_month * P->weight;
   P->Mc = P->weight * a->effort_cost;
   P->extra_h = inc->extra_hunt * P->weight;
   P->extra_f = inc->extra_farm * P->weight;
-  P->pay_disc = open ? 1 : pow(pop->discount, M - 1);
+  P->pay_disc = end_paid ? pow(pop->discount, M - 1) : 1;
   P->kappa = prod->farm_effect;
   P->pain = prod->hunt_pain;
 }
@@ -327,20 +345,20 @@ static void solve(const problem *P, int open_linear, double hint, salesim_choice
     double var = P->var0 + P->hvar * h, slope = 0;
     salesim_schedule_expect(sched, X, sqrt(var > 0 ? var : 0), &slope);
     out->margin_now = P->lost ? 0 : P->pay_disc * slope - P->credit_cost;
-    out->margin_after = P->after_value * P->pay_disc;
+    out->margin_after = P->after_value;
   }
 }
 
 /* The month (1-based) in which the agent's savings are expected to run out
  * when it hunts at h, or M + 1 if they last. Cash: base or draw, plus under
- * open-ended pay the commission on the book, on the current pipeline (spread
+ * pay that arrives as deals close the commission on the book, on the current pipeline (spread
  * over a cycle) and on its own new leads as they close (psi table). */
 static int broke_month(const salesim_world *w, const salesim_agent *a,
                        const salesim_incentive *inc, int M, double h) {
   const salesim_production *prod = &w->sc->production;
   double living = w->sc->population.living_cost;
-  int open = inc->period_months <= 0;
-  double rate = open ? salesim_schedule_slope(inc->sched ? inc->sched : &a->sched,
+  int monthly = !(inc->period_months > 0 && inc->paid_at_end); /* paid as deals close */
+  double rate = monthly ? salesim_schedule_slope(inc->sched ? inc->sched : &a->sched,
                                               inc->credit_to_date)
                      : 0;
   double fixed = inc->base_month;
@@ -348,7 +366,7 @@ static int broke_month(const salesim_world *w, const salesim_agent *a,
     return M + 1;
   int cyc = (int)ceil(prod->cycle_months);
   double pm = 0, pv;
-  if (open)
+  if (monthly)
     salesim_pipeline_expect(w, a, cyc, &pm, &pv);
   const salesim_territory *t = &w->terr[a->territory];
   double rho = t->prospects0 > 0 ? t->prospects / t->prospects0 : 1;
@@ -376,7 +394,7 @@ void salesim_decide(const salesim_world *w, const salesim_agent *a, const salesi
     M = SALESIM_MAX_HORIZON;
   int open_linear = open && salesim_schedule_is_linear(sched);
   problem P;
-  build_problem(w, a, inc, M, M, &P);
+  build_problem(w, a, inc, M, SALESIM_MAX_HORIZON + 1, &P);
   solve(&P, open_linear, out->hint, out);
   /* staying is judged on the job's value as the agent plans it */
   out->ce_month = out->ce / P.weight;
@@ -384,8 +402,11 @@ void salesim_decide(const salesim_world *w, const salesim_agent *a, const salesi
     return;
   /* Liquidity: pay that arrives after the savings are gone is worth nothing
    * to this agent, so effort is chosen for the months it can hold out. */
-  int tb = broke_month(w, a, inc, M, out->hunt);
-  if (tb <= M) {
+  int H = w->sc->population.horizon_months > M ? w->sc->population.horizon_months : M;
+  if (H > SALESIM_MAX_HORIZON)
+    H = SALESIM_MAX_HORIZON;
+  int tb = broke_month(w, a, inc, H, out->hunt);
+  if (tb <= H) {
     salesim_choice constrained;
     build_problem(w, a, inc, M, tb > 1 ? tb - 1 : 1, &P);
     solve(&P, open_linear, -1, &constrained);

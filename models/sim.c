@@ -383,7 +383,7 @@ static void agent_choose(salesim_world *w, salesim_agent *a, salesim_incentive *
    * counts what that costs it next year (the schedule's expected slope at
    * target), if it is in the plan year from its start */
   double ratchet = w->spec->overlays.ratchet;
-  if (ratchet > 0 && inc->period_months > 0 && a->target > 0 &&
+  if (ratchet > 0 && inc->pay_scales_with_target && inc->period_months > 0 && a->target > 0 &&
       a->hired_month <= w->month - w->month_in_year) {
     double slope = 0;
     salesim_schedule_expect(inc->sched, a->target, 0.2 * a->target, &slope);

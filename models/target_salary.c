@@ -123,6 +123,9 @@ static void ts_incentive(const salesim_world *w, const salesim_agent *a,
   inc->period_months = w->sc->months_per_year;
   inc->months_left = w->sc->months_per_year - w->month_in_year;
   inc->credit_to_date = a->credit_period;
+  inc->paid_to_date = a->scratch[2]; /* quarterly advances */
+  inc->paid_at_end = 1;
+  inc->pay_scales_with_target = 1;
   inc->book_credit = 1;
   /* Credit after this year counts toward next year's attainment: valued at
    * the curve's slope just below target (next year's plan, same rules). */
