@@ -325,7 +325,7 @@ typedef struct pool_person {
 } pool_person;
 
 /* per-agent scratch of people in field positions */
-enum { L_ON_TARGET = 0, L_RESULT = 1, L_RETRAIN = 2, L_TRAIN_LEFT = 3, L_FLOW = 4 };
+enum { L_ON_TARGET = 0, L_RESULT = 1, L_RETRAIN = 2, L_TRAIN_LEFT = 3 };
 
 typedef struct ladder_state {
   pool_person *pool;
@@ -604,7 +604,6 @@ static void ladder_adjust(salesim_world *w, salesim_agent *a, const salesim_ince
   ch->hunt = salesim_ladder_best_hunt(&lp, &flow);
   ch->ce_month += flow;
   ch->ce += flow;
-  a->scratch[L_FLOW] = flow;
   a->scratch[L_ON_TARGET] = 1;
 }
 
