@@ -11,11 +11,15 @@
 extern const salesim_mechanism_type salesim_mechanism_commission;
 extern const salesim_mechanism_type salesim_mechanism_target_salary;
 extern const salesim_mechanism_type salesim_mechanism_quota_bonus;
+extern const salesim_mechanism_type salesim_mechanism_monitoring;
+extern const salesim_mechanism_type salesim_mechanism_training_ladder;
 
 static const salesim_mechanism_type *const registry[] = {
     &salesim_mechanism_commission,
     &salesim_mechanism_target_salary,
     &salesim_mechanism_quota_bonus,
+    &salesim_mechanism_monitoring,
+    &salesim_mechanism_training_ladder,
     NULL,
 };
 

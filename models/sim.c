@@ -860,6 +860,7 @@ static void finish_metrics(salesim_world *w) {
   m[SALESIM_METRIC_PAY_VARIABLE] = L->pay_variable * per_year;
   m[SALESIM_METRIC_MGMT_COST] = L->mgmt_cost * per_year;
   m[SALESIM_METRIC_COST_OF_SALES] = ratio(L->pay + L->mgmt_cost, L->revenue);
+  m[SALESIM_METRIC_COST_PER_NEW_CUSTOMER] = ratio(L->pay + L->mgmt_cost, L->new_customers);
   m[SALESIM_METRIC_PROFIT] =
       (L->revenue * sc->firm.margin - L->pay - L->mgmt_cost) * per_year;
   int head = 0, top_alive = 0;

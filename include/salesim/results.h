@@ -66,7 +66,23 @@ extern "C" {
   X(WARNING_PRECISION, "warning_precision", "Warned reps who then missed target", "share", 1) \
   X(WARNING_RECALL, "warning_recall", "Reps missing target who were warned", "share", 1) \
   X(WARNING_LEAD, "warning_lead_months", "Months from warning to year end (hits)", "months", 1) \
-  X(FORECAST_ERROR, "forecast_error", "Stage-weighted forecast error per quarter", "share", -1)
+  X(FORECAST_ERROR, "forecast_error", "Stage-weighted forecast error per quarter", "share", -1) \
+  X(COST_PER_NEW_CUSTOMER, "cost_per_new_customer", "(Pay + management cost) per new customer", "currency", -1) \
+  X(VISITS_REPORTED, "visits_reported", "Visits reported", "per year", 0)       \
+  X(VISITS_REAL, "visits_real", "Visits really made", "per year", 1)            \
+  X(VISITS_FALSE, "visits_false", "False visit reports", "per year", -1)        \
+  X(FALSE_CAUGHT, "false_caught", "False reports caught by audits", "per year", 0) \
+  X(AUDIT_COST, "audit_cost", "Audit (call-back) cost", "currency/year", -1)    \
+  X(FINES, "fines", "Fines collected", "currency/year", 0)                      \
+  X(DISMISSALS, "dismissals", "Dismissals", "per year", -1)                     \
+  X(AUDIT_SHARE_END, "audit_share_end", "Audit share at the end (after escalation)", "share", 0) \
+  X(TRAININGS, "trainings", "Training spells started", "per year", 0)          \
+  X(TRAINING_PASSES, "training_passes", "Training passes", "per year", 0)       \
+  X(TRAINING_COST, "training_cost", "Training cost", "currency/year", -1)       \
+  X(REWARDS_PAID, "rewards_paid", "Lead-target rewards paid", "currency/year", 0) \
+  X(DEMOTIONS, "demotions", "Demotions to trainee", "per year", -1)             \
+  X(REPLACEMENTS, "replacements", "Positions filled from the bench", "per year", 0) \
+  X(BENCH_MEAN, "bench_mean", "Trained reserve bench (mean)", "people", 0)
 
 typedef enum salesim_metric {
 #define SALESIM_X_METRIC(id, name, label, unit, better) SALESIM_METRIC_##id,
@@ -98,7 +114,10 @@ int salesim_metric_find(const char *name);
   X(HUNTING, "hunting_effort")                \
   X(FARMING, "farming_effort")                \
   X(PIPELINE, "pipeline_weighted")            \
-  X(BOOK, "book_monthly")
+  X(BOOK, "book_monthly")                     \
+  X(BENCH, "bench_trained")                   \
+  X(FALSE_REPORTS, "false_reports")           \
+  X(AUDIT_SHARE, "audit_share")
 
 typedef enum salesim_series {
 #define SALESIM_X_SERIES(id, name) SALESIM_SERIES_##id,
