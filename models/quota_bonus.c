@@ -24,6 +24,7 @@ typedef struct quota_bonus_params {
   double rate_above;
   int period;
   int assigned;
+  double quota_share;
 } quota_bonus_params;
 
 static const salesim_param_spec quota_bonus_specs[] = {
@@ -36,6 +37,9 @@ static const salesim_param_spec quota_bonus_specs[] = {
     {"period", SALESIM_P_CHOICE, offsetof(quota_bonus_params, period), 0, NULL, 0, 1, 0,
      "annual|quarterly", "choice",
      "Quota period: the plan year, or quarters with a quarter of the annual target each."},
+    {"quota_share", SALESIM_P_DOUBLE, offsetof(quota_bonus_params, quota_share), 1, NULL, 0, 10,
+     SALESIM_PF_MIN_EXCL, NULL, "share",
+     "Quota as a share of the rep's target from the firm's rule (annual, or a quarter of it)."},
     {"assigned_accounts", SALESIM_P_BOOL, offsetof(quota_bonus_params, assigned), 0, NULL, 0, 1,
      0, NULL, "bool", "The manager assigns prospects (no collisions between teammates)."},
 };
@@ -72,7 +76,7 @@ static void qb_set_period(salesim_world *w, salesim_agent *a, int left) {
   const quota_bonus_params *p = w->params;
   int mpy = w->sc->months_per_year;
   double annual = salesim_world_rule_target(w, a);
-  double quota = annual * left / mpy;
+  double quota = p->quota_share * annual * left / mpy;
   a->scratch[0] = quota;
   salesim_schedule_linear(&a->sched, 0);
   salesim_schedule_add_jump(&a->sched, quota, p->bonus);
@@ -109,9 +113,14 @@ static void qb_incentive(const salesim_world *w, const salesim_agent *a,
   inc->paid_at_end = 1;
   inc->pay_scales_with_target = 1;
   inc->book_credit = 1;
-  /* next period: the same jump at a fresh quota; credit arriving then is
-   * worth the bonus spread over the quota (its average rate) */
-  inc->after_value = a->scratch[0] > 0 ? p->bonus / a->scratch[0] + p->rate_above : 0;
+  /* next period: the same rules at a fresh quota; credit arriving then is
+   * worth the expected slope where the rep expects to land (like this
+   * period, as far as it can tell): near the quota the bonus makes it
+   * valuable, far above or below it is worth rate_above */
+  double x = a->exp_att > 0 ? a->exp_att * a->target : a->scratch[0];
+  double sd = (a->sd_att > 0.1 ? a->sd_att : 0.1) * a->target, slope = 0;
+  salesim_schedule_expect(&a->sched, x, sd, &slope);
+  inc->after_value = slope;
   inc->owns_book = 1;
   inc->assigned_accounts = p->assigned;
 }

@@ -516,6 +516,15 @@ static void year_stats(salesim_world *w) {
   }
 }
 
+/* Does holding `deals` (value) back into the next pay period pay the agent?
+ * The period ends this month with credit a->credit_period + other + deals. */
+static int push_pays(const salesim_world *w, const salesim_agent *a, double other, double deals) {
+  double end = a->credit_period + other + deals;
+  double now = salesim_schedule_eval(&a->sched, end) - salesim_schedule_eval(&a->sched, end - deals);
+  double later = a->m_after * w->sc->population.discount * deals;
+  return later > now * (1 + 1e-9) + 1e-9;
+}
+
 /* Pipeline review overlay (DIGEST.md §2): a rep whose open opportunities
  * have all sat at or below review_stage, with no new ones, for review_months
  * gets a warning and coaching: a management cost and a temporary gain in
@@ -671,10 +680,12 @@ void salesim_world_step(salesim_world *w) {
       w->draws += (unsigned long long)a->n_opps;
       double won_now = 0, wins_now = 0;
       salesim_pipeline_step(w, a, &won_now, &wins_now);
-      /* push: a deal closing in the period's last month signs next month
-       * when credit is worth more there (cap reached, quota out of reach) */
+      /* push: deals closing in the period's last month sign next month when
+       * they are worth more there (cap reached, quota out of reach): what
+       * they add to this period's pay, read off the schedule at the period's
+       * final credit, against their value next period */
       if (timing && a->period_left == 1 && wins_now > 0 &&
-          a->m_after * pop->discount > a->m_now * (1 + 1e-9) + 1e-12) {
+          push_pays(w, a, o.revenue_book * a->book_credit + won, won_now)) {
         a->pushed_value = won_now;
         a->pushed_wins = wins_now;
         L->pushed += wins_now;
