@@ -115,6 +115,17 @@ static const salesim_param_spec production_specs[] = {
      "Standard deviation of the monthly log shock to lead arrival, per territory."},
     {"noise_sd", SALESIM_P_DOUBLE, offsetof(salesim_production, noise_sd), 0, NULL, 0, INF, 0,
      NULL, "currency/month", "linear mode: standard deviation of the monthly sales noise."},
+    {"tasks", SALESIM_P_INT, offsetof(salesim_production, tasks), 1, NULL, 1, 2, 0, NULL,
+     "count",
+     "Linear mode: 1 effort (x = ability*e + noise), or 2 tasks, hunting and farming, each "
+     "with its own output and noise (Holmstrom-Milgrom 1991); pay: rate on the first, "
+     "book_rate on the second."},
+    {"noise_sd_farm", SALESIM_P_DOUBLE, offsetof(salesim_production, noise_sd_farm), 0, NULL, 0,
+     INF, 0, NULL, "currency/month", "Linear mode with 2 tasks: sd of the farming output's noise."},
+    {"task_substitution", SALESIM_P_DOUBLE, offsetof(salesim_production, task_substitution), 0,
+     NULL, 0, 1, SALESIM_PF_MAX_EXCL, NULL, "share",
+     "Linear mode with 2 tasks: rho in the effort cost c/2 (pi^2 h^2 + 2 rho pi h f + f^2); "
+     "0: independent tasks, near 1: substitutes."},
     {"output_scale", SALESIM_P_DOUBLE, offsetof(salesim_production, output_scale), 1, NULL, 0,
      INF, SALESIM_PF_MIN_EXCL, NULL, "currency",
      "linear mode: monthly sales per unit of ability * effort."},

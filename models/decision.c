@@ -39,8 +39,10 @@
 #include "decision.h"
 
 #include "pipeline.h"
+#include "theory.h"
 
 #include <math.h>
+#include <string.h>
 
 static const double golden = 0.6180339887498949;
 
@@ -387,8 +389,49 @@ static int broke_month(const salesim_world *w, const salesim_agent *a,
   return M + 1;
 }
 
+/* Linear mode with two tasks (Holmstrom-Milgrom 1991): outputs
+ * x1 = theta*h*scale + eps1 (credited at rate) and x2 = theta*f*scale + eps2
+ * (credited at rate*book_credit), cost c/2 (pi^2 h^2 + 2 rho pi h f + f^2).
+ * Under linear pay the agent maximises alpha.t - t'Kt/2 over t >= 0, risk
+ * not depending on effort: the nonnegative quadratic programme of
+ * models/theory.c, so a task whose rate does not pay gets exactly zero. */
+static void decide_two_tasks(const salesim_world *w, const salesim_agent *a,
+                             const salesim_incentive *inc, salesim_choice *out) {
+  const salesim_production *prod = &w->sc->production;
+  const salesim_schedule *sched = inc->sched ? inc->sched : &a->sched;
+  double rate = salesim_schedule_slope(sched, inc->credit_to_date);
+  double unit = a->ability * prod->output_scale, pi = prod->hunt_pain, rho = prod->task_substitution;
+  salesim_hm91 p;
+  memset(&p, 0, sizeof p);
+  p.n = 2;
+  p.K[0][0] = a->effort_cost * pi * pi;
+  p.K[0][1] = p.K[1][0] = a->effort_cost * rho * pi;
+  p.K[1][1] = a->effort_cost;
+  p.Sigma[0][0] = prod->noise_sd * prod->noise_sd;
+  p.Sigma[1][1] = prod->noise_sd_farm * prod->noise_sd_farm;
+  p.r = a->risk_aversion;
+  double alpha[2] = {rate * unit + inc->extra_hunt, rate * inc->book_credit * unit + inc->extra_farm};
+  double t[2] = {0, 0};
+  if (salesim_theory_hm91_effort(t, &p, alpha) != 0)
+    t[0] = t[1] = 0;
+  out->hunt = t[0];
+  out->farm = t[1];
+  double cost = 0.5 * (p.K[0][0] * t[0] * t[0] + 2 * p.K[0][1] * t[0] * t[1] + p.K[1][1] * t[1] * t[1]);
+  double var = rate * rate * (p.Sigma[0][0] + inc->book_credit * inc->book_credit * p.Sigma[1][1]);
+  out->ce_month = inc->base_month + alpha[0] * t[0] + alpha[1] * t[1] - cost - 0.5 * p.r * var;
+  out->ce = out->ce_month;
+  out->exp_credit = inc->credit_to_date + unit * (t[0] + inc->book_credit * t[1]);
+  out->sd_credit = sqrt(p.Sigma[0][0] + p.Sigma[1][1]);
+  out->shadow = rate;
+  out->margin_now = out->margin_after = rate;
+}
+
 void salesim_decide(const salesim_world *w, const salesim_agent *a, const salesim_incentive *inc,
                     salesim_choice *out) {
+  if (w->sc->production.mode == SALESIM_MODE_LINEAR && w->sc->production.tasks == 2) {
+    decide_two_tasks(w, a, inc, out);
+    return;
+  }
   const salesim_schedule *sched = inc->sched ? inc->sched : &a->sched;
   int open = inc->period_months <= 0;
   int M = open ? w->sc->population.horizon_months : inc->months_left;

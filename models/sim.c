@@ -174,6 +174,7 @@ void salesim_world_free(salesim_world *w) {
   free(w->opps);
   free(w->shock);
   free(w->linear_noise);
+  free(w->linear_noise2);
   free(w->scratch_a);
   free(w->scratch_b);
   for (int i = 0; i < w->n_tables; i++)
@@ -275,6 +276,16 @@ int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mec
     }
     for (size_t i = 0; i < (size_t)sc->months * (size_t)w->n_agents; i++)
       w->linear_noise[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
+    if (prod->tasks == 2) {
+      w->linear_noise2 =
+          malloc((size_t)sc->months * (size_t)w->n_agents * sizeof *w->linear_noise2);
+      if (w->linear_noise2 == NULL) {
+        gsl_rng_free(r);
+        goto nomem;
+      }
+      for (size_t i = 0; i < (size_t)sc->months * (size_t)w->n_agents; i++)
+        w->linear_noise2[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
+    }
     gsl_rng_free(r);
   }
 
@@ -305,6 +316,10 @@ int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mec
     a->hired_month = -1 - a->tenure;
     w->scratch_a[i] = a->ability;
   }
+  /* linear mode has no accounts or pipeline: sales are ability*effort+noise */
+  if (prod->mode == SALESIM_MODE_LINEAR)
+    for (int k = 0; k < w->n_terr; k++)
+      w->terr[k].orphan_book = 0;
   /* the starting book of each territory is split in proportion to tenure;
    * veterans start with a pipeline in the steady state of moderate hunting */
   for (int k = 0; k < w->n_terr; k++) {
@@ -318,7 +333,7 @@ int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mec
     }
     t->orphan_book = 0;
   }
-  {
+  if (prod->mode == SALESIM_MODE_PIPELINE) {
     double q = 4.0 / prod->cycle_months;
     for (int i = 0; i < w->n_agents; i++) {
       salesim_agent *a = &w->agents[i];
@@ -662,11 +677,13 @@ void salesim_world_step(salesim_world *w) {
       L->agent_months += 1;
     }
     if (prod->mode == SALESIM_MODE_LINEAR) {
-      double x = a->status == SALESIM_AGENT_ACTIVE
-                     ? a->ability * a->hunt * prod->output_scale +
-                           prod->noise_sd * w->linear_noise[(size_t)t * w->n_agents + i]
-                     : 0;
-      o.revenue_new = x;
+      size_t k = (size_t)t * w->n_agents + i;
+      if (a->status == SALESIM_AGENT_ACTIVE) {
+        o.revenue_new = a->ability * a->hunt * prod->output_scale + prod->noise_sd * w->linear_noise[k];
+        if (prod->tasks == 2) /* the second task's noise: the next stream slot */
+          o.revenue_book = a->ability * a->farm * prod->output_scale +
+                           prod->noise_sd_farm * w->linear_noise2[k];
+      }
     } else {
       /* book: revenue this month, then churn reduced by farming */
       o.revenue_book = a->book;
@@ -730,8 +747,6 @@ void salesim_world_step(salesim_world *w) {
         pipeline_review(w, a);
     }
     o.credit = o.revenue_new + a->book_credit * o.revenue_book;
-    if (prod->mode == SALESIM_MODE_LINEAR)
-      o.credit = o.revenue_new;
     type->month_pay(w, a, &o);
     a->credit_period += o.credit;
     a->sales_year += o.credit;

@@ -161,6 +161,7 @@ typedef struct salesim_world {
 
   double *shock;          /* [month * n_terr + k] market multipliers */
   double *linear_noise;   /* linear mode: [month * n_agents + slot] N(0,1) */
+  double *linear_noise2;  /* linear mode, 2 tasks: the second task's noise */
   gsl_rng *rng_world;     /* world set-up (population, territories) */
   gsl_rng *rng_mech;      /* the mechanism's own stream */
   gsl_rng **rng_slot;     /* one per slot */

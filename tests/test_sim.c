@@ -14,6 +14,7 @@
 #include "decision.h"
 #include "mechanism.h"
 #include "sim.h"
+#include "theory.h"
 
 static const char *two_commissions =
     "name = \"crn\";\nseed = 5;\nreplications = 3;\nmonths = 24;\n"
@@ -215,6 +216,64 @@ static void test_accounts_add_up(void **state) {
   salesim_scenario_free(sc);
 }
 
+
+/* Linear mode with two tasks (Holmstrom-Milgrom 1991) through the library:
+ * the agent's efforts are K^{-1} alpha when interior, a task whose rate does
+ * not pay gets exactly zero (never negative), and at the principal's optimal
+ * rates from models/theory.c the agents choose the theory's efforts. */
+static void two_task_effort(double rate, double book_rate, double rho, double *h, double *f) {
+  char text[2048];
+  snprintf(text, sizeof text,
+           "months = 12;\nreplications = 1;\n"
+           "production = { mode = \"linear\"; tasks = 2; noise_sd = 1.0; noise_sd_farm = 2.0;\n"
+           "  task_substitution = %.17g; hunt_pain = 1.0; output_scale = 1.0; };\n"
+           "population = { reps = 2; ability = 1.0; effort_cost = 1.0; risk_aversion = 1.0;\n"
+           "  outside_wage = 0.0; living_cost = 1e-9; savings_months = 10.0; };\n"
+           "territories = { count = 1; };\n"
+           "mechanisms = ( { type = \"commission\"; rate = %.17g; book_rate = %.17g; } );\n",
+           rho, rate, book_rate);
+  salesim_scenario *sc = load_text(text);
+  salesim_world *w = NULL;
+  assert_int_equal(salesim_world_alloc(&w, sc, 0, 0, sc->seed), 0);
+  salesim_world_step(w);
+  *h = w->agents[0].hunt;
+  *f = w->agents[0].farm;
+  salesim_world_free(w);
+  salesim_scenario_free(sc);
+}
+
+static void test_two_tasks_hm91(void **state) {
+  (void)state;
+  double h, f;
+  /* interior: K = [[1, .3], [.3, 1]], alpha = (0.5, 0.4) */
+  two_task_effort(0.5, 0.4, 0.3, &h, &f);
+  assert_close(h, (0.5 - 0.3 * 0.4) / (1 - 0.09), 1e-9, 1e-12);
+  assert_close(f, (0.4 - 0.3 * 0.5) / (1 - 0.09), 1e-9, 1e-12);
+  /* corner: alpha = (0.5, 0.1), rho = 0.5: the interior formula gives
+   * f = (0.1 - 0.25) / 0.75 < 0; the agent farms exactly zero */
+  two_task_effort(0.5, 0.1, 0.5, &h, &f);
+  assert_true(f == 0.0);
+  assert_close(h, 0.5, 1e-9, 1e-12);
+  /* the principal's optimum (theory.c) with the agents' own response */
+  salesim_hm91 p;
+  memset(&p, 0, sizeof p);
+  p.n = 2;
+  p.b[0] = p.b[1] = 1;
+  p.K[0][0] = p.K[1][1] = 1;
+  p.K[0][1] = p.K[1][0] = 0.5;
+  p.Sigma[0][0] = 1;
+  p.Sigma[1][1] = 4;
+  p.r = 1;
+  salesim_hm91_solution opt;
+  assert_int_equal(salesim_theory_hm91_optimal(&opt, &p), 0);
+  print_message("HM91 optimum: alpha (%.4f, %.4f), efforts (%.4f, %.4f)\n", opt.alpha[0],
+                opt.alpha[1], opt.t[0], opt.t[1]);
+  two_task_effort(opt.alpha[0], opt.alpha[1], 0.5, &h, &f);
+  assert_close(h, opt.t[0], 1e-9, 1e-12);
+  assert_close(f, opt.t[1], 1e-9, 1e-12);
+  assert_true(h >= 0 && f >= 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_common_random_numbers),
@@ -222,6 +281,7 @@ int main(void) {
       cmocka_unit_test(test_linear_effort_through_decide),
       cmocka_unit_test(test_warm_start_equals_full_search),
       cmocka_unit_test(test_accounts_add_up),
+      cmocka_unit_test(test_two_tasks_hm91),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -111,6 +111,9 @@ typedef struct salesim_production {
   double hunt_pain;         /* pi >= 1: hunting cost weight */
   double market_sd;         /* sd of monthly log shock to lead arrival */
   double noise_sd;          /* linear mode: sd of eps per month, currency */
+  int tasks;                /* linear mode: 1 (one effort) or 2 (hunt, farm) */
+  double noise_sd_farm;     /* linear mode, 2 tasks: sd of the farming output */
+  double task_substitution; /* linear mode, 2 tasks: rho in the cost's cross term */
   double output_scale;      /* linear mode: currency per unit theta*e */
   int collisions;           /* bool: unassigned hunters collide on prospects */
   int timing_games;         /* bool: reps may pull and push deals */
