@@ -239,7 +239,7 @@ static void build_problem(const salesim_world *w, const salesim_agent *a,
   P->Mc = P->weight * a->effort_cost;
   P->extra_h = inc->extra_hunt * P->weight;
   P->extra_f = inc->extra_farm * P->weight;
-  P->pay_disc = end_paid ? pow(pop->discount, M - 1) : 1;
+  P->pay_disc = end_paid ? w->dpow[M - 1] : 1;
   P->kappa = prod->farm_effect;
   P->pain = prod->hunt_pain;
 }

@@ -57,6 +57,9 @@ void salesim_pipeline_calibrate(salesim_world *w) {
     wd[u] = wd[u - 1] + dk * (w->win_within[1][u] - w->win_within[1][u - 1]);
   }
   w->disc[0] = w->psi_d[0] = w->book_keep_d[0] = w->book_gain_d[0] = 0;
+  w->dpow[0] = 1;
+  for (int m = 1; m <= SALESIM_MAX_HORIZON; m++)
+    w->dpow[m] = w->dpow[m - 1] * d;
   double ds = 1, keepd = 1;
   for (int m = 1; m <= SALESIM_MAX_HORIZON; m++) {
     int tau = m - 1;

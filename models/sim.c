@@ -410,9 +410,9 @@ static void agent_choose(salesim_world *w, salesim_agent *a, salesim_incentive *
     double sd = a->sd_att > 0 ? a->sd_att : 0.2;
     salesim_schedule_expect(inc->sched, att * a->target, sd * a->target, &slope);
     inc->credit_cost =
-        ratchet * att * slope * pow(w->sc->population.discount, inc->months_left);
+        ratchet * att * slope * w->dpow[inc->months_left];
     /* next year's credit raises the target after that in the same way */
-    double later = inc->credit_cost * pow(w->sc->population.discount, w->sc->months_per_year);
+    double later = inc->credit_cost * w->dpow[w->sc->months_per_year];
     inc->after_value = inc->after_value > later ? inc->after_value - later : 0;
   }
   /* warm start from last month's shadow price; a full search in the first
@@ -423,10 +423,7 @@ static void agent_choose(salesim_world *w, salesim_agent *a, salesim_incentive *
   a->exp_att = a->target > 0 && inc->period_months > 0 ? ch->exp_credit / a->target : 0;
   a->sd_att = a->target > 0 && inc->period_months > 0 ? ch->sd_credit / a->target : 0;
   a->m_now = ch->margin_now;
-  a->m_after = inc->period_months > 0
-                   ? ch->margin_after
-                   : ch->margin_after * pow(w->sc->population.discount,
-                                            w->sc->production.cycle_months / 4.0);
+  a->m_after = ch->margin_after; /* timing games need a pay period: see period_left */
   a->period_left = inc->period_months > 0 ? inc->months_left : 0;
   if (w->type->adjust)
     w->type->adjust(w, a, inc, ch);

@@ -181,6 +181,7 @@ typedef struct salesim_world {
    * that arrives as deals close (open-ended commission): disc[m] = sum_{s<m}
    * d^s; psi_d[m] = sum_{s<m} d^s sum_{tau<=m-1-s} d^tau P(win at step tau) */
   double disc[SALESIM_MAX_HORIZON + 1], psi_d[SALESIM_MAX_HORIZON + 1];
+  double dpow[SALESIM_MAX_HORIZON + 1]; /* d^m */
   double book_keep_d[SALESIM_MAX_HORIZON + 1], book_gain_d[SALESIM_MAX_HORIZON + 1];
 
   salesim_ledger ledger;
