@@ -120,15 +120,27 @@ void salesim_world_exit(salesim_world *w, salesim_agent *a, int why) {
 
 /* ---- set-up ----------------------------------------------------------------- */
 
-static void draw_person(salesim_world *w, salesim_agent *a, gsl_rng *r) {
+void salesim_world_draw_traits(const salesim_world *w, gsl_rng *r, salesim_traits *t) {
   const salesim_population *p = &w->sc->population;
-  a->ability = salesim_dist_draw(&p->ability, r);
-  a->skill = salesim_dist_draw(&p->skill, r);
-  a->risk_aversion = fmax(0, salesim_dist_draw(&p->risk_aversion, r));
-  a->effort_cost = fmax(1e-9, salesim_dist_draw(&p->effort_cost, r));
-  a->outside_wage = salesim_dist_draw(&p->outside_wage, r);
-  a->savings = fmax(0, salesim_dist_draw(&p->savings_months, r)) * p->living_cost;
-  a->moral_cost = fmax(0, salesim_dist_draw(&p->moral_cost, r));
+  t->ability = salesim_dist_draw(&p->ability, r);
+  t->skill = salesim_dist_draw(&p->skill, r);
+  t->risk_aversion = fmax(0, salesim_dist_draw(&p->risk_aversion, r));
+  t->effort_cost = fmax(1e-9, salesim_dist_draw(&p->effort_cost, r));
+  t->outside_wage = salesim_dist_draw(&p->outside_wage, r);
+  t->savings = fmax(0, salesim_dist_draw(&p->savings_months, r)) * p->living_cost;
+  t->moral_cost = fmax(0, salesim_dist_draw(&p->moral_cost, r));
+}
+
+static void draw_person(salesim_world *w, salesim_agent *a, gsl_rng *r) {
+  salesim_traits t;
+  salesim_world_draw_traits(w, r, &t);
+  a->ability = t.ability;
+  a->skill = t.skill;
+  a->risk_aversion = t.risk_aversion;
+  a->effort_cost = t.effort_cost;
+  a->outside_wage = t.outside_wage;
+  a->savings = t.savings;
+  a->moral_cost = t.moral_cost;
   a->book = 0;
   a->credit_period = a->sales_year = a->pay_year = 0;
   a->target = a->target_pay = a->draw_owed = 0;

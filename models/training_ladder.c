@@ -356,18 +356,19 @@ static void train_skill(const ladder_params *p, double *skill) {
  * this seed and replication, whatever happened before */
 static void draw_candidate(salesim_world *w, pool_person *o) {
   ladder_state *s = w->state;
-  const salesim_population *pop = &w->sc->population;
   gsl_rng *r = s->rng_recruit;
   salesim_stream_seed(r, w->seed, (uint64_t)w->rep, SALESIM_STREAM_MECHANISM,
                       ((uint64_t)1 << 40) + (uint64_t)s->recruits++);
   memset(o, 0, sizeof *o);
-  o->ability = salesim_dist_draw(&pop->ability, r);
-  o->skill = salesim_dist_draw(&pop->skill, r);
-  o->risk_aversion = fmax(0, salesim_dist_draw(&pop->risk_aversion, r));
-  o->effort_cost = fmax(1e-9, salesim_dist_draw(&pop->effort_cost, r));
-  o->outside_wage = salesim_dist_draw(&pop->outside_wage, r);
-  o->savings = fmax(0, salesim_dist_draw(&pop->savings_months, r)) * pop->living_cost;
-  o->moral_cost = fmax(0, salesim_dist_draw(&pop->moral_cost, r));
+  salesim_traits t;
+  salesim_world_draw_traits(w, r, &t);
+  o->ability = t.ability;
+  o->skill = t.skill;
+  o->risk_aversion = t.risk_aversion;
+  o->effort_cost = t.effort_cost;
+  o->outside_wage = t.outside_wage;
+  o->savings = t.savings;
+  o->moral_cost = t.moral_cost;
   o->hired_month = w->month;
   o->state = POOL_UNTRAINED;
 }

@@ -34,6 +34,12 @@ typedef enum salesim_exit {
   SALESIM_EXIT_DISMISSED = 3 /* fired by a mechanism's rule */
 } salesim_exit;
 
+/** What a person brings (MODEL.md §3), drawn from the scenario's
+ *  population distributions. */
+typedef struct salesim_traits {
+  double ability, skill, risk_aversion, effort_cost, outside_wage, savings, moral_cost;
+} salesim_traits;
+
 /** A person in a sales position (a slot: the position outlives the person). */
 typedef struct salesim_agent {
   /* traits (MODEL.md §3) */
@@ -200,6 +206,8 @@ typedef struct salesim_world {
 
 /* ---- helpers for mechanisms and the engine (models/sim.c) --------------- */
 
+/** Draw a person's traits from the population (savings in currency). */
+void salesim_world_draw_traits(const salesim_world *w, gsl_rng *r, salesim_traits *t);
 /** Annual target of agent `a` under the scenario's target rule. */
 double salesim_world_rule_target(const salesim_world *w, const salesim_agent *a);
 /** Add pay to an agent's month (fixed or variable part), with bookkeeping. */
