@@ -28,6 +28,7 @@ test: build
 
 bench: build
 	./$(BUILD)/bench/bench_core
+	./$(BUILD)/bench/bench_batch
 
 install: build
 	cmake --install $(BUILD)

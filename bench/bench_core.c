@@ -82,6 +82,28 @@ int main(int argc, char **argv) {
   printf("ratio sim / floor   %.1f\n", t_sim / t_floor);
   printf("peak memory         %.1f MB (%.0f bytes per rep incl. opportunities)\n", rss / 1e6,
          rss / sc->population.reps);
+  /* memory per rep without its opportunities: one world, stepped through */
+  {
+    salesim_world *w = NULL;
+    if (salesim_world_alloc(&w, sc, 0, 0, sc->seed) == 0) {
+      int open_max = 0;
+      for (int t = 0; t < sc->months; t++) {
+        salesim_world_step(w);
+        int open = 0;
+        for (int i = 0; i < w->n_agents; i++)
+          open += w->agents[i].n_opps;
+        if (open > open_max)
+          open_max = open;
+      }
+      size_t per_rep = sizeof(salesim_agent) + 64 /* taus2 stream + malloc */ +
+                       3 * sizeof(double) + 3 * sizeof(double) /* year scratch, OTE */;
+      printf("per rep             %zu bytes (agent %zu + stream and scratch), plus %zu bytes "
+             "per open opportunity (%.1f open per rep at most, pool of %d)\n",
+             per_rep, sizeof(salesim_agent), sizeof(salesim_opp),
+             (double)open_max / w->n_agents, w->opp_cap);
+      salesim_world_free(w);
+    }
+  }
   printf("(checksum %g)\n", sink > 0 ? 1.0 : 0.0);
   salesim_results_free(r);
   salesim_scenario_free(sc);

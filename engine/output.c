@@ -34,6 +34,9 @@
 
 #include <salesim/salesim.h>
 
+#include "../models/mechanism.h"
+#include "output.h"
+#include "params_json.h"
 #include "stats.h"
 
 /* ---- paths and folders -------------------------------------------------------- */
@@ -398,6 +401,12 @@ static json_t *manifest_json(const report *rp, int *ok) {
     if (one != NULL) {
       jset(one, "name", jstr(r->mech_names[mech], 0), ok);
       jset(one, "type", jstr(r->mech_types[mech], 0), ok);
+      /* the plan's settings, for payout curves in the reports */
+      if (sc != NULL && mech < sc->n_mechanisms && sc->mechanisms[mech].type != NULL)
+        jset(one, "params",
+             salesim_params_to_json(sc->mechanisms[mech].type->params,
+                                    sc->mechanisms[mech].params),
+             ok);
     }
     jappend(mechs, one, ok);
   }
@@ -407,6 +416,18 @@ static json_t *manifest_json(const report *rp, int *ok) {
   jset(man, "started", jstr(r->started, 1), ok);
   jset(man, "wall_seconds", jnum(r->wall_seconds), ok);
   jset(man, "threads", json_integer(r->threads), ok);
+  /* Additions for the reports (engine/report.c): the detail tables' file
+   * stems, the annual target of a typical rep (x axis of payout curves),
+   * the scenario's description. */
+  json_t *tables = json_array();
+  for (int i = 0; tables != NULL && i < r->n_tables; i++)
+    jappend(tables, jstr(r->tables[i]->name, 0), ok);
+  jset(man, "tables", tables, ok);
+  if (sc != NULL) {
+    jset(man, "reference_target", jnum(salesim_params_reference_target(sc)), ok);
+    jset(man, "months_per_year", json_integer(sc->months_per_year), ok);
+    jset(man, "description", jstr(sc->description, 1), ok);
+  }
   return man;
 }
 
@@ -497,7 +518,8 @@ static int same_name_nocase(const char *a, const char *b) {
 /* Detail tables must have distinct file names that do not shadow the main
  * files; mechanism names must be distinct (they key summary.json). */
 static int check_names(const salesim_results *r, salesim_diag *diag) {
-  static const char *const reserved[] = {"summary", "replications", "monthly"};
+  static const char *const reserved[] = {"summary", "replications", "monthly", "sweep",
+                                         "costing", "batch"};
   int rc = 0;
   for (int i = 0; i < r->n_tables; i++) {
     const salesim_table *t = r->tables[i];
@@ -532,6 +554,30 @@ static int check_names(const salesim_results *r, salesim_diag *diag) {
 
 /* ---- the whole write ------------------------------------------------------------ */
 
+/* A copy of the scenario file as it was run ("scenario.cfg"), so an output
+ * folder is self-describing and the reports can quote it. An unreadable
+ * file (deleted since it was loaded) is skipped: the hash still names it. */
+static int write_scenario_copy(const report *rp, const char *dir, salesim_diag *diag) {
+  if (rp->sc == NULL || rp->sc->path == NULL)
+    return 0;
+  FILE *in = fopen(rp->sc->path, "rb");
+  if (in == NULL)
+    return 0;
+  out_file f;
+  int rc = out_open(&f, dir, "scenario.cfg", diag);
+  if (rc != 0) {
+    fclose(in);
+    return rc;
+  }
+  char buf[8192];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+    if (!f.err && fwrite(buf, 1, n, f.fp) != n)
+      f.err = errno ? errno : EIO;
+  fclose(in);
+  return out_close(&f, diag);
+}
+
 static int write_all(const report *rp, const char *tmp, salesim_diag *diag) {
   int rc;
   if ((rc = write_summary_csv(rp, tmp, diag)) != 0 ||
@@ -541,11 +587,19 @@ static int write_all(const report *rp, const char *tmp, salesim_diag *diag) {
   for (int i = 0; i < rp->r->n_tables; i++)
     if ((rc = write_table_csv(rp->r->tables[i], tmp, diag)) != 0)
       return rc;
+  if ((rc = write_scenario_copy(rp, tmp, diag)) != 0)
+    return rc;
   return write_summary_json(rp, tmp, diag);
 }
 
 int salesim_output_write(const salesim_results *r, const salesim_scenario *sc,
                          const char *dir, salesim_diag *diag) {
+  return salesim_output_write_hooked(r, sc, dir, NULL, NULL, diag);
+}
+
+int salesim_output_write_hooked(const salesim_results *r, const salesim_scenario *sc,
+                                const char *dir, salesim_output_hook hook, void *hook_arg,
+                                salesim_diag *diag) {
   int rc = 0, tmp_made = 0, had_old = 0;
   char *target = NULL, *parent = NULL, *tmp = NULL, *old = NULL;
   const char *slash;
@@ -636,6 +690,8 @@ int salesim_output_write(const salesim_results *r, const salesim_scenario *sc,
   if (c_locale != (locale_t)0)
     saved_locale = uselocale(c_locale);
   rc = write_all(&rp, tmp, diag);
+  if (rc == 0 && hook != NULL)
+    rc = hook(tmp, r, sc, hook_arg, diag);
   if (c_locale != (locale_t)0)
     uselocale(saved_locale);
   if (rc != 0)

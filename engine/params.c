@@ -42,6 +42,41 @@ static const salesim_param_spec top_specs[] = {
     {"baseline", SALESIM_P_STRING, offsetof(salesim_scenario_top, baseline), 0, "", 0, 0, 0,
      NULL, "label",
      "Name of the mechanism the others are compared against; default: the first."},
+    {"mode", SALESIM_P_CHOICE, offsetof(salesim_scenario_top, mode), SALESIM_STUDY_COMPARISON,
+     NULL, 0, 1, 0, "comparison|costing", "choice",
+     "comparison: several plans on one sales force; costing: one plan, many draws, with "
+     "P5/P50/P95 of cost and profit and the chance of exceeding `budget` (costing.csv)."},
+    {"budget", SALESIM_P_DOUBLE, offsetof(salesim_scenario_top, budget), 0, NULL, 0, INF, 0,
+     NULL, "currency/year",
+     "costing: annual pay-cost budget whose chance of being exceeded is reported; 0: none."},
+};
+
+/* ---- sweeps (docs/batch-and-sweeps.md) ------------------------------------ */
+
+static const salesim_vector no_values = {0, {0}};
+
+static const salesim_param_spec sweep_specs[] = {
+    {"design", SALESIM_P_CHOICE, offsetof(salesim_sweep, design), SALESIM_SWEEP_GRID, NULL, 0, 2,
+     0, "grid|lhs|sobol", "choice",
+     "grid: every combination of each parameter's values; lhs: Latin hypercube of `points` "
+     "points; sobol: the first `points` points of a Sobol sequence."},
+    {"points", SALESIM_P_INT, offsetof(salesim_sweep, points), 10, NULL, 1, 100000, 0, NULL,
+     "points", "lhs and sobol: number of design points."},
+};
+
+static const salesim_param_spec sweep_param_specs[] = {
+    {"path", SALESIM_P_STRING, offsetof(salesim_sweep_param, path), 0, "", 0, 0,
+     SALESIM_PF_REQUIRED, NULL, "path",
+     "The number to vary: mechanisms.LABEL.SETTING, or GROUP.SETTING for production, "
+     "population, territories, firm."},
+    {"min", SALESIM_P_DOUBLE, offsetof(salesim_sweep_param, min), 0, NULL, -INF, INF, 0, NULL,
+     "setting's unit", "Lowest value (lhs, sobol, grid with steps)."},
+    {"max", SALESIM_P_DOUBLE, offsetof(salesim_sweep_param, max), 0, NULL, -INF, INF, 0, NULL,
+     "setting's unit", "Highest value (lhs, sobol, grid with steps)."},
+    {"steps", SALESIM_P_INT, offsetof(salesim_sweep_param, steps), 5, NULL, 1, 10000, 0, NULL,
+     "values", "grid: number of equally spaced values from min to max (1: min only)."},
+    {"values", SALESIM_P_VECTOR, offsetof(salesim_sweep_param, values), 0, &no_values, -INF, INF,
+     0, NULL, "setting's unit", "grid: explicit values (replace min, max and steps)."},
 };
 
 /* ---- production (MODEL.md §4) ------------------------------------------ */
@@ -65,6 +100,9 @@ static const salesim_param_spec production_specs[] = {
      "Monthly recurring revenue of a won account as a share of its contract value."},
     {"churn", SALESIM_P_DOUBLE, offsetof(salesim_production, churn), 0.03, NULL, 0, 1, 0, NULL,
      "share/month", "Monthly churn of the book with no farming effort."},
+    {"orphan_churn", SALESIM_P_DOUBLE, offsetof(salesim_production, orphan_churn), 0.06, NULL, 0,
+     1, 0, NULL, "share/month",
+     "Monthly churn of accounts whose owner left, until the end of the run: nobody serves them."},
     {"farm_effect", SALESIM_P_DOUBLE, offsetof(salesim_production, farm_effect), 1.5, NULL, 0,
      INF, 0, NULL, "per unit effort",
      "kappa_f: farming effort f lowers churn to churn * exp(-farm_effect * f)."},
@@ -77,12 +115,32 @@ static const salesim_param_spec production_specs[] = {
      "Standard deviation of the monthly log shock to lead arrival, per territory."},
     {"noise_sd", SALESIM_P_DOUBLE, offsetof(salesim_production, noise_sd), 0, NULL, 0, INF, 0,
      NULL, "currency/month", "linear mode: standard deviation of the monthly sales noise."},
+    {"tasks", SALESIM_P_INT, offsetof(salesim_production, tasks), 1, NULL, 1, 2, 0, NULL,
+     "count",
+     "Linear mode: 1 effort (x = ability*e + noise), or 2 tasks, hunting and farming, each "
+     "with its own output and noise (Holmstrom-Milgrom 1991); pay: rate on the first, "
+     "book_rate on the second."},
+    {"noise_sd_farm", SALESIM_P_DOUBLE, offsetof(salesim_production, noise_sd_farm), 0, NULL, 0,
+     INF, 0, NULL, "currency/month", "Linear mode with 2 tasks: sd of the farming output's noise."},
+    {"task_substitution", SALESIM_P_DOUBLE, offsetof(salesim_production, task_substitution), 0,
+     NULL, 0, 1, SALESIM_PF_MAX_EXCL, NULL, "share",
+     "Linear mode with 2 tasks: rho in the effort cost c/2 (pi^2 h^2 + 2 rho pi h f + f^2); "
+     "0: independent tasks, near 1: substitutes."},
     {"output_scale", SALESIM_P_DOUBLE, offsetof(salesim_production, output_scale), 1, NULL, 0,
      INF, SALESIM_PF_MIN_EXCL, NULL, "currency",
      "linear mode: monthly sales per unit of ability * effort."},
     {"collisions", SALESIM_P_BOOL, offsetof(salesim_production, collisions), 1, NULL, 0, 1, 0,
      NULL, "bool",
      "Reps hunting one territory without assigned accounts collide on the same prospects."},
+    {"timing_games", SALESIM_P_BOOL, offsetof(salesim_production, timing_games), 1, NULL, 0, 1,
+     0, NULL, "bool",
+     "Reps may pull a deal at 80 % into the current pay period with a price discount, or push "
+     "a deal closing in a period's last month into the next, when their pay makes it worth it."},
+    {"pull_discount", SALESIM_P_DOUBLE, offsetof(salesim_production, pull_discount), 0.1, NULL,
+     0, 1, SALESIM_PF_MAX_EXCL, NULL, "share",
+     "Price discount a customer needs to sign an 80 % deal now."},
+    {"pull_window", SALESIM_P_INT, offsetof(salesim_production, pull_window), 1, NULL, 1, 12, 0,
+     NULL, "months", "Months before a pay period's end in which deals can be pulled in."},
 };
 
 /* ---- population (MODEL.md §3) ------------------------------------------ */
@@ -205,6 +263,29 @@ static const salesim_param_spec firm_specs[] = {
      NULL, "currency/year", "fixed rule: annual target of every rep; required (> 0) then."},
 };
 
+/* ---- overlays: accepted in every mechanism entry (MODEL.md §6) ---------- */
+
+static const salesim_param_spec overlay_specs[] = {
+    {"ratchet", SALESIM_P_DOUBLE, offsetof(salesim_overlays, ratchet), 0, NULL, 0, 1, 0, NULL,
+     "share",
+     "Ratchet: next year's target = this year's target + ratchet * (sales - target); 0: "
+     "targets from the firm's rule every year."},
+    {"review", SALESIM_P_BOOL, offsetof(salesim_overlays, review), 0, NULL, 0, 1, 0, NULL,
+     "bool",
+     "Pipeline review: each month the manager warns a rep whose open opportunities have all "
+     "sat at or below review_stage for review_months with no new ones, and coaches them."},
+    {"review_months", SALESIM_P_INT, offsetof(salesim_overlays, review_months), 3, NULL, 1, 24,
+     0, NULL, "months", "Months stuck before a warning."},
+    {"review_stage", SALESIM_P_INT, offsetof(salesim_overlays, review_stage), 1, NULL, 1, 4, 0,
+     NULL, "stage", "Highest stage that counts as stuck (1 = 20 %, 2 = 40 %, ...)."},
+    {"coaching_cost", SALESIM_P_DOUBLE, offsetof(salesim_overlays, coaching_cost), 3000, NULL,
+     0, INF, 0, NULL, "currency", "Management cost of coaching one warned rep."},
+    {"coaching_gain", SALESIM_P_DOUBLE, offsetof(salesim_overlays, coaching_gain), 0.2, NULL, 0,
+     10, 0, NULL, "share", "Relative gain in hunting skill while coached."},
+    {"coaching_months", SALESIM_P_INT, offsetof(salesim_overlays, coaching_months), 3, NULL, 1,
+     60, 0, NULL, "months", "Months the coaching gain lasts."},
+};
+
 static const salesim_param_table scenario_tables[SALESIM_TABLE_COUNT] = {
     {"scenario", top_specs, N_SPECS(top_specs), sizeof(salesim_scenario_top)},
     {"production", production_specs, N_SPECS(production_specs), sizeof(salesim_production)},
@@ -213,6 +294,10 @@ static const salesim_param_table scenario_tables[SALESIM_TABLE_COUNT] = {
     {"territories.list", territory_specs, N_SPECS(territory_specs),
      sizeof(salesim_territory_spec)},
     {"firm", firm_specs, N_SPECS(firm_specs), sizeof(salesim_firm)},
+    {"overlays", overlay_specs, N_SPECS(overlay_specs), sizeof(salesim_overlays)},
+    {"sweep", sweep_specs, N_SPECS(sweep_specs), sizeof(salesim_sweep)},
+    {"sweep.params", sweep_param_specs, N_SPECS(sweep_param_specs),
+     sizeof(salesim_sweep_param)},
 };
 
 const salesim_param_table *salesim_scenario_tables(size_t *count) {
@@ -633,7 +718,8 @@ static int table_markdown(FILE *fp, const char *heading, const char *summary,
 int salesim_scenario_doc_markdown(FILE *fp) {
   static const char *const headings[SALESIM_TABLE_COUNT] = {
       "Top level",  "`production`", "`population`",
-      "`territories`", "`territories.list` entries", "`firm`"};
+      "`territories`", "`territories.list` entries", "`firm`",
+      "Every mechanism entry (overlays)", "`sweep`", "`sweep.params` entries"};
   char heading[128];
   size_t n;
   const salesim_param_table *tables = salesim_scenario_tables(&n);

@@ -27,6 +27,8 @@ typedef struct salesim_scenario_top {
   int months;
   int months_per_year;
   char baseline[SALESIM_NAME_MAX];
+  int mode;      /* salesim_study_mode */
+  double budget; /* costing: annual pay-cost budget */
 } salesim_scenario_top;
 
 /** Indexes into the array salesim_scenario_tables() returns. */
@@ -37,6 +39,9 @@ enum salesim_scenario_table_id {
   SALESIM_TABLE_TERRITORIES, /* salesim_territories (without `list`) */
   SALESIM_TABLE_TERRITORY,   /* salesim_territory_spec: an entry of `list` */
   SALESIM_TABLE_FIRM,        /* salesim_firm */
+  SALESIM_TABLE_OVERLAYS,    /* salesim_overlays: in every mechanism entry */
+  SALESIM_TABLE_SWEEP,       /* salesim_sweep (without `params`) */
+  SALESIM_TABLE_SWEEP_PARAM, /* salesim_sweep_param: an entry of sweep.params */
   SALESIM_TABLE_COUNT
 };
 

@@ -231,9 +231,32 @@ void salesim_results_free(salesim_results *r) {
   free(r);
 }
 
+/* Same name and columns: the rows of one table written by many runs. */
+static int same_shape(const salesim_table *a, const salesim_table *b) {
+  if (strcmp(a->name, b->name) != 0 || a->ncols != b->ncols)
+    return 0;
+  for (int c = 0; c < a->ncols; c++)
+    if (strcmp(a->colnames[c], b->colnames[c]) != 0)
+      return 0;
+  return 1;
+}
+
 int salesim_results_add_table(salesim_results *r, salesim_table *t) {
   if (r == NULL || t == NULL)
     return SALESIM_EINVAL;
+  /* every (mechanism, replication) task may add rows to a table of the same
+   * name: append them, in task order, to the first one */
+  for (int i = 0; i < r->n_tables; i++)
+    if (same_shape(r->tables[i], t)) {
+      for (size_t row = 0; row < t->nrows; row++) {
+        int rc = salesim_table_add(r->tables[i], t->labels[row],
+                                   &t->cells[row * (size_t)t->ncols]);
+        if (rc != 0)
+          return rc;
+      }
+      salesim_table_free(t);
+      return 0;
+    }
   salesim_table **tables =
       realloc(r->tables, ((size_t)r->n_tables + 1) * sizeof *tables);
   if (tables == NULL)

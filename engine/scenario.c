@@ -1033,6 +1033,132 @@ static void read_territories(loader *ld, const config_setting_t *g, salesim_terr
   }
 }
 
+/* The optional `sweep` group: its settings from the sweep table, then each
+ * entry of `params` from the sweep.params table; paths are checked against
+ * the loaded scenario (salesim_scenario_get) once the mechanisms exist. */
+static void read_sweep(loader *ld, const config_setting_t *g, salesim_scenario *sc) {
+  const salesim_param_table *tables = salesim_scenario_tables(NULL);
+  const salesim_param_table *pt = &tables[SALESIM_TABLE_SWEEP_PARAM];
+  static const char *const skip[] = {"params"};
+  const char *expect = "a list of groups ( { path = \"...\"; min = ...; max = ...; }, ... )";
+  char full[NAME_TEXT];
+  uint64_t present = 0;
+  salesim_sweep *sw = calloc(1, sizeof *sw);
+  if (sw == NULL) {
+    ld->oom = 1;
+    return;
+  }
+  sc->sweep = sw;
+  read_table(ld, g, "sweep", &tables[SALESIM_TABLE_SWEEP], sw, skip, 1, NULL);
+  const config_setting_t *list = config_setting_get_member(g, "params");
+  if (list == NULL) {
+    report(ld, g, "sweep.params", "missing (expected %s)", expect);
+    return;
+  }
+  if (!config_setting_is_list(list) || config_setting_length(list) == 0) {
+    wrong_type(ld, list, "sweep.params", expect);
+    return;
+  }
+  int n = config_setting_length(list);
+  sw->params = calloc((size_t)n, sizeof *sw->params);
+  if (sw->params == NULL) {
+    ld->oom = 1;
+    return;
+  }
+  sw->n_params = n;
+  int steps_bit = spec_index(pt, "steps"), values_bit = spec_index(pt, "values");
+  int min_bit = spec_index(pt, "min"), max_bit = spec_index(pt, "max");
+  double grid_points = 1;
+  for (int i = 0; i < n; i++) {
+    const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
+    salesim_sweep_param *p = &sw->params[i];
+    index_name(full, sizeof full, "sweep.params", i);
+    salesim_params_defaults(pt, p);
+    p->line = (int)config_setting_source_line(e);
+    if (!config_setting_is_group(e)) {
+      wrong_type(ld, e, full, "a group { path = \"...\"; min = ...; max = ...; }");
+      continue;
+    }
+    if (read_table(ld, e, full, pt, p, NULL, 0, &present) != 0)
+      continue;
+    int has_range = (present & (UINT64_C(1) << min_bit)) && (present & (UINT64_C(1) << max_bit));
+    int has_values = (present & (UINT64_C(1) << values_bit)) != 0;
+    char sub[NAME_TEXT];
+    if (sw->design == SALESIM_SWEEP_GRID && has_values) {
+      grid_points *= p->values.n;
+      if (p->values.n == 0) {
+        join_name(sub, sizeof sub, full, "values");
+        report(ld, e, sub, "empty (expected at least one value)");
+      }
+    } else if (!has_range) {
+      report(ld, e, full, "min and max missing (expected both%s)",
+             sw->design == SALESIM_SWEEP_GRID ? ", or values" : "");
+    } else if (!(p->max > p->min) &&
+               !(sw->design == SALESIM_SWEEP_GRID && p->steps == 1 && p->max >= p->min)) {
+      join_name(sub, sizeof sub, full, "max");
+      report(ld, e, sub, "%g is not above min %g (expected max > min)", p->max, p->min);
+    } else if (sw->design == SALESIM_SWEEP_GRID) {
+      grid_points *= p->steps;
+    }
+    if (sw->design != SALESIM_SWEEP_GRID &&
+        ((present & (UINT64_C(1) << steps_bit)) || has_values)) {
+      join_name(sub, sizeof sub, full, has_values ? "values" : "steps");
+      report(ld, e, sub, "only for design = \"grid\" (expected min and max)");
+    }
+  }
+  if (sw->design == SALESIM_SWEEP_GRID && grid_points > 100000)
+    report(ld, g, "sweep.params", "the grid has %.0f points (expected at most 100000)",
+           grid_points);
+}
+
+/* After the mechanisms are read: every swept path names a number. */
+static void check_sweep_paths(loader *ld, const config_setting_t *root, salesim_scenario *sc) {
+  const config_setting_t *g = config_setting_get_member(root, "sweep");
+  const config_setting_t *list = g ? config_setting_get_member(g, "params") : NULL;
+  if (sc->sweep == NULL || list == NULL)
+    return;
+  for (int i = 0; i < sc->sweep->n_params; i++) {
+    salesim_sweep_param *p = &sc->sweep->params[i];
+    if (p->path[0] == '\0')
+      continue; /* reported as missing */
+    salesim_diag one = SALESIM_DIAG_INIT;
+    if (isnan(salesim_scenario_get(sc, p->path, &one))) {
+      char full[NAME_TEXT], sub[NAME_TEXT];
+      const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
+      index_name(full, sizeof full, "sweep.params", i);
+      join_name(sub, sizeof sub, full, "path");
+      const config_setting_t *at = e ? config_setting_get_member(e, "path") : NULL;
+      report(ld, at ? at : e, sub, "%s", one.count ? one.lines[0] : "no such number");
+    } else {
+      /* every value the design can take must be allowed: try the ends */
+      salesim_scenario *copy = salesim_scenario_copy(sc);
+      double ends[SALESIM_MAX_POINTS + 2];
+      int n = 0;
+      if (p->values.n > 0 && sc->sweep->design == SALESIM_SWEEP_GRID)
+        for (int k = 0; k < p->values.n; k++)
+          ends[n++] = p->values.v[k];
+      else {
+        ends[n++] = p->min;
+        ends[n++] = p->max;
+      }
+      for (int k = 0; copy != NULL && k < n; k++) {
+        salesim_diag_clear(&one);
+        if (salesim_scenario_set(copy, p->path, ends[k], &one) != 0) {
+          char full[NAME_TEXT];
+          index_name(full, sizeof full, "sweep.params", i);
+          report(ld, config_setting_get_elem(list, (unsigned)i), full, "%s",
+                 one.count ? one.lines[0] : "value out of range");
+          break;
+        }
+      }
+      if (copy == NULL)
+        ld->oom = 1;
+      salesim_scenario_free(copy);
+    }
+    salesim_diag_clear(&one);
+  }
+}
+
 static int label_ok(const char *s) {
   if (*s == '\0')
     return 0;
@@ -1137,7 +1263,27 @@ static void read_mechanisms(loader *ld, const config_setting_t *root, salesim_sc
       continue;
     }
     salesim_params_defaults(t, m->params);
-    ld->mech_ok[i] = read_table(ld, e, where, t, m->params, skip, 2, NULL) == 0;
+    /* the type's own settings, then the overlays every entry accepts; each
+     * pass leaves the other's names alone */
+    const salesim_param_table *ov = &salesim_scenario_tables(NULL)[SALESIM_TABLE_OVERLAYS];
+    const char *pass_skip[2 + 64 + 16];
+    size_t np = 0;
+    pass_skip[np++] = skip[0];
+    pass_skip[np++] = skip[1];
+    for (size_t k = 0; k < ov->count; k++)
+      pass_skip[np++] = ov->specs[k].name;
+    ld->mech_ok[i] = read_table(ld, e, where, t, m->params, pass_skip, np, NULL) == 0;
+    /* second pass: every member that is not an overlay was judged above */
+    np = 0;
+    for (int k = 0; k < config_setting_length(e) && np < sizeof pass_skip / sizeof pass_skip[0];
+         k++) {
+      const char *member = config_setting_name(config_setting_get_elem(e, (unsigned)k));
+      if (spec_index(ov, member) < 0)
+        pass_skip[np++] = member;
+    }
+    salesim_params_defaults(ov, &m->overlays);
+    if (read_table(ld, e, where, ov, &m->overlays, pass_skip, np, NULL) != 0)
+      ld->mech_ok[i] = 0;
   }
   /* labels are unique */
   for (int j = 1; j < n; j++) {
@@ -1233,7 +1379,8 @@ static void cross_checks(loader *ld, const config_setting_t *root, salesim_scena
 /* Walk the whole tree into `sc`, reporting every problem. */
 static void load_tree(loader *ld, const config_t *cf, salesim_scenario *sc) {
   static const char *const top_skip[] = {"description", "production", "population",
-                                         "territories", "firm",       "mechanisms"};
+                                         "territories", "firm",       "mechanisms",
+                                         "sweep"};
   const salesim_param_table *tables = salesim_scenario_tables(NULL);
   const config_setting_t *root = config_root_setting(cf);
   const config_setting_t *s;
@@ -1268,6 +1415,8 @@ static void load_tree(loader *ld, const config_t *cf, salesim_scenario *sc) {
   if ((s = group_member(ld, root, "firm")) != NULL)
     read_table(ld, s, "firm", &tables[SALESIM_TABLE_FIRM], &sc->firm, NULL, 0, NULL);
   read_mechanisms(ld, root, sc);
+  if ((s = group_member(ld, root, "sweep")) != NULL)
+    read_sweep(ld, s, sc);
 
   if (top.name[0] == '\0')
     file_stem(ld->path, top.name, sizeof top.name);
@@ -1282,7 +1431,11 @@ static void load_tree(loader *ld, const config_t *cf, salesim_scenario *sc) {
   sc->replications = top.replications;
   sc->months = top.months;
   sc->months_per_year = top.months_per_year;
+  sc->mode = top.mode;
+  sc->budget = top.budget;
   cross_checks(ld, root, sc, &top);
+  if (ld->errors == 0 && !ld->oom)
+    check_sweep_paths(ld, root, sc);
 }
 
 /* The n-th line of a buffer, trimmed, cut to QUOTE_MAX bytes, control
@@ -1423,6 +1576,9 @@ void salesim_scenario_free(salesim_scenario *sc) {
     free(sc->mechanisms[i].params);
   free(sc->mechanisms);
   free(sc->territories.list);
+  if (sc->sweep != NULL)
+    free(sc->sweep->params);
+  free(sc->sweep);
   free(sc->description);
   free(sc->path);
   free(sc);

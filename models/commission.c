@@ -129,6 +129,7 @@ static void commission_incentive(const salesim_world *w, const salesim_agent *a,
   inc->period_months = open_ended(p) ? 0 : w->sc->months_per_year;
   inc->months_left = w->sc->months_per_year - w->month_in_year;
   inc->credit_to_date = a->credit_period;
+  inc->paid_to_date = salesim_schedule_eval(&a->sched, a->credit_period);
   inc->book_credit = r > 0 ? book_rate(p) / r : 0;
   inc->after_value = r; /* next year starts again at the first tier */
   inc->owns_book = 1;

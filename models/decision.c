@@ -39,8 +39,10 @@
 #include "decision.h"
 
 #include "pipeline.h"
+#include "theory.h"
 
 #include <math.h>
+#include <string.h>
 
 static const double golden = 0.6180339887498949;
 
@@ -121,6 +123,11 @@ typedef struct problem {
   double after_value;
   double extra_h, extra_f; /* money per unit effort over the plan */
   double lost;       /* 1 if period-end pay is lost to illiquidity */
+  double paid;       /* variable pay of the period already paid out */
+  double after0;     /* credit after the period that effort does not move */
+  double credit_cost; /* later cost per unit of effort-made credit (ratchet) */
+  double weight;     /* months of the plan, discounted (M in linear mode) */
+  double pay_disc;   /* discount on period-end pay */
 } problem;
 
 static double evaluate(const problem *P, double mu, double *h, double *f, double *X) {
@@ -132,11 +139,13 @@ static double evaluate(const problem *P, double mu, double *h, double *f, double
   double var = P->var0 + P->hvar * *h;
   double sd = sqrt(var > 0 ? var : 0);
   double slope = 0;
-  double pay = P->lost ? 0 : salesim_schedule_expect(P->sched, x, sd, &slope);
-  double after = P->after_value * (P->H_after * *h + P->F_after * saved);
+  double pay =
+      P->lost ? 0 : P->pay_disc * (salesim_schedule_expect(P->sched, x, sd, &slope) - P->paid);
+  slope *= P->pay_disc;
+  double after = P->after_value * (P->after0 + P->H_after * *h + P->F_after * saved);
   double e = P->pain * *h + *f;
   double ce = P->base + pay + after + P->extra_h * *h + P->extra_f * *f - 0.5 * P->Mc * e * e -
-              0.5 * P->r * slope * slope * var;
+              0.5 * P->r * slope * slope * var - P->credit_cost * (x - P->X0);
   *X = x;
   return ce;
 }
@@ -170,6 +179,10 @@ static void build_problem(const salesim_world *w, const salesim_agent *a,
   P->extra_h = inc->extra_hunt * M;
   P->extra_f = inc->extra_farm * M;
   P->lost = 0;
+  P->paid = P->after0 = 0;
+  P->credit_cost = inc->credit_cost;
+  P->weight = M;
+  P->pay_disc = 1;
   if (P->linear_mode) {
     double unit = a->ability * prod->output_scale;
     P->X0 = inc->credit_to_date;
@@ -179,35 +192,91 @@ static void build_problem(const salesim_world *w, const salesim_agent *a,
     P->pain = 1;
     return;
   }
-  if (!open && M_credit < M) {
-    /* gone before the period-end payout: only effort's later value counts */
+  /* The plan runs over the agent's horizon H; credit that lands in the
+   * current pay period (M months) is paid by the schedule, credit after it
+   * (still within H) is worth after_value a unit. Pay that arrives at the
+   * period's end is discounted once (pay_disc) and counted on undiscounted
+   * tables; pay that arrives as deals close (commission) on discounted
+   * tables. */
+  int H = pop->horizon_months > M ? pop->horizon_months : M;
+  if (H > SALESIM_MAX_HORIZON)
+    H = SALESIM_MAX_HORIZON;
+  int end_paid = !open && inc->paid_at_end;
+  /* months the agent expects to hold out: credit after that is worth nothing
+   * to it (a bonus paid after it has gone is lost altogether) */
+  int Mi = M_credit < M ? M_credit : M, Ha = M_credit < H ? M_credit : H;
+  if (end_paid && M_credit < M) {
     P->lost = 1;
-    M_credit = M;
+    Mi = M;
   }
   double rho = t->prospects0 > 0 ? t->prospects / t->prospects0 : 1;
   double lead_unit = t->lead_rate * a->ability * a->skill * rho / t->difficulty;
   double vbar = w->deal_mean;
   double pm, pv;
-  salesim_pipeline_expect(w, a, M_credit, &pm, &pv);
+  salesim_pipeline_expect(w, a, Mi, &pm, &pv);
   double B = a->book * inc->book_credit;
   double c0 = prod->churn;
-  P->X0 = inc->credit_to_date + pm + B * w->book_keep[M_credit];
+  const double *psi = end_paid ? w->psi : w->psi_d;
+  const double *keep = end_paid ? w->book_keep : w->book_keep_d;
+  const double *gain = end_paid ? w->book_gain : w->book_gain_d;
+  P->X0 = inc->credit_to_date + pm + B * keep[Mi];
   P->var0 = pv;
-  P->H_in = lead_unit * vbar * w->psi[M_credit];
-  P->H_after = open ? 0 : lead_unit * vbar * (0.2 * M - w->psi[M]);
-  if (P->H_after < 0)
-    P->H_after = 0;
-  P->hvar = vbar > 0 ? lead_unit * w->psi[M_credit] * w->deal_m2 : 0;
-  P->F_in = B * c0 * w->book_gain[M_credit];
-  double life = c0 > 0 ? fmin(1.0 / c0, (double)pop->horizon_months) : pop->horizon_months;
-  P->F_after = open ? 0 : B * c0 * M * life;
+  P->H_in = lead_unit * vbar * psi[Mi];
+  P->hvar = vbar > 0 ? lead_unit * w->psi[Mi] * w->deal_m2 : 0;
+  P->F_in = B * c0 * gain[Mi];
+  P->paid = inc->paid_to_date;
+  P->H_after = P->F_after = P->after0 = 0;
+  if (!open && Ha > M) {
+    double pmH, pvH;
+    salesim_pipeline_expect(w, a, Ha, &pmH, &pvH);
+    P->H_after = lead_unit * vbar * (w->psi_d[Ha] - w->psi_d[M]);
+    P->F_after = B * c0 * (w->book_gain_d[Ha] - w->book_gain_d[M]);
+    P->after0 = B * (w->book_keep_d[Ha] - w->book_keep_d[M]) + (pmH - pm);
+  }
+  /* money over the plan: base, effort cost and extras month by month */
+  P->weight = w->disc[H];
+  P->base = inc->base_month * P->weight;
+  P->Mc = P->weight * a->effort_cost;
+  P->extra_h = inc->extra_hunt * P->weight;
+  P->extra_f = inc->extra_farm * P->weight;
+  P->pay_disc = end_paid ? w->dpow[M - 1] : 1;
   P->kappa = prod->farm_effect;
   P->pain = prod->hunt_pain;
 }
 
+/* A 12-point grid over mu scaled by the schedule's steepest slope (the
+ * optimum can jump between zero and an interior effort); returns the best
+ * grid point and the bracket around it for refinement. */
+static double full_grid(const problem *P, double *lo, double *hi, double *best_ce) {
+  const salesim_schedule *sched = P->sched;
+  double h, f, X;
+  double sref = fmax(max_slope(sched), P->after_value);
+  double sd_ref = sqrt(P->var0 + P->hvar + 1e-9);
+  for (int j = 0; j < sched->nj; j++)
+    if (sched->jump[j] > 0)
+      sref += sched->jump[j] * 0.4 / sd_ref;
+  if (!(sref > 0))
+    sref = 1e-6;
+  static const double grid[] = {0, 0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0, 1.2, 1.5, 2.0, 3.0};
+  const int ng = (int)(sizeof grid / sizeof grid[0]);
+  double best = -INFINITY;
+  int bi = 0;
+  for (int i = 0; i < ng; i++) {
+    double ce = evaluate(P, grid[i] * sref, &h, &f, &X);
+    if (ce > best) {
+      best = ce;
+      bi = i;
+    }
+  }
+  *lo = grid[bi > 0 ? bi - 1 : 0] * sref;
+  *hi = grid[bi < ng - 1 ? bi + 1 : ng - 1] * sref;
+  *best_ce = best;
+  return grid[bi] * sref;
+}
+
 /* Maximise CE over the expansion path; fills out (hunt, farm, ce, shadow,
  * exp_credit). */
-static void solve(const problem *P, int open_linear, salesim_choice *out) {
+static void solve(const problem *P, int open_linear, double hint, salesim_choice *out) {
   const salesim_schedule *sched = P->sched;
   double h, f, X, best_mu;
   if (open_linear && !P->lost) {
@@ -225,29 +294,27 @@ static void solve(const problem *P, int open_linear, salesim_choice *out) {
     out->ce = P->base + mu * X + P->extra_h * h + P->extra_f * f - 0.5 * P->Mc * e * e -
               0.5 * P->r * mu * mu * var;
   } else {
-    /* grid over mu, then golden-section refinement around the best */
-    double sref = fmax(max_slope(sched), P->after_value);
-    double sd_ref = sqrt(P->var0 + P->hvar + 1e-9);
-    for (int j = 0; j < sched->nj; j++)
-      if (sched->jump[j] > 0)
-        sref += sched->jump[j] * 0.4 / sd_ref;
-    if (!(sref > 0))
-      sref = 1e-6;
-    static const double grid[] = {0, 0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0, 1.2, 1.5, 2.0, 3.0};
-    const int ng = (int)(sizeof grid / sizeof grid[0]);
-    double best = -INFINITY;
-    int bi = 0;
-    for (int i = 0; i < ng; i++) {
-      double ce = evaluate(P, grid[i] * sref, &h, &f, &X);
-      if (ce > best) {
-        best = ce;
-        bi = i;
+    /* warm start: a bracket around last month's shadow price; the full
+     * grid when the best point is not inside it */
+    double lo = 0, hi = 0, best = -INFINITY;
+    int local = 0;
+    if (hint > 0) {
+      double m0 = evaluate(P, hint * 0.85, &h, &f, &X);
+      double m1 = evaluate(P, hint, &h, &f, &X);
+      double m2 = evaluate(P, hint * 1.15, &h, &f, &X);
+      if (m1 >= m0 && m1 >= m2) {
+        local = 1;
+        lo = hint * 0.85;
+        hi = hint * 1.15;
+        best = m1;
+        best_mu = hint;
       }
     }
-    double lo = grid[bi > 0 ? bi - 1 : 0] * sref, hi = grid[bi < ng - 1 ? bi + 1 : ng - 1] * sref;
+    if (!local)
+      best_mu = full_grid(P, &lo, &hi, &best);
     double x1 = hi - golden * (hi - lo), x2 = lo + golden * (hi - lo);
     double f1 = evaluate(P, x1, &h, &f, &X), f2 = evaluate(P, x2, &h, &f, &X);
-    for (int it = 0; it < 14; it++) {
+    for (int it = 0; it < (local ? 8 : 14); it++) {
       if (f1 < f2) {
         lo = x1;
         x1 = x2;
@@ -262,7 +329,6 @@ static void solve(const problem *P, int open_linear, salesim_choice *out) {
         f1 = evaluate(P, x1, &h, &f, &X);
       }
     }
-    best_mu = grid[bi] * sref;
     if (fmax(f1, f2) > best)
       best_mu = f1 > f2 ? x1 : x2;
     out->ce = evaluate(P, best_mu, &h, &f, &X);
@@ -273,18 +339,32 @@ static void solve(const problem *P, int open_linear, salesim_choice *out) {
   out->farm = f;
   out->exp_credit = X;
   out->shadow = best_mu;
+  {
+    double var = P->var0 + P->hvar * h;
+    out->sd_credit = sqrt(var > 0 ? var : 0);
+  }
+  /* marginal pay of credit at the plan, for timing games (models/sim.c) */
+  if (open_linear) {
+    out->margin_now = sched->b;
+    out->margin_after = sched->b;
+  } else {
+    double var = P->var0 + P->hvar * h, slope = 0;
+    salesim_schedule_expect(sched, X, sqrt(var > 0 ? var : 0), &slope);
+    out->margin_now = P->lost ? 0 : P->pay_disc * slope - P->credit_cost;
+    out->margin_after = P->after_value;
+  }
 }
 
 /* The month (1-based) in which the agent's savings are expected to run out
  * when it hunts at h, or M + 1 if they last. Cash: base or draw, plus under
- * open-ended pay the commission on the book, on the current pipeline (spread
+ * pay that arrives as deals close the commission on the book, on the current pipeline (spread
  * over a cycle) and on its own new leads as they close (psi table). */
 static int broke_month(const salesim_world *w, const salesim_agent *a,
                        const salesim_incentive *inc, int M, double h) {
   const salesim_production *prod = &w->sc->production;
   double living = w->sc->population.living_cost;
-  int open = inc->period_months <= 0;
-  double rate = open ? salesim_schedule_slope(inc->sched ? inc->sched : &a->sched,
+  int monthly = !(inc->period_months > 0 && inc->paid_at_end); /* paid as deals close */
+  double rate = monthly ? salesim_schedule_slope(inc->sched ? inc->sched : &a->sched,
                                               inc->credit_to_date)
                      : 0;
   double fixed = inc->base_month;
@@ -292,7 +372,7 @@ static int broke_month(const salesim_world *w, const salesim_agent *a,
     return M + 1;
   int cyc = (int)ceil(prod->cycle_months);
   double pm = 0, pv;
-  if (open)
+  if (monthly)
     salesim_pipeline_expect(w, a, cyc, &pm, &pv);
   const salesim_territory *t = &w->terr[a->territory];
   double rho = t->prospects0 > 0 ? t->prospects / t->prospects0 : 1;
@@ -309,8 +389,49 @@ static int broke_month(const salesim_world *w, const salesim_agent *a,
   return M + 1;
 }
 
+/* Linear mode with two tasks (Holmstrom-Milgrom 1991): outputs
+ * x1 = theta*h*scale + eps1 (credited at rate) and x2 = theta*f*scale + eps2
+ * (credited at rate*book_credit), cost c/2 (pi^2 h^2 + 2 rho pi h f + f^2).
+ * Under linear pay the agent maximises alpha.t - t'Kt/2 over t >= 0, risk
+ * not depending on effort: the nonnegative quadratic programme of
+ * models/theory.c, so a task whose rate does not pay gets exactly zero. */
+static void decide_two_tasks(const salesim_world *w, const salesim_agent *a,
+                             const salesim_incentive *inc, salesim_choice *out) {
+  const salesim_production *prod = &w->sc->production;
+  const salesim_schedule *sched = inc->sched ? inc->sched : &a->sched;
+  double rate = salesim_schedule_slope(sched, inc->credit_to_date);
+  double unit = a->ability * prod->output_scale, pi = prod->hunt_pain, rho = prod->task_substitution;
+  salesim_hm91 p;
+  memset(&p, 0, sizeof p);
+  p.n = 2;
+  p.K[0][0] = a->effort_cost * pi * pi;
+  p.K[0][1] = p.K[1][0] = a->effort_cost * rho * pi;
+  p.K[1][1] = a->effort_cost;
+  p.Sigma[0][0] = prod->noise_sd * prod->noise_sd;
+  p.Sigma[1][1] = prod->noise_sd_farm * prod->noise_sd_farm;
+  p.r = a->risk_aversion;
+  double alpha[2] = {rate * unit + inc->extra_hunt, rate * inc->book_credit * unit + inc->extra_farm};
+  double t[2] = {0, 0};
+  if (salesim_theory_hm91_effort(t, &p, alpha) != 0)
+    t[0] = t[1] = 0;
+  out->hunt = t[0];
+  out->farm = t[1];
+  double cost = 0.5 * (p.K[0][0] * t[0] * t[0] + 2 * p.K[0][1] * t[0] * t[1] + p.K[1][1] * t[1] * t[1]);
+  double var = rate * rate * (p.Sigma[0][0] + inc->book_credit * inc->book_credit * p.Sigma[1][1]);
+  out->ce_month = inc->base_month + alpha[0] * t[0] + alpha[1] * t[1] - cost - 0.5 * p.r * var;
+  out->ce = out->ce_month;
+  out->exp_credit = inc->credit_to_date + unit * (t[0] + inc->book_credit * t[1]);
+  out->sd_credit = sqrt(p.Sigma[0][0] + p.Sigma[1][1]);
+  out->shadow = rate;
+  out->margin_now = out->margin_after = rate;
+}
+
 void salesim_decide(const salesim_world *w, const salesim_agent *a, const salesim_incentive *inc,
                     salesim_choice *out) {
+  if (w->sc->production.mode == SALESIM_MODE_LINEAR && w->sc->production.tasks == 2) {
+    decide_two_tasks(w, a, inc, out);
+    return;
+  }
   const salesim_schedule *sched = inc->sched ? inc->sched : &a->sched;
   int open = inc->period_months <= 0;
   int M = open ? w->sc->population.horizon_months : inc->months_left;
@@ -320,22 +441,28 @@ void salesim_decide(const salesim_world *w, const salesim_agent *a, const salesi
     M = SALESIM_MAX_HORIZON;
   int open_linear = open && salesim_schedule_is_linear(sched);
   problem P;
-  build_problem(w, a, inc, M, M, &P);
-  solve(&P, open_linear, out);
+  build_problem(w, a, inc, M, SALESIM_MAX_HORIZON + 1, &P);
+  solve(&P, open_linear, out->hint, out);
   /* staying is judged on the job's value as the agent plans it */
-  out->ce_month = out->ce / M;
+  out->ce_month = out->ce / P.weight;
   if (P.linear_mode)
     return;
   /* Liquidity: pay that arrives after the savings are gone is worth nothing
    * to this agent, so effort is chosen for the months it can hold out. */
-  int tb = broke_month(w, a, inc, M, out->hunt);
-  if (tb <= M) {
+  int H = w->sc->population.horizon_months > M ? w->sc->population.horizon_months : M;
+  if (H > SALESIM_MAX_HORIZON)
+    H = SALESIM_MAX_HORIZON;
+  int tb = broke_month(w, a, inc, H, out->hunt);
+  if (tb <= H) {
     salesim_choice constrained;
     build_problem(w, a, inc, M, tb > 1 ? tb - 1 : 1, &P);
-    solve(&P, open_linear, &constrained);
+    solve(&P, open_linear, -1, &constrained);
     out->hunt = constrained.hunt;
     out->farm = constrained.farm;
     out->exp_credit = constrained.exp_credit;
+    out->sd_credit = constrained.sd_credit;
     out->shadow = constrained.shadow;
+    out->margin_now = constrained.margin_now;
+    out->margin_after = constrained.margin_after;
   }
 }

@@ -38,14 +38,22 @@ typedef struct salesim_incentive {
                            unit credit as it closes: commission) */
   int months_left;      /* months left in the period, this one included */
   double credit_to_date;/* credit earned in the period so far */
+  double paid_to_date;  /* variable pay of this period already paid out
+                           (commission paid monthly, bonus advances) */
+  int paid_at_end;      /* bool: the schedule's pay comes at the period's
+                           end (bonus), not month by month (commission) */
+  int pay_scales_with_target; /* bool: a higher target lowers the pay for
+                           the same credit (payout curves, quota bonuses):
+                           then a ratchet costs the agent */
   double book_credit;   /* credit per unit of book revenue (default 1) */
   double after_value;   /* value to the agent of one unit of credit that
                            arrives after the period ends (per currency) */
   double extra_hunt;    /* extra money per unit of hunting effort per month
                            (rewards for qualified opportunities, threats) */
   double extra_farm;    /* same for farming */
-  double liquidity;     /* months the agent can keep going on savings and
-                           certain pay (the engine computes it: read only) */
+  double credit_cost;   /* money the agent loses later per unit of credit in
+                           this period (a ratchet raising next year's
+                           target); the engine sets it from the overlays */
   int assigned_accounts;/* bool: manager assigns prospects: no collisions */
   int owns_book;        /* bool: the agent keeps the accounts they win */
 } salesim_incentive;

@@ -11,6 +11,7 @@
 #include "pipeline.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 #include <gsl/gsl_randist.h>
 
@@ -46,7 +47,37 @@ void salesim_pipeline_calibrate(salesim_world *w) {
     w->book_gain[m] = w->book_gain[m - 1] + (tau > 0 ? tau * pow(1 - p->churn, tau - 1) : 0);
     keep *= 1 - p->churn;
   }
+  /* discounted versions (see world.h) */
+  double d = w->sc->population.discount > 0 ? w->sc->population.discount : 1;
+  double wd[SALESIM_MAX_HORIZON + 1];
+  wd[0] = 0;
+  double dk = 1;
+  for (int u = 1; u <= SALESIM_MAX_HORIZON; u++) {
+    dk *= d;
+    wd[u] = wd[u - 1] + dk * (w->win_within[1][u] - w->win_within[1][u - 1]);
+  }
+  w->disc[0] = w->psi_d[0] = w->book_keep_d[0] = w->book_gain_d[0] = 0;
+  w->dpow[0] = 1;
+  for (int m = 1; m <= SALESIM_MAX_HORIZON; m++)
+    w->dpow[m] = w->dpow[m - 1] * d;
+  double ds = 1, keepd = 1;
+  for (int m = 1; m <= SALESIM_MAX_HORIZON; m++) {
+    int tau = m - 1;
+    w->disc[m] = w->disc[m - 1] + ds;
+    w->book_keep_d[m] = w->book_keep_d[m - 1] + keepd;
+    w->book_gain_d[m] = w->book_gain_d[m - 1] +
+                        (tau > 0 ? ds * tau * pow(1 - p->churn, tau - 1) : 0);
+    ds *= d;
+    keepd *= d * (1 - p->churn);
+    double acc = 0, dsum = 1;
+    for (int s0 = 0; s0 < m; s0++) {
+      acc += dsum * wd[m - 1 - s0];
+      dsum *= d;
+    }
+    w->psi_d[m] = acc;
+  }
   const salesim_dist *v = &p->deal_value;
+  salesim_dist_fast_init(&w->deal, v);
   w->deal_mean = v->kind == SALESIM_DIST_UNIFORM ? 0.5 * (v->min + v->max) : v->mean;
   double var = v->kind == SALESIM_DIST_CONSTANT ? 0
                : v->kind == SALESIM_DIST_UNIFORM ? (v->max - v->min) * (v->max - v->min) / 12
@@ -54,8 +85,27 @@ void salesim_pipeline_calibrate(salesim_world *w) {
   w->deal_m2 = var + w->deal_mean * w->deal_mean;
 }
 
+/* Grow the pool (doubling); new slots go on the free list. */
+static int grow(salesim_world *w) {
+  int old = w->opp_cap;
+  if (old >= (1 << 29))
+    return -1;
+  int cap = old > 0 ? 2 * old : 1024;
+  salesim_opp *n = realloc(w->opps, (size_t)cap * sizeof *n);
+  if (n == NULL)
+    return -1;
+  for (int i = old; i < cap; i++) {
+    n[i].next = i + 1 < cap ? i + 1 : w->opp_free;
+    n[i].stage = 0;
+  }
+  w->opps = n;
+  w->opp_free = old;
+  w->opp_cap = cap;
+  return 0;
+}
+
 int salesim_pipeline_open(salesim_world *w, int owner, double value) {
-  if (w->opp_free < 0)
+  if (w->opp_free < 0 && grow(w) != 0)
     return -1;
   int i = w->opp_free;
   salesim_opp *o = &w->opps[i];
@@ -72,16 +122,46 @@ int salesim_pipeline_open(salesim_world *w, int owner, double value) {
   return i;
 }
 
+
 static void release(salesim_world *w, int i) {
   w->opps[i].next = w->opp_free;
   w->opps[i].stage = 0;
   w->opp_free = i;
 }
 
+void salesim_pipeline_pull(salesim_world *w, salesim_agent *a, double m_now, double m_after,
+                           int months_left, double discount, double *won_value, double *wins,
+                           double *pulled, double *discount_cost) {
+  const int top = SALESIM_STAGES - 1;
+  double in_time = w->win_within[top][months_left > 0 ? months_left : 0];
+  double eventual = 0.2 * top;
+  int *link = &a->opp_head;
+  while (*link >= 0) {
+    int i = *link;
+    salesim_opp *o = &w->opps[i];
+    double wait = m_now * in_time + m_after * (eventual - in_time);
+    double pull = eventual * m_now * (1 - discount);
+    if (o->stage != top || !(pull > wait * (1 + 1e-9) + 1e-12)) {
+      link = &o->next;
+      continue;
+    }
+    *pulled += 1;
+    if (gsl_rng_uniform(a->rng) < eventual) {
+      *won_value += o->value * (1 - discount);
+      *wins += 1;
+      *discount_cost += o->value * discount;
+    }
+    *link = o->next;
+    a->n_opps--;
+    release(w, i);
+  }
+}
+
 void salesim_pipeline_step(salesim_world *w, salesim_agent *a, double *won_value,
                            double *wins) {
   int *link = &a->opp_head;
   double pv = 0;
+  int max_stage = 0;
   while (*link >= 0) {
     int i = *link;
     salesim_opp *o = &w->opps[i];
@@ -105,9 +185,12 @@ void salesim_pipeline_step(salesim_world *w, salesim_agent *a, double *won_value
       continue;
     }
     pv += o->value * o->stage * 0.2;
+    if (o->stage > max_stage)
+      max_stage = o->stage;
     link = &o->next;
   }
   a->pipeline_value = pv;
+  a->max_stage = max_stage;
 }
 
 void salesim_pipeline_expect(const salesim_world *w, const salesim_agent *a, int m,

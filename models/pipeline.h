@@ -18,7 +18,8 @@
 void salesim_pipeline_calibrate(salesim_world *w);
 
 /** Open a new opportunity at stage 1 for slot `owner`; returns its index
- *  or -1 when the pool is full (the lead is then dropped). */
+ *  or -1 when out of memory (the lead is then dropped). The pool grows by
+ *  doubling, so indices stay valid but opp pointers do not. */
 int salesim_pipeline_open(salesim_world *w, int owner, double value);
 
 /** Advance every open opportunity of agent `a` by one month. Wins add to
@@ -26,6 +27,18 @@ int salesim_pipeline_open(salesim_world *w, int owner, double value);
  *  refreshes a->pipeline_value (sum of value * stage probability). */
 void salesim_pipeline_step(salesim_world *w, salesim_agent *a, double *won_value,
                            double *wins);
+
+/** Timing games (Larkin 2014): before the pipeline step, an agent with
+ *  `months_left` in its pay period may pull each deal at stage 4 (80 %) into
+ *  this month at a price discount: the deal is decided now, won with its
+ *  eventual chance 0.8 at value*(1-discount). The agent pulls when that is
+ *  worth more to it than waiting: 0.8*m_now*V*(1-d) against
+ *  V*(m_now*P(win in time) + m_after*(0.8 - P(win in time))), with m_now and
+ *  m_after its marginal pay of credit in and after the period. Adds pulled
+ *  wins to *won_value / *wins, and counts *pulled and *discount_cost. */
+void salesim_pipeline_pull(salesim_world *w, salesim_agent *a, double m_now, double m_after,
+                           int months_left, double discount, double *won_value, double *wins,
+                           double *pulled, double *discount_cost);
 
 /** Expected value and variance of what agent a's open pipeline closes
  *  within m months. */

@@ -10,6 +10,9 @@
 
 extern const salesim_mechanism_type salesim_mechanism_commission;
 extern const salesim_mechanism_type salesim_mechanism_target_salary;
+extern const salesim_mechanism_type salesim_mechanism_quota_bonus;
+extern const salesim_mechanism_type salesim_mechanism_monitoring;
+extern const salesim_mechanism_type salesim_mechanism_training_ladder;
 extern const salesim_mechanism_type salesim_mechanism_tender;
 extern const salesim_mechanism_type salesim_mechanism_top_down;
 extern const salesim_mechanism_type salesim_mechanism_forecast_bonus;
@@ -17,6 +20,9 @@ extern const salesim_mechanism_type salesim_mechanism_forecast_bonus;
 static const salesim_mechanism_type *const registry[] = {
     &salesim_mechanism_commission,
     &salesim_mechanism_target_salary,
+    &salesim_mechanism_quota_bonus,
+    &salesim_mechanism_monitoring,
+    &salesim_mechanism_training_ladder,
     &salesim_mechanism_tender,
     &salesim_mechanism_top_down,
     &salesim_mechanism_forecast_bonus,

@@ -37,7 +37,7 @@
 
 /* ---- helpers offered to mechanisms ---------------------------------------- */
 
-double salesim_world_rule_target(const salesim_world *w, const salesim_agent *a) {
+static double firm_rule_target(const salesim_world *w, const salesim_agent *a) {
   const salesim_firm *firm = &w->sc->firm;
   if (firm->target_rule == SALESIM_TARGET_FIXED)
     return firm->fixed_target;
@@ -46,6 +46,18 @@ double salesim_world_rule_target(const salesim_world *w, const salesim_agent *a)
   /* the firm sets targets from what it sees: its estimate of potential */
   return firm->potential_share * t->est_firm * share +
          firm->book_factor * 12.0 * a->book;
+}
+
+double salesim_world_rule_target(const salesim_world *w, const salesim_agent *a) {
+  double rule = firm_rule_target(w, a);
+  double ratchet = w->spec->overlays.ratchet;
+  if (ratchet > 0 && a->has_prev) {
+    /* ratchet: last year's target moved toward last year's sales, never
+     * below a quarter of what the rule would set */
+    double t = a->prev_target + ratchet * (a->prev_sales - a->prev_target);
+    return fmax(t, 0.25 * rule);
+  }
+  return rule;
 }
 
 void salesim_world_pay(salesim_world *w, salesim_agent *a, double amount, int variable) {
@@ -138,15 +150,27 @@ void salesim_world_exit(salesim_world *w, salesim_agent *a, int why) {
 
 /* ---- set-up ----------------------------------------------------------------- */
 
-static void draw_person(salesim_world *w, salesim_agent *a, gsl_rng *r) {
+void salesim_world_draw_traits(const salesim_world *w, gsl_rng *r, salesim_traits *t) {
   const salesim_population *p = &w->sc->population;
-  a->ability = salesim_dist_draw(&p->ability, r);
-  a->skill = salesim_dist_draw(&p->skill, r);
-  a->risk_aversion = fmax(0, salesim_dist_draw(&p->risk_aversion, r));
-  a->effort_cost = fmax(1e-9, salesim_dist_draw(&p->effort_cost, r));
-  a->outside_wage = salesim_dist_draw(&p->outside_wage, r);
-  a->savings = fmax(0, salesim_dist_draw(&p->savings_months, r)) * p->living_cost;
-  a->moral_cost = fmax(0, salesim_dist_draw(&p->moral_cost, r));
+  t->ability = salesim_dist_draw(&p->ability, r);
+  t->skill = salesim_dist_draw(&p->skill, r);
+  t->risk_aversion = fmax(0, salesim_dist_draw(&p->risk_aversion, r));
+  t->effort_cost = fmax(1e-9, salesim_dist_draw(&p->effort_cost, r));
+  t->outside_wage = salesim_dist_draw(&p->outside_wage, r);
+  t->savings = fmax(0, salesim_dist_draw(&p->savings_months, r)) * p->living_cost;
+  t->moral_cost = fmax(0, salesim_dist_draw(&p->moral_cost, r));
+}
+
+static void draw_person(salesim_world *w, salesim_agent *a, gsl_rng *r) {
+  salesim_traits t;
+  salesim_world_draw_traits(w, r, &t);
+  a->ability = t.ability;
+  a->skill = t.skill;
+  a->risk_aversion = t.risk_aversion;
+  a->effort_cost = t.effort_cost;
+  a->outside_wage = t.outside_wage;
+  a->savings = t.savings;
+  a->moral_cost = t.moral_cost;
   a->book = 0;
   a->credit_period = a->sales_year = a->pay_year = 0;
   a->target = a->target_pay = a->draw_owed = 0;
@@ -155,6 +179,15 @@ static void draw_person(salesim_world *w, salesim_agent *a, gsl_rng *r) {
   a->grade = 0;
   a->counted_6 = a->counted_12 = 0;
   a->top_quintile = 0;
+  a->has_prev = 0;
+  a->prev_target = a->prev_sales = 0;
+  a->stuck_months = 0;
+  a->coached_until = -1;
+  a->warned_month = -1;
+  a->pushed_value = a->pushed_wins = 0;
+  a->m_now = a->m_after = a->exp_att = a->sd_att = 0;
+  a->period_left = 0;
+  a->max_stage = 0;
   memset(a->scratch, 0, sizeof a->scratch);
   a->id = w->next_person_id++;
   a->status = SALESIM_AGENT_ACTIVE;
@@ -183,6 +216,7 @@ void salesim_world_free(salesim_world *w) {
   free(w->opps);
   free(w->shock);
   free(w->linear_noise);
+  free(w->linear_noise2);
   free(w->scratch_a);
   free(w->scratch_b);
   for (int i = 0; i < w->n_tables; i++)
@@ -282,27 +316,23 @@ int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mec
     }
     for (size_t i = 0; i < (size_t)sc->months * (size_t)w->n_agents; i++)
       w->linear_noise[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
+    if (prod->tasks == 2) {
+      w->linear_noise2 =
+          malloc((size_t)sc->months * (size_t)w->n_agents * sizeof *w->linear_noise2);
+      if (w->linear_noise2 == NULL) {
+        gsl_rng_free(r);
+        goto nomem;
+      }
+      for (size_t i = 0; i < (size_t)sc->months * (size_t)w->n_agents; i++)
+        w->linear_noise2[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
+    }
     gsl_rng_free(r);
   }
 
-  /* opportunity pool: sized from the expected number open at once */
-  {
-    double leads = 0;
-    for (int k = 0; k < w->n_terr; k++)
-      leads += w->terr[k].lead_rate * w->terr[k].n_slots;
-    double cap = 64.0 * w->n_agents + 8.0 * leads * (prod->cycle_months + 4);
-    if (cap > 2e8)
-      cap = 2e8;
-    w->opp_cap = (int)cap;
-    w->opps = malloc((size_t)w->opp_cap * sizeof *w->opps);
-    if (w->opps == NULL)
-      goto nomem;
-    for (int i = 0; i < w->opp_cap; i++) {
-      w->opps[i].next = i + 1 < w->opp_cap ? i + 1 : -1;
-      w->opps[i].stage = 0;
-    }
-    w->opp_free = 0;
-  }
+  /* opportunity pool: starts small, doubles when full (pipeline.c) */
+  w->opps = NULL;
+  w->opp_cap = 0;
+  w->opp_free = -1;
 
   /* the starting sales force: drawn per slot so each slot's person is the
    * same under every mechanism */
@@ -326,6 +356,10 @@ int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mec
     a->hired_month = -1 - a->tenure;
     w->scratch_a[i] = a->ability;
   }
+  /* linear mode has no accounts or pipeline: sales are ability*effort+noise */
+  if (prod->mode == SALESIM_MODE_LINEAR)
+    for (int k = 0; k < w->n_terr; k++)
+      w->terr[k].orphan_book = 0;
   /* the starting book of each territory is split in proportion to tenure;
    * veterans start with a pipeline in the steady state of moderate hunting */
   for (int k = 0; k < w->n_terr; k++) {
@@ -339,7 +373,7 @@ int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mec
     }
     t->orphan_book = 0;
   }
-  {
+  if (prod->mode == SALESIM_MODE_PIPELINE) {
     double q = 4.0 / prod->cycle_months;
     for (int i = 0; i < w->n_agents; i++) {
       salesim_agent *a = &w->agents[i];
@@ -350,7 +384,7 @@ int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mec
         double reach = 1.0 / j; /* P(reach stage j from stage 1) */
         unsigned n = gsl_ran_poisson(pr, lam * reach / q);
         for (unsigned u = 0; u < n; u++) {
-          int o = salesim_pipeline_open(w, i, salesim_dist_draw(&prod->deal_value, pr));
+          int o = salesim_pipeline_open(w, i, salesim_dist_fast_draw(&w->deal, pr));
           if (o >= 0)
             w->opps[o].stage = j;
         }
@@ -358,6 +392,12 @@ int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mec
     }
   }
   gsl_rng_free(pr);
+  /* quintile cut points of the starting force's books (hunting by book) */
+  for (int i = 0; i < w->n_agents; i++)
+    w->scratch_b[i] = w->agents[i].book;
+  qsort(w->scratch_b, (size_t)w->n_agents, sizeof *w->scratch_b, cmp_double);
+  for (int q = 0; q < 4; q++)
+    w->book_cut[q] = w->scratch_b[(int)floor((q + 1) * 0.2 * (w->n_agents - 1))];
   /* top ability quintile of the starting force */
   qsort(w->scratch_a, (size_t)w->n_agents, sizeof *w->scratch_a, cmp_double);
   {
@@ -394,7 +434,37 @@ static void agent_choose(salesim_world *w, salesim_agent *a, salesim_incentive *
   inc->book_credit = 1;
   inc->owns_book = 1;
   w->type->incentive(w, a, inc);
+  /* a ratchet makes this year's credit raise next year's target: the agent
+   * counts what that costs it next year (the schedule's expected slope at
+   * target), if it is in the plan year from its start */
+  double ratchet = w->spec->overlays.ratchet;
+  if (ratchet > 0 && inc->pay_scales_with_target && inc->period_months > 0 && a->target > 0 &&
+      a->hired_month <= w->month - w->month_in_year) {
+    /* pay next year is schedule(S'; T') with the schedule scaling with T':
+     * d pay / d T' = -A * slope(A T') for attainment A; expecting next year
+     * to go like this one (A = the attainment it plans for now), a unit of
+     * credit now raises T' by `ratchet` and costs ratchet * A * slope */
+    /* early in the year the outcome is unsure and the cost is an average
+     * over it; late, a rep sure to overshoot knows it pays the steep rate */
+    double att = a->exp_att > 0 ? a->exp_att : 1.0, slope = 0;
+    double sd = a->sd_att > 0 ? a->sd_att : 0.2;
+    salesim_schedule_expect(inc->sched, att * a->target, sd * a->target, &slope);
+    inc->credit_cost =
+        ratchet * att * slope * w->dpow[inc->months_left];
+    /* next year's credit raises the target after that in the same way */
+    double later = inc->credit_cost * w->dpow[w->sc->months_per_year];
+    inc->after_value = inc->after_value > later ? inc->after_value - later : 0;
+  }
+  /* warm start from last month's shadow price; a full search in the first
+   * month of each quarter and for new people */
+  ch->hint = (w->month_in_year % 3 == 0 || a->tenure == 0) ? -1 : a->shadow;
   salesim_decide(w, a, inc, ch);
+  a->shadow = ch->shadow;
+  a->exp_att = a->target > 0 && inc->period_months > 0 ? ch->exp_credit / a->target : 0;
+  a->sd_att = a->target > 0 && inc->period_months > 0 ? ch->sd_credit / a->target : 0;
+  a->m_now = ch->margin_now;
+  a->m_after = ch->margin_after; /* timing games need a pay period: see period_left */
+  a->period_left = inc->period_months > 0 ? inc->months_left : 0;
   if (w->type->adjust)
     w->type->adjust(w, a, inc, ch);
 }
@@ -439,11 +509,31 @@ static void year_stats(salesim_world *w) {
   double below50 = 0, mid = 0, at = 0, above150 = 0, err = 0;
   int nerr = 0;
   int mpy = w->sc->months_per_year;
+  int year_start = w->month - (mpy - 1);
+  const salesim_overlays *ov = &w->spec->overlays;
+  salesim_ledger *L = &w->ledger;
   for (int i = 0; i < w->n_agents; i++) {
     salesim_agent *a = &w->agents[i];
     if (a->status == SALESIM_AGENT_VACANT || !(a->target > 0))
       continue;
     double att = a->sales_year / a->target;
+    int full_year = a->hired_month <= year_start;
+    if (full_year) {
+      /* for a ratchet next year, and the review's hit rate this year */
+      a->prev_target = a->target;
+      a->prev_sales = a->sales_year;
+      a->has_prev = 1;
+      if (ov->review) {
+        int warned = a->warned_month >= year_start;
+        int missed = att < 1.0;
+        L->warn_tp += warned && missed;
+        L->warn_fp += warned && !missed;
+        L->warn_fn += !warned && missed;
+        if (warned && missed)
+          L->warn_lead += w->month + 1 - a->warned_month;
+      }
+    }
+    a->warned_month = -1;
     n++;
     below50 += att < 0.5;
     mid += att >= 0.8 && att <= 1.2;
@@ -453,14 +543,13 @@ static void year_stats(salesim_world *w) {
       err += fabs(a->target - a->sales_year) / a->sales_year;
       nerr++;
     }
-    if (a->tenure >= mpy && a->target_pay > 0) {
+    if (full_year && a->target_pay > 0) {
       pay[np] = a->pay_year;
       sales[np] = a->sales_year;
       w->ote_ratio[w->n_ote++] = a->pay_year / a->target_pay;
       np++;
     }
   }
-  salesim_ledger *L = &w->ledger;
   L->att_n += n;
   L->att_below50 += below50;
   L->att_80_120 += mid;
@@ -477,6 +566,42 @@ static void year_stats(salesim_world *w) {
       L->corr_n += 1;
     }
   }
+}
+
+/* Does holding `deals` (value) back into the next pay period pay the agent?
+ * The period ends this month with credit a->credit_period + other + deals. */
+static int push_pays(const salesim_world *w, const salesim_agent *a, double other, double deals) {
+  double end = a->credit_period + other + deals;
+  double now = salesim_schedule_eval(&a->sched, end) - salesim_schedule_eval(&a->sched, end - deals);
+  double later = a->m_after * w->sc->population.discount * deals;
+  return later > now * (1 + 1e-9) + 1e-9;
+}
+
+/* Pipeline review overlay (DIGEST.md §2): a rep whose open opportunities
+ * have all sat at or below review_stage, with no new ones, for review_months
+ * gets a warning and coaching: a management cost and a temporary gain in
+ * hunting skill. Precision and recall are scored at the plan year's end
+ * against who then missed target (year_stats). */
+static void pipeline_review(salesim_world *w, salesim_agent *a) {
+  const salesim_overlays *ov = &w->spec->overlays;
+  if (a->coached_until == w->month) {
+    a->skill /= 1 + ov->coaching_gain;
+    a->coached_until = -1;
+  }
+  if (a->max_stage <= ov->review_stage && a->leads_month == 0)
+    a->stuck_months++;
+  else
+    a->stuck_months = 0;
+  if (a->stuck_months < ov->review_months)
+    return;
+  a->stuck_months = 0;
+  w->ledger.warnings += 1;
+  if (a->warned_month < 0)
+    a->warned_month = w->month;
+  w->ledger.mgmt_cost += ov->coaching_cost;
+  if (a->coached_until < 0)
+    a->skill *= 1 + ov->coaching_gain;
+  a->coached_until = w->month + ov->coaching_months;
 }
 
 void salesim_world_step(salesim_world *w) {
@@ -509,6 +634,16 @@ void salesim_world_step(salesim_world *w) {
       hire_into(w, a, i);
   }
 
+  /* the firm's stage-weighted forecast for the quarter (DIGEST.md §2) */
+  if (w->month_in_year % 3 == 0) {
+    double f = 0;
+    for (int i = 0; i < w->n_agents; i++)
+      if (w->agents[i].status != SALESIM_AGENT_VACANT)
+        f += w->agents[i].pipeline_value;
+    L->forecast = f;
+    L->quarter_sales = 0;
+  }
+
   /* 3. decisions */
   for (int k = 0; k < w->n_terr; k++) {
     w->terr[k].shock = w->shock[(size_t)t * w->n_terr + k];
@@ -525,6 +660,29 @@ void salesim_world_step(salesim_world *w) {
     salesim_incentive inc;
     salesim_choice ch;
     agent_choose(w, a, &inc, &ch);
+    {
+      int band = 0;
+      while (band < 4 && a->book > w->book_cut[band])
+        band++;
+      L->band_hunt[band] += ch.hunt;
+      L->band_farm[band] += ch.farm;
+      L->band_n[band] += 1;
+      double e = prod->hunt_pain * ch.hunt + ch.farm;
+      if (w->month_in_year >= mpy - mpy / 4) {
+        L->effort_late += e;
+        L->effort_n_late += 1;
+      }
+      if (!(a->target > 0 && a->credit_period >= a->target * w->month_in_year / mpy &&
+            w->month_in_year > 0)) {
+        /* effort over the year: reps ahead of their target so far only */
+      } else if (w->month_in_year >= mpy - mpy / 4) {
+        L->effort_q4 += e;
+        L->effort_n_q4 += 1;
+      } else {
+        L->effort_q123 += e;
+        L->effort_n_q123 += 1;
+      }
+    }
     a->hunt = ch.hunt;
     a->farm = ch.farm;
     a->stay_value = ch.ce_month;
@@ -556,18 +714,39 @@ void salesim_world_step(salesim_world *w) {
       L->agent_months += 1;
     }
     if (prod->mode == SALESIM_MODE_LINEAR) {
-      double x = a->status == SALESIM_AGENT_ACTIVE
-                     ? a->ability * a->hunt * prod->output_scale +
-                           prod->noise_sd * w->linear_noise[(size_t)t * w->n_agents + i]
-                     : 0;
-      o.revenue_new = x;
+      size_t k = (size_t)t * w->n_agents + i;
+      if (a->status == SALESIM_AGENT_ACTIVE) {
+        o.revenue_new = a->ability * a->hunt * prod->output_scale + prod->noise_sd * w->linear_noise[k];
+        if (prod->tasks == 2) /* the second task's noise: the next stream slot */
+          o.revenue_book = a->ability * a->farm * prod->output_scale +
+                           prod->noise_sd_farm * w->linear_noise2[k];
+      }
     } else {
       /* book: revenue this month, then churn reduced by farming */
       o.revenue_book = a->book;
       a->book *= 1 - prod->churn * exp(-prod->farm_effect * a->farm);
-      double won = 0, wins = 0;
+      double won = a->pushed_value, wins = a->pushed_wins; /* held back last period */
+      a->pushed_value = a->pushed_wins = 0;
+      int timing = prod->timing_games && a->status == SALESIM_AGENT_ACTIVE && a->period_left > 0;
+      if (timing && a->period_left <= prod->pull_window)
+        salesim_pipeline_pull(w, a, a->m_now, a->m_after, a->period_left, prod->pull_discount,
+                              &won, &wins, &L->pulled, &L->discount_cost);
       w->draws += (unsigned long long)a->n_opps;
-      salesim_pipeline_step(w, a, &won, &wins);
+      double won_now = 0, wins_now = 0;
+      salesim_pipeline_step(w, a, &won_now, &wins_now);
+      /* push: deals closing in the period's last month sign next month when
+       * they are worth more there (cap reached, quota out of reach): what
+       * they add to this period's pay, read off the schedule at the period's
+       * final credit, against their value next period */
+      if (timing && a->period_left == 1 && wins_now > 0 &&
+          push_pays(w, a, o.revenue_book * a->book_credit + won, won_now)) {
+        a->pushed_value = won_now;
+        a->pushed_wins = wins_now;
+        L->pushed += wins_now;
+        won_now = wins_now = 0;
+      }
+      won += won_now;
+      wins += wins_now;
       o.revenue_new = won;
       o.wins = wins;
       if (wins > 0) {
@@ -594,17 +773,17 @@ void salesim_world_step(salesim_world *w) {
             o.collisions += 1;
             continue;
           }
-          if (salesim_pipeline_open(w, i, salesim_dist_draw(&prod->deal_value, a->rng)) >= 0)
+          if (salesim_pipeline_open(w, i, salesim_dist_fast_draw(&w->deal, a->rng)) >= 0)
             o.leads += 1;
         }
         a->leads_month = o.leads;
         L->collisions += o.collisions;
         L->leads += o.leads;
       }
+      if (w->spec->overlays.review && a->status == SALESIM_AGENT_ACTIVE)
+        pipeline_review(w, a);
     }
     o.credit = o.revenue_new + a->book_credit * o.revenue_book;
-    if (prod->mode == SALESIM_MODE_LINEAR)
-      o.credit = o.revenue_new;
     type->month_pay(w, a, &o);
     a->credit_period += o.credit;
     a->sales_year += o.credit;
@@ -612,6 +791,7 @@ void salesim_world_step(salesim_world *w) {
     rev_new += o.revenue_new;
     rev_book += o.revenue_book;
     wins_all += o.wins;
+    L->quarter_sales += o.revenue_new;
     pipe_sum += a->pipeline_value;
     book_sum += a->book;
   }
@@ -620,7 +800,7 @@ void salesim_world_step(salesim_world *w) {
     salesim_territory *tr = &w->terr[k];
     rev_book += tr->orphan_book;
     book_sum += tr->orphan_book;
-    tr->orphan_book *= 1 - prod->churn;
+    tr->orphan_book *= 1 - prod->orphan_churn;
   }
   double overhead = pop->reps > 0 ? sc->firm.overhead_per_rep * active : 0;
   L->mgmt_cost += overhead;
@@ -631,6 +811,10 @@ void salesim_world_step(salesim_world *w) {
 
   if (type->month_end)
     type->month_end(w);
+  if (w->month_in_year % 3 == 2 && L->forecast > 0 && L->quarter_sales > 0) {
+    L->forecast_err_sum += fabs(L->forecast - L->quarter_sales) / L->quarter_sales;
+    L->forecast_n += 1;
+  }
   if (w->month_in_year == mpy - 1) {
     if (type->period_end)
       type->period_end(w);
@@ -678,6 +862,53 @@ void salesim_world_step(salesim_world *w) {
 
 static double ratio(double a, double b) { return b > 0 ? a / b : NAN; }
 
+/* Bunching (Oyer 1998): new revenue in the last month of each complete plan
+ * year, and in the first month after it, over that year's monthly mean. */
+static void year_shape(salesim_world *w) {
+  int mpy = w->sc->months_per_year, years = w->sc->months / mpy;
+  double last = 0, first = 0;
+  int nl = 0, nf = 0;
+  for (int y = 0; y < years; y++) {
+    double sum = 0;
+    for (int t = y * mpy; t < (y + 1) * mpy; t++)
+      sum += w->monthly[(size_t)t * SALESIM_SERIES_COUNT + SALESIM_SERIES_REVENUE_NEW];
+    double mean = sum / mpy;
+    if (!(mean > 0))
+      continue;
+    last += w->monthly[(size_t)((y + 1) * mpy - 1) * SALESIM_SERIES_COUNT +
+                       SALESIM_SERIES_REVENUE_NEW] / mean;
+    nl++;
+    if ((y + 1) * mpy < w->sc->months) {
+      first += w->monthly[(size_t)((y + 1) * mpy) * SALESIM_SERIES_COUNT +
+                          SALESIM_SERIES_REVENUE_NEW] / mean;
+      nf++;
+    }
+  }
+  w->metrics[SALESIM_METRIC_YEAR_END_BUNCHING] = nl > 0 ? last / nl : NAN;
+  w->metrics[SALESIM_METRIC_NEW_YEAR_TROUGH] = nf > 0 ? first / nf : NAN;
+}
+
+/* Detail table: hunting share by the fifth of the starting force's book
+ * sizes a rep's current book falls in. */
+static void hunting_table(salesim_world *w) {
+  static const char *const cols[] = {"replication", "book_fifth", "book_from", "book_to",
+                                     "hunting_share", "agent_months"};
+  salesim_table *t = NULL;
+  if (salesim_table_alloc(&t, "hunting_by_book", 6, cols) != 0)
+    return;
+  const salesim_ledger *L = &w->ledger;
+  for (int b = 0; b < 5; b++) {
+    double row[6] = {w->rep + 1,
+                     b + 1,
+                     b == 0 ? 0 : w->book_cut[b - 1],
+                     b == 4 ? INFINITY : w->book_cut[b],
+                     ratio(L->band_hunt[b], L->band_hunt[b] + L->band_farm[b]),
+                     L->band_n[b]};
+    salesim_table_add(t, w->spec->name, row);
+  }
+  salesim_world_add_table(w, t);
+}
+
 static void finish_metrics(salesim_world *w) {
   const salesim_scenario *sc = w->sc;
   const salesim_ledger *L = &w->ledger;
@@ -692,6 +923,7 @@ static void finish_metrics(salesim_world *w) {
   m[SALESIM_METRIC_PAY_VARIABLE] = L->pay_variable * per_year;
   m[SALESIM_METRIC_MGMT_COST] = L->mgmt_cost * per_year;
   m[SALESIM_METRIC_COST_OF_SALES] = ratio(L->pay + L->mgmt_cost, L->revenue);
+  m[SALESIM_METRIC_COST_PER_NEW_CUSTOMER] = ratio(L->pay + L->mgmt_cost, L->new_customers);
   m[SALESIM_METRIC_PROFIT] =
       (L->revenue * sc->firm.margin - L->pay - L->mgmt_cost) * per_year;
   int head = 0, top_alive = 0;
@@ -722,8 +954,27 @@ static void finish_metrics(salesim_world *w) {
   m[SALESIM_METRIC_TARGET_ACCURACY] = ratio(L->target_err_sum, L->target_err_n);
   m[SALESIM_METRIC_HUNTING_SHARE] = ratio(L->hunt_sum, L->hunt_sum + L->farm_sum);
   m[SALESIM_METRIC_EFFORT] = ratio(L->effort_sum, L->agent_months);
-  if (sc->production.mode == SALESIM_MODE_PIPELINE)
+  m[SALESIM_METRIC_EFFORT_LATE] = ratio(L->effort_late, L->effort_n_late);
+  m[SALESIM_METRIC_EFFORT_Q4_RATIO] =
+      ratio(ratio(L->effort_q4, L->effort_n_q4), ratio(L->effort_q123, L->effort_n_q123));
+  if (sc->production.mode == SALESIM_MODE_PIPELINE) {
     m[SALESIM_METRIC_COLLISIONS] = L->collisions * per_year;
+    m[SALESIM_METRIC_HUNT_SMALL_BOOK] = ratio(L->band_hunt[0], L->band_hunt[0] + L->band_farm[0]);
+    m[SALESIM_METRIC_HUNT_LARGE_BOOK] = ratio(L->band_hunt[4], L->band_hunt[4] + L->band_farm[4]);
+    m[SALESIM_METRIC_DEALS_PULLED] = L->pulled * per_year;
+    m[SALESIM_METRIC_DEALS_PUSHED] = L->pushed * per_year;
+    m[SALESIM_METRIC_DEALS_MOVED] = ratio(L->pulled + L->pushed, L->new_customers + L->pulled);
+    m[SALESIM_METRIC_DISCOUNT_COST] = L->discount_cost * per_year;
+    m[SALESIM_METRIC_FORECAST_ERROR] = ratio(L->forecast_err_sum, L->forecast_n);
+    year_shape(w);
+    hunting_table(w);
+  }
+  if (w->spec->overlays.review) {
+    m[SALESIM_METRIC_WARNINGS] = L->warnings * per_year;
+    m[SALESIM_METRIC_WARNING_PRECISION] = ratio(L->warn_tp, L->warn_tp + L->warn_fp);
+    m[SALESIM_METRIC_WARNING_RECALL] = ratio(L->warn_tp, L->warn_tp + L->warn_fn);
+    m[SALESIM_METRIC_WARNING_LEAD] = ratio(L->warn_lead, L->warn_tp);
+  }
   if (w->type->report)
     w->type->report(w);
 }

@@ -47,6 +47,29 @@ static double clamp(double x, double lo, double hi) {
   return x;
 }
 
+static void lognormal_params(const salesim_dist *d, double *mu, double *sigma) {
+  double cv2 = (d->sd / d->mean) * (d->sd / d->mean);
+  double s2 = log1p(cv2);
+  *mu = log(d->mean) - 0.5 * s2;
+  *sigma = sqrt(s2);
+}
+
+void salesim_dist_fast_init(salesim_dist_fast *f, const salesim_dist *d) {
+  f->d = *d;
+  f->mu = f->sigma = 0;
+  if (d->kind == SALESIM_DIST_LOGNORMAL && d->mean > 0)
+    lognormal_params(d, &f->mu, &f->sigma);
+}
+
+double salesim_dist_fast_draw(const salesim_dist_fast *f, gsl_rng *r) {
+  const salesim_dist *d = &f->d;
+  if (d->kind != SALESIM_DIST_LOGNORMAL || d->mean <= 0)
+    return salesim_dist_draw(d, r);
+  double lo = isfinite(d->min) ? d->min : -INFINITY;
+  double hi = isfinite(d->max) ? d->max : INFINITY;
+  return clamp(exp(f->mu + f->sigma * gsl_ran_gaussian_ziggurat(r, 1.0)), lo, hi);
+}
+
 double salesim_dist_draw(const salesim_dist *d, gsl_rng *r) {
   double lo = isfinite(d->min) ? d->min : -INFINITY;
   double hi = isfinite(d->max) ? d->max : INFINITY;
@@ -56,10 +79,9 @@ double salesim_dist_draw(const salesim_dist *d, gsl_rng *r) {
   case SALESIM_DIST_LOGNORMAL: {
     if (d->mean <= 0)
       return 0;
-    double cv2 = (d->sd / d->mean) * (d->sd / d->mean);
-    double s2 = log1p(cv2);
-    double mu = log(d->mean) - 0.5 * s2;
-    return clamp(exp(mu + sqrt(s2) * gsl_ran_gaussian_ziggurat(r, 1.0)), lo, hi);
+    double mu, sigma;
+    lognormal_params(d, &mu, &sigma);
+    return clamp(exp(mu + sigma * gsl_ran_gaussian_ziggurat(r, 1.0)), lo, hi);
   }
   case SALESIM_DIST_UNIFORM:
     return d->min + (d->max - d->min) * gsl_rng_uniform(r);

@@ -42,4 +42,16 @@ void salesim_stream_seed(gsl_rng *r, uint64_t seed, uint64_t a, uint64_t b, uint
 /** One draw from a population distribution (scenario.h). */
 double salesim_dist_draw(const salesim_dist *d, gsl_rng *r);
 
+/** A distribution with its lognormal parameters worked out once, for draws
+ *  in the monthly loop (deal values). */
+typedef struct salesim_dist_fast {
+  salesim_dist d;
+  double mu, sigma; /* of log X, lognormal only */
+} salesim_dist_fast;
+
+void salesim_dist_fast_init(salesim_dist_fast *f, const salesim_dist *d);
+/** The same draw as salesim_dist_draw(&f->d, r), without recomputing the
+ *  lognormal parameters. */
+double salesim_dist_fast_draw(const salesim_dist_fast *f, gsl_rng *r);
+
 #endif

@@ -29,6 +29,7 @@ typedef struct target_salary_params {
   double fixed_share;
   salesim_points curve;
   int settlement;
+  double book_credit;
 } target_salary_params;
 
 static const salesim_vector default_salary = {1, {100000}};
@@ -52,6 +53,10 @@ static const salesim_param_spec target_salary_specs[] = {
      0, "annual|quarterly", "choice",
      "When the variable part is paid: at year end, or advanced quarterly with a year-end "
      "true-up."},
+    {"book_credit", SALESIM_P_DOUBLE, offsetof(target_salary_params, book_credit), 1, NULL, 0, 1,
+     0, NULL, "share",
+     "Share of existing-account revenue that counts toward attainment (1: all sales count; "
+     "lower: the target is mostly about new customers). Pair it with firm.book_factor."},
 };
 
 static const salesim_param_table target_salary_table = {
@@ -119,20 +124,21 @@ static void ts_hire(salesim_world *w, salesim_agent *a) { ts_set_plan(w, a); }
 
 static void ts_incentive(const salesim_world *w, const salesim_agent *a,
                          salesim_incentive *inc) {
-  const target_salary_params *p = w->params;
   inc->base_month = a->scratch[0];
   inc->period_months = w->sc->months_per_year;
   inc->months_left = w->sc->months_per_year - w->month_in_year;
   inc->credit_to_date = a->credit_period;
-  inc->book_credit = 1;
-  /* Credit after this year counts toward next year's attainment, valued at
-   * the curve's slope at target. */
-  double full_target = a->target > 0 ? a->target * w->sc->months_per_year / inc->months_left : 0;
-  (void)full_target;
-  double slope1 = salesim_schedule_slope(&a->sched, a->target * 0.999);
-  inc->after_value = slope1 * (double)(w->sc->months_per_year - w->month_in_year) /
-                     w->sc->months_per_year;
-  (void)p;
+  inc->paid_to_date = a->scratch[2]; /* quarterly advances */
+  inc->paid_at_end = 1;
+  inc->pay_scales_with_target = 1;
+  inc->book_credit = ((const target_salary_params *)w->params)->book_credit;
+  /* Credit after this year counts toward next year's attainment, under the
+   * same rules: valued at the curve's expected slope where the rep expects
+   * to land (like this year, as far as it can tell). */
+  double att = a->exp_att > 0 ? a->exp_att : 1.0, slope = 0;
+  double sd = a->sd_att > 0.1 ? a->sd_att : 0.1;
+  salesim_schedule_expect(&a->sched, att * a->target, sd * a->target, &slope);
+  inc->after_value = slope;
   inc->owns_book = 1;
   inc->assigned_accounts = 1;
 }

@@ -14,6 +14,7 @@
 #include <salesim/salesim.h>
 
 #include "schedule.h"
+#include "streams.h"
 
 #define SALESIM_STAGES 5       /* 20, 40, 60, 80, 100 % */
 #define SALESIM_MAX_HORIZON 240
@@ -32,6 +33,12 @@ typedef enum salesim_exit {
   SALESIM_EXIT_EXOGENOUS = 2,/* life events */
   SALESIM_EXIT_DISMISSED = 3 /* fired by a mechanism's rule */
 } salesim_exit;
+
+/** What a person brings (MODEL.md §3), drawn from the scenario's
+ *  population distributions. */
+typedef struct salesim_traits {
+  double ability, skill, risk_aversion, effort_cost, outside_wage, savings, moral_cost;
+} salesim_traits;
 
 /** A person in a sales position (a slot: the position outlives the person). */
 typedef struct salesim_agent {
@@ -53,6 +60,7 @@ typedef struct salesim_agent {
   double draw_owed;      /* recoverable draw to be netted from commissions */
   double hunt, farm;     /* efforts chosen this month */
   double stay_value;     /* CE per month of staying, last computed */
+  double shadow;         /* shadow price of credit chosen last month */
   double last_pay;       /* pay of the last month */
   double pipeline_value; /* sum of value * stage probability of open opps */
   double leads_month;    /* new opportunities this month */
@@ -70,6 +78,17 @@ typedef struct salesim_agent {
   int hire_count;        /* people who have held this slot */
   int top_quintile;      /* ability in the top fifth of the starting force */
   int assigned;          /* this month: prospects assigned by a manager */
+  int period_left;       /* this month: months left in the pay period (0: open) */
+  int max_stage;         /* highest stage among open opportunities (0: none) */
+  int has_prev;          /* a full plan year behind: prev_* are valid */
+  int stuck_months;      /* pipeline review: months all opps at low stages */
+  int coached_until;     /* pipeline review: month the coaching gain ends */
+  int warned_month;      /* pipeline review: first warning this year, or -1 */
+  double prev_target, prev_sales; /* last full plan year (ratchet) */
+  double m_now, m_after; /* marginal pay of credit now / after the period */
+  double exp_att, sd_att; /* attainment the agent expected at its last plan,
+                            and how unsure it was */
+  double pushed_value, pushed_wins; /* wins held back into the next period */
   double book_credit;    /* this month: credit per unit of book revenue */
   int counted_6, counted_12; /* survival bookkeeping for new hires */
   double scratch[SALESIM_AGENT_SCRATCH]; /* per-agent state for a mechanism */
@@ -114,6 +133,12 @@ typedef struct salesim_ledger {
   double quits, quits_broke, hires, offers_declined;
   double hunt_sum, farm_sum, effort_sum, agent_months;
   double leads, collisions;
+  double pulled, pushed, discount_cost, wins_all;
+  double band_hunt[5], band_farm[5], band_n[5]; /* by starting book quintile */
+  double warnings, warn_tp, warn_fp, warn_fn, warn_lead;
+  double forecast, forecast_err_sum, forecast_n, quarter_sales;
+  double effort_q4, effort_q123, effort_n_q4, effort_n_q123; /* reps ahead of target */
+  double effort_late, effort_n_late; /* everyone, last quarter of plan years */
   double gini_sum, gini_n, corr_sum, corr_n;
   int hires_6_total, hires_6_alive, hires_12_total, hires_12_alive;
   int top_start, top_alive;
@@ -146,6 +171,7 @@ typedef struct salesim_world {
 
   double *shock;          /* [month * n_terr + k] market multipliers */
   double *linear_noise;   /* linear mode: [month * n_agents + slot] N(0,1) */
+  double *linear_noise2;  /* linear mode, 2 tasks: the second task's noise */
   gsl_rng *rng_world;     /* world set-up (population, territories) */
   gsl_rng *rng_mech;      /* the mechanism's own stream */
   gsl_rng **rng_slot;     /* one per slot */
@@ -156,14 +182,22 @@ typedef struct salesim_world {
   double win_within[SALESIM_STAGES][SALESIM_MAX_HORIZON + 1];
   double psi[SALESIM_MAX_HORIZON + 1]; /* sum_{u<m} win_within[1][u] */
   double deal_mean, deal_m2; /* E[V], E[V^2] */
+  salesim_dist_fast deal;    /* deal values, ready to draw */
   /* book_keep[m] = sum_{tau<m} (1-churn)^tau: book revenue over m months;
    * book_gain[m] = sum_{0<tau<m} tau (1-churn)^(tau-1): its derivative in
    * the monthly churn saved (models/decision.c) */
   double book_keep[SALESIM_MAX_HORIZON + 1], book_gain[SALESIM_MAX_HORIZON + 1];
+  /* the same weighted by the agents' monthly discount factor d, for pay
+   * that arrives as deals close (open-ended commission): disc[m] = sum_{s<m}
+   * d^s; psi_d[m] = sum_{s<m} d^s sum_{tau<=m-1-s} d^tau P(win at step tau) */
+  double disc[SALESIM_MAX_HORIZON + 1], psi_d[SALESIM_MAX_HORIZON + 1];
+  double dpow[SALESIM_MAX_HORIZON + 1]; /* d^m */
+  double book_keep_d[SALESIM_MAX_HORIZON + 1], book_gain_d[SALESIM_MAX_HORIZON + 1];
 
   salesim_ledger ledger;
   double mgmt_prev;       /* management cost up to last month */
   unsigned long long draws; /* random draws made in the loop (bench/) */
+  double book_cut[4];     /* quintile cut points of the starting books */
   double *scratch_a, *scratch_b; /* n_agents doubles for year statistics */
   double *ote_ratio;      /* pay / target pay of full-year reps, all years */
   int n_ote;
@@ -176,6 +210,8 @@ typedef struct salesim_world {
 
 /* ---- helpers for mechanisms and the engine (models/sim.c) --------------- */
 
+/** Draw a person's traits from the population (savings in currency). */
+void salesim_world_draw_traits(const salesim_world *w, gsl_rng *r, salesim_traits *t);
 /** Annual target of agent `a` under the scenario's target rule. */
 double salesim_world_rule_target(const salesim_world *w, const salesim_agent *a);
 /** Add pay to an agent's month (fixed or variable part), with bookkeeping. */

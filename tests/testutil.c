@@ -56,3 +56,17 @@ int salesim_test_run(const char *cmd, char **out) {
     free(buf);
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
+
+const char *salesim_test_write_temp(const char *name, const char *text) {
+  static char path[4096];
+  char dir[] = "/tmp/salesim-test-XXXXXX";
+  if (mkdtemp(dir) == NULL)
+    return NULL;
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *fp = fopen(path, "w");
+  if (fp == NULL)
+    return NULL;
+  fputs(text, fp);
+  fclose(fp);
+  return path;
+}

@@ -27,4 +27,8 @@ const char *salesim_test_path(const char *rel);
  *  (may be NULL); returns the exit status or -1. */
 int salesim_test_run(const char *cmd, char **out);
 
+/** Write `text` to a new file in a fresh temporary folder; returns its path
+ *  (static buffer, valid until the next call). */
+const char *salesim_test_write_temp(const char *name, const char *text);
+
 #endif

@@ -9,6 +9,12 @@ const char *salesim_cli_default_scenario(void);
 /** Parse a whole number in [lo, hi]; 0 or -1. */
 int salesim_cli_parse_count(const char *s, long lo, long hi, long *out);
 
+/* engine/cli/study.c: the commands for studies (argc/argv after the command
+ * name); each returns the exit status. */
+int salesim_cli_report(int argc, char **argv);
+int salesim_cli_batch(int argc, char **argv);
+int salesim_cli_optimize(int argc, char **argv);
+
 /* engine/params.c (the scenario loader's tables as markdown) */
 #include <stdio.h>
 int salesim_scenario_doc_markdown(FILE *fp);

@@ -6,6 +6,8 @@
  *   salesim run [SCENARIO] [-o DIR] [--seed N] [--replications N]
  *               [--threads N] [--quiet]
  *   salesim validate SCENARIO...
+ *   salesim report OUTDIR...   (engine/cli/study.c)
+ *   salesim batch, salesim optimize (engine/cli/study.c)
  *   salesim params          (every scenario setting, as markdown)
  *   salesim mechanisms      (registered mechanisms)
  */
@@ -23,6 +25,9 @@
 
 #include "../../models/mechanism.h"
 #include "cli.h"
+#include "output.h"
+#include "report.h"
+#include "study.h"
 #include "table.h"
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_INPUT = 2 };
@@ -45,6 +50,9 @@ static void usage_main(FILE *fp) {
           "  run [SCENARIO]       run every mechanism of a scenario (default: the\n"
           "                       installed default scenario) and write the results\n"
           "  validate SCENARIO..  check scenario files and report every problem\n"
+          "  batch SCENARIO|DIR.. run many scenarios, one output folder each, with an index\n"
+          "  optimize SCENARIO    find the plan parameter value that maximises profit\n"
+          "  report OUTDIR..      rebuild report.xlsx, report.html and report.md of a run\n"
           "  params               list every scenario setting (markdown)\n"
           "  mechanisms           list the mechanisms a scenario can use\n"
           "\n"
@@ -58,11 +66,12 @@ static void usage_main(FILE *fp) {
 static void usage_run(FILE *fp) {
   fprintf(fp,
           "usage: salesim run [SCENARIO] [-o DIR] [--seed N] [--replications N]\n"
-          "                   [--threads N] [--quiet]\n"
+          "                   [--threads N] [--costing] [--quiet]\n"
           "\n"
           "Runs every mechanism the scenario lists on common random numbers, prints\n"
           "the comparison table and writes summary.csv, replications.csv,\n"
-          "monthly.csv, summary.json (and detail tables) into DIR, atomically.\n"
+          "monthly.csv, summary.json (and detail tables), scenario.cfg and the reports\n"
+          "report.xlsx, report.html and report.md into DIR, atomically.\n"
           "\n"
           "  SCENARIO             scenario file (default: %s)\n"
           "  -o, --output DIR     output folder (default: out/<scenario name>)\n"
@@ -70,7 +79,12 @@ static void usage_run(FILE *fp) {
           "  --replications N     override the number of replications\n"
           "  --threads N          worker threads (default: all cores; results are\n"
           "                       identical for any N)\n"
-          "  -q, --quiet          no progress and no table on the terminal\n",
+          "  --costing            costing mode (as mode = \"costing\"): also write\n"
+          "                       costing.csv with P5/P50/P95 and P(pay cost > budget)\n"
+          "  -q, --quiet          no progress and no table on the terminal\n"
+          "\n"
+          "A scenario with a `sweep` group also runs every design point and writes\n"
+          "sweep.csv (docs/batch-and-sweeps.md).\n",
           salesim_cli_default_scenario());
 }
 
@@ -130,7 +144,7 @@ static void progress(void *arg, int done, int total) {
 static int cmd_run(int argc, char **argv) {
   const char *scenario = NULL, *outdir = NULL;
   salesim_run_options opt = SALESIM_RUN_OPTIONS_INIT;
-  int quiet = 0;
+  int quiet = 0, costing = 0;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     long v;
@@ -139,6 +153,8 @@ static int cmd_run(int argc, char **argv) {
       return EXIT_OK;
     } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
       quiet = 1;
+    } else if (!strcmp(a, "--costing")) {
+      costing = 1;
     } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
       if (++i >= argc) {
         fprintf(stderr, "salesim run: %s needs a folder\n", a);
@@ -202,7 +218,9 @@ static int cmd_run(int argc, char **argv) {
   signal(SIGTERM, on_signal);
 
   salesim_results *res = NULL;
-  rc = salesim_run(&res, sc, &opt, &diag);
+  if (costing)
+    sc->mode = SALESIM_STUDY_COSTING;
+  rc = salesim_study_run(sc, outdir, &opt, &res, &diag);
   if (rc == SALESIM_EINTERRUPTED) {
     fprintf(stderr, "salesim run: interrupted; nothing written to %s\n", outdir);
     salesim_scenario_free(sc);
@@ -212,13 +230,6 @@ static int cmd_run(int argc, char **argv) {
   if (rc != 0) {
     print_diag(&diag);
     fprintf(stderr, "salesim run: %s: %s\n", scenario, salesim_strerror(rc));
-    salesim_scenario_free(sc);
-    salesim_diag_clear(&diag);
-    return EXIT_RUNTIME;
-  }
-  rc = salesim_output_write(res, sc, outdir, &diag);
-  if (rc != 0) {
-    print_diag(&diag);
     salesim_results_free(res);
     salesim_scenario_free(sc);
     salesim_diag_clear(&diag);
@@ -291,6 +302,12 @@ int main(int argc, char **argv) {
   }
   if (!strcmp(cmd, "run"))
     return cmd_run(argc - 2, argv + 2);
+  if (!strcmp(cmd, "report"))
+    return salesim_cli_report(argc - 2, argv + 2);
+  if (!strcmp(cmd, "batch"))
+    return salesim_cli_batch(argc - 2, argv + 2);
+  if (!strcmp(cmd, "optimize"))
+    return salesim_cli_optimize(argc - 2, argv + 2);
   if (!strcmp(cmd, "validate"))
     return cmd_validate(argc - 2, argv + 2);
   if (!strcmp(cmd, "params"))

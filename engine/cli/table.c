@@ -67,6 +67,23 @@ static const char *const short_label[SALESIM_METRIC_COUNT] = {
     [SALESIM_METRIC_TARGET_ACCURACY] = "Target error",
     [SALESIM_METRIC_HUNTING_SHARE] = "Hunting share",
     [SALESIM_METRIC_EFFORT] = "Mean effort",
+    [SALESIM_METRIC_COLLISIONS] = "Collisions /yr",
+    [SALESIM_METRIC_COST_PER_NEW_CUSTOMER] = "Cost per new customer",
+    [SALESIM_METRIC_VISITS_REPORTED] = "Visits reported /yr",
+    [SALESIM_METRIC_VISITS_REAL] = "Visits real /yr",
+    [SALESIM_METRIC_VISITS_FALSE] = "False reports /yr",
+    [SALESIM_METRIC_FALSE_CAUGHT] = "False caught /yr",
+    [SALESIM_METRIC_AUDIT_COST] = "Audit cost /yr",
+    [SALESIM_METRIC_FINES] = "Fines /yr",
+    [SALESIM_METRIC_DISMISSALS] = "Dismissals /yr",
+    [SALESIM_METRIC_AUDIT_SHARE_END] = "Audit share at end",
+    [SALESIM_METRIC_TRAININGS] = "Trainings /yr",
+    [SALESIM_METRIC_TRAINING_PASSES] = "Training passes /yr",
+    [SALESIM_METRIC_TRAINING_COST] = "Training cost /yr",
+    [SALESIM_METRIC_REWARDS_PAID] = "Rewards paid /yr",
+    [SALESIM_METRIC_DEMOTIONS] = "Demotions /yr",
+    [SALESIM_METRIC_REPLACEMENTS] = "From bench /yr",
+    [SALESIM_METRIC_BENCH_MEAN] = "Bench (mean)",
 };
 
 /* The short label of a metric, or its full label for metrics added later. */

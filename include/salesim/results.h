@@ -52,6 +52,37 @@ extern "C" {
   X(HUNTING_SHARE, "hunting_share", "Share of effort on hunting", "share", 0)   \
   X(EFFORT, "effort", "Mean effort (pi*h+f)", "units", 0)                       \
   X(COLLISIONS, "collisions", "Leads wasted in teammate collisions", "per year", -1) \
+  X(HUNT_SMALL_BOOK, "hunting_share_small_book", "Hunting share, smallest-book fifth", "share", 0) \
+  X(HUNT_LARGE_BOOK, "hunting_share_large_book", "Hunting share, largest-book fifth", "share", 0) \
+  X(DEALS_MOVED, "deals_moved", "Share of won deals pulled or pushed", "share", -1) \
+  X(DEALS_PULLED, "deals_pulled", "Deals pulled in at a discount", "per year", -1) \
+  X(DEALS_PUSHED, "deals_pushed", "Deals pushed into the next period", "per year", -1) \
+  X(DISCOUNT_COST, "discount_cost", "Revenue lost to pull-in discounts", "currency/year", -1) \
+  X(YEAR_END_BUNCHING, "year_end_bunching", "New revenue in a plan year's last month / monthly mean", "ratio", 0) \
+  X(NEW_YEAR_TROUGH, "new_year_trough", "New revenue in a plan year's first month / monthly mean", "ratio", 0) \
+  X(EFFORT_LATE, "effort_last_quarter", "Mean effort in plan years' last quarter", "units", 0) \
+  X(EFFORT_Q4_RATIO, "effort_q4_ratio", "Effort of reps ahead of target, last quarter / first three", "ratio", 0) \
+  X(WARNINGS, "warnings", "Pipeline-review warnings", "per year", 0)          \
+  X(WARNING_PRECISION, "warning_precision", "Warned reps who then missed target", "share", 1) \
+  X(WARNING_RECALL, "warning_recall", "Reps missing target who were warned", "share", 1) \
+  X(WARNING_LEAD, "warning_lead_months", "Months from warning to year end (hits)", "months", 1) \
+  X(FORECAST_ERROR, "forecast_error", "Stage-weighted forecast error per quarter", "share", -1) \
+  X(COST_PER_NEW_CUSTOMER, "cost_per_new_customer", "(Pay + management cost) per new customer", "currency", -1) \
+  X(VISITS_REPORTED, "visits_reported", "Visits reported", "per year", 0)       \
+  X(VISITS_REAL, "visits_real", "Visits really made", "per year", 1)            \
+  X(VISITS_FALSE, "visits_false", "False visit reports", "per year", -1)        \
+  X(FALSE_CAUGHT, "false_caught", "False reports caught by audits", "per year", 0) \
+  X(AUDIT_COST, "audit_cost", "Audit (call-back) cost", "currency/year", -1)    \
+  X(FINES, "fines", "Fines collected", "currency/year", 0)                      \
+  X(DISMISSALS, "dismissals", "Dismissals", "per year", -1)                     \
+  X(AUDIT_SHARE_END, "audit_share_end", "Audit share at the end (after escalation)", "share", 0) \
+  X(TRAININGS, "trainings", "Training spells started", "per year", 0)          \
+  X(TRAINING_PASSES, "training_passes", "Training passes", "per year", 0)       \
+  X(TRAINING_COST, "training_cost", "Training cost", "currency/year", -1)       \
+  X(REWARDS_PAID, "rewards_paid", "Lead-target rewards paid", "currency/year", 0) \
+  X(DEMOTIONS, "demotions", "Demotions to trainee", "per year", -1)             \
+  X(REPLACEMENTS, "replacements", "Positions filled from the bench", "per year", 0) \
+  X(BENCH_MEAN, "bench_mean", "Trained reserve bench (mean)", "people", 0) \
   X(TERRITORY_TARGET_ERROR, "territory_target_error", "Territory target error |target-sales|/sales", "share", -1) \
   X(BID_TO_POTENTIAL, "bid_to_potential", "Winning bid / true potential (new business + a year of book)", "ratio", 0) \
   X(WINNERS_CURSE, "winners_curse", "Winners who missed their own bid", "share", -1) \
@@ -95,7 +126,10 @@ int salesim_metric_find(const char *name);
   X(HUNTING, "hunting_effort")                \
   X(FARMING, "farming_effort")                \
   X(PIPELINE, "pipeline_weighted")            \
-  X(BOOK, "book_monthly")
+  X(BOOK, "book_monthly")                     \
+  X(BENCH, "bench_trained")                   \
+  X(FALSE_REPORTS, "false_reports")           \
+  X(AUDIT_SHARE, "audit_share")
 
 typedef enum salesim_series {
 #define SALESIM_X_SERIES(id, name) SALESIM_SERIES_##id,
@@ -162,7 +196,8 @@ typedef struct salesim_results {
 int salesim_results_alloc(salesim_results **out, int n_mech, int n_rep,
                           int n_months);
 void salesim_results_free(salesim_results *r);
-/** Attach a table (ownership passes to r). */
+/** Attach a table (ownership passes to r). A table with the name and
+ *  columns of one already attached has its rows appended to it instead. */
 int salesim_results_add_table(salesim_results *r, salesim_table *t);
 /** Fill r->summary: means, t intervals, paired differences, quantiles. */
 int salesim_results_summarize(salesim_results *r);

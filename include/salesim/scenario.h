@@ -106,12 +106,19 @@ typedef struct salesim_production {
   salesim_dist deal_value;  /* contract value of a won deal, currency */
   double account_share;     /* monthly recurring revenue of a won account / V */
   double churn;             /* base monthly churn of the book, share */
+  double orphan_churn;      /* monthly churn of accounts nobody serves */
   double farm_effect;       /* kappa_f: churn = churn*exp(-kappa_f*f) */
   double hunt_pain;         /* pi >= 1: hunting cost weight */
   double market_sd;         /* sd of monthly log shock to lead arrival */
   double noise_sd;          /* linear mode: sd of eps per month, currency */
+  int tasks;                /* linear mode: 1 (one effort) or 2 (hunt, farm) */
+  double noise_sd_farm;     /* linear mode, 2 tasks: sd of the farming output */
+  double task_substitution; /* linear mode, 2 tasks: rho in the cost's cross term */
   double output_scale;      /* linear mode: currency per unit theta*e */
   int collisions;           /* bool: unassigned hunters collide on prospects */
+  int timing_games;         /* bool: reps may pull and push deals */
+  double pull_discount;     /* price discount that pulls an 80 % deal in */
+  int pull_window;          /* months before a period's end deals can be pulled */
 } salesim_production;
 
 /** People (MODEL.md §3). */
@@ -169,6 +176,18 @@ typedef struct salesim_firm {
   double fixed_target;    /* rule fixed: annual target per rep */
 } salesim_firm;
 
+/** Settings every mechanism entry accepts besides its own (overlays that
+ *  combine with any mechanism, MODEL.md §6). */
+typedef struct salesim_overlays {
+  double ratchet;        /* next target = last target + ratchet*(sales - target) */
+  int review;            /* bool: monthly pipeline review with coaching */
+  int review_months;     /* months stuck before a warning */
+  int review_stage;      /* highest stage (1 = 20 %) that counts as stuck */
+  double coaching_cost;  /* currency per coached rep */
+  double coaching_gain;  /* relative gain in hunting skill while coached */
+  int coaching_months;   /* months the gain lasts */
+} salesim_overlays;
+
 struct salesim_mechanism_type; /* models/mechanism.h */
 
 /** One mechanism entry of the scenario's `mechanisms` list. */
@@ -176,8 +195,38 @@ typedef struct salesim_mechanism_spec {
   char name[SALESIM_NAME_MAX];                 /* label, unique */
   const struct salesim_mechanism_type *type;   /* borrowed from the registry */
   void *params;                                /* owned; type's params struct */
+  salesim_overlays overlays;                   /* ratchet, pipeline review */
   int line;                                    /* where it was defined */
 } salesim_mechanism_spec;
+
+/** Study modes (the scenario's `mode`). */
+typedef enum salesim_study_mode {
+  SALESIM_STUDY_COMPARISON = 0, /* several plans, one sales force */
+  SALESIM_STUDY_COSTING = 1     /* one plan, many draws: risk bands, budget */
+} salesim_study_mode;
+
+typedef enum salesim_sweep_design {
+  SALESIM_SWEEP_GRID = 0, /* every combination of each parameter's values */
+  SALESIM_SWEEP_LHS = 1,  /* Latin hypercube of `points` points */
+  SALESIM_SWEEP_SOBOL = 2 /* the first `points` points of a Sobol sequence */
+} salesim_sweep_design;
+
+/** One swept parameter (an entry of sweep.params). */
+typedef struct salesim_sweep_param {
+  char path[SALESIM_NAME_MAX]; /* "mechanisms.LABEL.rate", "firm.margin", ... */
+  double min, max;             /* range (lhs, sobol, grid with steps) */
+  int steps;                   /* grid: values min..max in `steps` equal steps */
+  salesim_vector values;       /* grid: explicit values (overrides steps) */
+  int line;                    /* where it was defined */
+} salesim_sweep_param;
+
+/** The scenario's optional `sweep` group. */
+typedef struct salesim_sweep {
+  int design;                  /* salesim_sweep_design */
+  int points;                  /* lhs, sobol: number of points */
+  salesim_sweep_param *params; /* owned, n_params entries */
+  int n_params;
+} salesim_sweep;
 
 /** A whole scenario. Create with salesim_scenario_load(), free with
  *  salesim_scenario_free(). */
@@ -199,6 +248,9 @@ typedef struct salesim_scenario {
   int n_mechanisms;
   int baseline_index;
   char hash[17];       /* FNV-1a 64 of the file bytes, hex */
+  int mode;            /* salesim_study_mode */
+  double budget;       /* costing: annual pay-cost budget, 0 = none */
+  salesim_sweep *sweep;/* owned, NULL when the file has no sweep */
 } salesim_scenario;
 
 /**
@@ -209,6 +261,30 @@ typedef struct salesim_scenario {
 int salesim_scenario_load(salesim_scenario **out, const char *path,
                           salesim_diag *diag);
 void salesim_scenario_free(salesim_scenario *sc);
+
+/**
+ * Set one number of a loaded scenario by its path, as a sweep or an
+ * optimisation does: "GROUP.SETTING" for production, population,
+ * territories and firm ("firm.margin"; a distribution as
+ * "population.ability" sets a constant, "population.ability.mean" one
+ * field), "mechanisms.LABEL.SETTING" for a mechanism's number
+ * ("mechanisms.commission.rate"), and the top-level "budget". Integers are
+ * rounded. The value must be in the setting's range and the mechanism's
+ * cross-checks must still pass. Returns 0, SALESIM_ENOTFOUND (no such
+ * number: the message lists what exists) or SALESIM_EINVAL (out of range),
+ * one line in diag.
+ */
+int salesim_scenario_set(salesim_scenario *sc, const char *path, double value,
+                         salesim_diag *diag);
+
+/** Current value of the number at `path` (as salesim_scenario_set reads
+ *  it); NAN if there is none (then a line in diag when diag is not NULL). */
+double salesim_scenario_get(const salesim_scenario *sc, const char *path,
+                            salesim_diag *diag);
+
+/** A deep copy of a scenario (for sweeps that change it); NULL if out of
+ *  memory. Free with salesim_scenario_free(). */
+salesim_scenario *salesim_scenario_copy(const salesim_scenario *sc);
 
 /** Tables describing the top-level groups, for docs and tools. */
 const salesim_param_table *salesim_scenario_tables(size_t *count);

@@ -1,0 +1,416 @@
+/*
+ * engine/cli/study.c: the commands for studies: `salesim report` (rebuild
+ * the reports of an output folder), `salesim batch` (many scenarios, one
+ * folder each, an index streamed to disk) and `salesim optimize` (one plan
+ * parameter against expected profit). Like main.c, the only code here that
+ * prints or decides exit codes; the work is in engine/report.c,
+ * engine/batch.c and engine/optimize.c. Exit status: 0 success, 2 bad input,
+ * 1 runtime failure.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <salesim/salesim.h>
+
+#include "batch.h"
+#include "cli.h"
+#include "optimize.h"
+#include "report.h"
+
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_INPUT = 2 };
+
+static void print_diag(const salesim_diag *d) {
+  for (size_t i = 0; i < d->count; i++)
+    fprintf(stderr, "%s\n", d->lines[i]);
+}
+
+/* ---- salesim report ------------------------------------------------------------ */
+
+static void usage_report(FILE *fp) {
+  fprintf(fp, "usage: salesim report OUTDIR... [--quiet]\n"
+              "\n"
+              "Rebuilds report.xlsx, report.html and report.md in each output folder of\n"
+              "an earlier run from its summary.json, monthly.csv, detail tables and\n"
+              "scenario.cfg. Each report is replaced atomically.\n");
+}
+
+int salesim_cli_report(int argc, char **argv) {
+  int quiet = 0, n = 0;
+  for (int i = 0; i < argc; i++) {
+    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+      usage_report(stdout);
+      return EXIT_OK;
+    }
+    if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
+      quiet = 1;
+    else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+      fprintf(stderr, "salesim report: unknown option %s (see salesim report --help)\n",
+              argv[i]);
+      return EXIT_INPUT;
+    } else
+      n++;
+  }
+  if (n == 0) {
+    usage_report(stderr);
+    return EXIT_INPUT;
+  }
+  int status = EXIT_OK;
+  for (int i = 0; i < argc; i++) {
+    if (argv[i][0] == '-' && argv[i][1] != '\0')
+      continue;
+    salesim_diag diag = SALESIM_DIAG_INIT;
+    unsigned skipped = 0;
+    int rc = salesim_report_build(argv[i], SALESIM_REPORT_ALL, &skipped, &diag);
+    if (rc != 0) {
+      print_diag(&diag);
+      /* a folder that is not a run's output is bad input; a failed write is not */
+      if (status == EXIT_OK || rc != SALESIM_EIO)
+        status = (rc == SALESIM_EINVAL || (rc == SALESIM_EIO && diag.count > 0 &&
+                                           strstr(diag.lines[0], "summary.json")))
+                     ? EXIT_INPUT
+                     : EXIT_RUNTIME;
+    } else if (!quiet) {
+      printf("%s: report.html, report.md%s written\n", argv[i],
+             skipped & SALESIM_REPORT_XLSX ? " (no report.xlsx: built without libxlsxwriter)"
+                                           : ", report.xlsx");
+    }
+    salesim_diag_clear(&diag);
+  }
+  return status;
+}
+
+/* ---- salesim batch ------------------------------------------------------------ */
+
+static volatile int interrupted = 0;
+
+static void on_signal(int sig) {
+  (void)sig;
+  interrupted = 1;
+}
+
+static double wall(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void usage_batch(FILE *fp) {
+  fprintf(fp,
+          "usage: salesim batch SCENARIO|FOLDER... [-o DIR] [--threads N]\n"
+          "                     [--replications N] [--resume] [--quiet]\n"
+          "\n"
+          "Runs each scenario (a folder stands for its *.cfg files) into DIR/<file name>\n"
+          "as `salesim run` would, one after another, and keeps an index of the batch in\n"
+          "DIR/batch.csv and DIR/batch.json (status, error, wall time, headline metrics\n"
+          "per mechanism), rewritten after every scenario. A failing scenario is listed\n"
+          "with its error and the others still run. Ctrl-C stops after the current\n"
+          "scenario is abandoned; every finished one is kept.\n"
+          "\n"
+          "  -o, --output DIR     batch folder (default: out/batch)\n"
+          "  --threads N          worker threads per run (results identical for any N)\n"
+          "  --replications N     override every scenario's replications\n"
+          "  --resume             skip scenarios whose output has the same scenario\n"
+          "                       hash and seed in its summary.json\n"
+          "  -q, --quiet          no progress lines\n"
+          "\n"
+          "exit status: 0 all ok, 1 some failed or interrupted, 2 bad usage or every\n"
+          "scenario file bad\n");
+}
+
+typedef struct batch_progress {
+  int tty, quiet;
+  double start, last;
+  int last_reported;
+} batch_progress;
+
+static void batch_progress_cb(void *arg, const salesim_batch_entry *es, int done, int total) {
+  batch_progress *p = arg;
+  if (done > 0 && es[done - 1].status == SALESIM_BATCH_FAILED)
+  {
+    const salesim_batch_entry *e = &es[done - 1];
+    int named = strncmp(e->error, e->path, strlen(e->path)) == 0;
+    fprintf(stderr, "%ssalesim batch: %s%s%s\n", p->tty && !p->quiet ? "\r\033[K" : "",
+            named ? "" : e->path, named ? "" : ": ", e->error);
+  }
+  if (p->quiet)
+    return;
+  double now = wall(), el = now - p->start;
+  int ran = 0;
+  for (int i = 0; i < done; i++)
+    ran += es[i].status != SALESIM_BATCH_RESUMED;
+  double rate = el > 0 ? ran / el : 0;
+  double left = done > 0 && done < total ? el / done * (total - done) : 0;
+  const char *next = done < total ? es[done].path : "";
+  if (p->tty) {
+    fprintf(stderr, "\r\033[K[%d/%d] %.2f scenarios/s, ~%.0f s left%s%s", done, total, rate,
+            left, next[0] ? "  running " : "", next);
+    if (done == total)
+      fputc('\n', stderr);
+    fflush(stderr);
+  } else if (done == total || now - p->last >= 5.0) {
+    fprintf(stderr, "salesim batch: %d/%d done, %.2f scenarios/s, ~%.0f s left\n", done, total,
+            rate, left);
+    p->last = now;
+  }
+}
+
+int salesim_cli_batch(int argc, char **argv) {
+  const char *outdir = "out/batch";
+  salesim_batch_options opt = {SALESIM_RUN_OPTIONS_INIT, 0, NULL, NULL};
+  int quiet = 0, nargs = 0;
+  char **args = calloc((size_t)(argc > 0 ? argc : 1), sizeof *args);
+  if (args == NULL)
+    return EXIT_RUNTIME;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    long v;
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      usage_batch(stdout);
+      free(args);
+      return EXIT_OK;
+    } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+      quiet = 1;
+    } else if (!strcmp(a, "--resume")) {
+      opt.resume = 1;
+    } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+      if (++i >= argc) {
+        fprintf(stderr, "salesim batch: %s needs a folder\n", a);
+        free(args);
+        return EXIT_INPUT;
+      }
+      outdir = argv[i];
+    } else if (!strcmp(a, "--threads") || !strcmp(a, "--replications")) {
+      if (i + 1 >= argc || salesim_cli_parse_count(argv[i + 1], 1, 100000, &v) != 0) {
+        fprintf(stderr, "salesim batch: %s needs a whole number in 1..100000\n", a);
+        free(args);
+        return EXIT_INPUT;
+      }
+      i++;
+      if (!strcmp(a, "--threads"))
+        opt.run.threads = (int)v;
+      else
+        opt.run.replications = (int)v;
+    } else if (a[0] == '-' && a[1] != '\0') {
+      fprintf(stderr, "salesim batch: unknown option %s (see salesim batch --help)\n", a);
+      free(args);
+      return EXIT_INPUT;
+    } else {
+      args[nargs++] = argv[i];
+    }
+  }
+  if (nargs == 0) {
+    fprintf(stderr, "salesim batch: no scenario given (see salesim batch --help)\n");
+    free(args);
+    return EXIT_INPUT;
+  }
+  salesim_diag diag = SALESIM_DIAG_INIT;
+  char **paths = NULL;
+  int n = 0;
+  int rc = salesim_batch_expand(&paths, &n, args, nargs, &diag);
+  free(args);
+  if (rc != 0 || n == 0) {
+    print_diag(&diag);
+    if (rc == 0)
+      fprintf(stderr, "salesim batch: no *.cfg scenario in the folders given\n");
+    salesim_diag_clear(&diag);
+    salesim_batch_paths_free(paths, n);
+    return rc == 0 ? EXIT_INPUT : EXIT_RUNTIME;
+  }
+  batch_progress bp = {isatty(STDERR_FILENO), quiet, wall(), wall(), 0};
+  opt.progress = batch_progress_cb;
+  opt.progress_arg = &bp;
+  opt.run.cancel = &interrupted;
+  signal(SIGINT, on_signal);
+  signal(SIGTERM, on_signal);
+  salesim_batch_entry *es = NULL;
+  rc = salesim_batch_run(&es, paths, n, outdir, &opt, &diag);
+  int ok = 0, resumed = 0, failed = 0, bad_input = 0, done = 0;
+  for (int i = 0; es != NULL && i < n; i++) {
+    if (es[i].status == SALESIM_BATCH_PENDING)
+      continue;
+    done++;
+    ok += es[i].status == SALESIM_BATCH_OK;
+    resumed += es[i].status == SALESIM_BATCH_RESUMED;
+    failed += es[i].status == SALESIM_BATCH_FAILED;
+    bad_input += es[i].status == SALESIM_BATCH_FAILED && es[i].input_error;
+  }
+  int status = EXIT_OK;
+  if (rc == SALESIM_EINTERRUPTED) {
+    fprintf(stderr, "salesim batch: interrupted after %d of %d scenarios; finished ones kept "
+                    "in %s (index %s/batch.csv)\n",
+            ok + resumed + failed, n, outdir, outdir);
+    status = EXIT_RUNTIME;
+  } else if (rc != 0) {
+    print_diag(&diag);
+    status = EXIT_RUNTIME;
+  } else if (failed > 0) {
+    status = bad_input == n ? EXIT_INPUT : EXIT_RUNTIME;
+  }
+  if (!quiet && rc == 0)
+    printf("salesim batch: %d ok (%d resumed), %d failed of %d; index %s/batch.csv\n",
+           ok + resumed, resumed, failed, n, outdir);
+  (void)done;
+  free(es);
+  salesim_batch_paths_free(paths, n);
+  salesim_diag_clear(&diag);
+  return status;
+}
+
+/* ---- salesim optimize --------------------------------------------------------- */
+
+static void usage_optimize(FILE *fp) {
+  fprintf(fp,
+          "usage: salesim optimize SCENARIO --mechanism NAME --param SETTING\n"
+          "                        [--range LO:HI] [--max-cost-of-sales X]\n"
+          "                        [--min-retention X] [--bind-participation]\n"
+          "                        [--seed N] [--replications N] [--threads N]\n"
+          "\n"
+          "Finds the value of one setting of one plan that maximises expected profit\n"
+          "per year (mean over replications), running that plan alone with the same\n"
+          "random numbers at every value: a grid, golden-section search in the best\n"
+          "bracket, and a final grid around the optimum. Prints the optimum, its\n"
+          "profit with a 95 %% interval, and the range of values whose profit is not\n"
+          "significantly below the best (paired t test at 5 %%).\n"
+          "\n"
+          "  --mechanism NAME     the plan's label in the scenario\n"
+          "  --param SETTING      its setting (e.g. rate), or a full path\n"
+          "  --range LO:HI        values to search (default: the setting's range)\n"
+          "  --max-cost-of-sales X  keep mean cost of sales at most X (a share)\n"
+          "  --min-retention X    keep mean top-quintile retention at least X\n"
+          "  --bind-participation objective as if the base were set so that the\n"
+          "                       agents' participation binds (Holmstrom-Milgrom):\n"
+          "                       profit + pay - participation cost; linear mode,\n"
+          "                       commission rate (scenarios/hm-linear.cfg)\n");
+}
+
+static int parse_double(const char *s, double *out) {
+  char *end = NULL;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (errno != 0 || end == s || *end != '\0' || !isfinite(v))
+    return -1;
+  *out = v;
+  return 0;
+}
+
+int salesim_cli_optimize(int argc, char **argv) {
+  const char *scenario = NULL;
+  salesim_optimize_options o;
+  memset(&o, 0, sizeof o);
+  salesim_run_options ro = SALESIM_RUN_OPTIONS_INIT;
+  o.run = ro;
+  o.max_cost_of_sales = NAN;
+  o.min_retention = NAN;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+    long v;
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      usage_optimize(stdout);
+      return EXIT_OK;
+    } else if (!strcmp(a, "--bind-participation")) {
+      o.bind_participation = 1;
+      continue;
+    } else if (a[0] != '-' || a[1] == '\0') {
+      if (scenario != NULL) {
+        fprintf(stderr, "salesim optimize: one scenario at a time (got %s and %s)\n", scenario, a);
+        return EXIT_INPUT;
+      }
+      scenario = a;
+      continue;
+    }
+    if (val == NULL) {
+      fprintf(stderr, "salesim optimize: %s needs a value (see salesim optimize --help)\n", a);
+      return EXIT_INPUT;
+    }
+    i++;
+    if (!strcmp(a, "--mechanism")) {
+      o.mechanism = val;
+    } else if (!strcmp(a, "--param")) {
+      o.param = val;
+    } else if (!strcmp(a, "--range")) {
+      char lo[64], *colon = strchr(val, ':');
+      if (colon == NULL || (size_t)(colon - val) >= sizeof lo) {
+        fprintf(stderr, "salesim optimize: --range %s: expected LO:HI\n", val);
+        return EXIT_INPUT;
+      }
+      memcpy(lo, val, (size_t)(colon - val));
+      lo[colon - val] = '\0';
+      if (parse_double(lo, &o.lo) != 0 || parse_double(colon + 1, &o.hi) != 0 || !(o.hi > o.lo)) {
+        fprintf(stderr, "salesim optimize: --range %s: expected LO:HI with LO < HI\n", val);
+        return EXIT_INPUT;
+      }
+      o.has_range = 1;
+    } else if (!strcmp(a, "--max-cost-of-sales") || !strcmp(a, "--min-retention")) {
+      double x;
+      if (parse_double(val, &x) != 0 || x < 0) {
+        fprintf(stderr, "salesim optimize: %s %s: expected a number >= 0\n", a, val);
+        return EXIT_INPUT;
+      }
+      if (!strcmp(a, "--max-cost-of-sales"))
+        o.max_cost_of_sales = x;
+      else
+        o.min_retention = x;
+    } else if (!strcmp(a, "--seed") || !strcmp(a, "--replications") || !strcmp(a, "--threads")) {
+      int is_seed = !strcmp(a, "--seed");
+      if (salesim_cli_parse_count(val, is_seed ? 0 : 1, is_seed ? LONG_MAX : 100000, &v) != 0) {
+        fprintf(stderr, "salesim optimize: %s %s: not a whole number in range\n", a, val);
+        return EXIT_INPUT;
+      }
+      if (is_seed) {
+        o.run.seed_set = 1;
+        o.run.seed = (uint64_t)v;
+      } else if (!strcmp(a, "--replications")) {
+        o.run.replications = (int)v;
+      } else {
+        o.run.threads = (int)v;
+      }
+    } else {
+      fprintf(stderr, "salesim optimize: unknown option %s (see salesim optimize --help)\n", a);
+      return EXIT_INPUT;
+    }
+  }
+  if (scenario == NULL || o.mechanism == NULL || o.param == NULL) {
+    fprintf(stderr, "salesim optimize: needs SCENARIO, --mechanism and --param (see salesim "
+                    "optimize --help)\n");
+    return EXIT_INPUT;
+  }
+  salesim_diag diag = SALESIM_DIAG_INIT;
+  salesim_scenario *sc = NULL;
+  if (salesim_scenario_load(&sc, scenario, &diag) != 0) {
+    print_diag(&diag);
+    salesim_diag_clear(&diag);
+    return EXIT_INPUT;
+  }
+  o.run.cancel = &interrupted;
+  signal(SIGINT, on_signal);
+  salesim_optimize_result res;
+  int rc = salesim_optimize(&res, sc, &o, &diag);
+  int status = EXIT_OK;
+  if (rc != 0) {
+    print_diag(&diag);
+    status = rc == SALESIM_EINVAL ? EXIT_INPUT : EXIT_RUNTIME;
+  } else {
+    printf("optimum %s = %.6g\n", res.path, res.best.x);
+    printf("  %s per year: %.6g [%.6g, %.6g] (95 %% interval over replications)\n",
+           o.bind_participation ? "profit with participation binding" : "profit",
+           res.best.mean, res.best.ci_low, res.best.ci_high);
+    printf("  values not significantly worse (paired t, 5 %%): %.6g .. %.6g\n",
+           res.interval_lo, res.interval_hi);
+    printf("  cost of sales %.4g, top-quintile retention %.4g\n", res.best.cost_of_sales,
+           res.best.retention);
+    printf("  searched %.6g .. %.6g with %d evaluations on common random numbers\n", res.lo,
+           res.hi, res.evaluations);
+  }
+  salesim_optimize_result_clear(&res);
+  salesim_scenario_free(sc);
+  salesim_diag_clear(&diag);
+  return status;
+}

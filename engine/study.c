@@ -1,0 +1,52 @@
+/*
+ * engine/study.c: run a scenario as a study (engine/study.h): the
+ * comparison run, then the sweep when the scenario declares one, and write
+ * everything (results, sweep.csv, costing.csv in costing mode, the reports)
+ * through the output writer's hook so it lands in one atomic rename.
+ */
+#include <stdlib.h>
+
+#include "output.h"
+#include "report.h"
+#include "study.h"
+
+typedef struct study_extra {
+  const salesim_sweep_result *sweep;
+  int costing;
+  double budget;
+} study_extra;
+
+static int study_hook(const char *tmpdir, const salesim_results *r, const salesim_scenario *sc,
+                      void *arg, salesim_diag *diag) {
+  const study_extra *x = arg;
+  int rc = 0;
+  if (x->sweep != NULL)
+    rc = salesim_sweep_write_csv(x->sweep, tmpdir, diag);
+  if (rc == 0 && x->costing)
+    rc = salesim_costing_write_csv(r, x->budget, tmpdir, diag);
+  if (rc == 0)
+    rc = salesim_report_output_hook(tmpdir, r, sc, NULL, diag);
+  return rc;
+}
+
+int salesim_study_run(const salesim_scenario *sc, const char *outdir,
+                      const salesim_run_options *opt, salesim_results **out,
+                      salesim_diag *diag) {
+  if (out != NULL)
+    *out = NULL;
+  salesim_results *res = NULL;
+  salesim_sweep_result *sw = NULL;
+  int rc = salesim_run(&res, sc, opt, diag);
+  if (rc == 0 && sc->sweep != NULL)
+    rc = salesim_sweep_run(&sw, sc, opt, diag);
+  if (rc == 0) {
+    study_extra x = {sw, sc->mode == SALESIM_STUDY_COSTING, sc->budget};
+    rc = salesim_output_write_hooked(res, sc, outdir, study_hook, &x, diag);
+  }
+  salesim_sweep_result_free(sw);
+  if (rc == 0 && out != NULL)
+    *out = res;
+  else
+    salesim_results_free(res);
+  return rc;
+}

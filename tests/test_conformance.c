@@ -1,0 +1,85 @@
+/*
+ * tests/test_conformance.c: one contract, every registered mechanism (as
+ * SUNDIALS runs one conformance test against every implementation of an
+ * interface). Each mechanism, with its default settings, runs a small sales
+ * force for two plan years: it has a name, a summary and a settings table
+ * whose defaults pass its own check; the run finishes; money adds up; the
+ * numbers are finite where defined and the same on a second run.
+ */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <salesim/salesim.h>
+
+#include "mechanism.h"
+
+static void run_one(const salesim_mechanism_type *type) {
+  char text[1024];
+  snprintf(text, sizeof text,
+           "seed = 3;\nreplications = 2;\nmonths = 24;\n"
+           "population = { reps = 24; };\nterritories = { count = 6; };\n"
+           "mechanisms = ( { type = \"%s\"; } );\n",
+           type->name);
+  const char *path = salesim_test_write_temp("c.cfg", text);
+  salesim_diag d = SALESIM_DIAG_INIT;
+  salesim_scenario *sc = NULL;
+  int rc = salesim_scenario_load(&sc, path, &d);
+  for (size_t i = 0; i < d.count; i++)
+    print_message("%s: %s\n", type->name, d.lines[i]);
+  salesim_diag_clear(&d);
+  assert_int_equal(rc, 0);
+  salesim_run_options opt = SALESIM_RUN_OPTIONS_INIT;
+  opt.threads = 1;
+  salesim_results *r1 = NULL, *r2 = NULL;
+  assert_int_equal(salesim_run(&r1, sc, &opt, &d), 0);
+  assert_int_equal(salesim_run(&r2, sc, &opt, &d), 0);
+  salesim_diag_clear(&d);
+  for (int rep = 0; rep < r1->n_rep; rep++) {
+    for (int m = 0; m < SALESIM_METRIC_COUNT; m++) {
+      double v = SALESIM_METRIC_AT(r1, 0, rep, m);
+      assert_true(isnan(v) || isfinite(v));
+      double w = SALESIM_METRIC_AT(r2, 0, rep, m);
+      assert_true((isnan(v) && isnan(w)) || v == w);
+    }
+    double rev = SALESIM_METRIC_AT(r1, 0, rep, SALESIM_METRIC_REVENUE);
+    double pay = SALESIM_METRIC_AT(r1, 0, rep, SALESIM_METRIC_PAY_COST);
+    assert_true(rev > 0);
+    assert_true(pay >= 0);
+    assert_close(pay,
+                 SALESIM_METRIC_AT(r1, 0, rep, SALESIM_METRIC_PAY_FIXED) +
+                     SALESIM_METRIC_AT(r1, 0, rep, SALESIM_METRIC_PAY_VARIABLE),
+                 1e-9, 1e-6);
+    assert_true(SALESIM_METRIC_AT(r1, 0, rep, SALESIM_METRIC_HEADCOUNT_END) <= 24);
+  }
+  salesim_results_free(r1);
+  salesim_results_free(r2);
+  salesim_scenario_free(sc);
+}
+
+static void test_every_mechanism(void **state) {
+  (void)state;
+  const salesim_mechanism_type *const *all = salesim_mechanism_all();
+  int n = 0;
+  for (size_t i = 0; all[i] != NULL; i++, n++) {
+    const salesim_mechanism_type *t = all[i];
+    assert_int_equal(t->version, SALESIM_MECHANISM_VERSION);
+    assert_non_null(t->name);
+    assert_non_null(t->summary);
+    assert_non_null(t->params);
+    assert_non_null(t->incentive);
+    assert_non_null(t->month_pay);
+    assert_ptr_equal(salesim_mechanism_find(t->name), t);
+    print_message("conformance: %s\n", t->name);
+    run_one(t);
+  }
+  assert_true(n >= 3);
+  assert_null(salesim_mechanism_find("no_such_mechanism"));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_every_mechanism)};
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

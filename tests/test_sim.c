@@ -1,0 +1,287 @@
+/*
+ * tests/test_sim.c: the simulation core: common random numbers, determinism
+ * across thread counts, the agent's effort choice against closed forms, the
+ * warm-started decision against a full search, and the bookkeeping of a run.
+ */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <salesim/salesim.h>
+
+#include "decision.h"
+#include "mechanism.h"
+#include "sim.h"
+#include "theory.h"
+
+static const char *two_commissions =
+    "name = \"crn\";\nseed = 5;\nreplications = 3;\nmonths = 24;\n"
+    "population = { reps = 40; };\n"
+    "territories = { count = 10; };\n"
+    "mechanisms = (\n"
+    "  { type = \"commission\"; name = \"low\"; rate = 0.02; },\n"
+    "  { type = \"commission\"; name = \"high\"; rate = 0.03; },\n"
+    "  { type = \"target_salary\"; }\n"
+    ");\n";
+
+static salesim_scenario *load_text(const char *text) {
+  const char *path = salesim_test_write_temp("s.cfg", text);
+  assert_non_null(path);
+  salesim_diag d = SALESIM_DIAG_INIT;
+  salesim_scenario *sc = NULL;
+  int rc = salesim_scenario_load(&sc, path, &d);
+  for (size_t i = 0; i < d.count; i++)
+    print_message("%s\n", d.lines[i]);
+  assert_int_equal(rc, 0);
+  salesim_diag_clear(&d);
+  return sc;
+}
+
+/* In replication i every mechanism faces the same territories, people and
+ * market shocks; a different replication faces different ones. */
+static void test_common_random_numbers(void **state) {
+  (void)state;
+  salesim_scenario *sc = load_text(two_commissions);
+  salesim_world *a = NULL, *b = NULL, *c = NULL;
+  assert_int_equal(salesim_world_alloc(&a, sc, 0, 1, sc->seed), 0);
+  assert_int_equal(salesim_world_alloc(&b, sc, 1, 1, sc->seed), 0);
+  assert_int_equal(salesim_world_alloc(&c, sc, 0, 2, sc->seed), 0);
+  assert_int_equal(a->n_terr, b->n_terr);
+  assert_memory_equal(a->shock, b->shock, (size_t)sc->months * a->n_terr * sizeof *a->shock);
+  for (int k = 0; k < a->n_terr; k++) {
+    assert_true(a->terr[k].potential == b->terr[k].potential);
+    assert_true(a->terr[k].est_firm == b->terr[k].est_firm);
+    assert_true(a->terr[k].prospects0 == b->terr[k].prospects0);
+  }
+  int differ = 0;
+  for (int i = 0; i < a->n_agents; i++) {
+    const salesim_agent *x = &a->agents[i], *y = &b->agents[i];
+    assert_true(x->ability == y->ability && x->skill == y->skill);
+    assert_true(x->effort_cost == y->effort_cost && x->outside_wage == y->outside_wage);
+    assert_true(x->savings == y->savings && x->book == y->book && x->tenure == y->tenure);
+    assert_int_equal(x->n_opps, y->n_opps);
+    differ += x->ability != c->agents[i].ability;
+  }
+  assert_true(differ > a->n_agents / 2); /* another replication: other people */
+  salesim_world_free(a);
+  salesim_world_free(b);
+  salesim_world_free(c);
+  salesim_scenario_free(sc);
+}
+
+static salesim_results *run(const salesim_scenario *sc, int threads) {
+  salesim_run_options opt = SALESIM_RUN_OPTIONS_INIT;
+  opt.threads = threads;
+  salesim_results *r = NULL;
+  salesim_diag d = SALESIM_DIAG_INIT;
+  assert_int_equal(salesim_run(&r, sc, &opt, &d), 0);
+  salesim_diag_clear(&d);
+  return r;
+}
+
+/* Same scenario and seed: the same numbers, byte for byte, on 1 or 2
+ * threads, and on a second run. */
+static void test_deterministic_across_threads(void **state) {
+  (void)state;
+  salesim_scenario *sc = load_text(two_commissions);
+  salesim_results *r1 = run(sc, 1), *r2 = run(sc, 2), *r3 = run(sc, 2);
+  size_t nm = (size_t)r1->n_mech * r1->n_rep * SALESIM_METRIC_COUNT;
+  size_t nt = (size_t)r1->n_mech * r1->n_rep * r1->n_months * SALESIM_SERIES_COUNT;
+  assert_memory_equal(r1->metric, r2->metric, nm * sizeof(double));
+  assert_memory_equal(r1->monthly, r2->monthly, nt * sizeof(double));
+  assert_memory_equal(r2->metric, r3->metric, nm * sizeof(double));
+  /* and the mechanisms did differ */
+  assert_true(SALESIM_METRIC_AT(r1, 0, 0, SALESIM_METRIC_PAY_COST) !=
+              SALESIM_METRIC_AT(r1, 1, 0, SALESIM_METRIC_PAY_COST));
+  salesim_results_free(r1);
+  salesim_results_free(r2);
+  salesim_results_free(r3);
+  salesim_scenario_free(sc);
+}
+
+/* Linear mode, straight commission beta: the library's agent chooses
+ * e = beta * theta / c (Holmstrom-Milgrom 1987), whatever its risk aversion
+ * (risk does not depend on effort in this mode). */
+static void test_linear_effort_through_decide(void **state) {
+  (void)state;
+  const double thetas[] = {1.0, 0.7, 1.6};
+  const double costs[] = {1.0, 2.5, 0.8};
+  const double betas[] = {0.5, 0.2, 0.9};
+  for (int k = 0; k < 3; k++) {
+    char text[2048];
+    snprintf(text, sizeof text,
+             "months = 12;\nreplications = 1;\n"
+             "production = { mode = \"linear\"; noise_sd = 1.0; output_scale = 1.0; };\n"
+             "population = { reps = 3; ability = %g; effort_cost = %g; risk_aversion = 1.0;\n"
+             "  outside_wage = 0.0; living_cost = 1e-9; savings_months = 10.0; };\n"
+             "territories = { count = 1; };\n"
+             "mechanisms = ( { type = \"commission\"; rate = %g; } );\n",
+             thetas[k], costs[k], betas[k]);
+    salesim_scenario *sc = load_text(text);
+    salesim_world *w = NULL;
+    assert_int_equal(salesim_world_alloc(&w, sc, 0, 0, sc->seed), 0);
+    w->type->year_start(w);
+    salesim_agent *a = &w->agents[0];
+    salesim_incentive inc;
+    memset(&inc, 0, sizeof inc);
+    inc.sched = &a->sched;
+    inc.book_credit = 1;
+    w->type->incentive(w, a, &inc);
+    salesim_choice ch;
+    ch.hint = -1;
+    salesim_decide(w, a, &inc, &ch);
+    assert_close(ch.hunt, betas[k] * thetas[k] / costs[k], 1e-12, 0);
+    assert_close(ch.hunt, salesim_decide_linear_effort(betas[k], thetas[k], costs[k]), 1e-12, 0);
+    assert_true(ch.farm == 0);
+    salesim_world_free(w);
+    salesim_scenario_free(sc);
+  }
+}
+
+/* A warm-started decision (search around last month's shadow price) lands
+ * where the full search does, for every agent of a target-salary world over
+ * a year. */
+static void test_warm_start_equals_full_search(void **state) {
+  (void)state;
+  salesim_scenario *sc = load_text(two_commissions);
+  salesim_world *w = NULL;
+  assert_int_equal(salesim_world_alloc(&w, sc, 2, 0, sc->seed), 0);
+  int compared = 0, close = 0;
+  for (int t = 0; t < 12; t++) {
+    salesim_world_step(w);
+    for (int i = 0; i < w->n_agents; i++) {
+      salesim_agent *a = &w->agents[i];
+      if (a->status != SALESIM_AGENT_ACTIVE)
+        continue;
+      salesim_incentive inc;
+      memset(&inc, 0, sizeof inc);
+      inc.sched = &a->sched;
+      inc.book_credit = 1;
+      w->type->incentive(w, a, &inc);
+      salesim_choice full, warm;
+      full.hint = -1;
+      salesim_decide(w, a, &inc, &full);
+      warm.hint = a->shadow;
+      salesim_decide(w, a, &inc, &warm);
+      double e_full = full.hunt * 1.5 + full.farm, e_warm = warm.hunt * 1.5 + warm.farm;
+      compared++;
+      /* the same CE to 1e-6 relative; efforts within 1 % */
+      if (fabs(full.ce - warm.ce) <= 1e-6 * fabs(full.ce) + 1e-6 &&
+          fabs(e_full - e_warm) <= 0.01 * e_full + 1e-6)
+        close++;
+      assert_true(warm.ce >= full.ce - 1e-6 * fabs(full.ce) - 1e-6 ||
+                  fabs(e_full - e_warm) <= 0.02 * e_full + 1e-6);
+    }
+  }
+  assert_true(compared > 300);
+  assert_true(close >= compared * 99 / 100);
+  salesim_world_free(w);
+  salesim_scenario_free(sc);
+}
+
+/* The ledger adds up: revenue = new + book, profit from its parts, shares in
+ * [0, 1], headcount never above the positions. */
+static void test_accounts_add_up(void **state) {
+  (void)state;
+  salesim_scenario *sc = load_text(two_commissions);
+  salesim_results *r = run(sc, 1);
+  for (int m = 0; m < r->n_mech; m++)
+    for (int rep = 0; rep < r->n_rep; rep++) {
+      double rev = SALESIM_METRIC_AT(r, m, rep, SALESIM_METRIC_REVENUE);
+      assert_close(rev,
+                   SALESIM_METRIC_AT(r, m, rep, SALESIM_METRIC_REVENUE_NEW) +
+                       SALESIM_METRIC_AT(r, m, rep, SALESIM_METRIC_REVENUE_BOOK),
+                   1e-9, 1e-6);
+      double pay = SALESIM_METRIC_AT(r, m, rep, SALESIM_METRIC_PAY_COST);
+      assert_close(pay,
+                   SALESIM_METRIC_AT(r, m, rep, SALESIM_METRIC_PAY_FIXED) +
+                       SALESIM_METRIC_AT(r, m, rep, SALESIM_METRIC_PAY_VARIABLE),
+                   1e-9, 1e-6);
+      double profit = rev * sc->firm.margin - pay -
+                      SALESIM_METRIC_AT(r, m, rep, SALESIM_METRIC_MGMT_COST);
+      assert_close(SALESIM_METRIC_AT(r, m, rep, SALESIM_METRIC_PROFIT), profit, 1e-9, 1e-3);
+      assert_true(SALESIM_METRIC_AT(r, m, rep, SALESIM_METRIC_HEADCOUNT_END) <= 40);
+      double s12 = SALESIM_METRIC_AT(r, m, rep, SALESIM_METRIC_SURVIVAL_12);
+      assert_true(isnan(s12) || (s12 >= 0 && s12 <= 1));
+      double monthly_rev = 0;
+      for (int t = 0; t < r->n_months; t++)
+        monthly_rev += SALESIM_MONTHLY_AT(r, m, rep, t, SALESIM_SERIES_REVENUE);
+      assert_close(monthly_rev * 12.0 / r->n_months, rev, 1e-9, 1e-3);
+    }
+  /* assigned accounts: no collisions under target salary */
+  assert_true(SALESIM_METRIC_AT(r, 2, 0, SALESIM_METRIC_COLLISIONS) == 0);
+  salesim_results_free(r);
+  salesim_scenario_free(sc);
+}
+
+
+/* Linear mode with two tasks (Holmstrom-Milgrom 1991) through the library:
+ * the agent's efforts are K^{-1} alpha when interior, a task whose rate does
+ * not pay gets exactly zero (never negative), and at the principal's optimal
+ * rates from models/theory.c the agents choose the theory's efforts. */
+static void two_task_effort(double rate, double book_rate, double rho, double *h, double *f) {
+  char text[2048];
+  snprintf(text, sizeof text,
+           "months = 12;\nreplications = 1;\n"
+           "production = { mode = \"linear\"; tasks = 2; noise_sd = 1.0; noise_sd_farm = 2.0;\n"
+           "  task_substitution = %.17g; hunt_pain = 1.0; output_scale = 1.0; };\n"
+           "population = { reps = 2; ability = 1.0; effort_cost = 1.0; risk_aversion = 1.0;\n"
+           "  outside_wage = 0.0; living_cost = 1e-9; savings_months = 10.0; };\n"
+           "territories = { count = 1; };\n"
+           "mechanisms = ( { type = \"commission\"; rate = %.17g; book_rate = %.17g; } );\n",
+           rho, rate, book_rate);
+  salesim_scenario *sc = load_text(text);
+  salesim_world *w = NULL;
+  assert_int_equal(salesim_world_alloc(&w, sc, 0, 0, sc->seed), 0);
+  salesim_world_step(w);
+  *h = w->agents[0].hunt;
+  *f = w->agents[0].farm;
+  salesim_world_free(w);
+  salesim_scenario_free(sc);
+}
+
+static void test_two_tasks_hm91(void **state) {
+  (void)state;
+  double h, f;
+  /* interior: K = [[1, .3], [.3, 1]], alpha = (0.5, 0.4) */
+  two_task_effort(0.5, 0.4, 0.3, &h, &f);
+  assert_close(h, (0.5 - 0.3 * 0.4) / (1 - 0.09), 1e-9, 1e-12);
+  assert_close(f, (0.4 - 0.3 * 0.5) / (1 - 0.09), 1e-9, 1e-12);
+  /* corner: alpha = (0.5, 0.1), rho = 0.5: the interior formula gives
+   * f = (0.1 - 0.25) / 0.75 < 0; the agent farms exactly zero */
+  two_task_effort(0.5, 0.1, 0.5, &h, &f);
+  assert_true(f == 0.0);
+  assert_close(h, 0.5, 1e-9, 1e-12);
+  /* the principal's optimum (theory.c) with the agents' own response */
+  salesim_hm91 p;
+  memset(&p, 0, sizeof p);
+  p.n = 2;
+  p.b[0] = p.b[1] = 1;
+  p.K[0][0] = p.K[1][1] = 1;
+  p.K[0][1] = p.K[1][0] = 0.5;
+  p.Sigma[0][0] = 1;
+  p.Sigma[1][1] = 4;
+  p.r = 1;
+  salesim_hm91_solution opt;
+  assert_int_equal(salesim_theory_hm91_optimal(&opt, &p), 0);
+  print_message("HM91 optimum: alpha (%.4f, %.4f), efforts (%.4f, %.4f)\n", opt.alpha[0],
+                opt.alpha[1], opt.t[0], opt.t[1]);
+  two_task_effort(opt.alpha[0], opt.alpha[1], 0.5, &h, &f);
+  assert_close(h, opt.t[0], 1e-9, 1e-12);
+  assert_close(f, opt.t[1], 1e-9, 1e-12);
+  assert_true(h >= 0 && f >= 0);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_common_random_numbers),
+      cmocka_unit_test(test_deterministic_across_threads),
+      cmocka_unit_test(test_linear_effort_through_decide),
+      cmocka_unit_test(test_warm_start_equals_full_search),
+      cmocka_unit_test(test_accounts_add_up),
+      cmocka_unit_test(test_two_tasks_hm91),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
