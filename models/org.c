@@ -542,8 +542,10 @@ void salesim_org_start_plans(salesim_world *w, salesim_org *o) {
     double newb = t->manager >= 0 ? o->phi_new * o->mgr[t->manager].mult *
                                         salesim_org_estimate(w, t->manager, k)
                                   : 0;
+    /* a team nobody joined yet: its first hire is asked for all of it */
+    int n = t->team > 0 ? t->team : 1;
     double base = 12.0 * book + newb;
-    t->new_share = t->team > 0 ? newb / t->team : 0;
+    t->new_share = newb / n;
     t->scale = base > 0 ? t->target / base : 0;
   }
   for (int i = 0; i < w->n_agents; i++) {

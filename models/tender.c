@@ -265,6 +265,10 @@ static void tabulate(belief_tab *t, const salesim_bid_belief *b) {
     double x = 1 + t->step * g;
     t->F[g] = salesim_tender_win_prob(&one, x);
     t->Q[g] = salesim_tender_team_prob(b, x);
+    /* a higher bid means harder targets for the team, so bidders take the
+     * chance of keeping the award as non-increasing in the bid */
+    if (g > 0 && t->Q[g] > t->Q[g - 1])
+      t->Q[g] = t->Q[g - 1];
   }
 }
 
