@@ -14,7 +14,8 @@
  *     pays most (at most bids_per_manager, only where the expected surplus
  *     over its outside wage is positive), the quota b >= posted target that
  *     maximises its expected surplus
- *         P(pass panel) * P(win | b / posted) * (CE(b) - 12 * outside wage),
+ *         P(pass panel) * P(win | x) * P(keep team | x) * (CE(b) - 12 * outside wage),
+ *     x = b / posted,
  *     CE(b) = fixed(posted) + variable(b) x curve(S / b) in expectation,
  *     less a risk premium (salesim_org_manager_ce).
  *     P(win | x) = F(x)^n_k is the bidder's belief about rivals: n_k rival
@@ -24,8 +25,9 @@
  *     / posted targets (at first uniform over [1, 1 + prior_bid_spread],
  *     then each year's bids enter with weight learning_rate). A higher bid
  *     wins more often and pays a bigger package, but the manager must then
- *     meet it. (The bidder ignores that the firm's score also weighs the
- *     panel's view of ability.)
+ *     meet it. P(keep team | x) is learned from the published voided awards
+ *     (salesim_tender_team_prob), taken as non-increasing in x. (The bidder
+ *     ignores that the firm's score also weighs the panel's view of ability.)
  *  3. Panel. Each plan is reviewed at panel_cost (management cost); the panel
  *     sees the manager's ability with log noise panel_sd; plans scoring
  *     under panel_threshold are rejected.
@@ -39,7 +41,9 @@
  *     its own book if it stays in its territory and a share of the orphan
  *     accounts, and the lead multiplier it perceives of the manager), lists
  *     only winners better than staying out of teams (a house rep on the
- *     firm's rule target), at most rep_list_max of them; winners rank reps
+ *     firm's rule target: in its own territory if nobody won it, else where
+ *     the firm would place it, without its accounts), at most rep_list_max
+ *     of them; winners rank reps
  *     by their view of ability x skill (their pay rises with team sales).
  *     Many-to-one deferred acceptance with team sizes min_team..max_team,
  *     proposing side `proposing`. A winner short of min_team loses the award:
@@ -49,8 +53,11 @@
  *     the welfare-maximising stable matching (GLPK MIP; same team sizes by
  *     the rural hospitals theorem).
  *  6. Members move to their team's territory (salesim_world_move); reps in
- *     no team stay where they are as house reps. Territories nobody won fall
- *     back to the firm's own top-down target, run by the firm (no manager).
+ *     no team leave territories a team runs for the territory nobody won
+ *     with the fewest positions per unit of the firm's target. Territories
+ *     nobody won fall back to the firm's own top-down target, with a manager
+ *     the firm appoints from the candidates left (fallback_appoint) whose
+ *     team are the reps there, or run by the firm without one.
  *     The winning bid is the manager's target for the year; the team is paid
  *     on the manager's split of it (models/org.h). Re-tendered every year.
  *
