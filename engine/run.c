@@ -3,8 +3,7 @@
  *
  * Each pair is an independent task (models/sim.c) whose streams depend on
  * the seed and the replication only, writing into its own slice of the
- * results; tables are merged in task order afterwards (tables of the same
- * name and columns become one). So the numbers are
+ * results; tables are merged in task order afterwards. So the numbers are
  * the same, byte for byte, for any number of threads. Threads come from
  * OpenMP when the build has it.
  */
@@ -24,31 +23,6 @@
 #include "../models/sim.h"
 
 const char *salesim_version(void) { return SALESIM_VERSION_STRING; }
-
-/* Detail tables of the same name and columns from several tasks (e.g. one
- * per mechanism and replication, rows labelled by mechanism) become one
- * table: the rows of `t` are appended to an earlier table of that shape.
- * Returns 1 if merged (then `t` is freed), 0 if not, or a negative code. */
-static int merge_table(salesim_results *r, salesim_table *t) {
-  for (int i = 0; i < r->n_tables; i++) {
-    salesim_table *d = r->tables[i];
-    if (strcmp(d->name, t->name) != 0 || d->ncols != t->ncols)
-      continue;
-    int same = 1;
-    for (int c = 0; c < t->ncols && same; c++)
-      same = strcmp(d->colnames[c], t->colnames[c]) == 0;
-    if (!same)
-      continue;
-    for (size_t row = 0; row < t->nrows; row++) {
-      int rc = salesim_table_add(d, t->labels[row], &t->cells[row * (size_t)t->ncols]);
-      if (rc != 0)
-        return rc;
-    }
-    salesim_table_free(t);
-    return 1;
-  }
-  return 0;
-}
 
 static double now_seconds(void) {
   struct timespec ts;
@@ -144,13 +118,7 @@ int salesim_run(salesim_results **out, const salesim_scenario *sc,
     goto cleanup;
   for (int k = 0; k < n_tasks; k++) {
     for (int i = 0; i < tasks[k].n_tables; i++) {
-      int trc = merge_table(r, tasks[k].tables[i]);
-      if (trc == 0)
-        trc = salesim_results_add_table(r, tasks[k].tables[i]);
-      else if (trc == 1)
-        trc = 0;
-      else
-        salesim_table_free(tasks[k].tables[i]);
+      int trc = salesim_results_add_table(r, tasks[k].tables[i]);
       tasks[k].tables[i] = NULL;
       if (trc != 0 && rc == 0)
         rc = trc;
