@@ -646,8 +646,8 @@ void salesim_org_year_end(salesim_world *w, salesim_org *o) {
     obs_book += t->all_book;
     base_book += 12.0 * t->book_start;
     if (o->table) {
-      double row[16] = {w->rep,
-                        w->year,
+      double row[16] = {w->rep + 1, /* 1-based, as replications.csv */
+                        w->year + 1,
                         k,
                         tr->potential,
                         tr->est_firm,

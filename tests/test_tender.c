@@ -536,8 +536,8 @@ static void test_scenario_end_to_end(void **state) {
   for (const char *p = strstr(table, "\ntender,"); p; p = strstr(p + 1, "\ntender,"))
     rows++;
   assert_int_equal(rows, 3 * 50);
-  assert_non_null(strstr(table, "\ntop_down,0,0,"));
-  assert_non_null(strstr(table, "\nforecast_bonus,0,2,"));
+  assert_non_null(strstr(table, "\ntop_down,1,1,"));
+  assert_non_null(strstr(table, "\nforecast_bonus,1,3,"));
   free(table);
 }
 
