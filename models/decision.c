@@ -1,19 +1,22 @@
 /*
  * models/decision.c: how a self-interested agent chooses effort (MODEL.md §5).
  *
- * The agent plans a constant hunting h and farming f for the rest of its pay
- * period (M months; for open-ended commission, its horizon) and maximises
+ * The agent plans a constant hunting h and farming f over its horizon H
+ * (horizon_months, or the rest of its pay period if longer) and maximises
  *
- *   CE = base*M + E[pay(X)] + after_value*Y + extra*M
- *        - M*c*(pi*h + f)^2/2 - (r/2) * slope^2 * Var[X]
+ *   CE = D*base + d_M*(E[pay(X)] - paid) + after_value*Y + D*extra
+ *        - D*c*(pi*h + f)^2/2 - (r/2)*slope^2*Var[X] - credit_cost*(X - X0)
  *
- * X is the expected credit at the period's end: credit so far, what the open
- * pipeline closes in time, the book's revenue, plus what effort adds:
+ * (D: discounted months of the horizon; d_M: discount on a period-end
+ * payment). X is the expected credit at the pay period's end (M months;
+ * the whole horizon under open-ended commission): credit so far, what the
+ * open pipeline closes in time, the book's revenue, plus what effort adds:
  *   hunting: leads/month = lead_rate * theta * s * rho_k / difficulty per unit
  *            h, each worth V-bar and winning 20 %, only the part closing
- *            before the period ends (psi table of models/pipeline.c) and
+ *            before the period ends (psi tables of models/pipeline.c) and
  *            before the agent's savings run out (liquidity) counts in X;
- *            the rest (Y) is valued at after_value;
+ *            what lands after the period but within H (Y) is worth
+ *            after_value a unit;
  *   farming: churn falls from churn0 to churn0*exp(-kappa_f*f); the book
  *            revenue it saves accrues over the remaining months.
  * Var[X] comes from the pipeline and from the compound-Poisson wins of new
