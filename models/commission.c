@@ -132,7 +132,6 @@ static void commission_incentive(const salesim_world *w, const salesim_agent *a,
   inc->paid_to_date = salesim_schedule_eval(&a->sched, a->credit_period);
   inc->book_credit = r > 0 ? book_rate(p) / r : 0;
   inc->after_value = r; /* next year starts again at the first tier */
-  inc->owns_book = 1;
   inc->assigned_accounts = 0;
 }
 

@@ -24,7 +24,7 @@
  * piecewise-linear schedule with jumps (models/schedule.c).
  *
  * Solving. For a shadow price mu of credit, the cheapest bundle (h, f) that
- * values credit at mu has a closed form (salesim_decide_bundle: both
+ * values credit at mu has a closed form (bundle(): both
  * first-order conditions, or a corner where one effort is exactly zero).
  * Every optimum lies on this expansion path, so the two-effort problem is a
  * one-dimensional search over mu: a grid (the optimum can jump between zero
@@ -107,11 +107,6 @@ static void bundle(double m_h, double G, double k, double pain, double Mc, doubl
   *h = (e - fi) / pain;
 }
 
-void salesim_decide_bundle(double mu, double mu_after, double hvalue_in, double hvalue_after,
-                           double fvalue, double kappa_f, double pain, double cost, double *h,
-                           double *f) {
-  bundle(mu * hvalue_in + mu_after * hvalue_after, mu * fvalue, kappa_f, pain, cost, h, f);
-}
 
 /* Everything the CE of a bundle needs, computed once per decision. */
 typedef struct problem {

@@ -38,12 +38,5 @@ typedef struct salesim_choice {
 void salesim_decide(const salesim_world *w, const salesim_agent *a,
                     const salesim_incentive *inc, salesim_choice *out);
 
-/** The cheapest (h, f) that values credit at shadow price `mu` (per unit of
- *  credit within the period) and `mu_after` (after it): the closed-form
- *  expansion path of decision.c. hvalue is the expected credit per unit of
- *  h over the period, fvalue the credit saved per unit of (1-exp(-k f)). */
-void salesim_decide_bundle(double mu, double mu_after, double hvalue_in,
-                           double hvalue_after, double fvalue, double kappa_f,
-                           double pain, double cost, double *h, double *f);
 
 #endif

@@ -55,7 +55,6 @@ typedef struct salesim_incentive {
                            this period (a ratchet raising next year's
                            target); the engine sets it from the overlays */
   int assigned_accounts;/* bool: manager assigns prospects: no collisions */
-  int owns_book;        /* bool: the agent keeps the accounts they win */
 } salesim_incentive;
 
 /** What an agent produced this month (given to month_pay). */

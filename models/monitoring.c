@@ -235,7 +235,6 @@ static void monitoring_incentive(const salesim_world *w, const salesim_agent *a,
   inc->period_months = 1; /* a monthly salary: nothing rides on sales */
   inc->months_left = 1;
   inc->assigned_accounts = 1; /* the manager hands out call lists */
-  inc->owns_book = 1;
 }
 
 /* value of keeping the job: discounted months of (CE of staying - w-bar) */

@@ -445,7 +445,6 @@ void salesim_org_rep_offer(const salesim_world *w, const salesim_org *o, const s
   inc->credit_to_date = 0;
   inc->book_credit = 1;
   inc->after_value = salesim_schedule_slope(sched, target * 0.999);
-  inc->owns_book = 1;
   inc->assigned_accounts = 1;
   (void)a;
 }
@@ -570,7 +569,6 @@ void salesim_org_incentive(const salesim_world *w, const salesim_org *o, const s
    * the curve's slope at target (as target_salary) */
   double slope1 = salesim_schedule_slope(&a->sched, a->target * 0.999);
   inc->after_value = slope1 * (double)(mpy - w->month_in_year) / mpy;
-  inc->owns_book = 1;
   inc->assigned_accounts = 1;
 }
 

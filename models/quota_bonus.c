@@ -121,7 +121,6 @@ static void qb_incentive(const salesim_world *w, const salesim_agent *a,
   double sd = (a->sd_att > 0.1 ? a->sd_att : 0.1) * a->target, slope = 0;
   salesim_schedule_expect(&a->sched, x, sd, &slope);
   inc->after_value = slope;
-  inc->owns_book = 1;
   inc->assigned_accounts = p->assigned;
 }
 

@@ -432,7 +432,6 @@ static void agent_choose(salesim_world *w, salesim_agent *a, salesim_incentive *
   memset(inc, 0, sizeof *inc);
   inc->sched = &a->sched;
   inc->book_credit = 1;
-  inc->owns_book = 1;
   w->type->incentive(w, a, inc);
   /* a ratchet makes this year's credit raise next year's target: the agent
    * counts what that costs it next year (the schedule's expected slope at

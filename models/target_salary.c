@@ -139,7 +139,6 @@ static void ts_incentive(const salesim_world *w, const salesim_agent *a,
   double sd = a->sd_att > 0.1 ? a->sd_att : 0.1;
   salesim_schedule_expect(&a->sched, att * a->target, sd * a->target, &slope);
   inc->after_value = slope;
-  inc->owns_book = 1;
   inc->assigned_accounts = 1;
 }
 

@@ -553,7 +553,6 @@ static void ladder_incentive(const salesim_world *w, const salesim_agent *a,
   inc->period_months = 1; /* salary: nothing rides on sales itself */
   inc->months_left = 1;
   inc->assigned_accounts = 1;
-  inc->owns_book = 1;
 }
 
 /* Fill the lead problem of trained rep `a` this month; `month_value` is
