@@ -737,7 +737,7 @@ void salesim_world_step(salesim_world *w) {
        * they are worth more there (cap reached, quota out of reach): what
        * they add to this period's pay, read off the schedule at the period's
        * final credit, against their value next period */
-      if (timing && a->period_left == 1 && wins_now > 0 &&
+      if (timing && prod->push_deals && a->period_left == 1 && wins_now > 0 &&
           push_pays(w, a, o.revenue_book * a->book_credit + won, won_now)) {
         a->pushed_value = won_now;
         a->pushed_wins = wins_now;
@@ -861,30 +861,34 @@ void salesim_world_step(salesim_world *w) {
 
 static double ratio(double a, double b) { return b > 0 ? a / b : NAN; }
 
-/* Bunching (Oyer 1998): new revenue in the last month of each complete plan
- * year, and in the first month after it, over that year's monthly mean. */
+/* Bunching around the plan year's deadline (Oyer 1998): new revenue in a
+ * plan year's last month over the mean of the months either side of it, and
+ * in the next year's first month over the mean of its neighbours. Slow
+ * swings of effort over the year cancel; deals moved across the deadline
+ * show. */
 static void year_shape(salesim_world *w) {
-  int mpy = w->sc->months_per_year, years = w->sc->months / mpy;
-  double last = 0, first = 0;
-  int nl = 0, nf = 0;
-  for (int y = 0; y < years; y++) {
-    double sum = 0;
-    for (int t = y * mpy; t < (y + 1) * mpy; t++)
-      sum += w->monthly[(size_t)t * SALESIM_SERIES_COUNT + SALESIM_SERIES_REVENUE_NEW];
-    double mean = sum / mpy;
-    if (!(mean > 0))
-      continue;
-    last += w->monthly[(size_t)((y + 1) * mpy - 1) * SALESIM_SERIES_COUNT +
-                       SALESIM_SERIES_REVENUE_NEW] / mean;
-    nl++;
-    if ((y + 1) * mpy < w->sc->months) {
-      first += w->monthly[(size_t)((y + 1) * mpy) * SALESIM_SERIES_COUNT +
-                          SALESIM_SERIES_REVENUE_NEW] / mean;
-      nf++;
+  int mpy = w->sc->months_per_year, T = w->sc->months;
+  const double *m = w->monthly;
+#define NEW_REV(t) (m[(size_t)(t) * SALESIM_SERIES_COUNT + SALESIM_SERIES_REVENUE_NEW])
+  double spike = 0, trough = 0;
+  int ns = 0, nt = 0;
+  for (int last = mpy - 1; last + 1 < T; last += mpy) {
+    double around = 0.5 * (NEW_REV(last - 1) + NEW_REV(last + 1));
+    if (last >= 1 && around > 0) {
+      spike += NEW_REV(last) / around;
+      ns++;
+    }
+    if (last + 2 < T) {
+      double next = 0.5 * (NEW_REV(last) + NEW_REV(last + 2));
+      if (next > 0) {
+        trough += NEW_REV(last + 1) / next;
+        nt++;
+      }
     }
   }
-  w->metrics[SALESIM_METRIC_YEAR_END_BUNCHING] = nl > 0 ? last / nl : NAN;
-  w->metrics[SALESIM_METRIC_NEW_YEAR_TROUGH] = nf > 0 ? first / nf : NAN;
+#undef NEW_REV
+  w->metrics[SALESIM_METRIC_YEAR_END_BUNCHING] = ns > 0 ? spike / ns : NAN;
+  w->metrics[SALESIM_METRIC_NEW_YEAR_TROUGH] = nt > 0 ? trough / nt : NAN;
 }
 
 /* Detail table: hunting share by the fifth of the starting force's book

@@ -128,7 +128,26 @@ static void test_ratchet_cap_bonus(void **state) {
                 100 * (mean_of(r, "ts_free", SALESIM_METRIC_REVENUE) /
                            mean_of(r, "ts_ratchet", SALESIM_METRIC_REVENUE) -
                        1));
-  paired(r, "quota_bonus", "ts_free", SALESIM_METRIC_DEALS_MOVED, +1);
+  /* with pushing allowed, reps past or far from a lump bonus's quota
+   * sandbag: deals leave the year's last month */
+  paired(r, "quota_bonus", "ts_free", SALESIM_METRIC_DEALS_PUSHED, +1);
+  salesim_results_free(r);
+  salesim_scenario_free(sc);
+}
+
+/* 4 (bonus): under a lump quota bonus, with customers who sign early for a
+ * discount but will not wait, sales bunch at the plan year's end with a
+ * trough after it (Oyer 1998); linear pay shows neither. */
+static void test_year_end_bunching(void **state) {
+  (void)state;
+  salesim_scenario *sc = load("scenarios/year-end-bonus.cfg");
+  salesim_results *r = run(sc);
+  paired(r, "quota_bonus", "linear", SALESIM_METRIC_YEAR_END_BUNCHING, +1);
+  paired(r, "quota_bonus", "linear", SALESIM_METRIC_NEW_YEAR_TROUGH, -1);
+  paired(r, "quota_bonus", "linear", SALESIM_METRIC_DEALS_PULLED, +1);
+  assert_true(mean_of(r, "quota_bonus", SALESIM_METRIC_YEAR_END_BUNCHING) > 1);
+  assert_true(mean_of(r, "quota_bonus", SALESIM_METRIC_NEW_YEAR_TROUGH) < 1);
+  assert_true(mean_of(r, "linear", SALESIM_METRIC_DEALS_MOVED) == 0);
   salesim_results_free(r);
   salesim_scenario_free(sc);
 }
@@ -225,7 +244,7 @@ static void test_pipeline_review(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_commission_reform), cmocka_unit_test(test_ratchet_cap_bonus),
-      cmocka_unit_test(test_cap_cuts_effort),  cmocka_unit_test(test_timing_games),
+      cmocka_unit_test(test_cap_cuts_effort),   cmocka_unit_test(test_year_end_bunching),  cmocka_unit_test(test_timing_games),
       cmocka_unit_test(test_pipeline_review),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

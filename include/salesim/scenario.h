@@ -117,6 +117,7 @@ typedef struct salesim_production {
   double output_scale;      /* linear mode: currency per unit theta*e */
   int collisions;           /* bool: unassigned hunters collide on prospects */
   int timing_games;         /* bool: reps may pull and push deals */
+  int push_deals;           /* bool: customers let reps delay a signature */
   double pull_discount;     /* price discount that pulls an 80 % deal in */
   int pull_window;          /* months before a period's end deals can be pulled */
 } salesim_production;
