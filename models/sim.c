@@ -801,8 +801,7 @@ void salesim_world_step(salesim_world *w) {
     book_sum += tr->orphan_book;
     tr->orphan_book *= 1 - prod->orphan_churn;
   }
-  double overhead = pop->reps > 0 ? sc->firm.overhead_per_rep * active : 0;
-  L->mgmt_cost += overhead;
+  L->mgmt_cost += sc->firm.overhead_per_rep * active; /* managing the people in the field */
   L->revenue_new += rev_new;
   L->revenue_book += rev_book;
   L->revenue += rev_new + rev_book;
