@@ -67,7 +67,7 @@ static int forecast_check(const void *vp, const salesim_scenario *sc, const char
 }
 
 typedef struct forecast_state {
-  salesim_org org;
+  salesim_org org; /* first: the salesim_org_hook_* hooks read it */
   const forecast_params *p;
   int appointed;
   double unmanaged, unteamed;
@@ -133,22 +133,6 @@ static void forecast_hire(salesim_world *w, salesim_agent *a) {
   salesim_org_hire(w, &s->org, a, 0);
 }
 
-static void forecast_incentive(const salesim_world *w, const salesim_agent *a,
-                               salesim_incentive *inc) {
-  const forecast_state *s = w->state;
-  salesim_org_incentive(w, &s->org, a, inc);
-}
-
-static void forecast_month_pay(salesim_world *w, salesim_agent *a, const salesim_outcome *out) {
-  forecast_state *s = w->state;
-  salesim_org_month_pay(w, &s->org, a, out);
-}
-
-static void forecast_month_end(salesim_world *w) {
-  forecast_state *s = w->state;
-  salesim_org_month_end(w, &s->org);
-}
-
 static void forecast_period_end(salesim_world *w) {
   forecast_state *s = w->state;
   salesim_org_year_end(w, &s->org);
@@ -174,9 +158,9 @@ const salesim_mechanism_type salesim_mechanism_forecast_bonus = {
     .fini = forecast_fini,
     .year_start = forecast_year_start,
     .hire = forecast_hire,
-    .incentive = forecast_incentive,
-    .month_pay = forecast_month_pay,
-    .month_end = forecast_month_end,
+    .incentive = salesim_org_hook_incentive,
+    .month_pay = salesim_org_hook_month_pay,
+    .month_end = salesim_org_hook_month_end,
     .period_end = forecast_period_end,
     .report = forecast_report,
 };

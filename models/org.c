@@ -690,3 +690,18 @@ void salesim_org_report(salesim_world *w, salesim_org *o) {
     o->table = NULL;
   }
 }
+
+/* ---- hooks for mechanisms whose state starts with a salesim_org ---------- */
+
+void salesim_org_hook_incentive(const salesim_world *w, const salesim_agent *a,
+                                salesim_incentive *inc) {
+  salesim_org_incentive(w, (const salesim_org *)w->state, a, inc);
+}
+
+void salesim_org_hook_month_pay(salesim_world *w, salesim_agent *a, const salesim_outcome *out) {
+  salesim_org_month_pay(w, (salesim_org *)w->state, a, out);
+}
+
+void salesim_org_hook_month_end(salesim_world *w) {
+  salesim_org_month_end(w, (salesim_org *)w->state);
+}

@@ -310,6 +310,13 @@ void salesim_org_month_pay(salesim_world *w, salesim_org *o, salesim_agent *a,
                            const salesim_outcome *out);
 /** Managers' monthly fixed pay. */
 void salesim_org_month_end(salesim_world *w, salesim_org *o);
+
+/* Hooks for mechanisms whose state struct starts with its salesim_org
+ * (tender, top_down, forecast_bonus): use them directly in the type object. */
+void salesim_org_hook_incentive(const salesim_world *w, const salesim_agent *a,
+                                salesim_incentive *inc);
+void salesim_org_hook_month_pay(salesim_world *w, salesim_agent *a, const salesim_outcome *out);
+void salesim_org_hook_month_end(salesim_world *w);
 /** Last month of a plan year: settle reps and managers, count, learn, and
  *  write the year's rows of the territory table. */
 void salesim_org_year_end(salesim_world *w, salesim_org *o);

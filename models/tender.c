@@ -171,7 +171,7 @@ static int by_key_desc(const void *x, const void *y) {
 }
 
 typedef struct tender_state {
-  salesim_org org; /* first: salesim_tender_org */
+  salesim_org org; /* first: salesim_tender_org and the salesim_org_hook_* hooks */
   const tender_params *p;
   salesim_world *w;
   /* bidders' belief: published bids / posted target, weighted, and the
@@ -1020,22 +1020,6 @@ static void tender_hire(salesim_world *w, salesim_agent *a) {
   salesim_org_hire(w, &s->org, a, s->p->max_team);
 }
 
-static void tender_incentive(const salesim_world *w, const salesim_agent *a,
-                             salesim_incentive *inc) {
-  const tender_state *s = w->state;
-  salesim_org_incentive(w, &s->org, a, inc);
-}
-
-static void tender_month_pay(salesim_world *w, salesim_agent *a, const salesim_outcome *out) {
-  tender_state *s = w->state;
-  salesim_org_month_pay(w, &s->org, a, out);
-}
-
-static void tender_month_end(salesim_world *w) {
-  tender_state *s = w->state;
-  salesim_org_month_end(w, &s->org);
-}
-
 static void tender_period_end(salesim_world *w) {
   tender_state *s = w->state;
   salesim_org_year_end(w, &s->org);
@@ -1062,9 +1046,9 @@ const salesim_mechanism_type salesim_mechanism_tender = {
     .fini = tender_fini,
     .year_start = tender_year_start,
     .hire = tender_hire,
-    .incentive = tender_incentive,
-    .month_pay = tender_month_pay,
-    .month_end = tender_month_end,
+    .incentive = salesim_org_hook_incentive,
+    .month_pay = salesim_org_hook_month_pay,
+    .month_end = salesim_org_hook_month_end,
     .period_end = tender_period_end,
     .report = tender_report,
 };

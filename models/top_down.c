@@ -77,7 +77,7 @@ static int top_down_check(const void *vp, const salesim_scenario *sc, const char
 }
 
 typedef struct top_down_state {
-  salesim_org org;
+  salesim_org org; /* first: the salesim_org_hook_* hooks read it */
   const top_down_params *p;
   double *share, *lo, *hi, *alloc, *last;
   int have_last, appointed;
@@ -215,22 +215,6 @@ static void top_down_hire(salesim_world *w, salesim_agent *a) {
   salesim_org_hire(w, &s->org, a, 0);
 }
 
-static void top_down_incentive(const salesim_world *w, const salesim_agent *a,
-                               salesim_incentive *inc) {
-  const top_down_state *s = w->state;
-  salesim_org_incentive(w, &s->org, a, inc);
-}
-
-static void top_down_month_pay(salesim_world *w, salesim_agent *a, const salesim_outcome *out) {
-  top_down_state *s = w->state;
-  salesim_org_month_pay(w, &s->org, a, out);
-}
-
-static void top_down_month_end(salesim_world *w) {
-  top_down_state *s = w->state;
-  salesim_org_month_end(w, &s->org);
-}
-
 static void top_down_period_end(salesim_world *w) {
   top_down_state *s = w->state;
   salesim_org *o = &s->org;
@@ -264,9 +248,9 @@ const salesim_mechanism_type salesim_mechanism_top_down = {
     .fini = top_down_fini,
     .year_start = top_down_year_start,
     .hire = top_down_hire,
-    .incentive = top_down_incentive,
-    .month_pay = top_down_month_pay,
-    .month_end = top_down_month_end,
+    .incentive = salesim_org_hook_incentive,
+    .month_pay = salesim_org_hook_month_pay,
+    .month_end = salesim_org_hook_month_end,
     .period_end = top_down_period_end,
     .report = top_down_report,
 };
