@@ -57,11 +57,28 @@ int salesim_test_run(const char *cmd, char **out) {
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* folders made by salesim_test_write_temp, removed when the test exits */
+static char temp_dirs[256][64];
+static int n_temp_dirs;
+
+static void remove_temp_dirs(void) {
+  for (int i = 0; i < n_temp_dirs; i++) {
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", temp_dirs[i]);
+    if (system(cmd) != 0)
+      fprintf(stderr, "could not remove %s\n", temp_dirs[i]);
+  }
+}
+
 const char *salesim_test_write_temp(const char *name, const char *text) {
   static char path[4096];
   char dir[] = "/tmp/salesim-test-XXXXXX";
   if (mkdtemp(dir) == NULL)
     return NULL;
+  if (n_temp_dirs == 0)
+    atexit(remove_temp_dirs);
+  if (n_temp_dirs < 256)
+    snprintf(temp_dirs[n_temp_dirs++], sizeof temp_dirs[0], "%s", dir);
   snprintf(path, sizeof path, "%s/%s", dir, name);
   FILE *fp = fopen(path, "w");
   if (fp == NULL)
