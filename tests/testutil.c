@@ -63,8 +63,8 @@ static int n_temp_dirs;
 
 static void remove_temp_dirs(void) {
   for (int i = 0; i < n_temp_dirs; i++) {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", temp_dirs[i]);
+    char cmd[sizeof temp_dirs[0] + 16];
+    snprintf(cmd, sizeof cmd, "rm -rf '%.63s'", temp_dirs[i]);
     if (system(cmd) != 0)
       fprintf(stderr, "could not remove %s\n", temp_dirs[i]);
   }
