@@ -45,6 +45,7 @@
 #include "theory.h"
 
 #include <math.h>
+#include <gsl/gsl_sf_lambert.h>
 #include <string.h>
 
 static const double golden = 0.6180339887498949;
@@ -56,31 +57,12 @@ double salesim_decide_linear_effort(double beta, double theta, double c) {
   return e > 0 ? e : 0;
 }
 
-/* max_f G*(1-exp(-k f)) - Mc*f^2/2 with h = 0: G k exp(-k f) = Mc f. */
+/* max_f G*(1-exp(-k f)) - Mc*f^2/2 with h = 0: G k exp(-k f) = Mc f, i.e.
+ * (k f) exp(k f) = G k^2 / Mc, so f = W0(G k^2 / Mc) / k (Lambert W). */
 static double farm_only(double G, double k, double Mc) {
   if (!(G > 0) || !(k > 0) || !(Mc > 0))
     return 0;
-  /* phi(f) = log(G k) - k f - log(Mc f) is decreasing; Newton in f from a
-   * bracket [lo, hi] with phi(lo) > 0 > phi(hi) */
-  double lo = 0, hi = G * k / Mc; /* at hi: G k e^{-k hi} < Mc hi */
-  double f = fmin(hi, 1.0 / k);
-  for (int it = 0; it < 60; it++) {
-    double phi = log(G * k) - k * f - log(Mc * f);
-    if (phi > 0)
-      lo = f;
-    else
-      hi = f;
-    double dphi = -k - 1.0 / f;
-    double nf = f - phi / dphi;
-    if (!(nf > lo && nf < hi))
-      nf = 0.5 * (lo + hi);
-    if (fabs(nf - f) < 1e-12 * (1 + f)) {
-      f = nf;
-      break;
-    }
-    f = nf;
-  }
-  return f;
+  return gsl_sf_lambert_W0(G * k * k / Mc) / k;
 }
 
 /* The bundle for total value m_h per unit h and G per unit (1-exp(-k f)). */
@@ -292,43 +274,81 @@ static void solve(const problem *P, int open_linear, double hint, salesim_choice
     out->ce = P->base + mu * X + P->extra_h * h + P->extra_f * f - 0.5 * P->Mc * e * e -
               0.5 * P->r * mu * mu * var;
   } else {
-    /* warm start: a bracket around last month's shadow price; the full
-     * grid when the best point is not inside it */
+    /* warm start: three points around last month's shadow price and two
+     * rounds of parabolic interpolation (CE is smooth in mu near an interior
+     * optimum); the full grid and golden section when last month's price is
+     * not a local best */
     double lo = 0, hi = 0, best = -INFINITY;
     int local = 0;
     if (hint > 0) {
-      double m0 = evaluate(P, hint * 0.85, &h, &f, &X);
-      double m1 = evaluate(P, hint, &h, &f, &X);
-      double m2 = evaluate(P, hint * 1.15, &h, &f, &X);
-      if (m1 >= m0 && m1 >= m2) {
+      double a = hint * 0.85, c = hint * 1.15;
+      double fa = evaluate(P, a, &h, &f, &X);
+      double fb = evaluate(P, hint, &h, &f, &X);
+      double fc = evaluate(P, c, &h, &f, &X);
+      /* the optimum can jump to zero effort: if mu = 0 beats the bracket,
+       * search the whole grid */
+      double f0 = evaluate(P, 0, &h, &f, &X);
+      if (fb >= fa && fb >= fc && fb >= f0) {
         local = 1;
-        lo = hint * 0.85;
-        hi = hint * 1.15;
-        best = m1;
+        best = fb;
         best_mu = hint;
+        double b = hint;
+        for (int round = 0; round < 2; round++) {
+          double den = (b - a) * (fb - fc) - (b - c) * (fb - fa);
+          if (!(fabs(den) > 0))
+            break;
+          double v = b - 0.5 * ((b - a) * (b - a) * (fb - fc) - (b - c) * (b - c) * (fb - fa)) / den;
+          if (!(v > a && v < c))
+            break;
+          double fv = evaluate(P, v, &h, &f, &X);
+          if (fv > best) {
+            best = fv;
+            best_mu = v;
+          }
+          if (round == 1)
+            break;
+          /* a tighter bracket around the better point for the second round */
+          b = best_mu;
+          fb = best;
+          a = b * 0.98;
+          c = b * 1.02;
+          fa = evaluate(P, a, &h, &f, &X);
+          fc = evaluate(P, c, &h, &f, &X);
+          if (fa > best) {
+            best = fa;
+            best_mu = a;
+          }
+          if (fc > best) {
+            best = fc;
+            best_mu = c;
+          }
+          if (!(fb >= fa && fb >= fc))
+            break;
+        }
       }
     }
-    if (!local)
+    if (!local) {
       best_mu = full_grid(P, &lo, &hi, &best);
-    double x1 = hi - golden * (hi - lo), x2 = lo + golden * (hi - lo);
-    double f1 = evaluate(P, x1, &h, &f, &X), f2 = evaluate(P, x2, &h, &f, &X);
-    for (int it = 0; it < (local ? 8 : 14); it++) {
-      if (f1 < f2) {
-        lo = x1;
-        x1 = x2;
-        f1 = f2;
-        x2 = lo + golden * (hi - lo);
-        f2 = evaluate(P, x2, &h, &f, &X);
-      } else {
-        hi = x2;
-        x2 = x1;
-        f2 = f1;
-        x1 = hi - golden * (hi - lo);
-        f1 = evaluate(P, x1, &h, &f, &X);
+      double x1 = hi - golden * (hi - lo), x2 = lo + golden * (hi - lo);
+      double f1 = evaluate(P, x1, &h, &f, &X), f2 = evaluate(P, x2, &h, &f, &X);
+      for (int it = 0; it < 14; it++) {
+        if (f1 < f2) {
+          lo = x1;
+          x1 = x2;
+          f1 = f2;
+          x2 = lo + golden * (hi - lo);
+          f2 = evaluate(P, x2, &h, &f, &X);
+        } else {
+          hi = x2;
+          x2 = x1;
+          f2 = f1;
+          x1 = hi - golden * (hi - lo);
+          f1 = evaluate(P, x1, &h, &f, &X);
+        }
       }
+      if (fmax(f1, f2) > best)
+        best_mu = f1 > f2 ? x1 : x2;
     }
-    if (fmax(f1, f2) > best)
-      best_mu = f1 > f2 ? x1 : x2;
     out->ce = evaluate(P, best_mu, &h, &f, &X);
   }
   if (P->linear_mode)

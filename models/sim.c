@@ -454,9 +454,9 @@ static void agent_choose(salesim_world *w, salesim_agent *a, salesim_incentive *
     double later = inc->credit_cost * w->dpow[w->sc->months_per_year];
     inc->after_value = inc->after_value > later ? inc->after_value - later : 0;
   }
-  /* warm start from last month's shadow price; a full search in the first
-   * month of each quarter and for new people */
-  ch->hint = (w->month_in_year % 3 == 0 || a->tenure == 0) ? -1 : a->shadow;
+  /* warm start from last month's shadow price; a full search when the plan
+   * year (and so the schedule) starts and for new people */
+  ch->hint = (w->month_in_year == 0 || a->tenure == 0) ? -1 : a->shadow;
   salesim_decide(w, a, inc, ch);
   a->shadow = ch->shadow;
   a->exp_att = a->target > 0 && inc->period_months > 0 ? ch->exp_credit / a->target : 0;
