@@ -165,10 +165,7 @@ static void test_cap_cuts_effort(void **state) {
       "territories = { count = 15; potential = 8000000.0; book = 1000000.0; };\n"
       "mechanisms = ( { type = \"commission\"; name = \"capped\"; rate = 0.029; cap = 60000.0; },\n"
       "               { type = \"commission\"; name = \"uncapped\"; rate = 0.029; } );\n";
-  const char *path = salesim_test_write_temp("cap.cfg", text);
-  salesim_diag d = SALESIM_DIAG_INIT;
-  salesim_scenario *sc = NULL;
-  assert_int_equal(salesim_scenario_load(&sc, path, &d), 0);
+  salesim_scenario *sc = salesim_test_load_text(text);
   salesim_world *capped = NULL, *free_ = NULL;
   assert_int_equal(salesim_world_alloc(&capped, sc, 0, 0, sc->seed), 0);
   assert_int_equal(salesim_world_alloc(&free_, sc, 1, 0, sc->seed), 0);
@@ -201,7 +198,6 @@ static void test_cap_cuts_effort(void **state) {
   salesim_world_free(capped);
   salesim_world_free(free_);
   salesim_scenario_free(sc);
-  salesim_diag_clear(&d);
 }
 
 /* 5: timing games: near zero under linear pay, a share of deals moved and

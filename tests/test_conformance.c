@@ -23,14 +23,8 @@ static void run_one(const salesim_mechanism_type *type) {
            "population = { reps = 24; };\nterritories = { count = 6; };\n"
            "mechanisms = ( { type = \"%s\"; } );\n",
            type->name);
-  const char *path = salesim_test_write_temp("c.cfg", text);
+  salesim_scenario *sc = salesim_test_load_text(text);
   salesim_diag d = SALESIM_DIAG_INIT;
-  salesim_scenario *sc = NULL;
-  int rc = salesim_scenario_load(&sc, path, &d);
-  for (size_t i = 0; i < d.count; i++)
-    print_message("%s: %s\n", type->name, d.lines[i]);
-  salesim_diag_clear(&d);
-  assert_int_equal(rc, 0);
   salesim_run_options opt = SALESIM_RUN_OPTIONS_INIT;
   opt.threads = 1;
   salesim_results *r1 = NULL, *r2 = NULL;

@@ -124,25 +124,6 @@ static void test_quota_not_worth_it(void **state) {
 
 /* ---- in a running world ------------------------------------------------- */
 
-static salesim_scenario *load_text(const char *text) {
-  char path[] = "/tmp/salesim_monitoring_XXXXXX";
-  int fd = mkstemp(path);
-  assert_true(fd >= 0);
-  FILE *fp = fdopen(fd, "w");
-  assert_non_null(fp);
-  fputs(text, fp);
-  fclose(fp);
-  salesim_scenario *sc = NULL;
-  salesim_diag diag = {0};
-  int rc = salesim_scenario_load(&sc, path, &diag);
-  for (size_t i = 0; i < diag.count; i++)
-    print_message("diag: %s\n", diag.lines[i]);
-  salesim_diag_clear(&diag);
-  unlink(path);
-  assert_int_equal(rc, 0);
-  return sc;
-}
-
 /* One rep, a quota of one visit, a real visit hugely expensive, no
  * conscience, no fine, every report audited, and a job worth little more
  * than the outside wage (horizon one month, salary 6000 vs 5950): the
@@ -162,7 +143,7 @@ static const char *const strike_cfg =
 
 static void test_dismissed_at_max_strikes(void **state) {
   (void)state;
-  salesim_scenario *sc = load_text(strike_cfg);
+  salesim_scenario *sc = salesim_test_load_text(strike_cfg);
   salesim_world *w = NULL;
   assert_int_equal(salesim_world_alloc(&w, sc, 0, 0, sc->seed), 0);
   int id = w->agents[0].id;
@@ -198,7 +179,7 @@ static void test_escalation_raises_audits(void **state) {
       "  quota_bonus = 3000.0; audit_share = 0.05; fine = 100.0; max_strikes = 0;\n"
       "  escalate_every = 3; audit_step = 0.1; audit_max = 0.25; fine_factor = 2.0;\n"
       "  fine_max = 300.0; } );\n";
-  salesim_scenario *sc = load_text(cfg);
+  salesim_scenario *sc = salesim_test_load_text(cfg);
   salesim_world *w = NULL;
   assert_int_equal(salesim_world_alloc(&w, sc, 0, 0, sc->seed), 0);
   double share[9];

@@ -26,24 +26,11 @@ static const char *two_commissions =
     "  { type = \"target_salary\"; }\n"
     ");\n";
 
-static salesim_scenario *load_text(const char *text) {
-  const char *path = salesim_test_write_temp("s.cfg", text);
-  assert_non_null(path);
-  salesim_diag d = SALESIM_DIAG_INIT;
-  salesim_scenario *sc = NULL;
-  int rc = salesim_scenario_load(&sc, path, &d);
-  for (size_t i = 0; i < d.count; i++)
-    print_message("%s\n", d.lines[i]);
-  assert_int_equal(rc, 0);
-  salesim_diag_clear(&d);
-  return sc;
-}
-
 /* In replication i every mechanism faces the same territories, people and
  * market shocks; a different replication faces different ones. */
 static void test_common_random_numbers(void **state) {
   (void)state;
-  salesim_scenario *sc = load_text(two_commissions);
+  salesim_scenario *sc = salesim_test_load_text(two_commissions);
   salesim_world *a = NULL, *b = NULL, *c = NULL;
   assert_int_equal(salesim_world_alloc(&a, sc, 0, 1, sc->seed), 0);
   assert_int_equal(salesim_world_alloc(&b, sc, 1, 1, sc->seed), 0);
@@ -85,7 +72,7 @@ static salesim_results *run(const salesim_scenario *sc, int threads) {
  * threads, and on a second run. */
 static void test_deterministic_across_threads(void **state) {
   (void)state;
-  salesim_scenario *sc = load_text(two_commissions);
+  salesim_scenario *sc = salesim_test_load_text(two_commissions);
   salesim_results *r1 = run(sc, 1), *r2 = run(sc, 2), *r3 = run(sc, 2);
   size_t nm = (size_t)r1->n_mech * r1->n_rep * SALESIM_METRIC_COUNT;
   size_t nt = (size_t)r1->n_mech * r1->n_rep * r1->n_months * SALESIM_SERIES_COUNT;
@@ -119,7 +106,7 @@ static void test_linear_effort_through_decide(void **state) {
              "territories = { count = 1; };\n"
              "mechanisms = ( { type = \"commission\"; rate = %g; } );\n",
              thetas[k], costs[k], betas[k]);
-    salesim_scenario *sc = load_text(text);
+    salesim_scenario *sc = salesim_test_load_text(text);
     salesim_world *w = NULL;
     assert_int_equal(salesim_world_alloc(&w, sc, 0, 0, sc->seed), 0);
     w->type->year_start(w);
@@ -145,7 +132,7 @@ static void test_linear_effort_through_decide(void **state) {
  * a year. */
 static void test_warm_start_equals_full_search(void **state) {
   (void)state;
-  salesim_scenario *sc = load_text(two_commissions);
+  salesim_scenario *sc = salesim_test_load_text(two_commissions);
   salesim_world *w = NULL;
   assert_int_equal(salesim_world_alloc(&w, sc, 2, 0, sc->seed), 0);
   int compared = 0, close = 0;
@@ -185,7 +172,7 @@ static void test_warm_start_equals_full_search(void **state) {
  * [0, 1], headcount never above the positions. */
 static void test_accounts_add_up(void **state) {
   (void)state;
-  salesim_scenario *sc = load_text(two_commissions);
+  salesim_scenario *sc = salesim_test_load_text(two_commissions);
   salesim_results *r = run(sc, 1);
   for (int m = 0; m < r->n_mech; m++)
     for (int rep = 0; rep < r->n_rep; rep++) {
@@ -232,7 +219,7 @@ static void two_task_effort(double rate, double book_rate, double rho, double *h
            "territories = { count = 1; };\n"
            "mechanisms = ( { type = \"commission\"; rate = %.17g; book_rate = %.17g; } );\n",
            rho, rate, book_rate);
-  salesim_scenario *sc = load_text(text);
+  salesim_scenario *sc = salesim_test_load_text(text);
   salesim_world *w = NULL;
   assert_int_equal(salesim_world_alloc(&w, sc, 0, 0, sc->seed), 0);
   salesim_world_step(w);

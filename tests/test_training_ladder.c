@@ -116,25 +116,6 @@ static void test_effort_rises_with_reward_and_bench(void **state) {
 
 /* ---- in a running world ------------------------------------------------- */
 
-static salesim_scenario *load_text(const char *text) {
-  char path[] = "/tmp/salesim_ladder_XXXXXX";
-  int fd = mkstemp(path);
-  assert_true(fd >= 0);
-  FILE *fp = fdopen(fd, "w");
-  assert_non_null(fp);
-  fputs(text, fp);
-  fclose(fp);
-  salesim_scenario *sc = NULL;
-  salesim_diag diag = {0};
-  int rc = salesim_scenario_load(&sc, path, &diag);
-  for (size_t i = 0; i < diag.count; i++)
-    print_message("diag: %s\n", diag.lines[i]);
-  salesim_diag_clear(&diag);
-  unlink(path);
-  assert_int_equal(rc, 0);
-  return sc;
-}
-
 /* Two trained reps who cannot meet a target of 10,000 leads: each month on
  * target is a miss, each miss a month of retraining (passed for sure), and
  * the third miss demotes: months 0, 2 and 4. A bench of two replaces them. */
@@ -151,7 +132,7 @@ static const char *const demotion_cfg =
 
 static void test_demotion_after_exactly_max_strikes(void **state) {
   (void)state;
-  salesim_scenario *sc = load_text(demotion_cfg);
+  salesim_scenario *sc = salesim_test_load_text(demotion_cfg);
   salesim_world *w = NULL;
   assert_int_equal(salesim_world_alloc(&w, sc, 0, 0, sc->seed), 0);
   int id[2] = {w->agents[0].id, w->agents[1].id};
@@ -204,7 +185,7 @@ static const char *const effort_cfg =
 
 static void test_no_reward_no_bench_works_less(void **state) {
   (void)state;
-  salesim_scenario *sc = load_text(effort_cfg);
+  salesim_scenario *sc = salesim_test_load_text(effort_cfg);
   salesim_world *w[3] = {NULL, NULL, NULL};
   double total[3] = {0, 0, 0};
   for (int m = 0; m < 3; m++) {

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include <salesim/scenario.h>
+
 void salesim_test_assert_close(double a, double b, double rel, double abs_tol,
                                const char *ea, const char *eb, const char *file,
                                int line) {
@@ -86,4 +88,17 @@ const char *salesim_test_write_temp(const char *name, const char *text) {
   fputs(text, fp);
   fclose(fp);
   return path;
+}
+
+salesim_scenario *salesim_test_load_text(const char *text) {
+  const char *path = salesim_test_write_temp("scenario.cfg", text);
+  assert_non_null(path);
+  salesim_diag diag = SALESIM_DIAG_INIT;
+  salesim_scenario *sc = NULL;
+  int rc = salesim_scenario_load(&sc, path, &diag);
+  for (size_t i = 0; i < diag.count; i++)
+    print_message("diag: %s\n", diag.lines[i]);
+  salesim_diag_clear(&diag);
+  assert_int_equal(rc, 0);
+  return sc;
 }

@@ -31,4 +31,9 @@ int salesim_test_run(const char *cmd, char **out);
  *  (static buffer, valid until the next call). */
 const char *salesim_test_write_temp(const char *name, const char *text);
 
+struct salesim_scenario;
+/** Write `text` to a temporary scenario file and load it; fails the test
+ *  (printing every diagnostic) if it does not load. Caller frees. */
+struct salesim_scenario *salesim_test_load_text(const char *text);
+
 #endif
