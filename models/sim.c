@@ -161,16 +161,30 @@ void salesim_world_draw_traits(const salesim_world *w, gsl_rng *r, salesim_trait
   t->moral_cost = fmax(0, salesim_dist_draw(&p->moral_cost, r));
 }
 
+void salesim_agent_set_traits(salesim_agent *a, const salesim_traits *t) {
+  a->ability = t->ability;
+  a->skill = t->skill;
+  a->risk_aversion = t->risk_aversion;
+  a->effort_cost = t->effort_cost;
+  a->outside_wage = t->outside_wage;
+  a->savings = t->savings;
+  a->moral_cost = t->moral_cost;
+}
+
+void salesim_agent_get_traits(const salesim_agent *a, salesim_traits *t) {
+  t->ability = a->ability;
+  t->skill = a->skill;
+  t->risk_aversion = a->risk_aversion;
+  t->effort_cost = a->effort_cost;
+  t->outside_wage = a->outside_wage;
+  t->savings = a->savings;
+  t->moral_cost = a->moral_cost;
+}
+
 static void draw_person(salesim_world *w, salesim_agent *a, gsl_rng *r) {
   salesim_traits t;
   salesim_world_draw_traits(w, r, &t);
-  a->ability = t.ability;
-  a->skill = t.skill;
-  a->risk_aversion = t.risk_aversion;
-  a->effort_cost = t.effort_cost;
-  a->outside_wage = t.outside_wage;
-  a->savings = t.savings;
-  a->moral_cost = t.moral_cost;
+  salesim_agent_set_traits(a, &t);
   a->book = 0;
   a->credit_period = a->sales_year = a->pay_year = 0;
   a->target = a->target_pay = a->draw_owed = 0;

@@ -320,7 +320,7 @@ static int ladder_check(const void *vp, const salesim_scenario *sc, const char *
 enum { POOL_UNTRAINED = 0, POOL_TRAINING = 1, POOL_TRAINED = 2 };
 
 typedef struct pool_person {
-  double ability, skill, risk_aversion, effort_cost, outside_wage, moral_cost, savings;
+  salesim_traits t;
   int id, hired_month, tenure, strikes, state, months_left;
 } pool_person;
 
@@ -360,15 +360,7 @@ static void draw_candidate(salesim_world *w, pool_person *o) {
   salesim_stream_seed(r, w->seed, (uint64_t)w->rep, SALESIM_STREAM_MECHANISM,
                       ((uint64_t)1 << 40) + (uint64_t)s->recruits++);
   memset(o, 0, sizeof *o);
-  salesim_traits t;
-  salesim_world_draw_traits(w, r, &t);
-  o->ability = t.ability;
-  o->skill = t.skill;
-  o->risk_aversion = t.risk_aversion;
-  o->effort_cost = t.effort_cost;
-  o->outside_wage = t.outside_wage;
-  o->savings = t.savings;
-  o->moral_cost = t.moral_cost;
+  salesim_world_draw_traits(w, r, &o->t);
   o->hired_month = w->month;
   o->state = POOL_UNTRAINED;
 }
@@ -422,13 +414,7 @@ static void count_quit(salesim_world *w) {
  * book, pipeline and stream). */
 static void seat(salesim_world *w, salesim_agent *a, const pool_person *o) {
   const ladder_params *p = w->params;
-  a->ability = o->ability;
-  a->skill = o->skill;
-  a->risk_aversion = o->risk_aversion;
-  a->effort_cost = o->effort_cost;
-  a->outside_wage = o->outside_wage;
-  a->moral_cost = o->moral_cost;
-  a->savings = o->savings;
+  salesim_agent_set_traits(a, &o->t);
   a->id = o->id;
   a->tenure = o->tenure;
   a->hired_month = o->hired_month;
@@ -449,13 +435,7 @@ static void seat(salesim_world *w, salesim_agent *a, const pool_person *o) {
 
 static void unseat(const salesim_agent *a, pool_person *o) {
   memset(o, 0, sizeof *o);
-  o->ability = a->ability;
-  o->skill = a->skill;
-  o->risk_aversion = a->risk_aversion;
-  o->effort_cost = a->effort_cost;
-  o->outside_wage = a->outside_wage;
-  o->moral_cost = a->moral_cost;
-  o->savings = a->savings;
+  salesim_agent_get_traits(a, &o->t);
   o->id = a->id;
   o->tenure = a->tenure;
   o->hired_month = a->hired_month;
@@ -510,7 +490,7 @@ static int ladder_init(salesim_world *w) {
     o.id = w->next_person_id++;
     o.hired_month = -1;
     o.state = POOL_TRAINED;
-    train_skill(p, &o.skill);
+    train_skill(p, &o.t.skill);
     pool_add(s, &o);
   }
   s->bench_trained = count_trained(s);
@@ -630,7 +610,7 @@ static void to_bench_or_out(salesim_world *w, pool_person *o) {
   o->state = POOL_UNTRAINED;
   o->strikes = 0;
   const ladder_params *p = w->params;
-  if (bench_month_value(w, s->n_pool, p->training_months) >= o->outside_wage && pool_add(s, o))
+  if (bench_month_value(w, s->n_pool, p->training_months) >= o->t.outside_wage && pool_add(s, o))
     return;
   count_quit(w);
 }
@@ -727,10 +707,10 @@ static void ladder_month_end(salesim_world *w) {
     s->training_cost += p->training_cost;
     if (--o->months_left > 0)
       continue;
-    if (pass_training(w, o->ability)) {
+    if (pass_training(w, o->t.ability)) {
       s->passes += 1;
       o->state = POOL_TRAINED;
-      train_skill(p, &o->skill);
+      train_skill(p, &o->t.skill);
     } else {
       o->state = POOL_UNTRAINED;
     }
@@ -742,11 +722,11 @@ static void ladder_month_end(salesim_world *w) {
     salesim_ledger *L = &w->ledger;
     L->pay += p->trainee_pay;
     L->pay_fixed += p->trainee_pay;
-    o->savings += p->trainee_pay - pop->living_cost;
+    o->t.savings += p->trainee_pay - pop->living_cost;
     int train = o->state == POOL_TRAINED ? 0 : (o->state == POOL_TRAINING ? o->months_left
                                                                            : p->training_months);
-    int leave = o->savings < 0 ||
-                bench_month_value(w, i, train) < o->outside_wage ||
+    int leave = o->t.savings < 0 ||
+                bench_month_value(w, i, train) < o->t.outside_wage ||
                 salesim_hash_uniform(w->seed, (uint64_t)w->rep,
                                      ((uint64_t)SALESIM_STREAM_LIFE << 32) + (1u << 30) +
                                          (uint64_t)o->id,
@@ -766,7 +746,7 @@ static void ladder_month_end(salesim_world *w) {
     pool_person o;
     draw_candidate(w, &o);
     tries++;
-    if (bench_month_value(w, s->n_pool, p->training_months) < o.outside_wage) {
+    if (bench_month_value(w, s->n_pool, p->training_months) < o.t.outside_wage) {
       w->ledger.offers_declined += 1; /* the candidate declines */
       continue;
     }

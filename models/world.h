@@ -212,6 +212,9 @@ typedef struct salesim_world {
 
 /** Draw a person's traits from the population (savings in currency). */
 void salesim_world_draw_traits(const salesim_world *w, gsl_rng *r, salesim_traits *t);
+/** Put a person's traits into a position, or read them back out. */
+void salesim_agent_set_traits(salesim_agent *a, const salesim_traits *t);
+void salesim_agent_get_traits(const salesim_agent *a, salesim_traits *t);
 /** Annual target of agent `a` under the scenario's target rule. */
 double salesim_world_rule_target(const salesim_world *w, const salesim_agent *a);
 /** Add pay to an agent's month (fixed or variable part), with bookkeeping. */
