@@ -119,13 +119,7 @@ static void forecast_year_start(salesim_world *w) {
     o->mgr[i].variable = salesim_org_variable(&s->p->org, t->firm_target);
     o->mgr[i].firm_ref = t->firm_target;
   }
-  for (int i = 0; i < w->n_agents; i++) {
-    salesim_agent *a = &w->agents[i];
-    a->manager = o->terr[a->territory].manager;
-    if (a->status == SALESIM_AGENT_ACTIVE && a->manager < 0)
-      s->unteamed += 1;
-  }
-  salesim_org_start_plans(w, o);
+  s->unteamed += salesim_org_attach_and_start(w, o);
 }
 
 static void forecast_hire(salesim_world *w, salesim_agent *a) {

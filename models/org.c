@@ -691,6 +691,18 @@ void salesim_org_report(salesim_world *w, salesim_org *o) {
   }
 }
 
+int salesim_org_attach_and_start(salesim_world *w, salesim_org *o) {
+  int unteamed = 0;
+  for (int i = 0; i < w->n_agents; i++) {
+    salesim_agent *a = &w->agents[i];
+    a->manager = o->terr[a->territory].manager;
+    if (a->status == SALESIM_AGENT_ACTIVE && a->manager < 0)
+      unteamed++;
+  }
+  salesim_org_start_plans(w, o);
+  return unteamed;
+}
+
 /* ---- hooks for mechanisms whose state starts with a salesim_org ---------- */
 
 void salesim_org_hook_incentive(const salesim_world *w, const salesim_agent *a,

@@ -311,6 +311,11 @@ void salesim_org_month_pay(salesim_world *w, salesim_org *o, salesim_agent *a,
 /** Managers' monthly fixed pay. */
 void salesim_org_month_end(salesim_world *w, salesim_org *o);
 
+/** After targets are set: each rep joins its territory's manager's team;
+ *  then every rep's plan starts. Returns the number of active reps left
+ *  without a manager. */
+int salesim_org_attach_and_start(salesim_world *w, salesim_org *o);
+
 /* Hooks for mechanisms whose state struct starts with its salesim_org
  * (tender, top_down, forecast_bonus): use them directly in the type object. */
 void salesim_org_hook_incentive(const salesim_world *w, const salesim_agent *a,

@@ -201,13 +201,7 @@ static void top_down_year_start(salesim_world *w) {
     }
     t->target = target;
   }
-  for (int i = 0; i < w->n_agents; i++) {
-    salesim_agent *a = &w->agents[i];
-    a->manager = o->terr[a->territory].manager;
-    if (a->status == SALESIM_AGENT_ACTIVE && a->manager < 0)
-      s->unteamed += 1;
-  }
-  salesim_org_start_plans(w, o);
+  s->unteamed += salesim_org_attach_and_start(w, o);
 }
 
 static void top_down_hire(salesim_world *w, salesim_agent *a) {
