@@ -13,12 +13,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
 #include <jansson.h>
 
 #include "batch.h"
+#include "output.h"
 #include "report.h"
 #include "study.h"
 
@@ -113,12 +115,13 @@ static void output_name(salesim_batch_entry *e, const salesim_batch_entry *all, 
   char *dot = strrchr(stem, '.');
   if (dot != NULL && dot != stem)
     *dot = '\0';
-  for (char *c = stem; *c; c++)
-    if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-          *c == '-' || *c == '_' || *c == '.'))
-      *c = '_';
-  if (stem[0] == '\0' || stem[0] == '.')
-    snprintf(stem, sizeof stem, "scenario");
+  /* the rules of scenario names (docs/safety.md); never the index's files */
+  salesim_output_name_sanitize(stem, sizeof stem);
+  static const char *const index_files[] = {"batch.csv", "batch.json", "batch.csv.tmp",
+                                            "batch.json.tmp"};
+  for (size_t k = 0; k < sizeof index_files / sizeof index_files[0]; k++)
+    if (strcasecmp(stem, index_files[k]) == 0)
+      stem[5] = '_';
   snprintf(e->output, sizeof e->output, "%s/%s", dir, stem);
   for (int k = 2;; k++) {
     int clash = 0;
@@ -187,12 +190,15 @@ static const char *status_text(int s) {
   }
 }
 
+/* RFC 4180; a field a spreadsheet would take for a formula gets a leading '
+ * (docs/safety.md). */
 static void csv_text(salesim_sbuf *b, const char *s) {
+  const char *guard = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL ? "'" : "";
   if (strpbrk(s, ",\"\r\n") == NULL) {
-    salesim_sbuf_printf(b, "%s", s);
+    salesim_sbuf_printf(b, "%s%s", guard, s);
     return;
   }
-  salesim_sbuf_put(b, "\"", 1);
+  salesim_sbuf_printf(b, "\"%s", guard);
   for (; *s; s++) {
     if (*s == '"')
       salesim_sbuf_put(b, "\"", 1);
@@ -307,28 +313,6 @@ static int write_index(const salesim_batch_entry *es, int n, const char *dir,
   return rc;
 }
 
-static int make_dirs(const char *path, salesim_diag *diag) {
-  char buf[1024];
-  snprintf(buf, sizeof buf, "%s", path);
-  for (char *p = buf + 1;; p++) {
-    if (*p == '/' || *p == '\0') {
-      char c = *p;
-      *p = '\0';
-      struct stat st;
-      if (mkdir(buf, 0777) != 0 && !(errno == EEXIST && stat(buf, &st) == 0 &&
-                                     S_ISDIR(st.st_mode))) {
-        salesim_diag_add(diag, "%s: cannot create folder: %s", buf,
-                         strerror(errno == EEXIST ? ENOTDIR : errno));
-        return SALESIM_EIO;
-      }
-      *p = c;
-      if (c == '\0')
-        break;
-    }
-  }
-  return 0;
-}
-
 /* The diag's lines as one line ("; "-joined, cut to fit). */
 static void one_line(char *out, size_t size, const salesim_diag *d, const char *fallback) {
   out[0] = '\0';
@@ -349,7 +333,7 @@ int salesim_batch_run(salesim_batch_entry **entries, char *const *paths, int n, 
   salesim_batch_entry *es = calloc((size_t)(n > 0 ? n : 1), sizeof *es);
   if (es == NULL)
     return SALESIM_ENOMEM;
-  int rc = make_dirs(dir, diag);
+  int rc = salesim_output_claim(dir, diag); /* made, marked, ours to write */
   if (rc != 0) {
     free(es);
     return rc;

@@ -8,7 +8,10 @@
  * "<dir>.tmp.<pid>" beside the target, and only when every file is complete
  * is an existing <dir> moved aside to "<dir>.old.<pid>", the new folder
  * renamed into place and the old one removed. A failed write leaves the
- * previous output untouched and no temporary folder.
+ * previous output untouched and no temporary folder. Every folder written
+ * carries the marker file .salesim-output; an existing folder is replaced
+ * only if it carries it or is empty, and temporary folders of a killed run
+ * are removed by the next run into the same place (docs/safety.md).
  *
  * Numbers are printed with %.10g under the C locale (uselocale, per thread;
  * the global locale is never changed), NAN as an empty field (JSON null), so
@@ -19,6 +22,7 @@
 #define _XOPEN_SOURCE 700 /* POSIX 2008 with realpath */
 
 #include <dirent.h>
+#include <signal.h>
 #include <errno.h>
 #include <locale.h>
 #include <math.h>
@@ -120,6 +124,295 @@ cleanup:
   return rc;
 }
 
+/* ---- names, the marker, checks before a run (docs/safety.md) ------------------- */
+
+static int name_char_ok(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c == '-' || c == '_' || c == '.';
+}
+
+/* Length of a ".tmp.<digits>" or ".old.<digits>" ending of `s`, else 0. */
+static size_t temp_suffix(const char *s) {
+  size_t n = strlen(s), d = 0;
+  while (d < n && s[n - 1 - d] >= '0' && s[n - 1 - d] <= '9')
+    d++;
+  if (d == 0 || n < d + 5)
+    return 0;
+  const char *t = s + n - d - 5;
+  return (strncmp(t, ".tmp.", 5) == 0 || strncmp(t, ".old.", 5) == 0) ? d + 5 : 0;
+}
+
+const char *salesim_output_name_problem(const char *name) {
+  size_t n = strlen(name);
+  if (n == 0)
+    return "is empty";
+  if (n > SALESIM_OUTPUT_NAME_MAX)
+    return "is too long";
+  if (name[0] == '.')
+    return "starts with '.'";
+  for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
+    if (name_char_ok(*c))
+      continue;
+    if (*c == '/' || *c == '\\')
+      return "contains a path separator";
+    if (*c < 0x20 || *c == 0x7f)
+      return "contains a control character";
+    if (*c >= 0x80)
+      return "contains a non-ASCII character";
+    return "contains a character that is not allowed in a folder name";
+  }
+  if (temp_suffix(name) > 0)
+    return "ends like salesim's temporary folders";
+  return NULL;
+}
+
+void salesim_output_name_sanitize(char *name, size_t size) {
+  if (size < 2)
+    return;
+  name[size - 1] = '\0';
+  if (strlen(name) > SALESIM_OUTPUT_NAME_MAX)
+    name[SALESIM_OUTPUT_NAME_MAX] = '\0';
+  for (char *c = name; *c; c++)
+    if (!name_char_ok((unsigned char)*c))
+      *c = '_';
+  for (char *c = name; *c == '.'; c++)
+    *c = '_';
+  size_t suffix = temp_suffix(name);
+  if (suffix > 0) {
+    char *t = name + strlen(name) - suffix;
+    t[0] = '_';
+    t[4] = '_';
+  }
+  if (name[0] == '\0')
+    snprintf(name, size, "scenario");
+}
+
+int salesim_output_has_marker(const char *dir) {
+  char *path = path_join(dir, "/", SALESIM_OUTPUT_MARKER);
+  struct stat st;
+  int ok = 0;
+  if (path != NULL && lstat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+    FILE *fp = fopen(path, "rb");
+    char head[sizeof SALESIM_OUTPUT_MARKER_TAG] = {0};
+    if (fp != NULL) {
+      ok = fread(head, 1, sizeof head - 1, fp) == sizeof head - 1 &&
+           memcmp(head, SALESIM_OUTPUT_MARKER_TAG, sizeof head - 1) == 0;
+      fclose(fp);
+    }
+  }
+  free(path);
+  return ok;
+}
+
+/* The marker file, written first into every folder salesim makes. */
+static int write_marker(const char *dir, salesim_diag *diag) {
+  char *path = path_join(dir, "/", SALESIM_OUTPUT_MARKER);
+  if (path == NULL)
+    return SALESIM_ENOMEM;
+  FILE *fp = fopen(path, "w");
+  int rc = 0;
+  if (fp == NULL ||
+      fprintf(fp, "%s\nversion %s\nsalesim replaces this folder as a whole on its next run into "
+                  "it; delete this file to keep salesim out.\n",
+              SALESIM_OUTPUT_MARKER_TAG, salesim_version()) < 0 ||
+      fflush(fp) != 0) {
+    salesim_diag_add(diag, "%s: %s", path, strerror(errno ? errno : EIO));
+    rc = SALESIM_EIO;
+  }
+  if (fp != NULL && fclose(fp) != 0 && rc == 0) {
+    salesim_diag_add(diag, "%s: %s", path, strerror(errno ? errno : EIO));
+    rc = SALESIM_EIO;
+  }
+  free(path);
+  return rc;
+}
+
+/* 1 if `dir` is a folder with nothing in it. */
+static int dir_is_empty(const char *dir) {
+  DIR *d = opendir(dir);
+  if (d == NULL)
+    return 0;
+  struct dirent *e;
+  int empty = 1;
+  while (empty && (e = readdir(d)) != NULL)
+    if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+      empty = 0;
+  closedir(d);
+  return empty;
+}
+
+/* May salesim replace or write into `target` (symbolic links resolved)? */
+static int check_replaceable(const char *target, const char *shown, salesim_diag *diag) {
+  struct stat st;
+  if (lstat(target, &st) != 0) {
+    if (errno == ENOENT)
+      return 0;
+    salesim_diag_add(diag, "%s: %s", shown, strerror(errno));
+    return SALESIM_EIO;
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    salesim_diag_add(diag, "%s: exists and is not a folder; nothing was changed (choose "
+                           "another output folder)", shown);
+    return SALESIM_EIO;
+  }
+  if (salesim_output_has_marker(target) || dir_is_empty(target))
+    return 0;
+  salesim_diag_add(diag, "%s: exists and is not a salesim output folder (no %s file); nothing "
+                         "was changed (delete it or choose another output folder)",
+                   shown, SALESIM_OUTPUT_MARKER);
+  return SALESIM_EIO;
+}
+
+/* The nearest existing folder at or above `parent` must be a folder we can
+ * write into (so the missing ones can be made and the output renamed in). */
+static int check_writable(const char *parent, salesim_diag *diag) {
+  char *p = path_join(parent, "", "");
+  if (p == NULL)
+    return SALESIM_ENOMEM;
+  int rc = 0;
+  struct stat st;
+  for (;;) {
+    if (stat(p, &st) == 0)
+      break;
+    if (errno != ENOENT) {
+      salesim_diag_add(diag, "%s: cannot create an output folder here: %s", p, strerror(errno));
+      rc = SALESIM_EIO;
+      goto cleanup;
+    }
+    char *slash = strrchr(p, '/');
+    while (slash != NULL && slash > p && slash[-1] == '/')
+      slash--;
+    if (slash == NULL)
+      snprintf(p, strlen(p) + 1, ".");
+    else if (slash == p)
+      p[1] = '\0';
+    else
+      *slash = '\0';
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    salesim_diag_add(diag, "%s: cannot hold an output folder: %s", p, strerror(ENOTDIR));
+    rc = SALESIM_EIO;
+  } else if (access(p, W_OK | X_OK) != 0) {
+    salesim_diag_add(diag, "%s: cannot write an output folder here: %s", p, strerror(errno));
+    rc = SALESIM_EIO;
+  }
+cleanup:
+  free(p);
+  return rc;
+}
+
+/* Remove "<base>.tmp.<pid>" and "<base>.old.<pid>" in `parent` left by a
+ * salesim process that is gone: only folders (not links) that carry the
+ * marker or are empty. A live process's folders are left alone. */
+static void clean_stale(const char *parent, const char *base) {
+  DIR *d = opendir(parent);
+  if (d == NULL)
+    return;
+  size_t nb = strlen(base);
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    const char *s = e->d_name;
+    if (strncmp(s, base, nb) != 0 || strlen(s) - nb != temp_suffix(s))
+      continue;
+    const char *digits = s + nb + 5;
+    if (strlen(digits) > 9)
+      continue; /* not a pid */
+    pid_t pid = (pid_t)strtol(digits, NULL, 10);
+    if (pid != getpid() && (pid <= 0 || kill(pid, 0) == 0 || errno != ESRCH))
+      continue; /* that process still runs (or cannot be asked) */
+    char *path = path_join(parent, "/", s);
+    struct stat st;
+    if (path != NULL && lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+        (salesim_output_has_marker(path) || dir_is_empty(path)))
+      remove_tree(path);
+    free(path);
+  }
+  closedir(d);
+}
+
+/* `dir` without trailing slashes, a symbolic link to a folder resolved;
+ * refuses "/", "." and ".." and names ending in them. */
+static int resolve_target(char **out, const char *dir, salesim_diag *diag) {
+  *out = NULL;
+  if (dir == NULL || dir[0] == '\0') {
+    salesim_diag_add(diag, "output: empty folder name");
+    return SALESIM_EINVAL;
+  }
+  char *target = path_join(dir, "", "");
+  if (target == NULL)
+    return SALESIM_ENOMEM;
+  for (size_t n = strlen(target); n > 1 && target[n - 1] == '/'; n--)
+    target[n - 1] = '\0';
+  const char *last = strrchr(target, '/');
+  last = last ? last + 1 : target;
+  if (strcmp(target, "/") == 0 || strcmp(last, ".") == 0 || strcmp(last, "..") == 0) {
+    salesim_diag_add(diag, "%s: cannot be replaced as an output folder", dir);
+    free(target);
+    return SALESIM_EINVAL;
+  }
+  struct stat st;
+  if (lstat(target, &st) == 0 && S_ISLNK(st.st_mode) && stat(target, &st) == 0 &&
+      S_ISDIR(st.st_mode)) {
+    char *resolved = realpath(target, NULL);
+    if (resolved == NULL) {
+      salesim_diag_add(diag, "%s: %s", target, strerror(errno));
+      free(target);
+      return SALESIM_EIO;
+    }
+    free(target);
+    target = resolved;
+  }
+  *out = target;
+  return 0;
+}
+
+/* The folder holding `target` ("." for a bare name); malloc'd. */
+static char *parent_of(const char *target) {
+  const char *slash = strrchr(target, '/');
+  if (slash == NULL)
+    return path_join(".", "", "");
+  char *p = path_join(target, "", "");
+  if (p != NULL)
+    p[slash == target ? 1 : (size_t)(slash - target)] = '\0';
+  return p;
+}
+
+static int check_target(const char *target, const char *shown, salesim_diag *diag) {
+  char *parent = parent_of(target);
+  if (parent == NULL)
+    return SALESIM_ENOMEM;
+  int rc = check_writable(parent, diag);
+  if (rc == 0) {
+    const char *base = strrchr(target, '/');
+    clean_stale(parent, base ? base + 1 : target);
+    rc = check_replaceable(target, shown, diag);
+  }
+  free(parent);
+  return rc;
+}
+
+int salesim_output_check(const char *dir, salesim_diag *diag) {
+  char *target = NULL;
+  int rc = resolve_target(&target, dir, diag);
+  if (rc == 0)
+    rc = check_target(target, dir, diag);
+  free(target);
+  return rc;
+}
+
+int salesim_output_claim(const char *dir, salesim_diag *diag) {
+  char *target = NULL;
+  int rc = resolve_target(&target, dir, diag);
+  if (rc == 0)
+    rc = check_target(target, dir, diag);
+  if (rc == 0)
+    rc = make_dirs(target, diag);
+  if (rc == 0 && !salesim_output_has_marker(target))
+    rc = write_marker(target, diag);
+  free(target);
+  return rc;
+}
+
 /* ---- a file being written ----------------------------------------------------- */
 
 typedef struct out_file {
@@ -159,13 +452,16 @@ static void out_printf(out_file *f, const char *fmt, ...) {
   va_end(ap);
 }
 
-/* A CSV text field, quoted (RFC 4180) only when it needs to be. */
+/* A CSV text field, quoted (RFC 4180) only when it needs to be. A field
+ * that a spreadsheet would take for a formula (starting with = + - @, tab
+ * or carriage return) gets a leading ' (docs/safety.md). */
 static void out_text(out_file *f, const char *s) {
+  const char *guard = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL ? "'" : "";
   if (strpbrk(s, ",\"\r\n") == NULL) {
-    out_printf(f, "%s", s);
+    out_printf(f, "%s%s", guard, s);
     return;
   }
-  out_printf(f, "\"");
+  out_printf(f, "\"%s", guard);
   for (const char *c = s; *c; c++) {
     if (*c == '"')
       out_printf(f, "\"\"");
@@ -580,7 +876,7 @@ static int write_scenario_copy(const report *rp, const char *dir, salesim_diag *
 
 static int write_all(const report *rp, const char *tmp, salesim_diag *diag) {
   int rc;
-  if ((rc = write_summary_csv(rp, tmp, diag)) != 0 ||
+  if ((rc = write_marker(tmp, diag)) != 0 || (rc = write_summary_csv(rp, tmp, diag)) != 0 ||
       (rc = write_replications_csv(rp, tmp, diag)) != 0 ||
       (rc = write_monthly_csv(rp, tmp, diag)) != 0)
     return rc;
@@ -619,33 +915,12 @@ int salesim_output_write_hooked(const salesim_results *r, const salesim_scenario
   if ((rc = check_names(r, diag)) != 0)
     return rc;
 
-  /* The target without trailing slashes, so "<dir>.tmp.<pid>" is beside it. */
-  target = path_join(dir, "", "");
-  if (target == NULL) {
-    rc = SALESIM_ENOMEM;
+  /* The target without trailing slashes (so "<dir>.tmp.<pid>" is beside
+   * it), a symbolic link to a folder resolved (the folder it points to is
+   * replaced, the link kept); then the checks of salesim_output_check. */
+  if ((rc = resolve_target(&target, dir, diag)) != 0 ||
+      (rc = check_target(target, dir, diag)) != 0)
     goto cleanup;
-  }
-  for (size_t n = strlen(target); n > 1 && target[n - 1] == '/'; n--)
-    target[n - 1] = '\0';
-  if (strcmp(target, "/") == 0 || strcmp(target, ".") == 0 ||
-      strcmp(target, "..") == 0) {
-    salesim_diag_add(diag, "%s: cannot be replaced as an output folder", dir);
-    rc = SALESIM_EINVAL;
-    goto cleanup;
-  }
-  /* A symbolic link to a folder: replace the folder it points to, keep the
-   * link. */
-  if (lstat(target, &st) == 0 && S_ISLNK(st.st_mode) && stat(target, &st) == 0 &&
-      S_ISDIR(st.st_mode)) {
-    char *resolved = realpath(target, NULL);
-    if (resolved == NULL) {
-      salesim_diag_add(diag, "%s: %s", target, strerror(errno));
-      rc = SALESIM_EIO;
-      goto cleanup;
-    }
-    free(target);
-    target = resolved;
-  }
 
   rp.stats = malloc((size_t)r->n_mech * SALESIM_METRIC_COUNT * sizeof *rp.stats);
   if (rp.stats == NULL) {
@@ -678,7 +953,8 @@ int salesim_output_write_hooked(const salesim_results *r, const salesim_scenario
       goto cleanup;
   }
 
-  remove_tree(tmp); /* a leftover of a killed process with our pid */
+  /* A leftover with our pid was removed by check_target if it was ours;
+   * anything else of that name is not touched (mkdir fails). */
   if (mkdir(tmp, 0777) != 0) {
     salesim_diag_add(diag, "%s: cannot create folder: %s", tmp, strerror(errno));
     rc = SALESIM_EIO;
@@ -697,14 +973,11 @@ int salesim_output_write_hooked(const salesim_results *r, const salesim_scenario
   if (rc != 0)
     goto cleanup;
 
-  /* Swap: move an existing output aside, put the new one in place. */
+  /* Swap: move an existing output aside, put the new one in place. Checked
+   * again: the folder may have changed while the run went on. */
+  if ((rc = check_replaceable(target, dir, diag)) != 0)
+    goto cleanup;
   if (lstat(target, &st) == 0) {
-    if (!S_ISDIR(st.st_mode)) {
-      salesim_diag_add(diag, "%s: exists and is not a folder", target);
-      rc = SALESIM_EIO;
-      goto cleanup;
-    }
-    remove_tree(old);
     if (rename(target, old) != 0) {
       salesim_diag_add(diag, "%s: cannot move aside to %s: %s", target, old,
                        strerror(errno));

@@ -7,7 +7,13 @@
  * the temporary folder's path, so extra files (the reports of
  * engine/report.c, a sweep's table, a costing summary) land atomically with
  * the rest: if the hook fails, nothing is replaced. The hook runs under the
- * C locale, like the writer. Read next: engine/report.h.
+ * C locale, like the writer.
+ *
+ * It also holds the rules of docs/safety.md for everything salesim writes:
+ * which names may become file or folder names, the marker file that makes a
+ * folder salesim's to replace, the check made before a run starts, and the
+ * clean-up of temporary folders left by a killed run. Read next:
+ * engine/report.h.
  */
 #ifndef SALESIM_ENGINE_OUTPUT_H
 #define SALESIM_ENGINE_OUTPUT_H
@@ -25,5 +31,48 @@ typedef int (*salesim_output_hook)(const char *tmpdir, const salesim_results *r,
 int salesim_output_write_hooked(const salesim_results *r, const salesim_scenario *sc,
                                 const char *dir, salesim_output_hook hook, void *hook_arg,
                                 salesim_diag *diag);
+
+/* The marker file in every folder salesim writes; a folder is replaced (or
+ * written into, for a batch) only if it carries it or is empty. Its first
+ * line is SALESIM_OUTPUT_MARKER_TAG. */
+#define SALESIM_OUTPUT_MARKER ".salesim-output"
+#define SALESIM_OUTPUT_MARKER_TAG "salesim output folder"
+
+/* Names that become file or folder names (the scenario `name`, mechanism
+ * labels): 1 to SALESIM_OUTPUT_NAME_MAX characters. */
+#define SALESIM_OUTPUT_NAME_MAX 63
+#define SALESIM_OUTPUT_NAME_EXPECT                                                        \
+  "1 to 63 letters, digits, '-', '_' or '.', not starting with '.' and not ending in " \
+  "'.tmp.N' or '.old.N'"
+
+/** NULL if `name` may become a file or folder name, else what is wrong with
+ *  it (a static string such as "contains '/'"). */
+const char *salesim_output_name_problem(const char *name);
+
+/** Turn `name` (a NUL-terminated string in a buffer of `size` > 1 bytes) into
+ *  one salesim_output_name_problem accepts: every other byte becomes '_',
+ *  leading '.' become '_', an empty name becomes "scenario", the text is cut
+ *  to SALESIM_OUTPUT_NAME_MAX characters and a '.tmp.N'/'.old.N' ending
+ *  loses its dots. Used for names taken from file names. */
+void salesim_output_name_sanitize(char *name, size_t size);
+
+/** 1 if `dir` is a folder that holds salesim's marker file (a regular file
+ *  whose first line is the tag), else 0. */
+int salesim_output_has_marker(const char *dir);
+
+/** What salesim_output_write checks first, callable before a long run:
+ *  `dir` is not "/", "." or "..", is absent, empty or a marked output
+ *  folder (a symbolic link is followed), and the nearest existing folder
+ *  above it is a writable folder. Also removes "<dir>.tmp.<pid>" and
+ *  "<dir>.old.<pid>" folders left by a salesim process that is no longer
+ *  running, when they carry the marker or are empty. Returns 0, or
+ *  SALESIM_EIO / SALESIM_EINVAL with one line in `diag`; nothing is
+ *  created or changed except that clean-up. */
+int salesim_output_check(const char *dir, salesim_diag *diag);
+
+/** Prepare a folder salesim writes into without replacing it (a batch
+ *  folder): the same checks as salesim_output_check, then make it and its
+ *  parents and put the marker into it. */
+int salesim_output_claim(const char *dir, salesim_diag *diag);
 
 #endif

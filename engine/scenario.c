@@ -34,6 +34,7 @@
 #include <libconfig.h>
 
 #include "mechanism.h"
+#include "output.h"
 #include "params.h"
 
 #define NAME_TEXT 320  /* a setting's full path, e.g. territories.list[3].book */
@@ -1160,7 +1161,7 @@ static void check_sweep_paths(loader *ld, const config_setting_t *root, salesim_
 }
 
 static int label_ok(const char *s) {
-  if (*s == '\0')
+  if (*s == '\0' || *s == '.' || *s == '-') /* a folder or CSV text: docs/safety.md */
     return 0;
   for (; *s; s++)
     if (!(is_name_char(*s) || *s == '.') || *s == '*')
@@ -1247,7 +1248,8 @@ static void read_mechanisms(loader *ld, const config_setting_t *root, salesim_sc
                  SALESIM_NAME_MAX - 1);
         else if (!label_ok(label))
           report(ld, ns, full,
-                 "\"%s\" (expected letters, digits, '_', '-' or '.', not empty)",
+                 "\"%s\" (expected letters, digits, '_', '-' or '.', not empty, not "
+                 "starting with '.' or '-')",
                  shown_value(label, sv));
         else
           snprintf(m->name, sizeof m->name, "%s", label);
@@ -1418,8 +1420,15 @@ static void load_tree(loader *ld, const config_t *cf, salesim_scenario *sc) {
   if ((s = group_member(ld, root, "sweep")) != NULL)
     read_sweep(ld, s, sc);
 
-  if (top.name[0] == '\0')
+  /* The name becomes a folder name (out/<name>): docs/safety.md. A name taken
+   * from the file name is made safe; a written one must be. */
+  const char *bad_name = top.name[0] ? salesim_output_name_problem(top.name) : NULL;
+  if (top.name[0] == '\0') {
     file_stem(ld->path, top.name, sizeof top.name);
+    salesim_output_name_sanitize(top.name, sizeof top.name);
+  } else if (bad_name != NULL)
+    report(ld, locate(root, "name", NULL), "name", "\"%s\" %s (expected %s)",
+           shown_value(top.name, sv), bad_name, SALESIM_OUTPUT_NAME_EXPECT);
   snprintf(sc->name, sizeof sc->name, "%s", top.name);
   if (strlen(top.currency) >= sizeof sc->currency)
     report(ld, locate(root, "currency", NULL), "currency",

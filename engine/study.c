@@ -36,7 +36,10 @@ int salesim_study_run(const salesim_scenario *sc, const char *outdir,
     *out = NULL;
   salesim_results *res = NULL;
   salesim_sweep_result *sw = NULL;
-  int rc = salesim_run(&res, sc, opt, diag);
+  /* the output folder is checked before the run, not after it */
+  int rc = salesim_output_check(outdir, diag);
+  if (rc == 0)
+    rc = salesim_run(&res, sc, opt, diag);
   if (rc == 0 && sc->sweep != NULL)
     rc = salesim_sweep_run(&sw, sc, opt, diag);
   if (rc == 0) {
