@@ -148,8 +148,6 @@ const char *salesim_output_name_problem(const char *name) {
     return "is empty";
   if (n > SALESIM_OUTPUT_NAME_MAX)
     return "is too long";
-  if (name[0] == '.')
-    return "starts with '.'";
   for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
     if (name_char_ok(*c))
       continue;
@@ -161,6 +159,8 @@ const char *salesim_output_name_problem(const char *name) {
       return "contains a non-ASCII character";
     return "contains a character that is not allowed in a folder name";
   }
+  if (name[0] == '.')
+    return "starts with '.'";
   if (temp_suffix(name) > 0)
     return "ends like salesim's temporary folders";
   return NULL;

@@ -81,7 +81,12 @@ void salesim_sbuf_html(salesim_sbuf *b, const char *s) {
     case '<': salesim_sbuf_put(b, "&lt;", 4); break;
     case '>': salesim_sbuf_put(b, "&gt;", 4); break;
     case '"': salesim_sbuf_put(b, "&quot;", 6); break;
-    default: salesim_sbuf_put(b, c, 1);
+    case '\'': salesim_sbuf_put(b, "&#39;", 5); break;
+    default: /* control characters (not tab or newline) are not allowed in HTML/SVG */
+      if (((unsigned char)*c < 0x20 && *c != '\n' && *c != '\t') || *c == 0x7f)
+        salesim_sbuf_put(b, "&#xfffd;", 8);
+      else
+        salesim_sbuf_put(b, c, 1);
     }
   }
 }

@@ -282,7 +282,11 @@ int salesim_report_write_html(const salesim_report_data *d, const char *path,
   salesim_sbuf_html(&b, d->mech[d->baseline].name);
   const char *ver = json_string_value(json_object_get(man, "salesim_version"));
   const char *started = json_string_value(json_object_get(man, "started"));
-  salesim_sbuf_printf(&b, "; salesim %s, run %s.</p>\n", ver ? ver : "?", started ? started : "?");
+  salesim_sbuf_printf(&b, "; salesim "); /* from summary.json: escaped like the rest */
+  salesim_sbuf_html(&b, ver ? ver : "?");
+  salesim_sbuf_printf(&b, ", run ");
+  salesim_sbuf_html(&b, started ? started : "?");
+  salesim_sbuf_printf(&b, ".</p>\n");
   salesim_sbuf_printf(&b, "<nav><a href=\"#summary\">Summary</a><a href=\"#charts\">Charts</a>"
                           "<a href=\"#metrics\">All metrics</a><a href=\"#risk\">Risk bands</a>");
   if (d->costing)

@@ -16,18 +16,93 @@
 
 #define MD_MAX_ROWS 200
 
-/* A table cell: '|' escaped, line breaks as spaces. */
+static int is_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* Text from a scenario or an output folder as inert markdown (docs/safety.md):
+ * HTML's < > & as entities, the characters that make markup (\ ` * [ ] | ~,
+ * '_' at a word's edge, and # - + = or "1." at a line's start) escaped with
+ * a backslash, control characters as '?'. With `lines` a line break stays
+ * one, else it becomes a space. */
+static void md_text(salesim_sbuf *b, const char *s, int lines) {
+  int start = 1;
+  for (const char *c = s; *c; c++) {
+    unsigned char u = (unsigned char)*c;
+    int at_start = start;
+    start = 0;
+    if (*c == '\n' || *c == '\r') {
+      if (lines && *c == '\n') {
+        salesim_sbuf_put(b, "\n", 1);
+        start = 1;
+      } else if (!lines)
+        salesim_sbuf_put(b, " ", 1);
+    } else if (u < 0x20 || u == 0x7f) {
+      salesim_sbuf_put(b, u == '\t' ? " " : "?", 1);
+    } else if (*c == '<') {
+      salesim_sbuf_put(b, "&lt;", 4);
+    } else if (*c == '>') {
+      salesim_sbuf_put(b, "&gt;", 4);
+    } else if (*c == '&') {
+      salesim_sbuf_put(b, "&amp;", 5);
+    } else if (strchr("\\`*[]|~", *c) != NULL ||
+               (*c == '_' && (c == s || !is_alnum(c[-1]) || !is_alnum(c[1]))) ||
+               (at_start && strchr("#-+=", *c) != NULL)) {
+      salesim_sbuf_put(b, "\\", 1);
+      salesim_sbuf_put(b, c, 1);
+    } else if (at_start && *c >= '0' && *c <= '9') {
+      const char *d = c;
+      while (*d >= '0' && *d <= '9')
+        d++;
+      salesim_sbuf_put(b, c, (size_t)(d - c));
+      if (*d == '.' || *d == ')')
+        salesim_sbuf_put(b, "\\", 1);
+      c = d - 1;
+    } else {
+      salesim_sbuf_put(b, c, 1);
+    }
+  }
+}
+
+/* A name as `code` when that is inert (no backtick, no control character),
+ * else as escaped text. */
+static void md_code(salesim_sbuf *b, const char *s) {
+  for (const char *c = s; *c; c++)
+    if (*c == '`' || (unsigned char)*c < 0x20 || *c == 0x7f) {
+      md_text(b, s, 0);
+      return;
+    }
+  salesim_sbuf_printf(b, "`%s`", s);
+}
+
+/* A table cell: escaped text on one line. */
 static void md_cell(salesim_sbuf *b, const char *s) {
   salesim_sbuf_put(b, " ", 1);
-  for (const char *c = s; *c; c++) {
-    if (*c == '|')
-      salesim_sbuf_put(b, "\\|", 2);
-    else if (*c == '\n' || *c == '\r')
-      salesim_sbuf_put(b, " ", 1);
-    else
-      salesim_sbuf_put(b, c, 1);
-  }
+  md_text(b, s, 0);
   salesim_sbuf_put(b, " |", 2);
+}
+
+/* A fenced code block the text cannot close: the fence is longer than any
+ * run of backticks in it; control characters but tab and newline as '?'. */
+static void md_verbatim(salesim_sbuf *b, const char *s) {
+  size_t run = 0, longest = 0;
+  for (const char *c = s; *c; c++) {
+    run = *c == '`' ? run + 1 : 0;
+    longest = run > longest ? run : longest;
+  }
+  size_t fence = longest >= 3 ? longest + 1 : 3;
+  for (size_t i = 0; i < fence; i++)
+    salesim_sbuf_put(b, "`", 1);
+  salesim_sbuf_put(b, "\n", 1);
+  for (const char *c = s; *c; c++) {
+    unsigned char u = (unsigned char)*c;
+    salesim_sbuf_put(b, (u < 0x20 && *c != '\n' && *c != '\t') || u == 0x7f ? "?" : c, 1);
+  }
+  if (s[0] == '\0' || s[strlen(s) - 1] != '\n')
+    salesim_sbuf_put(b, "\n", 1);
+  for (size_t i = 0; i < fence; i++)
+    salesim_sbuf_put(b, "`", 1);
+  salesim_sbuf_put(b, "\n", 1);
 }
 
 static void md_interval(salesim_sbuf *b, const salesim_stat *s, const char *unit, int diff) {
@@ -106,10 +181,14 @@ int salesim_report_write_md(const salesim_report_data *d, const char *path, sale
   salesim_sbuf b = {0};
   const json_t *man = d->manifest;
   char buf[64];
-  salesim_sbuf_printf(&b, "# %s\n\n", d->title);
+  salesim_sbuf_printf(&b, "# ");
+  md_text(&b, d->title, 0);
+  salesim_sbuf_printf(&b, "\n\n");
   const char *desc = json_string_value(json_object_get(man, "description"));
-  if (desc != NULL)
-    salesim_sbuf_printf(&b, "%s\n\n", desc);
+  if (desc != NULL) {
+    md_text(&b, desc, 1);
+    salesim_sbuf_printf(&b, "\n\n");
+  }
   const json_t *seed = json_object_get(man, "seed");
   char seedtext[32];
   if (json_is_integer(seed))
@@ -117,11 +196,15 @@ int salesim_report_write_md(const salesim_report_data *d, const char *path, sale
   else
     snprintf(seedtext, sizeof seedtext, "%s",
              json_string_value(seed) ? json_string_value(seed) : "?");
-  salesim_sbuf_printf(&b,
-                      "%lld replications × %lld months, seed %s, money in %s, baseline `%s`.\n\n",
+  salesim_sbuf_printf(&b, "%lld replications × %lld months, seed ",
                       (long long)json_integer_value(json_object_get(man, "replications")),
-                      (long long)json_integer_value(json_object_get(man, "months")), seedtext,
-                      d->currency[0] ? d->currency : "currency units", d->mech[d->baseline].name);
+                      (long long)json_integer_value(json_object_get(man, "months")));
+  md_text(&b, seedtext, 0);
+  salesim_sbuf_printf(&b, ", money in ");
+  md_text(&b, d->currency[0] ? d->currency : "currency units", 0);
+  salesim_sbuf_printf(&b, ", baseline ");
+  md_code(&b, d->mech[d->baseline].name);
+  salesim_sbuf_printf(&b, ".\n\n");
 
   salesim_sbuf_printf(&b, "## Summary\n\nMean over replications with its 95 %% interval in "
                           "brackets; the difference columns are paired differences against "
@@ -199,8 +282,13 @@ int salesim_report_write_md(const salesim_report_data *d, const char *path, sale
   }
   if (d->n_tables > 0) {
     salesim_sbuf_printf(&b, "## Detail tables\n\n");
-    for (int i = 0; i < d->n_tables; i++)
-      salesim_sbuf_printf(&b, "* `%s.csv`: %zu rows\n", d->table_names[i], d->tables[i]->nrows);
+    for (int i = 0; i < d->n_tables; i++) {
+      char file[300];
+      snprintf(file, sizeof file, "%s.csv", d->table_names[i]);
+      salesim_sbuf_printf(&b, "* ");
+      md_code(&b, file);
+      salesim_sbuf_printf(&b, ": %zu rows\n", d->tables[i]->nrows);
+    }
     salesim_sbuf_printf(&b, "\n");
   }
   salesim_sbuf_printf(&b, "## Manifest\n\n| Field | Value |\n|---|---|\n");
@@ -223,15 +311,22 @@ int salesim_report_write_md(const salesim_report_data *d, const char *path, sale
     char *text = d->mech[k].params ? json_dumps(d->mech[k].params, JSON_COMPACT |
                                                                        JSON_PRESERVE_ORDER)
                                    : NULL;
-    salesim_sbuf_printf(&b, "* `%s` (%s)%s%s%s\n", d->mech[k].name, d->mech[k].type,
-                        text ? ": `" : "", text ? text : "", text ? "`" : "");
+    salesim_sbuf_printf(&b, "* ");
+    md_code(&b, d->mech[k].name);
+    salesim_sbuf_printf(&b, " (");
+    md_text(&b, d->mech[k].type, 0);
+    salesim_sbuf_printf(&b, ")");
+    if (text) {
+      salesim_sbuf_printf(&b, ": ");
+      md_code(&b, text);
+    }
+    salesim_sbuf_printf(&b, "\n");
     free(text);
   }
-  if (d->scenario_text)
-    salesim_sbuf_printf(&b, "\n## Scenario\n\n```\n%s%s```\n", d->scenario_text,
-                        d->scenario_text[0] && d->scenario_text[strlen(d->scenario_text) - 1] == '\n'
-                            ? ""
-                            : "\n");
+  if (d->scenario_text) {
+    salesim_sbuf_printf(&b, "\n## Scenario\n\n");
+    md_verbatim(&b, d->scenario_text);
+  }
   int rc;
   if (b.oom) {
     salesim_diag_add(diag, "%s: out of memory building the report", path);

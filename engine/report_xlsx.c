@@ -56,6 +56,15 @@ static void put_num(lxw_worksheet *ws, int row, int col, double v, lxw_format *f
 }
 
 /* A valid, unique sheet name (31 characters, none of []:*?/\). */
+/* A chart series name: libxlsxwriter takes a leading '=' as a cell
+ * reference, so such a name (from an edited summary.json) gets a space. */
+static const char *series_name(const char *name, char *buf, size_t size) {
+  if (name[0] != '=')
+    return name;
+  snprintf(buf, size, " %s", name);
+  return buf;
+}
+
 static void sheet_name(lxw_workbook *wb, const char *want, char *out, size_t size) {
   char base[32];
   size_t n = 0;
@@ -203,6 +212,7 @@ int salesim_report_write_xlsx(const salesim_report_data *d, const char *path,
   memcpy(tmp + n, ".tmp", 5);
   lxw_workbook_options wopt = {0};
   xl x = {0};
+  char sn[256];
   x.wb = workbook_new_opt(tmp, &wopt);
   if (x.wb == NULL) {
     salesim_diag_add(diag, "%s: cannot create the workbook", tmp);
@@ -213,6 +223,9 @@ int salesim_report_write_xlsx(const salesim_report_data *d, const char *path,
   lxw_doc_properties props = {0};
   char title[300];
   snprintf(title, sizeof title, "salesim report: %s", d->title);
+  for (char *c = title; *c; c++) /* XML has no control characters (docs/safety.md) */
+    if ((unsigned char)*c < 0x20 || *c == 0x7f)
+      *c = '?';
   props.title = title;
   char comments[] = "Written by salesim";
   props.comments = comments;
@@ -349,7 +362,7 @@ int salesim_report_write_xlsx(const salesim_report_data *d, const char *path,
       chart_series_set_categories(se, "Chart data", (lxw_row_t)row, 0, (lxw_row_t)row, 0);
       chart_series_set_values(se, "Chart data", (lxw_row_t)row, (lxw_col_t)(1 + 3 * k),
                               (lxw_row_t)row, (lxw_col_t)(1 + 3 * k));
-      chart_series_set_name(se, d->mech[k].name);
+      chart_series_set_name(se, series_name(d->mech[k].name, sn, sizeof sn));
       const salesim_stat *s = &d->mech[k].stat[m];
       if (isfinite(s->ci_high) && isfinite(s->ci_low)) {
         lxw_series_error_bars *eb = chart_series_get_error_bars(se, LXW_CHART_ERROR_BAR_AXIS_Y);
@@ -386,7 +399,7 @@ int salesim_report_write_xlsx(const salesim_report_data *d, const char *path,
       chart_series_set_values(se, "Chart data", (lxw_row_t)(att_row + 1), (lxw_col_t)(1 + 3 * k),
                               (lxw_row_t)(att_row + salesim_report_attainment_count),
                               (lxw_col_t)(1 + 3 * k));
-      chart_series_set_name(se, d->mech[k].name);
+      chart_series_set_name(se, series_name(d->mech[k].name, sn, sizeof sn));
     }
     chart_axis_set_num_format(ch->y_axis, "0%");
     chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
@@ -415,7 +428,7 @@ int salesim_report_write_xlsx(const salesim_report_data *d, const char *path,
       chart_series_set_categories(se, "Payout curves", 1, 0, (lxw_row_t)m->curve_n, 0);
       chart_series_set_values(se, "Payout curves", 1, (lxw_col_t)col, (lxw_row_t)m->curve_n,
                               (lxw_col_t)col);
-      chart_series_set_name(se, m->name);
+      chart_series_set_name(se, series_name(m->name, sn, sizeof sn));
       col++;
     }
     snprintf(note, sizeof note,
@@ -459,7 +472,7 @@ int salesim_report_write_xlsx(const salesim_report_data *d, const char *path,
         chart_series_set_categories(se, "Monthly", r0, 1, r1, 1);
         chart_series_set_values(se, "Monthly", r0, (lxw_col_t)(2 + series[j]), r1,
                                 (lxw_col_t)(2 + series[j]));
-        chart_series_set_name(se, d->mech[k].name);
+        chart_series_set_name(se, series_name(d->mech[k].name, sn, sizeof sn));
       }
       chart_axis_set_name(ch->x_axis, "Month");
       if (series[j] != SALESIM_SERIES_HEADCOUNT)

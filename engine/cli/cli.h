@@ -4,10 +4,19 @@
 #ifndef SALESIM_CLI_H
 #define SALESIM_CLI_H
 
+#include <stddef.h>
+
 /** Path of the default scenario: the installed one, else the source tree's. */
 const char *salesim_cli_default_scenario(void);
 /** Parse a whole number in [lo, hi]; 0 or -1. */
 int salesim_cli_parse_count(const char *s, long lo, long hi, long *out);
+
+/** `s` made safe for a terminal in buf (cut to fit, "..." marking the cut):
+ *  control characters, C1 controls and bytes that are not UTF-8 become
+ *  \xNN, so a scenario cannot move the cursor or recolour the terminal
+ *  (docs/safety.md). Returns buf. */
+char *salesim_cli_safe(const char *s, char *buf, size_t size);
+#define SALESIM_CLI_SAFE_SIZE 4096
 
 /* engine/cli/study.c: the commands for studies (argc/argv after the command
  * name); each returns the exit status. */

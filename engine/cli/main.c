@@ -108,9 +108,49 @@ int salesim_cli_parse_count(const char *s, long lo, long hi, long *out) {
   return 0;
 }
 
+/* Length of the UTF-8 character at s (2..4) if it is well formed and not a
+ * C1 control, else 0. */
+static size_t utf8_printable(const unsigned char *s) {
+  size_t n = s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+  if (n == 0 || s[0] > 0xF4)
+    return 0;
+  for (size_t i = 1; i < n; i++)
+    if ((s[i] & 0xC0) != 0x80)
+      return 0;
+  if (n == 2 && s[0] == 0xC2 && s[1] < 0xA0)
+    return 0; /* U+0080..U+009F */
+  if ((n == 3 && s[0] == 0xE0 && s[1] < 0xA0) || (n == 4 && s[0] == 0xF0 && s[1] < 0x90) ||
+      (n == 4 && s[0] == 0xF4 && s[1] > 0x8F) || (n == 3 && s[0] == 0xED && s[1] > 0x9F))
+    return 0; /* overlong, beyond U+10FFFF, surrogates */
+  return n;
+}
+
+char *salesim_cli_safe(const char *s, char *buf, size_t size) {
+  const unsigned char *c = (const unsigned char *)s;
+  size_t k = 0;
+  while (*c) {
+    size_t n = *c >= 0x20 && *c < 0x7f ? 1 : *c >= 0x80 ? utf8_printable(c) : 0;
+    if (k + (n ? n : 4) + 4 > size) {
+      memcpy(buf + k, "...", 4);
+      return buf;
+    }
+    if (n > 0) {
+      memcpy(buf + k, c, n);
+      k += n;
+      c += n;
+    } else {
+      k += (size_t)snprintf(buf + k, size - k, "\\x%02x", *c);
+      c++;
+    }
+  }
+  buf[k] = '\0';
+  return buf;
+}
+
 static void print_diag(const salesim_diag *d) {
+  char safe[SALESIM_CLI_SAFE_SIZE];
   for (size_t i = 0; i < d->count; i++)
-    fprintf(stderr, "%s\n", d->lines[i]);
+    fprintf(stderr, "%s\n", salesim_cli_safe(d->lines[i], safe, sizeof safe));
 }
 
 typedef struct progress_state {
@@ -228,8 +268,10 @@ static int cmd_run(int argc, char **argv) {
     return EXIT_RUNTIME;
   }
   if (rc != 0) {
+    char safe[SALESIM_CLI_SAFE_SIZE];
     print_diag(&diag);
-    fprintf(stderr, "salesim run: %s: %s\n", scenario, salesim_strerror(rc));
+    fprintf(stderr, "salesim run: %s: %s\n", salesim_cli_safe(scenario, safe, sizeof safe),
+            salesim_strerror(rc));
     salesim_results_free(res);
     salesim_scenario_free(sc);
     salesim_diag_clear(&diag);
@@ -270,7 +312,9 @@ static int cmd_validate(int argc, char **argv) {
       print_diag(&diag);
       bad = 1;
     } else {
-      printf("%s: ok (%d mechanisms, %d replications, %d months)\n", argv[i], sc->n_mechanisms,
+      char safe[SALESIM_CLI_SAFE_SIZE];
+      printf("%s: ok (%d mechanisms, %d replications, %d months)\n",
+             salesim_cli_safe(argv[i], safe, sizeof safe), sc->n_mechanisms,
              sc->replications, sc->months);
     }
     salesim_scenario_free(sc);

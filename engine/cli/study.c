@@ -27,8 +27,9 @@
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_INPUT = 2 };
 
 static void print_diag(const salesim_diag *d) {
+  char safe[SALESIM_CLI_SAFE_SIZE];
   for (size_t i = 0; i < d->count; i++)
-    fprintf(stderr, "%s\n", d->lines[i]);
+    fprintf(stderr, "%s\n", salesim_cli_safe(d->lines[i], safe, sizeof safe));
 }
 
 /* ---- salesim report ------------------------------------------------------------ */
@@ -136,8 +137,10 @@ static void batch_progress_cb(void *arg, const salesim_batch_entry *es, int done
   {
     const salesim_batch_entry *e = &es[done - 1];
     int named = strncmp(e->error, e->path, strlen(e->path)) == 0;
+    char path[SALESIM_CLI_SAFE_SIZE], error[SALESIM_CLI_SAFE_SIZE];
     fprintf(stderr, "%ssalesim batch: %s%s%s\n", p->tty && !p->quiet ? "\r\033[K" : "",
-            named ? "" : e->path, named ? "" : ": ", e->error);
+            named ? "" : salesim_cli_safe(e->path, path, sizeof path), named ? "" : ": ",
+            salesim_cli_safe(e->error, error, sizeof error));
   }
   if (p->quiet)
     return;
@@ -147,7 +150,8 @@ static void batch_progress_cb(void *arg, const salesim_batch_entry *es, int done
     ran += es[i].status != SALESIM_BATCH_RESUMED;
   double rate = el > 0 ? ran / el : 0;
   double left = done > 0 && done < total ? el / done * (total - done) : 0;
-  const char *next = done < total ? es[done].path : "";
+  char safe[SALESIM_CLI_SAFE_SIZE];
+  const char *next = done < total ? salesim_cli_safe(es[done].path, safe, sizeof safe) : "";
   if (p->tty) {
     fprintf(stderr, "\r\033[K[%d/%d] %.2f scenarios/s, ~%.0f s left%s%s", done, total, rate,
             left, next[0] ? "  running " : "", next);
