@@ -58,7 +58,9 @@ static char *path_join(const char *a, const char *sep, const char *b) {
 }
 
 /* Remove a file or a folder with everything in it (best effort; returns 0
- * or -1 with errno set by the first failure). */
+ * or -1 with errno set by the first failure). A folder's marker file goes
+ * last, so a process killed half-way leaves a folder the next run still
+ * knows as salesim's (docs/safety.md). */
 static int remove_tree(const char *path) {
   struct stat st;
   if (lstat(path, &st) != 0)
@@ -71,7 +73,8 @@ static int remove_tree(const char *path) {
   int rc = 0, err = 0;
   struct dirent *e;
   while ((e = readdir(d)) != NULL) {
-    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+        strcmp(e->d_name, SALESIM_OUTPUT_MARKER) == 0)
       continue;
     char *child = path_join(path, "/", e->d_name);
     if (child == NULL || remove_tree(child) != 0) {
@@ -82,6 +85,13 @@ static int remove_tree(const char *path) {
     free(child);
   }
   closedir(d);
+  char *marker = path_join(path, "/", SALESIM_OUTPUT_MARKER);
+  if (marker == NULL || (unlink(marker) != 0 && errno != ENOENT)) {
+    if (rc == 0)
+      err = marker ? errno : ENOMEM;
+    rc = -1;
+  }
+  free(marker);
   if (rmdir(path) != 0 && rc == 0) {
     rc = -1;
     err = errno;
@@ -227,19 +237,24 @@ static int write_marker(const char *dir, salesim_diag *diag) {
   return rc;
 }
 
-/* 1 if `dir` is a folder with nothing in it. */
-static int dir_is_empty(const char *dir) {
+/* 1 if `dir` is a folder with nothing in it; with `marker_ok`, also one
+ * that holds nothing but a file named like the marker (a run killed while
+ * it wrote the marker, its first file). */
+static int dir_is_empty_but(const char *dir, int marker_ok) {
   DIR *d = opendir(dir);
   if (d == NULL)
     return 0;
   struct dirent *e;
   int empty = 1;
   while (empty && (e = readdir(d)) != NULL)
-    if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+    if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+        !(marker_ok && strcmp(e->d_name, SALESIM_OUTPUT_MARKER) == 0))
       empty = 0;
   closedir(d);
   return empty;
 }
+
+static int dir_is_empty(const char *dir) { return dir_is_empty_but(dir, 0); }
 
 /* May salesim replace or write into `target` (symbolic links resolved)? */
 static int check_replaceable(const char *target, const char *shown, salesim_diag *diag) {
@@ -323,7 +338,7 @@ static void clean_stale(const char *parent, const char *base) {
     char *path = path_join(parent, "/", s);
     struct stat st;
     if (path != NULL && lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
-        (salesim_output_has_marker(path) || dir_is_empty(path)))
+        (salesim_output_has_marker(path) || dir_is_empty_but(path, 1)))
       remove_tree(path);
     free(path);
   }
