@@ -24,7 +24,7 @@
 
 static const salesim_param_spec top_specs[] = {
     {"name", SALESIM_P_STRING, offsetof(salesim_scenario_top, name), 0, "", 0, 0, 0, NULL,
-     "text", "Scenario name shown in reports; default: the file name without extension."},
+     "text", "Scenario name shown in reports and the default output folder out/<name>: 1 to 63 letters, digits, -, _ or ., not starting with . (docs/safety.md); default: the file name without extension, made safe."},
     {"description", SALESIM_P_STRING, offsetof(salesim_scenario_top, description), 0, "", 0,
      0, 0, NULL, "text", "Free text shown in reports (any length); default: none."},
     {"currency", SALESIM_P_STRING, offsetof(salesim_scenario_top, currency), 0, "CNY", 0, 0, 0,
