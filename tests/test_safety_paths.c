@@ -253,6 +253,7 @@ static void test_marker_guards_replacement(void **state) {
   assert_non_null(strstr(out, "not a salesim output folder"));
   assert_non_null(strstr(out, ".salesim-output"));
   assert_null(strstr(out, "runs,"));
+  assert_ptr_equal(strchr(out, '\n'), out + strlen(out) - 1); /* one line */
   free(out);
   char *kept = slurp(at("home/notes.txt"));
   assert_string_equal(kept, "keep me\n");

@@ -270,16 +270,19 @@ static int cmd_run(int argc, char **argv) {
   if (rc != 0) {
     char safe[SALESIM_CLI_SAFE_SIZE];
     print_diag(&diag);
-    fprintf(stderr, "salesim run: %s: %s\n", salesim_cli_safe(scenario, safe, sizeof safe),
-            salesim_strerror(rc));
+    if (diag.count == 0) /* the diagnostic already says it in one line */
+      fprintf(stderr, "salesim run: %s: %s\n", salesim_cli_safe(scenario, safe, sizeof safe),
+              salesim_strerror(rc));
     salesim_results_free(res);
     salesim_scenario_free(sc);
     salesim_diag_clear(&diag);
     return EXIT_RUNTIME;
   }
   if (!quiet) {
+    char safe[SALESIM_CLI_SAFE_SIZE];
     printf("salesim %s: %s, %d replications x %d months, seed %llu, %.1f s\n",
-           salesim_version(), sc->path, res->n_rep, res->n_months,
+           salesim_version(), salesim_cli_safe(sc->path, safe, sizeof safe), res->n_rep,
+           res->n_months,
            (unsigned long long)res->seed, res->wall_seconds);
     salesim_cli_print_table(stdout, res);
     printf("\nresults written to %s/\n", outdir);
