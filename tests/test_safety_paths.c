@@ -506,6 +506,54 @@ static void test_kill9_then_rerun(void **state) {
   free(md);
 }
 
+/* The same for a batch: killed while its second entry is being written,
+ * the next batch into the same folder leaves no temporary folder. */
+static void test_kill9_batch_then_rerun(void **state) {
+  (void)state;
+  write_scenario(at("one.cfg"), "");
+  write_scenario(at("two.cfg"), "");
+  char outdir[1024], one[1024], two[1024];
+  snprintf(outdir, sizeof outdir, "%s", at("kb"));
+  snprintf(one, sizeof one, "%s", at("one.cfg"));
+  snprintf(two, sizeof two, "%s", at("two.cfg"));
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 1);
+    dup2(devnull, 2);
+    execl(SALESIM_BINARY, SALESIM_BINARY, "batch", "-q", one, two, "-o", outdir, (char *)NULL);
+    _exit(127);
+  }
+  char probe[1100];
+  snprintf(probe, sizeof probe, "%s/two.tmp.%ld/summary.json", outdir, (long)pid);
+  int status = 0, killed = 0;
+  for (;;) {
+    if (exists(probe)) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      killed = 1;
+      break;
+    }
+    if (waitpid(pid, &status, WNOHANG) == pid)
+      break;
+    struct timespec ts = {0, 200000};
+    nanosleep(&ts, NULL);
+  }
+  print_message("batch killed while writing: %s, temporary folders left: %d\n",
+                killed ? "yes" : "no (it finished first)", count_temp(outdir));
+  char *out = NULL;
+  int rc = sh(&out, "'%s' batch -q '%s' '%s' -o '%s'", SALESIM_BINARY, one, two, outdir);
+  if (rc != 0)
+    fail_msg("the batch after the kill failed: %s", out);
+  free(out);
+  assert_int_equal(count_temp(outdir), 0);
+  char *index = slurp(at("kb/batch.csv"));
+  assert_non_null(strstr(index, "/kb/one,ok,"));
+  assert_non_null(strstr(index, "/kb/two,ok,"));
+  free(index);
+}
+
 /* ---- escaping ------------------------------------------------------------------ */
 
 static const char hostile_desc[] =
@@ -515,7 +563,9 @@ static const char hostile_desc[] =
 static void test_reports_escape_scenario_text(void **state) {
   (void)state;
   char head[1024], *out = NULL;
-  snprintf(head, sizeof head, "name = \"esc\";\ndescription = \"%s\";\ncurrency = \"<b>\";",
+  snprintf(head, sizeof head,
+           "name = \"esc\";\ndescription = \"%s\";\ncurrency = \"<b>\";\n"
+           "# ```\n# <script>x</script>\n# ````",
            hostile_desc);
   write_scenario(at("esc.cfg"), head);
   int rc = sh(&out, "'%s' run -q '%s' -o '%s'", SALESIM_BINARY, at("esc.cfg"), at("esc"));
@@ -524,8 +574,13 @@ static void test_reports_escape_scenario_text(void **state) {
 
   char *md = slurp(at("esc/report.md"));
   assert_non_null(md);
-  char *verbatim = strstr(md, "\n## Scenario\n\n```\n"); /* a code block: inert */
+  /* the scenario copy is a code block (inert) that its own ``` and ````
+   * lines cannot close: the fence is longer */
+  char *verbatim = strstr(md, "\n## Scenario\n\n`````\n");
   assert_non_null(verbatim);
+  const char *body = verbatim + strlen("\n## Scenario\n\n`````");
+  assert_non_null(strstr(body, "\n# ````\n")); /* inside */
+  assert_non_null(strstr(body, "\n`````\n"));   /* the closing fence */
   *verbatim = '\0';
   assert_null(strstr(md, "<script"));
   assert_null(strstr(md, "<b>"));
@@ -571,22 +626,6 @@ static void test_reports_escape_scenario_text(void **state) {
   assert_null(strstr(html, "<img"));
   assert_null(strchr(html, '\x1b'));
   free(html);
-}
-
-/* A scenario whose text holds a ``` line cannot close the report's code
- * block. */
-static void test_markdown_fence_holds(void **state) {
-  (void)state;
-  char *out = NULL;
-  write_scenario(at("f.cfg"), "name = \"f\";\n# ```\n# <script>x</script>\n# ````");
-  int rc = sh(&out, "'%s' run -q '%s' -o '%s'", SALESIM_BINARY, at("f.cfg"), at("f"));
-  assert_int_equal(rc, 0);
-  free(out);
-  char *md = slurp(at("f/report.md"));
-  char *sec = strstr(md, "## Scenario\n\n");
-  assert_non_null(sec);
-  assert_non_null(strstr(sec, "\n`````\n")); /* a fence longer than ```` */
-  free(md);
 }
 
 /* CSV text that a spreadsheet would run as a formula gets a leading '. */
@@ -647,8 +686,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_unwritable_output_fails_first, setup, teardown),
       cmocka_unit_test_setup_teardown(test_stale_temp_folders_cleaned, setup, teardown),
       cmocka_unit_test_setup_teardown(test_kill9_then_rerun, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_kill9_batch_then_rerun, setup, teardown),
       cmocka_unit_test_setup_teardown(test_reports_escape_scenario_text, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_markdown_fence_holds, setup, teardown),
       cmocka_unit_test_setup_teardown(test_csv_formula_guard, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
