@@ -201,6 +201,9 @@ static int cmd_run(int argc, char **argv) {
   if (scenario == NULL)
     scenario = salesim_cli_default_scenario();
 
+  /* from here an interrupt ends the run cleanly (checked every month) */
+  signal(SIGINT, on_signal);
+  signal(SIGTERM, on_signal);
   salesim_diag diag = SALESIM_DIAG_INIT;
   salesim_scenario *sc = NULL;
   int rc = salesim_scenario_load(&sc, scenario, &diag);
@@ -220,8 +223,6 @@ static int cmd_run(int argc, char **argv) {
     opt.progress_arg = &ps;
   }
   opt.cancel = &interrupted;
-  signal(SIGINT, on_signal);
-  signal(SIGTERM, on_signal);
 
   salesim_results *res = NULL;
   if (costing)
