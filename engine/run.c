@@ -50,6 +50,7 @@ int salesim_run(salesim_results **out, const salesim_scenario *sc,
   *out = NULL;
   if (sc == NULL || sc->n_mechanisms < 1)
     return SALESIM_EINVAL;
+  size_t diag_before = diag != NULL ? diag->count : 0;
   /* GSL's default handler aborts the process; every GSL status is checked
    * instead (idempotent, before any thread starts) */
   gsl_set_error_handler_off();
@@ -60,8 +61,10 @@ int salesim_run(salesim_results **out, const salesim_scenario *sc,
 
   salesim_results *r = NULL;
   int rc = salesim_results_alloc(&r, n_mech, n_rep, sc->months);
-  if (rc != 0)
+  if (rc != 0) {
+    salesim_diag_add(diag, "%s: %s", sc->path ? sc->path : "run", salesim_strerror(rc));
     return rc;
+  }
   r->baseline = sc->baseline_index;
   for (int m = 0; m < n_mech; m++) {
     snprintf(r->mech_names[m], sizeof r->mech_names[m], "%s", sc->mechanisms[m].name);
@@ -143,6 +146,8 @@ int salesim_run(salesim_results **out, const salesim_scenario *sc,
   for (int k = 0; k < n_tasks; k++) {
     for (int i = 0; i < tasks[k].n_tables; i++) {
       int trc = salesim_results_add_table(r, tasks[k].tables[i]);
+      if (trc != 0) /* not taken on failure */
+        salesim_table_free(tasks[k].tables[i]);
       tasks[k].tables[i] = NULL;
       if (trc != 0 && rc == 0)
         rc = trc;
@@ -167,6 +172,9 @@ cleanup:
   free(tasks);
   free(status);
   if (rc != 0) {
+    /* every failure gets its line (a task's own line names the replication) */
+    if (diag != NULL && diag->count == diag_before)
+      salesim_diag_add(diag, "%s: %s", sc->path ? sc->path : "run", salesim_strerror(rc));
     salesim_results_free(r);
     return rc;
   }

@@ -1564,6 +1564,7 @@ int salesim_scenario_load(salesim_scenario **out, const char *path, salesim_diag
   }
   if ((ld.dir = folder_of(path)) == NULL) {
     free(bytes);
+    salesim_diag_add(diag, "%s: out of memory", path);
     return SALESIM_ENOMEM;
   }
   config_init(&cf);
@@ -1590,6 +1591,8 @@ int salesim_scenario_load(salesim_scenario **out, const char *path, salesim_diag
   }
 
 cleanup:
+  if (rc == SALESIM_ENOMEM) /* failures are reported, never only returned */
+    salesim_diag_add(diag, "%s: out of memory while loading", path);
   salesim_scenario_free(sc);
   config_destroy(&cf);
   loader_free(&ld);

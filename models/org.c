@@ -660,7 +660,8 @@ void salesim_org_year_end(salesim_world *w, salesim_org *o) {
                         t->rounds,
                         sales,
                         t->target > 0 ? sales / t->target : NAN};
-      salesim_table_add(o->table, w->spec->name, row);
+      if (salesim_table_add(o->table, w->spec->name, row) != 0)
+        salesim_world_fail(w, SALESIM_ENOMEM, "out of memory for the table tender_territories");
     }
   }
   double lr = p->learning_rate;

@@ -89,6 +89,8 @@ void salesim_world_fail(salesim_world *w, int code, const char *fmt, ...) {
 int salesim_world_add_table(salesim_world *w, salesim_table *t) {
   salesim_table **n = realloc(w->tables, (size_t)(w->n_tables + 1) * sizeof *n);
   if (n == NULL) {
+    salesim_world_fail(w, SALESIM_ENOMEM, "out of memory for the table %s",
+                       t ? t->name : "");
     salesim_table_free(t);
     return SALESIM_ENOMEM;
   }
@@ -935,8 +937,11 @@ static void hunting_table(salesim_world *w) {
   static const char *const cols[] = {"replication", "book_fifth", "book_from", "book_to",
                                      "hunting_share", "agent_months"};
   salesim_table *t = NULL;
-  if (salesim_table_alloc(&t, "hunting_by_book", 6, cols) != 0)
+  int rc = salesim_table_alloc(&t, "hunting_by_book", 6, cols);
+  if (rc != 0) {
+    salesim_world_fail(w, rc, "out of memory for the table hunting_by_book");
     return;
+  }
   const salesim_ledger *L = &w->ledger;
   for (int b = 0; b < 5; b++) {
     double row[6] = {w->rep + 1,
@@ -945,7 +950,12 @@ static void hunting_table(salesim_world *w) {
                      b == 4 ? INFINITY : w->book_cut[b],
                      ratio(L->band_hunt[b], L->band_hunt[b] + L->band_farm[b]),
                      L->band_n[b]};
-    salesim_table_add(t, w->spec->name, row);
+    rc = salesim_table_add(t, w->spec->name, row);
+    if (rc != 0) {
+      salesim_world_fail(w, rc, "out of memory for the table hunting_by_book");
+      salesim_table_free(t);
+      return;
+    }
   }
   salesim_world_add_table(w, t);
 }
