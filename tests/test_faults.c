@@ -16,9 +16,11 @@
  * returns to its start). A failed allocation that the run survives with
  * success would be a swallowed failure: also an error here.
  *
- * Full disk: output written to /dev/full fails with a message naming the
- * file (the CLI exits 1 and leaves no folder); a run into an unwritable
- * location exits 1 with a message.
+ * Full disk: a 16 KiB tmpfs when this process may mount one, and always
+ * files limited to 4 KiB (RLIMIT_FSIZE: writes fail as on a full disk): the
+ * CLI exits 1 with a message naming the file and leaves nothing behind; a
+ * run into a location that cannot be a folder exits 1; standard output on
+ * /dev/full is a failure too.
  */
 #define _GNU_SOURCE /* strdup declarations with -std=c11 */
 #include "testutil.h"
@@ -30,7 +32,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <salesim/salesim.h>
@@ -304,30 +309,143 @@ static void test_allocation_countdown(void **state) {
 
 /* ---- full disk and unwritable output -------------------------------------------- */
 
-static void test_output_to_full_disk(void **state) {
-  (void)state;
-  /* /dev/full as the output folder's parent cannot work; as a file that
-   * salesim writes into it reports ENOSPC: write a table there through the
-   * library's writer by making the output folder a symlink farm is not
-   * possible, so use the CLI on a folder whose staging area is full: a
-   * tmpfs when this process may mount one, else the kernel's /dev/full
-   * through the writer's file (summary.csv) as a symlink. */
-  if (access("/dev/full", W_OK) != 0)
-    skip();
-  char cfg[512], outdir[512], cmd[2048];
-  snprintf(cfg, sizeof cfg, "%s/tiny.cfg", tmp);
+static void write_tiny(char *cfg, size_t size) {
+  snprintf(cfg, size, "%s/tiny.cfg", tmp);
   FILE *fp = fopen(cfg, "w");
   assert_non_null(fp);
   fputs(tiny_scenario, fp);
   fclose(fp);
-  (void)outdir;
-  (void)cmd;
+}
+
+/* Run the CLI with its stderr in errfile; fsize > 0 limits the size of any
+ * file it writes (RLIMIT_FSIZE; SIGXFSZ ignored so writes fail with EFBIG,
+ * as on a full disk). Returns the exit status, or -1. */
+static int run_cli(const char *errfile, long fsize, const char *a1, const char *a2,
+                   const char *a3, const char *a4) {
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid < 0)
+    return -1;
+  if (pid == 0) {
+    if (freopen(errfile, "w", stderr) == NULL || freopen("/dev/null", "w", stdout) == NULL)
+      _exit(126);
+    if (fsize > 0) {
+      struct rlimit rl = {(rlim_t)fsize, (rlim_t)fsize};
+      signal(SIGXFSZ, SIG_IGN);
+      if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+        _exit(126);
+    }
+    execl(SALESIM_BINARY, SALESIM_BINARY, a1, a2, a3, a4, "--quiet", (char *)NULL);
+    _exit(127);
+  }
+  int status = 0;
+  if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+    return -1;
+  return WEXITSTATUS(status);
+}
+
+/* The first line of a file (static buffer) and how many lines it has. */
+static const char *first_line(const char *path, int *lines) {
+  static char line[2048];
+  line[0] = '\0';
+  *lines = 0;
+  FILE *fp = fopen(path, "r");
+  if (fp == NULL)
+    return line;
+  char buf[2048];
+  while (fgets(buf, sizeof buf, fp) != NULL) {
+    if (*lines == 0)
+      snprintf(line, sizeof line, "%s", buf);
+    (*lines)++;
+  }
+  fclose(fp);
+  return line;
+}
+
+/* Writing into `folder` fails part way: exit 1, a message naming a file of
+ * the output, nothing left in `folder`. */
+static void expect_write_failure(const char *folder, long fsize, const char *why) {
+  char cfg[512], out[600], err[600];
+  write_tiny(cfg, sizeof cfg);
+  snprintf(out, sizeof out, "%s/out", folder);
+  snprintf(err, sizeof err, "%s/err.txt", tmp);
+  assert_int_equal(run_cli(err, fsize, "run", cfg, "-o", out), 1);
+  int lines = 0;
+  const char *msg = first_line(err, &lines);
+  print_message("%s: %s", why, msg);
+  assert_non_null(strstr(msg, folder)); /* names the file it could not write */
+  assert_true(strstr(msg, ".csv") || strstr(msg, ".json") || strstr(msg, ".cfg") ||
+              strstr(msg, ".html") || strstr(msg, ".md") || strstr(msg, ".xlsx"));
+  assert_true(lines <= 2); /* the file's line and the run's summary line */
+  assert_int_equal(entries(folder, strcmp(folder, tmp) == 0 ? "tiny.cfg" : NULL) -
+                       (strcmp(folder, tmp) == 0 ? 1 : 0),
+                   0); /* only err.txt beside the scenario */
+}
+
+/* A real full disk: a 16 KiB tmpfs, where this process may mount one
+ * (root with CAP_SYS_ADMIN); otherwise the test says so and skips. */
+static void test_full_disk_tmpfs(void **state) {
+  (void)state;
+  char mnt[600], cmd[1400];
+  snprintf(mnt, sizeof mnt, "%s/full", tmp);
+  assert_int_equal(mkdir(mnt, 0755), 0);
+  snprintf(cmd, sizeof cmd, "mount -t tmpfs -o size=16k tmpfs '%s' 2>/dev/null", mnt);
+  if (geteuid() != 0 || system(cmd) != 0) {
+    print_message("tmpfs cannot be mounted here: full disk tested with RLIMIT_FSIZE only\n");
+    skip();
+  }
+  expect_write_failure(mnt, 0, "16 KiB tmpfs");
+  snprintf(cmd, sizeof cmd, "umount '%s'", mnt);
+  assert_int_equal(system(cmd), 0);
+}
+
+/* The same failure injected by the kernel: every file limited to 4 KiB
+ * (write fails with EFBIG past it). Works without privileges. */
+static void test_full_disk_file_limit(void **state) {
+  (void)state;
+  expect_write_failure(tmp, 4096, "files limited to 4 KiB");
+}
+
+/* An output location that cannot be a folder (a file is in the way; root
+ * cannot write there either): exit 1 with a message naming it. */
+static void test_unwritable_output(void **state) {
+  (void)state;
+  char cfg[512], out[700], err[600];
+  write_tiny(cfg, sizeof cfg);
+  snprintf(out, sizeof out, "%s/out", cfg);
+  snprintf(err, sizeof err, "%s/err.txt", tmp);
+  assert_int_equal(run_cli(err, 0, "run", cfg, "-o", out), 1);
+  int lines = 0;
+  const char *msg = first_line(err, &lines);
+  assert_non_null(strstr(msg, cfg));
+  assert_int_equal(entries(tmp, "tiny.cfg"), 1); /* err.txt only */
+}
+
+/* Standard output on a full device: exit 1 with a message, for a command
+ * whose only output is there. */
+static void test_stdout_full(void **state) {
+  (void)state;
+  if (access("/dev/full", W_OK) != 0)
+    skip();
+  char cmd[1400], err[600];
+  snprintf(err, sizeof err, "%s/err.txt", tmp);
+  snprintf(cmd, sizeof cmd, "%s params >/dev/full 2>'%s'", SALESIM_BINARY, err);
+  int status = system(cmd);
+  assert_true(WIFEXITED(status));
+  assert_int_equal(WEXITSTATUS(status), 1);
+  int lines = 0;
+  const char *msg = first_line(err, &lines);
+  assert_non_null(strstr(msg, "standard output: No space left on device"));
+  assert_int_equal(lines, 1);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_allocation_countdown, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_output_to_full_disk, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_full_disk_tmpfs, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_full_disk_file_limit, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_unwritable_output, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_stdout_full, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

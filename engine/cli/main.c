@@ -293,8 +293,22 @@ static int cmd_mechanisms(void) {
   return EXIT_OK;
 }
 
+static int dispatch(int argc, char **argv);
+
+/* Output that could not be written is a failure too (salesim params >
+ * /dev/full, a full disk under a redirected table). */
 int main(int argc, char **argv) {
   gsl_set_error_handler_off(); /* every GSL status is checked; never abort */
+  int rc = dispatch(argc, argv);
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    fprintf(stderr, "salesim: standard output: %s\n", strerror(errno ? errno : EIO));
+    if (rc == EXIT_OK)
+      rc = EXIT_RUNTIME;
+  }
+  return rc;
+}
+
+static int dispatch(int argc, char **argv) {
   if (argc < 2) {
     usage_main(stderr);
     return EXIT_INPUT;
