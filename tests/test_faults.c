@@ -196,8 +196,8 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   (void)state;
-  char cmd[512];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "umount '%s/full' 2>/dev/null; rm -rf '%s'", tmp, tmp);
   return system(cmd) == 0 ? 0 : -1;
 }
 
