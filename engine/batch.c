@@ -344,7 +344,7 @@ int salesim_batch_run(salesim_batch_entry **entries, char *const *paths, int n, 
   }
   if (opt->progress)
     opt->progress(opt->progress_arg, es, 0, n);
-  volatile int *cancel = opt->run.cancel;
+  volatile sig_atomic_t *cancel = opt->run.cancel;
   for (int i = 0; i < n; i++) {
     salesim_batch_entry *e = &es[i];
     if (cancel && *cancel)

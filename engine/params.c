@@ -94,7 +94,8 @@ static const salesim_param_spec production_specs[] = {
      "one stage a month."},
     {"deal_value", SALESIM_P_DIST, offsetof(salesim_production, deal_value), 0,
      &default_deal_value, 0, INF, SALESIM_PF_MIN_EXCL, NULL, "currency",
-     "Contract value of a won deal."},
+     "Contract value of a won deal. Pipeline mode: the mean must keep leads at unit hunting "
+     "effort at most 500 a month per position (docs/limits.md)."},
     {"account_share", SALESIM_P_DOUBLE, offsetof(salesim_production, account_share), 0.02, NULL,
      0, 1, 0, NULL, "share/month",
      "Monthly recurring revenue of a won account as a share of its contract value."},
@@ -110,9 +111,10 @@ static const salesim_param_spec production_specs[] = {
      NULL, "ratio",
      "pi: weight of hunting in the effort cost c*(pi*h + f)^2/2 (prospecting is harder than "
      "account care)."},
-    {"market_sd", SALESIM_P_DOUBLE, offsetof(salesim_production, market_sd), 0.15, NULL, 0, INF,
+    {"market_sd", SALESIM_P_DOUBLE, offsetof(salesim_production, market_sd), 0.15, NULL, 0, 3,
      0, NULL, "log sd",
-     "Standard deviation of the monthly log shock to lead arrival, per territory."},
+     "Standard deviation of the monthly log shock to lead arrival, per territory (3: a "
+     "month 20 times busier than usual is a one-sigma event)."},
     {"noise_sd", SALESIM_P_DOUBLE, offsetof(salesim_production, noise_sd), 0, NULL, 0, INF, 0,
      NULL, "currency/month", "linear mode: standard deviation of the monthly sales noise."},
     {"tasks", SALESIM_P_INT, offsetof(salesim_production, tasks), 1, NULL, 1, 2, 0, NULL,
@@ -172,7 +174,8 @@ static const salesim_param_spec population_specs[] = {
      "r: CARA coefficient of absolute risk aversion."},
     {"effort_cost", SALESIM_P_DIST, offsetof(salesim_population, effort_cost), 0,
      &default_effort_cost, 0, INF, SALESIM_PF_MIN_EXCL, NULL, "currency/month",
-     "c: a month at effort e costs c*e^2/2 (pipeline: e = hunt_pain*hunt + farm)."},
+     "c: a month at effort e costs c*e^2/2 (pipeline: e = hunt_pain*hunt + farm; the mean at "
+     "least a millionth of what a position can sell a month, docs/limits.md)."},
     {"outside_wage", SALESIM_P_DIST, offsetof(salesim_population, outside_wage), 0,
      &default_outside_wage, 0, INF, 0, NULL, "currency/month",
      "w-bar: pay of the person's best alternative job."},
@@ -222,12 +225,12 @@ static const salesim_param_spec territories_specs[] = {
      0, INF, SALESIM_PF_MIN_EXCL, NULL, "prospects",
      "Prospects in the territory's pool at the start (the pool depletes)."},
     {"difficulty", SALESIM_P_DIST, offsetof(salesim_territories, difficulty), 0,
-     &default_difficulty, 0, INF, SALESIM_PF_MIN_EXCL, NULL, "multiple",
+     &default_difficulty, 0.01, 100, 0, NULL, "multiple",
      "Divides lead arrival: 2 means leads come half as fast."},
     {"firm_estimate_sd", SALESIM_P_DOUBLE, offsetof(salesim_territories, firm_estimate_sd), 0.25,
-     NULL, 0, INF, 0, NULL, "log sd", "Error of the firm's estimate of each potential."},
+     NULL, 0, 3, 0, NULL, "log sd", "Error of the firm's estimate of each potential."},
     {"manager_estimate_sd", SALESIM_P_DOUBLE,
-     offsetof(salesim_territories, manager_estimate_sd), 0.1, NULL, 0, INF, 0, NULL, "log sd",
+     offsetof(salesim_territories, manager_estimate_sd), 0.1, NULL, 0, 3, 0, NULL, "log sd",
      "Error of a manager's estimate of a potential (managers know better)."},
 };
 
@@ -243,8 +246,8 @@ static const salesim_param_spec territory_specs[] = {
     {"prospects", SALESIM_P_DOUBLE, offsetof(salesim_territory_spec, prospects), 400, NULL, 0,
      INF, SALESIM_PF_MIN_EXCL, NULL, "prospects",
      "Prospects in the pool at the start; default: the mean of territories.prospects."},
-    {"difficulty", SALESIM_P_DOUBLE, offsetof(salesim_territory_spec, difficulty), 1, NULL, 0,
-     INF, SALESIM_PF_MIN_EXCL, NULL, "multiple",
+    {"difficulty", SALESIM_P_DOUBLE, offsetof(salesim_territory_spec, difficulty), 1, NULL, 0.01,
+     100, 0, NULL, "multiple",
      "Divides lead arrival; default: the mean of territories.difficulty."},
 };
 
@@ -625,6 +628,38 @@ const char *salesim_params_default_text(const salesim_param_spec *s, char *buf, 
   }
   }
   return buf;
+}
+
+/* ---- bounded work (docs/limits.md) ---------------------------------------- */
+
+static double dist_mean(const salesim_dist *d) {
+  return d->kind == SALESIM_DIST_UNIFORM ? 0.5 * (d->min + d->max) : d->mean;
+}
+
+void salesim_params_limit_check(const salesim_scenario *sc, salesim_limit_check *out) {
+  const salesim_territories *ts = &sc->territories;
+  int n_terr = ts->list_count > 0 ? ts->list_count : ts->count;
+  if (n_terr < 1)
+    n_terr = 1;
+  /* the territory with the fewest positions gets reps / n_terr of them */
+  double slots = sc->population.reps / n_terr;
+  if (slots < 1)
+    slots = 1;
+  double potential = 0;
+  if (ts->list_count > 0) {
+    for (int k = 0; k < ts->list_count; k++)
+      if (ts->list[k].potential > potential)
+        potential = ts->list[k].potential;
+  } else {
+    potential = dist_mean(&ts->potential);
+  }
+  out->deal_mean = dist_mean(&sc->production.deal_value);
+  out->sales_month = potential / (12.0 * slots);
+  /* territory lead rate (models/sim.c): P / (n * 12 * 0.2 * E[V]) */
+  out->leads_unit = out->deal_mean > 0 ? out->sales_month / (0.2 * out->deal_mean) : INF;
+  out->deal_min = out->sales_month / (0.2 * SALESIM_LIMIT_LEADS_UNIT);
+  out->effort_cost_mean = dist_mean(&sc->population.effort_cost);
+  out->effort_cost_min = out->sales_month / SALESIM_LIMIT_EFFORT_RATIO;
 }
 
 /* ---- the markdown reference ------------------------------------------------ */

@@ -90,4 +90,26 @@ const char *salesim_params_number_text(double v, char *buf, size_t size);
  */
 int salesim_scenario_doc_markdown(FILE *fp);
 
+/* ---- bounded work (docs/limits.md) ---------------------------------------- */
+
+/** At most this many new opportunities a month per position at unit hunting
+ *  effort (pipeline mode); the runtime bound is 20 times higher. */
+#define SALESIM_LIMIT_LEADS_UNIT 500
+/** effort_cost at least the money a position can sell a month over this. */
+#define SALESIM_LIMIT_EFFORT_RATIO 1000000
+
+/** The numbers behind the pipeline-mode cross-checks of bounded work. */
+typedef struct salesim_limit_check {
+  double deal_mean;        /* mean deal value */
+  double sales_month;      /* largest territory potential / 12 / its positions */
+  double leads_unit;       /* leads a month per position at unit hunting effort */
+  double deal_min;         /* smallest mean deal value within the limit */
+  double effort_cost_mean; /* mean effort_cost */
+  double effort_cost_min;  /* smallest mean effort_cost within the limit */
+} salesim_limit_check;
+
+/** Fill *out from a loaded scenario (population.reps, territories,
+ *  production.deal_value, population.effort_cost). */
+void salesim_params_limit_check(const salesim_scenario *sc, salesim_limit_check *out);
+
 #endif

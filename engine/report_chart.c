@@ -413,9 +413,13 @@ char *salesim_chart_lines(int id, double width, double height, const char *title
   for (int s = 0; s < n_ser; s++) {
     double *px = malloc((size_t)(n[s] > 0 ? n[s] : 1) * sizeof *px);
     double *py = malloc((size_t)(n[s] > 0 ? n[s] : 1) * sizeof *py);
-    if (px == NULL || py == NULL) {
+    if (px == NULL || py == NULL) { /* the chart fails, not just this line */
       free(px);
       free(py);
+#ifdef SALESIM_HAVE_CAIRO
+      cv->out.oom = 1;
+#endif
+      cv->svg.oom = 1;
       continue;
     }
     int run = 0;

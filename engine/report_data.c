@@ -339,10 +339,11 @@ int salesim_csv_read(salesim_csv **out, const char *path, salesim_diag *diag) {
   size_t rowcap = 0, cellcap = 0;
   const char *p = text;
   int line = 1;
+  size_t n = 0; /* fields of the row being read (freed on failure) */
   if (c == NULL)
     goto cleanup;
   while (*p != '\0') {
-    size_t n = 0;
+    n = 0;
     int eol = 0, bad = 0;
     while (!eol) {
       char *f = csv_field(&p, &eol, &bad);
@@ -375,6 +376,7 @@ int salesim_csv_read(salesim_csv **out, const char *path, salesim_diag *diag) {
     }
     if (n == 1 && row[0][0] == '\0') { /* blank line */
       free(row[0]);
+      row[0] = NULL;
       continue;
     }
     if ((c->nrows + 1) * (size_t)c->ncols > cellcap) {
@@ -382,11 +384,8 @@ int salesim_csv_read(salesim_csv **out, const char *path, salesim_diag *diag) {
       while (nc < (c->nrows + 1) * (size_t)c->ncols)
         nc *= 2;
       char **t = realloc(c->cells, nc * sizeof *t);
-      if (t == NULL) {
-        for (size_t i = 0; i < n; i++)
-          free(row[i]);
-        goto cleanup;
-      }
+      if (t == NULL)
+        goto cleanup; /* the row's fields are freed there */
       c->cells = t;
       cellcap = nc;
     }
@@ -399,8 +398,10 @@ int salesim_csv_read(salesim_csv **out, const char *path, salesim_diag *diag) {
         dst[i] = calloc(1, 1);
       }
     }
-    for (size_t i = (size_t)c->ncols; i < n; i++)
+    for (size_t i = (size_t)c->ncols; i < n; i++) {
       free(row[i]);
+      row[i] = NULL;
+    }
     c->nrows++;
     for (size_t i = 0; i < (size_t)c->ncols; i++)
       if (dst[i] == NULL)
@@ -417,6 +418,8 @@ int salesim_csv_read(salesim_csv **out, const char *path, salesim_diag *diag) {
 cleanup:
   if (c != NULL && c->header == row)
     row = NULL;
+  for (size_t i = 0; row != NULL && i < n; i++)
+    free(row[i]); /* a half-read row */
   free(row);
   salesim_csv_free(c);
   free(text);
@@ -759,7 +762,13 @@ int salesim_report_load(salesim_report_data **out, const char *dir, salesim_diag
     rc = SALESIM_ENOMEM;
     goto cleanup;
   }
-  d->scenario_text = slurp(path, NULL); /* optional */
+  errno = 0;
+  d->scenario_text = slurp(path, NULL); /* optional, but not out of memory */
+  if (d->scenario_text == NULL && errno == ENOMEM) {
+    salesim_diag_add(diag, "%s: out of memory", path);
+    rc = SALESIM_ENOMEM;
+    goto cleanup;
+  }
   *out = d;
   d = NULL;
   rc = 0;

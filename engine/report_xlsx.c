@@ -274,14 +274,17 @@ int salesim_report_write_xlsx(const salesim_report_data *d, const char *path,
 
   /* Scenario, Manifest */
   lxw_worksheet *scen = workbook_add_worksheet(x.wb, "Scenario");
+  int oom = 0;
   if (d->scenario_text) {
     const char *p = d->scenario_text;
     int row = 0;
     while (*p && row < 100000) {
       size_t len = strcspn(p, "\n");
       char *line = malloc(len + 1);
-      if (line == NULL)
+      if (line == NULL) {
+        oom = 1; /* a workbook without its scenario is not written */
         break;
+      }
       memcpy(line, p, len);
       line[len] = '\0';
       if (len > 0)
@@ -484,7 +487,11 @@ int salesim_report_write_xlsx(const salesim_report_data *d, const char *path,
 
   lxw_error err = workbook_close(x.wb);
   int rc = 0;
-  if (err != LXW_NO_ERROR) {
+  if (oom) {
+    salesim_diag_add(diag, "%s: out of memory", tmp);
+    rc = SALESIM_ENOMEM;
+    remove(tmp);
+  } else if (err != LXW_NO_ERROR) {
     salesim_diag_add(diag, "%s: %s", tmp, lxw_strerror(err));
     rc = SALESIM_EIO;
     remove(tmp);

@@ -16,6 +16,9 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
+#include <unistd.h>
+
+#include <gsl/gsl_errno.h>
 
 #include <salesim/salesim.h>
 
@@ -23,6 +26,15 @@
 #include "../models/sim.h"
 
 const char *salesim_version(void) { return SALESIM_VERSION_STRING; }
+
+int salesim_threads_max(void) {
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  if (cores < 1)
+    cores = 1;
+  if (cores > SALESIM_THREADS_MAX / 4)
+    cores = SALESIM_THREADS_MAX / 4;
+  return (int)(4 * cores);
+}
 
 static double now_seconds(void) {
   struct timespec ts;
@@ -38,6 +50,10 @@ int salesim_run(salesim_results **out, const salesim_scenario *sc,
   *out = NULL;
   if (sc == NULL || sc->n_mechanisms < 1)
     return SALESIM_EINVAL;
+  size_t diag_before = diag != NULL ? diag->count : 0;
+  /* GSL's default handler aborts the process; every GSL status is checked
+   * instead (idempotent, before any thread starts) */
+  gsl_set_error_handler_off();
   int n_rep = opt->replications > 0 ? opt->replications : sc->replications;
   uint64_t seed = opt->seed_set ? opt->seed : sc->seed;
   int n_mech = sc->n_mechanisms;
@@ -45,8 +61,10 @@ int salesim_run(salesim_results **out, const salesim_scenario *sc,
 
   salesim_results *r = NULL;
   int rc = salesim_results_alloc(&r, n_mech, n_rep, sc->months);
-  if (rc != 0)
+  if (rc != 0) {
+    salesim_diag_add(diag, "%s: %s", sc->path ? sc->path : "run", salesim_strerror(rc));
     return rc;
+  }
   r->baseline = sc->baseline_index;
   for (int m = 0; m < n_mech; m++) {
     snprintf(r->mech_names[m], sizeof r->mech_names[m], "%s", sc->mechanisms[m].name);
@@ -71,10 +89,18 @@ int salesim_run(salesim_results **out, const salesim_scenario *sc,
     rc = SALESIM_ENOMEM;
     goto cleanup;
   }
+  /* never more threads than tasks nor than salesim_threads_max() (the CLI
+   * refuses more; docs/limits.md): libgomp fails on tens of thousands */
   int threads = opt->threads;
 #ifdef _OPENMP
   if (threads <= 0)
     threads = omp_get_max_threads();
+  if (threads > salesim_threads_max())
+    threads = salesim_threads_max();
+  if (threads > n_tasks)
+    threads = n_tasks;
+  if (threads < 1)
+    threads = 1;
 #else
   threads = 1;
 #endif
@@ -94,6 +120,7 @@ int salesim_run(salesim_results **out, const salesim_scenario *sc,
     salesim_task_out *to = &tasks[k];
     to->metrics = &SALESIM_METRIC_AT(r, mech, rep, 0);
     to->monthly = &SALESIM_MONTHLY_AT(r, mech, rep, 0, 0);
+    to->cancel = opt->cancel;
     status[k] = salesim_sim_run(sc, mech, rep, seed, to, &tdiag[k]);
     int d;
 #ifdef _OPENMP
@@ -119,6 +146,8 @@ int salesim_run(salesim_results **out, const salesim_scenario *sc,
   for (int k = 0; k < n_tasks; k++) {
     for (int i = 0; i < tasks[k].n_tables; i++) {
       int trc = salesim_results_add_table(r, tasks[k].tables[i]);
+      if (trc != 0) /* not taken on failure */
+        salesim_table_free(tasks[k].tables[i]);
       tasks[k].tables[i] = NULL;
       if (trc != 0 && rc == 0)
         rc = trc;
@@ -143,6 +172,9 @@ cleanup:
   free(tasks);
   free(status);
   if (rc != 0) {
+    /* every failure gets its line (a task's own line names the replication) */
+    if (diag != NULL && diag->count == diag_before)
+      salesim_diag_add(diag, "%s: %s", sc->path ? sc->path : "run", salesim_strerror(rc));
     salesim_results_free(r);
     return rc;
   }

@@ -1363,6 +1363,34 @@ static void cross_checks(loader *ld, const config_setting_t *root, salesim_scena
            config_setting_lookup((config_setting_t *)root, "firm.fixed_target")
                ? salesim_params_number_text(sc->firm.fixed_target, num, sizeof num)
                : "missing");
+  /* bounded work (docs/limits.md): in pipeline mode, leads per position and
+   * month at unit hunting effort are potential / (positions * 12 * 0.2 *
+   * deal value), and the effort people choose grows as effort_cost shrinks
+   * against the money a position can sell */
+  if (sc->production.mode == SALESIM_MODE_PIPELINE && territories > 0 &&
+      !has_failed(ld, root, "production.deal_value") &&
+      !has_failed(ld, root, "population.effort_cost")) {
+    salesim_limit_check lc;
+    salesim_params_limit_check(sc, &lc);
+    char num2[32], num3[32];
+    if (lc.leads_unit > SALESIM_LIMIT_LEADS_UNIT)
+      report(ld, locate(root, "production.deal_value", "territories.potential"),
+             "production.deal_value",
+             "mean %s makes %s new opportunities a month per position at unit hunting effort "
+             "(expected a mean of at least %s, for at most %d a month; docs/limits.md)",
+             salesim_params_number_text(lc.deal_mean, num, sizeof num),
+             salesim_params_number_text(lc.leads_unit, num2, sizeof num2),
+             salesim_params_number_text(lc.deal_min, num3, sizeof num3),
+             SALESIM_LIMIT_LEADS_UNIT);
+    if (lc.effort_cost_mean < lc.effort_cost_min)
+      report(ld, locate(root, "population.effort_cost", "population"), "population.effort_cost",
+             "mean %s is too cheap for positions that can sell %s a month (expected a mean of "
+             "at least %s, 1/%d of it; docs/limits.md)",
+             salesim_params_number_text(lc.effort_cost_mean, num, sizeof num),
+             salesim_params_number_text(lc.sales_month, num2, sizeof num2),
+             salesim_params_number_text(lc.effort_cost_min, num3, sizeof num3),
+             SALESIM_LIMIT_EFFORT_RATIO);
+  }
   /* each mechanism's own cross-setting checks */
   const config_setting_t *ms = config_setting_get_member(root, "mechanisms");
   for (int i = 0; i < sc->n_mechanisms && ld->mech_ok != NULL; i++) {
@@ -1545,6 +1573,7 @@ int salesim_scenario_load(salesim_scenario **out, const char *path, salesim_diag
   }
   if ((ld.dir = folder_of(path)) == NULL) {
     free(bytes);
+    salesim_diag_add(diag, "%s: out of memory", path);
     return SALESIM_ENOMEM;
   }
   config_init(&cf);
@@ -1571,6 +1600,8 @@ int salesim_scenario_load(salesim_scenario **out, const char *path, salesim_diag
   }
 
 cleanup:
+  if (rc == SALESIM_ENOMEM) /* failures are reported, never only returned */
+    salesim_diag_add(diag, "%s: out of memory while loading", path);
   salesim_scenario_free(sc);
   config_destroy(&cf);
   loader_free(&ld);

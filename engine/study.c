@@ -44,7 +44,10 @@ int salesim_study_run(const salesim_scenario *sc, const char *outdir,
     rc = salesim_sweep_run(&sw, sc, opt, diag);
   if (rc == 0) {
     study_extra x = {sw, sc->mode == SALESIM_STUDY_COSTING, sc->budget};
+    size_t before = diag != NULL ? diag->count : 0;
     rc = salesim_output_write_hooked(res, sc, outdir, study_hook, &x, diag);
+    if (rc != 0 && diag != NULL && diag->count == before) /* never a failure without a line */
+      salesim_diag_add(diag, "%s: writing the results: %s", outdir, salesim_strerror(rc));
   }
   salesim_sweep_result_free(sw);
   if (rc == 0 && out != NULL)

@@ -379,8 +379,12 @@ static void hand_out_accounts(salesim_world *w, salesim_org *o, int k, const int
       }
     if (o->p->cut_choose && m > 0) {
       salesim_cut_choose cc;
-      if (salesim_fairdiv_cut_choose(m, o->acc_v0, o->acc_v1, SALESIM_FAIRDIV_AUTO, o->acc_owner,
-                                     &cc) == 0) {
+      int rc = salesim_fairdiv_cut_choose(m, o->acc_v0, o->acc_v1, SALESIM_FAIRDIV_AUTO,
+                                          o->acc_owner, &cc);
+      if (rc != 0) /* not a reason to keep the accounts where they were */
+        salesim_world_fail(w, rc, "year %d: cut-and-choose of orphan accounts failed",
+                           w->year + 1);
+      else {
         for (int q = 0; q < m; q++)
           o->acc_bundle[o->acc_idx[q]] = o->acc_owner[q] ? pr + 1 : pr;
         o->splits += 1;
@@ -660,7 +664,8 @@ void salesim_org_year_end(salesim_world *w, salesim_org *o) {
                         t->rounds,
                         sales,
                         t->target > 0 ? sales / t->target : NAN};
-      salesim_table_add(o->table, w->spec->name, row);
+      if (salesim_table_add(o->table, w->spec->name, row) != 0)
+        salesim_world_fail(w, SALESIM_ENOMEM, "out of memory for the table tender_territories");
     }
   }
   double lr = p->learning_rate;

@@ -85,15 +85,26 @@ void salesim_pipeline_calibrate(salesim_world *w) {
   w->deal_m2 = var + w->deal_mean * w->deal_mean;
 }
 
-/* Grow the pool (doubling); new slots go on the free list. */
+/* Grow the pool (doubling, never past w->opp_limit); new slots go on the
+ * free list. Returns 0, or a negative code with the world's error set. */
 static int grow(salesim_world *w) {
   int old = w->opp_cap;
-  if (old >= (1 << 29))
-    return -1;
-  int cap = old > 0 ? 2 * old : 1024;
+  if (old >= w->opp_limit) {
+    salesim_world_fail(w, SALESIM_ELIMIT,
+                       "month %d: more than %d open opportunities (%d positions): the "
+                       "scenario makes more deals than the pool allows (docs/limits.md)",
+                       w->month + 1, w->opp_limit, w->n_agents);
+    return SALESIM_ELIMIT;
+  }
+  int cap = old > 0 ? (old > w->opp_limit / 2 ? w->opp_limit : 2 * old) : 1024;
+  if (cap > w->opp_limit)
+    cap = w->opp_limit;
   salesim_opp *n = realloc(w->opps, (size_t)cap * sizeof *n);
-  if (n == NULL)
-    return -1;
+  if (n == NULL) {
+    salesim_world_fail(w, SALESIM_ENOMEM, "month %d: out of memory for %d open opportunities",
+                       w->month + 1, cap);
+    return SALESIM_ENOMEM;
+  }
   for (int i = old; i < cap; i++) {
     n[i].next = i + 1 < cap ? i + 1 : w->opp_free;
     n[i].stage = 0;
@@ -122,6 +133,33 @@ int salesim_pipeline_open(salesim_world *w, int owner, double value) {
   return i;
 }
 
+int salesim_pipeline_leads(salesim_world *w, double expected, gsl_rng *r, unsigned *n) {
+  *n = 0;
+  if (!isfinite(expected)) {
+    salesim_world_fail(w, SALESIM_ENUMERIC,
+                       "month %d: the expected number of new opportunities is %g", w->month + 1,
+                       expected);
+    return SALESIM_ENUMERIC;
+  }
+  if (!(expected <= (double)w->leads_limit)) {
+    salesim_world_fail(w, SALESIM_ELIMIT,
+                       "month %d: %g new opportunities expected for one person in a month "
+                       "(at most %u: deal values too small for the territories' potential, "
+                       "or effort too cheap; docs/limits.md)",
+                       w->month + 1, expected, w->leads_limit);
+    return SALESIM_ELIMIT;
+  }
+  unsigned k = gsl_ran_poisson(r, expected); /* draws even at 0 (callers rely on it) */
+  if (k > w->leads_limit) {
+    salesim_world_fail(w, SALESIM_ELIMIT,
+                       "month %d: %u new opportunities for one person in a month (at most %u; "
+                       "docs/limits.md)",
+                       w->month + 1, k, w->leads_limit);
+    return SALESIM_ELIMIT;
+  }
+  *n = k;
+  return 0;
+}
 
 static void release(salesim_world *w, int i) {
   w->opps[i].next = w->opp_free;

@@ -17,10 +17,17 @@
  *  scenario's production settings. */
 void salesim_pipeline_calibrate(salesim_world *w);
 
-/** Open a new opportunity at stage 1 for slot `owner`; returns its index
- *  or -1 when out of memory (the lead is then dropped). The pool grows by
+/** Open a new opportunity at stage 1 for slot `owner`; returns its index,
+ *  or -1 when out of memory or past w->opp_limit: then the world's error is
+ *  set and the run ends after the month (docs/limits.md). The pool grows by
  *  doubling, so indices stay valid but opp pointers do not. */
 int salesim_pipeline_open(salesim_world *w, int owner, double value);
+
+/** Draw the number of new opportunities of one person this month, Poisson
+ *  with mean `expected`, from r into *n. Refuses (world error set, *n = 0,
+ *  SALESIM_ELIMIT) an expectation or a draw above w->leads_limit, and a
+ *  non-finite expectation, without drawing. */
+int salesim_pipeline_leads(salesim_world *w, double expected, gsl_rng *r, unsigned *n);
 
 /** Advance every open opportunity of agent `a` by one month. Wins add to
  *  *won_value and *wins (the caller books them); uses a->rng. Also

@@ -24,6 +24,8 @@
 #include "sim.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,9 +76,21 @@ void salesim_world_pay(salesim_world *w, salesim_agent *a, double amount, int va
 
 void salesim_world_mgmt_cost(salesim_world *w, double amount) { w->ledger.mgmt_cost += amount; }
 
+void salesim_world_fail(salesim_world *w, int code, const char *fmt, ...) {
+  if (w->error != 0)
+    return;
+  w->error = code < 0 ? code : SALESIM_EINVAL;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(w->error_text, sizeof w->error_text, fmt, ap);
+  va_end(ap);
+}
+
 int salesim_world_add_table(salesim_world *w, salesim_table *t) {
   salesim_table **n = realloc(w->tables, (size_t)(w->n_tables + 1) * sizeof *n);
   if (n == NULL) {
+    salesim_world_fail(w, SALESIM_ENOMEM, "out of memory for the table %s",
+                       t ? t->name : "");
     salesim_table_free(t);
     return SALESIM_ENOMEM;
   }
@@ -309,6 +323,12 @@ int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mec
   }
   for (int i = 0; i < w->n_agents; i++)
     w->terr[i % w->n_terr].n_slots++;
+  /* bounded work (docs/limits.md) */
+  w->leads_limit = SALESIM_MAX_LEADS_PER_MONTH;
+  {
+    double lim = (double)w->n_agents * SALESIM_MAX_OPEN_PER_POSITION;
+    w->opp_limit = lim < SALESIM_MAX_OPEN_TOTAL ? (int)lim : SALESIM_MAX_OPEN_TOTAL;
+  }
   for (int k = 0; k < w->n_terr; k++)
     salesim_world_territory_update(w, k);
   /* market shocks: the same for every mechanism */
@@ -396,7 +416,9 @@ int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mec
       double lam = 0.5 * t->lead_rate * a->ability * a->skill / t->difficulty * ramp;
       for (int j = 1; j < SALESIM_STAGES; j++) {
         double reach = 1.0 / j; /* P(reach stage j from stage 1) */
-        unsigned n = gsl_ran_poisson(pr, lam * reach / q);
+        unsigned n;
+        if (salesim_pipeline_leads(w, lam * reach / q, pr, &n) != 0)
+          break;
         for (unsigned u = 0; u < n; u++) {
           int o = salesim_pipeline_open(w, i, salesim_dist_fast_draw(&w->deal, pr));
           if (o >= 0)
@@ -427,9 +449,12 @@ int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mec
     if (w->state == NULL)
       goto nomem;
   }
-  if (w->type->init && w->type->init(w) != 0) {
-    salesim_world_free(w);
-    return SALESIM_ENOMEM;
+  if (w->type->init) {
+    int rc = w->type->init(w);
+    if (rc != 0) {
+      salesim_world_free(w);
+      return rc < 0 ? rc : SALESIM_ENOMEM;
+    }
   }
   *out = w;
   return 0;
@@ -770,7 +795,9 @@ void salesim_world_step(salesim_world *w) {
         double rho = tr->prospects / tr->prospects0;
         double intensity = a->ability * a->skill * a->hunt;
         double lam = tr->lead_rate * intensity * rho * tr->shock / tr->difficulty;
-        unsigned n = lam > 0 ? gsl_ran_poisson(a->rng, lam) : 0;
+        unsigned n = 0;
+        if ((lam > 0 || !isfinite(lam)) && salesim_pipeline_leads(w, lam, a->rng, &n) != 0)
+          n = 0;
         w->draws += 1 + n;
         /* hunters without assigned accounts work the same prospect pool:
          * a lead a teammate also found is wasted (a conflict) */
@@ -910,8 +937,11 @@ static void hunting_table(salesim_world *w) {
   static const char *const cols[] = {"replication", "book_fifth", "book_from", "book_to",
                                      "hunting_share", "agent_months"};
   salesim_table *t = NULL;
-  if (salesim_table_alloc(&t, "hunting_by_book", 6, cols) != 0)
+  int rc = salesim_table_alloc(&t, "hunting_by_book", 6, cols);
+  if (rc != 0) {
+    salesim_world_fail(w, rc, "out of memory for the table hunting_by_book");
     return;
+  }
   const salesim_ledger *L = &w->ledger;
   for (int b = 0; b < 5; b++) {
     double row[6] = {w->rep + 1,
@@ -920,7 +950,12 @@ static void hunting_table(salesim_world *w) {
                      b == 4 ? INFINITY : w->book_cut[b],
                      ratio(L->band_hunt[b], L->band_hunt[b] + L->band_farm[b]),
                      L->band_n[b]};
-    salesim_table_add(t, w->spec->name, row);
+    rc = salesim_table_add(t, w->spec->name, row);
+    if (rc != 0) {
+      salesim_world_fail(w, rc, "out of memory for the table hunting_by_book");
+      salesim_table_free(t);
+      return;
+    }
   }
   salesim_world_add_table(w, t);
 }
@@ -1013,22 +1048,54 @@ unsigned long long salesim_sim_draws(void) {
   return v;
 }
 
+/* A NaN or infinity in month t's series: a numerical failure. */
+static int month_finite(const salesim_world *w, int t) {
+  const double *mon = &w->monthly[(size_t)t * SALESIM_SERIES_COUNT];
+  for (int k = 0; k < SALESIM_SERIES_COUNT; k++)
+    if (!isfinite(mon[k]))
+      return 0;
+  return 1;
+}
+
 int salesim_sim_run(const salesim_scenario *sc, int mech, int rep, uint64_t seed,
                     salesim_task_out *out, salesim_diag *diag) {
   salesim_world *w = NULL;
+  const char *label = sc->mechanisms[mech].name;
   int rc = salesim_world_alloc(&w, sc, mech, rep, seed);
   if (rc != 0) {
-    salesim_diag_add(diag, "%s: replication %d: %s", sc->mechanisms[mech].name, rep,
-                     salesim_strerror(rc));
+    salesim_diag_add(diag, "%s: replication %d: %s", label, rep + 1, salesim_strerror(rc));
     return rc;
   }
   w->monthly = out->monthly;
   w->metrics = out->metrics;
   for (int m = 0; m < SALESIM_METRIC_COUNT; m++)
     w->metrics[m] = NAN;
-  for (int t = 0; t < sc->months; t++)
+  for (int t = 0; t < sc->months && w->error == 0; t++) {
+    if (out->cancel != NULL && *out->cancel) {
+      rc = SALESIM_EINTERRUPTED;
+      break;
+    }
     salesim_world_step(w);
-  finish_metrics(w);
+    if (w->error == 0 && !month_finite(w, t))
+      salesim_world_fail(w, SALESIM_ENUMERIC, "month %d: NaN or infinity in the monthly results",
+                         t + 1);
+  }
+  if (rc == 0 && w->error == 0) {
+    finish_metrics(w);
+    for (int m = 0; m < SALESIM_METRIC_COUNT && w->error == 0; m++)
+      if (isinf(w->metrics[m])) /* NaN is "not defined" (no data), infinity a failure */
+        salesim_world_fail(w, SALESIM_ENUMERIC, "metric %s is infinite",
+                           salesim_metric_get(m)->name);
+  }
+  if (rc == 0 && w->error != 0) {
+    rc = w->error;
+    salesim_diag_add(diag, "%s: replication %d: %s: %s", label, rep + 1,
+                     salesim_strerror(rc), w->error_text);
+  }
+  if (rc != 0) {
+    salesim_world_free(w);
+    return rc;
+  }
 #ifdef _OPENMP
 #pragma omp atomic
 #endif

@@ -4,6 +4,8 @@
 #ifndef SALESIM_SIM_H
 #define SALESIM_SIM_H
 
+#include <signal.h>
+
 #include "world.h"
 
 /** Output of one (mechanism, replication) task. */
@@ -12,12 +14,16 @@ typedef struct salesim_task_out {
   double *monthly;        /* months * SALESIM_SERIES_COUNT, caller-owned */
   salesim_table **tables; /* malloc'd array of tables (ownership to caller) */
   int n_tables;
+  const volatile sig_atomic_t *cancel; /* checked after every month; may be NULL */
 } salesim_task_out;
 
 /**
  * Simulate mechanism `mech` of `sc` in replication `rep` with `seed`.
  * Deterministic in (sc, mech, rep, seed) alone. Returns 0 or a negative
- * code with a message in diag.
+ * code with one message line in diag: SALESIM_EINTERRUPTED (out->cancel set,
+ * checked after every month), SALESIM_ELIMIT (docs/limits.md),
+ * SALESIM_ENOMEM, SALESIM_ESOLVER, SALESIM_ENUMERIC (a NaN or infinity in
+ * the month's series or the metrics).
  */
 int salesim_sim_run(const salesim_scenario *sc, int mech, int rep, uint64_t seed,
                     salesim_task_out *out, salesim_diag *diag);

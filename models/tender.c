@@ -690,8 +690,11 @@ static void stable_mip_teams(salesim_world *w, tender_state *s) {
   salesim_match_market m = {s->n_reps,     s->n_teams,    s->rep_start, s->rep_list,
                             s->team_start, s->team_list,  s->capacity,  s->minimum};
   salesim_match *mt = NULL;
-  if (salesim_match_alloc(&mt, &m) != 0)
+  int rc = salesim_match_alloc(&mt, &m);
+  if (rc != 0) {
+    salesim_world_fail(w, rc, "year %d: tender: stable teams: no memory", w->year + 1);
     return;
+  }
   const salesim_org_params *op = &s->p->org;
   for (int r = 0; r < s->n_reps; r++)
     for (int q = s->rep_start[r]; q < s->rep_start[r + 1]; q++) {
@@ -701,8 +704,13 @@ static void stable_mip_teams(salesim_world *w, tender_state *s) {
                         seat * rep_view_by(w, s, s->bids[b].manager, &w->agents[s->reps[r]]);
     }
   int limit_ms = (int)(s->p->mip_time_limit * 1000);
-  if (salesim_match_stable_mip(mt, s->pair_util, limit_ms, s->mip_team, NULL) == 0 &&
-      salesim_match_is_stable(mt, s->mip_team, NULL, NULL) == 1) {
+  /* no proven optimum (SALESIM_ESOLVER: GLPK out of time or without an
+   * optimum) keeps the deferred-acceptance teams, by the rules above; out of
+   * memory or bad input ends the run */
+  rc = salesim_match_stable_mip(mt, s->pair_util, limit_ms, s->mip_team, NULL);
+  if (rc != 0 && rc != SALESIM_ESOLVER) {
+    salesim_world_fail(w, rc, "year %d: tender: stable-matching MIP failed", w->year + 1);
+  } else if (rc == 0 && salesim_match_is_stable(mt, s->mip_team, NULL, NULL) == 1) {
     s->mip_solved += 1;
     for (int r = 0; r < s->n_reps; r++)
       s->mip_changed += s->mip_team[r] != s->team_of_rep[r];
@@ -1012,7 +1020,10 @@ static void tender_year_start(salesim_world *w) {
     s->rivals_set = 1;
   }
   int n = collect_bids(w, s);
-  salesim_tender_round(w, s->in, n);
+  int rc = salesim_tender_round(w, s->in, n);
+  if (rc != 0)
+    salesim_world_fail(w, rc, "year %d: tender: winner determination or team formation failed",
+                       w->year + 1);
 }
 
 static void tender_hire(salesim_world *w, salesim_agent *a) {

@@ -144,10 +144,14 @@ static void split_company_target(salesim_world *w, top_down_state *s) {
     total = sum_lo;
   if (total > sum_hi)
     total = sum_hi;
-  if (salesim_target_split(n, s->share, s->lo, s->hi, total, s->alloc, NULL) != 0) {
+  /* the bounds hold the total (clamped above): the LP has an optimum, and
+   * GLPK not finding it is a failure of the run, not a reason to guess */
+  int rc = salesim_target_split(n, s->share, s->lo, s->hi, total, s->alloc, NULL);
+  if (rc != 0) {
     s->split_failures += 1;
-    for (int k = 0; k < n; k++)
+    for (int k = 0; k < n; k++) /* the rest of this month runs on defined numbers */
       s->alloc[k] = s->share[k];
+    salesim_world_fail(w, rc, "year %d: top_down: target split LP failed (GLPK)", w->year + 1);
   }
 }
 

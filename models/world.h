@@ -19,6 +19,12 @@
 #define SALESIM_STAGES 5       /* 20, 40, 60, 80, 100 % */
 #define SALESIM_MAX_HORIZON 240
 #define SALESIM_AGENT_SCRATCH 8
+/* Bounded work (docs/limits.md): a replication fails with SALESIM_ELIMIT
+ * rather than exceed these. Open opportunities: on average per position,
+ * and in all (32 bytes each); new opportunities of one person in a month. */
+#define SALESIM_MAX_OPEN_PER_POSITION 1000
+#define SALESIM_MAX_OPEN_TOTAL (1 << 27)
+#define SALESIM_MAX_LEADS_PER_MONTH 10000u
 
 typedef enum salesim_agent_status {
   SALESIM_AGENT_VACANT = 0,  /* position empty, waiting for a hire */
@@ -206,6 +212,15 @@ typedef struct salesim_world {
   double *monthly;        /* out: months * SALESIM_SERIES_COUNT */
   salesim_table **tables; /* detail tables added by the mechanism */
   int n_tables;
+  /* bounded work (docs/limits.md): the pool of open opportunities and the
+   * leads one person may find in a month, set from the scenario */
+  int opp_limit;
+  unsigned leads_limit;
+  /* a failure inside the loop or a hook (out of memory, a solver, a bound):
+   * the first one is kept; the engine ends the run after the month with
+   * `error_text` as its diagnostic (salesim_world_fail) */
+  int error;
+  char error_text[200];
 } salesim_world;
 
 /* ---- helpers for mechanisms and the engine (models/sim.c) --------------- */
@@ -224,6 +239,14 @@ void salesim_world_pay(salesim_world *w, salesim_agent *a, double amount,
 void salesim_world_mgmt_cost(salesim_world *w, double amount);
 /** Attach a detail table to this run (ownership passes). */
 int salesim_world_add_table(salesim_world *w, salesim_table *t);
+/** Record a failure that must end this run (a negative SALESIM_E* code and
+ *  a one-line reason); only the first is kept. Hooks that return void call
+ *  this; the engine checks w->error after every month and hook. */
+void salesim_world_fail(salesim_world *w, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 /** Remove an agent from the firm (leaving or dismissed). */
 void salesim_world_exit(salesim_world *w, salesim_agent *a, int why);
 /** Pay to people outside the sales slots (managers): the firm's pay ledger

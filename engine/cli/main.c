@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <gsl/gsl_errno.h>
 #include <salesim/salesim.h>
 
 #include "../../models/mechanism.h"
@@ -32,7 +33,7 @@
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_INPUT = 2 };
 
-static volatile int interrupted = 0;
+static volatile sig_atomic_t interrupted = 0;
 
 static void on_signal(int sig) {
   (void)sig;
@@ -77,8 +78,8 @@ static void usage_run(FILE *fp) {
           "  -o, --output DIR     output folder (default: out/<scenario name>)\n"
           "  --seed N             override the scenario's seed\n"
           "  --replications N     override the number of replications\n"
-          "  --threads N          worker threads (default: all cores; results are\n"
-          "                       identical for any N)\n"
+          "  --threads N          worker threads (default: all cores; at most 4 per\n"
+          "                       core; results are identical for any N)\n"
           "  --costing            costing mode (as mode = \"costing\"): also write\n"
           "                       costing.csv with P5/P50/P95 and P(pay cost > budget)\n"
           "  -q, --quiet          no progress and no table on the terminal\n"
@@ -214,6 +215,11 @@ static int cmd_run(int argc, char **argv) {
         fprintf(stderr, "salesim run: %s %s: not a whole number in %ld..%ld\n", a, val, lo, hi);
         return EXIT_INPUT;
       }
+      if (!strcmp(a, "--threads") && v > salesim_threads_max()) {
+        fprintf(stderr, "salesim run: --threads %s: more than %d (4 per core; docs/limits.md)\n",
+                val, salesim_threads_max());
+        return EXIT_INPUT;
+      }
       if (is_seed) {
         opt.seed_set = 1;
         opt.seed = (uint64_t)v;
@@ -235,6 +241,9 @@ static int cmd_run(int argc, char **argv) {
   if (scenario == NULL)
     scenario = salesim_cli_default_scenario();
 
+  /* from here an interrupt ends the run cleanly (checked every month) */
+  signal(SIGINT, on_signal);
+  signal(SIGTERM, on_signal);
   salesim_diag diag = SALESIM_DIAG_INIT;
   salesim_scenario *sc = NULL;
   int rc = salesim_scenario_load(&sc, scenario, &diag);
@@ -254,15 +263,13 @@ static int cmd_run(int argc, char **argv) {
     opt.progress_arg = &ps;
   }
   opt.cancel = &interrupted;
-  signal(SIGINT, on_signal);
-  signal(SIGTERM, on_signal);
 
   salesim_results *res = NULL;
   if (costing)
     sc->mode = SALESIM_STUDY_COSTING;
   rc = salesim_study_run(sc, outdir, &opt, &res, &diag);
   if (rc == SALESIM_EINTERRUPTED) {
-    fprintf(stderr, "salesim run: interrupted; nothing written to %s\n", outdir);
+    fprintf(stderr, "salesim run: interrupted by a signal; nothing written to %s\n", outdir);
     salesim_scenario_free(sc);
     salesim_diag_clear(&diag);
     return EXIT_RUNTIME;
@@ -333,7 +340,22 @@ static int cmd_mechanisms(void) {
   return EXIT_OK;
 }
 
+static int dispatch(int argc, char **argv);
+
+/* Output that could not be written is a failure too (salesim params >
+ * /dev/full, a full disk under a redirected table). */
 int main(int argc, char **argv) {
+  gsl_set_error_handler_off(); /* every GSL status is checked; never abort */
+  int rc = dispatch(argc, argv);
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    fprintf(stderr, "salesim: standard output: %s\n", strerror(errno ? errno : EIO));
+    if (rc == EXIT_OK)
+      rc = EXIT_RUNTIME;
+  }
+  return rc;
+}
+
+static int dispatch(int argc, char **argv) {
   if (argc < 2) {
     usage_main(stderr);
     return EXIT_INPUT;

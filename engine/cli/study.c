@@ -89,7 +89,7 @@ int salesim_cli_report(int argc, char **argv) {
 
 /* ---- salesim batch ------------------------------------------------------------ */
 
-static volatile int interrupted = 0;
+static volatile sig_atomic_t interrupted = 0;
 
 static void on_signal(int sig) {
   (void)sig;

@@ -24,7 +24,9 @@ extern "C" {
   X(SALESIM_EIO, -4, "input/output error")                                 \
   X(SALESIM_ESOLVER, -5, "solver failed")                                  \
   X(SALESIM_ENOTFOUND, -6, "not found")                                    \
-  X(SALESIM_EINTERRUPTED, -7, "interrupted")
+  X(SALESIM_EINTERRUPTED, -7, "interrupted")                               \
+  X(SALESIM_ELIMIT, -8, "work limit exceeded")                              \
+  X(SALESIM_ENUMERIC, -9, "numerical failure (NaN or infinity)")
 
 typedef enum salesim_error {
 #define SALESIM_X_ENUM(name, value, text) name = value,

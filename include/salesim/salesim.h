@@ -10,6 +10,7 @@
 #ifndef SALESIM_SALESIM_H
 #define SALESIM_SALESIM_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,14 +31,22 @@ typedef struct salesim_run_options {
   int seed_set;       /* nonzero: use `seed` instead of the scenario's */
   uint64_t seed;
   int replications;   /* > 0 overrides the scenario */
-  int threads;        /* 0: OpenMP default; 1: serial */
+  int threads;        /* 0: OpenMP default; 1: serial; more than the tasks or
+                         than salesim_threads_max() runs that many */
   /* Called from the calling thread as tasks finish (may be NULL). */
   void (*progress)(void *arg, int done, int total);
   void *progress_arg;
-  volatile int *cancel; /* if non-NULL and set nonzero, the run stops */
+  /* if non-NULL and set nonzero (e.g. by a signal handler), the run stops
+   * within a month of simulation and returns SALESIM_EINTERRUPTED */
+  volatile sig_atomic_t *cancel;
 } salesim_run_options;
 
 #define SALESIM_RUN_OPTIONS_INIT {1, 0, 0, 0, 0, NULL, NULL, NULL}
+
+/** Upper limit on worker threads: 4 per online core, at most
+ *  SALESIM_THREADS_MAX (docs/limits.md). */
+#define SALESIM_THREADS_MAX 1024
+int salesim_threads_max(void);
 
 /**
  * Run every mechanism of `sc` for every replication on common random
