@@ -6,8 +6,9 @@
  * Writes summary.csv, replications.csv, monthly.csv, one CSV per detail table
  * and summary.json. The write is atomic: everything goes into
  * "<dir>.tmp.<pid>" beside the target, and only when every file is complete
- * is an existing <dir> moved aside to "<dir>.old.<pid>", the new folder
- * renamed into place and the old one removed. A failed write leaves the
+ * is it exchanged with an existing <dir> in one step (renameat2
+ * RENAME_EXCHANGE; without it: <dir> moved aside to "<dir>.old.<pid>", the
+ * new folder renamed in) and the old one removed. A failed write leaves the
  * previous output untouched and no temporary folder. Every folder written
  * carries the marker file .salesim-output; an existing folder is replaced
  * only if it carries it or is empty, and temporary folders of a killed run
@@ -19,9 +20,10 @@
  * the per-replication values (engine/stats.h), so the files never disagree
  * with the data they are written with. Read next: engine/cli/table.c.
  */
-#define _XOPEN_SOURCE 700 /* POSIX 2008 with realpath */
+#define _GNU_SOURCE /* renameat2 (RENAME_EXCHANGE), realpath */
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <errno.h>
 #include <locale.h>
@@ -336,11 +338,22 @@ static void clean_stale(const char *parent, const char *base) {
     if (pid != getpid() && (pid <= 0 || kill(pid, 0) == 0 || errno != ESRCH))
       continue; /* that process still runs (or cannot be asked) */
     char *path = path_join(parent, "/", s);
+    char *target = path_join(parent, "/", base);
     struct stat st;
-    if (path != NULL && lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
-        (salesim_output_has_marker(path) || dir_is_empty_but(path, 1)))
+    if (path != NULL && target != NULL && lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+        (salesim_output_has_marker(path) || dir_is_empty_but(path, 1))) {
+      /* A run killed between moving the previous output aside and putting
+       * the new one in place: the previous output goes back, never lost. */
+      if (strncmp(s + nb, ".old.", 5) == 0 && lstat(target, &st) != 0 && errno == ENOENT &&
+          salesim_output_has_marker(path) && rename(path, target) == 0) {
+        free(path);
+        free(target);
+        continue;
+      }
       remove_tree(path);
+    }
     free(path);
+    free(target);
   }
   closedir(d);
 }
@@ -406,16 +419,26 @@ static int check_target(const char *target, const char *shown, salesim_diag *dia
   return rc;
 }
 
+/* Every failure says something: a failure that left no line of its own
+ * (out of memory on the way) gets "DIR: <reason>". */
+static int said(int rc, salesim_diag *diag, size_t lines_before, const char *dir) {
+  if (rc != 0 && diag != NULL && diag->count == lines_before)
+    salesim_diag_add(diag, "%s: %s", dir ? dir : "output", salesim_strerror(rc));
+  return rc;
+}
+
 int salesim_output_check(const char *dir, salesim_diag *diag) {
+  size_t n0 = diag ? diag->count : 0;
   char *target = NULL;
   int rc = resolve_target(&target, dir, diag);
   if (rc == 0)
     rc = check_target(target, dir, diag);
   free(target);
-  return rc;
+  return said(rc, diag, n0, dir);
 }
 
 int salesim_output_claim(const char *dir, salesim_diag *diag) {
+  size_t n0 = diag ? diag->count : 0;
   char *target = NULL;
   int rc = resolve_target(&target, dir, diag);
   if (rc == 0)
@@ -425,7 +448,7 @@ int salesim_output_claim(const char *dir, salesim_diag *diag) {
   if (rc == 0 && !salesim_output_has_marker(target))
     rc = write_marker(target, diag);
   free(target);
-  return rc;
+  return said(rc, diag, n0, dir);
 }
 
 /* ---- a file being written ----------------------------------------------------- */
@@ -918,6 +941,7 @@ int salesim_output_write_hooked(const salesim_results *r, const salesim_scenario
   struct stat st;
   report rp = {r, sc, NULL, {0}};
   locale_t c_locale = (locale_t)0, saved_locale = (locale_t)0;
+  size_t n0 = diag ? diag->count : 0;
 
   if (r == NULL || dir == NULL || dir[0] == '\0' || r->n_mech < 1 ||
       r->n_rep < 1 || r->n_months < 0 || r->metric == NULL ||
@@ -993,6 +1017,25 @@ int salesim_output_write_hooked(const salesim_results *r, const salesim_scenario
   if ((rc = check_replaceable(target, dir, diag)) != 0)
     goto cleanup;
   if (lstat(target, &st) == 0) {
+    /* One atomic exchange where the file system has it: at every instant
+     * the target holds either the previous output or the new one, and a
+     * kill after the exchange leaves the previous output in "<dir>.tmp.<pid>",
+     * which the next run removes. */
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, target, RENAME_EXCHANGE) == 0) {
+      if (remove_tree(tmp) != 0)
+        salesim_diag_add(diag, "%s: warning: could not remove the previous output: %s",
+                         tmp, strerror(errno));
+      tmp_made = 0;
+      goto cleanup;
+    }
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) {
+      salesim_diag_add(diag, "%s: cannot put the new output in place: %s", target,
+                       strerror(errno));
+      rc = SALESIM_EIO;
+      goto cleanup;
+    }
+    /* Without the exchange: move aside, rename in. A kill between the two
+     * leaves no target and "<dir>.old.<pid>", which the next run puts back. */
     if (rename(target, old) != 0) {
       salesim_diag_add(diag, "%s: cannot move aside to %s: %s", target, old,
                        strerror(errno));
@@ -1024,5 +1067,5 @@ cleanup:
   free(parent);
   free(tmp);
   free(old);
-  return rc;
+  return said(rc, diag, n0, dir);
 }
