@@ -44,6 +44,7 @@ check-determinism: build
 	bash scripts/check-determinism.sh $(BUILD)/salesim
 
 memcheck: deps
+	@SALESIM_OPTIONAL_PKGS=valgrind bash scripts/setup-deps.sh
 	cmake -S . -B build-memcheck -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSALESIM_BUILD_TESTS=OFF -DSALESIM_BUILD_BENCH=OFF
 	cmake --build build-memcheck -j $(JOBS)
 	bash scripts/memcheck.sh build-memcheck
