@@ -140,9 +140,9 @@ static void test_decide_reads_only_hint(void **state) {
 
 /* ---- the tender in-process ----------------------------------------------------- */
 
-/* What a tender decided: for every agent its
- * territory, manager and target; for every territory its manager, kind,
- * target and team (and, a month on, efforts). */
+/* What a tender decided: for every agent its territory, manager and target;
+ * for every territory its manager, kind, target and team (and, a month on,
+ * the agents' efforts). */
 typedef struct outcome {
   double *v;
   size_t n;
@@ -180,7 +180,8 @@ static __attribute__((noinline)) void step(salesim_world *w) {
   salesim_world_step(w);
 }
 
-static __attribute__((noinline)) int tender_round(salesim_world *w, const salesim_tender_bid *b, int n) {
+static __attribute__((noinline)) int tender_round(salesim_world *w, const salesim_tender_bid *b,
+                                                  int n) {
   return salesim_tender_round(w, b, n);
 }
 
@@ -210,9 +211,11 @@ static outcome tender_outcome(const salesim_scenario *sc, int mech, double stack
   return o;
 }
 
-/* One tender round on hand-made bids (every territory gets bids from two
- * managers, at the posted target and 10 % above), called right after the
- * stack was painted, so the round's own frames sit on the garbage. */
+/* One tender round on hand-made bids, called right after the stack was
+ * painted, so the round's own frames sit on the garbage. Every other
+ * territory gets one bid, from the posted target up to twice it; reps of the
+ * territories nobody bid on weigh joining a team against their house job,
+ * and both are valued by the tender's offer valuation (the defect's path). */
 static outcome round_outcome(const salesim_scenario *sc, int mech, double stack_garbage) {
   outcome o = {NULL, 0};
   size_t cap = 0;
