@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build run test bench install clean asan
+.PHONY: all deps configure build run test bench install clean asan check-determinism memcheck
 
 all: build
 
@@ -38,5 +38,16 @@ asan: deps
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 ctest --output-on-failure -j $(JOBS)
 
+# Long checks (docs/checks.md): same bytes at any thread count and heap
+# garbage; valgrind memcheck (OpenMP build with -g) at 1 and 2 threads
+check-determinism: build
+	bash scripts/check-determinism.sh $(BUILD)/salesim
+
+memcheck: deps
+	@SALESIM_OPTIONAL_PKGS=valgrind bash scripts/setup-deps.sh
+	cmake -S . -B build-memcheck -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSALESIM_BUILD_TESTS=OFF -DSALESIM_BUILD_BENCH=OFF
+	cmake --build build-memcheck -j $(JOBS)
+	bash scripts/memcheck.sh build-memcheck
+
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-memcheck
