@@ -34,14 +34,26 @@
 
 #include <glpk.h>
 
+/* Stops branch and bound once it has created more than *limit subproblems:
+ * the count is a property of the problem, not of the machine. */
+static void node_budget(glp_tree *tree, void *info) {
+  const int *limit = info;
+  if (glp_ios_reason(tree) != GLP_ISELECT)
+    return;
+  int active = 0, current = 0, total = 0;
+  glp_ios_tree_size(tree, &active, &current, &total);
+  if (total > *limit)
+    glp_ios_terminate(tree);
+}
+
 int salesim_match_stable_mip(const salesim_match *mt, const double *utility,
-                             int time_limit_ms, int *team_of_rep,
+                             int node_limit, int time_limit_ms, int *team_of_rep,
                              double *welfare) {
   int rc = SALESIM_ENOMEM;
   glp_prob *mip = NULL;
   int *col = NULL, *ia = NULL, *ja = NULL;
   double *ar = NULL;
-  if (mt == NULL || time_limit_ms < 0)
+  if (mt == NULL || time_limit_ms < 0 || node_limit < 0)
     return SALESIM_EINVAL;
   const salesim_match_market *m = salesim_match_market_of(mt);
   const int *team_rank = salesim_match_team_rank(mt);
@@ -142,8 +154,13 @@ int salesim_match_stable_mip(const salesim_match *mt, const double *utility,
   parm.presolve = GLP_ON;
   if (time_limit_ms > 0)
     parm.tm_lim = time_limit_ms;
-  rc = SALESIM_ESOLVER;
-  if (glp_intopt(mip, &parm) != 0 || glp_mip_status(mip) != GLP_OPT)
+  if (node_limit > 0) {
+    parm.cb_func = node_budget;
+    parm.cb_info = &node_limit;
+  }
+  int status = glp_intopt(mip, &parm);
+  rc = status == GLP_ETMLIM ? SALESIM_ELIMIT : SALESIM_ESOLVER;
+  if (status != 0 || glp_mip_status(mip) != GLP_OPT)
     goto cleanup;
   double total = 0;
   for (int r = 0; r < R; r++)

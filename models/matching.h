@@ -131,12 +131,16 @@ int salesim_match_enumerate_stable(const salesim_match *mt,
  * (unlike the one-to-one stable marriage polytope), hence the MIP. The
  * constraint matrix has O(sum of squared list lengths) entries: small and
  * medium markets only.
- * time_limit_ms: GLPK's limit, 0 for none. team_of_rep: out (caller's).
- * welfare: out, may be NULL. Returns 0, SALESIM_EINVAL, SALESIM_ENOMEM or
- * SALESIM_ESOLVER (no proven optimum, e.g. out of time).
+ * node_limit: most branch-and-bound subproblems GLPK may create, 0 for
+ * none; a deterministic budget, so whether the MIP is proven optimal never
+ * depends on the machine's speed. time_limit_ms: a wall-clock guard, 0 for
+ * none; running out of it is an error, not a result. team_of_rep: out
+ * (caller's). welfare: out, may be NULL. Returns 0, SALESIM_EINVAL,
+ * SALESIM_ENOMEM, SALESIM_ESOLVER (no proven optimum within node_limit, or
+ * none exists) or SALESIM_ELIMIT (time_limit_ms ran out first).
  */
 int salesim_match_stable_mip(const salesim_match *mt, const double *utility,
-                             int time_limit_ms, int *team_of_rep,
+                             int node_limit, int time_limit_ms, int *team_of_rep,
                              double *welfare);
 
 /** Callbacks of the minimum-team-size loop (salesim_match_rounds_run). */

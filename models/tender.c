@@ -93,6 +93,7 @@ typedef struct tender_params {
   int max_rounds;
   int fallback_appoint;
   double mip_time_limit;
+  int mip_node_limit;
 } tender_params;
 
 static const salesim_param_spec tender_specs[] = {
@@ -126,11 +127,16 @@ static const salesim_param_spec tender_specs[] = {
      "bool",
      "Form the final teams as the welfare-maximising stable matching (GLPK MIP) instead of "
      "deferred acceptance's."},
-    {"mip_time_limit", SALESIM_P_DOUBLE, offsetof(tender_params, mip_time_limit), 5, NULL, 0,
-     3600, 0, NULL, "seconds",
-     "Time GLPK may take for the stable MIP each year (0: no limit); without a proven optimum "
-     "the deferred-acceptance teams stand. The MIP grows with the square of list lengths: keep "
-     "rep_list_max small (e.g. 3) with it."},
+    {"mip_node_limit", SALESIM_P_INT, offsetof(tender_params, mip_node_limit), 5000, NULL, 0,
+     100000000, 0, NULL, "nodes",
+     "Most branch-and-bound subproblems GLPK may create for the stable MIP each year (0: no "
+     "limit); without a proven optimum within them the deferred-acceptance teams stand. A "
+     "count, not a time, so results never depend on the machine's speed. The MIP grows with "
+     "the square of list lengths: keep rep_list_max small (e.g. 3) with it."},
+    {"mip_time_limit", SALESIM_P_DOUBLE, offsetof(tender_params, mip_time_limit), 600, NULL, 0,
+     86400, 0, NULL, "seconds",
+     "Wall-clock guard for the stable MIP each year (0: none). Running out of it ends the run "
+     "with an error (never a different result): lower mip_node_limit or rep_list_max."},
     {"solver", SALESIM_P_CHOICE, offsetof(tender_params, solver), SOLVER_SSP, NULL, 0, 1, 0,
      "ssp|glpk", "choice",
      "Winner determination: shortest augmenting paths or the LP in GLPK (same optimum)."},
@@ -713,8 +719,14 @@ static void stable_mip_teams(salesim_world *w, tender_state *s) {
   /* no proven optimum (SALESIM_ESOLVER: GLPK out of time or without an
    * optimum) keeps the deferred-acceptance teams, by the rules above; out of
    * memory or bad input ends the run */
-  rc = salesim_match_stable_mip(mt, s->pair_util, limit_ms, s->mip_team, NULL);
-  if (rc != 0 && rc != SALESIM_ESOLVER) {
+  rc = salesim_match_stable_mip(mt, s->pair_util, s->p->mip_node_limit, limit_ms, s->mip_team,
+                                NULL);
+  if (rc == SALESIM_ELIMIT) {
+    salesim_world_fail(w, rc,
+                       "year %d: tender: stable-matching MIP ran out of mip_time_limit (%g s) "
+                       "before mip_node_limit (%d); lower mip_node_limit or rep_list_max",
+                       w->year + 1, s->p->mip_time_limit, s->p->mip_node_limit);
+  } else if (rc != 0 && rc != SALESIM_ESOLVER) {
     salesim_world_fail(w, rc, "year %d: tender: stable-matching MIP failed", w->year + 1);
   } else if (rc == 0 && salesim_match_is_stable(mt, s->mip_team, NULL, NULL) == 1) {
     s->mip_solved += 1;

@@ -115,7 +115,7 @@ static void test_mip_is_stable_and_best(void **state) {
     salesim_match *mt = random_market(r, &md, R, T);
     int mip[MAXR], a[MAXR], b[MAXR];
     double w = -1;
-    assert_int_equal(salesim_match_stable_mip(mt, md.utility, 0, mip, &w), 0);
+    assert_int_equal(salesim_match_stable_mip(mt, md.utility, 0, 0, mip, &w), 0);
     assert_close(w, welfare_of(&md, R, mip), 1e-12, 1e-12);
     assert_int_equal(salesim_match_is_stable(mt, mip, NULL, NULL), 1);
     assert_int_equal(salesim_match_run(mt, SALESIM_MATCH_REPS_PROPOSE, a), 0);
@@ -134,6 +134,42 @@ static void test_mip_is_stable_and_best(void **state) {
   gsl_rng_free(r);
 }
 
+/* The node budget is a count, so the outcome never depends on the machine:
+ * the same market gives the same answer every time, and a budget too small
+ * for the search gives SALESIM_ESOLVER (never a wrong matching). */
+static void test_mip_node_budget_is_deterministic(void **state) {
+  (void)state;
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+  gsl_rng_set(r, 2718UL);
+  int stopped = 0, solved = 0;
+  for (int it = 0; it < 300; it++) {
+    market_data md;
+    int R = 2 + (int)gsl_rng_uniform_int(r, MAXR - 1);
+    int T = 1 + (int)gsl_rng_uniform_int(r, MAXT);
+    salesim_match *mt = random_market(r, &md, R, T);
+    int full[MAXR], a[MAXR], b[MAXR];
+    double wf = -1, wa = -1, wb = -1;
+    assert_int_equal(salesim_match_stable_mip(mt, md.utility, 0, 0, full, &wf), 0);
+    int ra = salesim_match_stable_mip(mt, md.utility, 1, 0, a, &wa);
+    int rb = salesim_match_stable_mip(mt, md.utility, 1, 0, b, &wb);
+    assert_int_equal(ra, rb);
+    assert_true(ra == 0 || ra == SALESIM_ESOLVER);
+    if (ra == 0) {
+      solved++;
+      assert_memory_equal(a, b, (size_t)R * sizeof a[0]);
+      assert_close(wa, wf, 1e-12, 1e-9);
+      assert_int_equal(salesim_match_is_stable(mt, a, NULL, NULL), 1);
+    } else {
+      stopped++;
+    }
+    salesim_match_free(mt);
+  }
+  print_message("node budget 1: %d of 300 markets stopped, %d solved\n", stopped, solved);
+  assert_true(stopped > 0); /* the budget really bites on some markets */
+  assert_true(solved > 0);
+  gsl_rng_free(r);
+}
+
 static void test_mip_edge_cases(void **state) {
   (void)state;
   /* Nobody acceptable: team 0 lists nobody; team 1 has no seats. */
@@ -145,19 +181,20 @@ static void test_mip_edge_cases(void **state) {
   int out[2] = {7, 7};
   double w = -1;
   assert_int_equal(salesim_match_alloc(&mt, &m), 0);
-  assert_int_equal(salesim_match_stable_mip(mt, u, 0, out, &w), 0);
+  assert_int_equal(salesim_match_stable_mip(mt, u, 0, 0, out, &w), 0);
   assert_int_equal(out[0], -1);
   assert_int_equal(out[1], -1);
   assert_close(w, 0, 0, 0);
   const double bad[] = {1, NAN, 3};
-  assert_int_equal(salesim_match_stable_mip(mt, bad, 0, out, &w), SALESIM_EINVAL);
-  assert_int_equal(salesim_match_stable_mip(mt, u, -1, out, &w), SALESIM_EINVAL);
+  assert_int_equal(salesim_match_stable_mip(mt, bad, 0, 0, out, &w), SALESIM_EINVAL);
+  assert_int_equal(salesim_match_stable_mip(mt, u, 0, -1, out, &w), SALESIM_EINVAL);
   salesim_match_free(mt);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_mip_is_stable_and_best),
+      cmocka_unit_test(test_mip_node_budget_is_deterministic),
       cmocka_unit_test(test_mip_edge_cases),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
