@@ -222,7 +222,10 @@ salesim_scenario *salesim_scenario_copy(const salesim_scenario *sc) {
   c->n_mechanisms = 0;
   c->territories.list = NULL;
   c->sweep = NULL;
+  c->source = NULL;
   int ok = 1;
+  if (sc->source && (c->source = dup_bytes(sc->source, sc->source_len + 1)) == NULL)
+    ok = 0;
   if (sc->path && (c->path = dup_bytes(sc->path, strlen(sc->path) + 1)) == NULL)
     ok = 0;
   if (sc->description &&
