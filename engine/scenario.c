@@ -50,6 +50,7 @@
 
 #include "mechanism.h"
 #include "params.h"
+#include "study.h"
 
 #define NAME_TEXT 320  /* a setting's full path, e.g. territories.list[3].book */
 #define LIST_TEXT 1024 /* "expected one of: ..." lists */
@@ -1524,6 +1525,21 @@ static void check_sweep_paths(loader *ld, const config_setting_t *root, salesim_
       salesim_scenario_free(copy);
     }
     salesim_diag_clear(&one);
+  }
+  /* every point of the design together: a combination may break a
+   * cross-check its values pass alone (the grid is at most 100000 points;
+   * lhs and sobol points with the file's seed, run checks them again with
+   * the seed it uses) */
+  if (ld->errors == 0 && !ld->oom) {
+    char what[600];
+    salesim_diag problem = SALESIM_DIAG_INIT;
+    int rc = salesim_sweep_check(sc, sc->seed, what, sizeof what, &problem);
+    if (rc == SALESIM_ENOMEM)
+      ld->oom = 1;
+    else if (rc != 0)
+      report(ld, list, "sweep.params", "%s: %s", what,
+             problem.count ? problem.lines[0] : "fails the scenario's checks");
+    salesim_diag_clear(&problem);
   }
 }
 

@@ -36,7 +36,23 @@ int salesim_study_run(const salesim_scenario *sc, const char *outdir,
     *out = NULL;
   salesim_results *res = NULL;
   salesim_sweep_result *sw = NULL;
-  int rc = salesim_run(&res, sc, opt, diag);
+  int rc = 0;
+  if (sc->sweep != NULL) {
+    /* every point before the main run (a lhs or sobol design's points
+     * depend on the seed, which may not be the file's) */
+    char what[600];
+    salesim_diag problem = SALESIM_DIAG_INIT;
+    rc = salesim_sweep_check(sc, opt && opt->seed_set ? opt->seed : sc->seed, what, sizeof what,
+                             &problem);
+    if (rc == SALESIM_ESCENARIO)
+      salesim_diag_add(diag, "%s:%d: sweep.params: %s: %s", sc->path ? sc->path : "scenario",
+                       sc->sweep->n_params > 0 ? sc->sweep->params[0].line : 1, what,
+                       problem.count ? problem.lines[0] : "fails the scenario's checks");
+    salesim_diag_clear(&problem);
+    if (rc != 0)
+      return rc;
+  }
+  rc = salesim_run(&res, sc, opt, diag);
   if (rc == 0 && sc->sweep != NULL)
     rc = salesim_sweep_run(&sw, sc, opt, diag);
   if (rc == 0) {

@@ -234,7 +234,7 @@ static int cmd_run(int argc, char **argv) {
     salesim_results_free(res);
     salesim_scenario_free(sc);
     salesim_diag_clear(&diag);
-    return EXIT_RUNTIME;
+    return rc == SALESIM_ESCENARIO ? EXIT_INPUT : EXIT_RUNTIME;
   }
   if (!quiet) {
     printf("salesim %s: %s, %d replications x %d months, seed %llu, %.1f s\n",
