@@ -1537,7 +1537,7 @@ static void check_sweep_paths(loader *ld, const config_setting_t *root, salesim_
     if (rc == SALESIM_ENOMEM)
       ld->oom = 1;
     else if (rc != 0)
-      report(ld, list, "sweep.params", "%s: %s", what,
+      report(ld, config_setting_get_elem(list, 0), "sweep.params", "%s: %s", what,
              problem.count ? problem.lines[0] : "fails the scenario's checks");
     salesim_diag_clear(&problem);
   }
