@@ -554,13 +554,10 @@ static int check_names(const salesim_results *r, salesim_diag *diag) {
 
 /* ---- the whole write ------------------------------------------------------------ */
 
-/* A copy of the scenario file as it was run ("scenario.cfg"), so an output
- * folder is self-describing and the reports can quote it. An unreadable
- * file (deleted since it was loaded) is skipped: the hash still names it. */
 /* scenario.cfg: the scenario as run, self-contained (every @include inlined,
  * the run's seed, replications and mode written in), so that `salesim run
- * DIR/scenario.cfg` alone gives the same numbers. Nothing is written for a
- * scenario that was not loaded from a file. */
+ * DIR/scenario.cfg` alone gives the same numbers; the reports quote it.
+ * Nothing is written for a scenario that was not loaded from a file. */
 static int write_scenario_copy(const report *rp, const char *dir, salesim_diag *diag) {
   if (rp->sc == NULL || rp->sc->source == NULL)
     return 0;

@@ -92,6 +92,7 @@ typedef struct loader {
   size_t n_files, cap_files;
   const char *main_bytes; /* the main file's text (syntax errors quote it) */
   size_t main_len;
+  int main_is_link;       /* named through a symbolic link: never quoted */
   char *top_real;         /* realpath of the main file's folder */
   char *chain[SALESIM_INCLUDE_MAX_DEPTH + 1]; /* realpaths being expanded */
   size_t total;           /* bytes of every file read */
@@ -573,8 +574,10 @@ static int expand_source(loader *ld, char **main_bytes) {
   int rc = read_source(ld, ld->path, ld->path, ld->path, 0, main_bytes, &len);
   if (rc != 0)
     return rc;
+  struct stat st;
   ld->main_bytes = *main_bytes;
   ld->main_len = len;
+  ld->main_is_link = lstat(ld->path, &st) == 0 && S_ISLNK(st.st_mode);
   ld->total = len;
   ld->flat_line = 1;
   if ((ld->dir = folder_of(ld->path)) == NULL || add_file(ld, ld->path) != 0)
@@ -1856,15 +1859,16 @@ static int quote_line(const char *buf, size_t len, int line, char *out, size_t s
 }
 
 /* A syntax error: FILE:LINE and libconfig's text (a fixed phrase). A line
- * is quoted only from the main file, the one the user named: an included
- * file that does not parse may not be a scenario at all, and nothing of it
- * is echoed (docs/input-safety.md). */
+ * is quoted only from the main file, the one the user named, and not when
+ * that name is a symbolic link (`salesim batch FOLDER` finds names the user
+ * did not type): an included file that does not parse may not be a scenario
+ * at all, and nothing of it is echoed (docs/input-safety.md). */
 static int parse_error(loader *ld, const config_t *cf) {
   const char *text = config_error_text(cf) ? config_error_text(cf) : "unknown error";
   int line;
   const char *file = source_at(ld, config_error_line(cf), &line);
   char quote[QUOTE_MAX + 8];
-  if (file == ld->files[0] && quote_line(ld->main_bytes, ld->main_len, line, quote, sizeof quote))
+  if (file == ld->files[0] && !ld->main_is_link && quote_line(ld->main_bytes, ld->main_len, line, quote, sizeof quote))
     salesim_diag_add(ld->diag, "%s:%d: syntax error: %s, in: %s", file, line, text, quote);
   else
     salesim_diag_add(ld->diag, "%s:%d: syntax error: %s", file, line, text);

@@ -236,6 +236,17 @@ static void test_include_confined(void **state) {
   expect_in(out, "scen/parts/notes.txt:1: syntax error: syntax error");
   expect_no_secret(out);
   free(out);
+  /* batch over a received folder: a *.cfg there linking to a system file
+   * is not quoted either */
+  sh("mkdir -p '%s/%s'", "recv");
+  sh("ln -s '%s/secret.txt' '%s'", in_tmp("recv/x.cfg"));
+  assert_int_equal(run("batch recv -o bout3 -q", &out), 2);
+  free(out);
+  csv = slurp(in_tmp("bout3/batch.csv"), NULL);
+  assert_non_null(csv);
+  expect_in(csv, "recv/x.cfg:1: syntax error: syntax error");
+  expect_no_secret(csv);
+  free(csv);
   /* the main file, which the user named, is still quoted */
   write_text("scen/mainsyntax.cfg", "months = 12;\nseed = = 4;\n");
   assert_int_equal(run("validate scen/mainsyntax.cfg", &out), 2);
