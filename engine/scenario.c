@@ -2001,7 +2001,9 @@ int salesim_scenario_resolved_text(const salesim_scenario *sc, uint64_t seed, in
         size_t l = ve - vs < sizeof num - 1 ? ve - vs : sizeof num - 1;
         memcpy(num, t + vs, l);
         num[l] = '\0';
-        have = strtoll(num, NULL, 0);
+        const char *digits = num + (num[0] == '-' || num[0] == '+');
+        int hex = digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X');
+        have = strtoll(num, NULL, hex ? 16 : 10); /* libconfig: 010 is ten */
       }
     } else
       set[k].start = SIZE_MAX;
