@@ -529,6 +529,19 @@ static void test_scenario_copy_reproduces(void **state) {
   free(out);
   assert_int_equal(run("validate pv5/scenario.cfg", &out), 0);
   free(out);
+  /* libconfig reads 010 as ten: a run with seed 8 must still be written */
+  write_text("oct.cfg", "seed = 010;\n" SMALL_BODY "population = { reps = 20; };\n");
+  assert_int_equal(run("run oct.cfg -o pv6 -q --seed 8 --replications 1", &out), 0);
+  free(out);
+  copy = slurp(in_tmp("pv6/scenario.cfg"), NULL);
+  assert_non_null(copy);
+  expect_in(copy, "seed = 8;");
+  assert_null(strstr(copy, "010"));
+  free(copy);
+  /* a seed a file cannot hold is refused, so every run can be written down */
+  assert_int_equal(run("run oct.cfg -o pv7 -q --seed 2147483648", &out), 2);
+  expect_in(out, "--seed 2147483648: not a whole number in 0..2147483647");
+  free(out);
 }
 
 static const char sweep_cfg[] =
