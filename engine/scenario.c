@@ -164,6 +164,78 @@ static void file_stem(const char *path, char *out, size_t size) {
   out[n] = '\0';
 }
 
+/* Where line `flat` of the inlined text comes from: its file's shown name
+ * and (in *line) the line in that file. */
+static const char *source_at(const loader *ld, int flat, int *line) {
+  size_t lo = 0, hi = ld->n_segs;
+  if (flat <= 0 || ld->n_segs == 0) {
+    *line = flat > 0 ? flat : 1;
+    return ld->path;
+  }
+  while (hi - lo > 1) { /* the last segment starting at or before `flat` */
+    size_t mid = (lo + hi) / 2;
+    if (ld->segs[mid].flat_line <= flat)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  const source_segment *g = &ld->segs[lo];
+  *line = g->line + (flat - g->flat_line);
+  return ld->files[g->file];
+}
+
+/* The file and line a setting was read from. */
+static const char *setting_source(const loader *ld, const config_setting_t *s, int *line) {
+  return source_at(ld, s ? (int)config_setting_source_line(s) : 0, line);
+}
+
+/* Add "FILE:LINE: SETTING: message" for the place of setting `at`. */
+static void report(loader *ld, const config_setting_t *at, const char *setting,
+                   const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+static void report(loader *ld, const config_setting_t *at, const char *setting,
+                   const char *fmt, ...) {
+  char msg[900];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  int line;
+  const char *file = setting_source(ld, at, &line);
+  if (line <= 0)
+    line = 1;
+  if (salesim_diag_add(ld->diag, "%s:%d: %s: %s", file, line, setting, msg) != 0)
+    ld->oom = 1;
+  ld->errors++;
+  if (at == NULL)
+    return;
+  if (ld->n_failed == ld->cap_failed) {
+    size_t cap = ld->cap_failed ? 2 * ld->cap_failed : 16;
+    const config_setting_t **f = realloc(ld->failed, cap * sizeof *f);
+    if (f == NULL) {
+      ld->oom = 1;
+      return;
+    }
+    ld->failed = f;
+    ld->cap_failed = cap;
+  }
+  ld->failed[ld->n_failed++] = at;
+}
+
+/* Nonzero if a problem was reported at this setting (a cross-check on it
+ * would only repeat the problem). */
+static int has_failed(const loader *ld, const config_setting_t *root, const char *path) {
+  const config_setting_t *s = config_setting_lookup((config_setting_t *)root, path);
+  for (size_t i = 0; s != NULL && i < ld->n_failed; i++)
+    if (ld->failed[i] == s)
+      return 1;
+  return 0;
+}
+
 /* A user's string as shown in a message: control characters escaped (a
  * message is one line), cut after SHOWN_MAX bytes. */
 #define SHOWN_MAX 40
@@ -191,31 +263,6 @@ static const char *shown_value(const char *s, char *buf) {
   }
   buf[k] = '\0';
   return buf;
-}
-
-/* Where line `flat` of the inlined text comes from: its file's shown name
- * and (in *line) the line in that file. */
-static const char *source_at(const loader *ld, int flat, int *line) {
-  size_t lo = 0, hi = ld->n_segs;
-  if (flat <= 0 || ld->n_segs == 0) {
-    *line = flat > 0 ? flat : 1;
-    return ld->path;
-  }
-  while (hi - lo > 1) { /* the last segment starting at or before `flat` */
-    size_t mid = (lo + hi) / 2;
-    if (ld->segs[mid].flat_line <= flat)
-      lo = mid;
-    else
-      hi = mid;
-  }
-  const source_segment *g = &ld->segs[lo];
-  *line = g->line + (flat - g->flat_line);
-  return ld->files[g->file];
-}
-
-/* The file and line a setting was read from. */
-static const char *setting_source(const loader *ld, const config_setting_t *s, int *line) {
-  return source_at(ld, s ? (int)config_setting_source_line(s) : 0, line);
 }
 
 /* ---- reading the source: files, sizes, @include ------------------------------ */
@@ -616,53 +663,6 @@ void salesim_scenario_allow_include_reset(void) {
   for (int i = 0; i < n_allowed_dirs; i++)
     free(allowed_dirs[i]);
   n_allowed_dirs = 0;
-}
-
-/* Add "FILE:LINE: SETTING: message" for the place of setting `at`. */
-static void report(loader *ld, const config_setting_t *at, const char *setting,
-                   const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
-
-static void report(loader *ld, const config_setting_t *at, const char *setting,
-                   const char *fmt, ...) {
-  char msg[900];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  int line;
-  const char *file = setting_source(ld, at, &line);
-  if (line <= 0)
-    line = 1;
-  if (salesim_diag_add(ld->diag, "%s:%d: %s: %s", file, line, setting, msg) != 0)
-    ld->oom = 1;
-  ld->errors++;
-  if (at == NULL)
-    return;
-  if (ld->n_failed == ld->cap_failed) {
-    size_t cap = ld->cap_failed ? 2 * ld->cap_failed : 16;
-    const config_setting_t **f = realloc(ld->failed, cap * sizeof *f);
-    if (f == NULL) {
-      ld->oom = 1;
-      return;
-    }
-    ld->failed = f;
-    ld->cap_failed = cap;
-  }
-  ld->failed[ld->n_failed++] = at;
-}
-
-/* Nonzero if a problem was reported at this setting (a cross-check on it
- * would only repeat the problem). */
-static int has_failed(const loader *ld, const config_setting_t *root, const char *path) {
-  const config_setting_t *s = config_setting_lookup((config_setting_t *)root, path);
-  for (size_t i = 0; s != NULL && i < ld->n_failed; i++)
-    if (ld->failed[i] == s)
-      return 1;
-  return 0;
 }
 
 static const char *type_text(const config_setting_t *s) {
