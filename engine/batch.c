@@ -144,9 +144,13 @@ static void record_results(salesim_batch_entry *e, const salesim_results *r) {
   }
 }
 
-/* Resume: the folder's summary.json matches the scenario's hash and seed;
- * then its headline means fill the entry. */
-static int resume_match(salesim_batch_entry *e) {
+/* Resume: the folder's summary.json was written from the same inputs. Its
+ * manifest's scenario_hash covers the scenario with every included file's
+ * text (sc->hash of the inlined source), and seed, replications and months
+ * are the values the run used, overrides included; salesim_version rules
+ * out results of another build. Then its headline means fill the entry.
+ * docs/batch-and-sweeps.md lists the key. */
+static int resume_match(salesim_batch_entry *e, int replications, int months) {
   char path[1100];
   snprintf(path, sizeof path, "%s/summary.json", e->output);
   json_t *root = json_load_file(path, 0, NULL);
@@ -155,8 +159,14 @@ static int resume_match(salesim_batch_entry *e) {
   const json_t *man = json_object_get(root, "manifest");
   const char *hash = json_string_value(json_object_get(man, "scenario_hash"));
   const json_t *seed = json_object_get(man, "seed");
+  const json_t *reps = json_object_get(man, "replications");
+  const json_t *mo = json_object_get(man, "months");
+  const char *version = json_string_value(json_object_get(man, "salesim_version"));
   int ok = hash != NULL && strcmp(hash, e->hash) == 0 && json_is_integer(seed) &&
-           (unsigned long long)json_integer_value(seed) == e->seed;
+           (unsigned long long)json_integer_value(seed) == e->seed && json_is_integer(reps) &&
+           json_integer_value(reps) == replications && json_is_integer(mo) &&
+           json_integer_value(mo) == months && version != NULL &&
+           strcmp(version, salesim_version()) == 0;
   if (ok) {
     const json_t *order = json_object_get(man, "mechanisms");
     const json_t *mechs = json_object_get(root, "mechanisms");
@@ -360,7 +370,8 @@ int salesim_batch_run(salesim_batch_entry **entries, char *const *paths, int n, 
     } else {
       snprintf(e->hash, sizeof e->hash, "%s", sc->hash);
       e->seed = (unsigned long long)(opt->run.seed_set ? opt->run.seed : sc->seed);
-      if (opt->resume && resume_match(e)) {
+      int reps = opt->run.replications > 0 ? opt->run.replications : sc->replications;
+      if (opt->resume && resume_match(e, reps, sc->months)) {
         e->status = SALESIM_BATCH_RESUMED;
       } else {
         salesim_results *res = NULL;

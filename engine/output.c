@@ -888,28 +888,29 @@ static int check_names(const salesim_results *r, salesim_diag *diag) {
 
 /* ---- the whole write ------------------------------------------------------------ */
 
-/* A copy of the scenario file as it was run ("scenario.cfg"), so an output
- * folder is self-describing and the reports can quote it. An unreadable
- * file (deleted since it was loaded) is skipped: the hash still names it. */
+/* scenario.cfg: the scenario as run, self-contained (every @include inlined,
+ * the run's seed, replications and mode written in), so that `salesim run
+ * DIR/scenario.cfg` alone gives the same numbers; the reports quote it.
+ * Nothing is written for a scenario that was not loaded from a file. */
 static int write_scenario_copy(const report *rp, const char *dir, salesim_diag *diag) {
-  if (rp->sc == NULL || rp->sc->path == NULL)
+  if (rp->sc == NULL || rp->sc->source == NULL)
     return 0;
-  FILE *in = fopen(rp->sc->path, "rb");
-  if (in == NULL)
-    return 0;
-  out_file f;
-  int rc = out_open(&f, dir, "scenario.cfg", diag);
+  char *text = NULL;
+  size_t len = 0;
+  int rc = salesim_scenario_resolved_text(rp->sc, rp->r->seed, rp->r->n_rep, &text, &len);
   if (rc != 0) {
-    fclose(in);
+    salesim_diag_add(diag, "%s/scenario.cfg: %s", dir, salesim_strerror(rc));
     return rc;
   }
-  char buf[8192];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-    if (!f.err && fwrite(buf, 1, n, f.fp) != n)
+  out_file f;
+  rc = out_open(&f, dir, "scenario.cfg", diag);
+  if (rc == 0) {
+    if (fwrite(text, 1, len, f.fp) != len)
       f.err = errno ? errno : EIO;
-  fclose(in);
-  return out_close(&f, diag);
+    rc = out_close(&f, diag);
+  }
+  free(text);
+  return rc;
 }
 
 static int write_all(const report *rp, const char *tmp, salesim_diag *diag) {

@@ -193,8 +193,8 @@ int salesim_scenario_set(salesim_scenario *sc, const char *path, double value,
   if (t.mech >= 0) {
     const salesim_mechanism_spec *m = &sc->mechanisms[t.mech];
     if (m->type->check != NULL) {
-      char where[160];
-      snprintf(where, sizeof where, "%s", path);
+      char where[160]; /* the check names its settings after this prefix */
+      snprintf(where, sizeof where, "mechanisms.%s", m->name);
       if (m->type->check(m->params, sc, where, diag) != 0)
         return SALESIM_EINVAL;
     }
@@ -222,7 +222,10 @@ salesim_scenario *salesim_scenario_copy(const salesim_scenario *sc) {
   c->n_mechanisms = 0;
   c->territories.list = NULL;
   c->sweep = NULL;
+  c->source = NULL;
   int ok = 1;
+  if (sc->source && (c->source = dup_bytes(sc->source, sc->source_len + 1)) == NULL)
+    ok = 0;
   if (sc->path && (c->path = dup_bytes(sc->path, strlen(sc->path) + 1)) == NULL)
     ok = 0;
   if (sc->description &&

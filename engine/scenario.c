@@ -18,10 +18,23 @@
  * the parser. The loader scans the source for such literals and reports the
  * settings they wrapped into, rather than simulating with a wrong number.
  *
+ * Before libconfig sees anything, the loader reads the file itself
+ * (expand_source): a regular file of bounded size without NUL bytes, its
+ * `@include` directives found with libconfig's lexical rules, each checked
+ * (inside the scenario's folder tree or a folder allowed with
+ * salesim_scenario_allow_include_dir, a regular file, bounded size, depth,
+ * count, no cycle) and inlined. libconfig then parses that one text from
+ * memory with its include folder pointing nowhere, so it never opens a file
+ * of its own; a table of segments maps each line of the text back to its
+ * file and line for messages. docs/input-safety.md has the rules.
+ *
  * Read next: engine/params.c (the tables), models/mechanism.h.
  */
+#define _XOPEN_SOURCE 700
+
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
@@ -30,12 +43,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <libconfig.h>
 
 #include "mechanism.h"
 #include "output.h"
 #include "params.h"
+#include "study.h"
 
 #define NAME_TEXT 320  /* a setting's full path, e.g. territories.list[3].book */
 #define LIST_TEXT 1024 /* "expected one of: ..." lists */
@@ -53,6 +69,12 @@ typedef struct wrapped_int {
   char text[64];
 } wrapped_int;
 
+/* Lines from flat_line on of the inlined text come from files[file],
+ * starting at its line `line`. */
+typedef struct source_segment {
+  int flat_line, file, line;
+} source_segment;
+
 typedef struct loader {
   const char *path;   /* the main file, as given */
   char *dir;          /* its folder: @include and included-file names */
@@ -61,8 +83,21 @@ typedef struct loader {
   int oom;
   wrapped_int *wraps;
   size_t n_wraps, cap_wraps;
-  char **scanned;     /* source files already scanned for wrapped ints */
-  size_t n_scanned, cap_scanned;
+  /* the inlined text (expand_source) and where its lines come from */
+  char *flat;
+  size_t flat_len, flat_cap;
+  int flat_line;          /* line number at the end of `flat` */
+  source_segment *segs;
+  size_t n_segs, cap_segs;
+  char **files;           /* shown names; [0] is the main file */
+  size_t n_files, cap_files;
+  const char *main_bytes; /* the main file's text (syntax errors quote it) */
+  size_t main_len;
+  int main_is_link;       /* named through a symbolic link: never quoted */
+  char *top_real;         /* realpath of the main file's folder */
+  char *chain[SALESIM_INCLUDE_MAX_DEPTH + 1]; /* realpaths being expanded */
+  size_t total;           /* bytes of every file read */
+  int n_includes;
   int *mech_ok;       /* per mechanism: own settings valid, run its check */
   const config_setting_t **failed; /* settings reported: no cross-checks on them */
   size_t n_failed, cap_failed;
@@ -100,45 +135,6 @@ static void index_name(char *buf, size_t size, const char *prefix, int i) {
   mark_cut(buf, size, snprintf(buf, size, "%s[%d]", prefix, i));
 }
 
-/* Read a whole file; returns 0 or an errno value. */
-static int read_bytes(const char *path, char **out, size_t *len) {
-  FILE *fp = fopen(path, "rb");
-  size_t cap = 8192, n = 0;
-  char *buf;
-  *out = NULL;
-  *len = 0;
-  if (fp == NULL)
-    return errno ? errno : EIO;
-  buf = malloc(cap);
-  while (buf != NULL) {
-    size_t got = fread(buf + n, 1, cap - n, fp);
-    n += got;
-    if (n < cap)
-      break;
-    char *grown = realloc(buf, cap * 2);
-    if (grown == NULL) {
-      free(buf);
-      buf = NULL;
-      break;
-    }
-    buf = grown;
-    cap *= 2;
-  }
-  int err = 0;
-  if (buf == NULL)
-    err = ENOMEM;
-  else if (ferror(fp))
-    err = errno ? errno : EIO;
-  fclose(fp);
-  if (err != 0) {
-    free(buf);
-    return err;
-  }
-  *out = buf;
-  *len = n;
-  return 0;
-}
-
 static void fnv1a_hex(const char *buf, size_t n, char out[17]) {
   uint64_t h = UINT64_C(0xcbf29ce484222325);
   for (size_t i = 0; i < n; i++) {
@@ -169,16 +165,29 @@ static void file_stem(const char *path, char *out, size_t size) {
   out[n] = '\0';
 }
 
-/* The name a user can open for a source file libconfig names: included
- * files are named relative to the include folder. */
-static const char *shown_file(const loader *ld, const char *raw, char *buf, size_t size) {
-  if (raw == NULL || strcmp(raw, ld->path) == 0)
+/* Where line `flat` of the inlined text comes from: its file's shown name
+ * and (in *line) the line in that file. */
+static const char *source_at(const loader *ld, int flat, int *line) {
+  size_t lo = 0, hi = ld->n_segs;
+  if (flat <= 0 || ld->n_segs == 0) {
+    *line = flat > 0 ? flat : 1;
     return ld->path;
-  if (raw[0] == '/' || strcmp(ld->dir, ".") == 0)
-    return raw;
-  size_t n = strlen(ld->dir);
-  snprintf(buf, size, "%s%s%s", ld->dir, n > 0 && ld->dir[n - 1] == '/' ? "" : "/", raw);
-  return buf;
+  }
+  while (hi - lo > 1) { /* the last segment starting at or before `flat` */
+    size_t mid = (lo + hi) / 2;
+    if (ld->segs[mid].flat_line <= flat)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  const source_segment *g = &ld->segs[lo];
+  *line = g->line + (flat - g->flat_line);
+  return ld->files[g->file];
+}
+
+/* The file and line a setting was read from. */
+static const char *setting_source(const loader *ld, const config_setting_t *s, int *line) {
+  return source_at(ld, s ? (int)config_setting_source_line(s) : 0, line);
 }
 
 /* Add "FILE:LINE: SETTING: message" for the place of setting `at`. */
@@ -191,13 +200,13 @@ static void report(loader *ld, const config_setting_t *at, const char *setting,
 
 static void report(loader *ld, const config_setting_t *at, const char *setting,
                    const char *fmt, ...) {
-  char msg[900], fb[4096];
+  char msg[900];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  const char *file = shown_file(ld, at ? config_setting_source_file(at) : NULL, fb, sizeof fb);
-  int line = at ? (int)config_setting_source_line(at) : 0;
+  int line;
+  const char *file = setting_source(ld, at, &line);
   if (line <= 0)
     line = 1;
   if (salesim_diag_add(ld->diag, "%s:%d: %s: %s", file, line, setting, msg) != 0)
@@ -255,6 +264,406 @@ static const char *shown_value(const char *s, char *buf) {
   }
   buf[k] = '\0';
   return buf;
+}
+
+/* ---- reading the source: files, sizes, @include ------------------------------ */
+
+/* Folders besides the scenario's own whose files may be included
+ * (salesim_scenario_allow_include_dir), as realpaths. */
+static char *allowed_dirs[SALESIM_INCLUDE_DIRS_MAX];
+static int n_allowed_dirs;
+
+static void flat_put(loader *ld, const char *s, size_t n) {
+  if (ld->oom || n == 0)
+    return;
+  if (ld->flat_len + n + 1 > ld->flat_cap) {
+    size_t cap = ld->flat_cap ? ld->flat_cap : 4096;
+    while (ld->flat_len + n + 1 > cap)
+      cap *= 2;
+    char *g = realloc(ld->flat, cap);
+    if (g == NULL) {
+      ld->oom = 1;
+      return;
+    }
+    ld->flat = g;
+    ld->flat_cap = cap;
+  }
+  memcpy(ld->flat + ld->flat_len, s, n);
+  ld->flat_len += n;
+  ld->flat[ld->flat_len] = '\0';
+  for (size_t i = 0; i < n; i++)
+    ld->flat_line += s[i] == '\n';
+}
+
+/* From the current end of the inlined text on, lines come from `file`
+ * starting at `line`. */
+static void add_segment(loader *ld, int file, int line) {
+  if (ld->n_segs > 0 && ld->segs[ld->n_segs - 1].flat_line == ld->flat_line) {
+    ld->segs[ld->n_segs - 1].file = file;
+    ld->segs[ld->n_segs - 1].line = line;
+    return;
+  }
+  if (ld->n_segs == ld->cap_segs) {
+    size_t cap = ld->cap_segs ? 2 * ld->cap_segs : 16;
+    source_segment *g = realloc(ld->segs, cap * sizeof *g);
+    if (g == NULL) {
+      ld->oom = 1;
+      return;
+    }
+    ld->segs = g;
+    ld->cap_segs = cap;
+  }
+  ld->segs[ld->n_segs++] = (source_segment){ld->flat_line, file, line};
+}
+
+static int add_file(loader *ld, const char *shown) {
+  if (ld->n_files == ld->cap_files) {
+    size_t cap = ld->cap_files ? 2 * ld->cap_files : 8;
+    char **g = realloc(ld->files, cap * sizeof *g);
+    if (g == NULL)
+      return -1;
+    ld->files = g;
+    ld->cap_files = cap;
+  }
+  if ((ld->files[ld->n_files] = copy_text(shown, strlen(shown))) == NULL)
+    return -1;
+  return (int)ld->n_files++;
+}
+
+/* Read one source file opened as `path`: a regular file of at most
+ * SALESIM_FILE_MAX_BYTES without NUL bytes; `who` names it in messages
+ * ("FILE" or "FILE:LINE: @include \"PATH\""), `shown` is its own name.
+ * The bytes are never quoted. Returns 0 or a SALESIM_ code (one line in
+ * the diag). */
+static int read_source(loader *ld, const char *path, const char *who, const char *shown,
+                       int no_follow, char **out, size_t *len) {
+  *out = NULL;
+  *len = 0;
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | (no_follow ? O_NOFOLLOW : 0));
+  if (fd < 0) {
+    int e = errno;
+    salesim_diag_add(ld->diag, "%s: cannot read: %s", who, strerror(e));
+    return e == ENOMEM ? SALESIM_ENOMEM : SALESIM_EIO;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    salesim_diag_add(ld->diag, "%s: not a regular file", who);
+    close(fd);
+    return SALESIM_ESCENARIO;
+  }
+  const size_t max = SALESIM_FILE_MAX_BYTES;
+  if (st.st_size > (off_t)max) {
+    salesim_diag_add(ld->diag, "%s: larger than %zu bytes (expected at most %zu)", who, max, max);
+    close(fd);
+    return SALESIM_ESCENARIO;
+  }
+  size_t cap = (size_t)st.st_size + 2, n = 0; /* room to see that it grew */
+  char *buf = malloc(cap);
+  int err = 0;
+  while (buf != NULL) {
+    ssize_t got = read(fd, buf + n, cap - 1 - n);
+    if (got < 0) {
+      if (errno == EINTR)
+        continue;
+      err = errno ? errno : EIO;
+      break;
+    }
+    if (got == 0)
+      break;
+    n += (size_t)got;
+    if (n > max)
+      break;
+    if (n == cap - 1) {
+      char *g = realloc(buf, cap * 2 > max + 2 ? max + 2 : cap * 2);
+      if (g == NULL) {
+        free(buf);
+        buf = NULL;
+        break;
+      }
+      cap = cap * 2 > max + 2 ? max + 2 : cap * 2;
+      buf = g;
+    }
+  }
+  close(fd);
+  if (buf == NULL) {
+    salesim_diag_add(ld->diag, "%s: out of memory", who);
+    return SALESIM_ENOMEM;
+  }
+  if (err != 0) {
+    free(buf);
+    salesim_diag_add(ld->diag, "%s: cannot read: %s", who, strerror(err));
+    return SALESIM_EIO;
+  }
+  if (n > max) {
+    free(buf);
+    salesim_diag_add(ld->diag, "%s: larger than %zu bytes (expected at most %zu)", who, max, max);
+    return SALESIM_ESCENARIO;
+  }
+  buf[n] = '\0';
+  const char *nul = memchr(buf, '\0', n);
+  if (nul != NULL) {
+    int line = 1;
+    for (const char *c = buf; c < nul; c++)
+      line += *c == '\n';
+    salesim_diag_add(ld->diag, "%s:%d: a NUL byte (expected text without NUL bytes)", shown, line);
+    free(buf);
+    return SALESIM_ESCENARIO;
+  }
+  *out = buf;
+  *len = n;
+  return 0;
+}
+
+/* Nonzero if realpath `real` is `dir` or below it. */
+static int is_under(const char *real, const char *dir) {
+  size_t n = strlen(dir);
+  if (n == 1 && dir[0] == '/')
+    return 1;
+  return strncmp(real, dir, n) == 0 && (real[n] == '/' || real[n] == '\0');
+}
+
+static int expand_file(loader *ld, int file, const char *b, size_t n, int depth);
+
+/* One `@include "PATH"` at `line` of files[parent]: check it and inline the
+ * file. PATH is relative to the main file's folder (as libconfig's include
+ * folder is), or absolute. */
+static int include_file(loader *ld, int parent, int line, const char *p, size_t plen, int depth) {
+  char path[1024], shown[2200], who[4400], sv[SHOWN_SIZE], *real = NULL, *bytes = NULL;
+  const char *from = ld->files[parent];
+  size_t len = 0;
+  int rc = SALESIM_ESCENARIO;
+  if (plen >= sizeof path) {
+    salesim_diag_add(ld->diag, "%s:%d: @include: path of %zu bytes (expected at most %zu)", from,
+                     line, plen, sizeof path - 1);
+    return rc;
+  }
+  memcpy(path, p, plen);
+  path[plen] = '\0';
+  for (size_t i = 0; i < plen; i++)
+    if ((unsigned char)path[i] < 0x20 || path[i] == 0x7f || path[i] == '\\') {
+      salesim_diag_add(ld->diag,
+                       "%s:%d: @include \"%s\": a backslash or control character in the path "
+                       "(expected a plain file path)",
+                       from, line, shown_value(path, sv));
+      return rc;
+    }
+  shown_value(path, sv);
+  snprintf(who, sizeof who, "%s:%d: @include \"%s\"", from, line, sv);
+  if (plen == 0) {
+    salesim_diag_add(ld->diag, "%s: empty path (expected a file name)", who);
+    return rc;
+  }
+  if (depth + 1 > SALESIM_INCLUDE_MAX_DEPTH) {
+    salesim_diag_add(ld->diag, "%s: nested more than %d levels deep (expected at most %d)", who,
+                     SALESIM_INCLUDE_MAX_DEPTH, SALESIM_INCLUDE_MAX_DEPTH);
+    return rc;
+  }
+  if (++ld->n_includes > SALESIM_INCLUDE_MAX_COUNT) {
+    salesim_diag_add(ld->diag, "%s: more than %d @include directives in all (expected at most %d)",
+                     who, SALESIM_INCLUDE_MAX_COUNT, SALESIM_INCLUDE_MAX_COUNT);
+    return rc;
+  }
+  size_t dl = strlen(ld->dir);
+  if (path[0] == '/' || strcmp(ld->dir, ".") == 0)
+    snprintf(shown, sizeof shown, "%s", path);
+  else
+    snprintf(shown, sizeof shown, "%s%s%s", ld->dir, dl > 0 && ld->dir[dl - 1] == '/' ? "" : "/",
+             path);
+  if ((real = realpath(shown, NULL)) == NULL) {
+    int e = errno;
+    salesim_diag_add(ld->diag, "%s: cannot read: %s", who, strerror(e));
+    return e == ENOMEM ? SALESIM_ENOMEM : SALESIM_ESCENARIO;
+  }
+  int allowed = is_under(real, ld->top_real);
+  for (int i = 0; !allowed && i < n_allowed_dirs; i++)
+    allowed = is_under(real, allowed_dirs[i]);
+  if (!allowed) {
+    char tv[SHOWN_SIZE];
+    salesim_diag_add(ld->diag,
+                     "%s: outside the scenario's folder %s (expected a file in that folder or "
+                     "below it; --include-dir DIR allows another folder)",
+                     who, shown_value(ld->top_real, tv));
+    goto done;
+  }
+  for (int k = 0; k <= depth; k++)
+    if (ld->chain[k] != NULL && strcmp(ld->chain[k], real) == 0) {
+      salesim_diag_add(ld->diag, "%s: includes itself through %s (expected no include cycle)",
+                       who, from);
+      goto done;
+    }
+  if ((rc = read_source(ld, real, who, shown, 1, &bytes, &len)) != 0)
+    goto done;
+  rc = SALESIM_ESCENARIO;
+  ld->total += len;
+  if (ld->total > SALESIM_SOURCE_MAX_BYTES) {
+    salesim_diag_add(ld->diag,
+                     "%s: with its includes larger than %d bytes (expected at most %d in all)",
+                     ld->path, SALESIM_SOURCE_MAX_BYTES, SALESIM_SOURCE_MAX_BYTES);
+    goto done;
+  }
+  int idx = add_file(ld, shown);
+  if (idx < 0) {
+    rc = SALESIM_ENOMEM;
+    goto done;
+  }
+  ld->chain[depth + 1] = real;
+  rc = expand_file(ld, idx, bytes, len, depth + 1);
+  ld->chain[depth + 1] = NULL;
+
+done:
+  free(bytes);
+  free(real);
+  return rc;
+}
+
+static int is_blank(char c) { return c == ' ' || c == '\t'; }
+
+/* Copy one source file into the inlined text, replacing each @include
+ * directive by the file it names. The lexical rules are libconfig 1.5's: a
+ * directive is `@include "PATH"` at the start of a line (after blanks),
+ * outside comments (#, //, C style) and strings. Also refused here: a
+ * string (with the strings adjacent to it) longer than
+ * SALESIM_STRING_MAX_BYTES (libconfig's lexer is quadratic in it), and a
+ * comment or string still open at the end of a file. */
+static int expand_file(loader *ld, int file, const char *b, size_t n, int depth) {
+  const char *name = ld->files[file];
+  size_t i = 0, copied = 0, run = 0;
+  int line = 1, bol = 1, after_string = 0;
+  add_segment(ld, file, 1);
+  while (i < n && !ld->oom) {
+    char c = b[i];
+    if (bol) {
+      size_t k = i;
+      bol = 0;
+      while (k < n && is_blank(b[k]))
+        k++;
+      if (n - k > 8 && memcmp(b + k, "@include", 8) == 0 && is_blank(b[k + 8])) {
+        size_t q = k + 8;
+        while (q < n && is_blank(b[q]))
+          q++;
+        if (q < n && b[q] == '"') {
+          size_t ps = q + 1, pe = ps;
+          while (pe < n && b[pe] != '"' && b[pe] != '\n')
+            pe++;
+          if (pe >= n || b[pe] != '"') {
+            salesim_diag_add(ld->diag,
+                             "%s:%d: @include: path not closed (expected @include \"FILE\")",
+                             name, line);
+            return SALESIM_ESCENARIO;
+          }
+          flat_put(ld, b + copied, i - copied);
+          int rc = include_file(ld, file, line, b + ps, pe - ps, depth);
+          if (rc != 0)
+            return rc;
+          if (ld->flat_len > 0 && ld->flat[ld->flat_len - 1] != '\n')
+            flat_put(ld, "\n", 1); /* libconfig ends a token at a file's end */
+          add_segment(ld, file, line);
+          i = copied = pe + 1;
+          after_string = 0;
+          continue;
+        }
+      }
+      i = k;
+      continue;
+    }
+    if (c == '\n') {
+      line++;
+      bol = 1;
+      i++;
+    } else if (is_blank(c) || c == '\r' || c == '\f' || c == '\v') {
+      i++;
+    } else if (c == '#' || (c == '/' && i + 1 < n && b[i + 1] == '/')) {
+      while (i < n && b[i] != '\n')
+        i++;
+    } else if (c == '/' && i + 1 < n && b[i + 1] == '*') {
+      int from = line;
+      for (i += 2; i < n && !(b[i] == '*' && i + 1 < n && b[i + 1] == '/'); i++)
+        line += b[i] == '\n';
+      if (i >= n) {
+        salesim_diag_add(ld->diag, "%s:%d: comment not closed (expected */ in the same file)",
+                         name, from);
+        return SALESIM_ESCENARIO;
+      }
+      i += 2;
+    } else if (c == '"') {
+      int from = line;
+      size_t start = ++i;
+      while (i < n && b[i] != '"') {
+        if (b[i] == '\\' && i + 1 < n)
+          i++;
+        line += b[i] == '\n';
+        i++;
+      }
+      if (i >= n) {
+        salesim_diag_add(ld->diag, "%s:%d: string not closed (expected \" in the same file)",
+                         name, from);
+        return SALESIM_ESCENARIO;
+      }
+      run = (after_string ? run : 0) + (i - start);
+      after_string = 1;
+      i++;
+      if (run > SALESIM_STRING_MAX_BYTES) {
+        salesim_diag_add(ld->diag, "%s:%d: a string of more than %d bytes (expected at most %d)",
+                         name, from, SALESIM_STRING_MAX_BYTES, SALESIM_STRING_MAX_BYTES);
+        return SALESIM_ESCENARIO;
+      }
+    } else {
+      after_string = 0;
+      i++;
+    }
+  }
+  flat_put(ld, b + copied, n - copied);
+  return ld->oom ? SALESIM_ENOMEM : 0;
+}
+
+/* Read the main file and everything it includes into ld->flat. */
+static int expand_source(loader *ld, char **main_bytes) {
+  size_t len = 0;
+  int rc = read_source(ld, ld->path, ld->path, ld->path, 0, main_bytes, &len);
+  if (rc != 0)
+    return rc;
+  struct stat st;
+  ld->main_bytes = *main_bytes;
+  ld->main_len = len;
+  ld->main_is_link = lstat(ld->path, &st) == 0 && S_ISLNK(st.st_mode);
+  ld->total = len;
+  ld->flat_line = 1;
+  if ((ld->dir = folder_of(ld->path)) == NULL || add_file(ld, ld->path) != 0)
+    return SALESIM_ENOMEM;
+  if ((ld->top_real = realpath(ld->dir, NULL)) == NULL ||
+      (ld->chain[0] = realpath(ld->path, NULL)) == NULL) {
+    int e = errno;
+    salesim_diag_add(ld->diag, "%s: cannot read: %s", ld->path, strerror(e));
+    return e == ENOMEM ? SALESIM_ENOMEM : SALESIM_EIO;
+  }
+  rc = expand_file(ld, 0, *main_bytes, len, 0);
+  if (rc == 0 && ld->flat == NULL && (ld->flat = calloc(1, 1)) == NULL)
+    rc = SALESIM_ENOMEM;
+  return rc;
+}
+
+int salesim_scenario_allow_include_dir(const char *dir, salesim_diag *diag) {
+  struct stat st;
+  if (n_allowed_dirs >= SALESIM_INCLUDE_DIRS_MAX) {
+    salesim_diag_add(diag, "--include-dir %s: more than %d folders (expected at most %d)", dir,
+                     SALESIM_INCLUDE_DIRS_MAX, SALESIM_INCLUDE_DIRS_MAX);
+    return SALESIM_EINVAL;
+  }
+  char *real = realpath(dir, NULL);
+  if (real == NULL || stat(real, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    salesim_diag_add(diag, "--include-dir %s: %s", dir,
+                     real == NULL ? strerror(errno) : "not a folder");
+    free(real);
+    return SALESIM_EINVAL;
+  }
+  allowed_dirs[n_allowed_dirs++] = real;
+  return 0;
+}
+
+void salesim_scenario_allow_include_reset(void) {
+  for (int i = 0; i < n_allowed_dirs; i++)
+    free(allowed_dirs[i]);
+  n_allowed_dirs = 0;
 }
 
 static const char *type_text(const config_setting_t *s) {
@@ -430,49 +839,12 @@ static void scan_wraps(loader *ld, const char *file, const char *b, size_t n) {
   }
 }
 
-/* Scan a source file once; `bytes` may hold its content already. */
-static void ensure_scanned(loader *ld, const char *raw, const char *bytes, size_t len) {
-  char fb[4096];
-  if (raw == NULL)
-    raw = ld->path;
-  for (size_t i = 0; i < ld->n_scanned; i++)
-    if (strcmp(ld->scanned[i], raw) == 0)
-      return;
-  if (ld->n_scanned == ld->cap_scanned) {
-    size_t cap = ld->cap_scanned ? 2 * ld->cap_scanned : 4;
-    char **s = realloc(ld->scanned, cap * sizeof *s);
-    if (s == NULL) {
-      ld->oom = 1;
-      return;
-    }
-    ld->scanned = s;
-    ld->cap_scanned = cap;
-  }
-  char *key = copy_text(raw, strlen(raw));
-  if (key == NULL) {
-    ld->oom = 1;
-    return;
-  }
-  ld->scanned[ld->n_scanned++] = key;
-  char *read;
-  if (bytes != NULL)
-    scan_wraps(ld, raw, bytes, len);
-  else if (read_bytes(shown_file(ld, raw, fb, sizeof fb), &read, &len) == 0) {
-    scan_wraps(ld, raw, read, len);
-    free(read);
-  }
-}
-
 /* Nonzero (and reported) if this int setting holds a truncated literal. */
 static int check_wrap(loader *ld, const config_setting_t *s, const char *name, int value) {
-  const char *raw = config_setting_source_file(s);
-  int line = (int)config_setting_source_line(s);
-  if (raw == NULL)
-    raw = ld->path;
-  ensure_scanned(ld, raw, NULL, 0);
+  int line = (int)config_setting_source_line(s); /* in the inlined text, as the scan's */
   for (size_t i = 0; i < ld->n_wraps; i++) {
     const wrapped_int *w = &ld->wraps[i];
-    if (w->line == line && w->value == value && strcmp(w->file, raw) == 0) {
+    if (w->line == line && w->value == value) {
       report(ld, s, name,
              "%s does not fit a 32-bit integer and libconfig reads it as %d (expected %s.0 "
              "or %sL)",
@@ -1075,7 +1447,7 @@ static void read_sweep(loader *ld, const config_setting_t *g, salesim_scenario *
     salesim_sweep_param *p = &sw->params[i];
     index_name(full, sizeof full, "sweep.params", i);
     salesim_params_defaults(pt, p);
-    p->line = (int)config_setting_source_line(e);
+    setting_source(ld, e, &p->line);
     if (!config_setting_is_group(e)) {
       wrong_type(ld, e, full, "a group { path = \"...\"; min = ...; max = ...; }");
       continue;
@@ -1158,6 +1530,21 @@ static void check_sweep_paths(loader *ld, const config_setting_t *root, salesim_
     }
     salesim_diag_clear(&one);
   }
+  /* every point of the design together: a combination may break a
+   * cross-check its values pass alone (the grid is at most 100000 points;
+   * lhs and sobol points with the file's seed, run checks them again with
+   * the seed it uses) */
+  if (ld->errors == 0 && !ld->oom) {
+    char what[600];
+    salesim_diag problem = SALESIM_DIAG_INIT;
+    int rc = salesim_sweep_check(sc, sc->seed, what, sizeof what, &problem);
+    if (rc == SALESIM_ENOMEM)
+      ld->oom = 1;
+    else if (rc != 0)
+      report(ld, config_setting_get_elem(list, 0), "sweep.params", "%s: %s", what,
+             problem.count ? problem.lines[0] : "fails the scenario's checks");
+    salesim_diag_clear(&problem);
+  }
 }
 
 static int label_ok(const char *s) {
@@ -1207,7 +1594,7 @@ static void read_mechanisms(loader *ld, const config_setting_t *root, salesim_sc
     const config_setting_t *e = config_setting_get_elem(ms, (unsigned)i);
     salesim_mechanism_spec *m = &sc->mechanisms[i];
     index_name(where, sizeof where, "mechanisms", i);
-    m->line = (int)config_setting_source_line(e);
+    setting_source(ld, e, &m->line);
     if (!config_setting_is_group(e)) {
       wrong_type(ld, e, where, "a group { type = \"...\"; ... }");
       continue;
@@ -1319,7 +1706,7 @@ static const config_setting_t *locate(const config_setting_t *root, const char *
 
 static void cross_checks(loader *ld, const config_setting_t *root, salesim_scenario *sc,
                          const salesim_scenario_top *top) {
-  char num[32], where[NAME_TEXT + 4200], fb[4096];
+  char num[32], where[NAME_TEXT + 4200];
   /* baseline names a mechanism */
   sc->baseline_index = 0;
   if (sc->n_mechanisms > 0) {
@@ -1398,9 +1785,9 @@ static void cross_checks(loader *ld, const config_setting_t *root, salesim_scena
     if (!ld->mech_ok[i] || m->type == NULL || m->type->check == NULL)
       continue;
     const config_setting_t *e = config_setting_get_elem(ms, (unsigned)i);
-    snprintf(where, sizeof where, "%s:%d: mechanisms[%d]",
-             shown_file(ld, config_setting_source_file(e), fb, sizeof fb),
-             (int)config_setting_source_line(e), i);
+    int line;
+    const char *file = setting_source(ld, e, &line);
+    snprintf(where, sizeof where, "%s:%d: mechanisms[%d]", file, line, i);
     if (m->type->check(m->params, sc, where, ld->diag) != 0)
       ld->errors++;
   }
@@ -1508,28 +1895,17 @@ static int quote_line(const char *buf, size_t len, int line, char *out, size_t s
   return 1;
 }
 
-static int parse_error(loader *ld, const config_t *cf, const char *bytes, size_t len) {
-  const char *raw = config_error_file(cf);
+/* A syntax error: FILE:LINE and libconfig's text (a fixed phrase). A line
+ * is quoted only from the main file, the one the user named, and not when
+ * that name is a symbolic link (`salesim batch FOLDER` finds names the user
+ * did not type): an included file that does not parse may not be a scenario
+ * at all, and nothing of it is echoed (docs/input-safety.md). */
+static int parse_error(loader *ld, const config_t *cf) {
   const char *text = config_error_text(cf) ? config_error_text(cf) : "unknown error";
-  int line = config_error_line(cf);
-  char fb[4096], quote[QUOTE_MAX + 8];
-  if (raw == NULL && line <= 0) {
-    salesim_diag_add(ld->diag, "%s: cannot read: %s", ld->path, text);
-    return SALESIM_EIO;
-  }
-  const char *file = shown_file(ld, raw, fb, sizeof fb);
-  int quoted = 0;
-  if (raw == NULL || strcmp(raw, ld->path) == 0)
-    quoted = quote_line(bytes, len, line, quote, sizeof quote);
-  else {
-    char *other;
-    size_t olen;
-    if (read_bytes(file, &other, &olen) == 0) {
-      quoted = quote_line(other, olen, line, quote, sizeof quote);
-      free(other);
-    }
-  }
-  if (quoted)
+  int line;
+  const char *file = source_at(ld, config_error_line(cf), &line);
+  char quote[QUOTE_MAX + 8];
+  if (file == ld->files[0] && !ld->main_is_link && quote_line(ld->main_bytes, ld->main_len, line, quote, sizeof quote))
     salesim_diag_add(ld->diag, "%s:%d: syntax error: %s, in: %s", file, line, text, quote);
   else
     salesim_diag_add(ld->diag, "%s:%d: syntax error: %s", file, line, text);
@@ -1540,12 +1916,176 @@ static void loader_free(loader *ld) {
   for (size_t i = 0; i < ld->n_wraps; i++)
     free(ld->wraps[i].file);
   free(ld->wraps);
-  for (size_t i = 0; i < ld->n_scanned; i++)
-    free(ld->scanned[i]);
-  free(ld->scanned);
   free(ld->mech_ok);
   free(ld->failed);
   free(ld->dir);
+  free(ld->flat);
+  free(ld->segs);
+  for (size_t i = 0; i < ld->n_files; i++)
+    free(ld->files[i]);
+  free(ld->files);
+  free(ld->top_real);
+  free(ld->chain[0]);
+}
+
+/* ---- the resolved text (provenance copy) ------------------------------------ */
+
+/* Skip blanks, newlines and comments from i on. */
+static size_t skip_space(const char *t, size_t n, size_t i) {
+  for (;;) {
+    while (i < n && (is_blank(t[i]) || t[i] == '\n' || t[i] == '\r' || t[i] == '\f' ||
+                     t[i] == '\v'))
+      i++;
+    if (i < n && (t[i] == '#' || (t[i] == '/' && i + 1 < n && t[i + 1] == '/'))) {
+      while (i < n && t[i] != '\n')
+        i++;
+    } else if (i + 1 < n && t[i] == '/' && t[i + 1] == '*') {
+      for (i += 2; i < n && !(t[i] == '*' && i + 1 < n && t[i + 1] == '/'); i++)
+        ;
+      i = i < n ? i + 2 : n;
+    } else
+      return i;
+  }
+}
+
+static size_t skip_string(const char *t, size_t n, size_t i) {
+  for (i++; i < n && t[i] != '"'; i++)
+    if (t[i] == '\\' && i + 1 < n)
+      i++;
+  return i < n ? i + 1 : n;
+}
+
+/* The top-level setting `name` in the text: [*start, *end) from its name to
+ * after its terminator, its value in [*vs, *ve). 0 if found. */
+static int find_top_setting(const char *t, size_t n, const char *name, size_t *start,
+                            size_t *end, size_t *vs, size_t *ve) {
+  size_t i = 0, nl = strlen(name);
+  int depth = 0;
+  while ((i = skip_space(t, n, i)) < n) {
+    char c = t[i];
+    if (c == '"') {
+      i = skip_string(t, n, i);
+    } else if (c == '{' || c == '(' || c == '[') {
+      depth++, i++;
+    } else if (c == '}' || c == ')' || c == ']') {
+      depth--, i++;
+    } else if (is_name_start(c)) {
+      size_t s0 = i;
+      while (i < n && is_name_char(t[i]))
+        i++;
+      if (depth != 0 || i - s0 != nl || memcmp(t + s0, name, nl) != 0)
+        continue;
+      size_t k = skip_space(t, n, i);
+      if (k >= n || (t[k] != '=' && t[k] != ':'))
+        continue;
+      k = skip_space(t, n, k + 1);
+      *vs = k;
+      if (k < n && t[k] == '"') {
+        do {
+          k = skip_string(t, n, k);
+          *ve = k;
+          k = skip_space(t, n, k);
+        } while (k < n && t[k] == '"');
+        k = *ve;
+      } else {
+        while (k < n && !is_blank(t[k]) && t[k] != '\n' && t[k] != '\r' && t[k] != ';' &&
+               t[k] != ',' && t[k] != '#' && t[k] != '/')
+          k++;
+        *ve = k;
+      }
+      size_t e = k;
+      while (e < n && is_blank(t[e]))
+        e++;
+      *start = s0;
+      *end = e < n && (t[e] == ';' || t[e] == ',') ? e + 1 : k;
+      return 0;
+    } else
+      i++;
+  }
+  return -1;
+}
+
+int salesim_scenario_resolved_text(const salesim_scenario *sc, uint64_t seed, int replications,
+                                   char **out, size_t *len) {
+  *out = NULL;
+  *len = 0;
+  if (sc == NULL || sc->source == NULL)
+    return SALESIM_EINVAL;
+  salesim_scenario_top def;
+  salesim_params_defaults(&salesim_scenario_tables(NULL)[SALESIM_TABLE_TOP], &def);
+  const char *mode = sc->mode == SALESIM_STUDY_COSTING ? "costing" : "comparison";
+  struct {
+    const char *name;
+    long long want, dflt; /* numbers; for mode, 0/1 is the choice */
+    size_t start, end;    /* the setting in the text, or start = SIZE_MAX */
+    int change;
+  } set[] = {
+      {"seed", (long long)seed, def.seed, SIZE_MAX, 0, 0},
+      {"replications", replications, def.replications, SIZE_MAX, 0, 0},
+      {"months", sc->months, def.months, SIZE_MAX, 0, 0},
+      {"mode", sc->mode == SALESIM_STUDY_COSTING, def.mode == SALESIM_STUDY_COSTING, SIZE_MAX, 0, 0},
+  };
+  const size_t n_set = sizeof set / sizeof set[0];
+  const char *t = sc->source;
+  size_t n = sc->source_len, vs, ve;
+  for (size_t k = 0; k < n_set; k++) {
+    long long have = set[k].dflt;
+    if (find_top_setting(t, n, set[k].name, &set[k].start, &set[k].end, &vs, &ve) == 0) {
+      if (strcmp(set[k].name, "mode") == 0)
+        have = ve - vs == 9 && memcmp(t + vs, "\"costing\"", 9) == 0;
+      else {
+        char num[64];
+        size_t l = ve - vs < sizeof num - 1 ? ve - vs : sizeof num - 1;
+        memcpy(num, t + vs, l);
+        num[l] = '\0';
+        const char *digits = num + (num[0] == '-' || num[0] == '+');
+        int hex = digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X');
+        have = strtoll(num, NULL, hex ? 16 : 10); /* libconfig: 010 is ten */
+      }
+    } else
+      set[k].start = SIZE_MAX;
+    set[k].change = have != set[k].want;
+  }
+  /* the text without the changed settings, then the block of new values */
+  size_t cap = n + 512, at = 0;
+  char *o = malloc(cap);
+  if (o == NULL)
+    return SALESIM_ENOMEM;
+  size_t pos = 0;
+  for (;;) {
+    size_t next = SIZE_MAX, which = 0;
+    for (size_t k = 0; k < n_set; k++)
+      if (set[k].change && set[k].start != SIZE_MAX && set[k].start >= pos &&
+          set[k].start < next)
+        next = set[k].start, which = k;
+    if (next == SIZE_MAX)
+      break;
+    memcpy(o + at, t + pos, next - pos);
+    at += next - pos;
+    pos = set[which].end;
+  }
+  memcpy(o + at, t + pos, n - pos);
+  at += n - pos;
+  int header = 0;
+  for (size_t k = 0; k < n_set; k++) {
+    if (!set[k].change)
+      continue;
+    if (!header) {
+      at += (size_t)snprintf(o + at, cap - at, "%s\n# Set by the run that wrote this folder "
+                                               "(moved here from above or added):\n",
+                             at > 0 && o[at - 1] != '\n' ? "\n" : "");
+      header = 1;
+    }
+    if (strcmp(set[k].name, "mode") == 0)
+      at += (size_t)snprintf(o + at, cap - at, "mode = \"%s\";\n", mode);
+    else
+      at += (size_t)snprintf(o + at, cap - at, "%s = %lld%s;\n", set[k].name, set[k].want,
+                             set[k].want > INT_MAX ? "L" : "");
+  }
+  o[at] = '\0';
+  *out = o;
+  *len = at;
+  return 0;
 }
 
 /* ---- public ------------------------------------------------------------------ */
@@ -1554,7 +2094,6 @@ int salesim_scenario_load(salesim_scenario **out, const char *path, salesim_diag
   loader ld;
   config_t cf;
   char *bytes = NULL;
-  size_t len = 0;
   salesim_scenario *sc = NULL;
   int rc = 0;
 
@@ -1566,29 +2105,26 @@ int salesim_scenario_load(salesim_scenario **out, const char *path, salesim_diag
   ld.path = path;
   ld.diag = diag;
 
-  int err = read_bytes(path, &bytes, &len);
-  if (err != 0) {
-    salesim_diag_add(diag, "%s: cannot read: %s", path, strerror(err));
-    return err == ENOMEM ? SALESIM_ENOMEM : SALESIM_EIO;
-  }
-  if ((ld.dir = folder_of(path)) == NULL) {
-    free(bytes);
-    salesim_diag_add(diag, "%s: out of memory", path);
-    return SALESIM_ENOMEM;
-  }
   config_init(&cf);
-  config_set_include_dir(&cf, ld.dir);
-  if (!config_read_file(&cf, path)) {
-    rc = parse_error(&ld, &cf, bytes, len);
+  rc = expand_source(&ld, &bytes);
+  if (rc != 0)
+    goto cleanup;
+  /* libconfig reads the inlined text from memory; an @include it still
+   * found (there should be none) would open a path under /dev/null: fails */
+  config_set_include_dir(&cf, "/dev/null");
+  if (!config_read_string(&cf, ld.flat)) {
+    rc = parse_error(&ld, &cf);
     goto cleanup;
   }
   sc = calloc(1, sizeof *sc);
-  if (sc == NULL || (sc->path = copy_text(path, strlen(path))) == NULL) {
+  if (sc == NULL || (sc->path = copy_text(path, strlen(path))) == NULL ||
+      (sc->source = copy_text(ld.flat, ld.flat_len)) == NULL) {
     rc = SALESIM_ENOMEM;
     goto cleanup;
   }
-  fnv1a_hex(bytes, len, sc->hash);
-  ensure_scanned(&ld, path, bytes, len); /* wrapped integers of the main file */
+  sc->source_len = ld.flat_len;
+  fnv1a_hex(ld.flat, ld.flat_len, sc->hash);
+  scan_wraps(&ld, "", ld.flat, ld.flat_len); /* wrapped integers, by line of the text */
   load_tree(&ld, &cf, sc);
   if (ld.oom)
     rc = SALESIM_ENOMEM;
@@ -1621,5 +2157,6 @@ void salesim_scenario_free(salesim_scenario *sc) {
   free(sc->sweep);
   free(sc->description);
   free(sc->path);
+  free(sc->source);
   free(sc);
 }

@@ -38,6 +38,19 @@ int salesim_study_run(const salesim_scenario *sc, const char *outdir,
   salesim_sweep_result *sw = NULL;
   /* the output folder is checked before the run, not after it */
   int rc = salesim_output_check(outdir, diag);
+  if (rc == 0 && sc->sweep != NULL) {
+    /* every point before the main run (a lhs or sobol design's points
+     * depend on the seed, which may not be the file's) */
+    char what[600];
+    salesim_diag problem = SALESIM_DIAG_INIT;
+    rc = salesim_sweep_check(sc, opt && opt->seed_set ? opt->seed : sc->seed, what, sizeof what,
+                             &problem);
+    if (rc == SALESIM_ESCENARIO)
+      salesim_diag_add(diag, "%s:%d: sweep.params: %s: %s", sc->path ? sc->path : "scenario",
+                       sc->sweep->n_params > 0 ? sc->sweep->params[0].line : 1, what,
+                       problem.count ? problem.lines[0] : "fails the scenario's checks");
+    salesim_diag_clear(&problem);
+  }
   if (rc == 0)
     rc = salesim_run(&res, sc, opt, diag);
   if (rc == 0 && sc->sweep != NULL)

@@ -29,6 +29,14 @@ void salesim_sweep_result_free(salesim_sweep_result *s);
 int salesim_sweep_points(const salesim_sweep *sw, uint64_t seed, double **out, int *n,
                          salesim_diag *diag);
 
+/** Check every point of sc->sweep's design (with `seed`) against the
+ *  settings' ranges and every cross-check, on a copy of the scenario. On
+ *  the first point that fails: SALESIM_ESCENARIO, `what` holds
+ *  "point K of N (PATH = V, ...)" and `problem` the check's line. 0 if all
+ *  pass; SALESIM_ENOMEM. */
+int salesim_sweep_check(const salesim_scenario *sc, uint64_t seed, char *what, size_t size,
+                        salesim_diag *problem);
+
 /** Run every point of sc->sweep: the scenario with the point's values,
  *  every mechanism, the same seed at every point (common random numbers).
  *  opt->progress (if any) is called with (points done, points). */

@@ -127,6 +127,48 @@ int salesim_sweep_points(const salesim_sweep *sw, uint64_t seed, double **out, i
   return 0;
 }
 
+int salesim_sweep_check(const salesim_scenario *sc, uint64_t seed, char *what, size_t size,
+                        salesim_diag *problem) {
+  double *v = NULL;
+  int n = 0, np = sc->sweep ? sc->sweep->n_params : 0;
+  what[0] = '\0';
+  if (np == 0)
+    return 0;
+  int rc = salesim_sweep_points(sc->sweep, seed, &v, &n, problem);
+  salesim_scenario *copy = rc == 0 ? salesim_scenario_copy(sc) : NULL;
+  if (rc == 0 && copy == NULL)
+    rc = SALESIM_ENOMEM;
+  for (int pt = 0; rc == 0 && pt < n; pt++) {
+    const double *x = &v[(size_t)pt * (size_t)np];
+    salesim_diag one = SALESIM_DIAG_INIT;
+    /* set every value first, so that each check below sees the whole point */
+    for (int j = 0; j < np; j++) {
+      salesim_scenario_set(copy, sc->sweep->params[j].path, x[j], &one);
+      salesim_diag_clear(&one);
+    }
+    for (int j = 0; j < np && rc == 0; j++) {
+      int src = salesim_scenario_set(copy, sc->sweep->params[j].path, x[j], &one);
+      if (src == SALESIM_ENOMEM) {
+        rc = src;
+      } else if (src != 0) {
+        for (size_t k = 0; k < one.count; k++)
+          salesim_diag_add(problem, "%s", one.lines[k]);
+        int w = snprintf(what, size, "point %d of %d (", pt + 1, n);
+        for (int i = 0; i < np && w >= 0 && (size_t)w < size; i++)
+          w += snprintf(what + w, size - (size_t)w, "%s%s = %.10g", i ? ", " : "",
+                        sc->sweep->params[i].path, x[i]);
+        if (w >= 0 && (size_t)w < size)
+          snprintf(what + w, size - (size_t)w, ")");
+        rc = SALESIM_ESCENARIO;
+      }
+      salesim_diag_clear(&one);
+    }
+  }
+  salesim_scenario_free(copy);
+  free(v);
+  return rc;
+}
+
 int salesim_sweep_run(salesim_sweep_result **out, const salesim_scenario *sc,
                       const salesim_run_options *opt, salesim_diag *diag) {
   *out = NULL;

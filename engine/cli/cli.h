@@ -8,6 +8,14 @@
 
 /** Path of the default scenario: the installed one, else the source tree's. */
 const char *salesim_cli_default_scenario(void);
+
+/** Take every `--include-dir DIR` out of argv[2..] and allow that folder
+ *  for @include; EXIT_OK or EXIT_INPUT (message printed). */
+int salesim_cli_include_dirs(const char *cmd, int *argc, char **argv);
+#define SALESIM_CLI_INCLUDE_HELP                                                \
+  "  --include-dir DIR    also allow @include of files under DIR (by default\n"  \
+  "                       only the scenario's own folder tree; see\n"          \
+  "                       docs/input-safety.md)\n"
 /** Parse a whole number in [lo, hi]; 0 or -1. */
 int salesim_cli_parse_count(const char *s, long lo, long hi, long *out);
 

@@ -67,7 +67,7 @@ static void usage_main(FILE *fp) {
 static void usage_run(FILE *fp) {
   fprintf(fp,
           "usage: salesim run [SCENARIO] [-o DIR] [--seed N] [--replications N]\n"
-          "                   [--threads N] [--costing] [--quiet]\n"
+          "                   [--threads N] [--costing] [--include-dir DIR] [--quiet]\n"
           "\n"
           "Runs every mechanism the scenario lists on common random numbers, prints\n"
           "the comparison table and writes summary.csv, replications.csv,\n"
@@ -76,10 +76,11 @@ static void usage_run(FILE *fp) {
           "\n"
           "  SCENARIO             scenario file (default: %s)\n"
           "  -o, --output DIR     output folder (default: out/<scenario name>)\n"
-          "  --seed N             override the scenario's seed\n"
+          "  --seed N             override the scenario's seed (0..2147483647)\n"
           "  --replications N     override the number of replications\n"
           "  --threads N          worker threads (default: all cores; at most 4 per\n"
           "                       core; results are identical for any N)\n"
+          SALESIM_CLI_INCLUDE_HELP
           "  --costing            costing mode (as mode = \"costing\"): also write\n"
           "                       costing.csv with P5/P50/P95 and P(pay cost > budget)\n"
           "  -q, --quiet          no progress and no table on the terminal\n"
@@ -210,7 +211,7 @@ static int cmd_run(int argc, char **argv) {
       }
       const char *val = argv[++i];
       int is_seed = !strcmp(a, "--seed");
-      long lo = is_seed ? 0 : 1, hi = is_seed ? LONG_MAX : 100000;
+      long lo = is_seed ? 0 : 1, hi = is_seed ? INT_MAX : 100000; /* a file's seed range */
       if (salesim_cli_parse_count(val, lo, hi, &v) != 0) {
         fprintf(stderr, "salesim run: %s %s: not a whole number in %ld..%ld\n", a, val, lo, hi);
         return EXIT_INPUT;
@@ -283,7 +284,7 @@ static int cmd_run(int argc, char **argv) {
     salesim_results_free(res);
     salesim_scenario_free(sc);
     salesim_diag_clear(&diag);
-    return EXIT_RUNTIME;
+    return rc == SALESIM_ESCENARIO ? EXIT_INPUT : EXIT_RUNTIME;
   }
   if (!quiet) {
     char safe[SALESIM_CLI_SAFE_SIZE];
@@ -308,9 +309,10 @@ static int cmd_validate(int argc, char **argv) {
   int bad = 0;
   for (int i = 0; i < argc; i++) {
     if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-      printf("usage: salesim validate SCENARIO...\n"
+      printf("usage: salesim validate [--include-dir DIR] SCENARIO...\n"
              "Checks each file and reports every problem, one line each:\n"
-             "FILE:LINE: SETTING: problem (expected ...). Exit 2 if any.\n");
+             "FILE:LINE: SETTING: problem (expected ...). Exit 2 if any.\n"
+             "\n" SALESIM_CLI_INCLUDE_HELP);
       return EXIT_OK;
     }
   }
@@ -331,6 +333,32 @@ static int cmd_validate(int argc, char **argv) {
     salesim_diag_clear(&diag);
   }
   return bad ? EXIT_INPUT : EXIT_OK;
+}
+
+/* Take every `--include-dir DIR` out of argv (after the command) and allow
+ * that folder for @include (docs/input-safety.md). */
+int salesim_cli_include_dirs(const char *cmd, int *argc, char **argv) {
+  int w = 2;
+  for (int i = 2; i < *argc; i++) {
+    if (strcmp(argv[i], "--include-dir") != 0) {
+      argv[w++] = argv[i];
+      continue;
+    }
+    if (i + 1 >= *argc) {
+      fprintf(stderr, "salesim %s: --include-dir needs a folder\n", cmd);
+      return EXIT_INPUT;
+    }
+    salesim_diag diag = SALESIM_DIAG_INIT;
+    if (salesim_scenario_allow_include_dir(argv[++i], &diag) != 0) {
+      for (size_t k = 0; k < diag.count; k++)
+        fprintf(stderr, "salesim %s: %s\n", cmd, diag.lines[k]);
+      salesim_diag_clear(&diag);
+      return EXIT_INPUT;
+    }
+  }
+  *argc = w;
+  argv[w] = NULL;
+  return EXIT_OK;
 }
 
 static int cmd_mechanisms(void) {
@@ -368,6 +396,12 @@ static int dispatch(int argc, char **argv) {
   if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
     printf("salesim %s\n", salesim_version());
     return EXIT_OK;
+  }
+  if (!strcmp(cmd, "run") || !strcmp(cmd, "validate") || !strcmp(cmd, "batch") ||
+      !strcmp(cmd, "optimize")) {
+    int rc = salesim_cli_include_dirs(cmd, &argc, argv);
+    if (rc != EXIT_OK)
+      return rc;
   }
   if (!strcmp(cmd, "run"))
     return cmd_run(argc - 2, argv + 2);

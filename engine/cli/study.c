@@ -105,7 +105,7 @@ static double wall(void) {
 static void usage_batch(FILE *fp) {
   fprintf(fp,
           "usage: salesim batch SCENARIO|FOLDER... [-o DIR] [--threads N]\n"
-          "                     [--replications N] [--resume] [--quiet]\n"
+          "                     [--replications N] [--resume] [--include-dir DIR] [--quiet]\n"
           "\n"
           "Runs each scenario (a folder stands for its *.cfg files) into DIR/<file name>\n"
           "as `salesim run` would, one after another, and keeps an index of the batch in\n"
@@ -117,8 +117,11 @@ static void usage_batch(FILE *fp) {
           "  -o, --output DIR     batch folder (default: out/batch)\n"
           "  --threads N          worker threads per run (results identical for any N)\n"
           "  --replications N     override every scenario's replications\n"
-          "  --resume             skip scenarios whose output has the same scenario\n"
-          "                       hash and seed in its summary.json\n"
+          "  --resume             skip scenarios whose output folder holds the results\n"
+          "                       of the same inputs: the scenario with every included\n"
+          "                       file, seed, replications, months and salesim version\n"
+          "                       (docs/batch-and-sweeps.md)\n"
+          SALESIM_CLI_INCLUDE_HELP
           "  -q, --quiet          no progress lines\n"
           "\n"
           "exit status: 0 all ok, 1 some failed or interrupted, 2 bad usage or every\n"
@@ -275,6 +278,7 @@ static void usage_optimize(FILE *fp) {
           "                        [--range LO:HI] [--max-cost-of-sales X]\n"
           "                        [--min-retention X] [--bind-participation]\n"
           "                        [--seed N] [--replications N] [--threads N]\n"
+          "                        [--include-dir DIR]\n"
           "\n"
           "Finds the value of one setting of one plan that maximises expected profit\n"
           "per year (mean over replications), running that plan alone with the same\n"
@@ -291,7 +295,8 @@ static void usage_optimize(FILE *fp) {
           "  --bind-participation objective as if the base were set so that the\n"
           "                       agents' participation binds (Holmstrom-Milgrom):\n"
           "                       profit + pay - participation cost; linear mode,\n"
-          "                       commission rate (scenarios/hm-linear.cfg)\n");
+          "                       commission rate (scenarios/hm-linear.cfg)\n"
+          SALESIM_CLI_INCLUDE_HELP);
 }
 
 static int parse_double(const char *s, double *out) {

@@ -248,11 +248,22 @@ typedef struct salesim_scenario {
   salesim_mechanism_spec *mechanisms; /* owned array */
   int n_mechanisms;
   int baseline_index;
-  char hash[17];       /* FNV-1a 64 of the file bytes, hex */
+  char hash[17];       /* FNV-1a 64 of `source`, hex */
   int mode;            /* salesim_study_mode */
   double budget;       /* costing: annual pay-cost budget, 0 = none */
   salesim_sweep *sweep;/* owned, NULL when the file has no sweep */
+  char *source;        /* owned, may be NULL: the file's text with every
+                          @include inlined (docs/input-safety.md) */
+  size_t source_len;
 } salesim_scenario;
+
+/* Limits on what a scenario may read (docs/input-safety.md). */
+#define SALESIM_FILE_MAX_BYTES (1024 * 1024)       /* one file */
+#define SALESIM_SOURCE_MAX_BYTES (4 * 1024 * 1024) /* a file with its includes */
+#define SALESIM_STRING_MAX_BYTES 65536             /* one string value */
+#define SALESIM_INCLUDE_MAX_DEPTH 8                /* nested @include levels */
+#define SALESIM_INCLUDE_MAX_COUNT 256              /* @include directives in all */
+#define SALESIM_INCLUDE_DIRS_MAX 8                 /* extra allowed folders */
 
 /**
  * Load and validate a scenario file. On failure *out is NULL, every problem
@@ -262,6 +273,30 @@ typedef struct salesim_scenario {
 int salesim_scenario_load(salesim_scenario **out, const char *path,
                           salesim_diag *diag);
 void salesim_scenario_free(salesim_scenario *sc);
+
+/**
+ * Allow `@include` of files under `dir` (and its subfolders), besides the
+ * scenario's own folder tree, for every later load in this process (the
+ * command line's --include-dir). Returns 0, or SALESIM_EINVAL with a line
+ * in diag if `dir` is not a folder or SALESIM_INCLUDE_DIRS_MAX are set.
+ * Not thread-safe: call before loading.
+ */
+int salesim_scenario_allow_include_dir(const char *dir, salesim_diag *diag);
+
+/** Forget every folder salesim_scenario_allow_include_dir() allowed. */
+void salesim_scenario_allow_include_reset(void);
+
+/**
+ * The scenario as one self-contained file: `source` (every @include
+ * inlined) with the top-level seed, replications, months and mode set to
+ * `seed`, `replications`, sc->months and sc->mode where the text says
+ * otherwise (the changed settings move to a commented block at the end).
+ * Loading the result and running it with no options reproduces a run that
+ * used these values. *out is malloc'd (caller frees), NUL-terminated.
+ * Returns 0, SALESIM_EINVAL (no source) or SALESIM_ENOMEM.
+ */
+int salesim_scenario_resolved_text(const salesim_scenario *sc, uint64_t seed, int replications,
+                                   char **out, size_t *len);
 
 /**
  * Set one number of a loaded scenario by its path, as a sweep or an
