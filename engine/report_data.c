@@ -217,12 +217,13 @@ static const char *shown(const char *s, char *buf, size_t size) {
 
 /* The whole of `path` into a malloc'd NUL-terminated buffer: a regular
  * file (symbolic links, FIFOs and devices are refused), at most `limit`
- * bytes. Returns 0, SALESIM_EIO (cannot open or read: *missing set when it
- * does not exist), SALESIM_EINVAL (not a regular file, too large) or
- * SALESIM_ENOMEM; the message is in diag unless `quiet_missing` and the
- * file does not exist. */
+ * bytes. Returns 0, SALESIM_ENOTFOUND (no such file), SALESIM_EIO (cannot
+ * open or read), SALESIM_EINVAL (not a regular file, too large) or
+ * SALESIM_ENOMEM, with one line in diag, except for a missing optional
+ * file (`need` NULL); `need` says what the file should be, for the
+ * message. */
 static int read_bounded(const char *path, size_t limit, char **out, size_t *len,
-                        int quiet_missing, salesim_diag *diag) {
+                        const char *need, salesim_diag *diag) {
   *out = NULL;
   *len = 0;
   int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -232,8 +233,9 @@ static int read_bounded(const char *path, size_t limit, char **out, size_t *len,
       salesim_diag_add(diag, "%s: a symbolic link (expected a regular file)", path);
       return SALESIM_EINVAL;
     }
-    if (!(quiet_missing && e == ENOENT))
-      salesim_diag_add(diag, "%s: %s", path, strerror(e));
+    if (need != NULL || e != ENOENT)
+      salesim_diag_add(diag, "%s: %s (expected %s)", path, strerror(e),
+                       need ? need : "a readable file");
     return e == ENOENT ? SALESIM_ENOTFOUND : SALESIM_EIO;
   }
   struct stat st;
@@ -502,14 +504,14 @@ done:
 
 /* As salesim_csv_read, with the byte budget of the folder being loaded. */
 static int csv_read_budget(salesim_csv **out, const char *path, size_t *budget,
-                           int quiet_missing, salesim_diag *diag) {
+                           const char *need, salesim_diag *diag) {
   *out = NULL;
   char *text = NULL;
   size_t len = 0;
   size_t limit = SALESIM_REPORT_MAX_FILE;
   if (budget != NULL && *budget < limit)
     limit = *budget;
-  int rc = read_bounded(path, limit, &text, &len, quiet_missing, diag);
+  int rc = read_bounded(path, limit, &text, &len, need, diag);
   if (rc != 0)
     return rc;
   if (budget != NULL)
@@ -530,7 +532,7 @@ static int csv_read_budget(salesim_csv **out, const char *path, size_t *budget,
 }
 
 int salesim_csv_read(salesim_csv **out, const char *path, salesim_diag *diag) {
-  int rc = csv_read_budget(out, path, NULL, 0, diag);
+  int rc = csv_read_budget(out, path, NULL, "a CSV file", diag);
   return rc == SALESIM_ENOTFOUND ? SALESIM_EIO : rc;
 }
 
@@ -773,12 +775,10 @@ static int load_summary_json(loader *ld) {
   int rc = SALESIM_ENOMEM;
   if (path == NULL)
     return rc;
-  rc = read_bounded(path, SALESIM_REPORT_MAX_FILE, &text, &len, 1, ld->diag);
-  if (rc == SALESIM_ENOTFOUND) {
-    salesim_diag_add(ld->diag, "%s: %s (expected the output folder of a salesim run)", path,
-                     strerror(ENOENT));
+  rc = read_bounded(path, SALESIM_REPORT_MAX_FILE, &text, &len,
+                    "the output folder of a salesim run", ld->diag);
+  if (rc == SALESIM_ENOTFOUND)
     rc = SALESIM_EIO;
-  }
   if (rc != 0)
     goto done;
   ld->budget -= len;
@@ -925,9 +925,9 @@ static int load_summary_csv(loader *ld) {
   int rc = SALESIM_ENOMEM;
   if (path == NULL)
     return rc;
-  rc = csv_read_budget(&c, path, &ld->budget, 0, ld->diag);
+  rc = csv_read_budget(&c, path, &ld->budget, "the summary.csv every run writes", ld->diag);
   if (rc == SALESIM_ENOTFOUND)
-    rc = SALESIM_EINVAL; /* a run always writes it */
+    rc = SALESIM_EINVAL;
   if (rc != 0 || (rc = check_header(ld, path, c, cols, 15)) != 0)
     goto done;
   rc = SALESIM_ENOMEM;
@@ -1013,9 +1013,9 @@ static int load_monthly(loader *ld) {
   int rc = SALESIM_ENOMEM;
   if (path == NULL)
     return rc;
-  rc = csv_read_budget(&c, path, &ld->budget, 0, ld->diag);
+  rc = csv_read_budget(&c, path, &ld->budget, "the monthly.csv every run writes", ld->diag);
   if (rc == SALESIM_ENOTFOUND)
-    rc = SALESIM_EINVAL; /* a run always writes it */
+    rc = SALESIM_EINVAL;
   if (rc != 0 || (rc = check_header(ld, path, c, cols, 2 + SALESIM_SERIES_COUNT)) != 0)
     goto done;
   rc = SALESIM_ENOMEM;
@@ -1082,10 +1082,10 @@ static int add_table(loader *ld, const char *stem) {
   if (path == NULL)
     return SALESIM_ENOMEM;
   salesim_csv *c = NULL;
-  int rc = csv_read_budget(&c, path, &ld->budget, 0, ld->diag);
+  int rc = csv_read_budget(&c, path, &ld->budget, "a table listed in summary.json", ld->diag);
   free(path);
   if (rc == SALESIM_ENOTFOUND)
-    rc = SALESIM_EINVAL; /* listed in the manifest, so it must be there */
+    rc = SALESIM_EINVAL;
   if (rc != 0)
     return rc;
   char **names = realloc(d->table_names, (size_t)(d->n_tables + 1) * sizeof *names);
@@ -1199,7 +1199,7 @@ static int load_optional_csv(loader *ld, salesim_csv **out, const char *name) {
   char *path = join(ld->dir, name);
   if (path == NULL)
     return SALESIM_ENOMEM;
-  int rc = csv_read_budget(out, path, &ld->budget, 1, ld->diag);
+  int rc = csv_read_budget(out, path, &ld->budget, NULL, ld->diag);
   free(path);
   return rc == SALESIM_ENOTFOUND ? 0 : rc;
 }
@@ -1211,7 +1211,7 @@ static int load_scenario_text(loader *ld) {
   size_t len = 0, limit = SALESIM_REPORT_MAX_SCENARIO;
   if (ld->budget < limit)
     limit = ld->budget;
-  int rc = read_bounded(path, limit, &ld->d->scenario_text, &len, 1, ld->diag);
+  int rc = read_bounded(path, limit, &ld->d->scenario_text, &len, NULL, ld->diag);
   if (rc == 0 && memchr(ld->d->scenario_text, '\0', len) != NULL) {
     salesim_diag_add(ld->diag, "%s: a NUL byte (expected the text of a scenario)", path);
     rc = SALESIM_EINVAL;
