@@ -49,7 +49,7 @@ status=0
 for t in $targets; do
   mkdir -p "fuzz-corpus/$t" "fuzz-artifacts/$t"
   case $t in
-    fuzz_report) seed_report; extra=(-max_len=131072) ;;
+    fuzz_report) seed_report; extra=(-dict=tests/fuzz/report.dict -max_len=131072) ;;
     *) [ -n "$(ls -A "fuzz-corpus/$t")" ] || cp scenarios/*.cfg "fuzz-corpus/$t/"
        extra=(-dict=tests/fuzz/scenario.dict -max_len=16384) ;;
   esac
