@@ -1,7 +1,11 @@
 /*
  * engine/report_data.c: what the reports are made from (engine/report.h):
- * an output folder read back (summary.json with jansson, the CSV files with
- * a small RFC 4180 reader), each plan's payout curve computed from its
+ * an output folder read back strictly (summary.json with jansson, the CSV
+ * files with a small RFC 4180 reader that unquotes in place; every file
+ * bounded in size, checked cell by cell and against the other files, so a
+ * truncated, corrupt or inconsistent folder is refused with one line
+ * FILE:LINE: COLUMN: problem (expected ...); docs/reports.md lists the
+ * checks and limits), each plan's payout curve computed from its
  * settings in the manifest with the engine's own pay schedules
  * (models/schedule.h), and the number formats and string buffer the three
  * writers share. Read next: engine/report_xlsx.c.
