@@ -417,6 +417,18 @@ static void test_corrupt_summary_json(void **state) {
   edit("summary.json", "{", "{\"manifest\": 1, ");
   expect_refused("summary.json", 2, "duplicate object key");
   fresh_copy();
+  {
+    /* absurd sizes: 300 mechanisms */
+    static char big[300 * 40 + 200];
+    size_t o = (size_t)snprintf(big, sizeof big, "{\"manifest\": {\"months\": 1, \"mechanisms\": [");
+    for (int i = 0; i < 300; i++)
+      o += (size_t)snprintf(big + o, sizeof big - o, "%s{\"name\": \"m%d\", \"type\": \"t\"}",
+                            i ? ", " : "", i);
+    o += (size_t)snprintf(big + o, sizeof big - o, "]}, \"mechanisms\": {}}\n");
+    put(in(work, "summary.json"), big, o);
+    expect_refused("summary.json", 0, "manifest.mechanisms: 300 entries (expected at most 256)");
+  }
+  fresh_copy();
   put(in(work, "summary.json"), "{\"manifest\": {\"mechanisms\": [", 30);
   expect_refused("summary.json", 1, "(expected the summary.json of a salesim run)");
 }
