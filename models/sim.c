@@ -769,7 +769,10 @@ void salesim_world_step(salesim_world *w) {
       if (a->status == SALESIM_AGENT_ACTIVE && a->hunt > 0) {
         double rho = tr->prospects / tr->prospects0;
         double intensity = a->ability * a->skill * a->hunt;
-        double lam = tr->lead_rate * intensity * rho * tr->shock / tr->difficulty;
+        /* at most 10,000 new leads per rep and month (shipped scenarios stay
+         * below 1,500): a tiny effort_cost or deal_value must not make the
+         * open-deal pool and the run grow without bound (issue 9) */
+        double lam = fmin(tr->lead_rate * intensity * rho * tr->shock / tr->difficulty, 1e4);
         unsigned n = lam > 0 ? gsl_ran_poisson(a->rng, lam) : 0;
         w->draws += 1 + n;
         /* hunters without assigned accounts work the same prospect pool:
