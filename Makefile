@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build run test bench install clean asan check-determinism memcheck
+.PHONY: all deps configure build run test bench install clean asan check-determinism memcheck fuzz
 
 all: build
 
@@ -49,5 +49,14 @@ memcheck: deps
 	cmake --build build-memcheck -j $(JOBS)
 	bash scripts/memcheck.sh build-memcheck
 
+# make fuzz: build the libFuzzer targets with clang in build-fuzz and run each
+# for FUZZ_SECONDS on one core (docs/fuzzing.md); corpora in fuzz-corpus/.
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DSALESIM_FUZZ=ON -DSALESIM_OPENMP=OFF -DSALESIM_BUILD_TESTS=OFF -DSALESIM_BUILD_BENCH=OFF
+	cmake --build build-fuzz -j $(JOBS) --target salesim fuzz_scenario fuzz_run fuzz_report
+	bash tests/fuzz/run.sh $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD) build-asan build-memcheck
+	rm -rf $(BUILD) build-asan build-memcheck build-fuzz

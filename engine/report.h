@@ -20,16 +20,35 @@
 
 #include <salesim/salesim.h>
 
-/** A CSV file as text cells (RFC 4180; header row kept apart). */
+/* Bounds of what the report reader loads (docs/reports.md, "Limits"): a
+ * folder that exceeds one is refused with a one-line message, exit 2. */
+#define SALESIM_REPORT_MAX_FILE (64u << 20)     /* bytes of one CSV or summary.json */
+#define SALESIM_REPORT_MAX_SCENARIO (16u << 20) /* bytes of scenario.cfg */
+#define SALESIM_REPORT_MAX_TOTAL (256u << 20)   /* bytes of all files of a folder */
+#define SALESIM_REPORT_MAX_CELLS (8u << 20)     /* cells of one CSV file */
+#define SALESIM_REPORT_MAX_COLS 1024            /* columns of one CSV file */
+#define SALESIM_REPORT_MAX_MECHS 256            /* mechanisms of a run */
+#define SALESIM_REPORT_MAX_MONTHS 600           /* months of a run */
+#define SALESIM_REPORT_MAX_TABLES 64            /* detail tables of a run */
+
+/** A CSV file as text cells (RFC 4180; header row kept apart). Every
+ *  string points into `text`, the file's bytes unquoted in place. */
 typedef struct salesim_csv {
   int ncols;
   char **header;  /* ncols names */
   size_t nrows;
   char **cells;   /* nrows * ncols, "" for an empty field */
+  int *lines;     /* nrows: line of the file where each row starts */
+  char *text;     /* owned storage of every cell */
 } salesim_csv;
 
-/** Read `path`; on failure *out is NULL and a line naming the file (and the
- *  line for a malformed row) is in diag. Short rows are padded with "". */
+/** Read `path` strictly: a regular file (not a link) of at most
+ *  SALESIM_REPORT_MAX_FILE bytes, no NUL byte, ending with a line end, a
+ *  header of distinct non-empty names, then rows with exactly as many
+ *  fields as the header. On failure *out is NULL, one line
+ *  "FILE:LINE: problem (expected ...)" is in diag and SALESIM_EINVAL (bad
+ *  content), SALESIM_EIO (missing or unreadable) or SALESIM_ENOMEM is
+ *  returned. */
 int salesim_csv_read(salesim_csv **out, const char *path, salesim_diag *diag);
 void salesim_csv_free(salesim_csv *c);
 /** Column index by name, or -1. */
