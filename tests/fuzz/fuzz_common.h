@@ -8,10 +8,12 @@
 #define SALESIM_FUZZ_COMMON_H
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <salesim/salesim.h>
@@ -21,6 +23,29 @@ static inline void salesim_fuzz_tmp_path(char *buf, size_t size, const char *ste
   const char *dir = getenv("TMPDIR");
   snprintf(buf, size, "%s/salesim-fuzz-%ld-%s", dir && *dir ? dir : "/tmp", (long)getpid(),
            stem);
+}
+
+static inline void salesim_fuzz_write(const char *path, const uint8_t *data, size_t size);
+
+/* A private folder "$TMPDIR/salesim-fuzz-<pid>-<stem>/" holding the
+ * input as main.cfg beside part.cfg, a small valid fragment, so inputs may
+ * use @include: salesim confines includes to the scenario's folder, so an
+ * input reaches only these two files (any other path is refused, which
+ * the targets exercise too). Writes the input's path into `path`. */
+static inline void salesim_fuzz_scenario_file(char *path, size_t size, const char *stem,
+                                              const uint8_t *data, size_t n) {
+  static char dir[512];
+  if (dir[0] == '\0') {
+    salesim_fuzz_tmp_path(dir, sizeof dir, stem);
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+      abort();
+    char part[600];
+    snprintf(part, sizeof part, "%s/part.cfg", dir);
+    static const char fragment[] = "months = 6;\npopulation = { reps = 4; };\n";
+    salesim_fuzz_write(part, (const uint8_t *)fragment, sizeof fragment - 1);
+  }
+  snprintf(path, size, "%s/main.cfg", dir);
+  salesim_fuzz_write(path, data, n);
 }
 
 static inline void salesim_fuzz_write(const char *path, const uint8_t *data, size_t size) {

@@ -57,6 +57,10 @@ with open(out, "w") as f:
     for lit in ("true", "false", "3000000000", "1e999", "-1", "0", "0.5", "1e-300", "L",
                 " = ", "; ", "{ ", "} ", "( ", ") ", "[ ", "] ", ", ", "\\\"", "\\\\"):
         f.write('"%s"\n' % lit.replace('"', '\\"') if lit not in ("\\\"", "\\\\") else '"%s"\n' % lit)
+    # @include lines: the targets put part.cfg beside the input (main.cfg);
+    # the others must be refused (outside the folder, not regular, a cycle)
+    for inc in ("part.cfg", "main.cfg", "../part.cfg", "/dev/zero", "/etc/passwd", "."):
+        f.write('"\\n@include \\"%s\\"\\n"\n' % inc)
 PY
 
 [ -n "$report_out" ] || exit 0
