@@ -55,13 +55,14 @@ for t in $targets; do
   esac
   out="fuzz-artifacts/$t/last-run.txt"
   started=$(date -u +%FT%TZ)
+  t0=$SECONDS
   "$bin/$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="fuzz-artifacts/$t/" "${extra[@]}" "fuzz-corpus/$t" >"$out" 2>&1
   rc=$?
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$out" | grep -o '[0-9]*$')
   cov=$(grep -o 'cov: [0-9]*' "$out" | tail -1 | grep -o '[0-9]*')
   found=$(grep -c 'ERROR: \(AddressSanitizer\|LeakSanitizer\|libFuzzer\)\|runtime error' "$out")
-  line="$started $t seconds=$secs execs=${execs:-?} cov=${cov:-?} exit=$rc findings=$found"
+  line="$started $t seconds=$((SECONDS - t0)) execs=${execs:-?} cov=${cov:-?} exit=$rc findings=$found"
   echo "$line" | tee -a "$log"
   [ "$rc" = 0 ] || status=1
 done
