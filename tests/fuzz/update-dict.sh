@@ -60,7 +60,7 @@ with open(out, "w") as f:
     # @include lines: the targets put part.cfg beside the input (main.cfg);
     # the others must be refused (outside the folder, not regular, a cycle)
     for inc in ("part.cfg", "main.cfg", "../part.cfg", "/dev/zero", "/etc/passwd", "."):
-        f.write('"\\n@include \\"%s\\"\\n"\n' % inc)
+        f.write('"\\x0A@include \\"%s\\"\\x0A"\n' % inc)  # libFuzzer: \xNN, not \n
 PY
 
 [ -n "$report_out" ] || exit 0
