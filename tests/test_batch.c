@@ -41,20 +41,7 @@ static void write_text(const char *rel, const char *text) {
   fclose(f);
 }
 
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *s = malloc((size_t)n + 1);
-  if (fread(s, 1, (size_t)n, f) != (size_t)n)
-    n = 0;
-  s[n] = '\0';
-  fclose(f);
-  return s;
-}
+static char *slurp(const char *path) { return salesim_test_slurp(path, NULL); }
 
 static int run(const char *args, char **out) {
   char cmd[4096];

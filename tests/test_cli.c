@@ -43,23 +43,7 @@ static int exists(const char *dir, const char *name) {
   return stat(p, &st) == 0;
 }
 
-static char *slurp(const char *path) {
-  FILE *fp = fopen(path, "rb");
-  if (fp == NULL)
-    return NULL;
-  fseek(fp, 0, SEEK_END);
-  long n = ftell(fp);
-  fseek(fp, 0, SEEK_SET);
-  char *buf = malloc((size_t)n + 1);
-  if (buf && fread(buf, 1, (size_t)n, fp) != (size_t)n) {
-    free(buf);
-    buf = NULL;
-  }
-  if (buf)
-    buf[n] = '\0';
-  fclose(fp);
-  return buf;
-}
+static char *slurp(const char *path) { return salesim_test_slurp(path, NULL); }
 
 static void test_help_and_version(void **state) {
   (void)state;

@@ -290,26 +290,7 @@ static void test_tender_ignores_garbage(void **state) {
 
 /* ---- the CLI in child processes -------------------------------------------------- */
 
-static char *slurp(const char *path) {
-  FILE *fp = fopen(path, "rb");
-  if (fp == NULL)
-    return NULL;
-  size_t cap = 1 << 16, n = 0;
-  char *buf = malloc(cap + 1);
-  assert_non_null(buf);
-  size_t got;
-  while ((got = fread(buf + n, 1, cap - n, fp)) > 0) {
-    n += got;
-    if (n == cap) {
-      cap *= 2;
-      buf = realloc(buf, cap + 1);
-      assert_non_null(buf);
-    }
-  }
-  fclose(fp);
-  buf[n] = '\0';
-  return buf;
-}
+static char *slurp(const char *path) { return salesim_test_slurp(path, NULL); }
 
 /* territory-tender.cfg at 2 replications, run with different heap garbage
  * and thread counts: every results file identical byte for byte. */

@@ -23,22 +23,7 @@
 #include "fuzz/fuzz_common.h"
 #include "report.h"
 
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *s = malloc((size_t)n + 1);
-  assert_non_null(s);
-  assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
-  s[n] = '\0';
-  fclose(f);
-  if (len)
-    *len = (size_t)n;
-  return s;
-}
+static char *slurp(const char *path, size_t *len) { return salesim_test_slurp(path, len); }
 
 /* The expectation beside `input` ("ok" or part of the first diagnostic). */
 static char *expectation(const char *input) {

@@ -44,26 +44,7 @@ static const char *in_tmp(const char *rel) {
   return buf[which];
 }
 
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL)
-    return NULL;
-  size_t cap = 1 << 16, len = 0, n;
-  char *s = malloc(cap);
-  while (s && (n = fread(s + len, 1, cap - len - 1, f)) > 0) {
-    len += n;
-    if (cap - len < 2) {
-      char *bigger = realloc(s, cap *= 2);
-      if (bigger == NULL)
-        free(s);
-      s = bigger;
-    }
-  }
-  fclose(f);
-  if (s)
-    s[len] = '\0';
-  return s;
-}
+static char *slurp(const char *path) { return salesim_test_slurp(path, NULL); }
 
 static int exists(const char *path) {
   struct stat st;

@@ -25,23 +25,7 @@
 static char tmp_root[256];
 static char out_dir[512];
 
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *s = malloc((size_t)n + 1);
-  if (s != NULL && fread(s, 1, (size_t)n, f) != (size_t)n) {
-    free(s);
-    s = NULL;
-  }
-  if (s)
-    s[n] = '\0';
-  fclose(f);
-  return s;
-}
+static char *slurp(const char *path) { return salesim_test_slurp(path, NULL); }
 
 static int count(const char *s, const char *part) {
   int n = 0;

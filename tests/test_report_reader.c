@@ -73,21 +73,7 @@ static void fresh_copy(void) {
   assert_int_equal(salesim_test_run(cmd, NULL), 0);
 }
 
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  assert_non_null(f);
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *s = malloc((size_t)n + 1);
-  assert_non_null(s);
-  assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
-  s[n] = '\0';
-  fclose(f);
-  if (len)
-    *len = (size_t)n;
-  return s;
-}
+static char *slurp(const char *path, size_t *len) { return salesim_test_slurp(path, len); }
 
 static void put(const char *path, const char *text, size_t len) {
   FILE *f = fopen(path, "wb");

@@ -61,22 +61,7 @@ static void write_filler(const char *rel, size_t n) {
   free(b);
 }
 
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *s = malloc((size_t)n + 1);
-  if (fread(s, 1, (size_t)n, f) != (size_t)n)
-    n = 0;
-  s[n] = '\0';
-  fclose(f);
-  if (len)
-    *len = (size_t)n;
-  return s;
-}
+static char *slurp(const char *path, size_t *len) { return salesim_test_slurp(path, len); }
 
 /* Run salesim in tmp_root; output (stdout+stderr) in *out. */
 static int run(const char *args, char **out) {

@@ -74,23 +74,7 @@ static int exists(const char *path) {
   return lstat(path, &st) == 0;
 }
 
-static char *slurp(const char *path) {
-  FILE *fp = fopen(path, "rb");
-  if (fp == NULL)
-    return NULL;
-  fseek(fp, 0, SEEK_END);
-  long n = ftell(fp);
-  fseek(fp, 0, SEEK_SET);
-  char *buf = malloc((size_t)n + 1);
-  if (buf && fread(buf, 1, (size_t)n, fp) != (size_t)n) {
-    free(buf);
-    buf = NULL;
-  }
-  if (buf)
-    buf[n] = '\0';
-  fclose(fp);
-  return buf;
-}
+static char *slurp(const char *path) { return salesim_test_slurp(path, NULL); }
 
 /* Entries of `dir` whose name contains ".tmp." or ".old.". */
 static int count_temp(const char *dir) {
@@ -439,6 +423,37 @@ static void test_stale_temp_folders_cleaned(void **state) {
   assert_int_equal(count_temp(at("o")), 3);
 }
 
+/* Start the CLI with `argv` (argv[0] its path), output to /dev/null. */
+static pid_t spawn_quiet(const char *const argv[]) {
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 1);
+    dup2(devnull, 2);
+    execv(argv[0], (char *const *)argv);
+    _exit(127);
+  }
+  return pid;
+}
+
+/* kill -9 `pid` as soon as `probe` exists; 1 if it was killed, 0 if it
+ * finished first. Reaps the child either way. */
+static int kill_when_exists(pid_t pid, const char *probe) {
+  int status = 0;
+  for (;;) {
+    if (exists(probe)) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      return 1;
+    }
+    if (waitpid(pid, &status, WNOHANG) == pid)
+      return 0;
+    struct timespec ts = {0, 200000};
+    nanosleep(&ts, NULL);
+  }
+}
+
 /* 1 if the two files hold the same bytes. */
 static int same_file(const char *a, const char *b) {
   char *x = slurp(a), *y = slurp(b);
@@ -462,34 +477,15 @@ static void test_kill9_then_rerun(void **state) {
                                          "report.html"};
   int left = 0;
   for (size_t i = 0; i < sizeof wait_for / sizeof wait_for[0]; i++) {
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-      int devnull = open("/dev/null", O_WRONLY);
-      dup2(devnull, 1);
-      dup2(devnull, 2);
-      execl(SALESIM_BINARY, SALESIM_BINARY, "run", "-q", at("k.cfg"), "-o", target,
-            (char *)NULL);
-      _exit(127);
-    }
+    const char *const argv[] = {SALESIM_BINARY, "run", "-q", at("k.cfg"), "-o", target, NULL};
+    pid_t pid = spawn_quiet(argv);
     char tmp[1100], probe[1200];
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", target, (long)pid);
     if (wait_for[i])
       snprintf(probe, sizeof probe, "%s/%s", tmp, wait_for[i]);
     else
       snprintf(probe, sizeof probe, "%s", tmp);
-    int status = 0;
-    for (;;) {
-      if (exists(probe)) {
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-        break;
-      }
-      if (waitpid(pid, &status, WNOHANG) == pid)
-        break; /* finished first: fine, the next round replaces it */
-      struct timespec ts = {0, 200000};
-      nanosleep(&ts, NULL);
-    }
+    kill_when_exists(pid, probe); /* finished first: fine, the next round replaces it */
     left += count_temp(at("kill"));
   }
   print_message("kill -9 left temporary folders %d times over %zu kills\n", left,
@@ -538,30 +534,11 @@ static void test_kill9_batch_then_rerun(void **state) {
   snprintf(outdir, sizeof outdir, "%s", at("kb"));
   snprintf(one, sizeof one, "%s", at("one.cfg"));
   snprintf(two, sizeof two, "%s", at("two.cfg"));
-  pid_t pid = fork();
-  assert_true(pid >= 0);
-  if (pid == 0) {
-    int devnull = open("/dev/null", O_WRONLY);
-    dup2(devnull, 1);
-    dup2(devnull, 2);
-    execl(SALESIM_BINARY, SALESIM_BINARY, "batch", "-q", one, two, "-o", outdir, (char *)NULL);
-    _exit(127);
-  }
+  const char *const argv[] = {SALESIM_BINARY, "batch", "-q", one, two, "-o", outdir, NULL};
+  pid_t pid = spawn_quiet(argv);
   char probe[1100];
   snprintf(probe, sizeof probe, "%s/two.tmp.%ld/summary.json", outdir, (long)pid);
-  int status = 0, killed = 0;
-  for (;;) {
-    if (exists(probe)) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      killed = 1;
-      break;
-    }
-    if (waitpid(pid, &status, WNOHANG) == pid)
-      break;
-    struct timespec ts = {0, 200000};
-    nanosleep(&ts, NULL);
-  }
+  int killed = kill_when_exists(pid, probe);
   print_message("batch killed while writing: %s, temporary folders left: %d\n",
                 killed ? "yes" : "no (it finished first)", count_temp(outdir));
   char *out = NULL;
@@ -597,31 +574,12 @@ static void test_kill9_batch_then_resume_identical(void **state) {
 
   int killed = 0;
   for (int attempt = 0; attempt < 5 && !killed; attempt++) {
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-      int devnull = open("/dev/null", O_WRONLY);
-      dup2(devnull, 1);
-      dup2(devnull, 2);
-      execl(SALESIM_BINARY, SALESIM_BINARY, "batch", "-q", "--threads", "1", one, two, "-o",
-            cut, (char *)NULL);
-      _exit(127);
-    }
+    const char *const argv[] = {SALESIM_BINARY, "batch", "-q", "--threads", "1", one, two,
+                                "-o", cut, NULL};
+    pid_t pid = spawn_quiet(argv);
     char probe[1100];
     snprintf(probe, sizeof probe, "%s/two.tmp.%ld/summary.json", cut, (long)pid);
-    int status = 0;
-    for (;;) {
-      if (exists(probe)) {
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-        killed = 1;
-        break;
-      }
-      if (waitpid(pid, &status, WNOHANG) == pid)
-        break; /* finished before the probe was seen: try again */
-      struct timespec ts = {0, 200000};
-      nanosleep(&ts, NULL);
-    }
+    killed = kill_when_exists(pid, probe);
   }
   if (!killed)
     skip(); /* the machine was too fast to catch the batch five times */

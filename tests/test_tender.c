@@ -442,20 +442,7 @@ static void test_cut_and_choose(void **state) {
 
 /* ---- the shipped scenario, end to end ---------------------------------------------- */
 
-static char *slurp(const char *path) {
-  FILE *fp = fopen(path, "rb");
-  if (fp == NULL)
-    return NULL;
-  fseek(fp, 0, SEEK_END);
-  long n = ftell(fp);
-  fseek(fp, 0, SEEK_SET);
-  char *buf = malloc((size_t)n + 1);
-  assert_non_null(buf);
-  assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-  buf[n] = '\0';
-  fclose(fp);
-  return buf;
-}
+static char *slurp(const char *path) { return salesim_test_slurp(path, NULL); }
 
 /* mean of metric `name` for mechanism `mech` in summary.csv */
 static double summary_mean(const char *csv, const char *mech, const char *name) {

@@ -102,3 +102,22 @@ salesim_scenario *salesim_test_load_text(const char *text) {
   assert_int_equal(rc, 0);
   return sc;
 }
+
+char *salesim_test_slurp(const char *path, size_t *len) {
+  FILE *fp = fopen(path, "rb");
+  if (fp == NULL)
+    return NULL;
+  char *buf = NULL;
+  long n = -1;
+  if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 && fseek(fp, 0, SEEK_SET) == 0 &&
+      (buf = malloc((size_t)n + 1)) != NULL && fread(buf, 1, (size_t)n, fp) == (size_t)n) {
+    buf[n] = '\0';
+    if (len != NULL)
+      *len = (size_t)n;
+  } else {
+    free(buf);
+    buf = NULL;
+  }
+  fclose(fp);
+  return buf;
+}

@@ -27,6 +27,10 @@ const char *salesim_test_path(const char *rel);
  *  (may be NULL); returns the exit status or -1. */
 int salesim_test_run(const char *cmd, char **out);
 
+/** The whole file at `path` as a malloc'd NUL-terminated string (its length
+ *  in *len when len is not NULL), or NULL if it cannot be read. */
+char *salesim_test_slurp(const char *path, size_t *len);
+
 /** Write `text` to a new file in a fresh temporary folder; returns its path
  *  (static buffer, valid until the next call). */
 const char *salesim_test_write_temp(const char *name, const char *text);
