@@ -922,22 +922,35 @@ static int same_stat(double a, double b) {
   return fabs(a - b) <= 1e-12 * fmax(fabs(a), fabs(b));
 }
 
+/* Read the file `name` every run writes into *c (its path in *path, both
+ * the caller's to free, also on failure) and check its header: missing is
+ * an input error like any other defect. */
+static int read_required(loader *ld, const char *name, const char *const *cols, int ncols,
+                         char **path, salesim_csv **c) {
+  *c = NULL;
+  if ((*path = join(ld->dir, name)) == NULL)
+    return SALESIM_ENOMEM;
+  char what[64];
+  snprintf(what, sizeof what, "the %s every run writes", name);
+  int rc = csv_read_budget(c, *path, &ld->budget, what, ld->diag);
+  if (rc == SALESIM_ENOTFOUND)
+    rc = SALESIM_EINVAL;
+  if (rc == 0)
+    rc = check_header(ld, *path, *c, cols, ncols);
+  return rc;
+}
+
 static int load_summary_csv(loader *ld) {
   static const char *const cols[] = {"mechanism", "type", "metric", "unit", "mean", "sd",
                                      "ci_low", "ci_high", "diff_vs_baseline", "diff_ci_low",
                                      "diff_ci_high", "p5", "p50", "p95", "n"};
   salesim_report_data *d = ld->d;
-  char *path = join(ld->dir, "summary.csv");
+  char *path = NULL;
   salesim_csv *c = NULL;
   unsigned char *seen = NULL;
   char sb[64];
-  int rc = SALESIM_ENOMEM;
-  if (path == NULL)
-    return rc;
-  rc = csv_read_budget(&c, path, &ld->budget, "the summary.csv every run writes", ld->diag);
-  if (rc == SALESIM_ENOTFOUND)
-    rc = SALESIM_EINVAL;
-  if (rc != 0 || (rc = check_header(ld, path, c, cols, 15)) != 0)
+  int rc = read_required(ld, "summary.csv", cols, 15, &path, &c);
+  if (rc != 0)
     goto done;
   rc = SALESIM_ENOMEM;
   if ((seen = calloc((size_t)d->n_mech * SALESIM_METRIC_COUNT, 1)) == NULL)
@@ -1015,17 +1028,12 @@ static int load_monthly(loader *ld) {
   cols[1] = "month";
   for (int s = 0; s < SALESIM_SERIES_COUNT; s++)
     cols[2 + s] = salesim_series_name(s);
-  char *path = join(ld->dir, "monthly.csv");
+  char *path = NULL;
   salesim_csv *c = NULL;
   unsigned char *seen = NULL;
   char sb[64];
-  int rc = SALESIM_ENOMEM;
-  if (path == NULL)
-    return rc;
-  rc = csv_read_budget(&c, path, &ld->budget, "the monthly.csv every run writes", ld->diag);
-  if (rc == SALESIM_ENOTFOUND)
-    rc = SALESIM_EINVAL;
-  if (rc != 0 || (rc = check_header(ld, path, c, cols, 2 + SALESIM_SERIES_COUNT)) != 0)
+  int rc = read_required(ld, "monthly.csv", cols, 2 + SALESIM_SERIES_COUNT, &path, &c);
+  if (rc != 0)
     goto done;
   rc = SALESIM_ENOMEM;
   size_t cells = (size_t)d->n_mech * (size_t)d->n_months;
