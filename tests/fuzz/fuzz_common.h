@@ -129,6 +129,24 @@ static inline void salesim_fuzz_unpack(const char *dir, const uint8_t *data, siz
   }
 }
 
+/* Load `path` and abort unless the loader keeps its contract: a scenario
+ * and no diagnostics on success, no scenario and at least one on failure. */
+static inline int salesim_fuzz_load(salesim_scenario **sc, const char *path,
+                                    salesim_diag *diag) {
+  int rc = salesim_scenario_load(sc, path, diag);
+  if ((rc == 0) != (*sc != NULL) || (rc == 0 && diag->count != 0) ||
+      (rc != 0 && diag->count == 0))
+    abort();
+  return rc;
+}
+
+/* Abort unless every diagnostic is one line. */
+static inline void salesim_fuzz_check_lines(const salesim_diag *diag) {
+  for (size_t i = 0; i < diag->count; i++)
+    if (diag->lines[i] == NULL || strchr(diag->lines[i], '\n') != NULL)
+      abort();
+}
+
 /* Limits of the tiny run (every execution must take well under a second). */
 enum { SALESIM_FUZZ_MONTHS = 12, SALESIM_FUZZ_REPS = 8, SALESIM_FUZZ_TERRITORIES = 8 };
 

@@ -37,13 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
    * reaches only those (salesim confines includes to the folder) */
   salesim_fuzz_scenario_file(path, sizeof path, "run", data, size);
 
-  int rc = salesim_scenario_load(&sc, path, &diag);
-  if ((rc == 0) != (sc != NULL))
-    abort();
-  if (rc == 0 && diag.count != 0)
-    abort();
-  if (rc != 0 && diag.count == 0)
-    abort();
+  int rc = salesim_fuzz_load(&sc, path, &diag);
   if (rc == 0) {
     salesim_fuzz_shrink(sc);
     salesim_run_options opt = SALESIM_RUN_OPTIONS_INIT;
@@ -55,9 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (rc != 0 && diag.count == 0)
       abort(); /* a failed run says why */
   }
-  for (size_t i = 0; i < diag.count; i++)
-    if (diag.lines[i] == NULL || strchr(diag.lines[i], '\n') != NULL)
-      abort(); /* one line each */
+  salesim_fuzz_check_lines(&diag);
   salesim_results_free(res);
   salesim_scenario_free(sc);
   salesim_diag_clear(&diag);

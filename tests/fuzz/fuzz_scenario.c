@@ -38,16 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
    * reaches only those (salesim confines includes to the folder) */
   salesim_fuzz_scenario_file(path, sizeof path, "scenario", data, size);
 
-  int rc = salesim_scenario_load(&sc, path, &diag);
-  if ((rc == 0) != (sc != NULL))
-    abort();
-  if (rc == 0 && diag.count != 0)
-    abort();
-  if (rc != 0 && diag.count == 0)
-    abort();
-  for (size_t i = 0; i < diag.count; i++)
-    if (diag.lines[i] == NULL || strchr(diag.lines[i], '\n') != NULL)
-      abort(); /* one line each */
+  salesim_fuzz_load(&sc, path, &diag);
+  salesim_fuzz_check_lines(&diag);
   salesim_scenario_free(sc);
   salesim_diag_clear(&diag);
   return 0;
