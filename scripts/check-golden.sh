@@ -7,7 +7,7 @@
 # shipped, --threads 2) and default.cfg once more in costing mode, and
 # compares the SHA-256 of every CSV, summary.json, scenario.cfg, report.md,
 # report.html and the terminal table with the recorded ones. Only the run's
-# own clock and thread count are blanked first. When results change ON
+# own clock, wall time and thread count are blanked first. When results change ON
 # PURPOSE (a model fix), record the new figures with --update in the same
 # commit and say why in its message.
 #
@@ -54,7 +54,7 @@ normalise() {
                -e 's#^(<tr><th class="l">(started|wall_seconds|threads)</th><td class="l">).*(</td></tr>)$#\1-\3#' \
                "$f" >"$dir.n/$base" ;;
       stdout.txt)
-        sed -E 's#^results written to .*$#results written to -#' "$f" >"$dir.n/$base" ;;
+        sed -E -e '1s/, [0-9.]+ s$/, - s/' -e 's#^results written to .*$#results written to -#' "$f" >"$dir.n/$base" ;;
       *) cp "$f" "$dir.n/$base" ;;
     esac
   done
