@@ -1,8 +1,10 @@
 /*
  * models/theory.c: the agency-theory checks of MODEL.md §9 (Holmstrom-Milgrom
  * 1987 and 1991). The derivations are in models/theory.h; the parameters and
- * numbers the tests use are in docs/theory-checks.md. Matrices are at most
- * 4 x 4 and live on the stack: nothing here allocates.
+ * numbers the tests use are in docs/theory-checks.md. The agent's side of
+ * 1991 is in models/multitask.c, Brent and the Cholesky helpers in
+ * models/numerics.c. Matrices are at most 4 x 4 and live on the stack:
+ * nothing here allocates.
  */
 #include <assert.h>
 #include <math.h>
