@@ -15,6 +15,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "mechanism.h"
+#include "numerics.h"
 #include "optimize.h"
 
 typedef struct eval_ctx {
@@ -29,8 +30,6 @@ typedef struct eval_ctx {
   double w, c, r, sigma2, pain;
   salesim_diag *diag;
 } eval_ctx;
-
-static const double golden = 0.6180339887498949;
 
 /* Evaluate at x (cached); returns the index of the point or -1. */
 static int evaluate(eval_ctx *e, double x, int *rc) {
@@ -98,6 +97,17 @@ static int evaluate(eval_ctx *e, double x, int *rc) {
  * feasible one. */
 static double score(const salesim_optimize_point *p) {
   return p->feasible ? p->mean : -1e300;
+}
+
+/* The score at x for salesim_num_golden_max: one run (or the cached one). */
+static int score_at(double x, void *ctx, double *value) {
+  eval_ctx *e = ctx;
+  int rc = 0;
+  int k = evaluate(e, x, &rc);
+  if (rc != 0)
+    return rc;
+  *value = score(&e->pts[k]);
+  return 0;
 }
 
 static int cmp_point(const void *a, const void *b) {
@@ -214,25 +224,21 @@ int salesim_optimize(salesim_optimize_result *out, const salesim_scenario *sc,
     if (k >= 0 && (best < 0 || score(&e.pts[k]) > score(&e.pts[best])))
       best = k;
   }
-  /* 2. golden section in the best grid point's bracket */
+  /* 2. golden section in the best grid point's bracket: at most 40 steps,
+   * stopping once the bracket is 1e-9 of the range wide; a run that fails
+   * stops the search with its code. Running out of steps (SALESIM_ELIMIT)
+   * is not an error here: the bracket is a starting point for step 3's
+   * finer grid, and every point evaluated so far is a candidate. */
   if (rc == 0) {
     double a = fmax(lo, e.pts[best].x - step), b = fmin(hi, e.pts[best].x + step);
-    double x1 = b - golden * (b - a), x2 = a + golden * (b - a);
-    int k1 = evaluate(&e, x1, &rc), k2 = rc == 0 ? evaluate(&e, x2, &rc) : -1;
-    for (int it = 0; rc == 0 && it < 40 && b - a > 1e-9 * (hi - lo); it++) {
-      if (score(&e.pts[k1]) < score(&e.pts[k2])) {
-        a = x1;
-        x1 = x2;
-        k1 = k2;
-        x2 = a + golden * (b - a);
-        k2 = evaluate(&e, x2, &rc);
-      } else {
-        b = x2;
-        x2 = x1;
-        k2 = k1;
-        x1 = b - golden * (b - a);
-        k1 = evaluate(&e, x1, &rc);
-      }
+    const salesim_num_golden_opts steps = {40, 1e-9 * (hi - lo)};
+    salesim_num_golden g;
+    int grc = salesim_num_golden_max(&g, score_at, &e, a, b, &steps);
+    if (grc == SALESIM_ENUMERIC) {
+      salesim_diag_add(diag, "%s: the objective is not finite at %g", e.path, g.x_failed);
+      rc = grc;
+    } else if (grc != 0 && grc != SALESIM_ELIMIT) {
+      rc = grc;
     }
     for (int i = 0; rc == 0 && i < e.n; i++)
       if (score(&e.pts[i]) > score(&e.pts[best]))

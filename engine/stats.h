@@ -4,7 +4,8 @@
  * Pay inequality (Gini), pay-performance rank correlation (Spearman), the
  * median (OTE accuracy), and the over-replication summary that both
  * salesim_results_summarize() and the writers use, so a report is always
- * computed from the data it is written with. Implemented in engine/results.c.
+ * computed from the data it is written with. The summary is implemented in
+ * engine/results.c, the one-sample statistics in models/sample_stats.c.
  * Read next: engine/results.c, engine/output.c.
  */
 #ifndef SALESIM_STATS_H
@@ -14,29 +15,10 @@
 
 #include <salesim/results.h>
 
-/**
- * Gini coefficient of n non-negative values (MODEL.md §7, pay Gini):
- *
- *   G = sum_i sum_j |x_i - x_j| / (2 n^2 mean)
- *
- * without the n/(n-1) small-sample correction, so {1,1,1,1} gives 0 and
- * {0,0,0,1} gives 0.75. Computed in O(n log n) from the sorted values as
- * G = sum_k (2k - n + 1) x_(k) / (n^2 mean), k = 0..n-1. Returns 0 when all
- * values are zero, NAN for n = 0, a negative mean or any NAN value.
- * `x` is not modified (a sorted copy is made; if that allocation fails the
- * O(n^2) double sum is used instead).
- */
-double salesim_stats_gini(const double *x, size_t n);
-
-/**
- * Spearman rank correlation of x and y: Pearson correlation of their ranks,
- * ties given the average of the ranks they span. NAN if n < 3, if either
- * variable is constant, if a value is NAN or if memory runs out.
- */
-double salesim_stats_spearman(const double *x, const double *y, size_t n);
-
-/** Median of n values; sorts `x` in place. NAN for n = 0. */
-double salesim_stats_median(double *x, size_t n);
+/* salesim_stats_gini, salesim_stats_spearman, salesim_stats_median and
+ * salesim_stats_compare_doubles: models/sample_stats.h (the simulation
+ * computes them too, and models/ does not include engine/). */
+#include "../models/sample_stats.h"
 
 /**
  * Statistics over replications for every mechanism and metric of `r`

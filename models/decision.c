@@ -28,7 +28,8 @@
  * first-order conditions, or a corner where one effort is exactly zero).
  * Every optimum lies on this expansion path, so the two-effort problem is a
  * one-dimensional search over mu: a grid (the optimum can jump between zero
- * and an interior effort, MEASURED.md) then golden-section refinement. For
+ * and an interior effort, MEASURED.md) then golden-section refinement
+ * (salesim_num_golden_max, models/numerics.h). For
  * open-ended linear pay (straight commission) mu is the rate itself and the
  * answer is closed form, with the risk premium folded into the value of
  * hunting.
@@ -41,14 +42,13 @@
  */
 #include "decision.h"
 
+#include "multitask.h"
+#include "numerics.h"
 #include "pipeline.h"
-#include "theory.h"
 
 #include <math.h>
 #include <gsl/gsl_sf_lambert.h>
 #include <string.h>
-
-static const double golden = 0.6180339887498949;
 
 double salesim_decide_linear_effort(double beta, double theta, double c) {
   if (!(c > 0))
@@ -128,6 +128,13 @@ static double evaluate(const problem *P, double mu, double *h, double *f, double
               0.5 * P->r * slope * slope * var - P->credit_cost * (x - P->X0);
   *X = x;
   return ce;
+}
+
+/* evaluate() as a salesim_num_fn for the golden-section search. */
+static int ce_at(double mu, void *ctx, double *value) {
+  double h, f, X;
+  *value = evaluate((const problem *)ctx, mu, &h, &f, &X);
+  return 0;
 }
 
 static double max_slope(const salesim_schedule *s) {
@@ -329,25 +336,15 @@ static void solve(const problem *P, int open_linear, double hint, salesim_choice
     }
     if (!local) {
       best_mu = full_grid(P, &lo, &hi, &best);
-      double x1 = hi - golden * (hi - lo), x2 = lo + golden * (hi - lo);
-      double f1 = evaluate(P, x1, &h, &f, &X), f2 = evaluate(P, x2, &h, &f, &X);
-      for (int it = 0; it < 14; it++) {
-        if (f1 < f2) {
-          lo = x1;
-          x1 = x2;
-          f1 = f2;
-          x2 = lo + golden * (hi - lo);
-          f2 = evaluate(P, x2, &h, &f, &X);
-        } else {
-          hi = x2;
-          x2 = x1;
-          f2 = f1;
-          x1 = hi - golden * (hi - lo);
-          f1 = evaluate(P, x1, &h, &f, &X);
-        }
-      }
-      if (fmax(f1, f2) > best)
-        best_mu = f1 > f2 ? x1 : x2;
+      /* 14 golden-section steps in the grid's bracket; the larger of the
+       * last two points replaces the grid's best when it beats it. A CE
+       * that is not finite (SALESIM_ENUMERIC) leaves the grid's best: this
+       * function has no error channel, and the grid point is a plan the
+       * agent can carry out. */
+      static const salesim_num_golden_opts steps = {14, 0};
+      salesim_num_golden g;
+      if (salesim_num_golden_max(&g, ce_at, (void *)P, lo, hi, &steps) == 0)
+        salesim_num_golden_pick(&g, SALESIM_NUM_PICK_LARGER, &best_mu, &best);
     }
     out->ce = evaluate(P, best_mu, &h, &f, &X);
   }
@@ -412,7 +409,7 @@ static int broke_month(const salesim_world *w, const salesim_agent *a,
  * (credited at rate*book_credit), cost c/2 (pi^2 h^2 + 2 rho pi h f + f^2).
  * Under linear pay the agent maximises alpha.t - t'Kt/2 over t >= 0, risk
  * not depending on effort: the nonnegative quadratic programme of
- * models/theory.c, so a task whose rate does not pay gets exactly zero. */
+ * models/multitask.c, so a task whose rate does not pay gets exactly zero. */
 static void decide_two_tasks(const salesim_world *w, const salesim_agent *a,
                              const salesim_incentive *inc, salesim_choice *out) {
   const salesim_production *prod = &w->sc->production;
@@ -430,7 +427,7 @@ static void decide_two_tasks(const salesim_world *w, const salesim_agent *a,
   p.r = a->risk_aversion;
   double alpha[2] = {rate * unit + inc->extra_hunt, rate * inc->book_credit * unit + inc->extra_farm};
   double t[2] = {0, 0};
-  if (salesim_theory_hm91_effort(t, &p, alpha) != 0)
+  if (salesim_multitask_effort(t, &p, alpha) != 0)
     t[0] = t[1] = 0;
   out->hunt = t[0];
   out->farm = t[1];

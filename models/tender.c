@@ -75,6 +75,7 @@
 #include "assign.h"
 #include "decision.h"
 #include "matching.h"
+#include "numerics.h"
 
 enum { SOLVER_SSP = 0, SOLVER_GLPK = 1 };
 enum { PROPOSE_REPS = 0, PROPOSE_TEAMS = 1 };
@@ -307,6 +308,20 @@ static double surplus_at(const salesim_org *o, int i, double posted, double mean
   return p_pass * tab_prob(b, x) * (ce - 12.0 * o->mgr[i].outside_wage);
 }
 
+/* surplus_at() as a salesim_num_fn for the golden-section search. */
+typedef struct bid_ctx {
+  const salesim_org *o;
+  int i;
+  double posted, mean, sd, p_pass;
+  const belief_tab *b;
+} bid_ctx;
+
+static int surplus_fn(double x, void *ctx, double *value) {
+  const bid_ctx *c = ctx;
+  *value = surplus_at(c->o, c->i, c->posted, c->mean, c->sd, c->p_pass, c->b, x);
+  return 0;
+}
+
 static void best_bid(const salesim_org *o, int i, double posted, double mean, double sd,
                      double p_pass, const belief_tab *b, int grid, int refine,
                      double *bid, double *surplus) {
@@ -323,34 +338,16 @@ static void best_bid(const salesim_org *o, int i, double posted, double mean, do
     }
   }
   if (refine) {
-    static const double golden = 0.6180339887498949;
+    /* 24 golden-section steps between the best grid point's neighbours;
+     * each of the last two points in turn replaces the best when it beats
+     * it. A surplus that is not finite (SALESIM_ENUMERIC) leaves the grid's
+     * best: a bid on the grid is still a bid the manager can make. */
+    static const salesim_num_golden_opts steps = {24, 0};
     double lo = 1 + step * (bi > 0 ? bi - 1 : 0), up = 1 + step * (bi < grid - 1 ? bi + 1 : bi);
-    double x1 = up - golden * (up - lo), x2 = lo + golden * (up - lo);
-    double f1 = surplus_at(o, i, posted, mean, sd, p_pass, b, x1);
-    double f2 = surplus_at(o, i, posted, mean, sd, p_pass, b, x2);
-    for (int it = 0; it < 24; it++) {
-      if (f1 < f2) {
-        lo = x1;
-        x1 = x2;
-        f1 = f2;
-        x2 = lo + golden * (up - lo);
-        f2 = surplus_at(o, i, posted, mean, sd, p_pass, b, x2);
-      } else {
-        up = x2;
-        x2 = x1;
-        f2 = f1;
-        x1 = up - golden * (up - lo);
-        f1 = surplus_at(o, i, posted, mean, sd, p_pass, b, x1);
-      }
-    }
-    if (f1 > best) {
-      best = f1;
-      bx = x1;
-    }
-    if (f2 > best) {
-      best = f2;
-      bx = x2;
-    }
+    bid_ctx c = {o, i, posted, mean, sd, p_pass, b};
+    salesim_num_golden g;
+    if (salesim_num_golden_max(&g, surplus_fn, &c, lo, up, &steps) == 0)
+      salesim_num_golden_pick(&g, SALESIM_NUM_PICK_IN_TURN, &bx, &best);
   }
   *bid = bx * posted;
   *surplus = best;

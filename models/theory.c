@@ -1,8 +1,10 @@
 /*
  * models/theory.c: the agency-theory checks of MODEL.md §9 (Holmstrom-Milgrom
  * 1987 and 1991). The derivations are in models/theory.h; the parameters and
- * numbers the tests use are in docs/theory-checks.md. Matrices are at most
- * 4 x 4 and live on the stack: nothing here allocates.
+ * numbers the tests use are in docs/theory-checks.md. The agent's side of
+ * 1991 is in models/multitask.c, Brent and the Cholesky helpers in
+ * models/numerics.c. Matrices are at most 4 x 4 and live on the stack:
+ * nothing here allocates.
  */
 #include <assert.h>
 #include <math.h>
@@ -12,13 +14,14 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
-#include <gsl/gsl_min.h>
 #include <gsl/gsl_permutation.h>
 #include <gsl/gsl_vector.h>
 
 #include <salesim/errors.h>
 
 #include "decision.h"
+#include "multitask.h"
+#include "numerics.h"
 #include "theory.h"
 
 #define MAXT SALESIM_THEORY_MAX_TASKS
@@ -62,9 +65,15 @@ double salesim_theory_hm87_profit(const salesim_hm87 *p, double beta) {
          0.5 * p->r * beta * beta * p->sigma2 - p->wbar;
 }
 
-/* GSL minimises: hand it minus the profit. */
+/* The bracketing grid below minimises the loss, minus the profit. */
 static double hm87_loss(double beta, void *params) {
   return -salesim_theory_hm87_profit((const salesim_hm87 *)params, beta);
+}
+
+/* The profit for salesim_num_brent_max (which hands GSL its negative). */
+static int hm87_value(double beta, void *params, double *value) {
+  *value = salesim_theory_hm87_profit((const salesim_hm87 *)params, beta);
+  return 0;
 }
 
 #define HM87_GRID 20          /* coarse grid intervals on [0, 1] */
@@ -132,34 +141,13 @@ int salesim_theory_hm87_search(double *beta_out, double *profit_out,
     return SALESIM_OK;
   }
 
-  gsl_min_fminimizer *s = gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
-  if (s == NULL)
-    return SALESIM_ENOMEM;
-  gsl_function fn = {hm87_loss, (void *)p};
-  int rc = SALESIM_ESOLVER;
-  if (gsl_min_fminimizer_set(s, &fn, m, lo, hi) != GSL_SUCCESS)
-    goto cleanup;
-  for (int it = 0; it < HM87_MAX_ITER; it++) {
-    if (gsl_min_fminimizer_iterate(s) != GSL_SUCCESS)
-      goto cleanup;
-    int status = gsl_min_test_interval(gsl_min_fminimizer_x_lower(s),
-                                       gsl_min_fminimizer_x_upper(s),
-                                       HM87_TOL, 0.0);
-    if (status == GSL_SUCCESS) {
-      rc = SALESIM_OK;
-      break;
-    }
-    if (status != GSL_CONTINUE)
-      goto cleanup;
-  }
-  if (rc == SALESIM_OK) {
-    if (beta_out != NULL)
-      *beta_out = gsl_min_fminimizer_x_minimum(s);
-    if (profit_out != NULL)
-      *profit_out = -gsl_min_fminimizer_f_minimum(s);
-  }
-cleanup:
-  gsl_min_fminimizer_free(s);
+  /* Brent on the bracket (models/numerics.c: -profit handed to GSL, the
+   * interval test at HM87_TOL); any failure or non-convergence is reported
+   * as a solver failure, running out of memory as such. */
+  int rc = salesim_num_brent_max(beta_out, profit_out, hm87_value, (void *)p, m, lo, hi,
+                                 HM87_MAX_ITER, HM87_TOL, 0.0);
+  if (rc != SALESIM_OK && rc != SALESIM_ENOMEM)
+    rc = SALESIM_ESOLVER;
   return rc;
 }
 
@@ -167,66 +155,12 @@ cleanup:
 /* Holmstrom-Milgrom 1991                                                   */
 /* ======================================================================== */
 
-/* Solve A x = rhs for a symmetric positive definite m x m A (row major,
- * m <= MAXT; A and rhs are not modified) by Cholesky. */
-static int solve_spd(double *x, const double *A, const double *rhs, int m) {
-  if (m == 0)
-    return SALESIM_OK;
-  double a[MAXT * MAXT];
-  memcpy(a, A, sizeof(double) * (size_t)(m * m));
-  gsl_matrix_view av = gsl_matrix_view_array(a, (size_t)m, (size_t)m);
-  gsl_vector_const_view bv = gsl_vector_const_view_array(rhs, (size_t)m);
-  gsl_vector_view xv = gsl_vector_view_array(x, (size_t)m);
-  if (gsl_linalg_cholesky_decomp1(&av.matrix) != GSL_SUCCESS)
-    return SALESIM_ESOLVER;
-  if (gsl_linalg_cholesky_solve(&av.matrix, &bv.vector, &xv.vector) !=
-      GSL_SUCCESS)
-    return SALESIM_ESOLVER;
-  for (int i = 0; i < m; i++)
-    if (!isfinite(x[i]))
-      return SALESIM_ESOLVER;
-  return SALESIM_OK;
-}
+/* The agent's side (the problem type, its check and the nonnegative QP)
+ * lives in models/multitask.c, below both this file and decision.c. */
+int salesim_theory_hm91_check(const salesim_hm91 *p) { return salesim_multitask_check(p); }
 
-/* Is the leading n x n block of M (MAXT columns) positive definite? */
-static int is_pd(const double M[MAXT][MAXT], int n) {
-  double a[MAXT * MAXT];
-  for (int i = 0; i < n; i++)
-    for (int j = 0; j < n; j++)
-      a[i * n + j] = M[i][j];
-  gsl_matrix_view av = gsl_matrix_view_array(a, (size_t)n, (size_t)n);
-  return gsl_linalg_cholesky_decomp1(&av.matrix) == GSL_SUCCESS;
-}
-
-static int is_symmetric(const double M[MAXT][MAXT], int n) {
-  for (int i = 0; i < n; i++)
-    for (int j = 0; j < i; j++) {
-      double scale = fmax(fabs(M[i][j]), fabs(M[j][i]));
-      if (fabs(M[i][j] - M[j][i]) > 1e-12 * scale)
-        return 0;
-    }
-  return 1;
-}
-
-int salesim_theory_hm91_check(const salesim_hm91 *p) {
-  gsl_set_error_handler_off();
-  if (p == NULL || p->n < 1 || p->n > MAXT)
-    return SALESIM_EINVAL;
-  int n = p->n;
-  if (!isfinite(p->r) || p->r < 0.0 || !isfinite(p->wbar))
-    return SALESIM_EINVAL;
-  for (int i = 0; i < n; i++) {
-    if (!isfinite(p->b[i]))
-      return SALESIM_EINVAL;
-    for (int j = 0; j < n; j++)
-      if (!isfinite(p->K[i][j]) || !isfinite(p->Sigma[i][j]))
-        return SALESIM_EINVAL;
-  }
-  if (!is_symmetric(p->K, n) || !is_symmetric(p->Sigma, n) || !is_pd(p->K, n))
-    return SALESIM_EINVAL;
-  if (p->r > 0.0 && !is_pd(p->Sigma, n))
-    return SALESIM_EINVAL;
-  return SALESIM_OK;
+int salesim_theory_hm91_effort(double *t, const salesim_hm91 *p, const double *alpha) {
+  return salesim_multitask_effort(t, p, alpha);
 }
 
 int salesim_theory_hm91_interior(double *alpha, double *t,
@@ -259,80 +193,7 @@ int salesim_theory_hm91_interior(double *alpha, double *t,
   for (int i = 0; i < n; i++)
     if (!isfinite(alpha[i]))
       return SALESIM_ESOLVER;
-  return solve_spd(t, k, alpha, n);
-}
-
-/* The agent's QP without the checks: see salesim_theory_hm91_effort. */
-static int agent_effort(double *t, const salesim_hm91 *p,
-                        const double *alpha) {
-  int n = p->n;
-  double amax = 0.0;
-  for (int i = 0; i < n; i++)
-    amax = fmax(amax, fabs(alpha[i]));
-  int found = 0;
-  double best_value = -INFINITY, best[MAXT] = {0};
-  for (unsigned set = 0; set < (1u << n); set++) {
-    int idx[MAXT], m = 0;
-    for (int i = 0; i < n; i++)
-      if (set & (1u << i))
-        idx[m++] = i;
-    double kss[MAXT * MAXT], as[MAXT], ts[MAXT];
-    for (int a = 0; a < m; a++) {
-      as[a] = alpha[idx[a]];
-      for (int c = 0; c < m; c++)
-        kss[a * m + c] = p->K[idx[a]][idx[c]];
-    }
-    if (solve_spd(ts, kss, as, m) != SALESIM_OK)
-      return SALESIM_ESOLVER;
-    double tmax = 0.0;
-    for (int a = 0; a < m; a++)
-      tmax = fmax(tmax, fabs(ts[a]));
-    double tol = 1e-10 * (1.0 + amax + tmax);
-    int ok = 1;
-    for (int a = 0; a < m && ok; a++)
-      ok = ts[a] >= -tol;
-    double cand[MAXT] = {0};
-    for (int a = 0; a < m; a++)
-      cand[idx[a]] = ts[a] > 0.0 ? ts[a] : 0.0;
-    for (int j = 0; j < n && ok; j++) {
-      if (set & (1u << j))
-        continue;
-      double slack = -alpha[j]; /* s_j = (K t)_j - alpha_j */
-      for (int a = 0; a < m; a++)
-        slack += p->K[j][idx[a]] * ts[a];
-      ok = slack >= -tol;
-    }
-    if (!ok)
-      continue;
-    /* value alpha.t - t'Kt/2 of the candidate */
-    double value = 0.0;
-    for (int i = 0; i < n; i++) {
-      value += alpha[i] * cand[i];
-      for (int j = 0; j < n; j++)
-        value -= 0.5 * cand[i] * p->K[i][j] * cand[j];
-    }
-    if (!found || value > best_value) {
-      found = 1;
-      best_value = value;
-      memcpy(best, cand, sizeof best);
-    }
-  }
-  if (!found)
-    return SALESIM_ESOLVER;
-  memcpy(t, best, sizeof(double) * (size_t)n);
-  return SALESIM_OK;
-}
-
-int salesim_theory_hm91_effort(double *t, const salesim_hm91 *p,
-                               const double *alpha) {
-  gsl_set_error_handler_off();
-  int rc = salesim_theory_hm91_check(p);
-  if (rc != SALESIM_OK)
-    return rc;
-  for (int i = 0; i < p->n; i++)
-    if (!isfinite(alpha[i]))
-      return SALESIM_EINVAL;
-  return agent_effort(t, p, alpha);
+  return salesim_num_spd_solve(t, k, alpha, n);
 }
 
 /* b.t - t'Kt/2 - (r/2) alpha'Sigma alpha - wbar */
@@ -398,7 +259,7 @@ static int principal_case(double *alpha, double *t, const salesim_hm91 *p,
       H[a * m + c] = h;
     }
   }
-  int rc = solve_spd(z, H, g, m);
+  int rc = salesim_num_spd_solve(z, H, g, m);
   if (rc != SALESIM_OK)
     return rc;
   double amax = 0.0, tmax = 0.0;
@@ -446,7 +307,7 @@ int salesim_theory_hm91_optimal(salesim_hm91_solution *out,
     for (int i = 0; i < n; i++)
       for (int j = 0; j < n; j++)
         k[i * n + j] = p->K[i][j];
-    rc = solve_spd(t, k, alpha, n);
+    rc = salesim_num_spd_solve(t, k, alpha, n);
     if (rc != SALESIM_OK)
       return rc;
     out->interior = 1;
@@ -482,7 +343,7 @@ int salesim_theory_hm91_optimal(salesim_hm91_solution *out,
       return SALESIM_ESOLVER;
   }
   memcpy(out->alpha, alpha, sizeof alpha);
-  rc = agent_effort(out->t, p, out->alpha);
+  rc = salesim_multitask_solve(out->t, p, out->alpha);
   if (rc != SALESIM_OK)
     return rc;
   out->profit = hm91_value(p, out->alpha, out->t);

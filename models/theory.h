@@ -3,7 +3,9 @@
  * reproduce (MODEL.md §9), computed through the library's own agent where an
  * agent decides. Internal: the tests (tests/test_theory.c) and the docs
  * (docs/theory-checks.md) use it; the simulation does not.
- * Read next: models/theory.c, models/decision.h.
+ * Read next: models/theory.c, models/multitask.h, models/decision.h.
+ * Layering: theory depends on decision, multitask and numerics; none of
+ * them depends on theory.
  *
  * ---- Holmstrom-Milgrom 1987, `linear` mode (MODEL.md §4), one period -------
  * Sales x = theta*e + eps, eps ~ N(0, sigma2); pay w = alpha + beta*x; effort
@@ -88,6 +90,8 @@
 #ifndef SALESIM_THEORY_H
 #define SALESIM_THEORY_H
 
+#include "multitask.h"
+
 /* ---- Holmstrom-Milgrom 1987 ------------------------------------------------ */
 
 /** One agent in `linear` mode facing linear pay. */
@@ -131,21 +135,9 @@ int salesim_theory_hm87_search(double *beta_out, double *profit_out,
 
 /* ---- Holmstrom-Milgrom 1991 ------------------------------------------------ */
 
-#define SALESIM_THEORY_MAX_TASKS 4
-
-/** A multitask agency problem (see the derivation above). Matrices are row
- *  major; only the leading n x n block is read. */
-typedef struct salesim_hm91 {
-  int n;                                   /* tasks, 1..4 */
-  double b[SALESIM_THEORY_MAX_TASKS];      /* grad B: benefit per unit of t */
-  double K[SALESIM_THEORY_MAX_TASKS][SALESIM_THEORY_MAX_TASKS];
-                                           /* cost Hessian, symmetric p.d. */
-  double Sigma[SALESIM_THEORY_MAX_TASKS][SALESIM_THEORY_MAX_TASKS];
-                                           /* noise covariance, symmetric;
-                                              p.d. when r > 0 */
-  double r;                                /* CARA risk aversion, >= 0 */
-  double wbar;                             /* outside wage */
-} salesim_hm91;
+/* The problem type salesim_hm91 and the agent's side (its check and the
+ * nonnegative QP) are in models/multitask.h, which decision.c uses too. */
+#define SALESIM_THEORY_MAX_TASKS SALESIM_MULTITASK_MAX_TASKS
 
 /** The principal's optimum. */
 typedef struct salesim_hm91_solution {
@@ -159,9 +151,8 @@ typedef struct salesim_hm91_solution {
                                               efforts all >= 0) */
 } salesim_hm91_solution;
 
-/** 0 if n is in 1..4, every entry finite, K symmetric positive definite, Sigma
- *  symmetric (and positive definite when r > 0), r >= 0; else
- *  SALESIM_EINVAL (or SALESIM_ESOLVER if a factorisation fails oddly). */
+/** salesim_multitask_check(p) (models/multitask.h), under the name the
+ *  theory checks use. */
 int salesim_theory_hm91_check(const salesim_hm91 *p);
 
 /** The interior formula: alpha = (I + r K Sigma)^{-1} b, t = K^{-1} alpha
@@ -171,10 +162,8 @@ int salesim_theory_hm91_check(const salesim_hm91 *p);
 int salesim_theory_hm91_interior(double *alpha, double *t,
                                  const salesim_hm91 *p);
 
-/** The agent's efforts t >= 0 at rates alpha (n entries each): the
- *  maximiser of alpha.t - t'Kt/2 over t >= 0 by active-set enumeration.
- *  Tasks without effort get exactly 0. Returns 0, SALESIM_EINVAL or
- *  SALESIM_ESOLVER. */
+/** salesim_multitask_effort(t, p, alpha) (models/multitask.h): the
+ *  library's agent, under the name the theory checks use. */
 int salesim_theory_hm91_effort(double *t, const salesim_hm91 *p,
                                const double *alpha);
 

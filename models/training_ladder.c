@@ -64,6 +64,7 @@
 
 #include "decision.h"
 #include "mechanism.h"
+#include "numerics.h"
 #include "pipeline.h"
 #include "streams.h"
 
@@ -157,6 +158,12 @@ double salesim_ladder_value(const salesim_lead_problem *p, double h) {
   return W[0][s0];
 }
 
+/* salesim_ladder_value() as a salesim_num_fn for the golden-section search. */
+static int value_fn(double h, void *ctx, double *value) {
+  *value = salesim_ladder_value((const salesim_lead_problem *)ctx, h);
+  return 0;
+}
+
 double salesim_ladder_best_hunt(const salesim_lead_problem *p, double *flow) {
   double h0 = p->hunt0 > 0 ? p->hunt0 : 0;
   double P;
@@ -188,27 +195,15 @@ double salesim_ladder_best_hunt(const salesim_lead_problem *p, double *flow) {
     }
   }
   double lo = h0 + (bi > 0 ? bi - 1 : 0) * step, hi = h0 + (bi < NG ? bi + 1 : NG) * step;
-  const double g = 0.6180339887498949;
-  double x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo);
-  double f1 = salesim_ladder_value(p, x1), f2 = salesim_ladder_value(p, x2);
-  for (int it = 0; it < 30; it++) {
-    if (f1 < f2) {
-      lo = x1;
-      x1 = x2;
-      f1 = f2;
-      x2 = lo + g * (hi - lo);
-      f2 = salesim_ladder_value(p, x2);
-    } else {
-      hi = x2;
-      x2 = x1;
-      f2 = f1;
-      x1 = hi - g * (hi - lo);
-      f1 = salesim_ladder_value(p, x1);
-    }
-  }
+  /* 30 steps; the larger of the last two points replaces the grid's best
+   * when it beats it. A value that is not finite (SALESIM_ENUMERIC) leaves
+   * the grid's best, an effort the rep can keep. */
+  static const salesim_num_golden_opts steps = {30, 0};
+  salesim_num_golden g;
+  int rc = salesim_num_golden_max(&g, value_fn, (void *)p, lo, hi, &steps);
   best_h = h0 + bi * step;
-  if (fmax(f1, f2) > best)
-    best_h = f1 > f2 ? x1 : x2;
+  if (rc == 0)
+    salesim_num_golden_pick(&g, SALESIM_NUM_PICK_LARGER, &best_h, &best);
   if (flow)
     *flow = month_flow(p, best_h, &P);
   return best_h;
