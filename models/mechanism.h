@@ -19,9 +19,11 @@
  * `fini` (void, like free) and `report` returns 0 on success or a negative
  * SALESIM_E* code (include/salesim/errors.h) on failure; `fill` returns 1
  * (filled), 0 (not filled) or a negative code. A hook that fails should
- * also call salesim_world_fail() with a one-line reason; when it returns an
- * error without one the engine writes "mechanism NAME: HOOK failed: <error
- * string>". The engine checks every status: a failure ends the replication
+ * also call salesim_world_fail() with a one-line reason (`incentive` sees a
+ * const world and cannot); when it returns an error without one the engine
+ * writes "mechanism NAME: HOOK failed: <error string>". A positive status
+ * (fill: above 1) breaks the contract and fails the run with SALESIM_EINVAL.
+ * The engine checks every status: a failure ends the replication
  * at once (nothing of the run is written) and the CLI exits 1 with the
  * message. A hook never swallows an internal failure (allocation, GLPK, a
  * solver) by carrying on with a made-up fallback.
