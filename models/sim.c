@@ -245,7 +245,6 @@ static void draw_person(salesim_world *w, salesim_agent *a, gsl_rng *r) {
   a->credit_period = a->sales_year = a->pay_year = 0;
   a->target = a->target_pay = 0;
   a->hunt = a->farm = a->stay_value = a->last_pay = a->pipeline_value = 0;
-  a->grade = 0;
   a->counted_6 = a->counted_12 = 0;
   a->top_quintile = 0;
   a->has_prev = 0;

@@ -328,6 +328,7 @@ typedef struct pool_person {
  * zeroed for each person drawn into the slot and when a bench person is
  * seated there. */
 typedef struct ladder_agent {
+  int grade;      /* 0: untrained, 1: trained */
   int on_target;  /* bool: this month the rep works to the lead target */
   int result;     /* this month: 1 hit the target, -1 missed, 0 none */
   int retrain;    /* bool: sent back to training (a miss or a failed course) */
@@ -346,6 +347,11 @@ static inline const ladder_agent *la_const(const salesim_world *w, const salesim
 int salesim_ladder_strikes(const salesim_world *w, const salesim_agent *a) {
   const ladder_agent *st = la_const(w, a);
   return st != NULL ? st->strikes : 0;
+}
+
+int salesim_ladder_grade(const salesim_world *w, const salesim_agent *a) {
+  const ladder_agent *st = la_const(w, a);
+  return st != NULL ? st->grade : 0;
 }
 
 typedef struct ladder_state {
@@ -434,7 +440,6 @@ static void seat(salesim_world *w, salesim_agent *a, const pool_person *o) {
   a->id = o->id;
   a->tenure = o->tenure;
   a->hired_month = o->hired_month;
-  a->grade = 1;
   a->status = SALESIM_AGENT_ACTIVE;
   a->counted_6 = a->counted_12 = 0;
   a->top_quintile = 0;
@@ -443,6 +448,7 @@ static void seat(salesim_world *w, salesim_agent *a, const pool_person *o) {
   a->stay_value = field_month_value(w);
   a->shadow = -1; /* a new person: no warm start from the last one */
   memset(la(w, a), 0, sizeof(ladder_agent)); /* strikes too */
+  la(w, a)->grade = 1;
   a->target = 0;
   a->target_pay = p->rep_salary * (w->sc->months_per_year - w->month_in_year);
 }
@@ -493,7 +499,7 @@ static int ladder_init(salesim_world *w) {
     double u = salesim_hash_uniform(w->seed, (uint64_t)w->rep,
                                     ((uint64_t)SALESIM_STREAM_MECHANISM << 32) + (uint64_t)i, 0);
     if (u < p->start_trained) {
-      a->grade = 1;
+      la(w, a)->grade = 1;
       train_skill(p, &a->skill);
     }
   }
@@ -536,7 +542,7 @@ static int ladder_year_start(salesim_world *w) {
 
 static int ladder_hire(salesim_world *w, salesim_agent *a) {
   /* an outside hire starts untrained and queues for training */
-  a->grade = 0;
+  la(w, a)->grade = 0;
   ladder_plan(w, a);
   return 0;
 }
@@ -594,7 +600,7 @@ static int ladder_adjust(salesim_world *w, salesim_agent *a, const salesim_incen
   (void)inc;
   ladder_agent *st = la(w, a);
   st->on_target = 0;
-  if (a->grade < 1)
+  if (st->grade < 1)
     return 0; /* no target until trained; a rep waiting for a retraining
                  seat stays on target (and can strike again) */
   salesim_lead_problem lp;
@@ -699,12 +705,12 @@ static int ladder_month_end(salesim_world *w) {
     a->status = SALESIM_AGENT_ACTIVE;
     if (pass_training(w, a->ability)) {
       s->passes += 1;
-      a->grade = 1;
+      st->grade = 1;
       train_skill(p, &a->skill);
       st->retrain = 0;
       continue;
     }
-    if (a->grade >= 1)
+    if (st->grade >= 1)
       st->retrain = 1; /* failed the retraining: again */
     if (p->fail_is_strike) {
       st->strikes++;
@@ -799,7 +805,8 @@ static int ladder_month_end(salesim_world *w) {
       salesim_agent *a = &w->agents[i];
       if (a->status != SALESIM_AGENT_ACTIVE)
         continue;
-      int wants = pass == 0 ? a->grade >= 1 && la(w, a)->retrain > 0 : a->grade < 1;
+      const ladder_agent *st = la(w, a);
+      int wants = pass == 0 ? st->grade >= 1 && st->retrain > 0 : st->grade < 1;
       if (!wants)
         continue;
       a->status = SALESIM_AGENT_TRAINING;
@@ -824,7 +831,7 @@ static int ladder_month_end(salesim_world *w) {
   if (p->max_strikes > 0)
     for (int i = 0; i < w->n_agents; i++) {
       const salesim_agent *a = &w->agents[i];
-      if (a->status != SALESIM_AGENT_VACANT && a->grade >= 1 &&
+      if (a->status != SALESIM_AGENT_VACANT && la_const(w, a)->grade >= 1 &&
           la_const(w, a)->strikes >= p->max_strikes - 1)
         s->at_risk++;
     }

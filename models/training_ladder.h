@@ -85,5 +85,7 @@ struct salesim_agent;
 /** Strikes of the person in field slot `a` of a training_ladder world (its
  *  per-agent state; tests read it). */
 int salesim_ladder_strikes(const struct salesim_world *w, const struct salesim_agent *a);
+/** Grade (0 untrained, 1 trained) of the person in field slot `a`. */
+int salesim_ladder_grade(const struct salesim_world *w, const struct salesim_agent *a);
 
 #endif

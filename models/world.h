@@ -71,7 +71,6 @@ typedef struct salesim_agent {
   int id;                /* person id (unique in the run) */
   int territory;
   int manager;           /* manager id or -1 */
-  int grade;
   int tenure;            /* months in the firm */
   int hired_month;       /* month of hire (negative for the starting force) */
   int status;            /* salesim_agent_status */
