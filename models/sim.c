@@ -19,6 +19,10 @@
  *      wage, or life events; their accounts become the territory's orphan
  *      book and their pipeline is lost
  *
+ * Every mechanism hook's status is checked (hook_status): a failing hook,
+ * or a bound or allocation in the loop, ends the month at once with the
+ * world's error, and salesim_sim_run reports it as the run's diagnostic.
+ *
  * salesim_sim_run loops the months and turns the ledger into metrics.
  */
 #include "sim.h"
