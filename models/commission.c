@@ -94,33 +94,54 @@ static int open_ended(const commission_params *p) {
   return p->tiers.n == 0 && p->cap <= 0;
 }
 
-static void commission_set_plan(salesim_world *w, salesim_agent *a) {
+/* Per-agent state (agent_state_size): what a recoverable draw has
+ * advanced and later commissions pay back. */
+typedef struct commission_agent {
+  double draw_owed;
+} commission_agent;
+
+static inline commission_agent *ca(salesim_world *w, const salesim_agent *a) {
+  return salesim_agent_state(w, a);
+}
+
+static int commission_set_plan(salesim_world *w, salesim_agent *a) {
   const commission_params *p = w->params;
   int left = w->sc->months_per_year - w->month_in_year;
+  int rc = 0;
   a->target = salesim_world_rule_target(w, a) * left / w->sc->months_per_year;
   if (p->tiers.n > 0)
-    salesim_schedule_tiers(&a->sched, &p->tiers, p->cap);
+    rc = salesim_schedule_tiers(&a->sched, &p->tiers, p->cap);
   else {
     salesim_schedule_linear(&a->sched, p->rate);
     if (p->cap > 0 && p->rate > 0)
-      salesim_schedule_add_hinge(&a->sched, p->cap / p->rate, -p->rate);
+      rc = salesim_schedule_add_hinge(&a->sched, p->cap / p->rate, -p->rate);
+  }
+  if (rc != 0) {
+    salesim_world_fail(w, rc, "commission: the pay schedule of slot %d has too many tiers",
+                       (int)(a - w->agents));
+    return rc;
   }
   double ote = p->ote > 0 ? p->ote * left / w->sc->months_per_year
                           : p->base * left + salesim_schedule_eval(&a->sched, a->target);
   a->target_pay = ote;
+  return 0;
 }
 
-static void commission_year_start(salesim_world *w) {
+static int commission_year_start(salesim_world *w) {
   for (int i = 0; i < w->n_agents; i++)
-    if (w->agents[i].status != SALESIM_AGENT_VACANT)
-      commission_set_plan(w, &w->agents[i]);
+    if (w->agents[i].status != SALESIM_AGENT_VACANT) {
+      int rc = commission_set_plan(w, &w->agents[i]);
+      if (rc != 0)
+        return rc;
+    }
+  return 0;
 }
 
-static void commission_hire(salesim_world *w, salesim_agent *a) {
-  commission_set_plan(w, a);
+static int commission_hire(salesim_world *w, salesim_agent *a) {
+  return commission_set_plan(w, a);
 }
 
-static void commission_incentive(const salesim_world *w, const salesim_agent *a,
+static int commission_incentive(const salesim_world *w, const salesim_agent *a,
                                  salesim_incentive *inc) {
   const commission_params *p = w->params;
   double r = main_rate(p);
@@ -133,11 +154,13 @@ static void commission_incentive(const salesim_world *w, const salesim_agent *a,
   inc->book_credit = r > 0 ? book_rate(p) / r : 0;
   inc->after_value = r; /* next year starts again at the first tier */
   inc->assigned_accounts = 0;
+  return 0;
 }
 
-static void commission_month_pay(salesim_world *w, salesim_agent *a,
-                                 const salesim_outcome *o) {
+static int commission_month_pay(salesim_world *w, salesim_agent *a,
+                                const salesim_outcome *o) {
   const commission_params *p = w->params;
+  commission_agent *st = ca(w, a);
   double before = a->credit_period;
   double comm = salesim_schedule_eval(&a->sched, before + o->credit) -
                 salesim_schedule_eval(&a->sched, before);
@@ -146,15 +169,16 @@ static void commission_month_pay(salesim_world *w, salesim_agent *a,
     if (comm < p->draw) {
       topup = p->draw - comm;
       if (p->draw_recoverable)
-        a->draw_owed += topup;
-    } else if (a->draw_owed > 0) {
-      double recover = fmin(a->draw_owed, comm - p->draw);
-      a->draw_owed -= recover;
+        st->draw_owed += topup;
+    } else if (st->draw_owed > 0) {
+      double recover = fmin(st->draw_owed, comm - p->draw);
+      st->draw_owed -= recover;
       comm -= recover;
     }
   }
   salesim_world_pay(w, a, p->base + topup, 0);
   salesim_world_pay(w, a, comm, 1);
+  return 0;
 }
 
 const salesim_mechanism_type salesim_mechanism_commission = {
@@ -163,6 +187,7 @@ const salesim_mechanism_type salesim_mechanism_commission = {
     .summary = "Commission on closed revenue (rate, tiers, base, draw, cap); reps own their accounts.",
     .params = &commission_table,
     .check = commission_check,
+    .agent_state_size = sizeof(commission_agent),
     .year_start = commission_year_start,
     .hire = commission_hire,
     .incentive = commission_incentive,

@@ -92,12 +92,14 @@ static void forecast_fini(salesim_world *w) {
     salesim_org_fini(&s->org);
 }
 
-static void forecast_year_start(salesim_world *w) {
+static int forecast_year_start(salesim_world *w) {
   forecast_state *s = w->state;
   salesim_org *o = &s->org;
   salesim_org_year_begin(w, o);
   if (!s->appointed) {
-    salesim_org_appoint(w, o);
+    int rc = salesim_org_appoint(w, o);
+    if (rc < 0)
+      return rc;
     s->appointed = 1;
   }
   for (int k = 0; k < w->n_terr; k++) {
@@ -110,8 +112,14 @@ static void forecast_year_start(salesim_world *w) {
     }
     double mean, sd, f = t->firm_target;
     salesim_org_belief(w, o, i, k, &mean, &sd);
-    if (salesim_forecast_optimal_normal(&o->gonik, mean, sd, &f) != 0)
-      f = mean;
+    int rc = salesim_forecast_optimal_normal(&o->gonik, mean, sd, &f);
+    if (rc != 0) { /* bad rates are refused at load: a NaN belief or a negative sd */
+      salesim_world_fail(w, rc,
+                         "year %d: forecast_bonus: no optimal forecast for territory %d "
+                         "(belief mean %g, sd %g)",
+                         w->year + 1, k, mean, sd);
+      return rc;
+    }
     t->mu = mean;
     t->kind = SALESIM_ORG_KIND_FORECAST;
     t->target = fmax(0, f);
@@ -119,17 +127,21 @@ static void forecast_year_start(salesim_world *w) {
     o->mgr[i].variable = salesim_org_variable(&s->p->org, t->firm_target);
     o->mgr[i].firm_ref = t->firm_target;
   }
-  s->unteamed += salesim_org_attach_and_start(w, o);
+  int unteamed = salesim_org_attach_and_start(w, o);
+  if (unteamed < 0)
+    return unteamed;
+  s->unteamed += unteamed;
+  return 0;
 }
 
-static void forecast_hire(salesim_world *w, salesim_agent *a) {
+static int forecast_hire(salesim_world *w, salesim_agent *a) {
   forecast_state *s = w->state;
-  salesim_org_hire(w, &s->org, a, 0);
+  return salesim_org_hire(w, &s->org, a, 0);
 }
 
-static void forecast_period_end(salesim_world *w) {
+static int forecast_period_end(salesim_world *w) {
   forecast_state *s = w->state;
-  salesim_org_year_end(w, &s->org);
+  return salesim_org_year_end(w, &s->org);
 }
 
 static void forecast_report(salesim_world *w) {
@@ -148,6 +160,7 @@ const salesim_mechanism_type salesim_mechanism_forecast_bonus = {
     .params = &forecast_table,
     .check = forecast_check,
     .state_size = sizeof(forecast_state),
+    .agent_state_size = sizeof(salesim_org_agent),
     .init = forecast_init,
     .fini = forecast_fini,
     .year_start = forecast_year_start,

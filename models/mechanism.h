@@ -5,12 +5,34 @@
  * and asks the mechanism, in this order each month:
  *
  *   year_start  (first month of a plan year: set targets and pay schedules)
+ *   fill / hire (vacant slots: fill from inside, else a hire from outside)
  *   incentive   (per active agent: what the agent's pay rules are this month)
- *   -- agents decide efforts (models/decision.c), the market produces --
+ *   -- agents decide efforts (models/decision.c) --
+ *   adjust      (per active agent: choices only this mechanism offers)
+ *   -- the market produces --
  *   month_pay   (per active agent: pay for the month given its outcome)
  *   month_end   (after all agents: audits, reviews, demotions, ...)
- *   period_end  (last month of a pay period: settle bonuses)
+ *   period_end  (last month of a plan year: settle bonuses)
  *   report      (end of run: mechanism-specific metrics and tables)
+ *
+ * Status (as every sqlite3_vfs method returns an int): every hook but
+ * `fini` (void, like free) and `report` returns 0 on success or a negative
+ * SALESIM_E* code (include/salesim/errors.h) on failure; `fill` returns 1
+ * (filled), 0 (not filled) or a negative code. A hook that fails should
+ * also call salesim_world_fail() with a one-line reason (`incentive` sees a
+ * const world and cannot); when it returns an error without one the engine
+ * writes "mechanism NAME: HOOK failed: <error string>". A positive status
+ * (fill: above 1) breaks the contract and fails the run with SALESIM_EINVAL.
+ * The engine checks every status: a failure ends the replication
+ * at once (nothing of the run is written) and the CLI exits 1 with the
+ * message. A hook never swallows an internal failure (allocation, GLPK, a
+ * solver) by carrying on with a made-up fallback.
+ *
+ * State: `state_size` bytes of run state (w->state) and `agent_state_size`
+ * bytes per slot, reached with salesim_agent_state() (models/world.h); both
+ * start zeroed, and a slot's state is zeroed again whenever the engine draws
+ * a new person into the slot (a hire candidate). docs/mechanism-authoring.md
+ * says what a hook may and may not do.
  *
  * Every hook but `name`, `params`, `incentive` and `month_pay` may be NULL.
  * The behaviour of agents is never coded here: a mechanism states rules
@@ -22,7 +44,8 @@
 
 #include "world.h"
 
-#define SALESIM_MECHANISM_VERSION 1
+/* 2: hooks return a status; per-agent state (agent_state_size) */
+#define SALESIM_MECHANISM_VERSION 2
 
 struct salesim_choice; /* models/decision.h */
 
@@ -79,29 +102,33 @@ typedef struct salesim_mechanism_type {
                const char *where, salesim_diag *diag);
 
   size_t state_size;                   /* bytes of w->state, zeroed */
+  /** Bytes of per-agent state of each slot (0: none), as gsl_rng_type's
+   *  `size`: salesim_agent_state(w, a) gives slot a's block, zeroed at the
+   *  start and whenever a new person is drawn into the slot. */
+  size_t agent_state_size;
   int (*init)(salesim_world *w);       /* after the population exists */
   void (*fini)(salesim_world *w);      /* free what init allocated */
 
-  void (*year_start)(salesim_world *w);
+  int (*year_start)(salesim_world *w);
   /** A person starts in slot `a` (start of run or a replacement hire). */
-  void (*hire)(salesim_world *w, salesim_agent *a);
-  void (*incentive)(const salesim_world *w, const salesim_agent *a,
-                    salesim_incentive *inc);
+  int (*hire)(salesim_world *w, salesim_agent *a);
+  int (*incentive)(const salesim_world *w, const salesim_agent *a,
+                   salesim_incentive *inc);
   /** Pay for the month; call salesim_world_pay() for each part. */
-  void (*month_pay)(salesim_world *w, salesim_agent *a,
-                    const salesim_outcome *o);
+  int (*month_pay)(salesim_world *w, salesim_agent *a,
+                   const salesim_outcome *o);
   /** Optional: choices that exist only under this mechanism (e.g. false
    *  visit reports), made by the agent after the engine's effort choice by
    *  comparing its own certainty equivalents; may change ch->hunt/farm. */
-  void (*adjust)(salesim_world *w, salesim_agent *a, const salesim_incentive *inc,
-                 struct salesim_choice *ch);
+  int (*adjust)(salesim_world *w, salesim_agent *a, const salesim_incentive *inc,
+                struct salesim_choice *ch);
   /** Optional: fill vacant slot `a` from inside (a reserve bench) instead
-   *  of hiring from outside; return 1 if filled (then also call what `hire`
-   *  would), 0 to let the engine hire once the delay is over. Called every
-   *  month for every vacancy. */
+   *  of hiring from outside; return 1 if filled (then also do what `hire`
+   *  would), 0 to let the engine hire once the delay is over, or a negative
+   *  code. Called every month for every vacancy. */
   int (*fill)(salesim_world *w, salesim_agent *a);
-  void (*month_end)(salesim_world *w);
-  void (*period_end)(salesim_world *w);
+  int (*month_end)(salesim_world *w);
+  int (*period_end)(salesim_world *w);
   /** Fill mechanism-specific metrics (w->metrics) and tables. */
   void (*report)(salesim_world *w);
 } salesim_mechanism_type;
@@ -110,5 +137,13 @@ typedef struct salesim_mechanism_type {
 const salesim_mechanism_type *salesim_mechanism_find(const char *name);
 /** The registered types, NULL-terminated. */
 const salesim_mechanism_type *const *salesim_mechanism_all(void);
+
+/** Test seam (internal, not public API): register one more type after the
+ *  shipped ones, for test programs that need a mechanism the tree does not
+ *  ship (one whose hooks fail on purpose: tests/test_mechanism_contract.c).
+ *  Call before loading a scenario, from one thread; the type must outlive
+ *  every run. Returns 0, SALESIM_EINVAL (NULL, no name, wrong version, a
+ *  name taken) or SALESIM_ELIMIT (no room). */
+int salesim_mechanism_register_extra(const salesim_mechanism_type *t);
 
 #endif

@@ -193,8 +193,23 @@ static int monitoring_check(const void *vp, const salesim_scenario *sc, const ch
 
 /* ---- state ------------------------------------------------------------------- */
 
-/* per-agent scratch */
-enum { S_REAL = 0, S_FAKE = 1, S_GAIN = 2, S_REPORTED = 3 };
+/* Per-agent state (agent_state_size): this month's visit plan and the
+ * strikes collected (zeroed for each new person in the slot). */
+typedef struct monitoring_agent {
+  double real, fake;  /* visits planned this month: real and false reports */
+  double gain;        /* CE the quota layer added this month */
+  double reported;    /* real + fake */
+  int strikes;        /* caught false reports (and missed quotas) so far */
+} monitoring_agent;
+
+static inline monitoring_agent *ma(salesim_world *w, const salesim_agent *a) {
+  return salesim_agent_state(w, a);
+}
+
+int salesim_monitoring_strikes(const salesim_world *w, const salesim_agent *a) {
+  const monitoring_agent *st = salesim_agent_state_const(w, a);
+  return st != NULL ? st->strikes : 0;
+}
 
 typedef struct monitoring_state {
   double q, fine;           /* current audit share and fine */
@@ -219,22 +234,27 @@ static void monitoring_plan_year(salesim_world *w, salesim_agent *a) {
   a->target_pay = (p->salary + p->quota_bonus) * left;
 }
 
-static void monitoring_year_start(salesim_world *w) {
+static int monitoring_year_start(salesim_world *w) {
   for (int i = 0; i < w->n_agents; i++)
     if (w->agents[i].status != SALESIM_AGENT_VACANT)
       monitoring_plan_year(w, &w->agents[i]);
+  return 0;
 }
 
-static void monitoring_hire(salesim_world *w, salesim_agent *a) { monitoring_plan_year(w, a); }
+static int monitoring_hire(salesim_world *w, salesim_agent *a) {
+  monitoring_plan_year(w, a);
+  return 0;
+}
 
-static void monitoring_incentive(const salesim_world *w, const salesim_agent *a,
-                                 salesim_incentive *inc) {
+static int monitoring_incentive(const salesim_world *w, const salesim_agent *a,
+                                salesim_incentive *inc) {
   const monitoring_params *p = w->params;
   (void)a;
   inc->base_month = p->salary;
   inc->period_months = 1; /* a monthly salary: nothing rides on sales */
   inc->months_left = 1;
   inc->assigned_accounts = 1; /* the manager hands out call lists */
+  return 0;
 }
 
 /* value of keeping the job: discounted months of (CE of staying - w-bar) */
@@ -245,15 +265,16 @@ static double job_value(const salesim_world *w, const salesim_agent *a, double c
   return annuity * fmax(0, ce_month - a->outside_wage);
 }
 
-static void monitoring_adjust(salesim_world *w, salesim_agent *a, const salesim_incentive *inc,
-                              salesim_choice *ch) {
+static int monitoring_adjust(salesim_world *w, salesim_agent *a, const salesim_incentive *inc,
+                             salesim_choice *ch) {
   const monitoring_params *p = w->params;
   const monitoring_state *s = w->state;
+  monitoring_agent *st = ma(w, a);
   (void)inc;
   double strike_loss = 0;
   if (p->max_strikes > 0) {
-    double J = job_value(w, a, ch->ce_month + a->scratch[S_GAIN]);
-    int left = p->max_strikes - a->strikes;
+    double J = job_value(w, a, ch->ce_month + st->gain);
+    int left = p->max_strikes - st->strikes;
     strike_loss = J / (left > 1 ? left : 1);
   }
   salesim_visit_problem vp;
@@ -274,28 +295,30 @@ static void monitoring_adjust(salesim_world *w, salesim_agent *a, const salesim_
   double layer = plan.meet ? plan.gain - p->miss_cut : -p->miss_cut;
   ch->ce_month += layer;
   ch->ce += layer;
-  a->scratch[S_GAIN] = layer;
-  a->scratch[S_REAL] = plan.real;
-  a->scratch[S_FAKE] = plan.fake;
-  a->scratch[S_REPORTED] = plan.real + plan.fake;
+  st->gain = layer;
+  st->real = plan.real;
+  st->fake = plan.fake;
+  st->reported = plan.real + plan.fake;
+  return 0;
 }
 
-static void monitoring_month_pay(salesim_world *w, salesim_agent *a, const salesim_outcome *o) {
+static int monitoring_month_pay(salesim_world *w, salesim_agent *a, const salesim_outcome *o) {
   const monitoring_params *p = w->params;
   (void)o;
   salesim_world_pay(w, a, p->salary, 0);
   if (a->status != SALESIM_AGENT_ACTIVE)
-    return;
+    return 0;
   /* reports are whole visits; a quota is met when they reach it (the
    * planned real visits may be fractional: round to the nearest visit) */
-  double reported = floor(a->scratch[S_REPORTED] + 0.5);
+  double reported = floor(ma(w, a)->reported + 0.5);
   if (reported >= p->quota)
     salesim_world_pay(w, a, p->quota_bonus, 1);
   else
     salesim_world_pay(w, a, -p->miss_cut, 1);
+  return 0;
 }
 
-static void monitoring_month_end(salesim_world *w) {
+static int monitoring_month_end(salesim_world *w) {
   const monitoring_params *p = w->params;
   monitoring_state *s = w->state;
   double fake_before = s->fake;
@@ -303,8 +326,9 @@ static void monitoring_month_end(salesim_world *w) {
     salesim_agent *a = &w->agents[i];
     if (a->status != SALESIM_AGENT_ACTIVE)
       continue;
-    unsigned real = (unsigned)floor(a->scratch[S_REAL] + 0.5);
-    unsigned fake = (unsigned)floor(a->scratch[S_FAKE] + 0.5);
+    monitoring_agent *st = ma(w, a);
+    unsigned real = (unsigned)floor(st->real + 0.5);
+    unsigned fake = (unsigned)floor(st->fake + 0.5);
     unsigned audited_real = s->q > 0 ? gsl_ran_binomial(w->rng_mech, s->q, real) : 0;
     unsigned caught = s->q > 0 ? gsl_ran_binomial(w->rng_mech, s->q, fake) : 0;
     double audited = (double)audited_real + caught;
@@ -329,9 +353,9 @@ static void monitoring_month_end(salesim_world *w) {
       a->savings -= fines;
       s->fines += fines;
     }
-    a->strikes += strikes;
-    a->scratch[S_REAL] = a->scratch[S_FAKE] = a->scratch[S_REPORTED] = 0;
-    if (p->max_strikes > 0 && a->strikes >= p->max_strikes) {
+    st->strikes += strikes;
+    st->real = st->fake = st->reported = 0;
+    if (p->max_strikes > 0 && st->strikes >= p->max_strikes) {
       salesim_world_exit(w, a, SALESIM_EXIT_DISMISSED);
       s->dismissals += 1;
     }
@@ -355,6 +379,7 @@ static void monitoring_month_end(salesim_world *w) {
     }
     s->win_reported = s->win_audited = s->win_caught = s->win_rep_months = 0;
   }
+  return 0;
 }
 
 static void monitoring_report(salesim_world *w) {
@@ -379,6 +404,7 @@ const salesim_mechanism_type salesim_mechanism_monitoring = {
     .params = &monitoring_table,
     .check = monitoring_check,
     .state_size = sizeof(monitoring_state),
+    .agent_state_size = sizeof(monitoring_agent),
     .init = monitoring_init,
     .year_start = monitoring_year_start,
     .hire = monitoring_hire,

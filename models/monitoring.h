@@ -60,4 +60,10 @@ typedef struct salesim_visit_plan {
  *  filed exactly when salesim_monitoring_fake_pays() says so. */
 void salesim_monitoring_plan(const salesim_visit_problem *p, salesim_visit_plan *out);
 
+struct salesim_world;
+struct salesim_agent;
+/** Strikes of the person in slot `a` of a monitoring world (its per-agent
+ *  state; tests read it). */
+int salesim_monitoring_strikes(const struct salesim_world *w, const struct salesim_agent *a);
+
 #endif

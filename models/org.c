@@ -145,6 +145,15 @@ double salesim_org_rep_salary(const salesim_org_params *p, const salesim_agent *
 
 salesim_org *salesim_org_of(salesim_world *w) { return (salesim_org *)w->state; }
 
+/* a rep's plan (the per-agent state of tender, top_down, forecast_bonus) */
+static inline salesim_org_agent *oa(salesim_world *w, const salesim_agent *a) {
+  return salesim_agent_state(w, a);
+}
+
+static inline const salesim_org_agent *oa_const(const salesim_world *w, const salesim_agent *a) {
+  return salesim_agent_state_const(w, a);
+}
+
 int salesim_org_init(salesim_org *o, salesim_world *w, const salesim_org_params *p) {
   memset(o, 0, sizeof *o);
   o->p = p;
@@ -266,7 +275,9 @@ int salesim_org_appoint(salesim_world *w, salesim_org *o) {
   if (mk == NULL || tk == NULL) {
     free(mk);
     free(tk);
-    return 0; /* nobody appointed: the territories stay unmanaged */
+    salesim_world_fail(w, SALESIM_ENOMEM, "year %d: out of memory appointing managers",
+                       w->year + 1);
+    return SALESIM_ENOMEM;
   }
   int nm = 0, nt = 0;
   for (int i = 0; i < o->n_mgr; i++) {
@@ -327,16 +338,16 @@ static void sort_accounts(int *idx, int n, const double *rev) {
  * first to the lightest share); with cut_choose each pair of members
  * (senior first) re-splits the union of its two shares by cut-and-choose.
  * Envy within pairs is counted either way. */
-static void hand_out_accounts(salesim_world *w, salesim_org *o, int k, const int *members,
-                              int n) {
+static int hand_out_accounts(salesim_world *w, salesim_org *o, int k, const int *members,
+                             int n) {
   salesim_territory *tr = &w->terr[k];
   double orphan = tr->orphan_book;
   if (!(orphan > 0) || n <= 0)
-    return;
+    return 0;
   tr->orphan_book = 0;
   if (n == 1) {
     w->agents[members[0]].book += orphan;
-    return;
+    return 0;
   }
   const salesim_production *prod = &w->sc->production;
   double unit = prod->account_share * w->deal_mean;
@@ -381,10 +392,12 @@ static void hand_out_accounts(salesim_world *w, salesim_org *o, int k, const int
       salesim_cut_choose cc;
       int rc = salesim_fairdiv_cut_choose(m, o->acc_v0, o->acc_v1, SALESIM_FAIRDIV_AUTO,
                                           o->acc_owner, &cc);
-      if (rc != 0) /* not a reason to keep the accounts where they were */
+      if (rc != 0) { /* not a reason to keep the accounts where they were */
         salesim_world_fail(w, rc, "year %d: cut-and-choose of orphan accounts failed",
                            w->year + 1);
-      else {
+        return rc;
+      }
+      {
         for (int q = 0; q < m; q++)
           o->acc_bundle[o->acc_idx[q]] = o->acc_owner[q] ? pr + 1 : pr;
         o->splits += 1;
@@ -406,6 +419,7 @@ static void hand_out_accounts(salesim_world *w, salesim_org *o, int k, const int
   }
   for (int j = 0; j < na; j++)
     w->agents[members[o->acc_bundle[j]]].book += o->acc_rev[j];
+  return 0;
 }
 
 static int by_tenure_desc(const void *x, const void *y, const salesim_world *w) {
@@ -453,7 +467,7 @@ void salesim_org_rep_offer(const salesim_world *w, const salesim_org *o, const s
   (void)a;
 }
 
-void salesim_org_rep_plan(salesim_world *w, salesim_org *o, salesim_agent *a) {
+int salesim_org_rep_plan(salesim_world *w, salesim_org *o, salesim_agent *a) {
   const salesim_org_params *p = o->p;
   int mpy = w->sc->months_per_year;
   int left = mpy - w->month_in_year;
@@ -470,12 +484,17 @@ void salesim_org_rep_plan(salesim_world *w, salesim_org *o, salesim_agent *a) {
     target = salary * prorate;
   a->target = target;
   a->target_pay = salary * prorate;
-  a->scratch[0] = salary * p->rep_fixed_share / 12.0;
-  a->scratch[1] = salary * (1 - p->rep_fixed_share) * prorate;
-  salesim_schedule_from_points(&a->sched, &p->rep_curve, a->target, a->scratch[1]);
+  salesim_org_agent *st = oa(w, a);
+  st->base_month = salary * p->rep_fixed_share / 12.0;
+  st->variable_full = salary * (1 - p->rep_fixed_share) * prorate;
+  int rc = salesim_schedule_from_points(&a->sched, &p->rep_curve, a->target, st->variable_full);
+  if (rc != 0)
+    salesim_world_fail(w, rc, "%s: the rep payout curve of slot %d makes no schedule",
+                       w->type->name, (int)(a - w->agents));
+  return rc;
 }
 
-void salesim_org_hire(salesim_world *w, salesim_org *o, salesim_agent *a, int max_team) {
+int salesim_org_hire(salesim_world *w, salesim_org *o, salesim_agent *a, int max_team) {
   int m = o->terr[a->territory].manager;
   a->manager = -1;
   if (m >= 0) {
@@ -489,10 +508,10 @@ void salesim_org_hire(salesim_world *w, salesim_org *o, salesim_agent *a, int ma
     if (max_team <= 0 || n < max_team)
       a->manager = m;
   }
-  salesim_org_rep_plan(w, o, a);
+  return salesim_org_rep_plan(w, o, a);
 }
 
-void salesim_org_start_plans(salesim_world *w, salesim_org *o) {
+int salesim_org_start_plans(salesim_world *w, salesim_org *o) {
   const salesim_org_params *p = o->p;
   /* managers: lead multipliers and pay plans */
   for (int k = 0; k < w->n_terr; k++) {
@@ -505,7 +524,12 @@ void salesim_org_start_plans(salesim_world *w, salesim_org *o) {
       m->territory = k;
       m->target = t->target;
       m->fixed_month = m->fixed_year / 12.0;
-      salesim_schedule_from_points(&m->sched, &p->manager_curve, m->target, m->variable);
+      int rc = salesim_schedule_from_points(&m->sched, &p->manager_curve, m->target, m->variable);
+      if (rc != 0) {
+        salesim_world_fail(w, rc, "%s: the manager payout curve makes no schedule",
+                           w->type->name);
+        return rc;
+      }
     }
   }
   /* accounts of leavers and movers go to the people working the territory:
@@ -526,7 +550,9 @@ void salesim_org_start_plans(salesim_world *w, salesim_org *o) {
           o->members[n++] = i;
       }
     sort_by_tenure(o->members, n, w);
-    hand_out_accounts(w, o, k, o->members, n);
+    int rc = hand_out_accounts(w, o, k, o->members, n);
+    if (rc != 0)
+      return rc;
   }
   /* the manager's split of the target: a year of each member's own book,
    * plus an equal share of the new business asked beyond the team's book */
@@ -553,9 +579,13 @@ void salesim_org_start_plans(salesim_world *w, salesim_org *o) {
   }
   for (int i = 0; i < w->n_agents; i++) {
     salesim_agent *a = &w->agents[i];
-    if (a->status != SALESIM_AGENT_VACANT)
-      salesim_org_rep_plan(w, o, a);
+    if (a->status != SALESIM_AGENT_VACANT) {
+      int rc = salesim_org_rep_plan(w, o, a);
+      if (rc != 0)
+        return rc;
+    }
   }
+  return 0;
 }
 
 /* ---- the month -------------------------------------------------------------------- */
@@ -564,7 +594,7 @@ void salesim_org_incentive(const salesim_world *w, const salesim_org *o, const s
                            salesim_incentive *inc) {
   (void)o;
   int mpy = w->sc->months_per_year;
-  inc->base_month = a->scratch[0];
+  inc->base_month = oa_const(w, a)->base_month;
   inc->period_months = mpy;
   inc->months_left = mpy - w->month_in_year;
   inc->credit_to_date = a->credit_period;
@@ -578,7 +608,7 @@ void salesim_org_incentive(const salesim_world *w, const salesim_org *o, const s
 
 void salesim_org_month_pay(salesim_world *w, salesim_org *o, salesim_agent *a,
                            const salesim_outcome *out) {
-  salesim_world_pay(w, a, a->scratch[0], 0);
+  salesim_world_pay(w, a, oa(w, a)->base_month, 0);
   salesim_org_terr *t = &o->terr[a->territory];
   double book = out->credit - out->revenue_new;
   t->all_new += out->revenue_new;
@@ -599,7 +629,7 @@ void salesim_org_month_end(salesim_world *w, salesim_org *o) {
   }
 }
 
-void salesim_org_year_end(salesim_world *w, salesim_org *o) {
+int salesim_org_year_end(salesim_world *w, salesim_org *o) {
   const salesim_org_params *p = o->p;
   /* reps: the variable part on attainment */
   for (int i = 0; i < w->n_agents; i++) {
@@ -664,8 +694,10 @@ void salesim_org_year_end(salesim_world *w, salesim_org *o) {
                         t->rounds,
                         sales,
                         t->target > 0 ? sales / t->target : NAN};
-      if (salesim_table_add(o->table, w->spec->name, row) != 0)
+      if (salesim_table_add(o->table, w->spec->name, row) != 0) {
         salesim_world_fail(w, SALESIM_ENOMEM, "out of memory for the table tender_territories");
+        return SALESIM_ENOMEM;
+      }
     }
   }
   double lr = p->learning_rate;
@@ -674,6 +706,7 @@ void salesim_org_year_end(salesim_world *w, salesim_org *o) {
   if (base_book > 0)
     o->phi_book = (1 - lr) * o->phi_book + lr * obs_book / base_book;
   o->years++;
+  return 0;
 }
 
 static double ratio(double a, double b) { return b > 0 ? a / b : NAN; }
@@ -704,21 +737,24 @@ int salesim_org_attach_and_start(salesim_world *w, salesim_org *o) {
     if (a->status == SALESIM_AGENT_ACTIVE && a->manager < 0)
       unteamed++;
   }
-  salesim_org_start_plans(w, o);
-  return unteamed;
+  int rc = salesim_org_start_plans(w, o);
+  return rc != 0 ? rc : unteamed;
 }
 
 /* ---- hooks for mechanisms whose state starts with a salesim_org ---------- */
 
-void salesim_org_hook_incentive(const salesim_world *w, const salesim_agent *a,
-                                salesim_incentive *inc) {
+int salesim_org_hook_incentive(const salesim_world *w, const salesim_agent *a,
+                               salesim_incentive *inc) {
   salesim_org_incentive(w, (const salesim_org *)w->state, a, inc);
+  return 0;
 }
 
-void salesim_org_hook_month_pay(salesim_world *w, salesim_agent *a, const salesim_outcome *out) {
+int salesim_org_hook_month_pay(salesim_world *w, salesim_agent *a, const salesim_outcome *out) {
   salesim_org_month_pay(w, (salesim_org *)w->state, a, out);
+  return 0;
 }
 
-void salesim_org_hook_month_end(salesim_world *w) {
+int salesim_org_hook_month_end(salesim_world *w) {
   salesim_org_month_end(w, (salesim_org *)w->state);
+  return 0;
 }

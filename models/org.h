@@ -206,6 +206,13 @@ typedef struct salesim_org_terr {
   int rounds;           /* bargaining rounds */
 } salesim_org_terr;
 
+/** A rep's plan under an organisation: the per-agent state of tender,
+ *  top_down and forecast_bonus (their agent_state_size). */
+typedef struct salesim_org_agent {
+  double base_month;    /* monthly fixed pay */
+  double variable_full; /* variable pay at 100 % attainment (prorated) */
+} salesim_org_agent;
+
 /** The organisation (embed in the mechanism's state). */
 typedef struct salesim_org {
   const salesim_org_params *p;
@@ -292,17 +299,21 @@ void salesim_org_year_begin(salesim_world *w, salesim_org *o);
 /** Top-down appointment: the firm ranks the managers who run no territory
  *  by its noisy view of ability and gives the best the largest territories
  *  (by its own target) among those nobody runs. Returns the number
- *  appointed. The caller puts reps in teams. */
+ *  appointed, or SALESIM_ENOMEM (world error set). The caller puts reps in
+ *  teams. */
 int salesim_org_appoint(salesim_world *w, salesim_org *o);
 /** After the mechanism has set each territory's manager, kind, target and
  *  each rep's `manager`, and each running manager's package: orphan
- *  accounts, lead multipliers, rep and manager plans. */
-void salesim_org_start_plans(salesim_world *w, salesim_org *o);
-/** Plan of one rep (start of year or a hire: prorated). */
-void salesim_org_rep_plan(salesim_world *w, salesim_org *o, salesim_agent *a);
+ *  accounts, lead multipliers, rep and manager plans. Returns 0 or a
+ *  negative code (world error set: cut-and-choose, a pay schedule). */
+int salesim_org_start_plans(salesim_world *w, salesim_org *o);
+/** Plan of one rep (start of year or a hire: prorated), kept in the rep's
+ *  salesim_org_agent. Returns 0 or a negative code (world error set). */
+int salesim_org_rep_plan(salesim_world *w, salesim_org *o, salesim_agent *a);
 /** A new hire in slot a: joins the territory's team when the team has
- *  fewer than `max_team` members (max_team <= 0: no limit). */
-void salesim_org_hire(salesim_world *w, salesim_org *o, salesim_agent *a, int max_team);
+ *  fewer than `max_team` members (max_team <= 0: no limit). Returns as
+ *  salesim_org_rep_plan. */
+int salesim_org_hire(salesim_world *w, salesim_org *o, salesim_agent *a, int max_team);
 
 void salesim_org_incentive(const salesim_world *w, const salesim_org *o, const salesim_agent *a,
                            salesim_incentive *inc);
@@ -313,18 +324,20 @@ void salesim_org_month_end(salesim_world *w, salesim_org *o);
 
 /** After targets are set: each rep joins its territory's manager's team;
  *  then every rep's plan starts. Returns the number of active reps left
- *  without a manager. */
+ *  without a manager, or a negative code (as salesim_org_start_plans). */
 int salesim_org_attach_and_start(salesim_world *w, salesim_org *o);
 
 /* Hooks for mechanisms whose state struct starts with its salesim_org
- * (tender, top_down, forecast_bonus): use them directly in the type object. */
-void salesim_org_hook_incentive(const salesim_world *w, const salesim_agent *a,
-                                salesim_incentive *inc);
-void salesim_org_hook_month_pay(salesim_world *w, salesim_agent *a, const salesim_outcome *out);
-void salesim_org_hook_month_end(salesim_world *w);
+ * (tender, top_down, forecast_bonus) and whose per-agent state is a
+ * salesim_org_agent: use them directly in the type object. */
+int salesim_org_hook_incentive(const salesim_world *w, const salesim_agent *a,
+                               salesim_incentive *inc);
+int salesim_org_hook_month_pay(salesim_world *w, salesim_agent *a, const salesim_outcome *out);
+int salesim_org_hook_month_end(salesim_world *w);
 /** Last month of a plan year: settle reps and managers, count, learn, and
- *  write the year's rows of the territory table. */
-void salesim_org_year_end(salesim_world *w, salesim_org *o);
+ *  write the year's rows of the territory table. Returns 0 or
+ *  SALESIM_ENOMEM (world error set). */
+int salesim_org_year_end(salesim_world *w, salesim_org *o);
 /** End of run: metrics; hands the territory table to the world. */
 void salesim_org_report(salesim_world *w, salesim_org *o);
 

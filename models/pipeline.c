@@ -116,8 +116,11 @@ static int grow(salesim_world *w) {
 }
 
 int salesim_pipeline_open(salesim_world *w, int owner, double value) {
-  if (w->opp_free < 0 && grow(w) != 0)
-    return -1;
+  if (w->opp_free < 0) {
+    int rc = grow(w);
+    if (rc != 0)
+      return rc;
+  }
   int i = w->opp_free;
   salesim_opp *o = &w->opps[i];
   w->opp_free = o->next;

@@ -18,8 +18,9 @@
 void salesim_pipeline_calibrate(salesim_world *w);
 
 /** Open a new opportunity at stage 1 for slot `owner`; returns its index,
- *  or -1 when out of memory or past w->opp_limit: then the world's error is
- *  set and the run ends after the month (docs/limits.md). The pool grows by
+ *  or a negative code when out of memory (SALESIM_ENOMEM) or past
+ *  w->opp_limit (SALESIM_ELIMIT): then the world's error is set and the
+ *  caller ends the run, never drops the lead (docs/limits.md). The pool grows by
  *  doubling, so indices stay valid but opp pointers do not. */
 int salesim_pipeline_open(salesim_world *w, int owner, double value);
 

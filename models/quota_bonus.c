@@ -70,39 +70,59 @@ static int period_len(const salesim_world *w) {
   return p->period == PERIOD_QUARTERLY ? 3 : w->sc->months_per_year;
 }
 
-/* The quota and schedule of a period with `left` months to go;
- * scratch[0] = the quota. */
-static void qb_set_period(salesim_world *w, salesim_agent *a, int left) {
+/* Per-agent state (agent_state_size). */
+typedef struct qb_agent {
+  double quota; /* the current period's quota */
+} qb_agent;
+
+static inline qb_agent *qb(salesim_world *w, const salesim_agent *a) {
+  return salesim_agent_state(w, a);
+}
+
+static inline const qb_agent *qb_const(const salesim_world *w, const salesim_agent *a) {
+  return salesim_agent_state_const(w, a);
+}
+
+/* The quota and schedule of a period with `left` months to go. */
+static int qb_set_period(salesim_world *w, salesim_agent *a, int left) {
   const quota_bonus_params *p = w->params;
   int mpy = w->sc->months_per_year;
   double annual = salesim_world_rule_target(w, a);
   double quota = p->quota_share * annual * left / mpy;
-  a->scratch[0] = quota;
+  qb(w, a)->quota = quota;
   salesim_schedule_linear(&a->sched, 0);
-  salesim_schedule_add_jump(&a->sched, quota, p->bonus);
-  if (p->rate_above > 0)
-    salesim_schedule_add_hinge(&a->sched, quota, p->rate_above);
+  int rc = salesim_schedule_add_jump(&a->sched, quota, p->bonus);
+  if (rc == 0 && p->rate_above > 0)
+    rc = salesim_schedule_add_hinge(&a->sched, quota, p->rate_above);
+  if (rc != 0)
+    salesim_world_fail(w, rc, "quota_bonus: the pay schedule of slot %d is full",
+                       (int)(a - w->agents));
+  return rc;
 }
 
-static void qb_set_plan(salesim_world *w, salesim_agent *a) {
+static int qb_set_plan(salesim_world *w, salesim_agent *a) {
   const quota_bonus_params *p = w->params;
   int mpy = w->sc->months_per_year, left = mpy - w->month_in_year;
   double annual = salesim_world_rule_target(w, a);
   a->target = annual * left / mpy;
   double periods = (double)left / period_len(w);
   a->target_pay = p->base * left + p->bonus * periods;
-  qb_set_period(w, a, period_len(w) - w->month_in_year % period_len(w));
+  return qb_set_period(w, a, period_len(w) - w->month_in_year % period_len(w));
 }
 
-static void qb_year_start(salesim_world *w) {
+static int qb_year_start(salesim_world *w) {
   for (int i = 0; i < w->n_agents; i++)
-    if (w->agents[i].status != SALESIM_AGENT_VACANT)
-      qb_set_plan(w, &w->agents[i]);
+    if (w->agents[i].status != SALESIM_AGENT_VACANT) {
+      int rc = qb_set_plan(w, &w->agents[i]);
+      if (rc != 0)
+        return rc;
+    }
+  return 0;
 }
 
-static void qb_hire(salesim_world *w, salesim_agent *a) { qb_set_plan(w, a); }
+static int qb_hire(salesim_world *w, salesim_agent *a) { return qb_set_plan(w, a); }
 
-static void qb_incentive(const salesim_world *w, const salesim_agent *a,
+static int qb_incentive(const salesim_world *w, const salesim_agent *a,
                          salesim_incentive *inc) {
   const quota_bonus_params *p = w->params;
   int len = period_len(w);
@@ -117,24 +137,26 @@ static void qb_incentive(const salesim_world *w, const salesim_agent *a,
    * worth the expected slope where the rep expects to land (like this
    * period, as far as it can tell): near the quota the bonus makes it
    * valuable, far above or below it is worth rate_above */
-  double x = a->exp_att > 0 ? a->exp_att * a->target : a->scratch[0];
+  double x = a->exp_att > 0 ? a->exp_att * a->target : qb_const(w, a)->quota;
   double sd = (a->sd_att > 0.1 ? a->sd_att : 0.1) * a->target, slope = 0;
   salesim_schedule_expect(&a->sched, x, sd, &slope);
   inc->after_value = slope;
   inc->assigned_accounts = p->assigned;
+  return 0;
 }
 
-static void qb_month_pay(salesim_world *w, salesim_agent *a, const salesim_outcome *o) {
+static int qb_month_pay(salesim_world *w, salesim_agent *a, const salesim_outcome *o) {
   const quota_bonus_params *p = w->params;
   (void)o;
   salesim_world_pay(w, a, p->base, 0);
+  return 0;
 }
 
 /* Settle at the end of each period; quarterly periods reset the credit. */
-static void qb_month_end(salesim_world *w) {
+static int qb_month_end(salesim_world *w) {
   int len = period_len(w);
   if ((w->month_in_year + 1) % len != 0)
-    return;
+    return 0;
   int year_end = w->month_in_year + 1 == w->sc->months_per_year;
   for (int i = 0; i < w->n_agents; i++) {
     salesim_agent *a = &w->agents[i];
@@ -143,9 +165,12 @@ static void qb_month_end(salesim_world *w) {
     salesim_world_pay(w, a, salesim_schedule_eval(&a->sched, a->credit_period), 1);
     if (!year_end) { /* the next quarter starts next month */
       a->credit_period = 0;
-      qb_set_period(w, a, len);
+      int rc = qb_set_period(w, a, len);
+      if (rc != 0)
+        return rc;
     }
   }
+  return 0;
 }
 
 const salesim_mechanism_type salesim_mechanism_quota_bonus = {
@@ -155,6 +180,7 @@ const salesim_mechanism_type salesim_mechanism_quota_bonus = {
                "above quota.",
     .params = &quota_bonus_table,
     .check = qb_check,
+    .agent_state_size = sizeof(qb_agent),
     .year_start = qb_year_start,
     .hire = qb_hire,
     .incentive = qb_incentive,

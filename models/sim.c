@@ -19,12 +19,18 @@
  *      wage, or life events; their accounts become the territory's orphan
  *      book and their pipeline is lost
  *
+ * Every mechanism hook's status is checked (hook_status): a failing hook,
+ * or a bound or allocation in the loop, ends the month at once with the
+ * world's error, and salesim_sim_run reports it as the run's diagnostic.
+ *
  * salesim_sim_run loops the months and turns the ledger into metrics.
  */
 #include "sim.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,20 +152,60 @@ static void count_survival(salesim_world *w, salesim_agent *a, int leaving) {
   }
 }
 
-void salesim_world_exit(salesim_world *w, salesim_agent *a, int why) {
-  if (a->status == SALESIM_AGENT_VACANT)
-    return;
-  count_survival(w, a, 1);
+void salesim_world_vacate(salesim_world *w, salesim_agent *a) {
   salesim_territory *t = &w->terr[a->territory];
   t->orphan_book += a->book;
   a->book = 0;
   salesim_pipeline_clear(w, a);
   a->status = SALESIM_AGENT_VACANT;
   a->vacant_until = w->month + 1 + w->sc->population.hire_delay;
+}
+
+void salesim_world_count_leaver(salesim_world *w, int why) {
   w->ledger.quits += 1;
   if (why == SALESIM_EXIT_BROKE)
     w->ledger.quits_broke += 1;
   w->monthly[(size_t)w->month * SALESIM_SERIES_COUNT + SALESIM_SERIES_QUITS] += 1;
+}
+
+void salesim_world_exit(salesim_world *w, salesim_agent *a, int why) {
+  if (a->status == SALESIM_AGENT_VACANT)
+    return;
+  count_survival(w, a, 1);
+  salesim_world_vacate(w, a);
+  salesim_world_count_leaver(w, why);
+}
+
+void *salesim_agent_state(salesim_world *w, const salesim_agent *a) {
+  if (w->agent_state == NULL)
+    return NULL;
+  assert(a >= w->agents && a < w->agents + w->n_agents);
+  return w->agent_state + (size_t)(a - w->agents) * w->agent_state_stride;
+}
+
+const void *salesim_agent_state_const(const salesim_world *w, const salesim_agent *a) {
+  if (w->agent_state == NULL)
+    return NULL;
+  assert(a >= w->agents && a < w->agents + w->n_agents);
+  return w->agent_state + (size_t)(a - w->agents) * w->agent_state_stride;
+}
+
+/* ---- mechanism hooks' status (models/mechanism.h) ------------------------- */
+
+/* After a hook returned `rc`: a negative code without a reason gets the
+ * engine's one ("mechanism NAME: HOOK failed: ..."); a positive one (for
+ * fill: above 1) breaks the contract. Returns the world's error, 0 if none
+ * (a hook may also have recorded one with salesim_world_fail and returned
+ * 0: that ends the run too). */
+static int hook_status(salesim_world *w, const char *hook, int rc, int max_ok) {
+  if (rc < 0 && w->error == 0)
+    salesim_world_fail(w, rc, "mechanism %s: %s failed: %s", w->type->name, hook,
+                       salesim_strerror(rc));
+  else if (rc > max_ok && w->error == 0)
+    salesim_world_fail(w, SALESIM_EINVAL,
+                       "mechanism %s: %s returned %d (expected %s or a negative SALESIM_E* code)",
+                       w->type->name, hook, rc, max_ok > 0 ? "0, 1" : "0");
+  return w->error;
 }
 
 /* ---- set-up ----------------------------------------------------------------- */
@@ -201,10 +247,8 @@ static void draw_person(salesim_world *w, salesim_agent *a, gsl_rng *r) {
   salesim_agent_set_traits(a, &t);
   a->book = 0;
   a->credit_period = a->sales_year = a->pay_year = 0;
-  a->target = a->target_pay = a->draw_owed = 0;
+  a->target = a->target_pay = 0;
   a->hunt = a->farm = a->stay_value = a->last_pay = a->pipeline_value = 0;
-  a->strikes = 0;
-  a->grade = 0;
   a->counted_6 = a->counted_12 = 0;
   a->top_quintile = 0;
   a->has_prev = 0;
@@ -216,7 +260,8 @@ static void draw_person(salesim_world *w, salesim_agent *a, gsl_rng *r) {
   a->m_now = a->m_after = a->exp_att = a->sd_att = 0;
   a->period_left = 0;
   a->max_stage = 0;
-  memset(a->scratch, 0, sizeof a->scratch);
+  if (w->agent_state != NULL) /* a new person: the mechanism's slot state starts afresh */
+    memset(salesim_agent_state(w, a), 0, w->agent_state_stride);
   a->id = w->next_person_id++;
   a->status = SALESIM_AGENT_ACTIVE;
 }
@@ -232,6 +277,7 @@ void salesim_world_free(salesim_world *w) {
   if (w->type && w->type->fini)
     w->type->fini(w);
   free(w->state);
+  free(w->agent_state);
   if (w->rng_slot) {
     for (int i = 0; i < w->n_agents; i++)
       gsl_rng_free(w->rng_slot[i]);
@@ -256,9 +302,14 @@ void salesim_world_free(salesim_world *w) {
   free(w);
 }
 
-int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mech, int rep,
-                        uint64_t seed) {
+/* salesim_world_alloc; on failure `why` (if not NULL) gets the world's
+ * reason (a failing init hook's, or the pipeline's), or "" if none */
+static int world_alloc(salesim_world **out, const salesim_scenario *sc, int mech, int rep,
+                       uint64_t seed, char *why, size_t why_len) {
   *out = NULL;
+  if (why != NULL && why_len > 0)
+    why[0] = '\0';
+  int rc = SALESIM_ENOMEM;
   salesim_world *w = calloc(1, sizeof *w);
   if (w == NULL)
     return SALESIM_ENOMEM;
@@ -287,9 +338,17 @@ int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mec
   }
   w->rng_world = salesim_stream_alloc(seed, (uint64_t)rep, SALESIM_STREAM_TERRITORIES, 0);
   w->rng_mech = salesim_stream_alloc(seed, (uint64_t)rep, SALESIM_STREAM_MECHANISM, 0);
+  if (w->type->agent_state_size > 0) {
+    /* one zeroed block, each slot's part aligned for any type */
+    size_t al = _Alignof(max_align_t);
+    w->agent_state_stride = (w->type->agent_state_size + al - 1) / al * al;
+    w->agent_state = calloc((size_t)w->n_agents, w->agent_state_stride);
+    if (w->agent_state == NULL)
+      goto fail;
+  }
   if (!w->agents || !w->terr || !w->rng_slot || !w->shock || !w->scratch_a || !w->scratch_b ||
       !w->own_metrics || !w->own_monthly || !w->ote_ratio || !w->rng_world || !w->rng_mech)
-    goto nomem;
+    goto fail;
   w->metrics = w->own_metrics;
   w->monthly = w->own_monthly;
   for (int m = 0; m < SALESIM_METRIC_COUNT; m++)
@@ -335,7 +394,7 @@ int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mec
   {
     gsl_rng *r = salesim_stream_alloc(seed, (uint64_t)rep, SALESIM_STREAM_MARKET, 0);
     if (r == NULL)
-      goto nomem;
+      goto fail;
     double sd = prod->market_sd;
     for (size_t i = 0; i < (size_t)sc->months * (size_t)w->n_terr; i++)
       w->shock[i] = exp(gsl_ran_gaussian_ziggurat(r, sd) - 0.5 * sd * sd);
@@ -346,7 +405,7 @@ int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mec
     gsl_rng *r = salesim_stream_alloc(seed, (uint64_t)rep, SALESIM_STREAM_NOISE, 0);
     if (w->linear_noise == NULL || r == NULL) {
       gsl_rng_free(r);
-      goto nomem;
+      goto fail;
     }
     for (size_t i = 0; i < (size_t)sc->months * (size_t)w->n_agents; i++)
       w->linear_noise[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
@@ -355,7 +414,7 @@ int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mec
           malloc((size_t)sc->months * (size_t)w->n_agents * sizeof *w->linear_noise2);
       if (w->linear_noise2 == NULL) {
         gsl_rng_free(r);
-        goto nomem;
+        goto fail;
       }
       for (size_t i = 0; i < (size_t)sc->months * (size_t)w->n_agents; i++)
         w->linear_noise2[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
@@ -372,7 +431,7 @@ int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mec
    * same under every mechanism */
   gsl_rng *pr = gsl_rng_alloc(gsl_rng_taus2);
   if (pr == NULL)
-    goto nomem;
+    goto fail;
   for (int i = 0; i < w->n_agents; i++) {
     salesim_agent *a = &w->agents[i];
     a->territory = i % w->n_terr;
@@ -381,7 +440,7 @@ int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mec
     w->rng_slot[i] = salesim_stream_alloc(seed, (uint64_t)rep, SALESIM_STREAM_SLOT, (uint64_t)i);
     if (w->rng_slot[i] == NULL) {
       gsl_rng_free(pr);
-      goto nomem;
+      goto fail;
     }
     a->rng = w->rng_slot[i];
     salesim_stream_seed(pr, seed, (uint64_t)rep, SALESIM_STREAM_POPULATION, (uint64_t)i);
@@ -417,12 +476,17 @@ int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mec
       for (int j = 1; j < SALESIM_STAGES; j++) {
         double reach = 1.0 / j; /* P(reach stage j from stage 1) */
         unsigned n;
-        if (salesim_pipeline_leads(w, lam * reach / q, pr, &n) != 0)
-          break;
-        for (unsigned u = 0; u < n; u++) {
+        int prc = salesim_pipeline_leads(w, lam * reach / q, pr, &n);
+        for (unsigned u = 0; u < n && prc == 0; u++) {
           int o = salesim_pipeline_open(w, i, salesim_dist_fast_draw(&w->deal, pr));
-          if (o >= 0)
+          if (o < 0)
+            prc = o;
+          else
             w->opps[o].stage = j;
+        }
+        if (prc != 0) { /* past a bound or out of memory: w->error says which */
+          gsl_rng_free(pr);
+          goto fail;
         }
       }
     }
@@ -447,31 +511,41 @@ int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mec
   if (w->type->state_size > 0) {
     w->state = calloc(1, w->type->state_size);
     if (w->state == NULL)
-      goto nomem;
+      goto fail;
   }
   if (w->type->init) {
-    int rc = w->type->init(w);
-    if (rc != 0) {
-      salesim_world_free(w);
-      return rc < 0 ? rc : SALESIM_ENOMEM;
-    }
+    /* the init's own status and reason (not "out of memory" for all) */
+    rc = hook_status(w, "init", w->type->init(w), 0);
+    if (rc != 0)
+      goto fail;
   }
   *out = w;
   return 0;
-nomem:
+fail:
+  if (w->error != 0)
+    rc = w->error;
+  if (why != NULL && why_len > 0 && w->error != 0)
+    snprintf(why, why_len, "%s", w->error_text);
   salesim_world_free(w);
-  return SALESIM_ENOMEM;
+  return rc;
+}
+
+int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mech, int rep,
+                        uint64_t seed) {
+  return world_alloc(out, sc, mech, rep, seed, NULL, 0);
 }
 
 /* ---- one month ------------------------------------------------------------- */
 
 /* What agent a faces and chooses this month. */
-static void agent_choose(salesim_world *w, salesim_agent *a, salesim_incentive *inc,
-                         salesim_choice *ch) {
+static int agent_choose(salesim_world *w, salesim_agent *a, salesim_incentive *inc,
+                        salesim_choice *ch) {
   memset(inc, 0, sizeof *inc);
   inc->sched = &a->sched;
   inc->book_credit = 1;
-  w->type->incentive(w, a, inc);
+  int rc = hook_status(w, "incentive", w->type->incentive(w, a, inc), 0);
+  if (rc != 0)
+    return rc;
   /* a ratchet makes this year's credit raise next year's target: the agent
    * counts what that costs it next year (the schedule's expected slope at
    * target), if it is in the plan year from its start */
@@ -504,14 +578,16 @@ static void agent_choose(salesim_world *w, salesim_agent *a, salesim_incentive *
   a->m_after = ch->margin_after; /* timing games need a pay period: see period_left */
   a->period_left = inc->period_months > 0 ? inc->months_left : 0;
   if (w->type->adjust)
-    w->type->adjust(w, a, inc, ch);
+    return hook_status(w, "adjust", w->type->adjust(w, a, inc, ch), 0);
+  return 0;
 }
 
 /* Fill a vacancy from outside: applicants come one by one (the j-th
  * applicant for the k-th hire of a slot is the same person under every
  * mechanism); the first who values the job above their outside wage takes
- * it. Nobody: the position stays empty another month. */
-static void hire_into(salesim_world *w, salesim_agent *a, int slot) {
+ * it. Nobody: the position stays empty another month. Returns the world's
+ * error (a hook failed). */
+static int hire_into(salesim_world *w, salesim_agent *a, int slot) {
   const salesim_population *pop = &w->sc->population;
   gsl_rng *r = w->rng_world;
   for (int j = 0; j < pop->candidates; j++) {
@@ -522,23 +598,27 @@ static void hire_into(salesim_world *w, salesim_agent *a, int slot) {
     a->n_opps = 0;
     a->tenure = 0;
     a->hired_month = w->month;
-    if (w->type->hire)
-      w->type->hire(w, a);
+    int rc = w->type->hire ? hook_status(w, "hire", w->type->hire(w, a), 0) : 0;
+    if (rc != 0)
+      return rc;
     salesim_incentive inc;
     salesim_choice ch;
-    agent_choose(w, a, &inc, &ch);
+    rc = agent_choose(w, a, &inc, &ch);
+    if (rc != 0)
+      return rc;
     if (ch.ce_month >= a->outside_wage) {
       a->hire_count++;
       w->ledger.hires += 1;
       w->ledger.mgmt_cost += pop->hiring_cost;
       w->ledger.hiring_cost += pop->hiring_cost;
-      return;
+      return 0;
     }
     w->ledger.offers_declined += 1;
   }
   a->status = SALESIM_AGENT_VACANT;
   a->vacant_until = w->month + 1;
   a->hire_count++;
+  return 0;
 }
 
 static void year_stats(salesim_world *w) {
@@ -642,7 +722,7 @@ static void pipeline_review(salesim_world *w, salesim_agent *a) {
   a->coached_until = w->month + ov->coaching_months;
 }
 
-void salesim_world_step(salesim_world *w) {
+int salesim_world_step(salesim_world *w) {
   const salesim_scenario *sc = w->sc;
   const salesim_production *prod = &sc->production;
   const salesim_population *pop = &sc->population;
@@ -653,23 +733,29 @@ void salesim_world_step(salesim_world *w) {
   w->year = t / mpy;
   double *mon = &w->monthly[(size_t)t * SALESIM_SERIES_COUNT];
   salesim_ledger *L = &w->ledger;
+  int rc;
 
   if (w->month_in_year == 0) {
     for (int i = 0; i < w->n_agents; i++) {
       salesim_agent *a = &w->agents[i];
       a->credit_period = a->sales_year = a->pay_year = 0;
     }
-    if (type->year_start)
-      type->year_start(w);
+    if (type->year_start && (rc = hook_status(w, "year_start", type->year_start(w), 0)) != 0)
+      return rc;
   }
   for (int i = 0; i < w->n_agents; i++) {
     salesim_agent *a = &w->agents[i];
     if (a->status != SALESIM_AGENT_VACANT)
       continue;
-    if (type->fill && type->fill(w, a))
-      continue;
-    if (t >= a->vacant_until)
-      hire_into(w, a, i);
+    if (type->fill) {
+      int filled = type->fill(w, a);
+      if ((rc = hook_status(w, "fill", filled, 1)) != 0)
+        return rc;
+      if (filled == 1)
+        continue;
+    }
+    if (t >= a->vacant_until && (rc = hire_into(w, a, i)) != 0)
+      return rc;
   }
 
   /* the firm's stage-weighted forecast for the quarter (DIGEST.md §2) */
@@ -697,7 +783,8 @@ void salesim_world_step(salesim_world *w) {
     }
     salesim_incentive inc;
     salesim_choice ch;
-    agent_choose(w, a, &inc, &ch);
+    if ((rc = agent_choose(w, a, &inc, &ch)) != 0)
+      return rc;
     {
       int band = 0;
       while (band < 4 && a->book > w->book_cut[band])
@@ -796,8 +883,8 @@ void salesim_world_step(salesim_world *w) {
         double intensity = a->ability * a->skill * a->hunt;
         double lam = tr->lead_rate * intensity * rho * tr->shock / tr->difficulty;
         unsigned n = 0;
-        if ((lam > 0 || !isfinite(lam)) && salesim_pipeline_leads(w, lam, a->rng, &n) != 0)
-          n = 0;
+        if ((lam > 0 || !isfinite(lam)) && (rc = salesim_pipeline_leads(w, lam, a->rng, &n)) != 0)
+          return rc; /* past a bound: w->error says which */
         w->draws += 1 + n;
         /* hunters without assigned accounts work the same prospect pool:
          * a lead a teammate also found is wasted (a conflict) */
@@ -813,8 +900,10 @@ void salesim_world_step(salesim_world *w) {
             o.collisions += 1;
             continue;
           }
-          if (salesim_pipeline_open(w, i, salesim_dist_fast_draw(&w->deal, a->rng)) >= 0)
-            o.leads += 1;
+          /* a lead the pool cannot take ends the run (w->error says why) */
+          if ((rc = salesim_pipeline_open(w, i, salesim_dist_fast_draw(&w->deal, a->rng))) < 0)
+            return rc;
+          o.leads += 1;
         }
         a->leads_month = o.leads;
         L->collisions += o.collisions;
@@ -824,7 +913,8 @@ void salesim_world_step(salesim_world *w) {
         pipeline_review(w, a);
     }
     o.credit = o.revenue_new + a->book_credit * o.revenue_book;
-    type->month_pay(w, a, &o);
+    if ((rc = hook_status(w, "month_pay", type->month_pay(w, a, &o), 0)) != 0)
+      return rc;
     a->credit_period += o.credit;
     a->sales_year += o.credit;
     a->savings += a->last_pay - pop->living_cost;
@@ -848,15 +938,15 @@ void salesim_world_step(salesim_world *w) {
   L->revenue += rev_new + rev_book;
   L->new_customers += wins_all;
 
-  if (type->month_end)
-    type->month_end(w);
+  if (type->month_end && (rc = hook_status(w, "month_end", type->month_end(w), 0)) != 0)
+    return rc;
   if (w->month_in_year % 3 == 2 && L->forecast > 0 && L->quarter_sales > 0) {
     L->forecast_err_sum += fabs(L->forecast - L->quarter_sales) / L->quarter_sales;
     L->forecast_n += 1;
   }
   if (w->month_in_year == mpy - 1) {
-    if (type->period_end)
-      type->period_end(w);
+    if (type->period_end && (rc = hook_status(w, "period_end", type->period_end(w), 0)) != 0)
+      return rc;
     year_stats(w);
   }
 
@@ -895,6 +985,7 @@ void salesim_world_step(salesim_world *w) {
   mon[SALESIM_SERIES_PIPELINE] = pipe_sum;
   mon[SALESIM_SERIES_BOOK] = book_sum;
   w->month++;
+  return w->error;
 }
 
 /* ---- metrics ---------------------------------------------------------------- */
@@ -1061,9 +1152,14 @@ int salesim_sim_run(const salesim_scenario *sc, int mech, int rep, uint64_t seed
                     salesim_task_out *out, salesim_diag *diag) {
   salesim_world *w = NULL;
   const char *label = sc->mechanisms[mech].name;
-  int rc = salesim_world_alloc(&w, sc, mech, rep, seed);
+  char why[sizeof w->error_text];
+  int rc = world_alloc(&w, sc, mech, rep, seed, why, sizeof why);
   if (rc != 0) {
-    salesim_diag_add(diag, "%s: replication %d: %s", label, rep + 1, salesim_strerror(rc));
+    if (why[0] != '\0')
+      salesim_diag_add(diag, "%s: replication %d: %s: %s", label, rep + 1, salesim_strerror(rc),
+                       why);
+    else
+      salesim_diag_add(diag, "%s: replication %d: %s", label, rep + 1, salesim_strerror(rc));
     return rc;
   }
   w->monthly = out->monthly;
@@ -1075,8 +1171,7 @@ int salesim_sim_run(const salesim_scenario *sc, int mech, int rep, uint64_t seed
       rc = SALESIM_EINTERRUPTED;
       break;
     }
-    salesim_world_step(w);
-    if (w->error == 0 && !month_finite(w, t))
+    if (salesim_world_step(w) == 0 && !month_finite(w, t))
       salesim_world_fail(w, SALESIM_ENUMERIC, "month %d: NaN or infinity in the monthly results",
                          t + 1);
   }

@@ -33,8 +33,11 @@ int salesim_sim_run(const salesim_scenario *sc, int mech, int rep, uint64_t seed
 int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mech, int rep,
                         uint64_t seed);
 void salesim_world_free(salesim_world *w);
-/** Run one month of the loop (tests step through a world with this). */
-void salesim_world_step(salesim_world *w);
+/** Run one month of the loop (tests step through a world with this).
+ *  Returns 0, or the world's error (w->error, with w->error_text) when a
+ *  mechanism hook or the loop failed: the month stops there and the world
+ *  may only be freed. */
+int salesim_world_step(salesim_world *w);
 
 /** Random draws made by all finished runs since the last reset (benchmarks
  *  compare the loop with a floor loop of the same number of draws). */

@@ -101,34 +101,59 @@ static double salary_of(const target_salary_params *p, const salesim_agent *a) {
   return p->salary_by_grade.v[g];
 }
 
-static void ts_set_plan(salesim_world *w, salesim_agent *a) {
+/* Per-agent state (agent_state_size): the year's pay plan of a slot. */
+typedef struct ts_agent {
+  double base_month;    /* monthly base */
+  double variable_full; /* variable pay at 100 % attainment (prorated) */
+  double advanced;      /* variable pay advanced this year (quarterly) */
+} ts_agent;
+
+static inline ts_agent *ts(salesim_world *w, const salesim_agent *a) {
+  return salesim_agent_state(w, a);
+}
+
+static inline const ts_agent *ts_const(const salesim_world *w, const salesim_agent *a) {
+  return salesim_agent_state_const(w, a);
+}
+
+static int ts_set_plan(salesim_world *w, salesim_agent *a) {
   const target_salary_params *p = w->params;
+  ts_agent *st = ts(w, a);
   int left = w->sc->months_per_year - w->month_in_year;
   double prorate = (double)left / w->sc->months_per_year;
   double salary = salary_of(p, a);
   a->target = salesim_world_rule_target(w, a) * prorate;
   a->target_pay = salary * prorate;
-  a->scratch[0] = salary * p->fixed_share / 12.0;        /* monthly base */
-  a->scratch[1] = salary * (1 - p->fixed_share) * prorate; /* variable at 100 % */
-  a->scratch[2] = 0;                                     /* variable advanced */
-  salesim_schedule_from_points(&a->sched, &p->curve, a->target, a->scratch[1]);
+  st->base_month = salary * p->fixed_share / 12.0;
+  st->variable_full = salary * (1 - p->fixed_share) * prorate;
+  st->advanced = 0;
+  int rc = salesim_schedule_from_points(&a->sched, &p->curve, a->target, st->variable_full);
+  if (rc != 0)
+    salesim_world_fail(w, rc, "target_salary: the payout curve of slot %d makes no schedule",
+                       (int)(a - w->agents));
+  return rc;
 }
 
-static void ts_year_start(salesim_world *w) {
+static int ts_year_start(salesim_world *w) {
   for (int i = 0; i < w->n_agents; i++)
-    if (w->agents[i].status != SALESIM_AGENT_VACANT)
-      ts_set_plan(w, &w->agents[i]);
+    if (w->agents[i].status != SALESIM_AGENT_VACANT) {
+      int rc = ts_set_plan(w, &w->agents[i]);
+      if (rc != 0)
+        return rc;
+    }
+  return 0;
 }
 
-static void ts_hire(salesim_world *w, salesim_agent *a) { ts_set_plan(w, a); }
+static int ts_hire(salesim_world *w, salesim_agent *a) { return ts_set_plan(w, a); }
 
-static void ts_incentive(const salesim_world *w, const salesim_agent *a,
-                         salesim_incentive *inc) {
-  inc->base_month = a->scratch[0];
+static int ts_incentive(const salesim_world *w, const salesim_agent *a,
+                        salesim_incentive *inc) {
+  const ts_agent *st = ts_const(w, a);
+  inc->base_month = st->base_month;
   inc->period_months = w->sc->months_per_year;
   inc->months_left = w->sc->months_per_year - w->month_in_year;
   inc->credit_to_date = a->credit_period;
-  inc->paid_to_date = a->scratch[2]; /* quarterly advances */
+  inc->paid_to_date = st->advanced; /* quarterly advances */
   inc->paid_at_end = 1;
   inc->pay_scales_with_target = 1;
   inc->book_credit = ((const target_salary_params *)w->params)->book_credit;
@@ -140,12 +165,14 @@ static void ts_incentive(const salesim_world *w, const salesim_agent *a,
   salesim_schedule_expect(&a->sched, att * a->target, sd * a->target, &slope);
   inc->after_value = slope;
   inc->assigned_accounts = 1;
+  return 0;
 }
 
-static void ts_month_pay(salesim_world *w, salesim_agent *a, const salesim_outcome *o) {
+static int ts_month_pay(salesim_world *w, salesim_agent *a, const salesim_outcome *o) {
   const target_salary_params *p = w->params;
+  ts_agent *st = ts(w, a);
   (void)o;
-  salesim_world_pay(w, a, a->scratch[0], 0);
+  salesim_world_pay(w, a, st->base_month, 0);
   if (p->settlement == SETTLE_QUARTERLY) {
     int m = w->month_in_year + 1;
     if (m % 3 == 0 && m < w->sc->months_per_year) {
@@ -153,24 +180,27 @@ static void ts_month_pay(salesim_world *w, salesim_agent *a, const salesim_outco
       double credit = a->credit_period + o->credit;
       double frac = (double)m / w->sc->months_per_year;
       double due = salesim_schedule_eval(&a->sched, credit / frac) * frac;
-      if (due > a->scratch[2]) {
-        salesim_world_pay(w, a, due - a->scratch[2], 1);
-        a->scratch[2] = due;
+      if (due > st->advanced) {
+        salesim_world_pay(w, a, due - st->advanced, 1);
+        st->advanced = due;
       }
     }
   }
+  return 0;
 }
 
-static void ts_period_end(salesim_world *w) {
+static int ts_period_end(salesim_world *w) {
   for (int i = 0; i < w->n_agents; i++) {
     salesim_agent *a = &w->agents[i];
     if (a->status == SALESIM_AGENT_VACANT)
       continue;
     double due = salesim_schedule_eval(&a->sched, a->credit_period);
     /* true-up: a negative balance is recovered as far as this pay allows */
-    salesim_world_pay(w, a, due - a->scratch[2], 1);
-    a->scratch[2] = 0;
+    ts_agent *st = ts(w, a);
+    salesim_world_pay(w, a, due - st->advanced, 1);
+    st->advanced = 0;
   }
+  return 0;
 }
 
 const salesim_mechanism_type salesim_mechanism_target_salary = {
@@ -180,6 +210,7 @@ const salesim_mechanism_type salesim_mechanism_target_salary = {
     "(目标年薪制); manager assigns accounts.",
     .params = &target_salary_table,
     .check = target_salary_check,
+    .agent_state_size = sizeof(ts_agent),
     .year_start = ts_year_start,
     .hire = ts_hire,
     .incentive = ts_incentive,

@@ -694,15 +694,16 @@ static int tender_reaward(void *ctx, const int *short_teams, int n_short) {
 
 /* Final teams as the welfare-maximising stable matching: welfare of a pair
  * = the rep's CE per month + the manager's variable package per seat per
- * month x its view of the rep's ability. Kept only if proven and stable. */
-static void stable_mip_teams(salesim_world *w, tender_state *s) {
+ * month x its view of the rep's ability. Kept only if proven and stable.
+ * Returns 0 or a negative code (world error set). */
+static int stable_mip_teams(salesim_world *w, tender_state *s) {
   salesim_match_market m = {s->n_reps,     s->n_teams,    s->rep_start, s->rep_list,
                             s->team_start, s->team_list,  s->capacity,  s->minimum};
   salesim_match *mt = NULL;
   int rc = salesim_match_alloc(&mt, &m);
   if (rc != 0) {
     salesim_world_fail(w, rc, "year %d: tender: stable teams: no memory", w->year + 1);
-    return;
+    return rc;
   }
   const salesim_org_params *op = &s->p->org;
   for (int r = 0; r < s->n_reps; r++)
@@ -731,9 +732,11 @@ static void stable_mip_teams(salesim_world *w, tender_state *s) {
       s->mip_changed += s->mip_team[r] != s->team_of_rep[r];
     memcpy(s->team_of_rep, s->mip_team, (size_t)s->n_reps * sizeof *s->team_of_rep);
   } else {
-    s->mip_failed += 1;
+    s->mip_failed += 1; /* no proven optimum: the deferred-acceptance teams stay */
+    rc = 0;
   }
   salesim_match_free(mt);
+  return rc;
 }
 
 int salesim_tender_round(salesim_world *w, const salesim_tender_bid *in, int n) {
@@ -820,15 +823,14 @@ int salesim_tender_round(salesim_world *w, const salesim_tender_bid *in, int n) 
         if (s->team_of_rep[r] >= 0 && s->award[s->team_terr[s->team_of_rep[r]]] < 0)
           s->team_of_rep[r] = -1;
     } else if (rc == 0 && p->stable_mip && s->n_teams > 0) {
-      stable_mip_teams(w, s);
+      rc = stable_mip_teams(w, s);
     }
   }
-  if (rc != 0) { /* the solver failed: every territory falls back */
-    for (int k = 0; k < w->n_terr; k++)
-      s->award[k] = -1;
-    for (int r = 0; r < s->n_reps; r++)
-      s->team_of_rep[r] = -1;
-  }
+  /* winner determination or team formation failed (GLPK, memory, a
+   * bound): the round ends here with the error, never "every territory
+   * falls back" as if nobody had bid */
+  if (rc != 0)
+    return rc;
   /* apply: managers and targets, members move to their team's territory */
   for (int i = 0; i < o->n_mgr; i++)
     o->mgr[i].territory = -1;
@@ -859,7 +861,7 @@ int salesim_tender_round(salesim_world *w, const salesim_tender_bid *in, int n) 
   for (int r = 0; r < s->n_reps; r++) {
     salesim_agent *a = &w->agents[s->reps[r]];
     int j = s->team_of_rep[r];
-    if (j < 0 || rc != 0) {
+    if (j < 0) {
       s->unmatched += 1;
       continue;
     }
@@ -871,7 +873,7 @@ int salesim_tender_round(salesim_world *w, const salesim_tender_bid *in, int n) 
    * are the team's now): the firm places them where nobody won */
   for (int k = 0; k < w->n_terr; k++)
     s->fill[k] = w->terr[k].n_slots;
-  for (int r = 0; r < s->n_reps && rc == 0; r++) {
+  for (int r = 0; r < s->n_reps; r++) {
     salesim_agent *a = &w->agents[s->reps[r]];
     if (s->team_of_rep[r] >= 0 || s->award[a->territory] < 0)
       continue;
@@ -884,8 +886,8 @@ int salesim_tender_round(salesim_world *w, const salesim_tender_bid *in, int n) 
   }
   /* territories nobody won: top-down, with a manager the firm appoints from
    * the candidates left (if fallback_appoint); their reps are its team */
-  if (p->fallback_appoint)
-    salesim_org_appoint(w, o);
+  if (p->fallback_appoint && (rc = salesim_org_appoint(w, o)) < 0)
+    return rc;
   for (int k = 0; k < w->n_terr; k++) {
     salesim_org_terr *t = &o->terr[k];
     if (s->award[k] >= 0 || t->manager < 0)
@@ -902,8 +904,7 @@ int salesim_tender_round(salesim_world *w, const salesim_tender_bid *in, int n) 
   }
   (void)n_won;
   learn_bids(w, s, s->year_ratio, s->n_bids);
-  salesim_org_start_plans(w, o);
-  return rc;
+  return salesim_org_start_plans(w, o);
 }
 
 /* ---- the mechanism's hooks --------------------------------------------------------- */
@@ -1017,7 +1018,7 @@ static void tender_fini(salesim_world *w) {
   free(s->sortbuf);
 }
 
-static void tender_year_start(salesim_world *w) {
+static int tender_year_start(salesim_world *w) {
   tender_state *s = w->state;
   salesim_org *o = &s->org;
   salesim_org_year_begin(w, o);
@@ -1036,19 +1037,20 @@ static void tender_year_start(salesim_world *w) {
   }
   int n = collect_bids(w, s);
   int rc = salesim_tender_round(w, s->in, n);
-  if (rc != 0)
+  if (rc != 0) /* a more precise reason recorded inside the round wins */
     salesim_world_fail(w, rc, "year %d: tender: winner determination or team formation failed",
                        w->year + 1);
+  return rc;
 }
 
-static void tender_hire(salesim_world *w, salesim_agent *a) {
+static int tender_hire(salesim_world *w, salesim_agent *a) {
   tender_state *s = w->state;
-  salesim_org_hire(w, &s->org, a, s->p->max_team);
+  return salesim_org_hire(w, &s->org, a, s->p->max_team);
 }
 
-static void tender_period_end(salesim_world *w) {
+static int tender_period_end(salesim_world *w) {
   tender_state *s = w->state;
-  salesim_org_year_end(w, &s->org);
+  return salesim_org_year_end(w, &s->org);
 }
 
 static void tender_report(salesim_world *w) {
@@ -1068,6 +1070,7 @@ const salesim_mechanism_type salesim_mechanism_tender = {
     .params = &tender_table,
     .check = tender_check,
     .state_size = sizeof(tender_state),
+    .agent_state_size = sizeof(salesim_org_agent),
     .init = tender_init,
     .fini = tender_fini,
     .year_start = tender_year_start,

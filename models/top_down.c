@@ -112,7 +112,7 @@ static void top_down_fini(salesim_world *w) {
 }
 
 /* The firm's split of the company target (step 2). */
-static void split_company_target(salesim_world *w, top_down_state *s) {
+static int split_company_target(salesim_world *w, top_down_state *s) {
   const top_down_params *p = s->p;
   salesim_org *o = &s->org;
   int n = w->n_terr;
@@ -149,26 +149,28 @@ static void split_company_target(salesim_world *w, top_down_state *s) {
   int rc = salesim_target_split(n, s->share, s->lo, s->hi, total, s->alloc, NULL);
   if (rc != 0) {
     s->split_failures += 1;
-    for (int k = 0; k < n; k++) /* the rest of this month runs on defined numbers */
-      s->alloc[k] = s->share[k];
     salesim_world_fail(w, rc, "year %d: top_down: target split LP failed (GLPK)", w->year + 1);
   }
+  return rc;
 }
 
-static void top_down_year_start(salesim_world *w) {
+static int top_down_year_start(salesim_world *w) {
   top_down_state *s = w->state;
   const top_down_params *p = s->p;
   salesim_org *o = &s->org;
   salesim_org_year_begin(w, o);
+  int rc;
   if (!s->appointed) {
-    salesim_org_appoint(w, o);
+    if ((rc = salesim_org_appoint(w, o)) < 0)
+      return rc;
     s->appointed = 1;
   } else {
     for (int i = 0; i < o->n_mgr; i++)
       if (o->mgr[i].territory >= 0)
         o->terr[o->mgr[i].territory].manager = i;
   }
-  split_company_target(w, s);
+  if ((rc = split_company_target(w, s)) != 0)
+    return rc;
   for (int k = 0; k < w->n_terr; k++) {
     salesim_org_terr *t = &o->terr[k];
     t->posted = s->alloc[k];
@@ -205,15 +207,19 @@ static void top_down_year_start(salesim_world *w) {
     }
     t->target = target;
   }
-  s->unteamed += salesim_org_attach_and_start(w, o);
+  int unteamed = salesim_org_attach_and_start(w, o);
+  if (unteamed < 0)
+    return unteamed;
+  s->unteamed += unteamed;
+  return 0;
 }
 
-static void top_down_hire(salesim_world *w, salesim_agent *a) {
+static int top_down_hire(salesim_world *w, salesim_agent *a) {
   top_down_state *s = w->state;
-  salesim_org_hire(w, &s->org, a, 0);
+  return salesim_org_hire(w, &s->org, a, 0);
 }
 
-static void top_down_period_end(salesim_world *w) {
+static int top_down_period_end(salesim_world *w) {
   top_down_state *s = w->state;
   salesim_org *o = &s->org;
   for (int k = 0; k < w->n_terr; k++) {
@@ -221,7 +227,7 @@ static void top_down_period_end(salesim_world *w) {
     s->last[k] = t->manager >= 0 ? t->team_sales : t->all_new + t->all_book;
   }
   s->have_last = 1;
-  salesim_org_year_end(w, o);
+  return salesim_org_year_end(w, o);
 }
 
 static void top_down_report(salesim_world *w) {
@@ -242,6 +248,7 @@ const salesim_mechanism_type salesim_mechanism_top_down = {
     .params = &top_down_table,
     .check = top_down_check,
     .state_size = sizeof(top_down_state),
+    .agent_state_size = sizeof(salesim_org_agent),
     .init = top_down_init,
     .fini = top_down_fini,
     .year_start = top_down_year_start,

@@ -319,8 +319,35 @@ typedef struct pool_person {
   int id, hired_month, tenure, strikes, state, months_left;
 } pool_person;
 
-/* per-agent scratch of people in field positions */
-enum { L_ON_TARGET = 0, L_RESULT = 1, L_RETRAIN = 2, L_TRAIN_LEFT = 3 };
+/* Per-agent state of people in field positions (agent_state_size):
+ * zeroed for each person drawn into the slot and when a bench person is
+ * seated there. */
+typedef struct ladder_agent {
+  int grade;      /* 0: untrained, 1: trained */
+  int on_target;  /* bool: this month the rep works to the lead target */
+  int result;     /* this month: 1 hit the target, -1 missed, 0 none */
+  int retrain;    /* bool: sent back to training (a miss or a failed course) */
+  int train_left; /* months of training left */
+  int strikes;    /* strikes now */
+} ladder_agent;
+
+static inline ladder_agent *la(salesim_world *w, const salesim_agent *a) {
+  return salesim_agent_state(w, a);
+}
+
+static inline const ladder_agent *la_const(const salesim_world *w, const salesim_agent *a) {
+  return salesim_agent_state_const(w, a);
+}
+
+int salesim_ladder_strikes(const salesim_world *w, const salesim_agent *a) {
+  const ladder_agent *st = la_const(w, a);
+  return st != NULL ? st->strikes : 0;
+}
+
+int salesim_ladder_grade(const salesim_world *w, const salesim_agent *a) {
+  const ladder_agent *st = la_const(w, a);
+  return st != NULL ? st->grade : 0;
+}
 
 typedef struct ladder_state {
   pool_person *pool;
@@ -400,11 +427,6 @@ static double bench_month_value(const salesim_world *w, int pos, int train) {
   return p->trainee_pay + field_share * fmax(0, field_month_value(w) - p->trainee_pay);
 }
 
-static void count_quit(salesim_world *w) {
-  w->ledger.quits += 1;
-  w->monthly[(size_t)w->month * SALESIM_SERIES_COUNT + SALESIM_SERIES_QUITS] += 1;
-}
-
 /* Move a bench person into field slot `a` (which keeps its territory,
  * book, pipeline and stream). */
 static void seat(salesim_world *w, salesim_agent *a, const pool_person *o) {
@@ -413,17 +435,15 @@ static void seat(salesim_world *w, salesim_agent *a, const pool_person *o) {
   a->id = o->id;
   a->tenure = o->tenure;
   a->hired_month = o->hired_month;
-  a->grade = 1;
-  a->strikes = 0;
   a->status = SALESIM_AGENT_ACTIVE;
   a->counted_6 = a->counted_12 = 0;
   a->top_quintile = 0;
   a->hunt = a->farm = 0;
   a->pay_year = 0;
-  a->draw_owed = 0;
   a->stay_value = field_month_value(w);
   a->shadow = -1; /* a new person: no warm start from the last one */
-  memset(a->scratch, 0, sizeof a->scratch);
+  memset(la(w, a), 0, sizeof(ladder_agent)); /* strikes too */
+  la(w, a)->grade = 1;
   a->target = 0;
   a->target_pay = p->rep_salary * (w->sc->months_per_year - w->month_in_year);
 }
@@ -474,7 +494,7 @@ static int ladder_init(salesim_world *w) {
     double u = salesim_hash_uniform(w->seed, (uint64_t)w->rep,
                                     ((uint64_t)SALESIM_STREAM_MECHANISM << 32) + (uint64_t)i, 0);
     if (u < p->start_trained) {
-      a->grade = 1;
+      la(w, a)->grade = 1;
       train_skill(p, &a->skill);
     }
   }
@@ -498,7 +518,7 @@ static void ladder_plan(salesim_world *w, salesim_agent *a) {
   a->target_pay = p->rep_salary * (w->sc->months_per_year - w->month_in_year);
 }
 
-static void ladder_year_start(salesim_world *w) {
+static int ladder_year_start(salesim_world *w) {
   const ladder_params *p = w->params;
   ladder_state *s = w->state;
   for (int i = 0; i < w->n_agents; i++) {
@@ -507,20 +527,22 @@ static void ladder_year_start(salesim_world *w) {
       continue;
     ladder_plan(w, a);
     if (p->strike_reset == RESET_YEAR)
-      a->strikes = 0;
+      la(w, a)->strikes = 0;
   }
   if (p->strike_reset == RESET_YEAR)
     for (int i = 0; i < s->n_pool; i++)
       s->pool[i].strikes = 0;
+  return 0;
 }
 
-static void ladder_hire(salesim_world *w, salesim_agent *a) {
+static int ladder_hire(salesim_world *w, salesim_agent *a) {
   /* an outside hire starts untrained and queues for training */
-  a->grade = 0;
+  la(w, a)->grade = 0;
   ladder_plan(w, a);
+  return 0;
 }
 
-static void ladder_incentive(const salesim_world *w, const salesim_agent *a,
+static int ladder_incentive(const salesim_world *w, const salesim_agent *a,
                              salesim_incentive *inc) {
   const ladder_params *p = w->params;
   (void)a;
@@ -528,6 +550,7 @@ static void ladder_incentive(const salesim_world *w, const salesim_agent *a,
   inc->period_months = 1; /* salary: nothing rides on sales itself */
   inc->months_left = 1;
   inc->assigned_accounts = 1;
+  return 0;
 }
 
 /* Fill the lead problem of trained rep `a` this month; `month_value` is
@@ -552,11 +575,12 @@ static void lead_problem(const salesim_world *w, const salesim_agent *a, double 
   lp->surplus = month_value - fmax(a->outside_wage, p->trainee_pay);
   lp->discount = pop->discount;
   lp->horizon = pop->horizon_months;
-  lp->strikes = a->strikes;
+  int strikes = la_const(w, a)->strikes;
+  lp->strikes = strikes;
   lp->max_strikes = p->max_strikes;
   /* the firm can replace the rep if someone trained is on the bench for
    * each rep at their last strike (this one counted) */
-  int at_risk = s->at_risk + (a->strikes >= p->max_strikes - 1 ? 0 : 1);
+  int at_risk = s->at_risk + (strikes >= p->max_strikes - 1 ? 0 : 1);
   lp->p_replace = !p->demote_needs_bench
                       ? 1.0
                       : fmin(1.0, (double)s->bench_trained / (at_risk > 0 ? at_risk : 1));
@@ -566,37 +590,41 @@ static void lead_problem(const salesim_world *w, const salesim_agent *a, double 
   lp->reset_yearly = p->strike_reset == RESET_YEAR;
 }
 
-static void ladder_adjust(salesim_world *w, salesim_agent *a, const salesim_incentive *inc,
-                          salesim_choice *ch) {
+static int ladder_adjust(salesim_world *w, salesim_agent *a, const salesim_incentive *inc,
+                         salesim_choice *ch) {
   (void)inc;
-  a->scratch[L_ON_TARGET] = 0;
-  if (a->grade < 1)
-    return; /* no target until trained; a rep waiting for a retraining
-               seat stays on target (and can strike again) */
+  ladder_agent *st = la(w, a);
+  st->on_target = 0;
+  if (st->grade < 1)
+    return 0; /* no target until trained; a rep waiting for a retraining
+                 seat stays on target (and can strike again) */
   salesim_lead_problem lp;
   lead_problem(w, a, ch->hunt, ch->farm, ch->ce_month, &lp);
   double flow = 0;
   ch->hunt = salesim_ladder_best_hunt(&lp, &flow);
   ch->ce_month += flow;
   ch->ce += flow;
-  a->scratch[L_ON_TARGET] = 1;
+  st->on_target = 1;
+  return 0;
 }
 
-static void ladder_month_pay(salesim_world *w, salesim_agent *a, const salesim_outcome *o) {
+static int ladder_month_pay(salesim_world *w, salesim_agent *a, const salesim_outcome *o) {
   const ladder_params *p = w->params;
   ladder_state *s = w->state;
+  ladder_agent *st = la(w, a);
   salesim_world_pay(w, a, p->rep_salary, 0);
-  if (a->status != SALESIM_AGENT_ACTIVE || a->scratch[L_ON_TARGET] <= 0)
-    return;
+  if (a->status != SALESIM_AGENT_ACTIVE || st->on_target <= 0)
+    return 0;
   s->target_months += 1;
   if (o->leads >= p->lead_target) {
     salesim_world_pay(w, a, p->reward, 1);
     s->rewards += p->reward;
     s->hit_months += 1;
-    a->scratch[L_RESULT] = 1;
+    st->result = 1;
   } else {
-    a->scratch[L_RESULT] = -1;
+    st->result = -1;
   }
+  return 0;
 }
 
 /* A demoted or displaced person decides: the bench on trainee pay, or out. */
@@ -607,19 +635,7 @@ static void to_bench_or_out(salesim_world *w, pool_person *o) {
   const ladder_params *p = w->params;
   if (bench_month_value(w, s->n_pool, p->training_months) >= o->t.outside_wage && pool_add(s, o))
     return;
-  count_quit(w);
-}
-
-/* Vacate a field slot without the person leaving the firm (demotion with
- * nobody to take the seat, demote_needs_bench off): the accounts go to the
- * territory's orphan book as when someone leaves. */
-static void vacate(salesim_world *w, salesim_agent *a) {
-  salesim_territory *t = &w->terr[a->territory];
-  t->orphan_book += a->book;
-  a->book = 0;
-  salesim_pipeline_clear(w, a);
-  a->status = SALESIM_AGENT_VACANT;
-  a->vacant_until = w->month + 1 + w->sc->population.hire_delay;
+  salesim_world_count_leaver(w, SALESIM_EXIT_QUIT);
 }
 
 static void demote(salesim_world *w, salesim_agent *a) {
@@ -634,7 +650,9 @@ static void demote(salesim_world *w, salesim_agent *a) {
     s->replacements += 1;
     s->placements += 1;
   } else {
-    vacate(w, a);
+    /* nobody to take the seat (demote_needs_bench off): the slot empties
+     * as when someone leaves, but the person stays in the firm */
+    salesim_world_vacate(w, a);
   }
   s->demotions += 1;
   to_bench_or_out(w, &out);
@@ -646,7 +664,7 @@ static int pass_training(salesim_world *w, double ability) {
   return gsl_rng_uniform(w->rng_mech) < pp;
 }
 
-static void ladder_month_end(salesim_world *w) {
+static int ladder_month_end(salesim_world *w) {
   const ladder_params *p = w->params;
   ladder_state *s = w->state;
   const salesim_population *pop = &w->sc->population;
@@ -656,14 +674,15 @@ static void ladder_month_end(salesim_world *w) {
     salesim_agent *a = &w->agents[i];
     if (a->status == SALESIM_AGENT_VACANT)
       continue;
-    int result = (int)a->scratch[L_RESULT];
-    a->scratch[L_RESULT] = 0;
-    a->scratch[L_ON_TARGET] = 0;
+    ladder_agent *st = la(w, a);
+    int result = st->result;
+    st->result = 0;
+    st->on_target = 0;
     if (result >= 0)
       continue;
-    a->strikes++;
-    a->scratch[L_RETRAIN] = 1;
-    if (p->max_strikes > 0 && a->strikes >= p->max_strikes &&
+    st->strikes++;
+    st->retrain = 1;
+    if (p->max_strikes > 0 && st->strikes >= p->max_strikes &&
         (!p->demote_needs_bench || first_trained(s) >= 0))
       demote(w, a);
   }
@@ -675,21 +694,22 @@ static void ladder_month_end(salesim_world *w) {
       continue;
     salesim_world_mgmt_cost(w, p->training_cost);
     s->training_cost += p->training_cost;
-    if (--a->scratch[L_TRAIN_LEFT] > 0)
+    ladder_agent *st = la(w, a);
+    if (--st->train_left > 0)
       continue;
     a->status = SALESIM_AGENT_ACTIVE;
     if (pass_training(w, a->ability)) {
       s->passes += 1;
-      a->grade = 1;
+      st->grade = 1;
       train_skill(p, &a->skill);
-      a->scratch[L_RETRAIN] = 0;
+      st->retrain = 0;
       continue;
     }
-    if (a->grade >= 1)
-      a->scratch[L_RETRAIN] = 1; /* failed the retraining: again */
+    if (st->grade >= 1)
+      st->retrain = 1; /* failed the retraining: again */
     if (p->fail_is_strike) {
-      a->strikes++;
-      if (p->max_strikes > 0 && a->strikes >= p->max_strikes &&
+      st->strikes++;
+      if (p->max_strikes > 0 && st->strikes >= p->max_strikes &&
           (!p->demote_needs_bench || first_trained(s) >= 0))
         demote(w, a);
     }
@@ -727,7 +747,7 @@ static void ladder_month_end(salesim_world *w) {
                                          (uint64_t)o->id,
                                      (uint64_t)w->month) < pop->quit_rate;
     if (leave) {
-      count_quit(w);
+      salesim_world_count_leaver(w, SALESIM_EXIT_QUIT);
       pool_remove(s, i);
       continue;
     }
@@ -780,11 +800,12 @@ static void ladder_month_end(salesim_world *w) {
       salesim_agent *a = &w->agents[i];
       if (a->status != SALESIM_AGENT_ACTIVE)
         continue;
-      int wants = pass == 0 ? a->grade >= 1 && a->scratch[L_RETRAIN] > 0 : a->grade < 1;
+      const ladder_agent *st = la(w, a);
+      int wants = pass == 0 ? st->grade >= 1 && st->retrain > 0 : st->grade < 1;
       if (!wants)
         continue;
       a->status = SALESIM_AGENT_TRAINING;
-      a->scratch[L_TRAIN_LEFT] = p->training_months;
+      la(w, a)->train_left = p->training_months;
       s->trainings += 1;
       seats--;
     }
@@ -805,11 +826,13 @@ static void ladder_month_end(salesim_world *w) {
   if (p->max_strikes > 0)
     for (int i = 0; i < w->n_agents; i++) {
       const salesim_agent *a = &w->agents[i];
-      if (a->status != SALESIM_AGENT_VACANT && a->grade >= 1 && a->strikes >= p->max_strikes - 1)
+      if (a->status != SALESIM_AGENT_VACANT && la_const(w, a)->grade >= 1 &&
+          la_const(w, a)->strikes >= p->max_strikes - 1)
         s->at_risk++;
     }
   s->bench_sum += s->bench_trained;
   w->monthly[(size_t)w->month * SALESIM_SERIES_COUNT + SALESIM_SERIES_BENCH] = s->bench_trained;
+  return 0;
 }
 
 static int ladder_fill(salesim_world *w, salesim_agent *a) {
@@ -849,6 +872,7 @@ const salesim_mechanism_type salesim_mechanism_training_ladder = {
     .params = &ladder_table,
     .check = ladder_check,
     .state_size = sizeof(ladder_state),
+    .agent_state_size = sizeof(ladder_agent),
     .init = ladder_init,
     .fini = ladder_fini,
     .year_start = ladder_year_start,

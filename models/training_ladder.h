@@ -80,4 +80,12 @@ double salesim_ladder_value(const salesim_lead_problem *p, double h);
  *  effort (what this month adds to salary, for staying or leaving). */
 double salesim_ladder_best_hunt(const salesim_lead_problem *p, double *flow);
 
+struct salesim_world;
+struct salesim_agent;
+/** Strikes of the person in field slot `a` of a training_ladder world (its
+ *  per-agent state; tests read it). */
+int salesim_ladder_strikes(const struct salesim_world *w, const struct salesim_agent *a);
+/** Grade (0 untrained, 1 trained) of the person in field slot `a`. */
+int salesim_ladder_grade(const struct salesim_world *w, const struct salesim_agent *a);
+
 #endif

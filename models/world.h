@@ -18,7 +18,6 @@
 
 #define SALESIM_STAGES 5       /* 20, 40, 60, 80, 100 % */
 #define SALESIM_MAX_HORIZON 240
-#define SALESIM_AGENT_SCRATCH 8
 /* Bounded work (docs/limits.md): a replication fails with SALESIM_ELIMIT
  * rather than exceed these. Open opportunities: on average per position,
  * and in all (32 bytes each); new opportunities of one person in a month. */
@@ -63,7 +62,6 @@ typedef struct salesim_agent {
   double pay_year;       /* pay earned in the plan year */
   double target;         /* annual target (the firm's quota) */
   double target_pay;     /* annual on-target earnings (OTE) */
-  double draw_owed;      /* recoverable draw to be netted from commissions */
   double hunt, farm;     /* efforts chosen this month */
   double stay_value;     /* CE per month of staying, last computed */
   double shadow;         /* shadow price of credit chosen last month */
@@ -73,12 +71,10 @@ typedef struct salesim_agent {
   int id;                /* person id (unique in the run) */
   int territory;
   int manager;           /* manager id or -1 */
-  int grade;
   int tenure;            /* months in the firm */
   int hired_month;       /* month of hire (negative for the starting force) */
   int status;            /* salesim_agent_status */
   int vacant_until;      /* month a vacancy is filled */
-  int strikes;
   int opp_head;          /* first open opportunity or -1 */
   int n_opps;
   int hire_count;        /* people who have held this slot */
@@ -97,7 +93,6 @@ typedef struct salesim_agent {
   double pushed_value, pushed_wins; /* wins held back into the next period */
   double book_credit;    /* this month: credit per unit of book revenue */
   int counted_6, counted_12; /* survival bookkeeping for new hires */
-  double scratch[SALESIM_AGENT_SCRATCH]; /* per-agent state for a mechanism */
   salesim_schedule sched; /* variable pay of the period vs period credit */
   gsl_rng *rng;          /* this slot's stream (owned by the world) */
 } salesim_agent;
@@ -161,6 +156,11 @@ typedef struct salesim_world {
   const struct salesim_mechanism_type *type;
   const void *params;     /* spec->params */
   void *state;            /* mechanism state (type->state_size bytes) */
+  /* per-agent mechanism state: n_agents blocks of agent_state_stride bytes
+   * (type->agent_state_size rounded up for alignment); NULL when the type
+   * declares none. Reach it with salesim_agent_state(). */
+  unsigned char *agent_state;
+  size_t agent_state_stride;
   int rep;                /* replication index */
   uint64_t seed;          /* the run's seed (streams mix it with rep) */
   int month;              /* 0-based month of the run */
@@ -240,15 +240,31 @@ void salesim_world_mgmt_cost(salesim_world *w, double amount);
 /** Attach a detail table to this run (ownership passes). */
 int salesim_world_add_table(salesim_world *w, salesim_table *t);
 /** Record a failure that must end this run (a negative SALESIM_E* code and
- *  a one-line reason); only the first is kept. Hooks that return void call
- *  this; the engine checks w->error after every month and hook. */
+ *  a one-line reason); only the first is kept. A failing hook calls this
+ *  and returns the code (models/mechanism.h); the engine checks w->error
+ *  after every hook and month. */
 void salesim_world_fail(salesim_world *w, int code, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
-/** Remove an agent from the firm (leaving or dismissed). */
+/** Remove an agent from the firm (leaving or dismissed): survival counts,
+ *  salesim_world_vacate, then salesim_world_count_leaver. */
 void salesim_world_exit(salesim_world *w, salesim_agent *a, int why);
+/** Empty slot `a` without counting a leaver (the person stays in the firm
+ *  off the field, e.g. demoted to a bench): the accounts become the
+ *  territory's orphan book, the pipeline is dropped, and the slot waits
+ *  hire_delay months for a hire. */
+void salesim_world_vacate(salesim_world *w, salesim_agent *a);
+/** Count one person leaving the firm (`why`: salesim_exit) in the ledger
+ *  and the month's series, for people who leave from outside the slots. */
+void salesim_world_count_leaver(salesim_world *w, int why);
+/** The per-agent state of slot `a` (a pointer into w->agents): the
+ *  mechanism's agent_state_size bytes, aligned for any type; NULL when the
+ *  type declares none. Mechanisms wrap it in a typed static inline function
+ *  (models/commission.c: static commission_agent *ca(w, a)). */
+void *salesim_agent_state(salesim_world *w, const salesim_agent *a);
+const void *salesim_agent_state_const(const salesim_world *w, const salesim_agent *a);
 /** Pay to people outside the sales slots (managers): the firm's pay ledger
  *  only (fixed or variable part). */
 void salesim_world_pay_staff(salesim_world *w, double amount, int variable);

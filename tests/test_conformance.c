@@ -4,26 +4,77 @@
  * interface). Each mechanism, with its default settings, runs a small sales
  * force for two plan years: it has a name, a summary and a settings table
  * whose defaults pass its own check; the run finishes; money adds up; the
- * numbers are finite where defined and the same on a second run.
+ * numbers are finite where defined and the same on a second run. The
+ * interface's contract (models/mechanism.h): version 2, every hook's status
+ * 0 in a normal run (a world stepped month by month never reports an
+ * error), and the per-agent state the engine keeps matches the type's
+ * agent_state_size (one aligned, zeroed block; none when the size is 0).
+ * tests/test_mechanism_contract.c covers failing hooks with a probe type.
  */
 #include "testutil.h"
 
 #include <math.h>
+#include <stdalign.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <salesim/salesim.h>
 
 #include "mechanism.h"
+#include "sim.h"
 
-static void run_one(const salesim_mechanism_type *type) {
+static salesim_scenario *load_one(const salesim_mechanism_type *type) {
   char text[1024];
   snprintf(text, sizeof text,
            "seed = 3;\nreplications = 2;\nmonths = 24;\n"
            "population = { reps = 24; };\nterritories = { count = 6; };\n"
            "mechanisms = ( { type = \"%s\"; } );\n",
            type->name);
-  salesim_scenario *sc = salesim_test_load_text(text);
+  return salesim_test_load_text(text);
+}
+
+/* The interface contract: status 0 from every hook of a normal run (the
+ * engine turns any other status into a world error and a non-zero step),
+ * and the world's per-agent state as the type declares it. */
+static void contract_one(const salesim_mechanism_type *type) {
+  assert_int_equal(type->version, 2);
+  salesim_scenario *sc = load_one(type);
+  for (int rep = 0; rep < 2; rep++) {
+    salesim_world *w = NULL;
+    assert_int_equal(salesim_world_alloc(&w, sc, 0, rep, sc->seed), 0);
+    assert_int_equal(w->error, 0);
+    assert_true((w->state != NULL) == (type->state_size > 0));
+    if (type->agent_state_size == 0) {
+      assert_null(w->agent_state);
+      assert_null(salesim_agent_state(w, &w->agents[0]));
+    } else {
+      assert_non_null(w->agent_state);
+      assert_true(w->agent_state_stride >= type->agent_state_size);
+      assert_true(w->agent_state_stride < type->agent_state_size + alignof(max_align_t));
+      assert_int_equal(w->agent_state_stride % alignof(max_align_t), 0);
+      for (int i = 0; i < w->n_agents; i++) {
+        const unsigned char *p = salesim_agent_state(w, &w->agents[i]);
+        assert_ptr_equal(p, w->agent_state + (size_t)i * w->agent_state_stride);
+        assert_int_equal((uintptr_t)p % alignof(max_align_t), 0);
+      }
+    }
+    for (int t = 0; t < sc->months; t++) {
+      int rc = salesim_world_step(w);
+      if (rc != 0)
+        print_message("%s: month %d: %s\n", type->name, t + 1, w->error_text);
+      assert_int_equal(rc, 0);
+      assert_int_equal(w->error, 0);
+      assert_int_equal(w->month, t + 1);
+    }
+    salesim_world_free(w);
+  }
+  salesim_scenario_free(sc);
+}
+
+static void run_one(const salesim_mechanism_type *type) {
+  salesim_scenario *sc = load_one(type);
   salesim_diag d = SALESIM_DIAG_INIT;
   salesim_run_options opt = SALESIM_RUN_OPTIONS_INIT;
   opt.threads = 1;
@@ -67,6 +118,7 @@ static void test_every_mechanism(void **state) {
     assert_non_null(t->month_pay);
     assert_ptr_equal(salesim_mechanism_find(t->name), t);
     print_message("conformance: %s\n", t->name);
+    contract_one(t);
     run_one(t);
   }
   assert_true(n >= 3);

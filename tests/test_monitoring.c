@@ -152,7 +152,7 @@ static void test_dismissed_at_max_strikes(void **state) {
     if (month < 2) {
       assert_int_equal(w->agents[0].status, SALESIM_AGENT_ACTIVE);
       assert_int_equal(w->agents[0].id, id);
-      assert_int_equal(w->agents[0].strikes, month + 1);
+      assert_int_equal(salesim_monitoring_strikes(w, &w->agents[0]), month + 1);
     }
   }
   /* third strike: dismissed at the end of month 2 */

@@ -145,8 +145,8 @@ static void test_demotion_after_exactly_max_strikes(void **state) {
     for (int i = 0; i < 2; i++) {
       const salesim_agent *a = &w->agents[i];
       assert_int_equal(a->id, id[i]);
-      assert_int_equal(a->grade, 1);
-      assert_int_equal(a->strikes, strikes[t]);
+      assert_int_equal(salesim_ladder_grade(w, a), 1);
+      assert_int_equal(salesim_ladder_strikes(w, a), strikes[t]);
       assert_int_equal(a->status, status[t]);
     }
   }
@@ -156,8 +156,8 @@ static void test_demotion_after_exactly_max_strikes(void **state) {
     const salesim_agent *a = &w->agents[i];
     assert_int_not_equal(a->id, id[0]);
     assert_int_not_equal(a->id, id[1]);
-    assert_int_equal(a->grade, 1);
-    assert_int_equal(a->strikes, 0);
+    assert_int_equal(salesim_ladder_grade(w, a), 1);
+    assert_int_equal(salesim_ladder_strikes(w, a), 0);
     assert_int_equal(a->status, SALESIM_AGENT_ACTIVE);
   }
   w->type->report(w);
