@@ -24,6 +24,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "metrics.h"
+#include "payout_curve.h"
 #include "report.h"
 #include "schedule.h"
 
@@ -617,7 +619,11 @@ void salesim_report_data_free(salesim_report_data *d) {
   if (d == NULL)
     return;
   json_decref(d->summary);
+  for (int k = 0; d->mech != NULL && k < d->n_mech; k++)
+    free(d->mech[k].stat);
   free(d->mech);
+  free(d->metric_info);
+  free(d->has_metric);
   free(d->monthly);
   for (int i = 0; i < d->n_tables; i++) {
     free(d->table_names[i]);
@@ -637,7 +643,7 @@ typedef struct loader {
   const char *dir;
   size_t budget; /* bytes still allowed (SALESIM_REPORT_MAX_TOTAL) */
   salesim_diag *diag;
-  unsigned char *json_has; /* [mech * SALESIM_METRIC_COUNT + m]: in summary.json */
+  unsigned char *json_has; /* [mech * d->n_metrics + m]: in summary.json */
 } loader;
 
 /* A number of a CSV cell as salesim writes it (%.10g, "inf"/"-inf" for an
@@ -835,11 +841,16 @@ static int load_summary_json(loader *ld) {
 
   d->n_mech = (int)json_array_size(order);
   d->mech = calloc((size_t)d->n_mech, sizeof *d->mech);
-  ld->json_has = calloc((size_t)d->n_mech * SALESIM_METRIC_COUNT, 1);
+  ld->json_has = calloc((size_t)d->n_mech * (size_t)d->n_metrics, 1);
   if (d->mech == NULL || ld->json_has == NULL) {
     rc = SALESIM_ENOMEM;
     goto done;
   }
+  for (int k = 0; k < d->n_mech; k++)
+    if ((d->mech[k].stat = malloc((size_t)d->n_metrics * sizeof *d->mech[k].stat)) == NULL) {
+      rc = SALESIM_ENOMEM;
+      goto done;
+    }
   const json_t *jbase = json_object_get(d->manifest, "baseline");
   const char *base = json_string_value(jbase);
   int found_base = 0;
@@ -872,7 +883,7 @@ static int load_summary_json(loader *ld) {
       d->baseline = k;
       found_base = 1;
     }
-    for (int i = 0; i < SALESIM_METRIC_COUNT; i++) {
+    for (int i = 0; i < d->n_metrics; i++) {
       salesim_stat nan_stat = {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, 0};
       m->stat[i] = nan_stat;
     }
@@ -887,13 +898,13 @@ static int load_summary_json(loader *ld) {
     const char *key;
     const json_t *val;
     json_object_foreach((json_t *)metrics, key, val) {
-      int i = salesim_metric_find(key);
+      int i = salesim_metric_catalogue_find(key);
       if (i < 0)
         continue; /* a metric this version does not know: not shown */
       if (stat_from_json(ld, path, m->name, key, &m->stat[i], val) != 0)
         goto done;
       d->has_metric[i] = 1;
-      ld->json_has[(size_t)k * SALESIM_METRIC_COUNT + (size_t)i] = 1;
+      ld->json_has[(size_t)k * (size_t)d->n_metrics + (size_t)i] = 1;
     }
     payout_curve(m, d->reference_target);
   }
@@ -953,7 +964,7 @@ static int load_summary_csv(loader *ld) {
   if (rc != 0)
     goto done;
   rc = SALESIM_ENOMEM;
-  if ((seen = calloc((size_t)d->n_mech * SALESIM_METRIC_COUNT, 1)) == NULL)
+  if ((seen = calloc((size_t)d->n_mech * (size_t)d->n_metrics, 1)) == NULL)
     goto done;
   rc = SALESIM_EINVAL;
   for (size_t i = 0; i < c->nrows; i++) {
@@ -966,18 +977,18 @@ static int load_summary_csv(loader *ld) {
       bad_cell(ld, path, c, i, 1, "the mechanism's type in summary.json");
       goto done;
     }
-    int m = salesim_metric_find(salesim_csv_cell(c, i, 2));
-    if (m < 0 || !ld->json_has[(size_t)k * SALESIM_METRIC_COUNT + (size_t)m]) {
+    int m = salesim_metric_catalogue_find(salesim_csv_cell(c, i, 2));
+    if (m < 0 || !ld->json_has[(size_t)k * (size_t)d->n_metrics + (size_t)m]) {
       bad_cell(ld, path, c, i, 2, "a metric of this mechanism in summary.json");
       goto done;
     }
-    if (seen[(size_t)k * SALESIM_METRIC_COUNT + (size_t)m]++) {
+    if (seen[(size_t)k * (size_t)d->n_metrics + (size_t)m]++) {
       bad_cell(ld, path, c, i, 2, "one row per mechanism and metric");
       goto done;
     }
-    if (strcmp(salesim_csv_cell(c, i, 3), salesim_metric_get(m)->unit) != 0) {
+    if (strcmp(salesim_csv_cell(c, i, 3), d->metric_info[m]->unit) != 0) {
       char exp[96];
-      snprintf(exp, sizeof exp, "\"%s\", the metric's unit", salesim_metric_get(m)->unit);
+      snprintf(exp, sizeof exp, "\"%s\", the metric's unit", d->metric_info[m]->unit);
       bad_cell(ld, path, c, i, 3, exp);
       goto done;
     }
@@ -1002,13 +1013,13 @@ static int load_summary_csv(loader *ld) {
     }
   }
   for (int k = 0; k < d->n_mech; k++)
-    for (int m = 0; m < SALESIM_METRIC_COUNT; m++)
-      if (ld->json_has[(size_t)k * SALESIM_METRIC_COUNT + (size_t)m] &&
-          !seen[(size_t)k * SALESIM_METRIC_COUNT + (size_t)m]) {
+    for (int m = 0; m < d->n_metrics; m++)
+      if (ld->json_has[(size_t)k * (size_t)d->n_metrics + (size_t)m] &&
+          !seen[(size_t)k * (size_t)d->n_metrics + (size_t)m]) {
         salesim_diag_add(ld->diag, "%s:%d: mechanism %s, metric %s: no row (expected one for "
                                    "every metric in summary.json; truncated?)",
                          path, c->nrows ? c->lines[c->nrows - 1] + 1 : 2,
-                         shown(d->mech[k].name, sb, sizeof sb), salesim_metric_get(m)->name);
+                         shown(d->mech[k].name, sb, sizeof sb), d->metric_info[m]->name);
         goto done;
       }
   rc = 0;
@@ -1244,6 +1255,13 @@ int salesim_report_load(salesim_report_data **out, const char *dir, salesim_diag
   int rc = SALESIM_ENOMEM;
   if ((ld.d = calloc(1, sizeof *ld.d)) == NULL)
     return rc;
+  ld.d->n_metrics = salesim_metric_catalogue(&ld.d->metric_info);
+  ld.d->has_metric = ld.d->n_metrics > 0 ? calloc((size_t)ld.d->n_metrics, sizeof *ld.d->has_metric)
+                                         : NULL;
+  if (ld.d->has_metric == NULL) {
+    salesim_report_data_free(ld.d);
+    return SALESIM_ENOMEM;
+  }
   if ((rc = load_summary_json(&ld)) != 0 || (rc = load_summary_csv(&ld)) != 0 ||
       (rc = load_monthly(&ld)) != 0 || (rc = load_tables(&ld)) != 0 ||
       (rc = load_optional_csv(&ld, &ld.d->sweep, "sweep.csv")) != 0 ||

@@ -10,7 +10,7 @@
  *   month_pay   (per active agent: pay for the month given its outcome)
  *   month_end   (after all agents: audits, reviews, demotions, ...)
  *   period_end  (last month of a pay period: settle bonuses)
- *   report      (end of run: mechanism-specific metrics and tables)
+ *   report      (end of run: the declared metrics and tables)
  *
  * Every hook but `name`, `params`, `incentive` and `month_pay` may be NULL.
  * The behaviour of agents is never coded here: a mechanism states rules
@@ -20,6 +20,8 @@
 #ifndef SALESIM_MECHANISM_H
 #define SALESIM_MECHANISM_H
 
+#include "metrics.h"
+#include "payout_curve.h"
 #include "world.h"
 
 #define SALESIM_MECHANISM_VERSION 1
@@ -102,8 +104,21 @@ typedef struct salesim_mechanism_type {
   int (*fill)(salesim_world *w, salesim_agent *a);
   void (*month_end)(salesim_world *w);
   void (*period_end)(salesim_world *w);
-  /** Fill mechanism-specific metrics (w->metrics) and tables. */
-  void (*report)(salesim_world *w);
+  /** Set the declared metrics (salesim_world_metric, index in `metrics`)
+   *  and add tables. Returns 0 or a negative code (the replication then
+   *  ends; a message set with salesim_world_fail is kept). */
+  int (*report)(salesim_world *w);
+
+  /* ---- declared metrics and payout curve (models/metrics.h,
+   * models/payout_curve.h; docs/mechanism-metrics.md) ---- */
+  const salesim_metric_decl *metrics; /* the mechanism's own metrics, may be NULL */
+  int n_metrics;
+  /** Optional: the annual pay of a typical rep at attainment
+   *  0, 2.5 %, ..., 200 % of `reference_target` (NAN if unknown) under
+   *  `params`; out->n = 0 when these settings give no curve. Returns 0 or a
+   *  negative code. NULL: the mechanism has no pay curve. */
+  int (*payout_curve)(const void *params, const salesim_scenario *sc, double reference_target,
+                      salesim_payout_curve *out);
 } salesim_mechanism_type;
 
 /** Find a registered type by name; NULL if none. */
