@@ -788,6 +788,84 @@ static json_t *stat_json(const salesim_stat *s, const salesim_metric_info *info,
   return o;
 }
 
+/* The payout curve mechanism `mech` supplies (models/payout_curve.h), as
+ * [{"attainment": a, "pay": p}, ...]; NULL without one (no hook, no
+ * scenario, or none for these settings), with *rc set on a hook failure. */
+static json_t *payout_curve_json(const report *rp, int mech, int *ok, int *rc,
+                                 salesim_diag *diag) {
+  const salesim_scenario *sc = rp->sc;
+  if (sc == NULL || mech >= sc->n_mechanisms || sc->mechanisms[mech].type == NULL ||
+      sc->mechanisms[mech].type->payout_curve == NULL)
+    return NULL;
+  const salesim_mechanism_type *t = sc->mechanisms[mech].type;
+  salesim_payout_curve curve;
+  int err = t->payout_curve(sc->mechanisms[mech].params, sc,
+                            salesim_params_reference_target(sc), &curve);
+  if (err != 0) {
+    salesim_diag_add(diag, "summary.json: %s: payout curve: %s", rp->r->mech_names[mech],
+                     salesim_strerror(err));
+    *rc = err;
+    return NULL;
+  }
+  if (curve.n <= 0 || curve.n > SALESIM_PAYOUT_POINTS)
+    return NULL;
+  json_t *arr = json_array();
+  for (int i = 0; arr != NULL && i < curve.n; i++) {
+    json_t *pt = json_object();
+    if (pt != NULL) {
+      jset(pt, "attainment", jnum(curve.attainment[i]), ok);
+      jset(pt, "pay", jnum(curve.pay[i]), ok);
+    }
+    jappend(arr, pt, ok);
+  }
+  if (arr == NULL)
+    *ok = 0;
+  return arr;
+}
+
+/* Payout curves carry every digit (the reports draw exactly the numbers
+ * the mechanism computed), while the rest of summary.json keeps its 10
+ * significant digits: each curve stands in the tree as a placeholder string
+ * no scenario text can produce (jstr turns control bytes into '?'), and is
+ * spliced into the text dumped at 17 digits, indented to its place. */
+#define CURVE_MARK "\001payout_curve\001"
+#define CURVE_MARK_JSON "\"\\u0001payout_curve\\u0001"
+
+static char *splice_curve(char *text, int mech, const json_t *curve) {
+  char mark[64];
+  snprintf(mark, sizeof mark, CURVE_MARK_JSON "%d\"", mech);
+  char *at = strstr(text, mark);
+  if (at == NULL || strstr(at + 1, mark) != NULL)
+    return NULL;
+  size_t indent = 0;
+  for (const char *c = at; c > text && c[-1] != '\n'; c--)
+    indent++;
+  indent -= strlen("\"payout_curve\": ");
+  char *arr = json_dumps(curve, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+  if (arr == NULL)
+    return NULL;
+  size_t lines = 0;
+  for (const char *c = arr; *c; c++)
+    lines += *c == '\n';
+  size_t head = (size_t)(at - text), tail = strlen(at + strlen(mark));
+  char *out = malloc(head + strlen(arr) + lines * indent + tail + 1);
+  if (out != NULL) {
+    char *o = out;
+    memcpy(o, text, head);
+    o += head;
+    for (const char *c = arr; *c; c++) {
+      *o++ = *c;
+      if (*c == '\n') {
+        memset(o, ' ', indent);
+        o += indent;
+      }
+    }
+    memcpy(o, at + strlen(mark), tail + 1);
+  }
+  free(arr);
+  return out;
+}
+
 static int write_summary_json(const report *rp, const char *dir,
                               salesim_diag *diag) {
   const salesim_results *r = rp->r;
@@ -795,8 +873,12 @@ static int write_summary_json(const report *rp, const char *dir,
   char *text = NULL;
   out_file f;
   json_t *root = json_object();
-  if (root == NULL)
+  json_t **curves = calloc((size_t)r->n_mech, sizeof *curves);
+  if (root == NULL || curves == NULL) {
+    json_decref(root);
+    free(curves);
     return SALESIM_ENOMEM;
+  }
   jset(root, "manifest", manifest_json(rp, &ok), &ok);
   json_t *mechs = json_object();
   for (int mech = 0; mechs != NULL && mech < r->n_mech; mech++) {
@@ -814,12 +896,26 @@ static int write_summary_json(const report *rp, const char *dir,
     jset(one, "type", jstr(r->mech_types[mech], 0), &ok);
     jset(one, "baseline", json_boolean(mech == r->baseline), &ok);
     jset(one, "metrics", metrics, &ok);
+    curves[mech] = payout_curve_json(rp, mech, &ok, &rc, diag);
+    if (curves[mech] != NULL) {
+      char mark[64];
+      snprintf(mark, sizeof mark, CURVE_MARK "%d", mech);
+      jset(one, "payout_curve", json_string(mark), &ok);
+    }
     jset(mechs, r->mech_names[mech], one, &ok);
   }
   jset(root, "mechanisms", mechs, &ok);
+  if (rc != 0)
+    goto cleanup;
   if (ok)
     text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
                                 JSON_REAL_PRECISION(10));
+  for (int mech = 0; text != NULL && mech < r->n_mech; mech++)
+    if (curves[mech] != NULL) {
+      char *spliced = splice_curve(text, mech, curves[mech]);
+      free(text);
+      text = spliced;
+    }
   if (text == NULL) {
     salesim_diag_add(diag, "summary.json: out of memory building the report");
     rc = SALESIM_ENOMEM;
@@ -831,6 +927,9 @@ static int write_summary_json(const report *rp, const char *dir,
   out_printf(&f, "%s\n", text);
   rc = out_close(&f, diag);
 cleanup:
+  for (int mech = 0; mech < r->n_mech; mech++)
+    json_decref(curves[mech]);
+  free(curves);
   free(text);
   json_decref(root);
   return rc;

@@ -5,9 +5,9 @@
  * bounded in size, checked cell by cell and against the other files, so a
  * truncated, corrupt or inconsistent folder is refused with one line
  * FILE:LINE: COLUMN: problem (expected ...); docs/reports.md lists the
- * checks and limits), each plan's payout curve computed from its
- * settings in the manifest with the engine's own pay schedules
- * (models/schedule.h), and the number formats and string buffer the three
+ * checks and limits), each plan's payout curve as the run wrote it (the
+ * mechanism's payout_curve hook; no pay rule is known here), and the
+ * number formats and string buffer the three
  * writers share. Read next: engine/report_xlsx.c.
  */
 #define _XOPEN_SOURCE 700
@@ -25,9 +25,7 @@
 #include <unistd.h>
 
 #include "metrics.h"
-#include "payout_curve.h"
 #include "report.h"
-#include "schedule.h"
 
 const int salesim_report_headline[] = {
     SALESIM_METRIC_REVENUE,       SALESIM_METRIC_PAY_COST,     SALESIM_METRIC_PROFIT,
@@ -547,72 +545,6 @@ int salesim_csv_read(salesim_csv **out, const char *path, salesim_diag *diag) {
   return rc == SALESIM_ENOTFOUND ? SALESIM_EIO : rc;
 }
 
-/* ---- payout curves ------------------------------------------------------------ */
-
-static double jnumber(const json_t *o, const char *key, double def) {
-  const json_t *v = json_object_get(o, key);
-  return json_is_number(v) ? json_number_value(v) : def;
-}
-
-static void jpoints(const json_t *o, const char *key, salesim_points *p) {
-  const json_t *a = json_object_get(o, key);
-  p->n = 0;
-  for (size_t i = 0; json_is_array(a) && i < json_array_size(a) && p->n < SALESIM_MAX_POINTS;
-       i++) {
-    const json_t *pair = json_array_get(a, i);
-    if (!json_is_array(pair) || json_array_size(pair) != 2)
-      continue;
-    p->x[p->n] = json_number_value(json_array_get(pair, 0));
-    p->y[p->n] = json_number_value(json_array_get(pair, 1));
-    p->n++;
-  }
-}
-
-/* Annual pay against attainment (0 .. 200 % of the reference target) for
- * the plan types whose rules are known here; other types get no curve. */
-static void payout_curve(salesim_report_mech *m, double target) {
-  salesim_schedule sched;
-  const json_t *p = m->params;
-  m->curve_n = 0;
-  if (p == NULL)
-    return;
-  double fixed = 0, scale = target;
-  if (strcmp(m->type, "commission") == 0) {
-    if (!(target > 0))
-      return;
-    salesim_points tiers;
-    jpoints(p, "tiers", &tiers);
-    double rate = jnumber(p, "rate", 0), cap = jnumber(p, "cap", 0);
-    if (tiers.n > 0) {
-      if (salesim_schedule_tiers(&sched, &tiers, cap) != 0)
-        return;
-    } else {
-      salesim_schedule_linear(&sched, rate);
-      if (cap > 0 && rate > 0)
-        salesim_schedule_add_hinge(&sched, cap / rate, -rate);
-    }
-    fixed = 12.0 * jnumber(p, "base", 0);
-  } else if (strcmp(m->type, "target_salary") == 0) {
-    salesim_points curve;
-    jpoints(p, "curve", &curve);
-    const json_t *salaries = json_object_get(p, "salary_by_grade");
-    double salary = json_number_value(json_array_get(salaries, 0));
-    double fs = jnumber(p, "fixed_share", 0.7);
-    scale = target > 0 ? target : 1.0;
-    if (curve.n < 1 || salesim_schedule_from_points(&sched, &curve, scale, salary * (1 - fs)) != 0)
-      return;
-    fixed = salary * fs;
-  } else {
-    return;
-  }
-  for (int i = 0; i <= 80; i++) {
-    double att = i * 0.025;
-    m->curve_x[i] = att;
-    m->curve_y[i] = fixed + salesim_schedule_eval(&sched, att * scale);
-  }
-  m->curve_n = 81;
-}
-
 /* ---- loading ------------------------------------------------------------------- */
 
 void salesim_report_data_free(salesim_report_data *d) {
@@ -730,6 +662,39 @@ static int plain_stem(const char *s) {
 }
 
 /* ---- summary.json ---- */
+
+/* The payout curve the run wrote for a mechanism (its "payout_curve": an
+ * array of at most SALESIM_REPORT_CURVE_POINTS {"attainment", "pay"}
+ * objects of finite numbers); none when the key is absent (a mechanism
+ * without a pay curve, or a folder from before curves were written). */
+static int curve_from_json(loader *ld, const char *path, salesim_report_mech *m,
+                           const json_t *one) {
+  char sb[64];
+  const json_t *a = json_object_get(one, "payout_curve");
+  m->curve_n = 0;
+  if (a == NULL)
+    return 0;
+  if (!json_is_array(a) || json_array_size(a) > SALESIM_REPORT_CURVE_POINTS) {
+    salesim_diag_add(ld->diag, "%s: mechanisms.%s.payout_curve: not an array of at most %d "
+                               "points (expected [{\"attainment\": A, \"pay\": P}, ...])",
+                     path, shown(m->name, sb, sizeof sb), SALESIM_REPORT_CURVE_POINTS);
+    return SALESIM_EINVAL;
+  }
+  for (size_t i = 0; i < json_array_size(a); i++) {
+    const json_t *pt = json_array_get(a, i);
+    const json_t *x = json_object_get(pt, "attainment"), *y = json_object_get(pt, "pay");
+    if (!json_is_number(x) || !json_is_number(y)) {
+      salesim_diag_add(ld->diag, "%s: mechanisms.%s.payout_curve[%zu]: no number attainment "
+                                 "or pay (expected {\"attainment\": A, \"pay\": P})",
+                       path, shown(m->name, sb, sizeof sb), i);
+      return SALESIM_EINVAL;
+    }
+    m->curve_x[i] = json_number_value(x);
+    m->curve_y[i] = json_number_value(y);
+  }
+  m->curve_n = (int)json_array_size(a);
+  return 0;
+}
 
 static int stat_from_json(loader *ld, const char *path, const char *mech, const char *metric,
                           salesim_stat *s, const json_t *o) {
@@ -906,7 +871,8 @@ static int load_summary_json(loader *ld) {
       d->has_metric[i] = 1;
       ld->json_has[(size_t)k * (size_t)d->n_metrics + (size_t)i] = 1;
     }
-    payout_curve(m, d->reference_target);
+    if (curve_from_json(ld, path, m, one) != 0)
+      goto done;
   }
   if (jbase != NULL && !json_is_null(jbase) && !found_base) {
     salesim_diag_add(ld->diag, "%s: manifest.baseline: \"%s\" is not a mechanism of the "
