@@ -152,9 +152,14 @@ int salesim_metric_slot(const salesim_mechanism_type *t, int i) {
 
 /* ---- checks (the conformance test) ----------------------------------------- */
 
+static int same_text(const char *a, const char *b) {
+  return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
 static int same_decl(const salesim_metric_decl *a, const salesim_metric_decl *b) {
   return strcmp(a->info.label, b->info.label) == 0 && strcmp(a->info.unit, b->info.unit) == 0 &&
-         a->info.better == b->info.better && a->kind == b->kind;
+         a->info.better == b->info.better && a->kind == b->kind &&
+         same_text(a->short_label, b->short_label);
 }
 
 int salesim_metric_decls_check(const salesim_mechanism_type *t, char *msg, size_t size) {

@@ -4,7 +4,12 @@
  * interface). Each mechanism, with its default settings, runs a small sales
  * force for two plan years: it has a name, a summary and a settings table
  * whose defaults pass its own check; the run finishes; money adds up; the
- * numbers are finite where defined and the same on a second run.
+ * numbers are finite where defined and the same on a second run. Its
+ * declared metrics are well formed (unique names, none a core name, valid
+ * unit, direction and kind; docs/mechanism-metrics.md) and it fills no
+ * other mechanism's; its payout curve, when it supplies one, has the 81
+ * points 0 .. 200 % with finite pay >= 0 that never falls with attainment
+ * (beyond rounding, 1e-12 relative).
  */
 #include "testutil.h"
 
@@ -15,6 +20,42 @@
 #include <salesim/salesim.h>
 
 #include "mechanism.h"
+#include "params_json.h"
+
+static void check_declared(const salesim_mechanism_type *type, const salesim_results *r) {
+  char msg[256] = "";
+  if (salesim_metric_decls_check(type, msg, sizeof msg) != 0)
+    fail_msg("%s", msg);
+  for (int m = SALESIM_METRIC_CORE_COUNT; m < r->n_metrics; m++) {
+    int own = 0;
+    for (int i = 0; i < type->n_metrics; i++)
+      own |= salesim_metric_slot(type, i) == m;
+    for (int rep = 0; !own && rep < r->n_rep; rep++)
+      if (!isnan(SALESIM_METRIC_AT(r, 0, rep, m)))
+        fail_msg("%s fills %s, which it does not declare", type->name, r->metric_info[m]->name);
+  }
+}
+
+static void check_curve(const salesim_mechanism_type *type, const salesim_scenario *sc) {
+  if (type->payout_curve == NULL)
+    return;
+  const double targets[] = {salesim_params_reference_target(sc), 1.0, NAN};
+  for (size_t k = 0; k < sizeof targets / sizeof targets[0]; k++) {
+    salesim_payout_curve c;
+    assert_int_equal(type->payout_curve(sc->mechanisms[0].params, sc, targets[k], &c), 0);
+    assert_true(c.n == 0 || c.n == SALESIM_PAYOUT_POINTS);
+    for (int i = 0; i < c.n; i++) {
+      assert_close(c.attainment[i], i * SALESIM_PAYOUT_STEP, 1e-12, 0);
+      assert_true(isfinite(c.pay[i]) && c.pay[i] >= 0);
+      /* never falls, up to rounding in the schedule's arithmetic */
+      if (i > 0 && c.pay[i] < c.pay[i - 1] - 1e-12 * fabs(c.pay[i - 1]))
+        fail_msg("%s: payout curve falls from %g to %g at %g", type->name, c.pay[i - 1],
+                 c.pay[i], c.attainment[i]);
+    }
+    if (k == 0)
+      assert_int_equal(c.n, SALESIM_PAYOUT_POINTS); /* defaults, a known target */
+  }
+}
 
 static void run_one(const salesim_mechanism_type *type) {
   char text[1024];
@@ -48,6 +89,8 @@ static void run_one(const salesim_mechanism_type *type) {
                  1e-9, 1e-6);
     assert_true(SALESIM_METRIC_AT(r1, 0, rep, SALESIM_METRIC_HEADCOUNT_END) <= 24);
   }
+  check_declared(type, r1);
+  check_curve(type, sc);
   salesim_results_free(r1);
   salesim_results_free(r2);
   salesim_scenario_free(sc);
@@ -70,6 +113,9 @@ static void test_every_mechanism(void **state) {
     run_one(t);
   }
   assert_true(n >= 3);
+  char msg[256] = "";
+  if (salesim_metric_catalogue_check(msg, sizeof msg) != 0)
+    fail_msg("%s", msg);
   assert_null(salesim_mechanism_find("no_such_mechanism"));
 }
 
