@@ -839,16 +839,27 @@ enum {
 };
 #define PER_YEAR SALESIM_METRIC_KIND_PER_YEAR
 static const salesim_metric_decl ladder_metrics[M_COUNT] = {
-    [M_TRAININGS] = {{"trainings", "Training spells started", "per year", 0}, PER_YEAR, "Trainings /yr"},
-    [M_TRAINING_PASSES] = {{"training_passes", "Training passes", "per year", 0}, PER_YEAR, "Training passes /yr"},
-    [M_TRAINING_COST] = {{"training_cost", "Training cost", "currency/year", -1}, PER_YEAR, "Training cost /yr"},
+    [M_TRAININGS] = {{"trainings", "Training spells started", "per year", 0},
+                     PER_YEAR,
+                     "Trainings /yr"},
+    [M_TRAINING_PASSES] = {{"training_passes", "Training passes", "per year", 0},
+                           PER_YEAR,
+                           "Training passes /yr"},
+    [M_TRAINING_COST] = {{"training_cost", "Training cost", "currency/year", -1},
+                         PER_YEAR,
+                         "Training cost /yr"},
     [M_REWARDS_PAID] = {{"rewards_paid", "Lead-target rewards paid", "currency/year", 0},
-                        PER_YEAR, "Rewards paid /yr"},
-    [M_DEMOTIONS] = {{"demotions", "Demotions to trainee", "per year", -1}, PER_YEAR, "Demotions /yr"},
+                        PER_YEAR,
+                        "Rewards paid /yr"},
+    [M_DEMOTIONS] = {{"demotions", "Demotions to trainee", "per year", -1},
+                     PER_YEAR,
+                     "Demotions /yr"},
     [M_REPLACEMENTS] = {{"replacements", "Positions filled from the bench", "per year", 0},
-                        PER_YEAR, "From bench /yr"},
+                        PER_YEAR,
+                        "From bench /yr"},
     [M_BENCH_MEAN] = {{"bench_mean", "Trained reserve bench (mean)", "people", 0},
-                      SALESIM_METRIC_KIND_MONTHLY_MEAN, "Bench (mean)"},
+                      SALESIM_METRIC_KIND_MONTHLY_MEAN,
+                      "Bench (mean)"},
 };
 #undef PER_YEAR
 

@@ -225,11 +225,27 @@ static void test_results_by_name(void **state) {
   salesim_scenario_free(sc);
 }
 
+/* docs/metrics.md lists every declared metric of the build. */
+static void test_documented(void **state) {
+  (void)state;
+  size_t len = 0;
+  char *doc = salesim_test_slurp(salesim_test_path("docs/metrics.md"), &len);
+  assert_non_null(doc);
+  for (int m = SALESIM_METRIC_CORE_COUNT; m < salesim_metric_count(); m++) {
+    char cell[96];
+    snprintf(cell, sizeof cell, "| `%s` |", salesim_metric_catalogue_info(m)->name);
+    if (strstr(doc, cell) == NULL)
+      fail_msg("docs/metrics.md does not list %s", cell);
+  }
+  free(doc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_catalogue_order),   cmocka_unit_test(test_shared_list_one_slot),
       cmocka_unit_test(test_kinds_applied_once), cmocka_unit_test(test_monthly_mean),
       cmocka_unit_test(test_bad_declarations),  cmocka_unit_test(test_results_by_name),
+      cmocka_unit_test(test_documented),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

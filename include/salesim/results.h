@@ -160,12 +160,15 @@ typedef struct salesim_results {
   double wall_seconds;
 } salesim_results;
 
-#define SALESIM_METRIC_AT(r, mech, rep, m) \
-  ((r)->metric[((size_t)(mech) * (size_t)(r)->n_rep + (size_t)(rep)) * (size_t)(r)->n_metrics + (size_t)(m)])
+#define SALESIM_METRIC_AT(r, mech, rep, m)                                  \
+  ((r)->metric[((size_t)(mech) * (size_t)(r)->n_rep + (size_t)(rep)) *     \
+                   (size_t)(r)->n_metrics +                                \
+               (size_t)(m)])
 #define SALESIM_MONTHLY_AT(r, mech, rep, t, s)                                        \
   ((r)->monthly[(((size_t)(mech) * (size_t)(r)->n_rep + (size_t)(rep)) * (size_t)(r)->n_months + \
                  (size_t)(t)) * SALESIM_SERIES_COUNT + (size_t)(s)])
-#define SALESIM_STAT_AT(r, mech, m) ((r)->summary[(size_t)(mech) * (size_t)(r)->n_metrics + (size_t)(m)])
+#define SALESIM_STAT_AT(r, mech, m) \
+  ((r)->summary[(size_t)(mech) * (size_t)(r)->n_metrics + (size_t)(m)])
 
 /** Metrics in r's catalogue (core first, then the declared metrics of the
  *  registered mechanism types in registry order, each name once). */
