@@ -225,6 +225,41 @@ static void test_results_by_name(void **state) {
   salesim_scenario_free(sc);
 }
 
+static int failing_report(salesim_world *w) {
+  (void)w;
+  return SALESIM_ESOLVER;
+}
+
+static int undeclared_report(salesim_world *w) {
+  salesim_world_metric(w, 99, 1.0);
+  return 0;
+}
+
+/* A report hook that fails, or sets a metric it does not declare, ends the
+ * replication with a message and the run with its code. */
+static void test_report_failure_ends_run(void **state) {
+  (void)state;
+  int (*hooks[])(salesim_world *) = {failing_report, undeclared_report};
+  const char *expect[] = {"monitoring: report failed", "does not declare"};
+  const int code[] = {SALESIM_ESOLVER, SALESIM_EINVAL};
+  for (int k = 0; k < 2; k++) {
+    salesim_scenario *sc = salesim_test_load_text(monitoring_text);
+    salesim_mechanism_type broken = *sc->mechanisms[0].type;
+    broken.report = hooks[k];
+    sc->mechanisms[0].type = &broken;
+    salesim_diag d = SALESIM_DIAG_INIT;
+    salesim_run_options opt = SALESIM_RUN_OPTIONS_INIT;
+    opt.threads = 1;
+    salesim_results *r = NULL;
+    assert_int_equal(salesim_run(&r, sc, &opt, &d), code[k]);
+    assert_null(r);
+    assert_true(d.count >= 1);
+    assert_non_null(strstr(d.lines[0], expect[k]));
+    salesim_diag_clear(&d);
+    salesim_scenario_free(sc);
+  }
+}
+
 /* docs/metrics.md lists every declared metric of the build. */
 static void test_documented(void **state) {
   (void)state;
@@ -245,7 +280,7 @@ int main(void) {
       cmocka_unit_test(test_catalogue_order),   cmocka_unit_test(test_shared_list_one_slot),
       cmocka_unit_test(test_kinds_applied_once), cmocka_unit_test(test_monthly_mean),
       cmocka_unit_test(test_bad_declarations),  cmocka_unit_test(test_results_by_name),
-      cmocka_unit_test(test_documented),
+      cmocka_unit_test(test_documented),        cmocka_unit_test(test_report_failure_ends_run),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -189,8 +189,47 @@ static void test_written_and_read(void **state) {
   assert_int_equal(system(cmd), 0);
 }
 
+static int failing_curve(const void *params, const salesim_scenario *sc, double target,
+                         salesim_payout_curve *out) {
+  (void)params;
+  (void)sc;
+  (void)target;
+  out->n = 0;
+  return SALESIM_ESOLVER;
+}
+
+/* A curve hook that fails stops the output: no folder, one message. */
+static void test_failing_hook(void **state) {
+  (void)state;
+  char root[] = "/tmp/salesim-curve-XXXXXX";
+  assert_non_null(mkdtemp(root));
+  char dir[256], cmd[300];
+  snprintf(dir, sizeof dir, "%s/out", root);
+  salesim_scenario *sc = salesim_test_load_text(scenario);
+  salesim_diag d = SALESIM_DIAG_INIT;
+  salesim_run_options opt = SALESIM_RUN_OPTIONS_INIT;
+  opt.threads = 1;
+  salesim_results *r = NULL;
+  assert_int_equal(salesim_run(&r, sc, &opt, &d), 0);
+  salesim_mechanism_type broken = *sc->mechanisms[1].type;
+  broken.payout_curve = failing_curve;
+  const salesim_mechanism_type *saved = sc->mechanisms[1].type;
+  sc->mechanisms[1].type = &broken;
+  assert_int_equal(salesim_output_write(r, sc, dir, &d), SALESIM_ESOLVER);
+  sc->mechanisms[1].type = saved;
+  assert_int_equal((int)d.count, 1);
+  assert_non_null(strstr(d.lines[0], "capped: payout curve"));
+  assert_int_not_equal(access(dir, F_OK), 0);
+  salesim_diag_clear(&d);
+  salesim_results_free(r);
+  salesim_scenario_free(sc);
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+  assert_int_equal(system(cmd), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_hooks),
-                                     cmocka_unit_test(test_written_and_read)};
+                                     cmocka_unit_test(test_written_and_read),
+                                     cmocka_unit_test(test_failing_hook)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
