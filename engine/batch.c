@@ -22,6 +22,7 @@
 #include "batch.h"
 #include "output.h"
 #include "report.h"
+#include "metrics.h"
 #include "study.h"
 
 static double now_seconds(void) {
@@ -179,7 +180,7 @@ static int resume_match(salesim_batch_entry *e, int replications, int months) {
       const json_t *metrics = json_object_get(json_object_get(mechs, name), "metrics");
       for (int i = 0; i < SALESIM_BATCH_METRICS; i++) {
         const json_t *m = json_object_get(
-            metrics, salesim_metric_get(salesim_study_headline[i])->name);
+            metrics, salesim_metric_catalogue_info(salesim_study_headline[i])->name);
         const json_t *mean = json_object_get(m, "mean");
         e->mean[e->n_mech][i] = json_is_number(mean) ? json_number_value(mean) : NAN;
       }
@@ -230,7 +231,7 @@ static int write_index(const salesim_batch_entry *es, int n, const char *dir,
   salesim_sbuf_printf(&b, "scenario,output,status,resumed,error,wall_seconds,scenario_hash,"
                           "seed,mechanism");
   for (int i = 0; i < SALESIM_BATCH_METRICS; i++)
-    salesim_sbuf_printf(&b, ",%s", salesim_metric_get(salesim_study_headline[i])->name);
+    salesim_sbuf_printf(&b, ",%s", salesim_metric_catalogue_info(salesim_study_headline[i])->name);
   salesim_sbuf_printf(&b, "\n");
   json_t *root = json_object(), *list = json_array();
   int ok = root != NULL && list != NULL;
@@ -281,7 +282,7 @@ static int write_index(const salesim_batch_entry *es, int n, const char *dir,
     for (int k = 0; k < e->n_mech; k++) {
       json_t *mm = json_object();
       for (int m = 0; mm != NULL && m < SALESIM_BATCH_METRICS; m++)
-        json_object_set_new(mm, salesim_metric_get(salesim_study_headline[m])->name,
+        json_object_set_new(mm, salesim_metric_catalogue_info(salesim_study_headline[m])->name,
                             isfinite(e->mean[k][m]) ? json_real(e->mean[k][m]) : json_null());
       json_object_set_new(mechs, e->mech[k], mm);
     }

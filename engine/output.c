@@ -544,12 +544,12 @@ static int out_close(out_file *f, salesim_diag *diag) {
 typedef struct report {
   const salesim_results *r;
   const salesim_scenario *sc;
-  salesim_stat *stats;               /* [mech*SALESIM_METRIC_COUNT + m] */
-  int has_data[SALESIM_METRIC_COUNT]; /* some mechanism has n > 0 */
+  salesim_stat *stats; /* [mech*r->n_metrics + m] */
+  int *has_data;       /* r->n_metrics: some mechanism has n > 0 */
 } report;
 
 #define REPORT_STAT(rep, mech, m) \
-  ((rep)->stats[(size_t)(mech) * SALESIM_METRIC_COUNT + (size_t)(m)])
+  ((rep)->stats[(size_t)(mech) * (size_t)(rep)->r->n_metrics + (size_t)(m)])
 
 static int write_summary_csv(const report *rp, const char *dir,
                              salesim_diag *diag) {
@@ -561,10 +561,10 @@ static int write_summary_csv(const report *rp, const char *dir,
   out_printf(&f, "mechanism,type,metric,unit,mean,sd,ci_low,ci_high,"
                  "diff_vs_baseline,diff_ci_low,diff_ci_high,p5,p50,p95,n\n");
   for (int mech = 0; mech < r->n_mech; mech++) {
-    for (int m = 0; m < SALESIM_METRIC_COUNT; m++) {
+    for (int m = 0; m < r->n_metrics; m++) {
       if (!rp->has_data[m])
         continue;
-      const salesim_metric_info *info = salesim_metric_get(m);
+      const salesim_metric_info *info = r->metric_info[m];
       const salesim_stat *s = &REPORT_STAT(rp, mech, m);
       const double v[] = {s->mean, s->sd,  s->ci_low, s->ci_high, s->diff,
                           s->diff_low, s->diff_high, s->p5, s->p50, s->p95};
@@ -592,12 +592,12 @@ static int write_replications_csv(const report *rp, const char *dir,
   out_printf(&f, "mechanism,replication,metric,value\n");
   for (int mech = 0; mech < r->n_mech; mech++) {
     for (int rep = 0; rep < r->n_rep; rep++) {
-      for (int m = 0; m < SALESIM_METRIC_COUNT; m++) {
+      for (int m = 0; m < r->n_metrics; m++) {
         double v = SALESIM_METRIC_AT(r, mech, rep, m);
         if (isnan(v))
           continue;
         out_text(&f, r->mech_names[mech]);
-        out_printf(&f, ",%d,%s,", rep + 1, salesim_metric_get(m)->name);
+        out_printf(&f, ",%d,%s,", rep + 1, r->metric_info[m]->name);
         out_number(&f, v);
         out_printf(&f, "\n");
       }
@@ -765,8 +765,7 @@ static json_t *manifest_json(const report *rp, int *ok) {
   return man;
 }
 
-static json_t *stat_json(const salesim_stat *s, int m, int *ok) {
-  const salesim_metric_info *info = salesim_metric_get(m);
+static json_t *stat_json(const salesim_stat *s, const salesim_metric_info *info, int *ok) {
   json_t *o = json_object();
   if (o == NULL) {
     *ok = 0;
@@ -789,6 +788,84 @@ static json_t *stat_json(const salesim_stat *s, int m, int *ok) {
   return o;
 }
 
+/* The payout curve mechanism `mech` supplies (models/payout_curve.h), as
+ * [{"attainment": a, "pay": p}, ...]; NULL without one (no hook, no
+ * scenario, or none for these settings), with *rc set on a hook failure. */
+static json_t *payout_curve_json(const report *rp, int mech, int *ok, int *rc,
+                                 salesim_diag *diag) {
+  const salesim_scenario *sc = rp->sc;
+  if (sc == NULL || mech >= sc->n_mechanisms || sc->mechanisms[mech].type == NULL ||
+      sc->mechanisms[mech].type->payout_curve == NULL)
+    return NULL;
+  const salesim_mechanism_type *t = sc->mechanisms[mech].type;
+  salesim_payout_curve curve;
+  int err = t->payout_curve(sc->mechanisms[mech].params, sc,
+                            salesim_params_reference_target(sc), &curve);
+  if (err != 0) {
+    salesim_diag_add(diag, "summary.json: %s: payout curve: %s", rp->r->mech_names[mech],
+                     salesim_strerror(err));
+    *rc = err;
+    return NULL;
+  }
+  if (curve.n <= 0 || curve.n > SALESIM_PAYOUT_POINTS)
+    return NULL;
+  json_t *arr = json_array();
+  for (int i = 0; arr != NULL && i < curve.n; i++) {
+    json_t *pt = json_object();
+    if (pt != NULL) {
+      jset(pt, "attainment", jnum(curve.attainment[i]), ok);
+      jset(pt, "pay", jnum(curve.pay[i]), ok);
+    }
+    jappend(arr, pt, ok);
+  }
+  if (arr == NULL)
+    *ok = 0;
+  return arr;
+}
+
+/* Payout curves carry every digit (the reports draw exactly the numbers
+ * the mechanism computed), while the rest of summary.json keeps its 10
+ * significant digits: each curve stands in the tree as a placeholder string
+ * no scenario text can produce (jstr turns control bytes into '?'), and is
+ * spliced into the text dumped at 17 digits, indented to its place. */
+#define CURVE_MARK "\001payout_curve\001"
+#define CURVE_MARK_JSON "\"\\u0001payout_curve\\u0001"
+
+static char *splice_curve(char *text, int mech, const json_t *curve) {
+  char mark[64];
+  snprintf(mark, sizeof mark, CURVE_MARK_JSON "%d\"", mech);
+  char *at = strstr(text, mark);
+  if (at == NULL || strstr(at + 1, mark) != NULL)
+    return NULL;
+  size_t indent = 0;
+  for (const char *c = at; c > text && c[-1] != '\n'; c--)
+    indent++;
+  indent -= strlen("\"payout_curve\": ");
+  char *arr = json_dumps(curve, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+  if (arr == NULL)
+    return NULL;
+  size_t lines = 0;
+  for (const char *c = arr; *c; c++)
+    lines += *c == '\n';
+  size_t head = (size_t)(at - text), tail = strlen(at + strlen(mark));
+  char *out = malloc(head + strlen(arr) + lines * indent + tail + 1);
+  if (out != NULL) {
+    char *o = out;
+    memcpy(o, text, head);
+    o += head;
+    for (const char *c = arr; *c; c++) {
+      *o++ = *c;
+      if (*c == '\n') {
+        memset(o, ' ', indent);
+        o += indent;
+      }
+    }
+    memcpy(o, at + strlen(mark), tail + 1);
+  }
+  free(arr);
+  return out;
+}
+
 static int write_summary_json(const report *rp, const char *dir,
                               salesim_diag *diag) {
   const salesim_results *r = rp->r;
@@ -796,8 +873,12 @@ static int write_summary_json(const report *rp, const char *dir,
   char *text = NULL;
   out_file f;
   json_t *root = json_object();
-  if (root == NULL)
+  json_t **curves = calloc((size_t)r->n_mech, sizeof *curves);
+  if (root == NULL || curves == NULL) {
+    json_decref(root);
+    free(curves);
     return SALESIM_ENOMEM;
+  }
   jset(root, "manifest", manifest_json(rp, &ok), &ok);
   json_t *mechs = json_object();
   for (int mech = 0; mechs != NULL && mech < r->n_mech; mech++) {
@@ -808,19 +889,33 @@ static int write_summary_json(const report *rp, const char *dir,
       ok = 0;
       break;
     }
-    for (int m = 0; m < SALESIM_METRIC_COUNT; m++)
+    for (int m = 0; m < r->n_metrics; m++)
       if (rp->has_data[m])
-        jset(metrics, salesim_metric_get(m)->name,
-             stat_json(&REPORT_STAT(rp, mech, m), m, &ok), &ok);
+        jset(metrics, r->metric_info[m]->name,
+             stat_json(&REPORT_STAT(rp, mech, m), r->metric_info[m], &ok), &ok);
     jset(one, "type", jstr(r->mech_types[mech], 0), &ok);
     jset(one, "baseline", json_boolean(mech == r->baseline), &ok);
     jset(one, "metrics", metrics, &ok);
+    curves[mech] = payout_curve_json(rp, mech, &ok, &rc, diag);
+    if (curves[mech] != NULL) {
+      char mark[64];
+      snprintf(mark, sizeof mark, CURVE_MARK "%d", mech);
+      jset(one, "payout_curve", json_string(mark), &ok);
+    }
     jset(mechs, r->mech_names[mech], one, &ok);
   }
   jset(root, "mechanisms", mechs, &ok);
+  if (rc != 0)
+    goto cleanup;
   if (ok)
     text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
                                 JSON_REAL_PRECISION(10));
+  for (int mech = 0; text != NULL && mech < r->n_mech; mech++)
+    if (curves[mech] != NULL) {
+      char *spliced = splice_curve(text, mech, curves[mech]);
+      free(text);
+      text = spliced;
+    }
   if (text == NULL) {
     salesim_diag_add(diag, "summary.json: out of memory building the report");
     rc = SALESIM_ENOMEM;
@@ -832,6 +927,9 @@ static int write_summary_json(const report *rp, const char *dir,
   out_printf(&f, "%s\n", text);
   rc = out_close(&f, diag);
 cleanup:
+  for (int mech = 0; mech < r->n_mech; mech++)
+    json_decref(curves[mech]);
+  free(curves);
   free(text);
   json_decref(root);
   return rc;
@@ -940,12 +1038,13 @@ int salesim_output_write_hooked(const salesim_results *r, const salesim_scenario
   const char *slash;
   char pid[32];
   struct stat st;
-  report rp = {r, sc, NULL, {0}};
+  report rp = {r, sc, NULL, NULL};
   locale_t c_locale = (locale_t)0, saved_locale = (locale_t)0;
   size_t n0 = diag ? diag->count : 0;
 
   if (r == NULL || dir == NULL || dir[0] == '\0' || r->n_mech < 1 ||
-      r->n_rep < 1 || r->n_months < 0 || r->metric == NULL ||
+      r->n_rep < 1 || r->n_months < 0 || r->metric == NULL || r->n_metrics < 1 ||
+      r->metric_info == NULL ||
       (r->n_months > 0 && r->monthly == NULL) || r->mech_names == NULL ||
       r->mech_types == NULL || r->baseline < 0 || r->baseline >= r->n_mech ||
       (r->n_tables > 0 && r->tables == NULL)) {
@@ -962,14 +1061,15 @@ int salesim_output_write_hooked(const salesim_results *r, const salesim_scenario
       (rc = check_target(target, dir, diag)) != 0)
     goto cleanup;
 
-  rp.stats = malloc((size_t)r->n_mech * SALESIM_METRIC_COUNT * sizeof *rp.stats);
-  if (rp.stats == NULL) {
+  rp.stats = malloc((size_t)r->n_mech * (size_t)r->n_metrics * sizeof *rp.stats);
+  rp.has_data = calloc((size_t)r->n_metrics, sizeof *rp.has_data);
+  if (rp.stats == NULL || rp.has_data == NULL) {
     rc = SALESIM_ENOMEM;
     goto cleanup;
   }
   if ((rc = salesim_stats_summarize_into(r, rp.stats)) != 0)
     goto cleanup;
-  for (int m = 0; m < SALESIM_METRIC_COUNT; m++)
+  for (int m = 0; m < r->n_metrics; m++)
     for (int mech = 0; mech < r->n_mech; mech++)
       if (REPORT_STAT(&rp, mech, m).n > 0)
         rp.has_data[m] = 1;
@@ -1064,6 +1164,7 @@ cleanup:
   if (c_locale != (locale_t)0)
     freelocale(c_locale);
   free(rp.stats);
+  free(rp.has_data);
   free(target);
   free(parent);
   free(tmp);

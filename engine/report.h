@@ -20,6 +20,7 @@
 
 #include <salesim/salesim.h>
 
+
 /* Bounds of what the report reader loads (docs/reports.md, "Limits"): a
  * folder that exceeds one is refused with a one-line message, exit 2. */
 #define SALESIM_REPORT_MAX_FILE (64u << 20)     /* bytes of one CSV or summary.json */
@@ -30,6 +31,7 @@
 #define SALESIM_REPORT_MAX_MECHS 256            /* mechanisms of a run */
 #define SALESIM_REPORT_MAX_MONTHS 600           /* months of a run */
 #define SALESIM_REPORT_MAX_TABLES 64            /* detail tables of a run */
+#define SALESIM_REPORT_CURVE_POINTS 81          /* points of a payout curve */
 
 /** A CSV file as text cells (RFC 4180; header row kept apart). Every
  *  string points into `text`, the file's bytes unquoted in place. */
@@ -63,10 +65,11 @@ typedef struct salesim_report_mech {
   char name[64], type[64];
   int baseline;
   const json_t *params;                     /* borrowed from the data's JSON, may be NULL */
-  salesim_stat stat[SALESIM_METRIC_COUNT];  /* NAN where missing */
-  /* payout curve: annual pay at attainment x (share of reference target) */
-  int curve_n;                              /* 0: no curve for this type */
-  double curve_x[81], curve_y[81];
+  salesim_stat *stat;                       /* n_metrics of the data, NAN where missing */
+  /* payout curve from summary.json: annual pay at attainment x (share of
+   * the reference target) */
+  int curve_n;                              /* 0: the mechanism supplied none */
+  double curve_x[SALESIM_REPORT_CURVE_POINTS], curve_y[SALESIM_REPORT_CURVE_POINTS];
 } salesim_report_mech;
 
 /** Everything the writers need. */
@@ -77,7 +80,9 @@ typedef struct salesim_report_data {
   char currency[32];
   int n_mech, baseline;
   salesim_report_mech *mech; /* n_mech */
-  int has_metric[SALESIM_METRIC_COUNT];
+  int n_metrics;             /* the build's metric catalogue (models/metrics.h) */
+  const salesim_metric_info **metric_info; /* n_metrics */
+  int *has_metric;           /* n_metrics */
   int n_months;              /* months in monthly.csv (0 if absent) */
   double *monthly;           /* [(mech * n_months + t) * SALESIM_SERIES_COUNT + s] */
   double reference_target;   /* NAN if unknown: curves then use attainment only */

@@ -5,9 +5,9 @@
  * bounded in size, checked cell by cell and against the other files, so a
  * truncated, corrupt or inconsistent folder is refused with one line
  * FILE:LINE: COLUMN: problem (expected ...); docs/reports.md lists the
- * checks and limits), each plan's payout curve computed from its
- * settings in the manifest with the engine's own pay schedules
- * (models/schedule.h), and the number formats and string buffer the three
+ * checks and limits), each plan's payout curve as the run wrote it (the
+ * mechanism's payout_curve hook; no pay rule is known here), and the
+ * number formats and string buffer the three
  * writers share. Read next: engine/report_xlsx.c.
  */
 #define _XOPEN_SOURCE 700
@@ -24,8 +24,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "metrics.h"
 #include "report.h"
-#include "schedule.h"
 
 const int salesim_report_headline[] = {
     SALESIM_METRIC_REVENUE,       SALESIM_METRIC_PAY_COST,     SALESIM_METRIC_PROFIT,
@@ -545,79 +545,17 @@ int salesim_csv_read(salesim_csv **out, const char *path, salesim_diag *diag) {
   return rc == SALESIM_ENOTFOUND ? SALESIM_EIO : rc;
 }
 
-/* ---- payout curves ------------------------------------------------------------ */
-
-static double jnumber(const json_t *o, const char *key, double def) {
-  const json_t *v = json_object_get(o, key);
-  return json_is_number(v) ? json_number_value(v) : def;
-}
-
-static void jpoints(const json_t *o, const char *key, salesim_points *p) {
-  const json_t *a = json_object_get(o, key);
-  p->n = 0;
-  for (size_t i = 0; json_is_array(a) && i < json_array_size(a) && p->n < SALESIM_MAX_POINTS;
-       i++) {
-    const json_t *pair = json_array_get(a, i);
-    if (!json_is_array(pair) || json_array_size(pair) != 2)
-      continue;
-    p->x[p->n] = json_number_value(json_array_get(pair, 0));
-    p->y[p->n] = json_number_value(json_array_get(pair, 1));
-    p->n++;
-  }
-}
-
-/* Annual pay against attainment (0 .. 200 % of the reference target) for
- * the plan types whose rules are known here; other types get no curve. */
-static void payout_curve(salesim_report_mech *m, double target) {
-  salesim_schedule sched;
-  const json_t *p = m->params;
-  m->curve_n = 0;
-  if (p == NULL)
-    return;
-  double fixed = 0, scale = target;
-  if (strcmp(m->type, "commission") == 0) {
-    if (!(target > 0))
-      return;
-    salesim_points tiers;
-    jpoints(p, "tiers", &tiers);
-    double rate = jnumber(p, "rate", 0), cap = jnumber(p, "cap", 0);
-    if (tiers.n > 0) {
-      if (salesim_schedule_tiers(&sched, &tiers, cap) != 0)
-        return;
-    } else {
-      salesim_schedule_linear(&sched, rate);
-      if (cap > 0 && rate > 0)
-        salesim_schedule_add_hinge(&sched, cap / rate, -rate);
-    }
-    fixed = 12.0 * jnumber(p, "base", 0);
-  } else if (strcmp(m->type, "target_salary") == 0) {
-    salesim_points curve;
-    jpoints(p, "curve", &curve);
-    const json_t *salaries = json_object_get(p, "salary_by_grade");
-    double salary = json_number_value(json_array_get(salaries, 0));
-    double fs = jnumber(p, "fixed_share", 0.7);
-    scale = target > 0 ? target : 1.0;
-    if (curve.n < 1 || salesim_schedule_from_points(&sched, &curve, scale, salary * (1 - fs)) != 0)
-      return;
-    fixed = salary * fs;
-  } else {
-    return;
-  }
-  for (int i = 0; i <= 80; i++) {
-    double att = i * 0.025;
-    m->curve_x[i] = att;
-    m->curve_y[i] = fixed + salesim_schedule_eval(&sched, att * scale);
-  }
-  m->curve_n = 81;
-}
-
 /* ---- loading ------------------------------------------------------------------- */
 
 void salesim_report_data_free(salesim_report_data *d) {
   if (d == NULL)
     return;
   json_decref(d->summary);
+  for (int k = 0; d->mech != NULL && k < d->n_mech; k++)
+    free(d->mech[k].stat);
   free(d->mech);
+  free(d->metric_info);
+  free(d->has_metric);
   free(d->monthly);
   for (int i = 0; i < d->n_tables; i++) {
     free(d->table_names[i]);
@@ -637,7 +575,7 @@ typedef struct loader {
   const char *dir;
   size_t budget; /* bytes still allowed (SALESIM_REPORT_MAX_TOTAL) */
   salesim_diag *diag;
-  unsigned char *json_has; /* [mech * SALESIM_METRIC_COUNT + m]: in summary.json */
+  unsigned char *json_has; /* [mech * d->n_metrics + m]: in summary.json */
 } loader;
 
 /* A number of a CSV cell as salesim writes it (%.10g, "inf"/"-inf" for an
@@ -724,6 +662,39 @@ static int plain_stem(const char *s) {
 }
 
 /* ---- summary.json ---- */
+
+/* The payout curve the run wrote for a mechanism (its "payout_curve": an
+ * array of at most SALESIM_REPORT_CURVE_POINTS {"attainment", "pay"}
+ * objects of finite numbers); none when the key is absent (a mechanism
+ * without a pay curve, or a folder from before curves were written). */
+static int curve_from_json(loader *ld, const char *path, salesim_report_mech *m,
+                           const json_t *one) {
+  char sb[64];
+  const json_t *a = json_object_get(one, "payout_curve");
+  m->curve_n = 0;
+  if (a == NULL)
+    return 0;
+  if (!json_is_array(a) || json_array_size(a) > SALESIM_REPORT_CURVE_POINTS) {
+    salesim_diag_add(ld->diag, "%s: mechanisms.%s.payout_curve: not an array of at most %d "
+                               "points (expected [{\"attainment\": A, \"pay\": P}, ...])",
+                     path, shown(m->name, sb, sizeof sb), SALESIM_REPORT_CURVE_POINTS);
+    return SALESIM_EINVAL;
+  }
+  for (size_t i = 0; i < json_array_size(a); i++) {
+    const json_t *pt = json_array_get(a, i);
+    const json_t *x = json_object_get(pt, "attainment"), *y = json_object_get(pt, "pay");
+    if (!json_is_number(x) || !json_is_number(y)) {
+      salesim_diag_add(ld->diag, "%s: mechanisms.%s.payout_curve[%zu]: no number attainment "
+                                 "or pay (expected {\"attainment\": A, \"pay\": P})",
+                       path, shown(m->name, sb, sizeof sb), i);
+      return SALESIM_EINVAL;
+    }
+    m->curve_x[i] = json_number_value(x);
+    m->curve_y[i] = json_number_value(y);
+  }
+  m->curve_n = (int)json_array_size(a);
+  return 0;
+}
 
 static int stat_from_json(loader *ld, const char *path, const char *mech, const char *metric,
                           salesim_stat *s, const json_t *o) {
@@ -835,11 +806,16 @@ static int load_summary_json(loader *ld) {
 
   d->n_mech = (int)json_array_size(order);
   d->mech = calloc((size_t)d->n_mech, sizeof *d->mech);
-  ld->json_has = calloc((size_t)d->n_mech * SALESIM_METRIC_COUNT, 1);
+  ld->json_has = calloc((size_t)d->n_mech * (size_t)d->n_metrics, 1);
   if (d->mech == NULL || ld->json_has == NULL) {
     rc = SALESIM_ENOMEM;
     goto done;
   }
+  for (int k = 0; k < d->n_mech; k++)
+    if ((d->mech[k].stat = malloc((size_t)d->n_metrics * sizeof *d->mech[k].stat)) == NULL) {
+      rc = SALESIM_ENOMEM;
+      goto done;
+    }
   const json_t *jbase = json_object_get(d->manifest, "baseline");
   const char *base = json_string_value(jbase);
   int found_base = 0;
@@ -872,7 +848,7 @@ static int load_summary_json(loader *ld) {
       d->baseline = k;
       found_base = 1;
     }
-    for (int i = 0; i < SALESIM_METRIC_COUNT; i++) {
+    for (int i = 0; i < d->n_metrics; i++) {
       salesim_stat nan_stat = {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, 0};
       m->stat[i] = nan_stat;
     }
@@ -887,15 +863,16 @@ static int load_summary_json(loader *ld) {
     const char *key;
     const json_t *val;
     json_object_foreach((json_t *)metrics, key, val) {
-      int i = salesim_metric_find(key);
+      int i = salesim_metric_catalogue_find(key);
       if (i < 0)
         continue; /* a metric this version does not know: not shown */
       if (stat_from_json(ld, path, m->name, key, &m->stat[i], val) != 0)
         goto done;
       d->has_metric[i] = 1;
-      ld->json_has[(size_t)k * SALESIM_METRIC_COUNT + (size_t)i] = 1;
+      ld->json_has[(size_t)k * (size_t)d->n_metrics + (size_t)i] = 1;
     }
-    payout_curve(m, d->reference_target);
+    if (curve_from_json(ld, path, m, one) != 0)
+      goto done;
   }
   if (jbase != NULL && !json_is_null(jbase) && !found_base) {
     salesim_diag_add(ld->diag, "%s: manifest.baseline: \"%s\" is not a mechanism of the "
@@ -953,7 +930,7 @@ static int load_summary_csv(loader *ld) {
   if (rc != 0)
     goto done;
   rc = SALESIM_ENOMEM;
-  if ((seen = calloc((size_t)d->n_mech * SALESIM_METRIC_COUNT, 1)) == NULL)
+  if ((seen = calloc((size_t)d->n_mech * (size_t)d->n_metrics, 1)) == NULL)
     goto done;
   rc = SALESIM_EINVAL;
   for (size_t i = 0; i < c->nrows; i++) {
@@ -966,18 +943,18 @@ static int load_summary_csv(loader *ld) {
       bad_cell(ld, path, c, i, 1, "the mechanism's type in summary.json");
       goto done;
     }
-    int m = salesim_metric_find(salesim_csv_cell(c, i, 2));
-    if (m < 0 || !ld->json_has[(size_t)k * SALESIM_METRIC_COUNT + (size_t)m]) {
+    int m = salesim_metric_catalogue_find(salesim_csv_cell(c, i, 2));
+    if (m < 0 || !ld->json_has[(size_t)k * (size_t)d->n_metrics + (size_t)m]) {
       bad_cell(ld, path, c, i, 2, "a metric of this mechanism in summary.json");
       goto done;
     }
-    if (seen[(size_t)k * SALESIM_METRIC_COUNT + (size_t)m]++) {
+    if (seen[(size_t)k * (size_t)d->n_metrics + (size_t)m]++) {
       bad_cell(ld, path, c, i, 2, "one row per mechanism and metric");
       goto done;
     }
-    if (strcmp(salesim_csv_cell(c, i, 3), salesim_metric_get(m)->unit) != 0) {
+    if (strcmp(salesim_csv_cell(c, i, 3), d->metric_info[m]->unit) != 0) {
       char exp[96];
-      snprintf(exp, sizeof exp, "\"%s\", the metric's unit", salesim_metric_get(m)->unit);
+      snprintf(exp, sizeof exp, "\"%s\", the metric's unit", d->metric_info[m]->unit);
       bad_cell(ld, path, c, i, 3, exp);
       goto done;
     }
@@ -1002,13 +979,13 @@ static int load_summary_csv(loader *ld) {
     }
   }
   for (int k = 0; k < d->n_mech; k++)
-    for (int m = 0; m < SALESIM_METRIC_COUNT; m++)
-      if (ld->json_has[(size_t)k * SALESIM_METRIC_COUNT + (size_t)m] &&
-          !seen[(size_t)k * SALESIM_METRIC_COUNT + (size_t)m]) {
+    for (int m = 0; m < d->n_metrics; m++)
+      if (ld->json_has[(size_t)k * (size_t)d->n_metrics + (size_t)m] &&
+          !seen[(size_t)k * (size_t)d->n_metrics + (size_t)m]) {
         salesim_diag_add(ld->diag, "%s:%d: mechanism %s, metric %s: no row (expected one for "
                                    "every metric in summary.json; truncated?)",
                          path, c->nrows ? c->lines[c->nrows - 1] + 1 : 2,
-                         shown(d->mech[k].name, sb, sizeof sb), salesim_metric_get(m)->name);
+                         shown(d->mech[k].name, sb, sizeof sb), d->metric_info[m]->name);
         goto done;
       }
   rc = 0;
@@ -1244,6 +1221,13 @@ int salesim_report_load(salesim_report_data **out, const char *dir, salesim_diag
   int rc = SALESIM_ENOMEM;
   if ((ld.d = calloc(1, sizeof *ld.d)) == NULL)
     return rc;
+  ld.d->n_metrics = salesim_metric_catalogue(&ld.d->metric_info);
+  ld.d->has_metric = ld.d->n_metrics > 0 ? calloc((size_t)ld.d->n_metrics, sizeof *ld.d->has_metric)
+                                         : NULL;
+  if (ld.d->has_metric == NULL) {
+    salesim_report_data_free(ld.d);
+    return SALESIM_ENOMEM;
+  }
   if ((rc = load_summary_json(&ld)) != 0 || (rc = load_summary_csv(&ld)) != 0 ||
       (rc = load_monthly(&ld)) != 0 || (rc = load_tables(&ld)) != 0 ||
       (rc = load_optional_csv(&ld, &ld.d->sweep, "sweep.csv")) != 0 ||

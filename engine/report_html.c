@@ -85,7 +85,7 @@ static void metrics_table(salesim_sbuf *b, const salesim_report_data *d, const i
     int m = which[i];
     if (!d->has_metric[m])
       continue;
-    const salesim_metric_info *info = salesim_metric_get(m);
+    const salesim_metric_info *info = d->metric_info[m];
     salesim_sbuf_printf(b, "<tr>");
     cell_text(b, "td", "l", info->label);
     cell_text(b, "td", "l", info->unit);
@@ -147,7 +147,7 @@ static void charts(salesim_sbuf *b, const salesim_report_data *d, int *id) {
     int m = salesim_report_headline[i];
     if (!d->has_metric[m])
       continue;
-    const salesim_metric_info *info = salesim_metric_get(m);
+    const salesim_metric_info *info = d->metric_info[m];
     for (int k = 0; k < nm; k++) {
       v[k] = d->mech[k].stat[m].mean;
       lo[k] = d->mech[k].stat[m].ci_low;
@@ -305,11 +305,16 @@ int salesim_report_write_html(const salesim_report_data *d, const char *path,
   metrics_table(&b, d, salesim_report_headline, salesim_report_headline_count, 1);
   charts(&b, d, &id);
 
-  int all[SALESIM_METRIC_COUNT];
-  for (int m = 0; m < SALESIM_METRIC_COUNT; m++)
-    all[m] = m;
-  salesim_sbuf_printf(&b, "<h2 id=\"metrics\">All metrics</h2>\n");
-  metrics_table(&b, d, all, SALESIM_METRIC_COUNT, 1);
+  int *all = malloc((size_t)d->n_metrics * sizeof *all);
+  if (all == NULL) {
+    b.oom = 1;
+  } else {
+    for (int m = 0; m < d->n_metrics; m++)
+      all[m] = m;
+    salesim_sbuf_printf(&b, "<h2 id=\"metrics\">All metrics</h2>\n");
+    metrics_table(&b, d, all, d->n_metrics, 1);
+    free(all);
+  }
 
   static const int risk[] = {SALESIM_METRIC_PAY_COST, SALESIM_METRIC_COST_OF_SALES,
                              SALESIM_METRIC_PROFIT, SALESIM_METRIC_REVENUE};
@@ -322,7 +327,7 @@ int salesim_report_write_html(const salesim_report_data *d, const char *path,
       int m = risk[i];
       if (!d->has_metric[m])
         continue;
-      const salesim_metric_info *info = salesim_metric_get(m);
+      const salesim_metric_info *info = d->metric_info[m];
       const salesim_stat *s = &d->mech[k].stat[m];
       char p5[64], p50[64], p95[64];
       salesim_sbuf_printf(&b, "<tr>");

@@ -143,7 +143,7 @@ static void md_metrics(salesim_sbuf *b, const salesim_report_data *d, const int 
     int m = which[i];
     if (!d->has_metric[m])
       continue;
-    const salesim_metric_info *info = salesim_metric_get(m);
+    const salesim_metric_info *info = d->metric_info[m];
     salesim_sbuf_printf(b, "|");
     md_cell(b, info->label);
     md_cell(b, info->unit);
@@ -228,7 +228,7 @@ int salesim_report_write_md(const salesim_report_data *d, const char *path, sale
       int m = risk[i];
       if (!d->has_metric[m])
         continue;
-      const salesim_metric_info *info = salesim_metric_get(m);
+      const salesim_metric_info *info = d->metric_info[m];
       const salesim_stat *s = &d->mech[k].stat[m];
       salesim_sbuf_printf(&b, "|");
       md_cell(&b, d->mech[k].name);
@@ -266,11 +266,16 @@ int salesim_report_write_md(const salesim_report_data *d, const char *path, sale
     salesim_sbuf_printf(&b, "\n");
   }
 
-  int all[SALESIM_METRIC_COUNT];
-  for (int m = 0; m < SALESIM_METRIC_COUNT; m++)
-    all[m] = m;
-  salesim_sbuf_printf(&b, "## All metrics\n\n");
-  md_metrics(&b, d, all, SALESIM_METRIC_COUNT);
+  int *all = malloc((size_t)d->n_metrics * sizeof *all);
+  if (all == NULL) {
+    b.oom = 1;
+  } else {
+    for (int m = 0; m < d->n_metrics; m++)
+      all[m] = m;
+    salesim_sbuf_printf(&b, "## All metrics\n\n");
+    md_metrics(&b, d, all, d->n_metrics);
+    free(all);
+  }
 
   if (d->costing) {
     salesim_sbuf_printf(&b, "## Costing\n\n");

@@ -125,10 +125,10 @@ static int summary_sheet(xl *x, lxw_worksheet *ws, const salesim_report_data *d)
     col += width;
   }
   row += 2;
-  for (int m = 0; m < SALESIM_METRIC_COUNT; m++) {
+  for (int m = 0; m < d->n_metrics; m++) {
     if (!d->has_metric[m])
       continue;
-    const salesim_metric_info *info = salesim_metric_get(m);
+    const salesim_metric_info *info = d->metric_info[m];
     lxw_format *f = fmt_for(x, info->unit);
     worksheet_write_string(ws, (lxw_row_t)row, 0, info->label, NULL);
     worksheet_write_string(ws, (lxw_row_t)row, 1, info->unit, NULL);
@@ -163,7 +163,7 @@ static int summary_sheet(xl *x, lxw_worksheet *ws, const salesim_report_data *d)
       int m = risk[i];
       if (!d->has_metric[m])
         continue;
-      const salesim_metric_info *info = salesim_metric_get(m);
+      const salesim_metric_info *info = d->metric_info[m];
       const salesim_stat *s = &d->mech[k].stat[m];
       lxw_format *f = fmt_for(x, info->unit);
       worksheet_write_string(ws, (lxw_row_t)row, 0, d->mech[k].name, NULL);
@@ -346,7 +346,7 @@ int salesim_report_write_xlsx(const salesim_report_data *d, const char *path,
                          x.bold);
   for (int i = 0; i < salesim_report_headline_count; i++, row++) {
     int m = salesim_report_headline[i];
-    const salesim_metric_info *info = salesim_metric_get(m);
+    const salesim_metric_info *info = d->metric_info[m];
     worksheet_write_string(cd, (lxw_row_t)row, 0, info->label, NULL);
     for (int k = 0; k < d->n_mech; k++) {
       const salesim_stat *s = &d->mech[k].stat[m];
@@ -388,7 +388,7 @@ int salesim_report_write_xlsx(const salesim_report_data *d, const char *path,
   for (int i = 0; i < salesim_report_attainment_count; i++, row++) {
     int m = salesim_report_attainment[i];
     any_att |= d->has_metric[m];
-    worksheet_write_string(cd, (lxw_row_t)row, 0, salesim_metric_get(m)->label, NULL);
+    worksheet_write_string(cd, (lxw_row_t)row, 0, d->metric_info[m]->label, NULL);
     for (int k = 0; k < d->n_mech; k++)
       put_num(cd, row, 1 + 3 * k, d->mech[k].stat[m].mean, x.share);
   }

@@ -2,7 +2,8 @@
  * engine/results.c: what a run produces (salesim/results.h) and the
  * statistics over it (engine/stats.h).
  *
- * Metric and series descriptions come from the X-macro lists in results.h.
+ * Series descriptions come from the X-macro list in results.h; the metric
+ * catalogue of a results object from models/metrics.c (core + declared).
  * The summary follows MODEL.md §8: per mechanism and metric, over the
  * replications where the metric has a value (NAN = not applicable), the mean,
  * the sample sd (n-1), a 95 % Student t interval, the paired difference to
@@ -20,15 +21,10 @@
 
 #include <salesim/results.h>
 
+#include "metrics.h"
 #include "stats.h"
 
 /* ---- metric and series descriptions ------------------------------------ */
-
-static const salesim_metric_info metric_infos[SALESIM_METRIC_COUNT] = {
-#define SALESIM_X_INFO(id, name, label, unit, better) {name, label, unit, better},
-    SALESIM_METRIC_LIST(SALESIM_X_INFO)
-#undef SALESIM_X_INFO
-};
 
 static const char *const series_names[SALESIM_SERIES_COUNT] = {
 #define SALESIM_X_SERIES_NAME(id, name) name,
@@ -36,17 +32,26 @@ static const char *const series_names[SALESIM_SERIES_COUNT] = {
 #undef SALESIM_X_SERIES_NAME
 };
 
-const salesim_metric_info *salesim_metric_get(int m) {
-  if (m < 0 || m >= SALESIM_METRIC_COUNT)
+int salesim_results_metric_count(const salesim_results *r) { return r ? r->n_metrics : 0; }
+
+const salesim_metric_info *salesim_results_metric_info(const salesim_results *r, int m) {
+  if (r == NULL || m < 0 || m >= r->n_metrics)
     return NULL;
-  return &metric_infos[m];
+  return r->metric_info[m];
 }
 
-int salesim_metric_find(const char *name) {
-  if (name == NULL)
+const char *salesim_results_metric_short_label(const salesim_results *r, int m) {
+  if (r == NULL || m < SALESIM_METRIC_CORE_COUNT || m >= r->n_metrics)
+    return NULL;
+  const salesim_metric_decl *d = salesim_metric_catalogue_decl(m);
+  return d ? d->short_label : NULL;
+}
+
+int salesim_results_metric_find(const salesim_results *r, const char *name) {
+  if (r == NULL || name == NULL)
     return -1;
-  for (int m = 0; m < SALESIM_METRIC_COUNT; m++)
-    if (strcmp(metric_infos[m].name, name) == 0)
+  for (int m = 0; m < r->n_metrics; m++)
+    if (strcmp(r->metric_info[m]->name, name) == 0)
       return m;
   return -1;
 }
@@ -178,17 +183,27 @@ int salesim_results_alloc(salesim_results **out, int n_mech, int n_rep,
   *out = NULL;
   if (n_mech < 1 || n_rep < 1 || n_months < 0)
     return SALESIM_EINVAL;
+  const salesim_metric_info **infos = NULL;
+  int n_metrics = salesim_metric_catalogue(&infos);
+  if (n_metrics < 0)
+    return n_metrics;
   size_t runs = (size_t)n_mech * (size_t)n_rep;
-  if (runs > SIZE_MAX / sizeof(double) / SALESIM_METRIC_COUNT ||
+  if (runs > SIZE_MAX / sizeof(double) / (size_t)n_metrics ||
       (n_months > 0 &&
-       runs > SIZE_MAX / sizeof(double) / SALESIM_SERIES_COUNT / (size_t)n_months))
+       runs > SIZE_MAX / sizeof(double) / SALESIM_SERIES_COUNT / (size_t)n_months)) {
+    free(infos);
     return SALESIM_ENOMEM;
-  size_t n_metric = runs * SALESIM_METRIC_COUNT;
+  }
+  size_t n_metric = runs * (size_t)n_metrics;
   size_t n_monthly = runs * (size_t)n_months * SALESIM_SERIES_COUNT;
 
   r = calloc(1, sizeof *r);
-  if (r == NULL)
+  if (r == NULL) {
+    free(infos);
     goto cleanup;
+  }
+  r->n_metrics = n_metrics;
+  r->metric_info = infos;
   r->n_mech = n_mech;
   r->n_rep = n_rep;
   r->n_months = n_months;
@@ -196,13 +211,13 @@ int salesim_results_alloc(salesim_results **out, int n_mech, int n_rep,
   r->mech_types = calloc((size_t)n_mech, sizeof *r->mech_types);
   r->metric = malloc(n_metric * sizeof *r->metric);
   r->monthly = calloc(n_monthly ? n_monthly : 1, sizeof *r->monthly);
-  r->summary = calloc((size_t)n_mech * SALESIM_METRIC_COUNT, sizeof *r->summary);
+  r->summary = calloc((size_t)n_mech * (size_t)n_metrics, sizeof *r->summary);
   if (r->mech_names == NULL || r->mech_types == NULL || r->metric == NULL ||
       r->monthly == NULL || r->summary == NULL)
     goto cleanup;
   for (size_t i = 0; i < n_metric; i++)
     r->metric[i] = NAN;
-  for (size_t i = 0; i < (size_t)n_mech * SALESIM_METRIC_COUNT; i++) {
+  for (size_t i = 0; i < (size_t)n_mech * (size_t)n_metrics; i++) {
     salesim_stat *s = &r->summary[i];
     s->mean = s->sd = s->ci_low = s->ci_high = NAN;
     s->diff = s->diff_low = s->diff_high = NAN;
@@ -228,6 +243,7 @@ void salesim_results_free(salesim_results *r) {
   free(r->metric);
   free(r->monthly);
   free(r->summary);
+  free(r->metric_info);
   free(r);
 }
 
@@ -306,8 +322,8 @@ int salesim_stats_summarize_into(const salesim_results *r, salesim_stat *out) {
     return SALESIM_ENOMEM;
   }
   for (int mech = 0; mech < r->n_mech; mech++) {
-    for (int m = 0; m < SALESIM_METRIC_COUNT; m++) {
-      salesim_stat *s = &out[(size_t)mech * SALESIM_METRIC_COUNT + (size_t)m];
+    for (int m = 0; m < r->n_metrics; m++) {
+      salesim_stat *s = &out[(size_t)mech * (size_t)r->n_metrics + (size_t)m];
       size_t n = 0, nd = 0;
       for (int rep = 0; rep < r->n_rep; rep++) {
         double v = SALESIM_METRIC_AT(r, mech, rep, m);
@@ -348,7 +364,7 @@ int salesim_results_summarize(salesim_results *r) {
   if (r->summary == NULL) {
     if (r->n_mech < 1)
       return SALESIM_EINVAL;
-    r->summary = calloc((size_t)r->n_mech * SALESIM_METRIC_COUNT,
+    r->summary = calloc((size_t)r->n_mech * (size_t)r->n_metrics,
                         sizeof *r->summary);
     if (r->summary == NULL)
       return SALESIM_ENOMEM;

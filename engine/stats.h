@@ -23,9 +23,13 @@
 /**
  * Statistics over replications for every mechanism and metric of `r`
  * (the rules of salesim_results_summarize()) into `out`, an array of
- * r->n_mech * SALESIM_METRIC_COUNT entries indexed like r->summary.
+ * r->n_mech * r->n_metrics entries indexed like r->summary.
  * Returns 0, SALESIM_EINVAL (bad baseline, sizes) or SALESIM_ENOMEM.
  */
 int salesim_stats_summarize_into(const salesim_results *r, salesim_stat *out);
+
+/** The short row label a mechanism declared for metric `m` of r (the
+ *  terminal table), or NULL (a core metric, or none declared). */
+const char *salesim_results_metric_short_label(const salesim_results *r, int m);
 
 #endif

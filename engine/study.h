@@ -14,10 +14,11 @@
 /** Results of a sweep: one row per point and mechanism. */
 typedef struct salesim_sweep_result {
   int n_points, n_params, n_mech;
+  int n_metrics;                    /* the metric catalogue's size */
   char (*paths)[SALESIM_NAME_MAX];  /* n_params */
   char (*mech_names)[64];           /* n_mech */
   double *values;                   /* [point * n_params + j] */
-  salesim_stat *stats;              /* [(point * n_mech + mech) * SALESIM_METRIC_COUNT + m] */
+  salesim_stat *stats;              /* [(point * n_mech + mech) * n_metrics + m] */
 } salesim_sweep_result;
 
 void salesim_sweep_result_free(salesim_sweep_result *s);

@@ -20,6 +20,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "metrics.h"
 #include "study.h"
 
 const int salesim_study_headline[] = {
@@ -185,9 +186,10 @@ int salesim_sweep_run(salesim_sweep_result **out, const salesim_scenario *sc,
   }
   s->n_params = sc->sweep->n_params;
   s->n_mech = sc->n_mechanisms;
+  s->n_metrics = salesim_metric_count();
   s->paths = calloc((size_t)s->n_params, sizeof *s->paths);
   s->mech_names = calloc((size_t)s->n_mech, sizeof *s->mech_names);
-  s->stats = calloc((size_t)s->n_points * (size_t)s->n_mech * SALESIM_METRIC_COUNT,
+  s->stats = calloc((size_t)s->n_points * (size_t)s->n_mech * (size_t)s->n_metrics,
                     sizeof *s->stats);
   salesim_scenario *copy = salesim_scenario_copy(sc);
   if (s->paths == NULL || s->mech_names == NULL || s->stats == NULL || copy == NULL) {
@@ -212,9 +214,14 @@ int salesim_sweep_run(salesim_sweep_result **out, const salesim_scenario *sc,
     salesim_results *r = NULL;
     if (rc == 0)
       rc = salesim_run(&r, copy, &ro, diag);
+    if (rc == 0 && r->n_metrics != s->n_metrics) {
+      salesim_diag_add(diag, "sweep point %d: %d metrics, expected %d", pt + 1, r->n_metrics,
+                       s->n_metrics);
+      rc = SALESIM_EINVAL;
+    }
     if (rc == 0)
-      memcpy(&s->stats[(size_t)pt * (size_t)s->n_mech * SALESIM_METRIC_COUNT], r->summary,
-             (size_t)s->n_mech * SALESIM_METRIC_COUNT * sizeof *s->stats);
+      memcpy(&s->stats[(size_t)pt * (size_t)s->n_mech * (size_t)s->n_metrics], r->summary,
+             (size_t)s->n_mech * (size_t)s->n_metrics * sizeof *s->stats);
     salesim_results_free(r);
     if (rc == 0 && opt && opt->progress)
       opt->progress(opt->progress_arg, pt + 1, s->n_points);
@@ -280,7 +287,7 @@ int salesim_sweep_write_csv(const salesim_sweep_result *s, const char *dir, sale
   }
   fputs(",mechanism", f);
   for (int i = 0; i < salesim_study_headline_count; i++) {
-    const char *n = salesim_metric_get(salesim_study_headline[i])->name;
+    const char *n = salesim_metric_catalogue_info(salesim_study_headline[i])->name;
     fprintf(f, ",%s_mean,%s_ci_low,%s_ci_high", n, n, n);
   }
   fputs(",profit_diff_vs_baseline,profit_diff_ci_low,profit_diff_ci_high\n", f);
@@ -294,7 +301,7 @@ int salesim_sweep_write_csv(const salesim_sweep_result *s, const char *dir, sale
       fputc(',', f);
       put_text(f, s->mech_names[k]);
       const salesim_stat *st = &s->stats[((size_t)pt * (size_t)s->n_mech + (size_t)k) *
-                                         SALESIM_METRIC_COUNT];
+                                         (size_t)s->n_metrics];
       for (int i = 0; i < salesim_study_headline_count; i++) {
         const salesim_stat *x = &st[salesim_study_headline[i]];
         const double v[3] = {x->mean, x->ci_low, x->ci_high};
@@ -330,7 +337,7 @@ int salesim_costing_write_csv(const salesim_results *r, double budget, const cha
       if (s->n == 0)
         continue;
       put_text(f, r->mech_names[k]);
-      fprintf(f, ",%s,%s,", salesim_metric_get(m)->name, salesim_metric_get(m)->unit);
+      fprintf(f, ",%s,%s,", r->metric_info[m]->name, r->metric_info[m]->unit);
       put_number(f, s->mean);
       fputc(',', f);
       put_number(f, s->p5);

@@ -181,6 +181,36 @@ static int commission_month_pay(salesim_world *w, salesim_agent *a,
   return 0;
 }
 
+/* Payout curve (models/payout_curve.h): base*12 plus the commission
+ * schedule (tiers or rate, cap) at each attainment of the reference
+ * target; none without a positive target, as commission has no target of
+ * its own to scale by. */
+static int commission_payout_curve(const void *vp, const salesim_scenario *sc,
+                                   double reference_target, salesim_payout_curve *out) {
+  const commission_params *p = vp;
+  salesim_schedule sched;
+  (void)sc;
+  out->n = 0;
+  if (!(reference_target > 0))
+    return 0;
+  if (p->tiers.n > 0) {
+    if (salesim_schedule_tiers(&sched, &p->tiers, p->cap) != 0)
+      return 0;
+  } else {
+    salesim_schedule_linear(&sched, p->rate);
+    if (p->cap > 0 && p->rate > 0)
+      salesim_schedule_add_hinge(&sched, p->cap / p->rate, -p->rate);
+  }
+  double fixed = 12.0 * p->base;
+  for (int i = 0; i < SALESIM_PAYOUT_POINTS; i++) {
+    double att = i * SALESIM_PAYOUT_STEP;
+    out->attainment[i] = att;
+    out->pay[i] = fixed + salesim_schedule_eval(&sched, att * reference_target);
+  }
+  out->n = SALESIM_PAYOUT_POINTS;
+  return 0;
+}
+
 const salesim_mechanism_type salesim_mechanism_commission = {
     .version = SALESIM_MECHANISM_VERSION,
     .name = "commission",
@@ -192,4 +222,5 @@ const salesim_mechanism_type salesim_mechanism_commission = {
     .hire = commission_hire,
     .incentive = commission_incentive,
     .month_pay = commission_month_pay,
+    .payout_curve = commission_payout_curve,
 };

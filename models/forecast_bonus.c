@@ -144,12 +144,12 @@ static int forecast_period_end(salesim_world *w) {
   return salesim_org_year_end(w, &s->org);
 }
 
-static void forecast_report(salesim_world *w) {
+static int forecast_report(salesim_world *w) {
   forecast_state *s = w->state;
-  double per_year = (double)w->sc->months_per_year / w->sc->months;
-  w->metrics[SALESIM_METRIC_TERRITORIES_UNFILLED] = s->unmanaged * per_year;
-  w->metrics[SALESIM_METRIC_REPS_UNMATCHED] = s->unteamed * per_year;
+  salesim_world_metric(w, SALESIM_ORG_METRIC_TERRITORIES_UNFILLED, s->unmanaged);
+  salesim_world_metric(w, SALESIM_ORG_METRIC_REPS_UNMATCHED, s->unteamed);
   salesim_org_report(w, &s->org);
+  return 0;
 }
 
 const salesim_mechanism_type salesim_mechanism_forecast_bonus = {
@@ -170,4 +170,6 @@ const salesim_mechanism_type salesim_mechanism_forecast_bonus = {
     .month_end = salesim_org_hook_month_end,
     .period_end = forecast_period_end,
     .report = forecast_report,
+    .metrics = salesim_org_metrics,
+    .n_metrics = SALESIM_ORG_METRIC_COUNT,
 };

@@ -13,10 +13,10 @@
  *   month_pay   (per active agent: pay for the month given its outcome)
  *   month_end   (after all agents: audits, reviews, demotions, ...)
  *   period_end  (last month of a plan year: settle bonuses)
- *   report      (end of run: mechanism-specific metrics and tables)
+ *   report      (end of run: the declared metrics and tables)
  *
  * Status (as every sqlite3_vfs method returns an int): every hook but
- * `fini` (void, like free) and `report` returns 0 on success or a negative
+ * `fini` (void, like free) returns 0 on success or a negative
  * SALESIM_E* code (include/salesim/errors.h) on failure; `fill` returns 1
  * (filled), 0 (not filled) or a negative code. A hook that fails should
  * also call salesim_world_fail() with a one-line reason (`incentive` sees a
@@ -42,6 +42,8 @@
 #ifndef SALESIM_MECHANISM_H
 #define SALESIM_MECHANISM_H
 
+#include "metrics.h"
+#include "payout_curve.h"
 #include "world.h"
 
 /* 2: hooks return a status; per-agent state (agent_state_size) */
@@ -129,8 +131,21 @@ typedef struct salesim_mechanism_type {
   int (*fill)(salesim_world *w, salesim_agent *a);
   int (*month_end)(salesim_world *w);
   int (*period_end)(salesim_world *w);
-  /** Fill mechanism-specific metrics (w->metrics) and tables. */
-  void (*report)(salesim_world *w);
+  /** Set the declared metrics (salesim_world_metric, index in `metrics`)
+   *  and add tables. Returns 0 or a negative code (the replication then
+   *  ends; a message set with salesim_world_fail is kept). */
+  int (*report)(salesim_world *w);
+
+  /* ---- declared metrics and payout curve (models/metrics.h,
+   * models/payout_curve.h; docs/mechanism-authoring.md) ---- */
+  const salesim_metric_decl *metrics; /* the mechanism's own metrics, may be NULL */
+  int n_metrics;
+  /** Optional: the annual pay of a typical rep at attainment
+   *  0, 2.5 %, ..., 200 % of `reference_target` (NAN if unknown) under
+   *  `params`; out->n = 0 when these settings give no curve. Returns 0 or a
+   *  negative code. NULL: the mechanism has no pay curve. */
+  int (*payout_curve)(const void *params, const salesim_scenario *sc, double reference_target,
+                      salesim_payout_curve *out);
 } salesim_mechanism_type;
 
 /** Find a registered type by name; NULL if none. */

@@ -382,18 +382,52 @@ static int monitoring_month_end(salesim_world *w) {
   return 0;
 }
 
-static void monitoring_report(salesim_world *w) {
+/* The metrics monitoring declares (models/metrics.h), in output order. */
+enum {
+  M_VISITS_REPORTED, M_VISITS_REAL, M_VISITS_FALSE, M_FALSE_CAUGHT, M_AUDIT_COST, M_FINES,
+  M_DISMISSALS, M_AUDIT_SHARE_END, M_COUNT
+};
+#define PER_YEAR SALESIM_METRIC_KIND_PER_YEAR
+static const salesim_metric_decl monitoring_metrics[M_COUNT] = {
+    [M_VISITS_REPORTED] = {{"visits_reported", "Visits reported", "per year", 0},
+                           PER_YEAR,
+                           "Visits reported /yr"},
+    [M_VISITS_REAL] = {{"visits_real", "Visits really made", "per year", 1},
+                       PER_YEAR,
+                       "Visits real /yr"},
+    [M_VISITS_FALSE] = {{"visits_false", "False visit reports", "per year", -1},
+                        PER_YEAR,
+                        "False reports /yr"},
+    [M_FALSE_CAUGHT] = {{"false_caught", "False reports caught by audits", "per year", 0},
+                        PER_YEAR,
+                        "False caught /yr"},
+    [M_AUDIT_COST] = {{"audit_cost", "Audit (call-back) cost", "currency/year", -1},
+                      PER_YEAR,
+                      "Audit cost /yr"},
+    [M_FINES] = {{"fines", "Fines collected", "currency/year", 0},
+                 PER_YEAR,
+                 "Fines /yr"},
+    [M_DISMISSALS] = {{"dismissals", "Dismissals", "per year", -1},
+                      PER_YEAR,
+                      "Dismissals /yr"},
+    [M_AUDIT_SHARE_END] = {{"audit_share_end", "Audit share at the end (after escalation)",
+                            "share", 0},
+                           SALESIM_METRIC_KIND_LEVEL,
+                           "Audit share at end"},
+};
+#undef PER_YEAR
+
+static int monitoring_report(salesim_world *w) {
   const monitoring_state *s = w->state;
-  double per_year = (double)w->sc->months_per_year / w->sc->months;
-  double *m = w->metrics;
-  m[SALESIM_METRIC_VISITS_REPORTED] = s->reported * per_year;
-  m[SALESIM_METRIC_VISITS_REAL] = s->real * per_year;
-  m[SALESIM_METRIC_VISITS_FALSE] = s->fake * per_year;
-  m[SALESIM_METRIC_FALSE_CAUGHT] = s->caught * per_year;
-  m[SALESIM_METRIC_AUDIT_COST] = s->audit_cost * per_year;
-  m[SALESIM_METRIC_FINES] = s->fines * per_year;
-  m[SALESIM_METRIC_DISMISSALS] = s->dismissals * per_year;
-  m[SALESIM_METRIC_AUDIT_SHARE_END] = s->q;
+  salesim_world_metric(w, M_VISITS_REPORTED, s->reported);
+  salesim_world_metric(w, M_VISITS_REAL, s->real);
+  salesim_world_metric(w, M_VISITS_FALSE, s->fake);
+  salesim_world_metric(w, M_FALSE_CAUGHT, s->caught);
+  salesim_world_metric(w, M_AUDIT_COST, s->audit_cost);
+  salesim_world_metric(w, M_FINES, s->fines);
+  salesim_world_metric(w, M_DISMISSALS, s->dismissals);
+  salesim_world_metric(w, M_AUDIT_SHARE_END, s->q);
+  return 0;
 }
 
 const salesim_mechanism_type salesim_mechanism_monitoring = {
@@ -413,4 +447,6 @@ const salesim_mechanism_type salesim_mechanism_monitoring = {
     .month_pay = monitoring_month_pay,
     .month_end = monitoring_month_end,
     .report = monitoring_report,
+    .metrics = monitoring_metrics,
+    .n_metrics = M_COUNT,
 };

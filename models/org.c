@@ -711,18 +711,53 @@ int salesim_org_year_end(salesim_world *w, salesim_org *o) {
 
 static double ratio(double a, double b) { return b > 0 ? a / b : NAN; }
 
+#define PER_YEAR SALESIM_METRIC_KIND_PER_YEAR
+#define LEVEL SALESIM_METRIC_KIND_LEVEL
+const salesim_metric_decl salesim_org_metrics[SALESIM_ORG_METRIC_COUNT] = {
+    [SALESIM_ORG_METRIC_TERRITORY_TARGET_ERROR] =
+        {{"territory_target_error", "Territory target error |target-sales|/sales", "share", -1},
+         LEVEL},
+    [SALESIM_ORG_METRIC_BID_TO_POTENTIAL] =
+        {{"bid_to_potential", "Winning bid / true potential (new business + a year of book)",
+          "ratio", 0},
+         LEVEL},
+    [SALESIM_ORG_METRIC_WINNERS_CURSE] =
+        {{"winners_curse", "Winners who missed their own bid", "share", -1}, LEVEL},
+    [SALESIM_ORG_METRIC_AWARDS_VOIDED] =
+        {{"awards_voided", "Awards voided for lack of a team", "per year", -1}, PER_YEAR},
+    [SALESIM_ORG_METRIC_TERRITORIES_UNFILLED] =
+        {{"territories_unfilled", "Territories nobody won (top-down fallback)", "per year", -1},
+         PER_YEAR},
+    [SALESIM_ORG_METRIC_REPS_UNMATCHED] =
+        {{"reps_unmatched", "Reps in no manager's team", "per year", 0}, PER_YEAR},
+    [SALESIM_ORG_METRIC_PANEL_COST] =
+        {{"panel_cost", "Review-panel cost", "currency/year", -1}, PER_YEAR},
+    [SALESIM_ORG_METRIC_BARGAINING_COST] =
+        {{"bargaining_cost", "Target-bargaining cost", "currency/year", -1}, PER_YEAR},
+    [SALESIM_ORG_METRIC_BARGAINING_CUT] =
+        {{"bargaining_cut", "Target cut by bargaining / firm's target", "share", -1}, LEVEL},
+    [SALESIM_ORG_METRIC_BLAMED_MISSES] =
+        {{"blamed_misses", "Missed firm-set targets blamed on the firm", "per year", -1},
+         LEVEL}, /* per plan year played, set as such */
+    [SALESIM_ORG_METRIC_MANAGER_PAY] =
+        {{"manager_pay", "Territory managers' pay", "currency/year", 0}, PER_YEAR},
+    [SALESIM_ORG_METRIC_ENVY_RATE] =
+        {{"envy_rate", "Reps envying their partner's share of accounts", "share", -1}, LEVEL},
+};
+#undef PER_YEAR
+#undef LEVEL
+
 void salesim_org_report(salesim_world *w, salesim_org *o) {
-  double *m = w->metrics;
-  double per_year = (double)w->sc->months_per_year / w->sc->months;
   double years = o->years > 0 ? o->years : NAN;
-  m[SALESIM_METRIC_TERRITORY_TARGET_ERROR] = ratio(o->terr_err_sum, o->terr_err_n);
-  m[SALESIM_METRIC_BID_TO_POTENTIAL] = ratio(o->bid_pot_sum, o->bid_pot_n);
-  m[SALESIM_METRIC_WINNERS_CURSE] = ratio(o->cursed, o->winners);
-  m[SALESIM_METRIC_PANEL_COST] = o->panel_cost * per_year;
-  m[SALESIM_METRIC_BARGAINING_COST] = o->bargain_cost * per_year;
-  m[SALESIM_METRIC_BLAMED_MISSES] = o->blamed / years;
-  m[SALESIM_METRIC_MANAGER_PAY] = o->manager_pay * per_year;
-  m[SALESIM_METRIC_ENVY_RATE] = ratio(o->envy, o->envy_n);
+  salesim_world_metric(w, SALESIM_ORG_METRIC_TERRITORY_TARGET_ERROR,
+                       ratio(o->terr_err_sum, o->terr_err_n));
+  salesim_world_metric(w, SALESIM_ORG_METRIC_BID_TO_POTENTIAL, ratio(o->bid_pot_sum, o->bid_pot_n));
+  salesim_world_metric(w, SALESIM_ORG_METRIC_WINNERS_CURSE, ratio(o->cursed, o->winners));
+  salesim_world_metric(w, SALESIM_ORG_METRIC_PANEL_COST, o->panel_cost);
+  salesim_world_metric(w, SALESIM_ORG_METRIC_BARGAINING_COST, o->bargain_cost);
+  salesim_world_metric(w, SALESIM_ORG_METRIC_BLAMED_MISSES, o->blamed / years);
+  salesim_world_metric(w, SALESIM_ORG_METRIC_MANAGER_PAY, o->manager_pay);
+  salesim_world_metric(w, SALESIM_ORG_METRIC_ENVY_RATE, ratio(o->envy, o->envy_n));
   if (o->table) {
     salesim_world_add_table(w, o->table); /* ownership passes, even on failure */
     o->table = NULL;

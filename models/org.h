@@ -339,6 +339,25 @@ int salesim_org_hook_month_end(salesim_world *w);
  *  SALESIM_ENOMEM (world error set). */
 int salesim_org_year_end(salesim_world *w, salesim_org *o);
 /** End of run: metrics; hands the territory table to the world. */
+/* The metrics of the org family (tender, top_down, forecast_bonus share
+ * one list; each sets the ones it has, the rest stay NAN). */
+enum {
+  SALESIM_ORG_METRIC_TERRITORY_TARGET_ERROR,
+  SALESIM_ORG_METRIC_BID_TO_POTENTIAL,
+  SALESIM_ORG_METRIC_WINNERS_CURSE,
+  SALESIM_ORG_METRIC_AWARDS_VOIDED,
+  SALESIM_ORG_METRIC_TERRITORIES_UNFILLED,
+  SALESIM_ORG_METRIC_REPS_UNMATCHED,
+  SALESIM_ORG_METRIC_PANEL_COST,
+  SALESIM_ORG_METRIC_BARGAINING_COST,
+  SALESIM_ORG_METRIC_BARGAINING_CUT,
+  SALESIM_ORG_METRIC_BLAMED_MISSES,
+  SALESIM_ORG_METRIC_MANAGER_PAY,
+  SALESIM_ORG_METRIC_ENVY_RATE,
+  SALESIM_ORG_METRIC_COUNT
+};
+extern const salesim_metric_decl salesim_org_metrics[SALESIM_ORG_METRIC_COUNT];
+/** Set the family's shared metrics and hand over the detail table. */
 void salesim_org_report(salesim_world *w, salesim_org *o);
 
 #endif

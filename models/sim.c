@@ -330,7 +330,8 @@ static int world_alloc(salesim_world **out, const salesim_scenario *sc, int mech
   w->shock = malloc((size_t)sc->months * (size_t)w->n_terr * sizeof *w->shock);
   w->scratch_a = malloc((size_t)w->n_agents * sizeof *w->scratch_a);
   w->scratch_b = malloc((size_t)w->n_agents * sizeof *w->scratch_b);
-  w->own_metrics = malloc(SALESIM_METRIC_COUNT * sizeof *w->own_metrics);
+  w->n_metrics = salesim_metric_count();
+  w->own_metrics = malloc((size_t)w->n_metrics * sizeof *w->own_metrics);
   w->own_monthly = calloc((size_t)sc->months * SALESIM_SERIES_COUNT, sizeof *w->own_monthly);
   {
     int years = (sc->months + sc->months_per_year - 1) / sc->months_per_year;
@@ -351,7 +352,7 @@ static int world_alloc(salesim_world **out, const salesim_scenario *sc, int mech
     goto fail;
   w->metrics = w->own_metrics;
   w->monthly = w->own_monthly;
-  for (int m = 0; m < SALESIM_METRIC_COUNT; m++)
+  for (int m = 0; m < w->n_metrics; m++)
     w->metrics[m] = NAN;
   salesim_pipeline_calibrate(w);
 
@@ -1117,8 +1118,13 @@ static void finish_metrics(salesim_world *w) {
     m[SALESIM_METRIC_WARNING_RECALL] = ratio(L->warn_tp, L->warn_tp + L->warn_fn);
     m[SALESIM_METRIC_WARNING_LEAD] = ratio(L->warn_lead, L->warn_tp);
   }
-  if (w->type->report)
-    w->type->report(w);
+  if (w->type->report) {
+    int rc = w->type->report(w);
+    if (rc != 0 && w->error == 0)
+      salesim_world_fail(w, rc, "%s: report failed", w->type->name);
+  }
+  if (w->error == 0)
+    salesim_world_metrics_finish(w);
 }
 
 static unsigned long long total_draws;
@@ -1164,7 +1170,7 @@ int salesim_sim_run(const salesim_scenario *sc, int mech, int rep, uint64_t seed
   }
   w->monthly = out->monthly;
   w->metrics = out->metrics;
-  for (int m = 0; m < SALESIM_METRIC_COUNT; m++)
+  for (int m = 0; m < w->n_metrics; m++)
     w->metrics[m] = NAN;
   for (int t = 0; t < sc->months && w->error == 0; t++) {
     if (out->cancel != NULL && *out->cancel) {
@@ -1177,10 +1183,10 @@ int salesim_sim_run(const salesim_scenario *sc, int mech, int rep, uint64_t seed
   }
   if (rc == 0 && w->error == 0) {
     finish_metrics(w);
-    for (int m = 0; m < SALESIM_METRIC_COUNT && w->error == 0; m++)
+    for (int m = 0; m < w->n_metrics && w->error == 0; m++)
       if (isinf(w->metrics[m])) /* NaN is "not defined" (no data), infinity a failure */
         salesim_world_fail(w, SALESIM_ENUMERIC, "metric %s is infinite",
-                           salesim_metric_get(m)->name);
+                           salesim_metric_catalogue_info(m)->name);
   }
   if (rc == 0 && w->error != 0) {
     rc = w->error;

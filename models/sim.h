@@ -10,7 +10,7 @@
 
 /** Output of one (mechanism, replication) task. */
 typedef struct salesim_task_out {
-  double *metrics;        /* SALESIM_METRIC_COUNT, caller-owned */
+  double *metrics;        /* salesim_metric_count() values, caller-owned */
   double *monthly;        /* months * SALESIM_SERIES_COUNT, caller-owned */
   salesim_table **tables; /* malloc'd array of tables (ownership to caller) */
   int n_tables;

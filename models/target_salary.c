@@ -203,6 +203,31 @@ static int ts_period_end(salesim_world *w) {
   return 0;
 }
 
+/* Payout curve (models/payout_curve.h) of a rep on the first grade's
+ * salary: the fixed share of it plus the variable part times the curve at
+ * each attainment of the reference target (of 1 when the target is
+ * unknown: attainment alone). */
+static int ts_payout_curve(const void *vp, const salesim_scenario *sc, double reference_target,
+                           salesim_payout_curve *out) {
+  const target_salary_params *p = vp;
+  salesim_schedule sched;
+  (void)sc;
+  out->n = 0;
+  double salary = p->salary_by_grade.n > 0 ? p->salary_by_grade.v[0] : 0, fs = p->fixed_share;
+  double scale = reference_target > 0 ? reference_target : 1.0;
+  if (p->curve.n < 1 ||
+      salesim_schedule_from_points(&sched, &p->curve, scale, salary * (1 - fs)) != 0)
+    return 0;
+  double fixed = salary * fs;
+  for (int i = 0; i < SALESIM_PAYOUT_POINTS; i++) {
+    double att = i * SALESIM_PAYOUT_STEP;
+    out->attainment[i] = att;
+    out->pay[i] = fixed + salesim_schedule_eval(&sched, att * scale);
+  }
+  out->n = SALESIM_PAYOUT_POINTS;
+  return 0;
+}
+
 const salesim_mechanism_type salesim_mechanism_target_salary = {
     .version = SALESIM_MECHANISM_VERSION,
     .name = "target_salary",
@@ -216,4 +241,5 @@ const salesim_mechanism_type salesim_mechanism_target_salary = {
     .incentive = ts_incentive,
     .month_pay = ts_month_pay,
     .period_end = ts_period_end,
+    .payout_curve = ts_payout_curve,
 };

@@ -1053,13 +1053,13 @@ static int tender_period_end(salesim_world *w) {
   return salesim_org_year_end(w, &s->org);
 }
 
-static void tender_report(salesim_world *w) {
+static int tender_report(salesim_world *w) {
   tender_state *s = w->state;
-  double per_year = (double)w->sc->months_per_year / w->sc->months;
-  w->metrics[SALESIM_METRIC_AWARDS_VOIDED] = s->voided * per_year;
-  w->metrics[SALESIM_METRIC_TERRITORIES_UNFILLED] = s->unfilled * per_year;
-  w->metrics[SALESIM_METRIC_REPS_UNMATCHED] = s->unmatched * per_year;
+  salesim_world_metric(w, SALESIM_ORG_METRIC_AWARDS_VOIDED, s->voided);
+  salesim_world_metric(w, SALESIM_ORG_METRIC_TERRITORIES_UNFILLED, s->unfilled);
+  salesim_world_metric(w, SALESIM_ORG_METRIC_REPS_UNMATCHED, s->unmatched);
   salesim_org_report(w, &s->org);
+  return 0;
 }
 
 const salesim_mechanism_type salesim_mechanism_tender = {
@@ -1080,4 +1080,6 @@ const salesim_mechanism_type salesim_mechanism_tender = {
     .month_end = salesim_org_hook_month_end,
     .period_end = tender_period_end,
     .report = tender_report,
+    .metrics = salesim_org_metrics,
+    .n_metrics = SALESIM_ORG_METRIC_COUNT,
 };

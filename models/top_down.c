@@ -230,14 +230,15 @@ static int top_down_period_end(salesim_world *w) {
   return salesim_org_year_end(w, o);
 }
 
-static void top_down_report(salesim_world *w) {
+static int top_down_report(salesim_world *w) {
   top_down_state *s = w->state;
-  double per_year = (double)w->sc->months_per_year / w->sc->months;
-  w->metrics[SALESIM_METRIC_TERRITORIES_UNFILLED] = s->unmanaged * per_year;
-  w->metrics[SALESIM_METRIC_REPS_UNMATCHED] = s->unteamed * per_year;
-  w->metrics[SALESIM_METRIC_BARGAINING_CUT] =
-      s->org.bargain_cut_n > 0 ? s->org.bargain_cut_sum / s->org.bargain_cut_n : NAN;
+  salesim_world_metric(w, SALESIM_ORG_METRIC_TERRITORIES_UNFILLED, s->unmanaged);
+  salesim_world_metric(w, SALESIM_ORG_METRIC_REPS_UNMATCHED, s->unteamed);
+  salesim_world_metric(w, SALESIM_ORG_METRIC_BARGAINING_CUT,
+                       s->org.bargain_cut_n > 0 ? s->org.bargain_cut_sum / s->org.bargain_cut_n
+                                                : NAN);
   salesim_org_report(w, &s->org);
+  return 0;
 }
 
 const salesim_mechanism_type salesim_mechanism_top_down = {
@@ -258,4 +259,6 @@ const salesim_mechanism_type salesim_mechanism_top_down = {
     .month_end = salesim_org_hook_month_end,
     .period_end = top_down_period_end,
     .report = top_down_report,
+    .metrics = salesim_org_metrics,
+    .n_metrics = SALESIM_ORG_METRIC_COUNT,
 };

@@ -850,17 +850,47 @@ static int ladder_fill(salesim_world *w, salesim_agent *a) {
   return 1;
 }
 
-static void ladder_report(salesim_world *w) {
+/* The metrics the ladder declares (models/metrics.h), in output order. */
+enum {
+  M_TRAININGS, M_TRAINING_PASSES, M_TRAINING_COST, M_REWARDS_PAID, M_DEMOTIONS,
+  M_REPLACEMENTS, M_BENCH_MEAN, M_COUNT
+};
+#define PER_YEAR SALESIM_METRIC_KIND_PER_YEAR
+static const salesim_metric_decl ladder_metrics[M_COUNT] = {
+    [M_TRAININGS] = {{"trainings", "Training spells started", "per year", 0},
+                     PER_YEAR,
+                     "Trainings /yr"},
+    [M_TRAINING_PASSES] = {{"training_passes", "Training passes", "per year", 0},
+                           PER_YEAR,
+                           "Training passes /yr"},
+    [M_TRAINING_COST] = {{"training_cost", "Training cost", "currency/year", -1},
+                         PER_YEAR,
+                         "Training cost /yr"},
+    [M_REWARDS_PAID] = {{"rewards_paid", "Lead-target rewards paid", "currency/year", 0},
+                        PER_YEAR,
+                        "Rewards paid /yr"},
+    [M_DEMOTIONS] = {{"demotions", "Demotions to trainee", "per year", -1},
+                     PER_YEAR,
+                     "Demotions /yr"},
+    [M_REPLACEMENTS] = {{"replacements", "Positions filled from the bench", "per year", 0},
+                        PER_YEAR,
+                        "From bench /yr"},
+    [M_BENCH_MEAN] = {{"bench_mean", "Trained reserve bench (mean)", "people", 0},
+                      SALESIM_METRIC_KIND_MONTHLY_MEAN,
+                      "Bench (mean)"},
+};
+#undef PER_YEAR
+
+static int ladder_report(salesim_world *w) {
   const ladder_state *s = w->state;
-  double per_year = (double)w->sc->months_per_year / w->sc->months;
-  double *m = w->metrics;
-  m[SALESIM_METRIC_TRAININGS] = s->trainings * per_year;
-  m[SALESIM_METRIC_TRAINING_PASSES] = s->passes * per_year;
-  m[SALESIM_METRIC_TRAINING_COST] = s->training_cost * per_year;
-  m[SALESIM_METRIC_REWARDS_PAID] = s->rewards * per_year;
-  m[SALESIM_METRIC_DEMOTIONS] = s->demotions * per_year;
-  m[SALESIM_METRIC_REPLACEMENTS] = s->replacements * per_year;
-  m[SALESIM_METRIC_BENCH_MEAN] = w->sc->months > 0 ? s->bench_sum / w->sc->months : NAN;
+  salesim_world_metric(w, M_TRAININGS, s->trainings);
+  salesim_world_metric(w, M_TRAINING_PASSES, s->passes);
+  salesim_world_metric(w, M_TRAINING_COST, s->training_cost);
+  salesim_world_metric(w, M_REWARDS_PAID, s->rewards);
+  salesim_world_metric(w, M_DEMOTIONS, s->demotions);
+  salesim_world_metric(w, M_REPLACEMENTS, s->replacements);
+  salesim_world_metric(w, M_BENCH_MEAN, s->bench_sum);
+  return 0;
 }
 
 const salesim_mechanism_type salesim_mechanism_training_ladder = {
@@ -883,4 +913,6 @@ const salesim_mechanism_type salesim_mechanism_training_ladder = {
     .fill = ladder_fill,
     .month_end = ladder_month_end,
     .report = ladder_report,
+    .metrics = ladder_metrics,
+    .n_metrics = M_COUNT,
 };

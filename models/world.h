@@ -208,7 +208,8 @@ typedef struct salesim_world {
   double *ote_ratio;      /* pay / target pay of full-year reps, all years */
   int n_ote;
   double *own_metrics, *own_monthly; /* used when not writing to a task */
-  double *metrics;        /* out: SALESIM_METRIC_COUNT values */
+  double *metrics;        /* out: n_metrics values (models/metrics.h catalogue) */
+  int n_metrics;
   double *monthly;        /* out: months * SALESIM_SERIES_COUNT */
   salesim_table **tables; /* detail tables added by the mechanism */
   int n_tables;

@@ -62,7 +62,7 @@ static void paired(const salesim_results *r, const char *a, const char *b, int m
   assert_true(n >= 3);
   double mean = sum / n, var = (sum2 - n * mean * mean) / (n - 1);
   double half = gsl_cdf_tdist_Pinv(0.975, n - 1) * sqrt(var > 0 ? var / n : 0);
-  print_message("%-28s %s - %s = %.6g [%.6g, %.6g]\n", salesim_metric_get(metric)->name, a, b,
+  print_message("%-28s %s - %s = %.6g [%.6g, %.6g]\n", r->metric_info[metric]->name, a, b,
                 mean, mean - half, mean + half);
   if (dir > 0)
     assert_true(mean - half > 0);

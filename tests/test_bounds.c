@@ -159,7 +159,7 @@ static void test_threads_limited(void **state) {
   assert_true(b->threads <= 3);
   assert_true(b->threads <= salesim_threads_max());
   assert_memory_equal(a->metric, b->metric,
-                      (size_t)a->n_mech * a->n_rep * SALESIM_METRIC_COUNT * sizeof(double));
+                      (size_t)a->n_mech * a->n_rep * a->n_metrics * sizeof(double));
   salesim_results_free(a);
   salesim_results_free(b);
   salesim_diag_clear(&diag);

@@ -10,6 +10,11 @@
  * error), and the per-agent state the engine keeps matches the type's
  * agent_state_size (one aligned, zeroed block; none when the size is 0).
  * tests/test_mechanism_contract.c covers failing hooks with a probe type.
+ * Its declared metrics are well formed (unique names, none a core name, valid
+ * unit, direction and kind; docs/mechanism-authoring.md) and it fills no
+ * other mechanism's; its payout curve, when it supplies one, has the 81
+ * points 0 .. 200 % with finite pay >= 0 that never falls with attainment
+ * (beyond rounding, 1e-12 relative).
  */
 #include "testutil.h"
 
@@ -24,6 +29,42 @@
 
 #include "mechanism.h"
 #include "sim.h"
+#include "params_json.h"
+
+static void check_declared(const salesim_mechanism_type *type, const salesim_results *r) {
+  char msg[256] = "";
+  if (salesim_metric_decls_check(type, msg, sizeof msg) != 0)
+    fail_msg("%s", msg);
+  for (int m = SALESIM_METRIC_CORE_COUNT; m < r->n_metrics; m++) {
+    int own = 0;
+    for (int i = 0; i < type->n_metrics; i++)
+      own |= salesim_metric_slot(type, i) == m;
+    for (int rep = 0; !own && rep < r->n_rep; rep++)
+      if (!isnan(SALESIM_METRIC_AT(r, 0, rep, m)))
+        fail_msg("%s fills %s, which it does not declare", type->name, r->metric_info[m]->name);
+  }
+}
+
+static void check_curve(const salesim_mechanism_type *type, const salesim_scenario *sc) {
+  if (type->payout_curve == NULL)
+    return;
+  const double targets[] = {salesim_params_reference_target(sc), 1.0, NAN};
+  for (size_t k = 0; k < sizeof targets / sizeof targets[0]; k++) {
+    salesim_payout_curve c;
+    assert_int_equal(type->payout_curve(sc->mechanisms[0].params, sc, targets[k], &c), 0);
+    assert_true(c.n == 0 || c.n == SALESIM_PAYOUT_POINTS);
+    for (int i = 0; i < c.n; i++) {
+      assert_close(c.attainment[i], i * SALESIM_PAYOUT_STEP, 1e-12, 0);
+      assert_true(isfinite(c.pay[i]) && c.pay[i] >= 0);
+      /* never falls, up to rounding in the schedule's arithmetic */
+      if (i > 0 && c.pay[i] < c.pay[i - 1] - 1e-12 * fabs(c.pay[i - 1]))
+        fail_msg("%s: payout curve falls from %g to %g at %g", type->name, c.pay[i - 1],
+                 c.pay[i], c.attainment[i]);
+    }
+    if (k == 0)
+      assert_int_equal(c.n, SALESIM_PAYOUT_POINTS); /* defaults, a known target */
+  }
+}
 
 static salesim_scenario *load_one(const salesim_mechanism_type *type) {
   char text[1024];
@@ -83,7 +124,7 @@ static void run_one(const salesim_mechanism_type *type) {
   assert_int_equal(salesim_run(&r2, sc, &opt, &d), 0);
   salesim_diag_clear(&d);
   for (int rep = 0; rep < r1->n_rep; rep++) {
-    for (int m = 0; m < SALESIM_METRIC_COUNT; m++) {
+    for (int m = 0; m < r1->n_metrics; m++) {
       double v = SALESIM_METRIC_AT(r1, 0, rep, m);
       assert_true(isnan(v) || isfinite(v));
       double w = SALESIM_METRIC_AT(r2, 0, rep, m);
@@ -99,6 +140,8 @@ static void run_one(const salesim_mechanism_type *type) {
                  1e-9, 1e-6);
     assert_true(SALESIM_METRIC_AT(r1, 0, rep, SALESIM_METRIC_HEADCOUNT_END) <= 24);
   }
+  check_declared(type, r1);
+  check_curve(type, sc);
   salesim_results_free(r1);
   salesim_results_free(r2);
   salesim_scenario_free(sc);
@@ -122,6 +165,9 @@ static void test_every_mechanism(void **state) {
     run_one(t);
   }
   assert_true(n >= 3);
+  char msg[256] = "";
+  if (salesim_metric_catalogue_check(msg, sizeof msg) != 0)
+    fail_msg("%s", msg);
   assert_null(salesim_mechanism_find("no_such_mechanism"));
 }
 

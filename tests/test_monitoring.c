@@ -157,10 +157,11 @@ static void test_dismissed_at_max_strikes(void **state) {
   }
   /* third strike: dismissed at the end of month 2 */
   assert_int_equal(w->agents[0].status, SALESIM_AGENT_VACANT);
-  w->type->report(w);
-  assert_close(w->metrics[SALESIM_METRIC_FALSE_CAUGHT], 3.0 * 12 / 6, 1e-12, 0);
-  assert_close(w->metrics[SALESIM_METRIC_DISMISSALS], 1.0 * 12 / 6, 1e-12, 0);
-  assert_close(w->metrics[SALESIM_METRIC_VISITS_REAL], 0, 0, 0);
+  assert_int_equal(w->type->report(w), 0);
+  salesim_world_metrics_finish(w);
+  assert_close(w->metrics[salesim_metric_catalogue_find("false_caught")], 3.0 * 12 / 6, 1e-12, 0);
+  assert_close(w->metrics[salesim_metric_catalogue_find("dismissals")], 1.0 * 12 / 6, 1e-12, 0);
+  assert_close(w->metrics[salesim_metric_catalogue_find("visits_real")], 0, 0, 0);
   salesim_world_free(w);
   salesim_scenario_free(sc);
 }
@@ -194,9 +195,10 @@ static void test_escalation_raises_audits(void **state) {
   assert_close(share[3], 0.15, 1e-12, 0);
   assert_close(share[6], 0.25, 1e-12, 0);
   assert_close(share[8], 0.25, 1e-12, 0);
-  w->type->report(w);
-  assert_close(w->metrics[SALESIM_METRIC_AUDIT_SHARE_END], 0.25, 1e-12, 0);
-  assert_true(w->metrics[SALESIM_METRIC_VISITS_FALSE] > 0);
+  assert_int_equal(w->type->report(w), 0);
+  salesim_world_metrics_finish(w);
+  assert_close(w->metrics[salesim_metric_catalogue_find("audit_share_end")], 0.25, 1e-12, 0);
+  assert_true(w->metrics[salesim_metric_catalogue_find("visits_false")] > 0);
   salesim_world_free(w);
   salesim_scenario_free(sc);
 }

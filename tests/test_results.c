@@ -16,17 +16,23 @@
 
 static void test_metric_info(void **state) {
   (void)state;
-  assert_string_equal(salesim_metric_get(SALESIM_METRIC_REVENUE)->name, "revenue");
-  assert_string_equal(salesim_metric_get(SALESIM_METRIC_PAY_GINI)->unit, "index");
-  assert_int_equal(salesim_metric_get(SALESIM_METRIC_PAY_COST)->better, -1);
-  assert_null(salesim_metric_get(-1));
-  assert_null(salesim_metric_get(SALESIM_METRIC_COUNT));
-  assert_int_equal(salesim_metric_find("pay_gini"), SALESIM_METRIC_PAY_GINI);
-  assert_int_equal(salesim_metric_find("effort"), SALESIM_METRIC_EFFORT);
-  assert_int_equal(salesim_metric_find("no_such_metric"), -1);
-  assert_int_equal(salesim_metric_find(NULL), -1);
-  for (int m = 0; m < SALESIM_METRIC_COUNT; m++)
-    assert_int_equal(salesim_metric_find(salesim_metric_get(m)->name), m);
+  salesim_results *r = NULL;
+  assert_int_equal(salesim_results_alloc(&r, 1, 1, 1), 0);
+  assert_true(salesim_results_metric_count(r) >= SALESIM_METRIC_CORE_COUNT);
+  assert_string_equal(salesim_results_metric_info(r, SALESIM_METRIC_REVENUE)->name, "revenue");
+  assert_string_equal(salesim_results_metric_info(r, SALESIM_METRIC_PAY_GINI)->unit, "index");
+  assert_int_equal(salesim_results_metric_info(r, SALESIM_METRIC_PAY_COST)->better, -1);
+  assert_null(salesim_results_metric_info(r, -1));
+  assert_null(salesim_results_metric_info(r, r->n_metrics));
+  assert_null(salesim_results_metric_info(NULL, 0));
+  assert_int_equal(salesim_results_metric_find(r, "pay_gini"), SALESIM_METRIC_PAY_GINI);
+  assert_int_equal(salesim_results_metric_find(r, "effort"), SALESIM_METRIC_EFFORT);
+  assert_int_equal(salesim_results_metric_find(r, "no_such_metric"), -1);
+  assert_int_equal(salesim_results_metric_find(r, NULL), -1);
+  assert_int_equal(salesim_results_metric_count(NULL), 0);
+  for (int m = 0; m < salesim_results_metric_count(r); m++)
+    assert_int_equal(salesim_results_metric_find(r, salesim_results_metric_info(r, m)->name), m);
+  salesim_results_free(r);
   assert_string_equal(salesim_series_name(SALESIM_SERIES_REVENUE), "revenue");
   assert_string_equal(salesim_series_name(SALESIM_SERIES_BOOK), "book_monthly");
   assert_null(salesim_series_name(-1));
@@ -81,7 +87,7 @@ static void test_results_alloc(void **state) {
   assert_int_equal(r->baseline, 0);
   for (int mech = 0; mech < 2; mech++)
     for (int rep = 0; rep < 3; rep++) {
-      for (int m = 0; m < SALESIM_METRIC_COUNT; m++)
+      for (int m = 0; m < r->n_metrics; m++)
         assert_true(isnan(SALESIM_METRIC_AT(r, mech, rep, m)));
       for (int t = 0; t < 12; t++)
         for (int s = 0; s < SALESIM_SERIES_COUNT; s++)

@@ -69,7 +69,7 @@ static void expect(const salesim_results *r, const char *a, const char *b, int m
   double mean, lo, hi;
   paired(r, mech_index(r, a), mech_index(r, b), metric, &mean, &lo, &hi);
   print_message("%-24s %-16s - %-16s = %12.1f [%12.1f, %12.1f]\n",
-                salesim_metric_get(metric)->name, a, b, mean, lo, hi);
+                r->metric_info[metric]->name, a, b, mean, lo, hi);
   if (sign > 0)
     assert_true(lo > 0);
   else
@@ -93,14 +93,17 @@ static void test_mechanism_beats_rules(void **state) {
   expect(r, "training_ladder", "monitoring", SALESIM_METRIC_QUITS, +1);
   /* the rules' story: reps fake, the firm escalates to the cap */
   int mon = mech_index(r, "monitoring");
+  int visits_false = salesim_results_metric_find(r, "visits_false");
+  int audit_share_end = salesim_results_metric_find(r, "audit_share_end");
+  assert_true(visits_false >= SALESIM_METRIC_CORE_COUNT && audit_share_end >= 0);
   for (int i = 0; i < r->n_rep; i++) {
-    assert_true(SALESIM_METRIC_AT(r, mon, i, SALESIM_METRIC_VISITS_FALSE) > 0);
-    assert_true(SALESIM_METRIC_AT(r, mon, i, SALESIM_METRIC_AUDIT_SHARE_END) > 0.02);
+    assert_true(SALESIM_METRIC_AT(r, mon, i, visits_false) > 0);
+    assert_true(SALESIM_METRIC_AT(r, mon, i, audit_share_end) > 0.02);
   }
   /* the ladder's bench is used */
   int lad = mech_index(r, "training_ladder");
-  assert_true(SALESIM_STAT_AT(r, lad, SALESIM_METRIC_REPLACEMENTS).mean > 0);
-  assert_true(SALESIM_STAT_AT(r, lad, SALESIM_METRIC_DEMOTIONS).mean > 0);
+  assert_true(SALESIM_STAT_AT(r, lad, salesim_results_metric_find(r, "replacements")).mean > 0);
+  assert_true(SALESIM_STAT_AT(r, lad, salesim_results_metric_find(r, "demotions")).mean > 0);
   salesim_results_free(r);
   salesim_scenario_free(sc);
 }
@@ -115,7 +118,10 @@ static void test_rules_can_win(void **state) {
   expect(r, "monitoring", "training_ladder", SALESIM_METRIC_COST_PER_NEW_CUSTOMER, -1);
   expect(r, "monitoring", "training_ladder", SALESIM_METRIC_PROFIT, +1);
   int mon = mech_index(r, "monitoring");
-  assert_close(SALESIM_STAT_AT(r, mon, SALESIM_METRIC_VISITS_FALSE).mean, 0, 0, 0);
+  int visits_false = salesim_results_metric_find(r, "visits_false");
+  int audit_share_end = salesim_results_metric_find(r, "audit_share_end");
+  assert_true(visits_false >= SALESIM_METRIC_CORE_COUNT && audit_share_end >= 0);
+  assert_close(SALESIM_STAT_AT(r, mon, salesim_results_metric_find(r, "visits_false")).mean, 0, 0, 0);
   salesim_results_free(r);
   salesim_scenario_free(sc);
 }

@@ -74,7 +74,7 @@ static void test_deterministic_across_threads(void **state) {
   (void)state;
   salesim_scenario *sc = salesim_test_load_text(two_commissions);
   salesim_results *r1 = run(sc, 1), *r2 = run(sc, 2), *r3 = run(sc, 2);
-  size_t nm = (size_t)r1->n_mech * r1->n_rep * SALESIM_METRIC_COUNT;
+  size_t nm = (size_t)r1->n_mech * r1->n_rep * r1->n_metrics;
   size_t nt = (size_t)r1->n_mech * r1->n_rep * r1->n_months * SALESIM_SERIES_COUNT;
   assert_memory_equal(r1->metric, r2->metric, nm * sizeof(double));
   assert_memory_equal(r1->monthly, r2->monthly, nt * sizeof(double));

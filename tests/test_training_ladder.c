@@ -160,10 +160,11 @@ static void test_demotion_after_exactly_max_strikes(void **state) {
     assert_int_equal(salesim_ladder_strikes(w, a), 0);
     assert_int_equal(a->status, SALESIM_AGENT_ACTIVE);
   }
-  w->type->report(w);
-  assert_close(w->metrics[SALESIM_METRIC_DEMOTIONS], 2.0 * 12 / 8, 1e-12, 0);
-  assert_close(w->metrics[SALESIM_METRIC_REPLACEMENTS], 2.0 * 12 / 8, 1e-12, 0);
-  assert_close(w->metrics[SALESIM_METRIC_REWARDS_PAID], 0, 0, 0);
+  assert_int_equal(w->type->report(w), 0);
+  salesim_world_metrics_finish(w);
+  assert_close(w->metrics[salesim_metric_catalogue_find("demotions")], 2.0 * 12 / 8, 1e-12, 0);
+  assert_close(w->metrics[salesim_metric_catalogue_find("replacements")], 2.0 * 12 / 8, 1e-12, 0);
+  assert_close(w->metrics[salesim_metric_catalogue_find("rewards_paid")], 0, 0, 0);
   salesim_world_free(w);
   salesim_scenario_free(sc);
 }

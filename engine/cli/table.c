@@ -38,8 +38,9 @@ static const int headline[] = {
     SALESIM_METRIC_PAY_GINI,
 };
 
-/* Short row labels (the long ones are in results.h and the files). */
-static const char *const short_label[SALESIM_METRIC_COUNT] = {
+/* Short row labels of the core metrics (the long ones are in results.h and
+ * the files); a mechanism's metrics carry theirs in their declaration. */
+static const char *const short_label[SALESIM_METRIC_CORE_COUNT] = {
     [SALESIM_METRIC_REVENUE] = "Revenue /yr",
     [SALESIM_METRIC_REVENUE_NEW] = "New-biz revenue /yr",
     [SALESIM_METRIC_REVENUE_BOOK] = "Account revenue /yr",
@@ -69,26 +70,17 @@ static const char *const short_label[SALESIM_METRIC_COUNT] = {
     [SALESIM_METRIC_EFFORT] = "Mean effort",
     [SALESIM_METRIC_COLLISIONS] = "Collisions /yr",
     [SALESIM_METRIC_COST_PER_NEW_CUSTOMER] = "Cost per new customer",
-    [SALESIM_METRIC_VISITS_REPORTED] = "Visits reported /yr",
-    [SALESIM_METRIC_VISITS_REAL] = "Visits real /yr",
-    [SALESIM_METRIC_VISITS_FALSE] = "False reports /yr",
-    [SALESIM_METRIC_FALSE_CAUGHT] = "False caught /yr",
-    [SALESIM_METRIC_AUDIT_COST] = "Audit cost /yr",
-    [SALESIM_METRIC_FINES] = "Fines /yr",
-    [SALESIM_METRIC_DISMISSALS] = "Dismissals /yr",
-    [SALESIM_METRIC_AUDIT_SHARE_END] = "Audit share at end",
-    [SALESIM_METRIC_TRAININGS] = "Trainings /yr",
-    [SALESIM_METRIC_TRAINING_PASSES] = "Training passes /yr",
-    [SALESIM_METRIC_TRAINING_COST] = "Training cost /yr",
-    [SALESIM_METRIC_REWARDS_PAID] = "Rewards paid /yr",
-    [SALESIM_METRIC_DEMOTIONS] = "Demotions /yr",
-    [SALESIM_METRIC_REPLACEMENTS] = "From bench /yr",
-    [SALESIM_METRIC_BENCH_MEAN] = "Bench (mean)",
 };
 
-/* The short label of a metric, or its full label for metrics added later. */
-static const char *row_label(int m) {
-  return short_label[m] ? short_label[m] : salesim_metric_get(m)->label;
+/* The short label of a metric, or its full label when it has none. */
+static const char *row_label(const salesim_results *r, int m) {
+  const char *s = NULL;
+  if (m < SALESIM_METRIC_CORE_COUNT) {
+    s = short_label[m];
+  } else {
+    s = salesim_results_metric_short_label(r, m);
+  }
+  return s ? s : r->metric_info[m]->label;
 }
 
 typedef enum number_kind { KIND_MONEY, KIND_COUNT, KIND_SHARE, KIND_DECIMAL } number_kind;
@@ -202,7 +194,7 @@ typedef struct column {
 typedef struct layout {
   const salesim_results *r;
   const salesim_stat *stats;
-  int rows[SALESIM_METRIC_COUNT], nrows;
+  int *rows, nrows; /* r->n_metrics */
   char *cells; /* [(row*n_mech + mech)*2 + diff][CELL_MAX] */
   int label_width;
   int mark_baseline; /* write "(baseline)" after the baseline's name */
@@ -292,7 +284,7 @@ static void print_view(FILE *fp, const layout *L, column *cols, int ncols) {
   for (int row = 0; row < L->nrows; row++) {
     for (int i = 0; i < ncols; i++)
       tops[i] = cell_at(L, row, cols[i].mech, cols[i].diff);
-    print_line(fp, L, cols, ncols, row_label(L->rows[row]), tops);
+    print_line(fp, L, cols, ncols, row_label(L->r, L->rows[row]), tops);
   }
 cleanup:
   free(tops);
@@ -302,25 +294,30 @@ cleanup:
 
 static void print_all(FILE *fp, const salesim_results *r,
                       const salesim_stat *stats) {
-  layout L = {r, stats, {0}, 0, NULL, (int)strlen("Metric"), 1};
+  layout L = {r, stats, NULL, 0, NULL, (int)strlen("Metric"), 1};
   column *cols = NULL;
-  int in_rows[SALESIM_METRIC_COUNT] = {0};
+  int *in_rows = calloc((size_t)r->n_metrics, sizeof *in_rows);
+  L.rows = malloc((size_t)r->n_metrics * sizeof *L.rows);
+  if (in_rows == NULL || L.rows == NULL) {
+    fprintf(fp, "salesim: out of memory printing the comparison table\n");
+    goto cleanup;
+  }
 
   for (size_t i = 0; i < sizeof headline / sizeof headline[0]; i++) {
     L.rows[L.nrows++] = headline[i];
     in_rows[headline[i]] = 1;
   }
-  for (int m = 0; m < SALESIM_METRIC_COUNT; m++) {
+  for (int m = 0; m < r->n_metrics; m++) {
     if (in_rows[m])
       continue;
     for (int mech = 0; mech < r->n_mech; mech++)
-      if (stats[(size_t)mech * SALESIM_METRIC_COUNT + (size_t)m].n > 0) {
+      if (stats[(size_t)mech * (size_t)r->n_metrics + (size_t)m].n > 0) {
         L.rows[L.nrows++] = m;
         break;
       }
   }
   for (int row = 0; row < L.nrows; row++) {
-    const char *label = row_label(L.rows[row]);
+    const char *label = row_label(r, L.rows[row]);
     if ((int)strlen(label) > L.label_width)
       L.label_width = (int)strlen(label);
   }
@@ -333,9 +330,9 @@ static void print_all(FILE *fp, const salesim_results *r,
   }
   for (int row = 0; row < L.nrows; row++) {
     int m = L.rows[row];
-    number_kind k = kind_of(salesim_metric_get(m)->unit);
+    number_kind k = kind_of(r->metric_info[m]->unit);
     for (int mech = 0; mech < r->n_mech; mech++) {
-      const salesim_stat *s = &stats[(size_t)mech * SALESIM_METRIC_COUNT + (size_t)m];
+      const salesim_stat *s = &stats[(size_t)mech * (size_t)r->n_metrics + (size_t)m];
       format_cell(cell_at(&L, row, mech, 0), CELL_MAX, k,
                   s->n > 0 ? s->mean : NAN, s->ci_low, s->ci_high, 0);
       format_cell(cell_at(&L, row, mech, 1), CELL_MAX, k, s->diff,
@@ -392,6 +389,8 @@ static void print_all(FILE *fp, const salesim_results *r,
                 "judge differences.\n");
 cleanup:
   free(L.cells);
+  free(L.rows);
+  free(in_rows);
   free(cols);
 }
 
@@ -400,7 +399,7 @@ void salesim_cli_print_table(FILE *fp, const salesim_results *r) {
       r->baseline >= r->n_mech)
     return;
   salesim_stat *stats =
-      malloc((size_t)r->n_mech * SALESIM_METRIC_COUNT * sizeof *stats);
+      malloc((size_t)r->n_mech * (size_t)r->n_metrics * sizeof *stats);
   const salesim_stat *use = stats;
   if (stats == NULL || salesim_stats_summarize_into(r, stats) != 0)
     use = r->summary;

@@ -1,9 +1,13 @@
 /*
  * salesim/results.h: what a run produces.
  *
- * Metrics (MODEL.md §7) are declared once in SALESIM_METRIC_LIST; every
- * replication of every mechanism fills one value per metric (NAN where a
- * metric does not apply, e.g. audit counts under commission). Monthly series
+ * Metrics (MODEL.md §7): the core metrics every mechanism has are declared
+ * once in SALESIM_METRIC_LIST and keep their ids (SALESIM_METRIC_REVENUE
+ * ...) as the first indexes; a mechanism declares its own metrics in its
+ * type object, and a run's results carry the whole catalogue at run time
+ * (salesim_results_metric_count/_info/_find; docs/metrics.md). Every
+ * replication of every mechanism fills one value per catalogue metric (NAN
+ * where a metric does not apply, e.g. audit counts under commission). Monthly series
  * are kept per replication and averaged by the writers. Mechanisms may add
  * detail tables (e.g. who won which territory). Statistics over replications
  * (mean, 95 % interval, paired difference to the baseline, P5/P50/P95) are in
@@ -67,40 +71,13 @@ extern "C" {
   X(WARNING_RECALL, "warning_recall", "Reps missing target who were warned", "share", 1) \
   X(WARNING_LEAD, "warning_lead_months", "Months from warning to year end (hits)", "months", 1) \
   X(FORECAST_ERROR, "forecast_error", "Stage-weighted forecast error per quarter", "share", -1) \
-  X(COST_PER_NEW_CUSTOMER, "cost_per_new_customer", "(Pay + management cost) per new customer", "currency", -1) \
-  X(VISITS_REPORTED, "visits_reported", "Visits reported", "per year", 0)       \
-  X(VISITS_REAL, "visits_real", "Visits really made", "per year", 1)            \
-  X(VISITS_FALSE, "visits_false", "False visit reports", "per year", -1)        \
-  X(FALSE_CAUGHT, "false_caught", "False reports caught by audits", "per year", 0) \
-  X(AUDIT_COST, "audit_cost", "Audit (call-back) cost", "currency/year", -1)    \
-  X(FINES, "fines", "Fines collected", "currency/year", 0)                      \
-  X(DISMISSALS, "dismissals", "Dismissals", "per year", -1)                     \
-  X(AUDIT_SHARE_END, "audit_share_end", "Audit share at the end (after escalation)", "share", 0) \
-  X(TRAININGS, "trainings", "Training spells started", "per year", 0)          \
-  X(TRAINING_PASSES, "training_passes", "Training passes", "per year", 0)       \
-  X(TRAINING_COST, "training_cost", "Training cost", "currency/year", -1)       \
-  X(REWARDS_PAID, "rewards_paid", "Lead-target rewards paid", "currency/year", 0) \
-  X(DEMOTIONS, "demotions", "Demotions to trainee", "per year", -1)             \
-  X(REPLACEMENTS, "replacements", "Positions filled from the bench", "per year", 0) \
-  X(BENCH_MEAN, "bench_mean", "Trained reserve bench (mean)", "people", 0) \
-  X(TERRITORY_TARGET_ERROR, "territory_target_error", "Territory target error |target-sales|/sales", "share", -1) \
-  X(BID_TO_POTENTIAL, "bid_to_potential", "Winning bid / true potential (new business + a year of book)", "ratio", 0) \
-  X(WINNERS_CURSE, "winners_curse", "Winners who missed their own bid", "share", -1) \
-  X(AWARDS_VOIDED, "awards_voided", "Awards voided for lack of a team", "per year", -1) \
-  X(TERRITORIES_UNFILLED, "territories_unfilled", "Territories nobody won (top-down fallback)", "per year", -1) \
-  X(REPS_UNMATCHED, "reps_unmatched", "Reps in no manager's team", "per year", 0) \
-  X(PANEL_COST, "panel_cost", "Review-panel cost", "currency/year", -1) \
-  X(BARGAINING_COST, "bargaining_cost", "Target-bargaining cost", "currency/year", -1) \
-  X(BARGAINING_CUT, "bargaining_cut", "Target cut by bargaining / firm's target", "share", -1) \
-  X(BLAMED_MISSES, "blamed_misses", "Missed firm-set targets blamed on the firm", "per year", -1) \
-  X(MANAGER_PAY, "manager_pay", "Territory managers' pay", "currency/year", 0) \
-  X(ENVY_RATE, "envy_rate", "Reps envying their partner's share of accounts", "share", -1)
+  X(COST_PER_NEW_CUSTOMER, "cost_per_new_customer", "(Pay + management cost) per new customer", "currency", -1)
 
 typedef enum salesim_metric {
 #define SALESIM_X_METRIC(id, name, label, unit, better) SALESIM_METRIC_##id,
   SALESIM_METRIC_LIST(SALESIM_X_METRIC)
 #undef SALESIM_X_METRIC
-  SALESIM_METRIC_COUNT
+  SALESIM_METRIC_CORE_COUNT /* core metrics; a run has r->n_metrics >= this */
 } salesim_metric;
 
 typedef struct salesim_metric_info {
@@ -108,10 +85,6 @@ typedef struct salesim_metric_info {
   int better;
 } salesim_metric_info;
 
-/** Static description of metric `m`. */
-const salesim_metric_info *salesim_metric_get(int m);
-/** Index of a metric by name, or -1. */
-int salesim_metric_find(const char *name);
 
 /* X(ID, "name") monthly series, summed over the sales force in a month. */
 #define SALESIM_SERIES_LIST(X)                \
@@ -170,9 +143,11 @@ typedef struct salesim_results {
   int n_mech, n_rep, n_months, baseline;
   char (*mech_names)[64];  /* n_mech labels */
   char (*mech_types)[64];  /* n_mech type names */
-  double *metric;   /* [(mech*n_rep + rep)*SALESIM_METRIC_COUNT + m] */
+  int n_metrics;    /* metric catalogue: core metrics, then declared ones */
+  const salesim_metric_info **metric_info; /* n_metrics (static descriptions) */
+  double *metric;   /* [(mech*n_rep + rep)*n_metrics + m] */
   double *monthly;  /* [((mech*n_rep + rep)*n_months + t)*SALESIM_SERIES_COUNT + s] */
-  salesim_stat *summary; /* [mech*SALESIM_METRIC_COUNT + m], after summarize */
+  salesim_stat *summary; /* [mech*n_metrics + m], after summarize */
   salesim_table **tables;
   int n_tables;
   /* manifest */
@@ -185,14 +160,26 @@ typedef struct salesim_results {
   double wall_seconds;
 } salesim_results;
 
-#define SALESIM_METRIC_AT(r, mech, rep, m) \
-  ((r)->metric[((size_t)(mech) * (size_t)(r)->n_rep + (size_t)(rep)) * SALESIM_METRIC_COUNT + (size_t)(m)])
+#define SALESIM_METRIC_AT(r, mech, rep, m)                                  \
+  ((r)->metric[((size_t)(mech) * (size_t)(r)->n_rep + (size_t)(rep)) *     \
+                   (size_t)(r)->n_metrics +                                \
+               (size_t)(m)])
 #define SALESIM_MONTHLY_AT(r, mech, rep, t, s)                                        \
   ((r)->monthly[(((size_t)(mech) * (size_t)(r)->n_rep + (size_t)(rep)) * (size_t)(r)->n_months + \
                  (size_t)(t)) * SALESIM_SERIES_COUNT + (size_t)(s)])
-#define SALESIM_STAT_AT(r, mech, m) ((r)->summary[(size_t)(mech) * SALESIM_METRIC_COUNT + (size_t)(m)])
+#define SALESIM_STAT_AT(r, mech, m) \
+  ((r)->summary[(size_t)(mech) * (size_t)(r)->n_metrics + (size_t)(m)])
 
-/** Allocate results for n_mech x n_rep x n_months, all metrics NAN. */
+/** Metrics in r's catalogue (core first, then the declared metrics of the
+ *  registered mechanism types in registry order, each name once). */
+int salesim_results_metric_count(const salesim_results *r);
+/** Description of metric `m` of r, or NULL when out of range. */
+const salesim_metric_info *salesim_results_metric_info(const salesim_results *r, int m);
+/** Index of metric `name` in r's catalogue, or -1. */
+int salesim_results_metric_find(const salesim_results *r, const char *name);
+
+/** Allocate results for n_mech x n_rep x n_months with the build's metric
+ *  catalogue, all metrics NAN. */
 int salesim_results_alloc(salesim_results **out, int n_mech, int n_rep,
                           int n_months);
 void salesim_results_free(salesim_results *r);
