@@ -362,7 +362,7 @@ int salesim_batch_run(salesim_batch_entry **entries, char *const *paths, int n, 
     double t0 = now_seconds();
     salesim_diag d = SALESIM_DIAG_INIT;
     salesim_scenario *sc = NULL;
-    int lrc = salesim_scenario_load(&sc, e->path, &d);
+    int lrc = salesim_scenario_load_with(&sc, e->path, &opt->load, &d);
     if (lrc != 0) {
       e->status = SALESIM_BATCH_FAILED;
       e->input_error = 1;
