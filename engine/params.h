@@ -82,13 +82,8 @@ const char *salesim_params_choice_text(const char *choices, int idx, char *buf,
 /** A number as text: integers up to 1e15 without exponent, else %g. */
 const char *salesim_params_number_text(double v, char *buf, size_t size);
 
-/**
- * Print every table (top level, the groups, each registered mechanism) as
- * markdown to `fp`: setting, type, default, allowed values, unit, meaning.
- * The CLI exposes it as `salesim params`; docs/scenario-format.md holds the
- * same tables. Returns 0 or SALESIM_EIO.
- */
-int salesim_scenario_doc_markdown(FILE *fp);
+/* salesim_scenario_doc_markdown (the tables as markdown) is public:
+ * include/salesim/scenario.h. */
 
 /* ---- bounded work (docs/limits.md) ---------------------------------------- */
 

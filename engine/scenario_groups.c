@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <salesim/salesim.h>
+
 #include "mechanism.h"
 #include "output.h"
 #include "scenario_loader.h"
@@ -259,12 +261,15 @@ static int label_ok(const char *s) {
 }
 
 static void read_mechanisms(loader *ld, const config_setting_t *root, salesim_scenario *sc) {
-  const char *const *names = salesim_mechanism_names();
+  /* the registered names, read into this load's own array (loads on
+   * several threads share no state: docs of salesim_scenario_load_with) */
+  const char *names[MAX_CANDIDATES + 1];
   static const char *const skip[] = {"type", "name"};
   size_t n_names = 0;
   char list[LIST_TEXT], where[NAME_TEXT], full[NAME_TEXT];
-  while (names[n_names] != NULL)
-    n_names++;
+  for (int i = 0; i < salesim_mechanism_count() && n_names < MAX_CANDIDATES; i++)
+    names[n_names++] = salesim_mechanism_name(i);
+  names[n_names] = NULL;
   scn_join_list(names, n_names, list, sizeof list);
 
   const config_setting_t *ms = config_setting_get_member(root, "mechanisms");

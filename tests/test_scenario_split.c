@@ -9,6 +9,9 @@
  *   scen/x.cfg  @include "../a/frag.cfg"   (needs folder a allowed)
  *   scen/y.cfg  @include "../b/frag.cfg"   (needs folder b allowed)
  *
+ * Also the public list of mechanism types the command line uses
+ * (salesim_mechanism_count/name/summary).
+ *
  * Read next: tests/test_safety_inputs.c (the @include rules themselves).
  */
 #define _XOPEN_SOURCE 700
@@ -190,11 +193,32 @@ static void test_bad_folders(void **state) {
   salesim_diag_clear(&d);
 }
 
+/* The public list of mechanism types (what `salesim mechanisms` prints):
+ * the registry's names in order, each with a summary; NULL out of range. */
+static void test_mechanism_catalog(void **state) {
+  (void)state;
+  const char *const *names = salesim_mechanism_names();
+  int n = salesim_mechanism_count();
+  assert_true(n >= 8);
+  for (int i = 0; i < n; i++) {
+    assert_non_null(names[i]);
+    assert_string_equal(salesim_mechanism_name(i), names[i]);
+    assert_non_null(salesim_mechanism_summary(i));
+    assert_true(strlen(salesim_mechanism_summary(i)) > 10);
+  }
+  assert_null(names[n]);
+  assert_null(salesim_mechanism_name(n));
+  assert_null(salesim_mechanism_name(-1));
+  assert_null(salesim_mechanism_summary(n));
+  assert_null(salesim_mechanism_summary(-1));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_two_threads_own_folders),
       cmocka_unit_test(test_nothing_kept_between_loads),
       cmocka_unit_test(test_bad_folders),
+      cmocka_unit_test(test_mechanism_catalog),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

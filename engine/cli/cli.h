@@ -36,8 +36,5 @@ int salesim_cli_report(int argc, char **argv);
 int salesim_cli_batch(int argc, char **argv, const salesim_load_options *load);
 int salesim_cli_optimize(int argc, char **argv, const salesim_load_options *load);
 
-/* engine/params.c (the scenario loader's tables as markdown) */
-#include <stdio.h>
-int salesim_scenario_doc_markdown(FILE *fp);
 
 #endif

@@ -24,10 +24,7 @@
 #include <gsl/gsl_errno.h>
 #include <salesim/salesim.h>
 
-#include "../../models/mechanism.h"
 #include "cli.h"
-#include "output.h"
-#include "report.h"
 #include "study.h"
 #include "table.h"
 
@@ -370,9 +367,8 @@ int salesim_cli_include_dirs(const char *cmd, int *argc, char **argv, const char
 }
 
 static int cmd_mechanisms(void) {
-  const salesim_mechanism_type *const *all = salesim_mechanism_all();
-  for (size_t i = 0; all[i] != NULL; i++)
-    printf("%-18s %s\n", all[i]->name, all[i]->summary);
+  for (int i = 0; i < salesim_mechanism_count(); i++)
+    printf("%-18s %s\n", salesim_mechanism_name(i), salesim_mechanism_summary(i));
   return EXIT_OK;
 }
 

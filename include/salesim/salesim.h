@@ -64,8 +64,23 @@ int salesim_run(salesim_results **out, const salesim_scenario *sc,
 int salesim_output_write(const salesim_results *r, const salesim_scenario *sc,
                          const char *dir, salesim_diag *diag);
 
+/* ---- the registered mechanism types --------------------------------------
+ * What a scenario's `mechanisms[i].type` may name, in registry order (the
+ * order `salesim mechanisms` lists them). Strings are static: never freed. */
+
 /** Names of the registered mechanism types, NULL-terminated (static). */
 const char *const *salesim_mechanism_names(void);
+
+/** Number of registered mechanism types. */
+int salesim_mechanism_count(void);
+
+/** Name of mechanism type `i` (0 <= i < salesim_mechanism_count()), the
+ *  value of a scenario's `type`; NULL if `i` is out of range. */
+const char *salesim_mechanism_name(int i);
+
+/** One-line summary of mechanism type `i` (what it pays for, for listings
+ *  and docs); NULL if `i` is out of range. */
+const char *salesim_mechanism_summary(int i);
 
 #ifdef __cplusplus
 }

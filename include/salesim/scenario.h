@@ -12,6 +12,7 @@
 #define SALESIM_SCENARIO_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "errors.h"
@@ -344,6 +345,14 @@ salesim_scenario *salesim_scenario_copy(const salesim_scenario *sc);
 
 /** Tables describing the top-level groups, for docs and tools. */
 const salesim_param_table *salesim_scenario_tables(size_t *count);
+
+/**
+ * Print every table (top level, the groups, each registered mechanism) as
+ * markdown to `fp`: setting, type, default, allowed values, unit, meaning.
+ * The CLI exposes it as `salesim params`; docs/scenario-format.md holds the
+ * same tables. Returns 0 or SALESIM_EIO.
+ */
+int salesim_scenario_doc_markdown(FILE *fp);
 
 #ifdef __cplusplus
 }
