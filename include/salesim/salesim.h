@@ -33,7 +33,15 @@ typedef struct salesim_run_options {
   int replications;   /* > 0 overrides the scenario */
   int threads;        /* 0: OpenMP default; 1: serial; more than the tasks or
                          than salesim_threads_max() runs that many */
-  /* Called from the calling thread as tasks finish (may be NULL). */
+  /* Called as tasks finish (may be NULL), with done = 1, 2, ... in that
+   * order and total the number of tasks. Each call runs on the thread
+   * that finished the task: an OpenMP worker, which may or may not be the
+   * thread that called salesim_run. Calls are serialised by a lock held
+   * around each one: never two at once, each one complete before the next
+   * starts (so the callback needs no lock for its own state, but should
+   * return quickly: other workers wait for it when they finish a task). A
+   * task skipped after a cancel is not counted, so the last call may have
+   * done < total. It must not call salesim_run. */
   void (*progress)(void *arg, int done, int total);
   void *progress_arg;
   /* if non-NULL and set nonzero (e.g. by a signal handler), the run stops
