@@ -23,6 +23,7 @@
 #include "output.h"
 #include "report.h"
 #include "study.h"
+#include "util_sort.h"
 
 static double now_seconds(void) {
   struct timespec ts;
@@ -36,10 +37,6 @@ static char *dup_str(const char *s) {
   if (c)
     memcpy(c, s, n);
   return c;
-}
-
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 void salesim_batch_paths_free(char **paths, int n) {
@@ -91,7 +88,7 @@ int salesim_batch_expand(char ***out, int *n, char *const *args, int nargs, sale
         rc = push(&v, &count, &cap, p);
       }
       closedir(d);
-      qsort(v + first, (size_t)(count - first), sizeof *v, cmp_str);
+      qsort(v + first, (size_t)(count - first), sizeof *v, salesim_sort_cmp_string);
     } else {
       rc = push(&v, &count, &cap, dup_str(args[i]));
     }

@@ -21,6 +21,7 @@
 #include <salesim/results.h>
 
 #include "stats.h"
+#include "util_sort.h"
 
 /* ---- metric and series descriptions ------------------------------------ */
 
@@ -268,18 +269,10 @@ int salesim_results_add_table(salesim_results *r, salesim_table *t) {
 
 /* ---- statistics ------------------------------------------------------------- */
 
-static int compare_doubles(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  /* NAN sorts last so the comparison stays a total order. */
-  if (isnan(x) || isnan(y))
-    return isnan(x) - isnan(y);
-  return (x > y) - (x < y);
-}
-
 double salesim_stats_median(double *x, size_t n) {
   if (n == 0)
     return NAN;
-  qsort(x, n, sizeof *x, compare_doubles);
+  qsort(x, n, sizeof *x, salesim_sort_cmp_double);
   return gsl_stats_median_from_sorted_data(x, 1, n);
 }
 
@@ -305,7 +298,7 @@ double salesim_stats_gini(const double *x, size_t n) {
   double *sorted = malloc(n * sizeof *sorted);
   if (sorted != NULL) {
     memcpy(sorted, x, n * sizeof *sorted);
-    qsort(sorted, n, sizeof *sorted, compare_doubles);
+    qsort(sorted, n, sizeof *sorted, salesim_sort_cmp_double);
     for (size_t k = 0; k < n; k++)
       pair_diff_sum += (2.0 * (double)k - dn + 1.0) * sorted[k];
     free(sorted);
@@ -438,7 +431,7 @@ int salesim_stats_summarize_into(const salesim_results *r, salesim_stat *out) {
                       &s->diff_high);
       }
       if (n > 0) {
-        qsort(values, n, sizeof *values, compare_doubles);
+        qsort(values, n, sizeof *values, salesim_sort_cmp_double);
         s->p5 = gsl_stats_quantile_from_sorted_data(values, 1, n, 0.05);
         s->p50 = gsl_stats_quantile_from_sorted_data(values, 1, n, 0.50);
         s->p95 = gsl_stats_quantile_from_sorted_data(values, 1, n, 0.95);
