@@ -199,7 +199,7 @@ void scn_unknown_setting(loader *ld, const config_setting_t *s, const char *full
   scn_join_list(cands, n, list, sizeof list);
   if (guess != NULL)
     scn_report(ld, s, full, "unknown setting, did you mean '%s'? (expected one of: %s)", guess,
-           list);
+               list);
   else
     scn_report(ld, s, full, "unknown setting (expected one of: %s)", list);
 }

@@ -75,8 +75,8 @@ static void read_territories(loader *ld, const config_setting_t *g, salesim_terr
   int count_bit = scn_spec_index(&tables[SALESIM_TABLE_TERRITORIES], "count");
   if (present & (UINT64_C(1) << count_bit))
     scn_report(ld, config_setting_get_member(g, "count"), "territories.count",
-           "set together with territories.list (expected one of the two: with a list, "
-           "count is its length)");
+               "set together with territories.list (expected one of the two: with a list, "
+               "count is its length)");
   int n = config_setting_length(list);
   if (n == 0) {
     scn_report(ld, list, "territories.list", "empty list (expected %s)", expect);
@@ -169,7 +169,7 @@ static void read_sweep(loader *ld, const config_setting_t *g, salesim_scenario *
       }
     } else if (!has_range) {
       scn_report(ld, e, full, "min and max missing (expected both%s)",
-             sw->design == SALESIM_SWEEP_GRID ? ", or values" : "");
+                 sw->design == SALESIM_SWEEP_GRID ? ", or values" : "");
     } else if (!(p->max > p->min) &&
                !(sw->design == SALESIM_SWEEP_GRID && p->steps == 1 && p->max >= p->min)) {
       scn_join_name(sub, sizeof sub, full, "max");
@@ -185,7 +185,7 @@ static void read_sweep(loader *ld, const config_setting_t *g, salesim_scenario *
   }
   if (sw->design == SALESIM_SWEEP_GRID && grid_points > 100000)
     scn_report(ld, g, "sweep.params", "the grid has %.0f points (expected at most 100000)",
-           grid_points);
+               grid_points);
 }
 
 /* After the mechanisms are read: every swept path names a number. */
@@ -224,7 +224,7 @@ static void check_sweep_paths(loader *ld, const config_setting_t *root, salesim_
           char full[NAME_TEXT];
           scn_index_name(full, sizeof full, "sweep.params", i);
           scn_report(ld, config_setting_get_elem(list, (unsigned)i), full, "%s",
-                 one.count ? one.lines[0] : "value out of range");
+                     one.count ? one.lines[0] : "value out of range");
           break;
         }
       }
@@ -246,7 +246,7 @@ static void check_sweep_paths(loader *ld, const config_setting_t *root, salesim_
       ld->oom = 1;
     else if (rc != 0)
       scn_report(ld, config_setting_get_elem(list, 0), "sweep.params", "%s: %s", what,
-             problem.count ? problem.lines[0] : "fails the scenario's checks");
+                 problem.count ? problem.lines[0] : "fails the scenario's checks");
     salesim_diag_clear(&problem);
   }
 }
@@ -275,9 +275,9 @@ static void read_mechanisms(loader *ld, const config_setting_t *root, salesim_sc
   const config_setting_t *ms = config_setting_get_member(root, "mechanisms");
   if (ms == NULL) {
     scn_report(ld, root, "mechanisms",
-           "missing (expected a list of mechanisms, e.g. mechanisms = ( { type = \"%s\"; } ); "
-           "types: %s)",
-           names[0] ? names[0] : "commission", list);
+               "missing (expected a list of mechanisms, e.g. mechanisms = ( { type = \"%s\"; } ); "
+               "types: %s)",
+               names[0] ? names[0] : "commission", list);
     return;
   }
   if (!config_setting_is_list(ms)) {
@@ -287,7 +287,7 @@ static void read_mechanisms(loader *ld, const config_setting_t *root, salesim_sc
   int n = config_setting_length(ms);
   if (n == 0) {
     scn_report(ld, ms, "mechanisms", "empty list (expected at least one mechanism; types: %s)",
-           list);
+               list);
     return;
   }
   sc->mechanisms = calloc((size_t)n, sizeof *sc->mechanisms);
@@ -322,11 +322,11 @@ static void read_mechanisms(loader *ld, const config_setting_t *root, salesim_sc
         const char *guess = salesim_params_suggest(tn, names, n_names);
         if (guess != NULL)
           scn_report(ld, ts, full,
-                 "unknown mechanism \"%s\", did you mean '%s'? (expected one of: %s)",
-                 scn_shown_value(tn, sv), guess, list);
+                     "unknown mechanism \"%s\", did you mean '%s'? (expected one of: %s)",
+                     scn_shown_value(tn, sv), guess, list);
         else
           scn_report(ld, ts, full, "unknown mechanism \"%s\" (expected one of: %s)",
-                 scn_shown_value(tn, sv), list);
+                     scn_shown_value(tn, sv), list);
       }
     }
     const config_setting_t *ns = config_setting_get_member(e, "name");
@@ -339,12 +339,12 @@ static void read_mechanisms(loader *ld, const config_setting_t *root, salesim_sc
         const char *label = config_setting_get_string(ns);
         if (strlen(label) >= SALESIM_NAME_MAX)
           scn_report(ld, ns, full, "%zu characters (expected at most %d)", strlen(label),
-                 SALESIM_NAME_MAX - 1);
+                     SALESIM_NAME_MAX - 1);
         else if (!label_ok(label))
           scn_report(ld, ns, full,
-                 "\"%s\" (expected letters, digits, '_', '-' or '.', not empty, not "
-                 "starting with '.' or '-')",
-                 scn_shown_value(label, sv));
+                     "\"%s\" (expected letters, digits, '_', '-' or '.', not empty, not "
+                     "starting with '.' or '-')",
+                     scn_shown_value(label, sv));
         else
           snprintf(m->name, sizeof m->name, "%s", label);
       }
@@ -392,9 +392,9 @@ static void read_mechanisms(loader *ld, const config_setting_t *root, salesim_sc
         scn_index_name(where, sizeof where, "mechanisms", j);
         scn_join_name(full, sizeof full, where, "name");
         scn_report(ld, ns ? ns : e, full,
-               "\"%s\" is also the name of mechanisms[%d] on line %d (expected unique names: "
-               "set name = \"...\")",
-               sc->mechanisms[j].name, i, sc->mechanisms[i].line);
+                   "\"%s\" is also the name of mechanisms[%d] on line %d (expected unique names: "
+                   "set name = \"...\")",
+                   sc->mechanisms[j].name, i, sc->mechanisms[i].line);
         break;
       }
   }
@@ -431,12 +431,12 @@ static void cross_checks(loader *ld, const config_setting_t *root, salesim_scena
         scn_join_list(labels, (size_t)n, list, sizeof list);
         if (guess != NULL)
           scn_report(ld, locate(root, "baseline", NULL), "baseline",
-                 "no mechanism is named \"%s\", did you mean '%s'? (expected one of: %s)",
-                 scn_shown_value(top->baseline, sv), guess, list);
+                     "no mechanism is named \"%s\", did you mean '%s'? (expected one of: %s)",
+                     scn_shown_value(top->baseline, sv), guess, list);
         else
           scn_report(ld, locate(root, "baseline", NULL), "baseline",
-                 "no mechanism is named \"%s\" (expected one of: %s)",
-                 scn_shown_value(top->baseline, sv), list);
+                     "no mechanism is named \"%s\" (expected one of: %s)",
+                     scn_shown_value(top->baseline, sv), list);
       } else
         sc->baseline_index = found;
     }
@@ -447,14 +447,14 @@ static void cross_checks(loader *ld, const config_setting_t *root, salesim_scena
   if (sc->population.reps < territories && !scn_has_failed(ld, root, "population.reps") &&
       !scn_has_failed(ld, root, "territories.count"))
     scn_report(ld, locate(root, "population.reps", "territories.count"), "population.reps",
-           "%d reps for %d territories (expected at least one rep per territory)",
-           sc->population.reps, territories);
+               "%d reps for %d territories (expected at least one rep per territory)",
+               sc->population.reps, territories);
   /* a fixed target must be given */
   if (sc->firm.target_rule == SALESIM_TARGET_FIXED && !(sc->firm.fixed_target > 0) &&
       !scn_has_failed(ld, root, "firm.fixed_target"))
     scn_report(ld, locate(root, "firm.fixed_target", "firm.target_rule"), "firm.fixed_target",
-           "%s with target_rule = \"fixed\" (expected a number > 0)",
-           config_setting_lookup((config_setting_t *)root, "firm.fixed_target")
+               "%s with target_rule = \"fixed\" (expected a number > 0)",
+               config_setting_lookup((config_setting_t *)root, "firm.fixed_target")
                ? salesim_params_number_text(sc->firm.fixed_target, num, sizeof num)
                : "missing");
   /* bounded work (docs/limits.md): in pipeline mode, leads per position and
@@ -469,21 +469,21 @@ static void cross_checks(loader *ld, const config_setting_t *root, salesim_scena
     char num2[32], num3[32];
     if (lc.leads_unit > SALESIM_LIMIT_LEADS_UNIT)
       scn_report(ld, locate(root, "production.deal_value", "territories.potential"),
-             "production.deal_value",
-             "mean %s makes %s new opportunities a month per position at unit hunting effort "
-             "(expected a mean of at least %s, for at most %d a month; docs/limits.md)",
-             salesim_params_number_text(lc.deal_mean, num, sizeof num),
-             salesim_params_number_text(lc.leads_unit, num2, sizeof num2),
-             salesim_params_number_text(lc.deal_min, num3, sizeof num3),
-             SALESIM_LIMIT_LEADS_UNIT);
+                 "production.deal_value",
+                 "mean %s makes %s new opportunities a month per position at unit hunting effort "
+                 "(expected a mean of at least %s, for at most %d a month; docs/limits.md)",
+                 salesim_params_number_text(lc.deal_mean, num, sizeof num),
+                 salesim_params_number_text(lc.leads_unit, num2, sizeof num2),
+                 salesim_params_number_text(lc.deal_min, num3, sizeof num3),
+                 SALESIM_LIMIT_LEADS_UNIT);
     if (lc.effort_cost_mean < lc.effort_cost_min)
       scn_report(ld, locate(root, "population.effort_cost", "population"), "population.effort_cost",
-             "mean %s is too cheap for positions that can sell %s a month (expected a mean of "
-             "at least %s, 1/%d of it; docs/limits.md)",
-             salesim_params_number_text(lc.effort_cost_mean, num, sizeof num),
-             salesim_params_number_text(lc.sales_month, num2, sizeof num2),
-             salesim_params_number_text(lc.effort_cost_min, num3, sizeof num3),
-             SALESIM_LIMIT_EFFORT_RATIO);
+                 "mean %s is too cheap for positions that can sell %s a month (expected a mean of "
+                 "at least %s, 1/%d of it; docs/limits.md)",
+                 salesim_params_number_text(lc.effort_cost_mean, num, sizeof num),
+                 salesim_params_number_text(lc.sales_month, num2, sizeof num2),
+                 salesim_params_number_text(lc.effort_cost_min, num3, sizeof num3),
+                 SALESIM_LIMIT_EFFORT_RATIO);
   }
   /* each mechanism's own cross-setting checks */
   const config_setting_t *ms = config_setting_get_member(root, "mechanisms");
@@ -518,7 +518,7 @@ void scn_load_tree(loader *ld, const config_t *cf, salesim_scenario *sc) {
   salesim_params_defaults(&tables[SALESIM_TABLE_FIRM], &sc->firm);
 
   scn_read_table(ld, root, "", &tables[SALESIM_TABLE_TOP], &top, top_skip,
-             sizeof top_skip / sizeof top_skip[0], NULL);
+                 sizeof top_skip / sizeof top_skip[0], NULL);
   if ((s = config_setting_get_member(root, "description")) != NULL) {
     if (config_setting_type(s) != CONFIG_TYPE_STRING)
       scn_wrong_type(ld, s, "description", "a string");
@@ -530,10 +530,10 @@ void scn_load_tree(loader *ld, const config_t *cf, salesim_scenario *sc) {
   }
   if ((s = group_member(ld, root, "production")) != NULL)
     scn_read_table(ld, s, "production", &tables[SALESIM_TABLE_PRODUCTION], &sc->production, NULL,
-               0, NULL);
+                   0, NULL);
   if ((s = group_member(ld, root, "population")) != NULL)
     scn_read_table(ld, s, "population", &tables[SALESIM_TABLE_POPULATION], &sc->population, NULL,
-               0, NULL);
+                   0, NULL);
   if ((s = group_member(ld, root, "territories")) != NULL)
     read_territories(ld, s, &sc->territories);
   if ((s = group_member(ld, root, "firm")) != NULL)
@@ -550,12 +550,12 @@ void scn_load_tree(loader *ld, const config_t *cf, salesim_scenario *sc) {
     salesim_output_name_sanitize(top.name, sizeof top.name);
   } else if (bad_name != NULL)
     scn_report(ld, locate(root, "name", NULL), "name", "\"%s\" %s (expected %s)",
-           scn_shown_value(top.name, sv), bad_name, SALESIM_OUTPUT_NAME_EXPECT);
+               scn_shown_value(top.name, sv), bad_name, SALESIM_OUTPUT_NAME_EXPECT);
   snprintf(sc->name, sizeof sc->name, "%s", top.name);
   if (strlen(top.currency) >= sizeof sc->currency)
     scn_report(ld, locate(root, "currency", NULL), "currency",
-           "\"%s\" has %zu characters (expected at most %zu)", scn_shown_value(top.currency, sv),
-           strlen(top.currency), sizeof sc->currency - 1);
+               "\"%s\" has %zu characters (expected at most %zu)", scn_shown_value(top.currency, sv),
+               strlen(top.currency), sizeof sc->currency - 1);
   else
     snprintf(sc->currency, sizeof sc->currency, "%s", top.currency);
   sc->seed = (uint64_t)top.seed;

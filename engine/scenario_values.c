@@ -68,8 +68,8 @@ static int out_of_range(loader *ld, const config_setting_t *s, const char *name,
                         const salesim_param_spec *spec) {
   char num[32], expect[256];
   scn_report(ld, s, name, "%s out of range (expected %s)",
-         salesim_params_number_text(v, num, sizeof num),
-         salesim_params_expect_text(spec, expect, sizeof expect));
+             salesim_params_number_text(v, num, sizeof num),
+             salesim_params_expect_text(spec, expect, sizeof expect));
   return -1;
 }
 
@@ -109,7 +109,7 @@ static int read_choice(loader *ld, const config_setting_t *s, const char *name,
     const char *guess = salesim_params_suggest(v, ptrs, n);
     if (guess != NULL)
       scn_report(ld, s, name, "unknown value \"%s\", did you mean '%s'? (expected %s)",
-             scn_shown_value(v, sv), guess, expect);
+                 scn_shown_value(v, sv), guess, expect);
     else
       scn_report(ld, s, name, "unknown value \"%s\" (expected %s)", scn_shown_value(v, sv), expect);
   }
@@ -189,11 +189,11 @@ static int read_dist(loader *ld, const config_setting_t *s, const char *name,
         if (use[kind][j])
           u += (size_t)snprintf(used + u, sizeof used - u, "%s%s", u ? ", " : "", keys[j]);
       scn_report(ld, m[k], full, "not used by dist \"%s\" (expected only %s)",
-             salesim_params_choice_text(dist_choices, kind, kinds, sizeof kinds), used);
+                 salesim_params_choice_text(dist_choices, kind, kinds, sizeof kinds), used);
       bad = 1;
     } else if (m[k] == NULL && use[kind][k] == 2) {
       scn_report(ld, s, full, "missing for dist \"%s\" (expected a number)",
-             salesim_params_choice_text(dist_choices, kind, kinds, sizeof kinds));
+                 salesim_params_choice_text(dist_choices, kind, kinds, sizeof kinds));
       bad = 1;
     }
   }
@@ -207,7 +207,7 @@ static int read_dist(loader *ld, const config_setting_t *s, const char *name,
       bad = out_of_range(ld, m[K_MEAN], full, d.mean, spec);
     else if (kind == SALESIM_DIST_LOGNORMAL && !(d.mean > 0)) {
       scn_report(ld, m[K_MEAN], full, "%s out of range (expected > 0 for a lognormal)",
-             salesim_params_number_text(d.mean, num, sizeof num));
+                 salesim_params_number_text(d.mean, num, sizeof num));
       bad = -1;
     }
   }
@@ -217,7 +217,7 @@ static int read_dist(loader *ld, const config_setting_t *s, const char *name,
     scn_join_name(full, sizeof full, name, "sd");
     if (!(d.sd >= 0)) {
       scn_report(ld, m[K_SD], full, "%s out of range (expected >= 0)",
-             salesim_params_number_text(d.sd, num, sizeof num));
+                 salesim_params_number_text(d.sd, num, sizeof num));
       bad = -1;
     }
     /* draws are clamped to [min, max]: an open end of the range must be
@@ -238,25 +238,26 @@ static int read_dist(loader *ld, const config_setting_t *s, const char *name,
       } else if (open) {
         char range[96];
         scn_report(ld, s, full,
-               "missing: a %s can reach the end of the range and draws are clamped to it "
-               "(expected an explicit %s, %s)",
-               salesim_params_choice_text(dist_choices, kind, kinds, sizeof kinds), keys[k],
-               salesim_params_range_text(spec, range, sizeof range));
+                   "missing: a %s can reach the end of the range and draws are clamped to it "
+                   "(expected an explicit %s, %s)",
+                   salesim_params_choice_text(dist_choices, kind, kinds, sizeof kinds), keys[k],
+                   salesim_params_range_text(spec, range, sizeof range));
         bad = -1;
       }
     }
     if (bad == 0 && d.min > d.max) {
       scn_join_name(full, sizeof full, name, "max");
       scn_report(ld, m[K_MAX] ? m[K_MAX] : s, full, "%s is below min %s (expected min <= max)",
-             salesim_params_number_text(d.max, num, sizeof num),
-             salesim_params_number_text(d.min, num2, sizeof num2));
+                 salesim_params_number_text(d.max, num, sizeof num),
+                 salesim_params_number_text(d.min, num2, sizeof num2));
       bad = -1;
     } else if (bad == 0 && (d.mean < d.min || d.mean > d.max)) {
       scn_join_name(full, sizeof full, name, "mean");
-      scn_report(ld, m[K_MEAN], full, "%s is outside [min, max] = [%s, %s] (expected a mean inside)",
-             salesim_params_number_text(d.mean, num, sizeof num),
-             salesim_params_number_text(d.min, num2, sizeof num2),
-             salesim_params_number_text(d.max, expect, sizeof expect));
+      scn_report(ld, m[K_MEAN], full,
+                 "%s is outside [min, max] = [%s, %s] (expected a mean inside)",
+                 salesim_params_number_text(d.mean, num, sizeof num),
+                 salesim_params_number_text(d.min, num2, sizeof num2),
+                 salesim_params_number_text(d.max, expect, sizeof expect));
       bad = -1;
     }
   } else { /* uniform */
@@ -268,8 +269,8 @@ static int read_dist(loader *ld, const config_setting_t *s, const char *name,
     if (bad == 0 && !(val[K_MIN] < val[K_MAX])) {
       scn_join_name(full, sizeof full, name, "max");
       scn_report(ld, m[K_MAX], full, "%s is not above min %s (expected min < max)",
-             salesim_params_number_text(val[K_MAX], num, sizeof num),
-             salesim_params_number_text(val[K_MIN], num2, sizeof num2));
+                 salesim_params_number_text(val[K_MAX], num, sizeof num),
+                 salesim_params_number_text(val[K_MIN], num2, sizeof num2));
       bad = -1;
     }
     d.min = val[K_MIN];
@@ -325,13 +326,13 @@ static int read_points(loader *ld, const config_setting_t *s, const char *name,
     if ((spec->flags & SALESIM_PF_INCREASING) && i > 0 && !(p.x[i] > p.x[i - 1])) {
       scn_report(ld, e, full, "x = %s is not above the previous x = %s (expected x strictly "
                           "increasing)",
-             salesim_params_number_text(p.x[i], a, sizeof a),
-             salesim_params_number_text(p.x[i - 1], b, sizeof b));
+                 salesim_params_number_text(p.x[i], a, sizeof a),
+                 salesim_params_number_text(p.x[i - 1], b, sizeof b));
       bad = 1;
     }
     if (!salesim_params_in_range(spec, p.y[i])) {
       scn_report(ld, e, full, "y = %s out of range (expected y %s)",
-             salesim_params_number_text(p.y[i], a, sizeof a), range);
+                 salesim_params_number_text(p.y[i], a, sizeof a), range);
       bad = 1;
     }
   }
@@ -368,13 +369,13 @@ static int read_vector(loader *ld, const config_setting_t *s, const char *name,
     }
     if (!salesim_params_in_range(spec, v.v[i])) {
       scn_report(ld, e, full, "%s out of range (expected %s)",
-             salesim_params_number_text(v.v[i], a, sizeof a), range);
+                 salesim_params_number_text(v.v[i], a, sizeof a), range);
       bad = 1;
     } else if ((spec->flags & SALESIM_PF_INCREASING) && i > 0 && !(v.v[i] > v.v[i - 1])) {
       scn_report(ld, e, full, "%s is not above the previous value %s (expected strictly "
                           "increasing values)",
-             salesim_params_number_text(v.v[i], a, sizeof a),
-             salesim_params_number_text(v.v[i - 1], b, sizeof b));
+                 salesim_params_number_text(v.v[i], a, sizeof a),
+                 salesim_params_number_text(v.v[i - 1], b, sizeof b));
       bad = 1;
     }
   }
@@ -504,7 +505,7 @@ int scn_read_table(loader *ld, const config_setting_t *g, const char *prefix,
     if ((t->specs[j].flags & SALESIM_PF_REQUIRED) && !(seen & (UINT64_C(1) << j))) {
       scn_join_name(full, sizeof full, prefix, t->specs[j].name);
       scn_report(ld, g, full, "missing (expected %s)",
-             salesim_params_expect_text(&t->specs[j], expect, sizeof expect));
+                 salesim_params_expect_text(&t->specs[j], expect, sizeof expect));
       bad = 1;
     }
   if (present != NULL)

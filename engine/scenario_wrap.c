@@ -145,9 +145,9 @@ int scn_check_wrap(loader *ld, const config_setting_t *s, const char *name, int 
     const wrapped_int *w = &ld->wraps[i];
     if (w->line == line && w->value == value) {
       scn_report(ld, s, name,
-             "%s does not fit a 32-bit integer and libconfig reads it as %d (expected %s.0 "
-             "or %sL)",
-             w->text, value, w->text, w->text);
+                 "%s does not fit a 32-bit integer and libconfig reads it as %d (expected %s.0 "
+                 "or %sL)",
+                 w->text, value, w->text, w->text);
       return 1;
     }
   }
