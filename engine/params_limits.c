@@ -3,7 +3,8 @@
  * work in pipeline mode (docs/limits.md): how many leads a month a position
  * would see and how cheap effort may be, from a loaded scenario.
  *
- * Read next: engine/scenario_groups.c (the cross-checks that use them).
+ * Read next: engine/scenario.c (the loader; engine/scenario_groups.c runs
+ * the cross-checks that use these numbers).
  */
 #include <limits.h>
 #include <math.h>
