@@ -53,7 +53,7 @@ int main(void) {
   for (int th = 1; th <= 2; th++) {
     char out[256];
     snprintf(out, sizeof out, "%s/out%d", dir, th);
-    salesim_batch_options opt = {SALESIM_RUN_OPTIONS_INIT, 0, NULL, NULL};
+    salesim_batch_options opt = SALESIM_BATCH_OPTIONS_INIT;
     opt.run.threads = th;
     salesim_batch_entry *es = NULL;
     salesim_diag d = SALESIM_DIAG_INIT;

@@ -24,6 +24,7 @@
 #include "report.h"
 #include "metrics.h"
 #include "study.h"
+#include "util_sort.h"
 
 static double now_seconds(void) {
   struct timespec ts;
@@ -37,10 +38,6 @@ static char *dup_str(const char *s) {
   if (c)
     memcpy(c, s, n);
   return c;
-}
-
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 void salesim_batch_paths_free(char **paths, int n) {
@@ -92,7 +89,7 @@ int salesim_batch_expand(char ***out, int *n, char *const *args, int nargs, sale
         rc = push(&v, &count, &cap, p);
       }
       closedir(d);
-      qsort(v + first, (size_t)(count - first), sizeof *v, cmp_str);
+      qsort(v + first, (size_t)(count - first), sizeof *v, salesim_sort_cmp_string);
     } else {
       rc = push(&v, &count, &cap, dup_str(args[i]));
     }
@@ -363,7 +360,7 @@ int salesim_batch_run(salesim_batch_entry **entries, char *const *paths, int n, 
     double t0 = now_seconds();
     salesim_diag d = SALESIM_DIAG_INIT;
     salesim_scenario *sc = NULL;
-    int lrc = salesim_scenario_load(&sc, e->path, &d);
+    int lrc = salesim_scenario_load_with(&sc, e->path, &opt->load, &d);
     if (lrc != 0) {
       e->status = SALESIM_BATCH_FAILED;
       e->input_error = 1;

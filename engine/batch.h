@@ -46,7 +46,11 @@ typedef struct salesim_batch_options {
   /* after each scenario (and before the first): entries done so far */
   void (*progress)(void *arg, const salesim_batch_entry *entries, int done, int total);
   void *progress_arg;
+  salesim_load_options load; /* how each scenario is loaded (--include-dir) */
 } salesim_batch_options;
+
+#define SALESIM_BATCH_OPTIONS_INIT \
+  {SALESIM_RUN_OPTIONS_INIT, 0, NULL, NULL, SALESIM_LOAD_OPTIONS_INIT}
 
 /** Expand the command line's SCENARIO|FOLDER arguments: a folder gives its
  *  *.cfg files in name order; anything else is kept as a file (a missing one

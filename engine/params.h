@@ -4,8 +4,11 @@
  * default texts, "did you mean" suggestions, and the markdown reference
  * that docs/scenario-format.md and `salesim params` print.
  *
- * engine/params.c implements all of this without libconfig; engine/scenario.c
- * (the only file that includes libconfig.h) reads files with these tables.
+ * Implemented without libconfig in engine/params.c (the tables),
+ * engine/params_text.c (defaults, ranges, texts, suggestions),
+ * engine/params_doc.c (the markdown reference) and engine/params_limits.c
+ * (bounded work); the loader (engine/scenario*.c, the only code that
+ * includes libconfig.h) reads files with these tables.
  */
 #ifndef SALESIM_ENGINE_PARAMS_H
 #define SALESIM_ENGINE_PARAMS_H
@@ -16,7 +19,7 @@
 #include <salesim/scenario.h>
 
 /** The top-level scalar settings of a scenario file, as the reader fills
- *  them; engine/scenario.c copies them into salesim_scenario. `description`
+ *  them; engine/scenario_groups.c copies them into salesim_scenario. `description`
  *  is here for the docs only: the loader reads it itself (any length). */
 typedef struct salesim_scenario_top {
   char name[SALESIM_NAME_MAX];
@@ -82,13 +85,8 @@ const char *salesim_params_choice_text(const char *choices, int idx, char *buf,
 /** A number as text: integers up to 1e15 without exponent, else %g. */
 const char *salesim_params_number_text(double v, char *buf, size_t size);
 
-/**
- * Print every table (top level, the groups, each registered mechanism) as
- * markdown to `fp`: setting, type, default, allowed values, unit, meaning.
- * The CLI exposes it as `salesim params`; docs/scenario-format.md holds the
- * same tables. Returns 0 or SALESIM_EIO.
- */
-int salesim_scenario_doc_markdown(FILE *fp);
+/* salesim_scenario_doc_markdown (the tables as markdown) is public:
+ * include/salesim/scenario.h. */
 
 /* ---- bounded work (docs/limits.md) ---------------------------------------- */
 

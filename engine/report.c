@@ -10,18 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fs.h"
 #include "report.h"
-
-static char *join(const char *a, const char *b) {
-  size_t na = strlen(a), nb = strlen(b);
-  char *p = malloc(na + nb + 2);
-  if (p != NULL) {
-    memcpy(p, a, na);
-    p[na] = '/';
-    memcpy(p + na + 1, b, nb + 1);
-  }
-  return p;
-}
 
 int salesim_report_build(const char *dir, unsigned formats, unsigned *skipped,
                          salesim_diag *diag) {
@@ -48,7 +38,7 @@ int salesim_report_build(const char *dir, unsigned formats, unsigned *skipped,
       continue;
     }
 #endif
-    char *path = join(dir, writers[i].file);
+    char *path = salesim_fs_join(dir, writers[i].file);
     if (path == NULL) {
       rc = SALESIM_ENOMEM;
       break;

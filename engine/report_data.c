@@ -24,8 +24,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fs.h"
 #include "metrics.h"
 #include "report.h"
+#include "util_sort.h"
 
 const int salesim_report_headline[] = {
     SALESIM_METRIC_REVENUE,       SALESIM_METRIC_PAY_COST,     SALESIM_METRIC_PROFIT,
@@ -163,16 +165,6 @@ const char *salesim_report_fmt_diff(double v, const char *unit, char *buf, size_
 
 /* ---- files ---------------------------------------------------------------------- */
 
-static char *join(const char *a, const char *b) {
-  size_t na = strlen(a), nb = strlen(b);
-  char *p = malloc(na + nb + 2);
-  if (p == NULL)
-    return NULL;
-  memcpy(p, a, na);
-  p[na] = '/';
-  memcpy(p + na + 1, b, nb + 1);
-  return p;
-}
 
 int salesim_report_write_file(const char *path, const char *text, size_t len,
                               salesim_diag *diag) {
@@ -749,7 +741,7 @@ static int manifest_int(loader *ld, const char *path, const char *key, long lo, 
 
 static int load_summary_json(loader *ld) {
   salesim_report_data *d = ld->d;
-  char *path = join(ld->dir, "summary.json"), *text = NULL;
+  char *path = salesim_fs_join(ld->dir, "summary.json"), *text = NULL;
   size_t len = 0;
   char sb[64];
   int rc = SALESIM_ENOMEM;
@@ -905,7 +897,7 @@ static int same_stat(double a, double b) {
 static int read_required(loader *ld, const char *name, const char *const *cols, int ncols,
                          char **path, salesim_csv **c) {
   *c = NULL;
-  if ((*path = join(ld->dir, name)) == NULL)
+  if ((*path = salesim_fs_join(ld->dir, name)) == NULL)
     return SALESIM_ENOMEM;
   char what[64];
   snprintf(what, sizeof what, "the %s every run writes", name);
@@ -1072,7 +1064,7 @@ static int add_table(loader *ld, const char *stem) {
     return SALESIM_EINVAL;
   }
   snprintf(file, sizeof file, "%s.csv", stem);
-  char *path = join(ld->dir, file);
+  char *path = salesim_fs_join(ld->dir, file);
   if (path == NULL)
     return SALESIM_ENOMEM;
   salesim_csv *c = NULL;
@@ -1099,10 +1091,6 @@ static int add_table(loader *ld, const char *stem) {
   d->tables[d->n_tables] = c;
   d->n_tables++;
   return 0;
-}
-
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static const char *const reserved_stems[] = {"summary", "replications", "monthly", "sweep",
@@ -1180,7 +1168,7 @@ static int load_tables(loader *ld) {
     nf++;
   }
   closedir(dd);
-  qsort(found, (size_t)nf, sizeof found[0], cmp_str);
+  qsort(found, (size_t)nf, sizeof found[0], salesim_sort_cmp_string);
   for (int i = 0; i < nf; i++) {
     if (rc == 0)
       rc = add_table(ld, found[i]);
@@ -1190,7 +1178,7 @@ static int load_tables(loader *ld) {
 }
 
 static int load_optional_csv(loader *ld, salesim_csv **out, const char *name) {
-  char *path = join(ld->dir, name);
+  char *path = salesim_fs_join(ld->dir, name);
   if (path == NULL)
     return SALESIM_ENOMEM;
   int rc = csv_read_budget(out, path, &ld->budget, NULL, ld->diag);
@@ -1199,7 +1187,7 @@ static int load_optional_csv(loader *ld, salesim_csv **out, const char *name) {
 }
 
 static int load_scenario_text(loader *ld) {
-  char *path = join(ld->dir, "scenario.cfg");
+  char *path = salesim_fs_join(ld->dir, "scenario.cfg");
   if (path == NULL)
     return SALESIM_ENOMEM;
   size_t len = 0, limit = SALESIM_REPORT_MAX_SCENARIO;

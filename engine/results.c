@@ -23,6 +23,7 @@
 
 #include "metrics.h"
 #include "stats.h"
+#include "util_sort.h"
 
 /* ---- metric and series descriptions ------------------------------------ */
 
@@ -344,7 +345,7 @@ int salesim_stats_summarize_into(const salesim_results *r, salesim_stat *out) {
                       &s->diff_high);
       }
       if (n > 0) {
-        qsort(values, n, sizeof *values, salesim_stats_compare_doubles);
+        qsort(values, n, sizeof *values, salesim_sort_cmp_double);
         s->p5 = gsl_stats_quantile_from_sorted_data(values, 1, n, 0.05);
         s->p50 = gsl_stats_quantile_from_sorted_data(values, 1, n, 0.50);
         s->p95 = gsl_stats_quantile_from_sorted_data(values, 1, n, 0.95);

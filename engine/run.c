@@ -5,7 +5,11 @@
  * the seed and the replication only, writing into its own slice of the
  * results; tables are merged in task order afterwards. So the numbers are
  * the same, byte for byte, for any number of threads. Threads come from
- * OpenMP when the build has it.
+ * OpenMP when the build has it. The progress callback runs on the worker
+ * that finished a task, under a lock, so calls are serialised and counted
+ * in order (the guarantee is stated at salesim_run_options.progress).
+ *
+ * Read next: models/sim.h (one task), engine/results.c (what it fills).
  */
 #include <math.h>
 #include <stdio.h>
@@ -122,16 +126,15 @@ int salesim_run(salesim_results **out, const salesim_scenario *sc,
     to->monthly = &SALESIM_MONTHLY_AT(r, mech, rep, 0, 0);
     to->cancel = opt->cancel;
     status[k] = salesim_sim_run(sc, mech, rep, seed, to, &tdiag[k]);
-    int d;
-#ifdef _OPENMP
-#pragma omp atomic capture
-#endif
-    d = ++done;
-    if (opt->progress) {
+    /* the count and the call under one lock: calls never overlap and see
+     * done = 1, 2, 3, ... in order (salesim_run_options.progress) */
 #ifdef _OPENMP
 #pragma omp critical(salesim_progress)
 #endif
-      opt->progress(opt->progress_arg, d, n_tasks);
+    {
+      ++done;
+      if (opt->progress)
+        opt->progress(opt->progress_arg, done, n_tasks);
     }
   }
   rc = 0;

@@ -15,8 +15,8 @@
 
 #include <salesim/results.h>
 
-/* salesim_stats_gini, salesim_stats_spearman, salesim_stats_median and
- * salesim_stats_compare_doubles: models/sample_stats.h (the simulation
+/* salesim_stats_gini, salesim_stats_spearman and salesim_stats_median:
+ * models/sample_stats.h (the simulation
  * computes them too, and models/ does not include engine/). */
 #include "../models/sample_stats.h"
 

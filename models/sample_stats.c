@@ -13,18 +13,12 @@
 
 #include <gsl/gsl_statistics_double.h>
 
-int salesim_stats_compare_doubles(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  /* NAN sorts last so the comparison stays a total order. */
-  if (isnan(x) || isnan(y))
-    return isnan(x) - isnan(y);
-  return (x > y) - (x < y);
-}
+#include "util_sort.h"
 
 double salesim_stats_median(double *x, size_t n) {
   if (n == 0)
     return NAN;
-  qsort(x, n, sizeof *x, salesim_stats_compare_doubles);
+  qsort(x, n, sizeof *x, salesim_sort_cmp_double);
   return gsl_stats_median_from_sorted_data(x, 1, n);
 }
 
@@ -50,7 +44,7 @@ double salesim_stats_gini(const double *x, size_t n) {
   double *sorted = malloc(n * sizeof *sorted);
   if (sorted != NULL) {
     memcpy(sorted, x, n * sizeof *sorted);
-    qsort(sorted, n, sizeof *sorted, salesim_stats_compare_doubles);
+    qsort(sorted, n, sizeof *sorted, salesim_sort_cmp_double);
     for (size_t k = 0; k < n; k++)
       pair_diff_sum += (2.0 * (double)k - dn + 1.0) * sorted[k];
     free(sorted);

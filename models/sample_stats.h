@@ -34,7 +34,4 @@ double salesim_stats_spearman(const double *x, const double *y, size_t n);
 /** Median of n values; sorts `x` in place. NAN for n = 0. */
 double salesim_stats_median(double *x, size_t n);
 
-/** qsort comparison of doubles, ascending, NAN last (a total order). */
-int salesim_stats_compare_doubles(const void *a, const void *b);
-
 #endif

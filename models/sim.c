@@ -42,6 +42,7 @@
 #include "mechanism.h"
 #include "pipeline.h"
 #include "streams.h"
+#include "util_sort.h"
 
 /* ---- helpers offered to mechanisms ---------------------------------------- */
 
@@ -264,11 +265,6 @@ static void draw_person(salesim_world *w, salesim_agent *a, gsl_rng *r) {
     memset(salesim_agent_state(w, a), 0, w->agent_state_stride);
   a->id = w->next_person_id++;
   a->status = SALESIM_AGENT_ACTIVE;
-}
-
-static int cmp_double(const void *x, const void *y) {
-  double a = *(const double *)x, b = *(const double *)y;
-  return (a > b) - (a < b);
 }
 
 void salesim_world_free(salesim_world *w) {
@@ -496,11 +492,11 @@ static int world_alloc(salesim_world **out, const salesim_scenario *sc, int mech
   /* quintile cut points of the starting force's books (hunting by book) */
   for (int i = 0; i < w->n_agents; i++)
     w->scratch_b[i] = w->agents[i].book;
-  qsort(w->scratch_b, (size_t)w->n_agents, sizeof *w->scratch_b, cmp_double);
+  qsort(w->scratch_b, (size_t)w->n_agents, sizeof *w->scratch_b, salesim_sort_cmp_double);
   for (int q = 0; q < 4; q++)
     w->book_cut[q] = w->scratch_b[(int)floor((q + 1) * 0.2 * (w->n_agents - 1))];
   /* top ability quintile of the starting force */
-  qsort(w->scratch_a, (size_t)w->n_agents, sizeof *w->scratch_a, cmp_double);
+  qsort(w->scratch_a, (size_t)w->n_agents, sizeof *w->scratch_a, salesim_sort_cmp_double);
   {
     double cut = w->scratch_a[(int)floor(0.8 * (w->n_agents - 1))];
     for (int i = 0; i < w->n_agents; i++)

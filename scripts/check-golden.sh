@@ -2,7 +2,7 @@
 # scripts/check-golden.sh: every shipped scenario gives the same bytes as the
 # recorded golden outputs (tests/golden/outputs.sha256).
 #
-# A refactoring (docs/architecture.md) must not change a single result: this
+# A refactoring (issue 10) must not change a single result: this
 # runs every scenarios/*.cfg (2 replications, shipped months, seed as
 # shipped, --threads 2) and default.cfg once more in costing mode, and
 # compares the SHA-256 of every CSV, summary.json, scenario.cfg, report.md,

@@ -336,13 +336,6 @@ static void test_multitask_is_the_theory_agent(void **state) {
   assert_int_equal(salesim_multitask_effort(t1, &p, alpha), SALESIM_EINVAL);
 }
 
-static void test_compare_doubles(void **state) {
-  (void)state;
-  double v[5] = {3, NAN, -1, 2, NAN};
-  qsort(v, 5, sizeof *v, salesim_stats_compare_doubles);
-  assert_true(v[0] == -1 && v[1] == 2 && v[2] == 3 && isnan(v[3]) && isnan(v[4]));
-}
-
 /* ---- the callers give the answers they gave before the move ------------------ */
 
 static uint64_t fnv_add(uint64_t h, double v) {
@@ -556,7 +549,6 @@ int main(void) {
       cmocka_unit_test(test_brent),
       cmocka_unit_test(test_spd),
       cmocka_unit_test(test_multitask_is_the_theory_agent),
-      cmocka_unit_test(test_compare_doubles),
       cmocka_unit_test(test_ladder_answers_unchanged),
       cmocka_unit_test(test_tender_answers_unchanged),
       cmocka_unit_test(test_decision_answers_unchanged),

@@ -6,12 +6,16 @@
 
 #include <stddef.h>
 
+#include <salesim/scenario.h>
+
 /** Path of the default scenario: the installed one, else the source tree's. */
 const char *salesim_cli_default_scenario(void);
 
-/** Take every `--include-dir DIR` out of argv[2..] and allow that folder
- *  for @include; EXIT_OK or EXIT_INPUT (message printed). */
-int salesim_cli_include_dirs(const char *cmd, int *argc, char **argv);
+/** Take every `--include-dir DIR` out of argv[2..] into load->include_dirs
+ *  (pointers into argv; `dirs` holds SALESIM_INCLUDE_DIRS_MAX) after
+ *  checking it is a folder; EXIT_OK or EXIT_INPUT (message printed). */
+int salesim_cli_include_dirs(const char *cmd, int *argc, char **argv, const char **dirs,
+                             salesim_load_options *load);
 #define SALESIM_CLI_INCLUDE_HELP                                                \
   "  --include-dir DIR    also allow @include of files under DIR (by default\n"  \
   "                       only the scenario's own folder tree; see\n"          \
@@ -29,11 +33,8 @@ char *salesim_cli_safe(const char *s, char *buf, size_t size);
 /* engine/cli/study.c: the commands for studies (argc/argv after the command
  * name); each returns the exit status. */
 int salesim_cli_report(int argc, char **argv);
-int salesim_cli_batch(int argc, char **argv);
-int salesim_cli_optimize(int argc, char **argv);
+int salesim_cli_batch(int argc, char **argv, const salesim_load_options *load);
+int salesim_cli_optimize(int argc, char **argv, const salesim_load_options *load);
 
-/* engine/params.c (the scenario loader's tables as markdown) */
-#include <stdio.h>
-int salesim_scenario_doc_markdown(FILE *fp);
 
 #endif

@@ -24,10 +24,7 @@
 #include <gsl/gsl_errno.h>
 #include <salesim/salesim.h>
 
-#include "../../models/mechanism.h"
 #include "cli.h"
-#include "output.h"
-#include "report.h"
 #include "study.h"
 #include "table.h"
 
@@ -183,7 +180,7 @@ static void progress(void *arg, int done, int total) {
             left);
 }
 
-static int cmd_run(int argc, char **argv) {
+static int cmd_run(int argc, char **argv, const salesim_load_options *load) {
   const char *scenario = NULL, *outdir = NULL;
   salesim_run_options opt = SALESIM_RUN_OPTIONS_INIT;
   int quiet = 0, costing = 0;
@@ -247,7 +244,7 @@ static int cmd_run(int argc, char **argv) {
   signal(SIGTERM, on_signal);
   salesim_diag diag = SALESIM_DIAG_INIT;
   salesim_scenario *sc = NULL;
-  int rc = salesim_scenario_load(&sc, scenario, &diag);
+  int rc = salesim_scenario_load_with(&sc, scenario, load, &diag);
   if (rc != 0) {
     print_diag(&diag);
     salesim_diag_clear(&diag);
@@ -301,7 +298,7 @@ static int cmd_run(int argc, char **argv) {
   return EXIT_OK;
 }
 
-static int cmd_validate(int argc, char **argv) {
+static int cmd_validate(int argc, char **argv, const salesim_load_options *load) {
   if (argc < 1) {
     fprintf(stderr, "usage: salesim validate SCENARIO...\n");
     return EXIT_INPUT;
@@ -319,7 +316,7 @@ static int cmd_validate(int argc, char **argv) {
   for (int i = 0; i < argc; i++) {
     salesim_diag diag = SALESIM_DIAG_INIT;
     salesim_scenario *sc = NULL;
-    int rc = salesim_scenario_load(&sc, argv[i], &diag);
+    int rc = salesim_scenario_load_with(&sc, argv[i], load, &diag);
     if (rc != 0) {
       print_diag(&diag);
       bad = 1;
@@ -335,9 +332,10 @@ static int cmd_validate(int argc, char **argv) {
   return bad ? EXIT_INPUT : EXIT_OK;
 }
 
-/* Take every `--include-dir DIR` out of argv (after the command) and allow
- * that folder for @include (docs/input-safety.md). */
-int salesim_cli_include_dirs(const char *cmd, int *argc, char **argv) {
+/* Take every `--include-dir DIR` out of argv (after the command) into the
+ * load options: that folder is allowed for @include (docs/input-safety.md). */
+int salesim_cli_include_dirs(const char *cmd, int *argc, char **argv, const char **dirs,
+                             salesim_load_options *load) {
   int w = 2;
   for (int i = 2; i < *argc; i++) {
     if (strcmp(argv[i], "--include-dir") != 0) {
@@ -348,8 +346,14 @@ int salesim_cli_include_dirs(const char *cmd, int *argc, char **argv) {
       fprintf(stderr, "salesim %s: --include-dir needs a folder\n", cmd);
       return EXIT_INPUT;
     }
+    const char *dir = argv[++i];
     salesim_diag diag = SALESIM_DIAG_INIT;
-    if (salesim_scenario_allow_include_dir(argv[++i], &diag) != 0) {
+    if (load->n_include_dirs >= SALESIM_INCLUDE_DIRS_MAX)
+      salesim_diag_add(&diag, "--include-dir %s: more than %d folders (expected at most %d)", dir,
+                       SALESIM_INCLUDE_DIRS_MAX, SALESIM_INCLUDE_DIRS_MAX);
+    else if (salesim_scenario_check_include_dir(dir, &diag) == 0)
+      dirs[load->n_include_dirs++] = dir;
+    if (diag.count > 0) {
       for (size_t k = 0; k < diag.count; k++)
         fprintf(stderr, "salesim %s: %s\n", cmd, diag.lines[k]);
       salesim_diag_clear(&diag);
@@ -358,13 +362,13 @@ int salesim_cli_include_dirs(const char *cmd, int *argc, char **argv) {
   }
   *argc = w;
   argv[w] = NULL;
+  load->include_dirs = dirs;
   return EXIT_OK;
 }
 
 static int cmd_mechanisms(void) {
-  const salesim_mechanism_type *const *all = salesim_mechanism_all();
-  for (size_t i = 0; all[i] != NULL; i++)
-    printf("%-18s %s\n", all[i]->name, all[i]->summary);
+  for (int i = 0; i < salesim_mechanism_count(); i++)
+    printf("%-18s %s\n", salesim_mechanism_name(i), salesim_mechanism_summary(i));
   return EXIT_OK;
 }
 
@@ -389,6 +393,8 @@ static int dispatch(int argc, char **argv) {
     return EXIT_INPUT;
   }
   const char *cmd = argv[1];
+  const char *dirs[SALESIM_INCLUDE_DIRS_MAX];
+  salesim_load_options load = SALESIM_LOAD_OPTIONS_INIT;
   if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
     usage_main(stdout);
     return EXIT_OK;
@@ -399,20 +405,20 @@ static int dispatch(int argc, char **argv) {
   }
   if (!strcmp(cmd, "run") || !strcmp(cmd, "validate") || !strcmp(cmd, "batch") ||
       !strcmp(cmd, "optimize")) {
-    int rc = salesim_cli_include_dirs(cmd, &argc, argv);
+    int rc = salesim_cli_include_dirs(cmd, &argc, argv, dirs, &load);
     if (rc != EXIT_OK)
       return rc;
   }
   if (!strcmp(cmd, "run"))
-    return cmd_run(argc - 2, argv + 2);
+    return cmd_run(argc - 2, argv + 2, &load);
   if (!strcmp(cmd, "report"))
     return salesim_cli_report(argc - 2, argv + 2);
   if (!strcmp(cmd, "batch"))
-    return salesim_cli_batch(argc - 2, argv + 2);
+    return salesim_cli_batch(argc - 2, argv + 2, &load);
   if (!strcmp(cmd, "optimize"))
-    return salesim_cli_optimize(argc - 2, argv + 2);
+    return salesim_cli_optimize(argc - 2, argv + 2, &load);
   if (!strcmp(cmd, "validate"))
-    return cmd_validate(argc - 2, argv + 2);
+    return cmd_validate(argc - 2, argv + 2, &load);
   if (!strcmp(cmd, "params"))
     return salesim_scenario_doc_markdown(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME;
   if (!strcmp(cmd, "mechanisms"))

@@ -168,9 +168,10 @@ static void batch_progress_cb(void *arg, const salesim_batch_entry *es, int done
   }
 }
 
-int salesim_cli_batch(int argc, char **argv) {
+int salesim_cli_batch(int argc, char **argv, const salesim_load_options *load) {
   const char *outdir = "out/batch";
-  salesim_batch_options opt = {SALESIM_RUN_OPTIONS_INIT, 0, NULL, NULL};
+  salesim_batch_options opt = SALESIM_BATCH_OPTIONS_INIT;
+  opt.load = *load;
   int quiet = 0, nargs = 0;
   char **args = calloc((size_t)(argc > 0 ? argc : 1), sizeof *args);
   if (args == NULL)
@@ -309,7 +310,7 @@ static int parse_double(const char *s, double *out) {
   return 0;
 }
 
-int salesim_cli_optimize(int argc, char **argv) {
+int salesim_cli_optimize(int argc, char **argv, const salesim_load_options *load) {
   const char *scenario = NULL;
   salesim_optimize_options o;
   memset(&o, 0, sizeof o);
@@ -393,7 +394,7 @@ int salesim_cli_optimize(int argc, char **argv) {
   }
   salesim_diag diag = SALESIM_DIAG_INIT;
   salesim_scenario *sc = NULL;
-  if (salesim_scenario_load(&sc, scenario, &diag) != 0) {
+  if (salesim_scenario_load_with(&sc, scenario, load, &diag) != 0) {
     print_diag(&diag);
     salesim_diag_clear(&diag);
     return EXIT_INPUT;

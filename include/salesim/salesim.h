@@ -5,7 +5,7 @@
  *
  * Determinism: the same scenario and seed give the same numbers, byte for
  * byte, for any thread count: each (mechanism, replication) pair is an
- * independent task with its own random streams (engine/rng.c).
+ * independent task with its own random streams (models/streams.c).
  */
 #ifndef SALESIM_SALESIM_H
 #define SALESIM_SALESIM_H
@@ -33,7 +33,15 @@ typedef struct salesim_run_options {
   int replications;   /* > 0 overrides the scenario */
   int threads;        /* 0: OpenMP default; 1: serial; more than the tasks or
                          than salesim_threads_max() runs that many */
-  /* Called from the calling thread as tasks finish (may be NULL). */
+  /* Called as tasks finish (may be NULL), with done = 1, 2, ... in that
+   * order and total the number of tasks. Each call runs on the thread
+   * that finished the task: an OpenMP worker, which may or may not be the
+   * thread that called salesim_run. Calls are serialised by a lock held
+   * around each one: never two at once, each one complete before the next
+   * starts (so the callback needs no lock for its own state, but should
+   * return quickly: other workers wait for it when they finish a task). A
+   * task skipped after a cancel is not counted, so the last call may have
+   * done < total. It must not call salesim_run. */
   void (*progress)(void *arg, int done, int total);
   void *progress_arg;
   /* if non-NULL and set nonzero (e.g. by a signal handler), the run stops
@@ -64,8 +72,23 @@ int salesim_run(salesim_results **out, const salesim_scenario *sc,
 int salesim_output_write(const salesim_results *r, const salesim_scenario *sc,
                          const char *dir, salesim_diag *diag);
 
+/* ---- the registered mechanism types --------------------------------------
+ * What a scenario's `mechanisms[i].type` may name, in registry order (the
+ * order `salesim mechanisms` lists them). Strings are static: never freed. */
+
 /** Names of the registered mechanism types, NULL-terminated (static). */
 const char *const *salesim_mechanism_names(void);
+
+/** Number of registered mechanism types. */
+int salesim_mechanism_count(void);
+
+/** Name of mechanism type `i` (0 <= i < salesim_mechanism_count()), the
+ *  value of a scenario's `type`; NULL if `i` is out of range. */
+const char *salesim_mechanism_name(int i);
+
+/** One-line summary of mechanism type `i` (what it pays for, for listings
+ *  and docs); NULL if `i` is out of range. */
+const char *salesim_mechanism_summary(int i);
 
 #ifdef __cplusplus
 }

@@ -1,6 +1,6 @@
 /*
  * salesim/scenario.h: the scenario: everything a run needs, as loaded from
- * a libconfig file (engine/scenario.c is the only code that reads libconfig).
+ * a libconfig file (engine/scenario*.c are the only code that reads libconfig).
  *
  * Settings are described by tables of salesim_param_spec (name, kind, unit,
  * default, range, doc). The loader fills structs from these tables, reports
@@ -12,6 +12,7 @@
 #define SALESIM_SCENARIO_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "errors.h"
@@ -269,22 +270,42 @@ typedef struct salesim_scenario {
  * Load and validate a scenario file. On failure *out is NULL, every problem
  * is in `diag` (one line each: "FILE:LINE: SETTING: problem (expected ...)")
  * and SALESIM_ESCENARIO (or SALESIM_EIO for an unreadable file) is returned.
+ * The same as salesim_scenario_load_with() with no options: `@include` only
+ * of files in the scenario's own folder tree.
  */
 int salesim_scenario_load(salesim_scenario **out, const char *path,
                           salesim_diag *diag);
 void salesim_scenario_free(salesim_scenario *sc);
 
-/**
- * Allow `@include` of files under `dir` (and its subfolders), besides the
- * scenario's own folder tree, for every later load in this process (the
- * command line's --include-dir). Returns 0, or SALESIM_EINVAL with a line
- * in diag if `dir` is not a folder or SALESIM_INCLUDE_DIRS_MAX are set.
- * Not thread-safe: call before loading.
- */
-int salesim_scenario_allow_include_dir(const char *dir, salesim_diag *diag);
+/** Options of one load; initialise with SALESIM_LOAD_OPTIONS_INIT. */
+typedef struct salesim_load_options {
+  int version;                     /* 1 */
+  /* Folders besides the scenario's own folder tree whose files (and their
+   * subfolders' files) may be `@include`d, as the command line's
+   * --include-dir gives them. Borrowed: read during the load only. */
+  const char *const *include_dirs;
+  int n_include_dirs;              /* 0 to SALESIM_INCLUDE_DIRS_MAX */
+} salesim_load_options;
 
-/** Forget every folder salesim_scenario_allow_include_dir() allowed. */
-void salesim_scenario_allow_include_reset(void);
+#define SALESIM_LOAD_OPTIONS_INIT {1, NULL, 0}
+
+/**
+ * salesim_scenario_load() with options (`opt` may be NULL: none). The
+ * options belong to this load alone, nothing is kept between loads, so
+ * loads on several threads at once, each with its own folders, do not
+ * affect each other. A folder that is not one gives SALESIM_EINVAL and
+ * "--include-dir DIR: problem" in diag.
+ */
+int salesim_scenario_load_with(salesim_scenario **out, const char *path,
+                               const salesim_load_options *opt, salesim_diag *diag);
+
+/**
+ * Check that `dir` can be given in salesim_load_options.include_dirs (it
+ * names a folder), so a command line can refuse a bad --include-dir before
+ * it loads anything. Returns 0, or SALESIM_EINVAL with
+ * "--include-dir DIR: problem" in diag.
+ */
+int salesim_scenario_check_include_dir(const char *dir, salesim_diag *diag);
 
 /**
  * The scenario as one self-contained file: `source` (every @include
@@ -324,6 +345,14 @@ salesim_scenario *salesim_scenario_copy(const salesim_scenario *sc);
 
 /** Tables describing the top-level groups, for docs and tools. */
 const salesim_param_table *salesim_scenario_tables(size_t *count);
+
+/**
+ * Print every table (top level, the groups, each registered mechanism) as
+ * markdown to `fp`: setting, type, default, allowed values, unit, meaning.
+ * The CLI exposes it as `salesim params`; docs/scenario-format.md holds the
+ * same tables. Returns 0 or SALESIM_EIO.
+ */
+int salesim_scenario_doc_markdown(FILE *fp);
 
 #ifdef __cplusplus
 }
