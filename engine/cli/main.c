@@ -24,7 +24,7 @@
 #include <gsl/gsl_errno.h>
 #include <salesim/salesim.h>
 
-#include "../../models/mechanism.h"
+#include "mechanism.h"
 #include "cli.h"
 #include "output.h"
 #include "report.h"

@@ -31,7 +31,7 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "../engine/stats.h"
+#include "stats.h"
 #include "decision.h"
 #include "mechanism.h"
 #include "pipeline.h"

@@ -22,8 +22,8 @@
 
 #include <salesim/salesim.h>
 
-#include "../models/mechanism.h"
-#include "../models/sim.h"
+#include "mechanism.h"
+#include "sim.h"
 
 const char *salesim_version(void) { return SALESIM_VERSION_STRING; }
 

@@ -40,7 +40,7 @@
 
 #include <salesim/salesim.h>
 
-#include "../models/mechanism.h"
+#include "mechanism.h"
 #include "output.h"
 #include "params_json.h"
 #include "stats.h"
