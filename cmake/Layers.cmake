@@ -9,12 +9,8 @@
 # which is why each layer needs a folder of its own.) The public headers in
 # include/salesim/ are visible to every layer; they are the API.
 #
-#   cli ──> run ──> report ──> base
-#            │  └─> output ──> scenario ──> core ──> base
-#            │                                ^
-#            └─> scenario, core      mechanisms ──> algorithms ──> core
-#
-# (the picture with every edge is in engine/README.md and models/README.md)
+# The picture is in engine/README.md ("Layers") and models/README.md; keep it
+# true when this table changes. CMake itself refuses a circle among layers.
 #
 # salesim_layer(NAME FOLDER [LAYER...]): NAME lives in FOLDER and may include
 # the headers of the listed layers (listed in full: nothing is inherited).

@@ -1,5 +1,5 @@
 /*
- * engine/errors.c: error code texts and the diagnostics list (errors.h).
+ * engine/base/errors.c: error code texts and the diagnostics list (errors.h).
  */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /*
- * engine/results.c: what a run produces (salesim/results.h) and the
- * statistics over it (engine/stats.h).
+ * engine/base/results.c: what a run produces (salesim/results.h) and the
+ * statistics over it (engine/base/stats.h).
  *
  * Metric and series descriptions come from the X-macro lists in results.h.
  * The summary follows MODEL.md §8: per mechanism and metric, over the
@@ -8,7 +8,7 @@
  * the sample sd (n-1), a 95 % Student t interval, the paired difference to
  * the baseline mechanism on common random numbers with its own t interval,
  * and the P5/P50/P95 risk bands (GSL's linear interpolation between order
- * statistics). Read next: engine/output.c (the files), engine/cli/table.c.
+ * statistics). Read next: engine/output/output.c (the files), engine/cli/table.c.
  */
 #include <math.h>
 #include <stdint.h>

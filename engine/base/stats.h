@@ -1,11 +1,11 @@
 /*
- * engine/stats.h: small statistics helpers the engine shares (internal).
+ * engine/base/stats.h: small statistics helpers the engine shares (internal).
  *
  * Pay inequality (Gini), pay-performance rank correlation (Spearman), the
  * median (OTE accuracy), and the over-replication summary that both
  * salesim_results_summarize() and the writers use, so a report is always
- * computed from the data it is written with. Implemented in engine/results.c.
- * Read next: engine/results.c, engine/output.c.
+ * computed from the data it is written with. Implemented in engine/base/results.c.
+ * Read next: engine/base/results.c, engine/output/output.c.
  */
 #ifndef SALESIM_STATS_H
 #define SALESIM_STATS_H

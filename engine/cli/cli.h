@@ -32,7 +32,7 @@ int salesim_cli_report(int argc, char **argv);
 int salesim_cli_batch(int argc, char **argv);
 int salesim_cli_optimize(int argc, char **argv);
 
-/* engine/params.c (the scenario loader's tables as markdown) */
+/* engine/scenario/params.c (the scenario loader's tables as markdown) */
 #include <stdio.h>
 int salesim_scenario_doc_markdown(FILE *fp);
 

@@ -1,5 +1,5 @@
 /*
- * engine/output.c: the report files of a run (salesim_output_write in
+ * engine/output/output.c: the report files of a run (salesim_output_write in
  * salesim/salesim.h; every file and column is described in
  * docs/output-format.md).
  *
@@ -17,7 +17,7 @@
  * Numbers are printed with %.10g under the C locale (uselocale, per thread;
  * the global locale is never changed), NAN as an empty field (JSON null), so
  * the same results give the same bytes. The statistics are recomputed from
- * the per-replication values (engine/stats.h), so the files never disagree
+ * the per-replication values (engine/base/stats.h), so the files never disagree
  * with the data they are written with. Read next: engine/cli/table.c.
  */
 #define _GNU_SOURCE /* renameat2 (RENAME_EXCHANGE), realpath */
@@ -750,7 +750,7 @@ static json_t *manifest_json(const report *rp, int *ok) {
   jset(man, "started", jstr(r->started, 1), ok);
   jset(man, "wall_seconds", jnum(r->wall_seconds), ok);
   jset(man, "threads", json_integer(r->threads), ok);
-  /* Additions for the reports (engine/report.c): the detail tables' file
+  /* Additions for the reports (engine/report/report.c): the detail tables' file
    * stems, the annual target of a typical rep (x axis of payout curves),
    * the scenario's description. */
   json_t *tables = json_array();

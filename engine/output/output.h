@@ -1,11 +1,11 @@
 /*
- * engine/output.h: the output writer's hook (internal).
+ * engine/output/output.h: the output writer's hook (internal).
  *
  * salesim_output_write (salesim/salesim.h) stages every file in a temporary
  * folder beside the target and renames it into place at the end. A hook
  * runs after the engine's own files are complete and before the rename, with
  * the temporary folder's path, so extra files (the reports of
- * engine/report.c, a sweep's table, a costing summary) land atomically with
+ * engine/report/report.c, a sweep's table, a costing summary) land atomically with
  * the rest: if the hook fails, nothing is replaced. The hook runs under the
  * C locale, like the writer.
  *
@@ -13,7 +13,7 @@
  * which names may become file or folder names, the marker file that makes a
  * folder salesim's to replace, the check made before a run starts, and the
  * clean-up of temporary folders left by a killed run. Read next:
- * engine/report.h.
+ * engine/report/report.h.
  */
 #ifndef SALESIM_ENGINE_OUTPUT_H
 #define SALESIM_ENGINE_OUTPUT_H

@@ -1,10 +1,10 @@
 /*
- * engine/report.c: build the reports of an output folder (engine/report.h):
+ * engine/report/report.c: build the reports of an output folder (engine/report/report.h):
  * load the folder once, write report.xlsx, report.html and report.md, each
  * through a temporary name and a rename. `salesim run` calls the same code
  * through the output hook, inside the staging folder, so the reports land
  * atomically with the CSV and JSON files they are made from.
- * Read next: engine/report_data.c.
+ * Read next: engine/report/report_data.c.
  */
 #include <stdio.h>
 #include <stdlib.h>

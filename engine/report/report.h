@@ -1,5 +1,5 @@
 /*
- * engine/report.h: the reports an analyst reads (internal API):
+ * engine/report/report.h: the reports an analyst reads (internal API):
  * report.xlsx (Excel, native charts), report.html (one self-contained page,
  * inline SVG charts) and report.md (for version control and e-mail), all
  * rebuilt from the files of an output folder (docs/output-format.md), so
@@ -121,7 +121,7 @@ enum {
 int salesim_report_build(const char *dir, unsigned formats, unsigned *skipped,
                          salesim_diag *diag);
 
-/** The output hook (engine/output.h) that builds every report in the
+/** The output hook (engine/output/output.h) that builds every report in the
  *  staging folder of `salesim run`; `arg` is unused. */
 int salesim_report_output_hook(const char *tmpdir, const salesim_results *r,
                                const salesim_scenario *sc, void *arg, salesim_diag *diag);

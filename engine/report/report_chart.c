@@ -1,5 +1,5 @@
 /*
- * engine/report_chart.c: bar and line charts as SVG (engine/report_chart.h).
+ * engine/report/report_chart.c: bar and line charts as SVG (engine/report/report_chart.h).
  *
  * A chart is laid out once (axes with "nice" ticks, bars or lines, legend)
  * on a canvas whose five primitives (line, rectangle, polyline, circle,

@@ -1,5 +1,5 @@
 /*
- * engine/report_chart.h: the charts of report.html as inline SVG (internal).
+ * engine/report/report_chart.h: the charts of report.html as inline SVG (internal).
  *
  * Two kinds of chart cover every figure of the reports: bars by category
  * (optionally grouped by series, optionally with interval whiskers) and
@@ -8,7 +8,7 @@
  * (SALESIM_HAVE_CAIRO), otherwise SVG elements written by hand. Either way
  * the result is one <svg> element with no external reference, whose ids are
  * prefixed with "c<id>-" so several charts can share a page; the same data
- * give the same bytes. Read next: engine/report_html.c.
+ * give the same bytes. Read next: engine/report/report_html.c.
  */
 #ifndef SALESIM_ENGINE_REPORT_CHART_H
 #define SALESIM_ENGINE_REPORT_CHART_H

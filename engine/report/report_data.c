@@ -1,5 +1,5 @@
 /*
- * engine/report_data.c: what the reports are made from (engine/report.h):
+ * engine/report/report_data.c: what the reports are made from (engine/report/report.h):
  * an output folder read back strictly (summary.json with jansson, the CSV
  * files with a small RFC 4180 reader that unquotes in place; every file
  * bounded in size, checked cell by cell and against the other files, so a
@@ -7,8 +7,8 @@
  * FILE:LINE: COLUMN: problem (expected ...); docs/reports.md lists the
  * checks and limits), each plan's payout curve computed from its
  * settings in the manifest with the engine's own pay schedules
- * (models/schedule.h), and the number formats and string buffer the three
- * writers share. Read next: engine/report_xlsx.c.
+ * (models/core/schedule.h), and the number formats and string buffer the three
+ * writers share. Read next: engine/report/report_xlsx.c.
  */
 #define _XOPEN_SOURCE 700
 
@@ -709,7 +709,7 @@ static int find_mech(const salesim_report_data *d, const char *name) {
 }
 
 /* A plain file stem: letters, digits, '_', '-', '.', no leading '.', at most
- * 64 characters (as engine/output.c allows for table names). */
+ * 64 characters (as engine/output/output.c allows for table names). */
 static int plain_stem(const char *s) {
   size_t n = strlen(s);
   if (n == 0 || n > 64 || s[0] == '.')

@@ -1,8 +1,8 @@
 /*
- * engine/report_html.c: report.html, one self-contained page (no script, no
+ * engine/report/report_html.c: report.html, one self-contained page (no script, no
  * external file, no URL) that opens offline in any browser: the headline
  * comparison, every metric with intervals and differences against the
- * baseline, risk bands, the charts as inline SVG (engine/report_chart.c),
+ * baseline, risk bands, the charts as inline SVG (engine/report/report_chart.c),
  * costing and sweep tables when the run has them, every detail table, the
  * scenario file and the manifest. docs/reports.md explains how to read it.
  */

@@ -1,5 +1,5 @@
 /*
- * engine/report_md.c: report.md, the plain-text report for version control
+ * engine/report/report_md.c: report.md, the plain-text report for version control
  * and e-mail: the same tables as report.html (summary with differences
  * against the baseline, every metric, risk bands, attainment distribution,
  * payout curves at a few attainments, costing and sweep when present), the

@@ -1,5 +1,5 @@
 /*
- * engine/report_xlsx.c: report.xlsx with libxlsxwriter (MEASURED.md: native
+ * engine/report/report_xlsx.c: report.xlsx with libxlsxwriter (MEASURED.md: native
  * charts that Excel draws and openpyxl reads back).
  *
  * Sheets, in order: Summary (mechanisms side by side: mean, 95 % interval,

@@ -1,5 +1,5 @@
 /*
- * engine/batch.c: `salesim batch` (engine/batch.h). Reading order:
+ * engine/run/batch.c: `salesim batch` (engine/run/batch.h). Reading order:
  * salesim_batch_expand (arguments to files), salesim_batch_run (the loop:
  * load, maybe resume, run as a study, record, rewrite the index),
  * write_index (batch.csv and batch.json through temporary files and a

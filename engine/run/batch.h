@@ -1,5 +1,5 @@
 /*
- * engine/batch.h: many scenarios, one output folder each (internal; the
+ * engine/run/batch.h: many scenarios, one output folder each (internal; the
  * command is `salesim batch`, docs/batch-and-sweeps.md).
  *
  * Scenarios run one after another (each run uses the threads, so results

@@ -1,6 +1,6 @@
 /*
- * engine/optimize.c: one plan parameter against expected profit
- * (engine/optimize.h). Reading order: setup (the mechanism alone in a copy
+ * engine/run/optimize.c: one plan parameter against expected profit
+ * (engine/run/optimize.h). Reading order: setup (the mechanism alone in a copy
  * of the scenario, the path, the range), evaluate (one run at a value with
  * the scenario's seed: common random numbers, so differences between values
  * are smooth and paired), then the search: grid, golden section in the best

@@ -1,5 +1,5 @@
 /*
- * engine/optimize.h: the value of one plan parameter that maximises the
+ * engine/run/optimize.h: the value of one plan parameter that maximises the
  * firm's expected profit (internal; the command is `salesim optimize`,
  * docs/batch-and-sweeps.md).
  */

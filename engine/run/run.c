@@ -1,7 +1,7 @@
 /*
- * engine/run.c: run every (mechanism, replication) pair of a scenario.
+ * engine/run/run.c: run every (mechanism, replication) pair of a scenario.
  *
- * Each pair is an independent task (models/sim.c) whose streams depend on
+ * Each pair is an independent task (models/core/sim.c) whose streams depend on
  * the seed and the replication only, writing into its own slice of the
  * results; tables are merged in task order afterwards. So the numbers are
  * the same, byte for byte, for any number of threads. Threads come from

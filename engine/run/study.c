@@ -1,5 +1,5 @@
 /*
- * engine/study.c: run a scenario as a study (engine/study.h): the
+ * engine/run/study.c: run a scenario as a study (engine/run/study.h): the
  * comparison run, then the sweep when the scenario declares one, and write
  * everything (results, sweep.csv, costing.csv in costing mode, the reports)
  * through the output writer's hook so it lands in one atomic rename.

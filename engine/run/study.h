@@ -1,10 +1,10 @@
 /*
- * engine/study.h: a scenario run as a study (internal): the comparison run
- * itself, plus the sweep (engine/sweep.c) when the scenario declares one and
+ * engine/run/study.h: a scenario run as a study (internal): the comparison run
+ * itself, plus the sweep (engine/run/sweep.c) when the scenario declares one and
  * the costing summary (engine/costing.c) in costing mode, all written into
  * one output folder atomically with the reports. `salesim run` and
  * `salesim batch` both go through salesim_study_run. Read next:
- * engine/sweep.c, engine/batch.c.
+ * engine/run/sweep.c, engine/run/batch.c.
  */
 #ifndef SALESIM_ENGINE_STUDY_H
 #define SALESIM_ENGINE_STUDY_H

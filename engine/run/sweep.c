@@ -1,5 +1,5 @@
 /*
- * engine/sweep.c: parameter sweeps (engine/study.h,
+ * engine/run/sweep.c: parameter sweeps (engine/run/study.h,
  * docs/batch-and-sweeps.md). A design is a list of points, each a value for
  * every swept parameter: a full grid, a Latin hypercube (each parameter's
  * range cut into N equal strata, one point per stratum, strata paired by

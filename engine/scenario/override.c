@@ -1,16 +1,16 @@
 /*
- * engine/override.c: change one number of a loaded scenario by its path
+ * engine/scenario/override.c: change one number of a loaded scenario by its path
  * (salesim_scenario_set/get in salesim/scenario.h), and copy a scenario, for
- * sweeps (engine/sweep.c) and optimisation (engine/optimize.c).
+ * sweeps (engine/run/sweep.c) and optimisation (engine/run/optimize.c).
  *
  * Paths go through the same parameter tables the loader reads
- * (engine/params.c for the groups, each mechanism type's own table), so any
+ * (engine/scenario/params.c for the groups, each mechanism type's own table), so any
  * number a file can set can be swept, with the same range checks:
  *   production.noise_sd, population.reps, firm.margin, budget,
  *   population.ability (a distribution: set as a constant),
  *   population.ability.mean (one field of a distribution),
  *   mechanisms.LABEL.SETTING (a mechanism by its label in the file).
- * Read next: engine/sweep.c.
+ * Read next: engine/run/sweep.c.
  */
 #include <math.h>
 #include <stdio.h>

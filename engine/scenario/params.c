@@ -1,12 +1,12 @@
 /*
- * engine/params.c: parameter tables (salesim_param_table): the tables of the
+ * engine/scenario/params.c: parameter tables (salesim_param_table): the tables of the
  * scenario's own groups (MODEL.md §1-§4), their defaults, range and default
  * texts, "did you mean" suggestions, and the markdown reference printed by
  * `salesim params` and kept in docs/scenario-format.md.
  *
- * Nothing here reads files: engine/scenario.c walks a libconfig tree with
- * these tables. Mechanisms bring their own tables (models/commission.c).
- * Read next: engine/scenario.c.
+ * Nothing here reads files: engine/scenario/scenario.c walks a libconfig tree with
+ * these tables. Mechanisms bring their own tables (models/mechanisms/commission.c).
+ * Read next: engine/scenario/scenario.c.
  */
 #include <limits.h>
 #include <math.h>
@@ -655,7 +655,7 @@ void salesim_params_limit_check(const salesim_scenario *sc, salesim_limit_check 
   }
   out->deal_mean = dist_mean(&sc->production.deal_value);
   out->sales_month = potential / (12.0 * slots);
-  /* territory lead rate (models/sim.c): P / (n * 12 * 0.2 * E[V]) */
+  /* territory lead rate (models/core/sim.c): P / (n * 12 * 0.2 * E[V]) */
   out->leads_unit = out->deal_mean > 0 ? out->sales_month / (0.2 * out->deal_mean) : INF;
   out->deal_min = out->sales_month / (0.2 * SALESIM_LIMIT_LEADS_UNIT);
   out->effort_cost_mean = dist_mean(&sc->population.effort_cost);

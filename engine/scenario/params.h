@@ -1,10 +1,10 @@
 /*
- * engine/params.h: internal helpers around salesim_param_table (not part of
+ * engine/scenario/params.h: internal helpers around salesim_param_table (not part of
  * the public API): the tables of the scenario's own groups, range and
  * default texts, "did you mean" suggestions, and the markdown reference
  * that docs/scenario-format.md and `salesim params` print.
  *
- * engine/params.c implements all of this without libconfig; engine/scenario.c
+ * engine/scenario/params.c implements all of this without libconfig; engine/scenario/scenario.c
  * (the only file that includes libconfig.h) reads files with these tables.
  */
 #ifndef SALESIM_ENGINE_PARAMS_H
@@ -16,7 +16,7 @@
 #include <salesim/scenario.h>
 
 /** The top-level scalar settings of a scenario file, as the reader fills
- *  them; engine/scenario.c copies them into salesim_scenario. `description`
+ *  them; engine/scenario/scenario.c copies them into salesim_scenario. `description`
  *  is here for the docs only: the loader reads it itself (any length). */
 typedef struct salesim_scenario_top {
   char name[SALESIM_NAME_MAX];

@@ -1,6 +1,6 @@
 /*
- * engine/params_json.c: parameter groups as JSON and the reference target
- * (engine/params_json.h). Generic over salesim_param_spec kinds, so a new
+ * engine/scenario/params_json.c: parameter groups as JSON and the reference target
+ * (engine/scenario/params_json.h). Generic over salesim_param_spec kinds, so a new
  * mechanism's settings appear in summary.json with no change here.
  */
 #include <math.h>

@@ -1,8 +1,8 @@
 /*
- * engine/params_json.h: a parameter group as JSON (internal), from its
+ * engine/scenario/params_json.h: a parameter group as JSON (internal), from its
  * salesim_param_table, so summary.json's manifest can carry each plan's
  * settings and the reports can draw payout curves without knowing the
- * loader. Read next: engine/report.h.
+ * loader. Read next: engine/report/report.h.
  */
 #ifndef SALESIM_ENGINE_PARAMS_JSON_H
 #define SALESIM_ENGINE_PARAMS_JSON_H

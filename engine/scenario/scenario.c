@@ -1,9 +1,9 @@
 /*
- * engine/scenario.c: load and validate a scenario file (the only code that
+ * engine/scenario/scenario.c: load and validate a scenario file (the only code that
  * includes libconfig.h).
  *
  * The file is read with libconfig; every group is then walked with its
- * salesim_param_table (engine/params.c for the scenario's own groups, the
+ * salesim_param_table (engine/scenario/params.c for the scenario's own groups, the
  * mechanism's table for each entry of `mechanisms`). Validation never stops
  * at the first problem: every bad setting adds one line to the diag,
  *
@@ -28,7 +28,7 @@
  * of its own; a table of segments maps each line of the text back to its
  * file and line for messages. docs/input-safety.md has the rules.
  *
- * Read next: engine/params.c (the tables), models/mechanism.h.
+ * Read next: engine/scenario/params.c (the tables), models/core/mechanism.h.
  */
 #define _XOPEN_SOURCE 700
 

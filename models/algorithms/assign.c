@@ -1,6 +1,6 @@
 /*
- * models/assign.c: maximum-score award of territories to bidding managers
- * (models/assign.h), by two exact methods.
+ * models/algorithms/assign.c: maximum-score award of territories to bidding managers
+ * (models/algorithms/assign.h), by two exact methods.
  *
  * SSP. Give every manager i a private "no award" column of score 0; the
  * award is then an assignment of every manager (row) to one column (a
@@ -26,7 +26,7 @@
  * point returns non-integral points). Basic optima are integral by total
  * unimodularity; the code checks it and reports SALESIM_ESOLVER if not.
  * Everything is validated before GLPK sees it, as GLPK aborts on bad input.
- * Read next: models/matching.c.
+ * Read next: models/algorithms/matching.c.
  */
 #include "assign.h"
 

@@ -1,5 +1,5 @@
 /*
- * models/assign.h: winner determination of the tender (MODEL.md §6.4).
+ * models/algorithms/assign.h: winner determination of the tender (MODEL.md §6.4).
  *
  * Managers bid on a few territories each; the firm scores every bid. The
  * award maximises the total score with each manager winning at most one
@@ -20,7 +20,7 @@
  * Bids can be excluded per call, which is how the tender voids an award (the
  * winner could not form a team) and hands the territory to the next bidder:
  * re-solve with that bid excluded. See docs/tender-algorithms.md.
- * Read next: models/matching.h (team formation after the award).
+ * Read next: models/algorithms/matching.h (team formation after the award).
  */
 #ifndef SALESIM_ASSIGN_H
 #define SALESIM_ASSIGN_H

@@ -1,6 +1,6 @@
 /*
- * models/fairdiv.c: the splitter's maximin cut and cut-and-choose
- * (models/fairdiv.h).
+ * models/algorithms/fairdiv.c: the splitter's maximin cut and cut-and-choose
+ * (models/algorithms/fairdiv.h).
  *
  * Exact cut. Account 0 stays in bundle 0 (the two bundles are symmetric), so
  * 2^(n-1) cuts remain; a binary reflected Gray code visits them moving one
@@ -14,7 +14,7 @@
  * swapping a (heavy) with b (light) helps iff 0 < v_a - v_b < d; each pass
  * takes the single best move or swap and stops when none helps. d falls
  * strictly at each step, so the search ends; each pass is O(n^2).
- * Read next: models/forecast.c.
+ * Read next: models/algorithms/forecast.c.
  */
 #include "fairdiv.h"
 

@@ -1,5 +1,5 @@
 /*
- * models/fairdiv.h: cut-and-choose split of a territory's accounts between
+ * models/algorithms/fairdiv.h: cut-and-choose split of a territory's accounts between
  * two reps (issue 4: "one splits, the other picks"), an option wherever two
  * reps share a territory.
  *
@@ -14,7 +14,7 @@
  * accounts; beyond, longest-processing-time first plus improving moves and
  * swaps (a 5/6-approximation of the MMS or better: LPT alone is, for two
  * bundles, Csirik, Kellerer and Woeginger 1992). See
- * docs/tender-algorithms.md. Read next: models/forecast.h.
+ * docs/tender-algorithms.md. Read next: models/algorithms/forecast.h.
  */
 #ifndef SALESIM_FAIRDIV_H
 #define SALESIM_FAIRDIV_H

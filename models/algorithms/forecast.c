@@ -1,6 +1,6 @@
 /*
- * models/forecast.c: payout and optimal forecast of the Gonik/Weitzman
- * forecast bonus (models/forecast.h, MODEL.md §6.7 and §9).
+ * models/algorithms/forecast.c: payout and optimal forecast of the Gonik/Weitzman
+ * forecast bonus (models/algorithms/forecast.h, MODEL.md §6.7 and §9).
  *
  * The optimal forecast for a normal uses GSL's inverse normal CDF; the
  * arguments are validated first so GSL's error handler is never reached

@@ -1,5 +1,5 @@
 /*
- * models/forecast.h: the forecast bonus of Gonik (1978) and Weitzman (1976)
+ * models/algorithms/forecast.h: the forecast bonus of Gonik (1978) and Weitzman (1976)
  * (MODEL.md §6.7 `forecast_bonus`). The rep states a forecast F of its
  * sales; with realised sales S the bonus is
  *

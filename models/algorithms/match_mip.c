@@ -1,6 +1,6 @@
 /*
- * models/match_mip.c: the welfare-maximising stable team assignment as a
- * GLPK mixed-integer program (salesim_match_stable_mip in models/matching.h).
+ * models/algorithms/match_mip.c: the welfare-maximising stable team assignment as a
+ * GLPK mixed-integer program (salesim_match_stable_mip in models/algorithms/matching.h).
  *
  * Variables: binary x_p for every mutually acceptable pair (rep r, team j),
  * indexed by the position p of j in r's list. Teams of capacity 0 take
@@ -25,7 +25,7 @@
  * the integrality of x is required (GLPK's branch and cut, glp_intopt with
  * presolve). Nothing invalid reaches GLPK: the market was checked when the
  * handle was built and the utilities are checked here.
- * Read next: models/fairdiv.c.
+ * Read next: models/algorithms/fairdiv.c.
  */
 #include "matching.h"
 

@@ -1,6 +1,6 @@
 /*
- * models/matching.c: many-to-one deferred acceptance between reps and teams
- * (models/matching.h), its stability checker, a brute-force enumeration of
+ * models/algorithms/matching.c: many-to-one deferred acceptance between reps and teams
+ * (models/algorithms/matching.h), its stability checker, a brute-force enumeration of
  * all stable matchings for tests, and the minimum-team-size loop.
  *
  * Rank tables. For every rep-list position the team's rank of that rep, and
@@ -23,7 +23,7 @@
  * matchings; reps-propose is strategy-proof for reps (Roth 1982; Dubins and
  * Freedman 1981), teams-propose is NOT strategy-proof for teams of capacity
  * above one (Roth 1985), only for one-to-one markets.
- * Read next: models/match_mip.c.
+ * Read next: models/algorithms/match_mip.c.
  */
 #include "matching.h"
 

@@ -1,5 +1,5 @@
 /*
- * models/matching.h: two-way team formation of the tender (MODEL.md §6.4,
+ * models/algorithms/matching.h: two-way team formation of the tender (MODEL.md §6.4,
  * DIGEST §1 Case B step 3): many-to-one deferred acceptance between reps and
  * the winners of the tender (teams), as in the college admissions problem of
  * Gale and Shapley (1962) and Roth (1984, 1985).
@@ -18,13 +18,13 @@
  *   salesim_match_enumerate_stable  every stable matching by brute force
  *                                (tiny markets, for tests);
  *   salesim_match_stable_mip     the welfare-maximising stable matching as a
- *                                GLPK MIP (models/match_mip.c);
+ *                                GLPK MIP (models/algorithms/match_mip.c);
  *   salesim_match_rounds_run     the minimum-team-size loop: teams short of
  *                                their minimum lose the award, the caller
  *                                re-awards, and the market is re-matched
  *                                until nothing changes.
  * Guarantees and tests: docs/tender-algorithms.md.
- * Read next: models/match_mip.c, models/fairdiv.h.
+ * Read next: models/algorithms/match_mip.c, models/algorithms/fairdiv.h.
  */
 #ifndef SALESIM_MATCHING_H
 #define SALESIM_MATCHING_H
@@ -120,7 +120,7 @@ int salesim_match_enumerate_stable(const salesim_match *mt,
                                    long *count);
 
 /**
- * Welfare-maximising stable matching, GLPK MIP (models/match_mip.c).
+ * Welfare-maximising stable matching, GLPK MIP (models/algorithms/match_mip.c).
  * utility: one entry per rep_list position of the market, the welfare of
  * matching that pair (finite; ignored for pairs not mutually acceptable).
  * Binary x_p per mutually acceptable pair; rows: each rep at most one team,

@@ -1,6 +1,6 @@
 /*
- * models/target_lp.c: the top-down target split as an LP in GLPK (see
- * models/target_lp.h). Columns 1..n are T_k, n+1..2n are d+_k, 2n+1..3n
+ * models/algorithms/target_lp.c: the top-down target split as an LP in GLPK (see
+ * models/algorithms/target_lp.h). Columns 1..n are T_k, n+1..2n are d+_k, 2n+1..3n
  * are d-_k; rows 1..n tie each T_k to its share, row n+1 is the total.
  */
 #include "target_lp.h"

@@ -1,5 +1,5 @@
 /*
- * models/target_lp.h: the firm's top-down split of a company target across
+ * models/algorithms/target_lp.h: the firm's top-down split of a company target across
  * territories (MODEL.md's top-down target rule; `top_down` mechanism), as a
  * linear programme solved by GLPK (the only file that includes glpk.h for
  * it; inputs are validated first because GLPK aborts on bad arguments).
@@ -16,7 +16,7 @@
  * Without binding bounds T_k = s_k. With bounds, the excess or shortfall
  * moves to the territories where a unit costs the least relative deviation
  * (the largest shares), as far as their bounds allow.
- * Read next: models/top_down.c.
+ * Read next: models/mechanisms/top_down.c.
  */
 #ifndef SALESIM_TARGET_LP_H
 #define SALESIM_TARGET_LP_H

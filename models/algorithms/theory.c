@@ -1,6 +1,6 @@
 /*
- * models/theory.c: the agency-theory checks of MODEL.md §9 (Holmstrom-Milgrom
- * 1987 and 1991). The derivations are in models/theory.h; the parameters and
+ * models/algorithms/theory.c: the agency-theory checks of MODEL.md §9 (Holmstrom-Milgrom
+ * 1987 and 1991). The derivations are in models/algorithms/theory.h; the parameters and
  * numbers the tests use are in docs/theory-checks.md. Matrices are at most
  * 4 x 4 and live on the stack: nothing here allocates.
  */

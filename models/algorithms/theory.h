@@ -1,9 +1,9 @@
 /*
- * models/theory.h: closed forms of agency theory that the engine must
+ * models/algorithms/theory.h: closed forms of agency theory that the engine must
  * reproduce (MODEL.md §9), computed through the library's own agent where an
  * agent decides. Internal: the tests (tests/test_theory.c) and the docs
  * (docs/theory-checks.md) use it; the simulation does not.
- * Read next: models/theory.c, models/decision.h.
+ * Read next: models/algorithms/theory.c, models/core/decision.h.
  *
  * ---- Holmstrom-Milgrom 1987, `linear` mode (MODEL.md §4), one period -------
  * Sales x = theta*e + eps, eps ~ N(0, sigma2); pay w = alpha + beta*x; effort

@@ -1,5 +1,5 @@
 /*
- * models/decision.c: how a self-interested agent chooses effort (MODEL.md §5).
+ * models/core/decision.c: how a self-interested agent chooses effort (MODEL.md §5).
  *
  * The agent plans a constant hunting h and farming f over its horizon H
  * (horizon_months, or the rest of its pay period if longer) and maximises
@@ -13,7 +13,7 @@
  * open pipeline closes in time, the book's revenue, plus what effort adds:
  *   hunting: leads/month = lead_rate * theta * s * rho_k / difficulty per unit
  *            h, each worth V-bar and winning 20 %, only the part closing
- *            before the period ends (psi tables of models/pipeline.c) and
+ *            before the period ends (psi tables of models/core/pipeline.c) and
  *            before the agent's savings run out (liquidity) counts in X;
  *            what lands after the period but within H (Y) is worth
  *            after_value a unit;
@@ -21,7 +21,7 @@
  *            revenue it saves accrues over the remaining months.
  * Var[X] comes from the pipeline and from the compound-Poisson wins of new
  * leads; E[pay(X)] under normal noise has a closed form for any
- * piecewise-linear schedule with jumps (models/schedule.c).
+ * piecewise-linear schedule with jumps (models/core/schedule.c).
  *
  * Solving. For a shadow price mu of credit, the cheapest bundle (h, f) that
  * values credit at mu has a closed form (bundle(): both
@@ -361,7 +361,7 @@ static void solve(const problem *P, int open_linear, double hint, salesim_choice
     double var = P->var0 + P->hvar * h;
     out->sd_credit = sqrt(var > 0 ? var : 0);
   }
-  /* marginal pay of credit at the plan, for timing games (models/sim.c) */
+  /* marginal pay of credit at the plan, for timing games (models/core/sim.c) */
   if (open_linear) {
     out->margin_now = sched->b;
     out->margin_after = sched->b;
@@ -412,7 +412,7 @@ static int broke_month(const salesim_world *w, const salesim_agent *a,
  * (credited at rate*book_credit), cost c/2 (pi^2 h^2 + 2 rho pi h f + f^2).
  * Under linear pay the agent maximises alpha.t - t'Kt/2 over t >= 0, risk
  * not depending on effort: the nonnegative quadratic programme of
- * models/theory.c, so a task whose rate does not pay gets exactly zero. */
+ * models/algorithms/theory.c, so a task whose rate does not pay gets exactly zero. */
 static void decide_two_tasks(const salesim_world *w, const salesim_agent *a,
                              const salesim_incentive *inc, salesim_choice *out) {
   const salesim_production *prod = &w->sc->production;

@@ -1,10 +1,10 @@
 /*
- * models/decision.h: the self-interested agent (MODEL.md §5).
+ * models/core/decision.h: the self-interested agent (MODEL.md §5).
  *
  * Each month an agent chooses hunting h and farming f to maximise the
  * certainty equivalent of the pay its choice brings, given the incentive the
- * mechanism states (models/mechanism.h), its own state (book, pipeline,
- * savings) and the market. See models/decision.c for the derivation.
+ * mechanism states (models/core/mechanism.h), its own state (book, pipeline,
+ * savings) and the market. See models/core/decision.c for the derivation.
  */
 #ifndef SALESIM_DECISION_H
 #define SALESIM_DECISION_H

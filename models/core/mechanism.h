@@ -1,12 +1,12 @@
 /*
- * models/mechanism.h: a mechanism as a type object (as gsl_rng_type or
+ * models/core/mechanism.h: a mechanism as a type object (as gsl_rng_type or
  * sqlite3_vfs): a const struct of function pointers with a name (the key a
- * scenario file uses) and a version. The engine owns the loop (models/sim.c)
+ * scenario file uses) and a version. The engine owns the loop (models/core/sim.c)
  * and asks the mechanism, in this order each month:
  *
  *   year_start  (first month of a plan year: set targets and pay schedules)
  *   incentive   (per active agent: what the agent's pay rules are this month)
- *   -- agents decide efforts (models/decision.c), the market produces --
+ *   -- agents decide efforts (models/core/decision.c), the market produces --
  *   month_pay   (per active agent: pay for the month given its outcome)
  *   month_end   (after all agents: audits, reviews, demotions, ...)
  *   period_end  (last month of a pay period: settle bonuses)
@@ -15,7 +15,7 @@
  * Every hook but `name`, `params`, `incentive` and `month_pay` may be NULL.
  * The behaviour of agents is never coded here: a mechanism states rules
  * (pay, information, who owns accounts) and the agents optimise against them.
- * Read next: models/registry.c, models/commission.c.
+ * Read next: models/mechanisms/registry.c, models/mechanisms/commission.c.
  */
 #ifndef SALESIM_MECHANISM_H
 #define SALESIM_MECHANISM_H
@@ -24,7 +24,7 @@
 
 #define SALESIM_MECHANISM_VERSION 1
 
-struct salesim_choice; /* models/decision.h */
+struct salesim_choice; /* models/core/decision.h */
 
 /** What an agent faces this month (filled by the mechanism's `incentive`;
  *  the engine zeroes it first and sets the defaults noted). */

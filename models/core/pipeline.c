@@ -1,5 +1,5 @@
 /*
- * models/pipeline.c: stage chain calibration and per-agent opportunity lists.
+ * models/core/pipeline.c: stage chain calibration and per-agent opportunity lists.
  *
  * Calibration. Let W_j be the chance of eventually winning from stage j and
  * a_j, l_j the monthly advance and loss probabilities. W_5 = 1 and

@@ -1,5 +1,5 @@
 /*
- * models/pipeline.h: the sales pipeline (MODEL.md §4, DIGEST.md §2).
+ * models/core/pipeline.h: the sales pipeline (MODEL.md §4, DIGEST.md §2).
  *
  * Opportunities sit at stages 1..4 (20, 40, 60, 80 %); each month an open
  * opportunity advances one stage, is lost, or stays. With per-month exit

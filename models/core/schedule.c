@@ -1,5 +1,5 @@
 /*
- * models/schedule.c: piecewise-linear pay schedules and their expectation
+ * models/core/schedule.c: piecewise-linear pay schedules and their expectation
  * under normal noise (see schedule.h).
  *
  * pay(X) = a + b X + sum_k c_k (X - k_k)+ + sum_j J_j [X >= t_j]

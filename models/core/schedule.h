@@ -1,5 +1,5 @@
 /*
- * models/schedule.h: variable pay of a pay period as a function of the
+ * models/core/schedule.h: variable pay of a pay period as a function of the
  * period's credited sales X, written as hinges and jumps:
  *
  *   pay(X) = a + b*X + sum_k c_k * max(0, X - k_k) + sum_j J_j * [X >= t_j]

@@ -1,5 +1,5 @@
 /*
- * models/sim.c: the period loop (MODEL.md §1-§5, §7).
+ * models/core/sim.c: the period loop (MODEL.md §1-§5, §7).
  *
  * salesim_world_alloc draws territories and the starting sales force from
  * streams that depend on the seed and replication only (common random

@@ -1,5 +1,5 @@
 /*
- * models/sim.h: one replication of one mechanism (the period loop).
+ * models/core/sim.h: one replication of one mechanism (the period loop).
  */
 #ifndef SALESIM_SIM_H
 #define SALESIM_SIM_H

@@ -1,5 +1,5 @@
 /*
- * models/streams.c: seeded GSL streams and distribution draws (streams.h).
+ * models/core/streams.c: seeded GSL streams and distribution draws (streams.h).
  */
 #include "streams.h"
 

@@ -1,5 +1,5 @@
 /*
- * models/streams.h: random streams and population draws (GSL adapter).
+ * models/core/streams.h: random streams and population draws (GSL adapter).
  *
  * Common random numbers (MODEL.md §8): every stream is seeded from the
  * scenario seed, the replication and a purpose code, never from the
@@ -27,7 +27,7 @@ typedef enum salesim_purpose {
   SALESIM_STREAM_NOISE = 7,
   SALESIM_STREAM_MECHANISM = 8,
   SALESIM_STREAM_MANAGERS = 20 /* managers and what people privately see
-                                  (models/org.c); the same under every
+                                  (models/mechanisms/org.c); the same under every
                                   mechanism that has managers */
 } salesim_purpose;
 

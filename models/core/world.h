@@ -1,11 +1,11 @@
 /*
- * models/world.h: the simulated sales organisation (internal).
+ * models/core/world.h: the simulated sales organisation (internal).
  *
  * A salesim_world is one replication of one mechanism: territories, people
  * (agents), their open opportunities, the random streams, and the running
  * accumulators of the firm's accounts. The engine owns the period loop
- * (models/sim.c); a mechanism only answers its questions through the type
- * object in models/mechanism.h. Read next: models/mechanism.h, models/sim.c.
+ * (models/core/sim.c); a mechanism only answers its questions through the type
+ * object in models/core/mechanism.h. Read next: models/core/mechanism.h, models/core/sim.c.
  */
 #ifndef SALESIM_WORLD_H
 #define SALESIM_WORLD_H
@@ -182,7 +182,7 @@ typedef struct salesim_world {
   gsl_rng *rng_mech;      /* the mechanism's own stream */
   gsl_rng **rng_slot;     /* one per slot */
 
-  /* pipeline calibration (models/pipeline.c) */
+  /* pipeline calibration (models/core/pipeline.c) */
   double p_advance[SALESIM_STAGES], p_lose[SALESIM_STAGES];
   /* win_within[j][m]: P(an opp at stage j wins within m months) */
   double win_within[SALESIM_STAGES][SALESIM_MAX_HORIZON + 1];
@@ -191,7 +191,7 @@ typedef struct salesim_world {
   salesim_dist_fast deal;    /* deal values, ready to draw */
   /* book_keep[m] = sum_{tau<m} (1-churn)^tau: book revenue over m months;
    * book_gain[m] = sum_{0<tau<m} tau (1-churn)^(tau-1): its derivative in
-   * the monthly churn saved (models/decision.c) */
+   * the monthly churn saved (models/core/decision.c) */
   double book_keep[SALESIM_MAX_HORIZON + 1], book_gain[SALESIM_MAX_HORIZON + 1];
   /* the same weighted by the agents' monthly discount factor d, for pay
    * that arrives as deals close (open-ended commission): disc[m] = sum_{s<m}
@@ -223,7 +223,7 @@ typedef struct salesim_world {
   char error_text[200];
 } salesim_world;
 
-/* ---- helpers for mechanisms and the engine (models/sim.c) --------------- */
+/* ---- helpers for mechanisms and the engine (models/core/sim.c) --------------- */
 
 /** Draw a person's traits from the population (savings in currency). */
 void salesim_world_draw_traits(const salesim_world *w, gsl_rng *r, salesim_traits *t);

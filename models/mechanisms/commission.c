@@ -1,5 +1,5 @@
 /*
- * models/commission.c: straight commission (MODEL.md §6.1).
+ * models/mechanisms/commission.c: straight commission (MODEL.md §6.1).
  *
  * Rules: a rate on closed new-contract value and (optionally a different
  * rate) on the recurring revenue of the accounts the rep owns; optional
@@ -8,7 +8,7 @@
  * `draw_recoverable`); optional annual cap on commission pay. Reps own the
  * accounts they win and nobody assigns prospects, so teammates hunting one
  * territory collide (models/market.c). Nothing here says how reps behave:
- * that follows from these rules in models/decision.c.
+ * that follows from these rules in models/core/decision.c.
  */
 #include <math.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /*
- * models/forecast_bonus.c: the forecast bonus of Gonik (1978) and Weitzman
+ * models/mechanisms/forecast_bonus.c: the forecast bonus of Gonik (1978) and Weitzman
  * (1976) as a way to set territory targets (MODEL.md §6.7; compared with the
  * tender's bids and top-down targets). Rules:
  *
@@ -7,7 +7,7 @@
  *     (salesim_org_appoint); every rep of a territory is in the team.
  *  2. Each plan year every manager forecasts its team's sales F; the
  *     forecast is the territory's target (the team is paid target salary on
- *     the manager's split of F, models/org.h).
+ *     the manager's split of F, models/mechanisms/org.h).
  *  3. The manager's package is fixed by the firm's own rule target T_f
  *     (salesim_org_package); its fixed share is paid monthly, and instead of
  *     a payout curve the variable part V is paid as the forecast bonus on
@@ -17,7 +17,7 @@
  *     so at f = s = 1 and beta = 1 the manager earns V, as on target.
  *  4. The manager forecasts what maximises its expected bonus given its own
  *     belief S ~ N(mean, sd^2) (salesim_org_belief): the (beta - alpha) /
- *     (gamma - alpha) quantile (models/forecast.h). Forecasting high pays
+ *     (gamma - alpha) quantile (models/algorithms/forecast.h). Forecasting high pays
  *     beta per unit but costs gamma per unit missed; low forecasts forgo
  *     beta - alpha per unit. Nobody bargains; nobody can blame the target.
  *

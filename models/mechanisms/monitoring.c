@@ -1,5 +1,5 @@
 /*
- * models/monitoring.c: the rules baseline, 制度 (MODEL.md §6.6, DIGEST.md
+ * models/mechanisms/monitoring.c: the rules baseline, 制度 (MODEL.md §6.6, DIGEST.md
  * §1 Case A): a visit quota, self-reported visits, call-back audits and
  * fines, strikes and dismissal, and the firm's escalation.
  *
@@ -25,14 +25,14 @@
  * The rep's choice (adjust hook): after the engine's effort choice (h0, f)
  * for the rest of its pay, the rep decides whether to meet the quota and
  * with how many false reports, maximising its certainty equivalent
- * (models/monitoring.h: a false report is filed exactly when the effort it
+ * (models/mechanisms/monitoring.h: a false report is filed exactly when the effort it
  * saves exceeds kappa + CE of the fine-and-strike lottery). A strike is
  * worth J / (max_strikes - strikes) to the rep, J the value of keeping the
  * job: sum over the horizon of discounted (CE per month of staying - outside
  * wage). Nothing here says who fakes: people with a low moral cost fake
  * while audits are rare and fines light, because it pays them.
  *
- * Read next: models/training_ladder.c (the mechanism it is compared with),
+ * Read next: models/mechanisms/training_ladder.c (the mechanism it is compared with),
  * docs/rules-vs-mechanism.md.
  */
 #include "monitoring.h"

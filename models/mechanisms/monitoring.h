@@ -1,8 +1,8 @@
 /*
- * models/monitoring.h: the rep's reporting choice under the `monitoring`
+ * models/mechanisms/monitoring.h: the rep's reporting choice under the `monitoring`
  * rules (MODEL.md §6.6), as pure functions so the switch point can be
  * tested by hand (tests/test_monitoring.c). The mechanism itself is in
- * models/monitoring.c.
+ * models/mechanisms/monitoring.c.
  *
  * A rep owes `quota` visit reports a month. A real visit is hunting:
  * visits = visits_per_hunt * h, at effort cost c*(pi*h + f)^2/2 a month. A

@@ -1,8 +1,8 @@
 /*
- * models/org.c: managers, teams, the split of a territory target among a
+ * models/mechanisms/org.c: managers, teams, the split of a territory target among a
  * team, pay of reps and managers, and the year's territory accounts shared
- * by tender, top_down and forecast_bonus (see models/org.h for the rules).
- * Read next: models/tender.c.
+ * by tender, top_down and forecast_bonus (see models/mechanisms/org.h for the rules).
+ * Read next: models/mechanisms/tender.c.
  */
 #include "org.h"
 

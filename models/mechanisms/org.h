@@ -1,5 +1,5 @@
 /*
- * models/org.h: the managed sales organisation shared by the target-setting
+ * models/mechanisms/org.h: the managed sales organisation shared by the target-setting
  * mechanisms of issue 4 (`tender`, `top_down`, `forecast_bonus`; MODEL.md
  * §6.4, §6.7 and the top-down target rule; DIGEST §1 Case B).
  *
@@ -22,7 +22,7 @@
  *   - hands the territory's orphan accounts (of leavers and movers) to the
  *     reps working it: dealt by the manager in equal-revenue shares, or with
  *     `cut_choose` split within pairs of teammates by cut-and-choose
- *     (models/fairdiv.h; "accounts" below);
+ *     (models/algorithms/fairdiv.h; "accounts" below);
  *   - pays reps target salary (by grade, fixed:variable mix, payout curve)
  *     on the manager's split of the territory target T in proportion to
  *     what each member is expected to sell: a year of its own book plus an
@@ -47,7 +47,8 @@
  * an account at its revenue times a private taste exp(N(0, taste sd)).
  * Once handed out an account is again part of the rep's aggregate book.
  *
- * Read next: models/tender.c, models/top_down.c, models/forecast_bonus.c.
+ * Read next: models/mechanisms/tender.c, models/mechanisms/top_down.c,
+ * models/mechanisms/forecast_bonus.c.
  */
 #ifndef SALESIM_ORG_H
 #define SALESIM_ORG_H

@@ -1,5 +1,5 @@
 /*
- * models/quota_bonus.c: base plus a lump bonus at quota (MODEL.md §6.3).
+ * models/mechanisms/quota_bonus.c: base plus a lump bonus at quota (MODEL.md §6.3).
  *
  * Rules: a monthly base; a lump `bonus` paid when the period's credit
  * reaches the period's quota (attainment >= 1); optional commission

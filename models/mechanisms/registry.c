@@ -1,5 +1,5 @@
 /*
- * models/registry.c: the mechanism registry: every mechanism type the
+ * models/mechanisms/registry.c: the mechanism registry: every mechanism type the
  * engine knows, looked up by the name a scenario file uses (as GSL's
  * gsl_rng_types). Adding a mechanism = one extern line and one entry here.
  */

@@ -1,5 +1,5 @@
 /*
- * models/target_salary.c: the target-salary plan, 目标年薪制 (MODEL.md §6.2,
+ * models/mechanisms/target_salary.c: the target-salary plan, 目标年薪制 (MODEL.md §6.2,
  * DIGEST.md §3).
  *
  * Rules: a target annual salary S by grade (grade from tenure); a pay mix

@@ -1,5 +1,5 @@
 /*
- * models/tender.c: tendered territories with two-way team formation,
+ * models/mechanisms/tender.c: tendered territories with two-way team formation,
  * 挂牌招标 + 双向选择 (MODEL.md §6.4, DIGEST §1 Case B). Rules:
  *
  *  1. Posting. Each plan year the firm posts every territory's target,
@@ -9,7 +9,7 @@
  *     the fixed share of the package of the posted target is paid monthly;
  *     the variable share of the package of the winning bid is paid on
  *     attainment against the bid.
- *  2. Bidding. Every manager candidate (models/org.h) values each territory
+ *  2. Bidding. Every manager candidate (models/mechanisms/org.h) values each territory
  *     from its private estimate and bids, on the few territories where it
  *     pays most (at most bids_per_manager, only where the expected surplus
  *     over its outside wage is positive), the quota b >= posted target that
@@ -31,12 +31,12 @@
  *  3. Panel. Each plan is reviewed at panel_cost (management cost); the panel
  *     sees the manager's ability with log noise panel_sd; plans scoring
  *     under panel_threshold are rejected.
- *  4. Winner determination (models/assign.h, SSP or GLPK): each manager at
+ *  4. Winner determination (models/algorithms/assign.h, SSP or GLPK): each manager at
  *     most one territory, each territory at most one manager, maximising the
  *     firm's total score, score = bid x panel score (the quota committed,
  *     weighted by how able the panel thinks its bidder is).
- *  5. Team formation (models/matching.h): every active rep ranks the winners
- *     by its own certainty equivalent of joining (models/decision.c on the
+ *  5. Team formation (models/algorithms/matching.h): every active rep ranks the winners
+ *     by its own certainty equivalent of joining (models/core/decision.c on the
  *     offer: target salary on its split of the bid, in that territory, with
  *     its own book if it stays in its territory and a share of the orphan
  *     accounts, and the lead multiplier it perceives of the manager), lists
@@ -59,9 +59,9 @@
  *     the firm appoints from the candidates left (fallback_appoint) whose
  *     team are the reps there, or run by the firm without one.
  *     The winning bid is the manager's target for the year; the team is paid
- *     on the manager's split of it (models/org.h). Re-tendered every year.
+ *     on the manager's split of it (models/mechanisms/org.h). Re-tendered every year.
  *
- * Read next: models/top_down.c, docs/tender.md.
+ * Read next: models/mechanisms/top_down.c, docs/tender.md.
  */
 #include "tender.h"
 
@@ -489,7 +489,7 @@ static double offer_value(salesim_world *w, tender_state *s, const salesim_agent
   tr->n_slots = n_plan;
   salesim_world_territory_update(w, k);
   /* an offer is a new plan year on a new schedule: a full search, as the
-   * monthly loop does at a plan year's start (models/sim.c), so the value
+   * monthly loop does at a plan year's start (models/core/sim.c), so the value
    * depends on the offer alone, never on the rep's last month or on what
    * the stack held (hint is an input of salesim_decide) */
   salesim_choice ch;

@@ -1,8 +1,8 @@
 /*
- * models/tender.h: pieces of the `tender` mechanism (models/tender.c) that
+ * models/mechanisms/tender.h: pieces of the `tender` mechanism (models/mechanisms/tender.c) that
  * tests call directly: the bidders' belief about winning and their choice
  * of bid, and one tender round on given bids.
- * Read next: models/tender.c.
+ * Read next: models/mechanisms/tender.c.
  */
 #ifndef SALESIM_TENDER_H
 #define SALESIM_TENDER_H

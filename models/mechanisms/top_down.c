@@ -1,5 +1,5 @@
 /*
- * models/top_down.c: top-down targets (MODEL.md's top-down target rule;
+ * models/mechanisms/top_down.c: top-down targets (MODEL.md's top-down target rule;
  * DIGEST §1 Case B, what the tender replaces). Rules:
  *
  *  1. The firm appoints territory managers once (salesim_org_appoint: the
@@ -21,10 +21,10 @@
  *     costs the firm bargain_cost of management time (management cost), up
  *     to max_bargain_rounds.
  *  4. The team is paid on the manager's split of the bargained target, the
- *     manager on attainment against it (models/org.h). A manager whose team
+ *     manager on attainment against it (models/mechanisms/org.h). A manager whose team
  *     misses the target blames the target: a "blamed miss".
  *
- * Read next: models/forecast_bonus.c.
+ * Read next: models/mechanisms/forecast_bonus.c.
  */
 #include <math.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /*
- * models/training_ladder.c: the moulded training system with a reserve
+ * models/mechanisms/training_ladder.c: the moulded training system with a reserve
  * bench, 模压式训练 + 替代机制 (MODEL.md §6.5, DIGEST.md §1 Case A and the
  * replacement mechanism).
  *
@@ -41,7 +41,7 @@
  *
  * Behaviour (adjust hook): a trained rep on target chooses the constant
  * hunting effort that maximises the value of the job over its horizon: a
- * dynamic programme over its strike count (models/training_ladder.h), in
+ * dynamic programme over its strike count (models/mechanisms/training_ladder.h), in
  * which each month pays salary, the certainty equivalent of the reward
  * lottery and costs effort, a miss costs a month of retraining and a
  * strike, and the last strike ends the job if the firm can replace the
@@ -53,7 +53,7 @@
  * placement rate so far) beats their outside wage; recruits and demoted reps
  * decide the same way. Nothing here says who works hard.
  *
- * Read next: models/monitoring.c (the rules it is compared with),
+ * Read next: models/mechanisms/monitoring.c (the rules it is compared with),
  * docs/rules-vs-mechanism.md.
  */
 #include "training_ladder.h"

@@ -1,8 +1,8 @@
 /*
- * models/training_ladder.h: the trained rep's choice under the
+ * models/mechanisms/training_ladder.h: the trained rep's choice under the
  * `training_ladder` (MODEL.md §6.5), as pure functions so it can be tested
  * on its own (tests/test_training_ladder.c). The mechanism is in
- * models/training_ladder.c.
+ * models/mechanisms/training_ladder.c.
  *
  * A trained rep owes `target` qualified new opportunities a month; leads
  * arrive ~ Poisson(lambda * h), lambda the engine's lead rate for this rep
