@@ -6,8 +6,8 @@
 # usage: scripts/update-paths.sh COMMIT        renames between COMMIT and the
 #                                              work tree (staged git mv too)
 #        scripts/update-paths.sh OLD=NEW ...   the given pairs
-# A path is replaced only as a whole path ("models/sim.c", not
-# "models/sim.cfg" or "x/models/sim.c"). scenarios/*.cfg and tests/golden/
+# A path is replaced only as a whole path: for the pair dir/a.c=dir/b/a.c,
+# "dir/a.cfg" and "x/dir/a.c" stay. This script itself is never rewritten. scenarios/*.cfg and tests/golden/
 # are left alone: a scenario's comments are copied into every run's
 # scenario.cfg, whose bytes the golden outputs record. Prints each changed
 # file with its count; exit 0, or 2 on bad usage.
@@ -36,7 +36,8 @@ keys = sorted(moves, key=len, reverse=True)
 rx = re.compile(r"(?<![A-Za-z0-9_/.])(" + "|".join(map(re.escape, keys)) + r")(?![A-Za-z0-9_])")
 files = subprocess.check_output(["git", "ls-files"]).decode().split("\n")
 for f in files:
-    if not f or f.startswith("tests/golden/") or f.startswith("scenarios/"):
+    if (not f or f.startswith("tests/golden/") or f.startswith("scenarios/")
+            or f == "scripts/update-paths.sh"):
         continue
     try:
         text = open(f, encoding="utf-8").read()
