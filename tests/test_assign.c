@@ -1,5 +1,5 @@
 /*
- * tests/test_assign.c: winner determination (models/assign.h). Both solvers
+ * tests/test_assign.c: winner determination (models/algorithms/assign.h). Both solvers
  * against brute force on small random instances (every matching of <= 7x7),
  * the dedicated solver against GLPK's optimum on sparse instances of a few
  * hundred nodes, excluded bids (the next-bidder fallback), and the error

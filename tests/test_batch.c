@@ -17,6 +17,7 @@
 #include <salesim/salesim.h>
 
 #include "study.h"
+#include "sweep_design.h"
 
 static char tmp_root[256];
 

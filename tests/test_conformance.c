@@ -5,7 +5,7 @@
  * force for two plan years: it has a name, a summary and a settings table
  * whose defaults pass its own check; the run finishes; money adds up; the
  * numbers are finite where defined and the same on a second run. The
- * interface's contract (models/mechanism.h): version 2, every hook's status
+ * interface's contract (models/core/mechanism.h): version 2, every hook's status
  * 0 in a normal run (a world stepped month by month never reports an
  * error), and the per-agent state the engine keeps matches the type's
  * agent_state_size (one aligned, zeroed block; none when the size is 0).

@@ -1,6 +1,6 @@
 /*
  * tests/test_declared_metrics.c: metrics a mechanism declares in its type
- * object (models/metrics.h) and the run-time catalogue built from them:
+ * object (engine/base/metrics.h) and the run-time catalogue built from them:
  * core metrics keep their ids, declared ones follow in registry order with
  * each name once (the order every output has always had), the engine
  * applies the declared kinds, a hook that sets a metric it does not

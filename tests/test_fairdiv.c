@@ -1,5 +1,5 @@
 /*
- * tests/test_fairdiv.c: cut-and-choose (models/fairdiv.h). The chooser never
+ * tests/test_fairdiv.c: cut-and-choose (models/algorithms/fairdiv.h). The chooser never
  * envies; the splitter gets at least its maximin share, computed here by an
  * independent brute force over all 2^n assignments for small n; the
  * heuristic cut stays within its stated bounds; error paths.

@@ -1,5 +1,5 @@
 /*
- * tests/test_forecast.c: the Gonik/Weitzman forecast bonus (models/forecast.h):
+ * tests/test_forecast.c: the Gonik/Weitzman forecast bonus (models/algorithms/forecast.h):
  * the payouts of MODEL.md §9, the closed-form expected payout against Monte
  * Carlo, the quantile forecast against a grid search on a normal, the
  * sample quantile against every candidate forecast, and the error paths.

@@ -1,5 +1,5 @@
 /*
- * tests/test_matching.c: many-to-one deferred acceptance (models/matching.h).
+ * tests/test_matching.c: many-to-one deferred acceptance (models/algorithms/matching.h).
  *
  * On random tiny markets (fixed seed) the result of either proposing side is
  * checked against the brute-force list of all stable matchings: it is

@@ -1,6 +1,6 @@
 /*
  * tests/test_mechanism_contract.c: the mechanism interface's contract
- * (models/mechanism.h, docs/mechanism-authoring.md) seen from a mechanism
+ * (models/core/mechanism.h, docs/mechanism-authoring.md) seen from a mechanism
  * the tree does not ship.
  *
  * A probe mechanism ("contract_probe": a monthly salary, nothing else) is

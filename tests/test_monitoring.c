@@ -1,5 +1,5 @@
 /*
- * tests/test_monitoring.c: the rules baseline (models/monitoring.c).
+ * tests/test_monitoring.c: the rules baseline (models/mechanisms/monitoring.c).
  *
  * The choice to fake switches exactly where q*F + kappa crosses the effort
  * a false report saves, computed by hand; the CARA cost of the audit

@@ -1,4 +1,4 @@
-/* tests/test_output.c: the report writer (engine/output.c): every file read
+/* tests/test_output.c: the report writer (engine/output/output.c): every file read
  * back, summary.json parsed with jansson, atomic replacement, failures that
  * leave nothing behind, and byte-identical output for identical results. */
 #define _XOPEN_SOURCE 700

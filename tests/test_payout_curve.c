@@ -1,6 +1,6 @@
 /*
  * tests/test_payout_curve.c: payout curves supplied by the mechanisms
- * (models/payout_curve.h): commission and target_salary compute annual pay
+ * (engine/base/payout_curve.h): commission and target_salary compute annual pay
  * at attainment 0 .. 200 % from their own settings; the run writes them
  * into summary.json ("payout_curve": [{"attainment", "pay"}, ...]) with
  * every digit; the report reader takes them from there (and only there),

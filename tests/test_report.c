@@ -1,5 +1,5 @@
 /*
- * tests/test_report.c: the reports (engine/report*.c) end to end through the
+ * tests/test_report.c: the reports (engine/report/report*.c) end to end through the
  * CLI: `salesim run` writes report.xlsx/.html/.md with the other files;
  * report.xlsx read back with python3-openpyxl (sheets, cells against
  * summary.json, native charts with error bars); report.html self-contained

@@ -1,5 +1,5 @@
 /*
- * tests/test_report_reader.c: the report reader (engine/report_data.c) is
+ * tests/test_report_reader.c: the report reader (engine/report/report_data.c) is
  * strict. A real output folder (a short territory-tender run: three
  * mechanisms, two detail tables) is copied, one file is truncated or one
  * cell corrupted, and `salesim report` / salesim_report_build() must refuse

@@ -1,6 +1,6 @@
 /* tests/test_results.c: metric descriptions, detail tables, results
- * allocation, the summary over replications (engine/results.c) and the
- * statistics helpers of engine/stats.h, against hand-computed numbers. */
+ * allocation, the summary over replications (engine/base/results.c) and the
+ * statistics helpers of engine/base/stats.h, against hand-computed numbers. */
 #include "testutil.h"
 
 #include <math.h>

@@ -8,7 +8,7 @@
  * calls ran at once, one would find it set. The test cannot fail when the
  * calls are serialised, whatever the timing.
  *
- * Read next: engine/run.c.
+ * Read next: engine/run/run.c.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -27,6 +27,7 @@
 
 #include <salesim/salesim.h>
 
+#include "names.h"
 #include "output.h"
 
 static char root[200];

@@ -1,6 +1,6 @@
 /*
- * tests/test_scenario.c: the scenario loader (engine/scenario.c) and the
- * parameter tables (engine/params.c): shipped scenarios load clean,
+ * tests/test_scenario.c: the scenario loader (engine/scenario/scenario.c) and the
+ * parameter tables (engine/scenario/params.c): shipped scenarios load clean,
  * defaults, every kind of problem reported at its FILE:LINE with its full
  * setting name, syntax errors, unreadable files, @include, and docs that
  * list every setting.

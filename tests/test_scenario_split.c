@@ -1,6 +1,6 @@
 /*
  * tests/test_scenario_split.c: the scenario loader's per-load state
- * (engine/scenario_loader.h): the folders a load may @include from are that
+ * (engine/scenario/scenario_loader.h): the folders a load may @include from are that
  * load's options, never state kept between loads, so two loads at once on
  * two threads, each with its own folders, do not affect each other.
  *

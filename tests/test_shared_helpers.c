@@ -1,7 +1,7 @@
 /*
  * tests/test_shared_helpers.c: the helpers that replaced copies in several
- * files: the qsort comparators of models/util_sort.h and the path join of
- * engine/fs.h.
+ * files: the qsort comparators of engine/base/util_sort.h and the path join of
+ * engine/base/fs.h.
  *
  * Read next: tests/test_results.c (the statistics that sort with them).
  */

@@ -207,7 +207,7 @@ static void test_accounts_add_up(void **state) {
 /* Linear mode with two tasks (Holmstrom-Milgrom 1991) through the library:
  * the agent's efforts are K^{-1} alpha when interior, a task whose rate does
  * not pay gets exactly zero (never negative), and at the principal's optimal
- * rates from models/theory.c the agents choose the theory's efforts. */
+ * rates from models/algorithms/theory.c the agents choose the theory's efforts. */
 static void two_task_effort(double rate, double book_rate, double rho, double *h, double *f) {
   char text[2048];
   snprintf(text, sizeof text,

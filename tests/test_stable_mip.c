@@ -1,6 +1,6 @@
 /*
  * tests/test_stable_mip.c: the welfare-maximising stable team assignment
- * (salesim_match_stable_mip, models/match_mip.c). On random small markets
+ * (salesim_match_stable_mip, models/algorithms/match_mip.c). On random small markets
  * (fixed seed) its result is stable, at least as good in welfare as both
  * deferred-acceptance outcomes, and exactly the best welfare over all stable
  * matchings listed by brute force.

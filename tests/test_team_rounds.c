@@ -1,7 +1,7 @@
 /*
  * tests/test_team_rounds.c: the minimum-team-size loop
  * (salesim_match_rounds_run) driven by the winner determination of
- * models/assign.h, on small hand-made tenders: a winner nobody will join
+ * models/algorithms/assign.h, on small hand-made tenders: a winner nobody will join
  * loses the award to the next bidder; when no bidder can form a team the
  * territory is left unfilled (the tender's top-down fallback); the round cap
  * and a caller that changes nothing end the loop.

@@ -1,6 +1,6 @@
 /*
  * tests/test_theory.c: the Holmstrom-Milgrom checks of MODEL.md §9 through
- * the library (models/theory.h). Parameters and expected numbers are listed
+ * the library (models/algorithms/theory.h). Parameters and expected numbers are listed
  * in docs/theory-checks.md; keep the two in step.
  */
 #include "testutil.h"

@@ -1,6 +1,6 @@
 /*
  * tests/test_training_ladder.c: the training ladder with a reserve bench
- * (models/training_ladder.c).
+ * (models/mechanisms/training_ladder.c).
  *
  * The Poisson hit chance and the pass chance by hand; the rep's dynamic
  * programme against closed forms; effort rising with the reward and with

@@ -3,8 +3,8 @@
  * the reports of an output folder), `salesim batch` (many scenarios, one
  * folder each, an index streamed to disk) and `salesim optimize` (one plan
  * parameter against expected profit). Like main.c, the only code here that
- * prints or decides exit codes; the work is in engine/report.c,
- * engine/batch.c and engine/optimize.c. Exit status: 0 success, 2 bad input,
+ * prints or decides exit codes; the work is in engine/report/report.c,
+ * engine/run/batch.c and engine/run/optimize.c. Exit status: 0 success, 2 bad input,
  * 1 runtime failure.
  */
 #include <errno.h>

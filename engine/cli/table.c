@@ -11,7 +11,7 @@
  * percent (differences in percentage points), ratios with three decimals.
  * The baseline comes first. If one table would be wider than TABLE_WIDTH
  * columns, one block per mechanism is printed instead.
- * Read next: engine/output.c (the same numbers as files).
+ * Read next: engine/output/output.c (the same numbers as files).
  */
 #define _POSIX_C_SOURCE 200809L
 

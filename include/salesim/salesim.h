@@ -5,7 +5,7 @@
  *
  * Determinism: the same scenario and seed give the same numbers, byte for
  * byte, for any thread count: each (mechanism, replication) pair is an
- * independent task with its own random streams (models/streams.c).
+ * independent task with its own random streams (models/core/streams.c).
  */
 #ifndef SALESIM_SALESIM_H
 #define SALESIM_SALESIM_H

@@ -1,6 +1,6 @@
 /*
  * salesim/scenario.h: the scenario: everything a run needs, as loaded from
- * a libconfig file (engine/scenario*.c are the only code that reads libconfig).
+ * a libconfig file (engine/scenario/scenario*.c are the only code that reads libconfig).
  *
  * Settings are described by tables of salesim_param_spec (name, kind, unit,
  * default, range, doc). The loader fills structs from these tables, reports
@@ -190,7 +190,7 @@ typedef struct salesim_overlays {
   int coaching_months;   /* months the gain lasts */
 } salesim_overlays;
 
-struct salesim_mechanism_type; /* models/mechanism.h */
+struct salesim_mechanism_type; /* models/core/mechanism.h */
 
 /** One mechanism entry of the scenario's `mechanisms` list. */
 typedef struct salesim_mechanism_spec {

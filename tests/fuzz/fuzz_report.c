@@ -1,6 +1,6 @@
 /*
  * tests/fuzz/fuzz_report.c: libFuzzer target for the report reader
- * (engine/report_data.c) and the report writers it feeds. An input is an
+ * (engine/report/report_data.c) and the report writers it feeds. An input is an
  * output folder packed as text: a line "#### NAME" starts each file, the
  * lines up to the next such line are its bytes (the newline before the
  * next "####" belongs to the separator), e.g.

@@ -1,7 +1,7 @@
 /*
  * tests/fuzz/fuzz_run.c: libFuzzer target for load + validate + one tiny
  * run. Each input is written to a temporary file and loaded as a scenario
- * (engine/scenario.c); when it loads, the size of the run is cut down
+ * (engine/scenario/scenario.c); when it loads, the size of the run is cut down
  * (one replication, at most 8 reps and territories, at most 12 months,
  * no sweep) so that every execution is quick, and salesim_run() simulates
  * every mechanism of the scenario once. Whatever the bytes, nothing may

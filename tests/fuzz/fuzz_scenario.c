@@ -1,6 +1,6 @@
 /*
  * tests/fuzz/fuzz_scenario.c: libFuzzer target for the scenario loader
- * (engine/scenario.c). Each input is written to a temporary file and
+ * (engine/scenario/scenario.c). Each input is written to a temporary file and
  * loaded; whatever the bytes, the loader must not crash, leak or read out
  * of bounds, and must keep its contract: a scenario and no diagnostics on
  * success, no scenario and at least one diagnostic on failure.

@@ -1,0 +1,26 @@
+/*
+ * engine/base/util_sort.c: the shared qsort comparators (engine/base/util_sort.h).
+ *
+ * Read next: engine/base/util_sort.h.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util_sort.h"
+
+int salesim_sort_cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  /* NAN sorts last so the comparison stays a total order. */
+  if (isnan(x) || isnan(y))
+    return isnan(x) - isnan(y);
+  return (x > y) - (x < y);
+}
+
+void salesim_sort_doubles(double *x, size_t n) {
+  qsort(x, n, sizeof *x, salesim_sort_cmp_double);
+}
+
+int salesim_sort_cmp_string(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}

@@ -1,0 +1,296 @@
+/*
+ * engine/run/optimize.c: one plan parameter against expected profit
+ * (engine/run/optimize.h). Reading order: setup (the mechanism alone in a copy
+ * of the scenario, the path, the range), evaluate (one run at a value with
+ * the scenario's seed: common random numbers, so differences between values
+ * are smooth and paired), then the search: grid, golden section in the best
+ * bracket, final grid around the optimum, and the interval from paired t
+ * tests against the best value's replications.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "mechanism.h"
+#include "numerics.h"
+#include "optimize.h"
+
+typedef struct eval_ctx {
+  salesim_scenario *sc; /* the mechanism alone */
+  const salesim_optimize_options *opt;
+  char path[160];
+  double *per_rep;      /* objective by replication, per stored evaluation */
+  int n_rep;
+  salesim_optimize_point *pts;
+  int n, cap;
+  /* bind_participation: the population's constants */
+  double w, c, r, sigma2, pain;
+  salesim_diag *diag;
+} eval_ctx;
+
+/* Evaluate at x (cached); returns the index of the point or -1. */
+static int evaluate(eval_ctx *e, double x, int *rc) {
+  for (int i = 0; i < e->n; i++)
+    if (e->pts[i].x == x)
+      return i;
+  *rc = salesim_scenario_set(e->sc, e->path, x, e->diag);
+  if (*rc != 0)
+    return -1;
+  salesim_results *res = NULL;
+  *rc = salesim_run(&res, e->sc, &e->opt->run, e->diag);
+  if (*rc != 0)
+    return -1;
+  if (e->n == e->cap) {
+    int nc = e->cap ? 2 * e->cap : 64;
+    salesim_optimize_point *p = realloc(e->pts, (size_t)nc * sizeof *p);
+    double *v = realloc(e->per_rep, (size_t)nc * (size_t)res->n_rep * sizeof *v);
+    if (p) e->pts = p;
+    if (v) e->per_rep = v;
+    if (p == NULL || v == NULL) {
+      salesim_results_free(res);
+      *rc = SALESIM_ENOMEM;
+      return -1;
+    }
+    e->cap = nc;
+  }
+  e->n_rep = res->n_rep;
+  double *v = &e->per_rep[(size_t)e->n * (size_t)e->n_rep];
+  double sum = 0, sum2 = 0;
+  for (int rep = 0; rep < res->n_rep; rep++) {
+    double profit = SALESIM_METRIC_AT(res, 0, rep, SALESIM_METRIC_PROFIT);
+    if (e->opt->bind_participation) {
+      double pay = SALESIM_METRIC_AT(res, 0, rep, SALESIM_METRIC_PAY_COST);
+      double eff = SALESIM_METRIC_AT(res, 0, rep, SALESIM_METRIC_EFFORT) / e->pain;
+      double heads = SALESIM_METRIC_AT(res, 0, rep, SALESIM_METRIC_HEADCOUNT_END);
+      double months_per_year = e->sc->months_per_year;
+      profit = profit + pay -
+               months_per_year * heads *
+                   (e->w + e->c * eff * eff / 2 + e->r / 2 * x * x * e->sigma2);
+    }
+    v[rep] = profit;
+    sum += profit;
+    sum2 += profit * profit;
+  }
+  int n = res->n_rep;
+  double mean = sum / n, sd = n > 1 ? sqrt(fmax(0, (sum2 - n * mean * mean) / (n - 1))) : 0;
+  double half = n > 1 ? gsl_cdf_tdist_Pinv(0.975, n - 1) * sd / sqrt((double)n) : 0;
+  salesim_optimize_point *p = &e->pts[e->n];
+  p->x = x;
+  p->mean = mean;
+  p->ci_low = mean - half;
+  p->ci_high = mean + half;
+  p->cost_of_sales = SALESIM_STAT_AT(res, 0, SALESIM_METRIC_COST_OF_SALES).mean;
+  p->retention = SALESIM_STAT_AT(res, 0, SALESIM_METRIC_TOP_RETENTION).mean;
+  p->feasible = 1;
+  if (!isnan(e->opt->max_cost_of_sales) && !(p->cost_of_sales <= e->opt->max_cost_of_sales))
+    p->feasible = 0;
+  if (!isnan(e->opt->min_retention) && !(p->retention >= e->opt->min_retention))
+    p->feasible = 0;
+  salesim_results_free(res);
+  return e->n++;
+}
+
+/* What the search maximises: the mean, infeasible points below every
+ * feasible one. */
+static double score(const salesim_optimize_point *p) {
+  return p->feasible ? p->mean : -1e300;
+}
+
+/* The score at x for salesim_num_golden_max: one run (or the cached one). */
+static int score_at(double x, void *ctx, double *value) {
+  eval_ctx *e = ctx;
+  int rc = 0;
+  int k = evaluate(e, x, &rc);
+  if (rc != 0)
+    return rc;
+  *value = score(&e->pts[k]);
+  return 0;
+}
+
+static int cmp_point(const void *a, const void *b) {
+  double x = ((const salesim_optimize_point *)a)->x, y = ((const salesim_optimize_point *)b)->x;
+  return (x > y) - (x < y);
+}
+
+void salesim_optimize_result_clear(salesim_optimize_result *r) {
+  free(r->points);
+  r->points = NULL;
+  r->n_points = 0;
+}
+
+static int setup(eval_ctx *e, const salesim_scenario *sc, const salesim_optimize_options *opt,
+                 salesim_optimize_result *out, salesim_diag *diag) {
+  int m = -1;
+  for (int k = 0; k < sc->n_mechanisms; k++)
+    if (opt->mechanism && strcmp(sc->mechanisms[k].name, opt->mechanism) == 0)
+      m = k;
+  if (m < 0) {
+    char names[512] = "";
+    for (int k = 0; k < sc->n_mechanisms; k++)
+      snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", k ? ", " : "",
+               sc->mechanisms[k].name);
+    salesim_diag_add(diag, "%s: no mechanism '%s' (expected one of: %s)", sc->path,
+                     opt->mechanism ? opt->mechanism : "", names);
+    return SALESIM_EINVAL;
+  }
+  if (strncmp(opt->param, "mechanisms.", 11) == 0)
+    snprintf(e->path, sizeof e->path, "%s", opt->param);
+  else
+    snprintf(e->path, sizeof e->path, "mechanisms.%s.%s", opt->mechanism, opt->param);
+  snprintf(out->path, sizeof out->path, "%s", e->path);
+  e->sc = salesim_scenario_copy(sc);
+  if (e->sc == NULL)
+    return SALESIM_ENOMEM;
+  /* the mechanism alone: the others do not change its numbers (CRN) */
+  salesim_mechanism_spec keep = e->sc->mechanisms[m];
+  e->sc->mechanisms[m] = e->sc->mechanisms[0];
+  e->sc->mechanisms[0] = keep;
+  for (int k = 1; k < e->sc->n_mechanisms; k++)
+    free(e->sc->mechanisms[k].params);
+  e->sc->n_mechanisms = 1;
+  e->sc->baseline_index = 0;
+  snprintf(e->sc->baseline, sizeof e->sc->baseline, "%s", keep.name);
+  if (isnan(salesim_scenario_get(e->sc, e->path, diag)))
+    return SALESIM_EINVAL;
+  const salesim_param_spec *spec = NULL;
+  const salesim_param_table *t = keep.type->params;
+  const char *setting = e->path + 11 + strlen(keep.name) + 1;
+  for (size_t i = 0; i < t->count; i++)
+    if (strcmp(t->specs[i].name, setting) == 0)
+      spec = &t->specs[i];
+  out->lo = opt->lo;
+  out->hi = opt->hi;
+  if (!opt->has_range) {
+    if (spec == NULL || !isfinite(spec->min) || !isfinite(spec->max) || spec->max - spec->min > 1e6) {
+      salesim_diag_add(diag, "%s: give the range to search with --range LO:HI", e->path);
+      return SALESIM_EINVAL;
+    }
+    out->lo = spec->min;
+    out->hi = spec->max;
+  }
+  if (!(out->hi > out->lo)) {
+    salesim_diag_add(diag, "--range %g:%g: empty (expected LO < HI)", out->lo, out->hi);
+    return SALESIM_EINVAL;
+  }
+  salesim_diag one = SALESIM_DIAG_INIT;
+  int bad = salesim_scenario_set(e->sc, e->path, out->lo, &one) != 0 ||
+            salesim_scenario_set(e->sc, e->path, out->hi, &one) != 0;
+  if (bad) {
+    salesim_diag_add(diag, "--range %g:%g: %s", out->lo, out->hi,
+                     one.count ? one.lines[0] : "out of range");
+    salesim_diag_clear(&one);
+    return SALESIM_EINVAL;
+  }
+  salesim_diag_clear(&one);
+  if (opt->bind_participation) {
+    const salesim_population *pop = &e->sc->population;
+    const salesim_dist *d[3] = {&pop->outside_wage, &pop->effort_cost, &pop->risk_aversion};
+    int constant = 1;
+    for (int i = 0; i < 3; i++)
+      constant &= d[i]->kind == SALESIM_DIST_CONSTANT;
+    if (e->sc->production.mode != SALESIM_MODE_LINEAR || !constant ||
+        strcmp(keep.type->name, "commission") != 0 || strcmp(setting, "rate") != 0) {
+      salesim_diag_add(diag, "--bind-participation: needs production.mode = \"linear\", a "
+                             "constant outside_wage, effort_cost and risk_aversion, and the "
+                             "rate of a commission plan");
+      return SALESIM_EINVAL;
+    }
+    e->w = pop->outside_wage.mean;
+    e->c = pop->effort_cost.mean;
+    e->r = pop->risk_aversion.mean;
+    e->sigma2 = e->sc->production.noise_sd * e->sc->production.noise_sd;
+    e->pain = e->sc->production.hunt_pain;
+  }
+  return 0;
+}
+
+int salesim_optimize(salesim_optimize_result *out, const salesim_scenario *sc,
+                     const salesim_optimize_options *opt, salesim_diag *diag) {
+  memset(out, 0, sizeof *out);
+  eval_ctx e;
+  memset(&e, 0, sizeof e);
+  e.opt = opt;
+  e.diag = diag;
+  int rc = setup(&e, sc, opt, out, diag);
+  int G = opt->grid >= 3 ? opt->grid : 21;
+  double lo = out->lo, hi = out->hi, step = (hi - lo) / (G - 1);
+  int best = -1;
+  /* 1. grid */
+  for (int i = 0; rc == 0 && i < G; i++) {
+    int k = evaluate(&e, i == G - 1 ? hi : lo + i * step, &rc);
+    if (k >= 0 && (best < 0 || score(&e.pts[k]) > score(&e.pts[best])))
+      best = k;
+  }
+  /* 2. golden section in the best grid point's bracket: at most 40 steps,
+   * stopping once the bracket is 1e-9 of the range wide; a run that fails
+   * stops the search with its code. Running out of steps (SALESIM_ELIMIT)
+   * is not an error here: the bracket is a starting point for step 3's
+   * finer grid, and every point evaluated so far is a candidate. */
+  if (rc == 0) {
+    double a = fmax(lo, e.pts[best].x - step), b = fmin(hi, e.pts[best].x + step);
+    const salesim_num_golden_opts steps = {40, 1e-9 * (hi - lo)};
+    salesim_num_golden g;
+    int grc = salesim_num_golden_max(&g, score_at, &e, a, b, &steps);
+    if (grc == SALESIM_ENUMERIC) {
+      salesim_diag_add(diag, "%s: the objective is not finite at %g", e.path, g.x_failed);
+      rc = grc;
+    } else if (grc != 0 && grc != SALESIM_ELIMIT) {
+      rc = grc;
+    }
+    for (int i = 0; rc == 0 && i < e.n; i++)
+      if (score(&e.pts[i]) > score(&e.pts[best]))
+        best = i;
+  }
+  /* 3. final grid check around the optimum (also the interval's points) */
+  if (rc == 0) {
+    double c = e.pts[best].x;
+    for (int i = -10; rc == 0 && i <= 10; i++) {
+      double x = c + i * step / 5;
+      if (x >= lo && x <= hi)
+        evaluate(&e, x, &rc);
+    }
+    for (int i = 0; rc == 0 && i < e.n; i++)
+      if (score(&e.pts[i]) > score(&e.pts[best]))
+        best = i;
+  }
+  if (rc == 0 && !e.pts[best].feasible) {
+    salesim_diag_add(diag, "%s: no value in %g..%g meets the constraints", e.path, lo, hi);
+    rc = SALESIM_EINVAL;
+  }
+  if (rc == 0) {
+    /* 4. interval: paired t test of each point against the best */
+    const double *vb = &e.per_rep[(size_t)best * (size_t)e.n_rep];
+    double tq = e.n_rep > 1 ? gsl_cdf_tdist_Pinv(0.975, e.n_rep - 1) : 0;
+    out->interval_lo = out->interval_hi = e.pts[best].x;
+    for (int i = 0; i < e.n; i++) {
+      if (!e.pts[i].feasible)
+        continue;
+      const double *v = &e.per_rep[(size_t)i * (size_t)e.n_rep];
+      double s = 0, s2 = 0;
+      for (int rep = 0; rep < e.n_rep; rep++) {
+        double d = vb[rep] - v[rep];
+        s += d;
+        s2 += d * d;
+      }
+      double mean = s / e.n_rep;
+      double sd = e.n_rep > 1 ? sqrt(fmax(0, (s2 - e.n_rep * mean * mean) / (e.n_rep - 1))) : 0;
+      if (mean <= tq * sd / sqrt((double)e.n_rep) + 1e-12 * fabs(e.pts[best].mean)) {
+        out->interval_lo = fmin(out->interval_lo, e.pts[i].x);
+        out->interval_hi = fmax(out->interval_hi, e.pts[i].x);
+      }
+    }
+    out->best = e.pts[best];
+    out->evaluations = e.n;
+    qsort(e.pts, (size_t)e.n, sizeof *e.pts, cmp_point);
+    out->points = e.pts;
+    out->n_points = e.n;
+    e.pts = NULL;
+  }
+  free(e.pts);
+  free(e.per_rep);
+  salesim_scenario_free(e.sc);
+  return rc;
+}

@@ -1,0 +1,186 @@
+/*
+ * engine/scenario/scenario_text.c: the self-contained text of a run (scenario.cfg
+ * in an output folder).
+ *
+ * salesim_scenario_resolved_text takes the loaded source (every @include
+ * inlined) and sets its top-level seed, replications, months and mode to
+ * the values a run used, moving the changed settings to a commented block
+ * at the end, so loading the text and running it with no options
+ * reproduces that run.
+ *
+ * Read next: engine/scenario/override.c (a number of a loaded scenario by path).
+ */
+#define _XOPEN_SOURCE 700
+
+#include <assert.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario_loader.h"
+
+/* ---- the resolved text (provenance copy) ------------------------------------ */
+
+/* Skip blanks, newlines and comments from i on. */
+static size_t skip_space(const char *t, size_t n, size_t i) {
+  for (;;) {
+    while (i < n && (scn_is_blank(t[i]) || t[i] == '\n' || t[i] == '\r' || t[i] == '\f' ||
+                     t[i] == '\v'))
+      i++;
+    if (i < n && (t[i] == '#' || (t[i] == '/' && i + 1 < n && t[i + 1] == '/'))) {
+      while (i < n && t[i] != '\n')
+        i++;
+    } else if (i + 1 < n && t[i] == '/' && t[i + 1] == '*') {
+      for (i += 2; i < n && !(t[i] == '*' && i + 1 < n && t[i + 1] == '/'); i++)
+        ;
+      i = i < n ? i + 2 : n;
+    } else
+      return i;
+  }
+}
+
+static size_t skip_string(const char *t, size_t n, size_t i) {
+  for (i++; i < n && t[i] != '"'; i++)
+    if (t[i] == '\\' && i + 1 < n)
+      i++;
+  return i < n ? i + 1 : n;
+}
+
+/* The top-level setting `name` in the text: [*start, *end) from its name to
+ * after its terminator, its value in [*vs, *ve). 0 if found. */
+static int find_top_setting(const char *t, size_t n, const char *name, size_t *start,
+                            size_t *end, size_t *vs, size_t *ve) {
+  size_t i = 0, nl = strlen(name);
+  int depth = 0;
+  while ((i = skip_space(t, n, i)) < n) {
+    char c = t[i];
+    if (c == '"') {
+      i = skip_string(t, n, i);
+    } else if (c == '{' || c == '(' || c == '[') {
+      depth++, i++;
+    } else if (c == '}' || c == ')' || c == ']') {
+      depth--, i++;
+    } else if (scn_is_name_start(c)) {
+      size_t s0 = i;
+      while (i < n && scn_is_name_char(t[i]))
+        i++;
+      if (depth != 0 || i - s0 != nl || memcmp(t + s0, name, nl) != 0)
+        continue;
+      size_t k = skip_space(t, n, i);
+      if (k >= n || (t[k] != '=' && t[k] != ':'))
+        continue;
+      k = skip_space(t, n, k + 1);
+      *vs = k;
+      if (k < n && t[k] == '"') {
+        do {
+          k = skip_string(t, n, k);
+          *ve = k;
+          k = skip_space(t, n, k);
+        } while (k < n && t[k] == '"');
+        k = *ve;
+      } else {
+        while (k < n && !scn_is_blank(t[k]) && t[k] != '\n' && t[k] != '\r' && t[k] != ';' &&
+               t[k] != ',' && t[k] != '#' && t[k] != '/')
+          k++;
+        *ve = k;
+      }
+      size_t e = k;
+      while (e < n && scn_is_blank(t[e]))
+        e++;
+      *start = s0;
+      *end = e < n && (t[e] == ';' || t[e] == ',') ? e + 1 : k;
+      return 0;
+    } else
+      i++;
+  }
+  return -1;
+}
+
+int salesim_scenario_resolved_text(const salesim_scenario *sc, uint64_t seed, int replications,
+                                   char **out, size_t *len) {
+  *out = NULL;
+  *len = 0;
+  if (sc == NULL || sc->source == NULL)
+    return SALESIM_EINVAL;
+  salesim_scenario_top def;
+  salesim_params_defaults(&salesim_scenario_tables(NULL)[SALESIM_TABLE_TOP], &def);
+  const char *mode = sc->mode == SALESIM_STUDY_COSTING ? "costing" : "comparison";
+  struct {
+    const char *name;
+    long long want, dflt; /* numbers; for mode, 0/1 is the choice */
+    size_t start, end;    /* the setting in the text, or start = SIZE_MAX */
+    int change;
+  } set[] = {
+      {"seed", (long long)seed, def.seed, SIZE_MAX, 0, 0},
+      {"replications", replications, def.replications, SIZE_MAX, 0, 0},
+      {"months", sc->months, def.months, SIZE_MAX, 0, 0},
+      {"mode", sc->mode == SALESIM_STUDY_COSTING, def.mode == SALESIM_STUDY_COSTING, SIZE_MAX, 0, 0},
+  };
+  const size_t n_set = sizeof set / sizeof set[0];
+  const char *t = sc->source;
+  size_t n = sc->source_len, vs, ve;
+  for (size_t k = 0; k < n_set; k++) {
+    long long have = set[k].dflt;
+    if (find_top_setting(t, n, set[k].name, &set[k].start, &set[k].end, &vs, &ve) == 0) {
+      if (strcmp(set[k].name, "mode") == 0)
+        have = ve - vs == 9 && memcmp(t + vs, "\"costing\"", 9) == 0;
+      else {
+        char num[64];
+        size_t l = ve - vs < sizeof num - 1 ? ve - vs : sizeof num - 1;
+        memcpy(num, t + vs, l);
+        num[l] = '\0';
+        const char *digits = num + (num[0] == '-' || num[0] == '+');
+        int hex = digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X');
+        have = strtoll(num, NULL, hex ? 16 : 10); /* libconfig: 010 is ten */
+      }
+    } else
+      set[k].start = SIZE_MAX;
+    set[k].change = have != set[k].want;
+  }
+  /* the text without the changed settings, then the block of new values */
+  size_t cap = n + 512, at = 0;
+  char *o = malloc(cap);
+  if (o == NULL)
+    return SALESIM_ENOMEM;
+  size_t pos = 0;
+  for (;;) {
+    size_t next = SIZE_MAX, which = 0;
+    for (size_t k = 0; k < n_set; k++)
+      if (set[k].change && set[k].start != SIZE_MAX && set[k].start >= pos &&
+          set[k].start < next)
+        next = set[k].start, which = k;
+    if (next == SIZE_MAX)
+      break;
+    memcpy(o + at, t + pos, next - pos);
+    at += next - pos;
+    pos = set[which].end;
+  }
+  memcpy(o + at, t + pos, n - pos);
+  at += n - pos;
+  int header = 0;
+  for (size_t k = 0; k < n_set; k++) {
+    if (!set[k].change)
+      continue;
+    if (!header) {
+      at += (size_t)snprintf(o + at, cap - at, "%s\n# Set by the run that wrote this folder "
+                                               "(moved here from above or added):\n",
+                             at > 0 && o[at - 1] != '\n' ? "\n" : "");
+      header = 1;
+    }
+    if (strcmp(set[k].name, "mode") == 0)
+      at += (size_t)snprintf(o + at, cap - at, "mode = \"%s\";\n", mode);
+    else
+      at += (size_t)snprintf(o + at, cap - at, "%s = %lld%s;\n", set[k].name, set[k].want,
+                             set[k].want > INT_MAX ? "L" : "");
+  }
+  o[at] = '\0';
+  *out = o;
+  *len = at;
+  return 0;
+}

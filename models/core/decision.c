@@ -1,0 +1,483 @@
+/*
+ * models/core/decision.c: how a self-interested agent chooses effort (MODEL.md §5).
+ *
+ * The agent plans a constant hunting h and farming f over its horizon H
+ * (horizon_months, or the rest of its pay period if longer) and maximises
+ *
+ *   CE = D*base + d_M*(E[pay(X)] - paid) + after_value*Y + D*extra
+ *        - D*c*(pi*h + f)^2/2 - (r/2)*slope^2*Var[X] - credit_cost*(X - X0)
+ *
+ * (D: discounted months of the horizon; d_M: discount on a period-end
+ * payment). X is the expected credit at the pay period's end (M months;
+ * the whole horizon under open-ended commission): credit so far, what the
+ * open pipeline closes in time, the book's revenue, plus what effort adds:
+ *   hunting: leads/month = lead_rate * theta * s * rho_k / difficulty per unit
+ *            h, each worth V-bar and winning 20 %, only the part closing
+ *            before the period ends (psi tables of models/core/pipeline.c) and
+ *            before the agent's savings run out (liquidity) counts in X;
+ *            what lands after the period but within H (Y) is worth
+ *            after_value a unit;
+ *   farming: churn falls from churn0 to churn0*exp(-kappa_f*f); the book
+ *            revenue it saves accrues over the remaining months.
+ * Var[X] comes from the pipeline and from the compound-Poisson wins of new
+ * leads; E[pay(X)] under normal noise has a closed form for any
+ * piecewise-linear schedule with jumps (models/core/schedule.c).
+ *
+ * Solving. For a shadow price mu of credit, the cheapest bundle (h, f) that
+ * values credit at mu has a closed form (bundle(): both
+ * first-order conditions, or a corner where one effort is exactly zero).
+ * Every optimum lies on this expansion path, so the two-effort problem is a
+ * one-dimensional search over mu: a grid (the optimum can jump between zero
+ * and an interior effort, MEASURED.md) then golden-section refinement
+ * (salesim_num_golden_max, models/core/numerics.h). For
+ * open-ended linear pay (straight commission) mu is the rate itself and the
+ * answer is closed form, with the risk premium folded into the value of
+ * hunting.
+ *
+ * Nothing here depends on which mechanism is in force: only on the incentive
+ * it states. Veterans hunt less under commission because a large book makes
+ * farming worth more at the margin while the value of hunting is fixed by
+ * the rate; under a target with a steep curve, reaching the target raises mu
+ * and so total effort, and hunting with it.
+ */
+#include "decision.h"
+
+#include "multitask.h"
+#include "numerics.h"
+#include "pipeline.h"
+
+#include <math.h>
+#include <gsl/gsl_sf_lambert.h>
+#include <string.h>
+
+double salesim_decide_linear_effort(double beta, double theta, double c) {
+  if (!(c > 0))
+    return 0;
+  double e = beta * theta / c;
+  return e > 0 ? e : 0;
+}
+
+/* max_f G*(1-exp(-k f)) - Mc*f^2/2 with h = 0: G k exp(-k f) = Mc f, i.e.
+ * (k f) exp(k f) = G k^2 / Mc, so f = W0(G k^2 / Mc) / k (Lambert W). */
+static double farm_only(double G, double k, double Mc) {
+  if (!(G > 0) || !(k > 0) || !(Mc > 0))
+    return 0;
+  return gsl_sf_lambert_W0(G * k * k / Mc) / k;
+}
+
+/* The bundle for total value m_h per unit h and G per unit (1-exp(-k f)). */
+static void bundle(double m_h, double G, double k, double pain, double Mc, double *h,
+                   double *f) {
+  *h = *f = 0;
+  if (!(Mc > 0))
+    return;
+  if (!(m_h > 0)) {
+    *f = farm_only(G, k, Mc);
+    return;
+  }
+  double e = m_h / (pain * Mc);
+  double fi = (G > 0 && k > 0) ? log(G * k * pain / m_h) / k : -1;
+  if (fi <= 0) {
+    *h = m_h / (pain * pain * Mc);
+    return;
+  }
+  if (e <= fi) {
+    *f = farm_only(G, k, Mc);
+    return;
+  }
+  *f = fi;
+  *h = (e - fi) / pain;
+}
+
+
+/* Everything the CE of a bundle needs, computed once per decision. */
+typedef struct problem {
+  const salesim_schedule *sched;
+  int linear_mode;
+  int M;             /* months in the plan */
+  double base;       /* certain pay over the plan */
+  double X0, var0;   /* credit and its variance without effort */
+  double H_in, H_after, hvar; /* hunting: credit per unit h in/after; var per unit h */
+  double F_in, F_after, kappa; /* farming */
+  double pain, Mc, r;
+  double after_value;
+  double extra_h, extra_f; /* money per unit effort over the plan */
+  double lost;       /* 1 if period-end pay is lost to illiquidity */
+  double paid;       /* variable pay of the period already paid out */
+  double after0;     /* credit after the period that effort does not move */
+  double credit_cost; /* later cost per unit of effort-made credit (ratchet) */
+  double weight;     /* months of the plan, discounted (M in linear mode) */
+  double pay_disc;   /* discount on period-end pay */
+} problem;
+
+static double evaluate(const problem *P, double mu, double *h, double *f, double *X) {
+  double mh = mu * P->H_in + P->after_value * P->H_after + P->extra_h;
+  double G = mu * P->F_in + P->after_value * P->F_after + P->extra_f;
+  bundle(mh, G, P->kappa, P->pain, P->Mc, h, f);
+  double saved = P->kappa > 0 ? 1 - exp(-P->kappa * *f) : 0;
+  double x = P->X0 + P->H_in * *h + P->F_in * saved;
+  double var = P->var0 + P->hvar * *h;
+  double sd = sqrt(var > 0 ? var : 0);
+  double slope = 0;
+  double pay =
+      P->lost ? 0 : P->pay_disc * (salesim_schedule_expect(P->sched, x, sd, &slope) - P->paid);
+  slope *= P->pay_disc;
+  double after = P->after_value * (P->after0 + P->H_after * *h + P->F_after * saved);
+  double e = P->pain * *h + *f;
+  double ce = P->base + pay + after + P->extra_h * *h + P->extra_f * *f - 0.5 * P->Mc * e * e -
+              0.5 * P->r * slope * slope * var - P->credit_cost * (x - P->X0);
+  *X = x;
+  return ce;
+}
+
+/* evaluate() as a salesim_num_fn for the golden-section search. */
+static int ce_at(double mu, void *ctx, double *value) {
+  double h, f, X;
+  *value = evaluate((const problem *)ctx, mu, &h, &f, &X);
+  return 0;
+}
+
+static double max_slope(const salesim_schedule *s) {
+  double v = s->b, best = s->b > 0 ? s->b : 0;
+  /* knots in any order: evaluate the slope right of each knot */
+  for (int i = 0; i < s->nk; i++) {
+    v = salesim_schedule_slope(s, s->knot[i]);
+    if (v > best)
+      best = v;
+  }
+  return best;
+}
+
+/* Fill P for a plan of M months of which the first `M_credit` count toward
+ * pay (less when the agent expects its savings to run out first). */
+static void build_problem(const salesim_world *w, const salesim_agent *a,
+                          const salesim_incentive *inc, int M, int M_credit, problem *P) {
+  const salesim_production *prod = &w->sc->production;
+  const salesim_population *pop = &w->sc->population;
+  const salesim_territory *t = &w->terr[a->territory];
+  int open = inc->period_months <= 0;
+  P->sched = inc->sched ? inc->sched : &a->sched;
+  P->linear_mode = prod->mode == SALESIM_MODE_LINEAR;
+  P->M = M;
+  P->base = inc->base_month * M;
+  P->Mc = M * a->effort_cost;
+  P->r = a->risk_aversion;
+  P->after_value = open ? 0 : inc->after_value;
+  P->extra_h = inc->extra_hunt * M;
+  P->extra_f = inc->extra_farm * M;
+  P->lost = 0;
+  P->paid = P->after0 = 0;
+  P->credit_cost = inc->credit_cost;
+  P->weight = M;
+  P->pay_disc = 1;
+  if (P->linear_mode) {
+    double unit = a->ability * prod->output_scale;
+    P->X0 = inc->credit_to_date;
+    P->var0 = (double)M * prod->noise_sd * prod->noise_sd;
+    P->H_in = unit * M;
+    P->H_after = P->hvar = P->F_in = P->F_after = P->kappa = 0;
+    P->pain = 1;
+    return;
+  }
+  /* The plan runs over the agent's horizon H; credit that lands in the
+   * current pay period (M months) is paid by the schedule, credit after it
+   * (still within H) is worth after_value a unit. Pay that arrives at the
+   * period's end is discounted once (pay_disc) and counted on undiscounted
+   * tables; pay that arrives as deals close (commission) on discounted
+   * tables. */
+  int H = pop->horizon_months > M ? pop->horizon_months : M;
+  if (H > SALESIM_MAX_HORIZON)
+    H = SALESIM_MAX_HORIZON;
+  int end_paid = !open && inc->paid_at_end;
+  /* months the agent expects to hold out: credit after that is worth nothing
+   * to it (a bonus paid after it has gone is lost altogether) */
+  int Mi = M_credit < M ? M_credit : M, Ha = M_credit < H ? M_credit : H;
+  if (end_paid && M_credit < M) {
+    P->lost = 1;
+    Mi = M;
+  }
+  double rho = t->prospects0 > 0 ? t->prospects / t->prospects0 : 1;
+  double lead_unit = t->lead_rate * a->ability * a->skill * rho / t->difficulty;
+  double vbar = w->deal_mean;
+  double pm, pv;
+  salesim_pipeline_expect(w, a, Mi, &pm, &pv);
+  double B = a->book * inc->book_credit;
+  double c0 = prod->churn;
+  const double *psi = end_paid ? w->psi : w->psi_d;
+  const double *keep = end_paid ? w->book_keep : w->book_keep_d;
+  const double *gain = end_paid ? w->book_gain : w->book_gain_d;
+  P->X0 = inc->credit_to_date + pm + B * keep[Mi];
+  P->var0 = pv;
+  P->H_in = lead_unit * vbar * psi[Mi];
+  P->hvar = vbar > 0 ? lead_unit * w->psi[Mi] * w->deal_m2 : 0;
+  P->F_in = B * c0 * gain[Mi];
+  P->paid = inc->paid_to_date;
+  P->H_after = P->F_after = P->after0 = 0;
+  if (!open && Ha > M) {
+    double pmH, pvH;
+    salesim_pipeline_expect(w, a, Ha, &pmH, &pvH);
+    P->H_after = lead_unit * vbar * (w->psi_d[Ha] - w->psi_d[M]);
+    P->F_after = B * c0 * (w->book_gain_d[Ha] - w->book_gain_d[M]);
+    P->after0 = B * (w->book_keep_d[Ha] - w->book_keep_d[M]) + (pmH - pm);
+  }
+  /* money over the plan: base, effort cost and extras month by month */
+  P->weight = w->disc[H];
+  P->base = inc->base_month * P->weight;
+  P->Mc = P->weight * a->effort_cost;
+  P->extra_h = inc->extra_hunt * P->weight;
+  P->extra_f = inc->extra_farm * P->weight;
+  P->pay_disc = end_paid ? w->dpow[M - 1] : 1;
+  P->kappa = prod->farm_effect;
+  P->pain = prod->hunt_pain;
+}
+
+/* A 12-point grid over mu scaled by the schedule's steepest slope (the
+ * optimum can jump between zero and an interior effort); returns the best
+ * grid point and the bracket around it for refinement. */
+static double full_grid(const problem *P, double *lo, double *hi, double *best_ce) {
+  const salesim_schedule *sched = P->sched;
+  double h, f, X;
+  double sref = fmax(max_slope(sched), P->after_value);
+  double sd_ref = sqrt(P->var0 + P->hvar + 1e-9);
+  for (int j = 0; j < sched->nj; j++)
+    if (sched->jump[j] > 0)
+      sref += sched->jump[j] * 0.4 / sd_ref;
+  if (!(sref > 0))
+    sref = 1e-6;
+  static const double grid[] = {0, 0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0, 1.2, 1.5, 2.0, 3.0};
+  const int ng = (int)(sizeof grid / sizeof grid[0]);
+  double best = -INFINITY;
+  int bi = 0;
+  for (int i = 0; i < ng; i++) {
+    double ce = evaluate(P, grid[i] * sref, &h, &f, &X);
+    if (ce > best) {
+      best = ce;
+      bi = i;
+    }
+  }
+  *lo = grid[bi > 0 ? bi - 1 : 0] * sref;
+  *hi = grid[bi < ng - 1 ? bi + 1 : ng - 1] * sref;
+  *best_ce = best;
+  return grid[bi] * sref;
+}
+
+/* Maximise CE over the expansion path; fills out (hunt, farm, ce, shadow,
+ * exp_credit). */
+static void solve(const problem *P, int open_linear, double hint, salesim_choice *out) {
+  const salesim_schedule *sched = P->sched;
+  double h, f, X, best_mu;
+  if (open_linear && !P->lost) {
+    /* straight commission: mu is the rate; the variance of hunting's
+     * compound-Poisson wins enters as a cost per unit h */
+    double mu = sched->b;
+    double extra_h = P->extra_h - 0.5 * P->r * mu * mu * P->hvar;
+    bundle(mu * P->H_in + extra_h, mu * P->F_in + P->extra_f, P->kappa, P->pain, P->Mc, &h,
+           &f);
+    best_mu = mu;
+    double saved = P->kappa > 0 ? 1 - exp(-P->kappa * f) : 0;
+    X = P->X0 + P->H_in * h + P->F_in * saved;
+    double var = P->var0 + P->hvar * h;
+    double e = P->pain * h + f;
+    out->ce = P->base + mu * X + P->extra_h * h + P->extra_f * f - 0.5 * P->Mc * e * e -
+              0.5 * P->r * mu * mu * var;
+  } else {
+    /* warm start: three points around last month's shadow price and two
+     * rounds of parabolic interpolation (CE is smooth in mu near an interior
+     * optimum); the full grid and golden section when last month's price is
+     * not a local best */
+    double lo = 0, hi = 0, best = -INFINITY;
+    int local = 0;
+    if (hint > 0) {
+      double a = hint * 0.85, c = hint * 1.15;
+      double fa = evaluate(P, a, &h, &f, &X);
+      double fb = evaluate(P, hint, &h, &f, &X);
+      double fc = evaluate(P, c, &h, &f, &X);
+      /* the optimum can jump to zero effort: if mu = 0 beats the bracket,
+       * search the whole grid */
+      double f0 = evaluate(P, 0, &h, &f, &X);
+      if (fb >= fa && fb >= fc && fb >= f0) {
+        local = 1;
+        best = fb;
+        best_mu = hint;
+        double b = hint;
+        for (int round = 0; round < 2; round++) {
+          double den = (b - a) * (fb - fc) - (b - c) * (fb - fa);
+          if (!(fabs(den) > 0))
+            break;
+          double v = b - 0.5 * ((b - a) * (b - a) * (fb - fc) - (b - c) * (b - c) * (fb - fa)) / den;
+          if (!(v > a && v < c))
+            break;
+          double fv = evaluate(P, v, &h, &f, &X);
+          if (fv > best) {
+            best = fv;
+            best_mu = v;
+          }
+          if (round == 1)
+            break;
+          /* a tighter bracket around the better point for the second round */
+          b = best_mu;
+          fb = best;
+          a = b * 0.98;
+          c = b * 1.02;
+          fa = evaluate(P, a, &h, &f, &X);
+          fc = evaluate(P, c, &h, &f, &X);
+          if (fa > best) {
+            best = fa;
+            best_mu = a;
+          }
+          if (fc > best) {
+            best = fc;
+            best_mu = c;
+          }
+          if (!(fb >= fa && fb >= fc))
+            break;
+        }
+      }
+    }
+    if (!local) {
+      best_mu = full_grid(P, &lo, &hi, &best);
+      /* 14 golden-section steps in the grid's bracket; the larger of the
+       * last two points replaces the grid's best when it beats it. A CE
+       * that is not finite (SALESIM_ENUMERIC) leaves the grid's best: this
+       * function has no error channel, and the grid point is a plan the
+       * agent can carry out. */
+      static const salesim_num_golden_opts steps = {14, 0};
+      salesim_num_golden g;
+      if (salesim_num_golden_max(&g, ce_at, (void *)P, lo, hi, &steps) == 0)
+        salesim_num_golden_pick(&g, SALESIM_NUM_PICK_LARGER, &best_mu, &best);
+    }
+    out->ce = evaluate(P, best_mu, &h, &f, &X);
+  }
+  if (P->linear_mode)
+    f = 0;
+  out->hunt = h;
+  out->farm = f;
+  out->exp_credit = X;
+  out->shadow = best_mu;
+  {
+    double var = P->var0 + P->hvar * h;
+    out->sd_credit = sqrt(var > 0 ? var : 0);
+  }
+  /* marginal pay of credit at the plan, for timing games (models/core/sim.c) */
+  if (open_linear) {
+    out->margin_now = sched->b;
+    out->margin_after = sched->b;
+  } else {
+    double var = P->var0 + P->hvar * h, slope = 0;
+    salesim_schedule_expect(sched, X, sqrt(var > 0 ? var : 0), &slope);
+    out->margin_now = P->lost ? 0 : P->pay_disc * slope - P->credit_cost;
+    out->margin_after = P->after_value;
+  }
+}
+
+/* The month (1-based) in which the agent's savings are expected to run out
+ * when it hunts at h, or M + 1 if they last. Cash: base or draw, plus under
+ * pay that arrives as deals close the commission on the book, on the current pipeline (spread
+ * over a cycle) and on its own new leads as they close (psi table). */
+static int broke_month(const salesim_world *w, const salesim_agent *a,
+                       const salesim_incentive *inc, int M, double h) {
+  const salesim_production *prod = &w->sc->production;
+  double living = w->sc->population.living_cost;
+  int monthly = !(inc->period_months > 0 && inc->paid_at_end); /* paid as deals close */
+  double rate = monthly ? salesim_schedule_slope(inc->sched ? inc->sched : &a->sched,
+                                              inc->credit_to_date)
+                     : 0;
+  double fixed = inc->base_month;
+  if (fixed + rate * a->book * inc->book_credit >= living || inc->cash_floor >= living)
+    return M + 1;
+  int cyc = (int)ceil(prod->cycle_months);
+  double pm = 0, pv;
+  if (monthly)
+    salesim_pipeline_expect(w, a, cyc, &pm, &pv);
+  const salesim_territory *t = &w->terr[a->territory];
+  double rho = t->prospects0 > 0 ? t->prospects / t->prospects0 : 1;
+  double lead_value = t->lead_rate * a->ability * a->skill * rho / t->difficulty * w->deal_mean;
+  double savings = a->savings, book = a->book;
+  for (int tau = 1; tau <= M; tau++) {
+    double comm = book * inc->book_credit + (tau <= cyc ? pm / cyc : 0) +
+                  h * lead_value * w->win_within[1][tau - 1];
+    savings += fmax(inc->cash_floor, fixed + rate * comm) - living;
+    if (savings < 0)
+      return tau;
+    book *= 1 - prod->churn;
+  }
+  return M + 1;
+}
+
+/* Linear mode with two tasks (Holmstrom-Milgrom 1991): outputs
+ * x1 = theta*h*scale + eps1 (credited at rate) and x2 = theta*f*scale + eps2
+ * (credited at rate*book_credit), cost c/2 (pi^2 h^2 + 2 rho pi h f + f^2).
+ * Under linear pay the agent maximises alpha.t - t'Kt/2 over t >= 0, risk
+ * not depending on effort: the nonnegative quadratic programme of
+ * models/core/multitask.c, so a task whose rate does not pay gets exactly zero. */
+static void decide_two_tasks(const salesim_world *w, const salesim_agent *a,
+                             const salesim_incentive *inc, salesim_choice *out) {
+  const salesim_production *prod = &w->sc->production;
+  const salesim_schedule *sched = inc->sched ? inc->sched : &a->sched;
+  double rate = salesim_schedule_slope(sched, inc->credit_to_date);
+  double unit = a->ability * prod->output_scale, pi = prod->hunt_pain, rho = prod->task_substitution;
+  salesim_hm91 p;
+  memset(&p, 0, sizeof p);
+  p.n = 2;
+  p.K[0][0] = a->effort_cost * pi * pi;
+  p.K[0][1] = p.K[1][0] = a->effort_cost * rho * pi;
+  p.K[1][1] = a->effort_cost;
+  p.Sigma[0][0] = prod->noise_sd * prod->noise_sd;
+  p.Sigma[1][1] = prod->noise_sd_farm * prod->noise_sd_farm;
+  p.r = a->risk_aversion;
+  double alpha[2] = {rate * unit + inc->extra_hunt, rate * inc->book_credit * unit + inc->extra_farm};
+  double t[2] = {0, 0};
+  if (salesim_multitask_effort(t, &p, alpha) != 0)
+    t[0] = t[1] = 0;
+  out->hunt = t[0];
+  out->farm = t[1];
+  double cost = 0.5 * (p.K[0][0] * t[0] * t[0] + 2 * p.K[0][1] * t[0] * t[1] + p.K[1][1] * t[1] * t[1]);
+  double var = rate * rate * (p.Sigma[0][0] + inc->book_credit * inc->book_credit * p.Sigma[1][1]);
+  out->ce_month = inc->base_month + alpha[0] * t[0] + alpha[1] * t[1] - cost - 0.5 * p.r * var;
+  out->ce = out->ce_month;
+  out->exp_credit = inc->credit_to_date + unit * (t[0] + inc->book_credit * t[1]);
+  out->sd_credit = sqrt(p.Sigma[0][0] + p.Sigma[1][1]);
+  out->shadow = rate;
+  out->margin_now = out->margin_after = rate;
+}
+
+void salesim_decide(const salesim_world *w, const salesim_agent *a, const salesim_incentive *inc,
+                    salesim_choice *out) {
+  if (w->sc->production.mode == SALESIM_MODE_LINEAR && w->sc->production.tasks == 2) {
+    decide_two_tasks(w, a, inc, out);
+    return;
+  }
+  const salesim_schedule *sched = inc->sched ? inc->sched : &a->sched;
+  int open = inc->period_months <= 0;
+  int M = open ? w->sc->population.horizon_months : inc->months_left;
+  if (M < 1)
+    M = 1;
+  if (M > SALESIM_MAX_HORIZON)
+    M = SALESIM_MAX_HORIZON;
+  int open_linear = open && salesim_schedule_is_linear(sched);
+  problem P;
+  build_problem(w, a, inc, M, SALESIM_MAX_HORIZON + 1, &P);
+  solve(&P, open_linear, out->hint, out);
+  /* staying is judged on the job's value as the agent plans it */
+  out->ce_month = out->ce / P.weight;
+  if (P.linear_mode)
+    return;
+  /* Liquidity: pay that arrives after the savings are gone is worth nothing
+   * to this agent, so effort is chosen for the months it can hold out. */
+  int H = w->sc->population.horizon_months > M ? w->sc->population.horizon_months : M;
+  if (H > SALESIM_MAX_HORIZON)
+    H = SALESIM_MAX_HORIZON;
+  int tb = broke_month(w, a, inc, H, out->hunt);
+  if (tb <= H) {
+    salesim_choice constrained;
+    build_problem(w, a, inc, M, tb > 1 ? tb - 1 : 1, &P);
+    solve(&P, open_linear, -1, &constrained);
+    out->hunt = constrained.hunt;
+    out->farm = constrained.farm;
+    out->exp_credit = constrained.exp_credit;
+    out->sd_credit = constrained.sd_credit;
+    out->shadow = constrained.shadow;
+    out->margin_now = constrained.margin_now;
+    out->margin_after = constrained.margin_after;
+  }
+}

@@ -1,0 +1,59 @@
+/*
+ * models/core/pipeline.h: the sales pipeline (MODEL.md §4, DIGEST.md §2).
+ *
+ * Opportunities sit at stages 1..4 (20, 40, 60, 80 %); each month an open
+ * opportunity advances one stage, is lost, or stays. With per-month exit
+ * probability q = 4 / cycle_months at every stage, advance q*j/(j+1) and
+ * loss q/(j+1), the chance of eventually winning from stage j is exactly
+ * j * 20 % and the mean time from first contact to contract is
+ * cycle_months (four geometric stays of mean 1/q; see pipeline.c).
+ */
+#ifndef SALESIM_PIPELINE_H
+#define SALESIM_PIPELINE_H
+
+#include "world.h"
+
+/** Fill w->p_advance, p_lose, win_within, psi, deal_mean, deal_m2 from the
+ *  scenario's production settings. */
+void salesim_pipeline_calibrate(salesim_world *w);
+
+/** Open a new opportunity at stage 1 for slot `owner`; returns its index,
+ *  or a negative code when out of memory (SALESIM_ENOMEM) or past
+ *  w->opp_limit (SALESIM_ELIMIT): then the world's error is set and the
+ *  caller ends the run, never drops the lead (docs/limits.md). The pool grows by
+ *  doubling, so indices stay valid but opp pointers do not. */
+int salesim_pipeline_open(salesim_world *w, int owner, double value);
+
+/** Draw the number of new opportunities of one person this month, Poisson
+ *  with mean `expected`, from r into *n. Refuses (world error set, *n = 0,
+ *  SALESIM_ELIMIT) an expectation or a draw above w->leads_limit, and a
+ *  non-finite expectation, without drawing. */
+int salesim_pipeline_leads(salesim_world *w, double expected, gsl_rng *r, unsigned *n);
+
+/** Advance every open opportunity of agent `a` by one month. Wins add to
+ *  *won_value and *wins (the caller books them); uses a->rng. Also
+ *  refreshes a->pipeline_value (sum of value * stage probability). */
+void salesim_pipeline_step(salesim_world *w, salesim_agent *a, double *won_value,
+                           double *wins);
+
+/** Timing games (Larkin 2014): before the pipeline step, an agent with
+ *  `months_left` in its pay period may pull each deal at stage 4 (80 %) into
+ *  this month at a price discount: the deal is decided now, won with its
+ *  eventual chance 0.8 at value*(1-discount). The agent pulls when that is
+ *  worth more to it than waiting: 0.8*m_now*V*(1-d) against
+ *  V*(m_now*P(win in time) + m_after*(0.8 - P(win in time))), with m_now and
+ *  m_after its marginal pay of credit in and after the period. Adds pulled
+ *  wins to *won_value / *wins, and counts *pulled and *discount_cost. */
+void salesim_pipeline_pull(salesim_world *w, salesim_agent *a, double m_now, double m_after,
+                           int months_left, double discount, double *won_value, double *wins,
+                           double *pulled, double *discount_cost);
+
+/** Expected value and variance of what agent a's open pipeline closes
+ *  within m months. */
+void salesim_pipeline_expect(const salesim_world *w, const salesim_agent *a, int m,
+                             double *mean, double *var);
+
+/** Drop all open opportunities of agent a (they leave with the person). */
+void salesim_pipeline_clear(salesim_world *w, salesim_agent *a);
+
+#endif
