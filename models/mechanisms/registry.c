@@ -22,7 +22,8 @@
   X(training_ladder)                  \
   X(tender)                           \
   X(top_down)                         \
-  X(forecast_bonus)
+  X(forecast_bonus)                   \
+  X(flat_salary)
 
 #define X_EXTERN(n) extern const salesim_mechanism_type salesim_mechanism_##n;
 SALESIM_SHIPPED_MECHANISMS(X_EXTERN)
