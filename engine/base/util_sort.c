@@ -24,3 +24,10 @@ void salesim_sort_doubles(double *x, size_t n) {
 int salesim_sort_cmp_string(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
+
+int salesim_sort_cmp_keyed_desc(const void *x, const void *y) {
+  const salesim_sort_keyed *a = x, *b = y;
+  if (a->key != b->key)
+    return a->key < b->key ? 1 : -1;
+  return (a->who > b->who) - (a->who < b->who);
+}

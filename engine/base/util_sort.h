@@ -3,8 +3,8 @@
  * lowest layer: it depends on nothing of the project, so both may use it).
  *
  * One copy of each order instead of one per file: numbers ascending with
- * NaN last (a total order, so qsort is well defined on any input) and C
- * strings in strcmp order.
+ * NaN last (a total order, so qsort is well defined on any input), C
+ * strings in strcmp order, and indices by a key, largest key first.
  *
  * Read next: models/README.md.
  */
@@ -23,5 +23,18 @@ void salesim_sort_doubles(double *x, size_t n);
 /** qsort comparator for an array of `char *` (or `const char *`): strcmp
  *  order of the strings pointed to. */
 int salesim_sort_cmp_string(const void *a, const void *b);
+
+/** An index (`who`: a manager, a territory, a rep...) with the number it is
+ *  ranked by (models/mechanisms/org.c, models/mechanisms/tender_bids.c,
+ *  models/mechanisms/tender_teams.c). */
+typedef struct salesim_sort_keyed {
+  double key;
+  int who;
+} salesim_sort_keyed;
+
+/** qsort comparator for salesim_sort_keyed: key descending, equal keys by
+ *  `who` ascending, so the order does not depend on where the entries
+ *  started. Keys must not be NaN (-INFINITY is fine). */
+int salesim_sort_cmp_keyed_desc(const void *a, const void *b);
 
 #endif
