@@ -25,7 +25,7 @@ void salesim_sort_doubles(double *x, size_t n);
 int salesim_sort_cmp_string(const void *a, const void *b);
 
 /** An index (`who`: a manager, a territory, a rep...) with the number it is
- *  ranked by (models/mechanisms/org.c, models/mechanisms/tender_bids.c,
+ *  ranked by (models/mechanisms/org_year.c, models/mechanisms/tender_bids.c,
  *  models/mechanisms/tender_teams.c). */
 typedef struct salesim_sort_keyed {
   double key;
