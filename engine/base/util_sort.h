@@ -4,7 +4,8 @@
  *
  * One copy of each order instead of one per file: numbers ascending with
  * NaN last (a total order, so qsort is well defined on any input), C
- * strings in strcmp order, and indices by a key, largest key first.
+ * strings in strcmp order, and indices by a key, largest key first; and
+ * one insertion sort of indices with a context (C11's qsort has none).
  *
  * Read next: models/README.md.
  */
@@ -36,5 +37,14 @@ typedef struct salesim_sort_keyed {
  *  `who` ascending, so the order does not depend on where the entries
  *  started. Keys must not be NaN (-INFINITY is fine). */
 int salesim_sort_cmp_keyed_desc(const void *a, const void *b);
+
+/** Order of two indices for salesim_sort_indices: < 0 if a goes first,
+ *  > 0 if b does, 0 if either may; `ctx` is the caller's data. */
+typedef int (*salesim_sort_index_cmp)(int a, int b, const void *ctx);
+
+/** Sort n indices in place by `cmp` with insertion sort: stable (indices
+ *  that compare equal keep their order), for small n (quadratic); the
+ *  comparisons made depend only on the input, never on the platform. */
+void salesim_sort_indices(int *idx, int n, salesim_sort_index_cmp cmp, const void *ctx);
 
 #endif

@@ -89,24 +89,12 @@ static double taste(const salesim_world *w, const salesim_org *o, const salesim_
              salesim_org_normal(w, SALESIM_ORG_SEE_TASTE, a->id, (long)k * 4096 + acc, w->year));
 }
 
-static int by_rev_desc(const void *x, const void *y, const double *rev) {
-  int a = *(const int *)x, b = *(const int *)y;
+/* account indices by revenue, largest first (salesim_sort_indices) */
+static int by_rev_desc(int a, int b, const void *ctx) {
+  const double *rev = ctx;
   if (rev[a] != rev[b])
     return rev[a] < rev[b] ? 1 : -1;
   return (a > b) - (a < b);
-}
-
-/* insertion sort of account indices by revenue (small n; qsort has no
- * context argument in C11) */
-static void sort_accounts(int *idx, int n, const double *rev) {
-  for (int i = 1; i < n; i++) {
-    int v = idx[i], j = i - 1;
-    while (j >= 0 && by_rev_desc(&idx[j], &v, rev) > 0) {
-      idx[j + 1] = idx[j];
-      j--;
-    }
-    idx[j + 1] = v;
-  }
 }
 
 /* Hand territory k's orphan accounts to its n members (slots in members[]):
@@ -142,7 +130,7 @@ static int hand_out_accounts(salesim_world *w, salesim_org *o, int k, const int 
     o->acc_idx[j] = j;
   }
   /* the manager's deal: longest processing time first */
-  sort_accounts(o->acc_idx, na, o->acc_rev);
+  salesim_sort_indices(o->acc_idx, na, by_rev_desc, o->acc_rev);
   for (int b = 0; b < n; b++)
     o->bundle_rev[b] = 0;
   for (int q = 0; q < na; q++) {
@@ -198,22 +186,13 @@ static int hand_out_accounts(salesim_world *w, salesim_org *o, int k, const int 
   return 0;
 }
 
-static int by_tenure_desc(const void *x, const void *y, const salesim_world *w) {
-  const salesim_agent *a = &w->agents[*(const int *)x], *b = &w->agents[*(const int *)y];
+/* slots by tenure, most senior first (salesim_sort_indices) */
+static int by_tenure_desc(int x, int y, const void *ctx) {
+  const salesim_world *w = ctx;
+  const salesim_agent *a = &w->agents[x], *b = &w->agents[y];
   if (a->tenure != b->tenure)
     return a->tenure < b->tenure ? 1 : -1;
-  return (*(const int *)x > *(const int *)y) - (*(const int *)x < *(const int *)y);
-}
-
-static void sort_by_tenure(int *idx, int n, const salesim_world *w) {
-  for (int i = 1; i < n; i++) {
-    int v = idx[i], j = i - 1;
-    while (j >= 0 && by_tenure_desc(&idx[j], &v, w) > 0) {
-      idx[j + 1] = idx[j];
-      j--;
-    }
-    idx[j + 1] = v;
-  }
+  return (x > y) - (x < y);
 }
 
 /* ---- plans ----------------------------------------------------------------------- */
@@ -320,7 +299,7 @@ int salesim_org_start_plans(salesim_world *w, salesim_org *o) {
         if (a->status != SALESIM_AGENT_VACANT && a->territory == k)
           o->members[n++] = i;
       }
-    sort_by_tenure(o->members, n, w);
+    salesim_sort_indices(o->members, n, by_tenure_desc, w);
     int rc = hand_out_accounts(w, o, k, o->members, n);
     if (rc != 0)
       return rc;
