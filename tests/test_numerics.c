@@ -4,7 +4,7 @@
  * at a bound), their error statuses (non-finite values, failed evaluations,
  * running out of steps, bad arguments), that the golden-section search takes
  * exactly the steps of the copies it replaced, and that the callers
- * (decision.c, tender.c, training_ladder.c, theory.c) give the same answers
+ * (decision.c, tender_bids.c, ladder_rep.c, theory.c) give the same answers
  * as before the move: FNV-1a hashes of the answers' bits recorded with the
  * code of commit 1a51aee (before issue 10), on this build's compiler flags.
  * `salesim optimize` is compared with the text it printed before; the full
@@ -204,7 +204,7 @@ static void test_golden_tolerance_and_limit(void **state) {
   assert_false(isnan(g.f1) || isnan(g.f2));
 }
 
-/* The loop every copy ran (decision.c, tender.c, training_ladder.c; with
+/* The loop every copy ran (decision.c, tender_bids.c, ladder_rep.c; with
  * `width` > 0 optimize.c's), verbatim: the shared routine must take the same
  * points to the last bit. */
 static void old_golden(double lo, double hi, int n, double width, double peak, double *x1o,

@@ -24,3 +24,21 @@ void salesim_sort_doubles(double *x, size_t n) {
 int salesim_sort_cmp_string(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
+
+void salesim_sort_indices(int *idx, int n, salesim_sort_index_cmp cmp, const void *ctx) {
+  for (int i = 1; i < n; i++) {
+    int v = idx[i], j = i - 1;
+    while (j >= 0 && cmp(idx[j], v, ctx) > 0) {
+      idx[j + 1] = idx[j];
+      j--;
+    }
+    idx[j + 1] = v;
+  }
+}
+
+int salesim_sort_cmp_keyed_desc(const void *x, const void *y) {
+  const salesim_sort_keyed *a = x, *b = y;
+  if (a->key != b->key)
+    return a->key < b->key ? 1 : -1;
+  return (a->who > b->who) - (a->who < b->who);
+}

@@ -3,8 +3,9 @@
  * lowest layer: it depends on nothing of the project, so both may use it).
  *
  * One copy of each order instead of one per file: numbers ascending with
- * NaN last (a total order, so qsort is well defined on any input) and C
- * strings in strcmp order.
+ * NaN last (a total order, so qsort is well defined on any input), C
+ * strings in strcmp order, and indices by a key, largest key first; and
+ * one insertion sort of indices with a context (C11's qsort has none).
  *
  * Read next: models/README.md.
  */
@@ -23,5 +24,27 @@ void salesim_sort_doubles(double *x, size_t n);
 /** qsort comparator for an array of `char *` (or `const char *`): strcmp
  *  order of the strings pointed to. */
 int salesim_sort_cmp_string(const void *a, const void *b);
+
+/** An index (`who`: a manager, a territory, a rep...) with the number it is
+ *  ranked by (models/mechanisms/org_year.c, models/mechanisms/tender_bids.c,
+ *  models/mechanisms/tender_teams.c). */
+typedef struct salesim_sort_keyed {
+  double key;
+  int who;
+} salesim_sort_keyed;
+
+/** qsort comparator for salesim_sort_keyed: key descending, equal keys by
+ *  `who` ascending, so the order does not depend on where the entries
+ *  started. Keys must not be NaN (-INFINITY is fine). */
+int salesim_sort_cmp_keyed_desc(const void *a, const void *b);
+
+/** Order of two indices for salesim_sort_indices: < 0 if a goes first,
+ *  > 0 if b does, 0 if either may; `ctx` is the caller's data. */
+typedef int (*salesim_sort_index_cmp)(int a, int b, const void *ctx);
+
+/** Sort n indices in place by `cmp` with insertion sort: stable (indices
+ *  that compare equal keep their order), for small n (quadratic); the
+ *  comparisons made depend only on the input, never on the platform. */
+void salesim_sort_indices(int *idx, int n, salesim_sort_index_cmp cmp, const void *ctx);
 
 #endif

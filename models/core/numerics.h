@@ -23,8 +23,8 @@
  *
  *   copy                      steps  stop rule               answer from x1, x2
  *   decision.c solve()        14     fixed count             LARGER
- *   tender.c best_bid()       24     fixed count             IN_TURN
- *   training_ladder.c         30     fixed count             LARGER
+ *   tender_bids.c best_bid()  24     fixed count             IN_TURN
+ *   ladder_rep.c              30     fixed count             LARGER
  *     salesim_ladder_best_hunt()
  *   engine/run/optimize.c         40     also stops when         none: the caller
  *     salesim_optimize()             b - a <= 1e-9 (hi - lo)  scans every point
@@ -37,7 +37,7 @@
  *            x1 on a tie.
  *
  * The brackets come from each caller's own grid (decision.c: 12 multiples
- * of a reference slope; tender.c and training_ladder.c: uniform grids with
+ * of a reference slope; tender_bids.c and ladder_rep.c: uniform grids with
  * the neighbours of the best point; optimize.c: x_best -/+ step clipped to
  * the range). Those grids compute their points with different expressions
  * (lo + i*step, grid[i]*sref, x - step), so they stay with the callers; only
@@ -99,8 +99,8 @@ int salesim_num_golden_max(salesim_num_golden *out, salesim_num_fn F, void *ctx,
 
 /** How a search's last two points replace an incumbent (see above). */
 typedef enum salesim_num_pick {
-  SALESIM_NUM_PICK_LARGER = 0, /* decision.c, training_ladder.c */
-  SALESIM_NUM_PICK_IN_TURN = 1 /* tender.c */
+  SALESIM_NUM_PICK_LARGER = 0, /* decision.c, ladder_rep.c */
+  SALESIM_NUM_PICK_IN_TURN = 1 /* tender_bids.c */
 } salesim_num_pick;
 
 /**

@@ -47,8 +47,15 @@
  * an account at its revenue times a private taste exp(N(0, taste sd)).
  * Once handed out an account is again part of the rep's aggregate book.
  *
- * Read next: models/mechanisms/tender.c, models/mechanisms/top_down.c,
- * models/mechanisms/forecast_bonus.c.
+ * The code: models/mechanisms/org.c (checks, private views, manager's CE
+ * and the split, init/fini, the salesim_org_hook_* hooks),
+ * models/mechanisms/org_year.c (year_begin, appoint, accounts, rep_offer,
+ * rep_plan, hire, start_plans, attach_and_start),
+ * models/mechanisms/org_pay.c (incentive, month_pay, month_end, year_end,
+ * the metrics, report).
+ *
+ * Read next: models/mechanisms/org.c, then models/mechanisms/tender.c,
+ * models/mechanisms/top_down.c, models/mechanisms/forecast_bonus.c.
  */
 #ifndef SALESIM_ORG_H
 #define SALESIM_ORG_H

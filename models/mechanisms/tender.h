@@ -1,6 +1,7 @@
 /*
- * models/mechanisms/tender.h: pieces of the `tender` mechanism (models/mechanisms/tender.c) that
- * tests call directly: the bidders' belief about winning and their choice
+ * models/mechanisms/tender.h: pieces of the `tender` mechanism (rules in
+ * models/mechanisms/tender.c; bids in models/mechanisms/tender_bids.c, the
+ * round in models/mechanisms/tender_round.c) that tests call directly: the bidders' belief about winning and their choice
  * of bid, and one tender round on given bids.
  * Read next: models/mechanisms/tender.c.
  */

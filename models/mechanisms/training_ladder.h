@@ -1,7 +1,8 @@
 /*
  * models/mechanisms/training_ladder.h: the trained rep's choice under the
  * `training_ladder` (MODEL.md §6.5), as pure functions so it can be tested
- * on its own (tests/test_training_ladder.c). The mechanism is in
+ * on its own (tests/test_training_ladder.c); they are implemented in
+ * models/mechanisms/ladder_rep.c. The mechanism is in
  * models/mechanisms/training_ladder.c.
  *
  * A trained rep owes `target` qualified new opportunities a month; leads
