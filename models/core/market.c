@@ -12,9 +12,10 @@
  *     hunting finds new leads (Poisson in the territory's lead rate, the
  *     pool left and the month's shock), some lost to a teammate hunting the
  *     same prospects (collisions); the pipeline review overlay looks at the
- *     result;
+ *     result.
  *
- * and the orphan books (accounts of people who left) of every territory.
+ * salesim_market_orphans: the orphan books (accounts of people who left)
+ * of every territory pay the firm and churn untended.
  * The loop (models/core/sim.c) calls salesim_market_agent for each filled
  * slot, then the mechanism's month_pay with the outcome. The per-lead loop
  * stays in this one function; the per-opportunity loops are in
@@ -38,7 +39,8 @@ int salesim_market_agent(salesim_world *w, salesim_agent *a, int i, salesim_outc
   if (prod->mode == SALESIM_MODE_LINEAR) {
     size_t k = (size_t)t * w->n_agents + i;
     if (a->status == SALESIM_AGENT_ACTIVE) {
-      o->revenue_new = a->ability * a->hunt * prod->output_scale + prod->noise_sd * w->linear_noise[k];
+      o->revenue_new =
+          a->ability * a->hunt * prod->output_scale + prod->noise_sd * w->linear_noise[k];
       if (prod->tasks == 2) /* the second task's noise: the next stream slot */
         o->revenue_book = a->ability * a->farm * prod->output_scale +
                           prod->noise_sd_farm * w->linear_noise2[k];
