@@ -69,7 +69,8 @@ void salesim_overlay_ratchet_cost(const salesim_world *w, const salesim_agent *a
  * The period ends this month with credit a->credit_period + other + deals. */
 static int push_pays(const salesim_world *w, const salesim_agent *a, double other, double deals) {
   double end = a->credit_period + other + deals;
-  double now = salesim_schedule_eval(&a->sched, end) - salesim_schedule_eval(&a->sched, end - deals);
+  double now =
+      salesim_schedule_eval(&a->sched, end) - salesim_schedule_eval(&a->sched, end - deals);
   double later = a->m_after * w->sc->population.discount * deals;
   return later > now * (1 + 1e-9) + 1e-9;
 }
