@@ -14,7 +14,11 @@
  * every N the call must return an error code with a diagnostic, leave no
  * output folder (nor a staging folder), and leak nothing (the live count
  * returns to its start). A failed allocation that the run survives with
- * success would be a swallowed failure: also an error here.
+ * success would be a swallowed failure: also an error here. The countdown
+ * runs twice: on target salary and commission over three months, and on
+ * every other shipped mechanism over a plan-year boundary (issue 10: a
+ * hook's failure ends the run; it found the year's pay Gini and Spearman
+ * quietly falling back or giving NAN when their work space failed).
  *
  * Full disk: a 16 KiB tmpfs when this process may mount one, and always
  * files limited to 4 KiB (RLIMIT_FSIZE: writes fail as on a full disk): the
@@ -246,14 +250,13 @@ static int short_run(const char *cfg, const char *outdir, salesim_diag *diag) {
 
 /* ---- the countdown -------------------------------------------------------------- */
 
-static void test_allocation_countdown(void **state) {
-  (void)state;
+static void run_countdown(const char *scenario_text, const char *what) {
   char cfg[512], outdir[512], cmd[1024];
   snprintf(cfg, sizeof cfg, "%s/tiny.cfg", tmp);
   snprintf(outdir, sizeof outdir, "%s/out", tmp);
   FILE *fp = fopen(cfg, "w");
   assert_non_null(fp);
-  fputs(tiny_scenario, fp);
+  fputs(scenario_text, fp);
   fclose(fp);
 
   /* a clean run: how many allocations it makes, and that it works */
@@ -301,10 +304,36 @@ static void test_allocation_countdown(void **state) {
     }
     salesim_diag_clear(&diag);
   }
-  print_message("allocation countdown: %ld allocations in a clean run, %ld failure points "
-                "tested, %ld bad\n",
-                total, tested, bad);
+  print_message("allocation countdown (%s): %ld allocations in a clean run, %ld failure "
+                "points tested, %ld bad\n",
+                what, total, tested, bad);
   assert_int_equal(bad, 0);
+}
+
+static void test_allocation_countdown(void **state) {
+  (void)state;
+  run_countdown(tiny_scenario, "target_salary, commission");
+}
+
+/* Every other shipped mechanism, over a plan-year boundary (the tender's
+ * second round, the ladder's reviews, the forecast settlement): a failed
+ * allocation inside a hook (a tender round, team formation, the bench, a
+ * target split) must end the run with a message, never become a silent
+ * fallback (issue 10: hooks return a status). */
+static const char *mechanisms_scenario =
+    "name = \"tiny_all\";\n"
+    "seed = 7;\n"
+    "replications = 1;\n"
+    "months = 14;\n"
+    "population = { reps = 8; };\n"
+    "territories = { count = 2; };\n"
+    "mechanisms = ( { type = \"quota_bonus\"; }, { type = \"monitoring\"; },\n"
+    "  { type = \"training_ladder\"; }, { type = \"tender\"; }, { type = \"top_down\"; },\n"
+    "  { type = \"forecast_bonus\"; }, { type = \"flat_salary\"; } );\n";
+
+static void test_allocation_countdown_mechanisms(void **state) {
+  (void)state;
+  run_countdown(mechanisms_scenario, "every other mechanism");
 }
 
 /* ---- full disk and unwritable output -------------------------------------------- */
@@ -442,6 +471,7 @@ static void test_stdout_full(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_allocation_countdown, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_allocation_countdown_mechanisms, setup, teardown),
       cmocka_unit_test_setup_teardown(test_full_disk_tmpfs, setup, teardown),
       cmocka_unit_test_setup_teardown(test_full_disk_file_limit, setup, teardown),
       cmocka_unit_test_setup_teardown(test_unwritable_output, setup, teardown),

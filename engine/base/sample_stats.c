@@ -13,6 +13,8 @@
 
 #include <gsl/gsl_statistics_double.h>
 
+#include <salesim/errors.h>
+
 #include "util_sort.h"
 
 double salesim_stats_median(double *x, size_t n) {
@@ -22,39 +24,43 @@ double salesim_stats_median(double *x, size_t n) {
   return gsl_stats_median_from_sorted_data(x, 1, n);
 }
 
-double salesim_stats_gini(const double *x, size_t n) {
+/* The Gini of n values with no NAN and a positive sum, from a sorted copy. */
+static int gini_sorted(const double *x, size_t n, double sum, double *out) {
+  double *sorted = malloc(n * sizeof *sorted);
+  if (sorted == NULL)
+    return SALESIM_ENOMEM;
+  double dn = (double)n, pair_diff_sum = 0.0; /* sum_{i<j} |x_i - x_j| */
+  memcpy(sorted, x, n * sizeof *sorted);
+  qsort(sorted, n, sizeof *sorted, salesim_sort_cmp_double);
+  for (size_t k = 0; k < n; k++)
+    pair_diff_sum += (2.0 * (double)k - dn + 1.0) * sorted[k];
+  free(sorted);
+  /* G = 2 * pair_diff_sum / (2 n^2 mean) = pair_diff_sum / (n * sum). */
+  *out = pair_diff_sum / (dn * sum);
+  return 0;
+}
+
+int salesim_stats_gini(const double *x, size_t n, double *out) {
+  *out = NAN;
   if (n == 0)
-    return NAN;
+    return 0;
   double sum = 0.0;
   for (size_t i = 0; i < n; i++) {
     if (isnan(x[i]))
-      return NAN;
+      return 0;
     sum += x[i];
   }
   if (sum == 0.0) {
     /* All zero (or cancelling negatives, which the formula excludes). */
     for (size_t i = 0; i < n; i++)
       if (x[i] != 0.0)
-        return NAN;
-    return 0.0;
+        return 0;
+    *out = 0.0;
+    return 0;
   }
   if (sum < 0.0)
-    return NAN;
-  double dn = (double)n, pair_diff_sum = 0.0; /* sum_{i<j} |x_i - x_j| */
-  double *sorted = malloc(n * sizeof *sorted);
-  if (sorted != NULL) {
-    memcpy(sorted, x, n * sizeof *sorted);
-    qsort(sorted, n, sizeof *sorted, salesim_sort_cmp_double);
-    for (size_t k = 0; k < n; k++)
-      pair_diff_sum += (2.0 * (double)k - dn + 1.0) * sorted[k];
-    free(sorted);
-  } else {
-    for (size_t i = 0; i < n; i++)
-      for (size_t j = i + 1; j < n; j++)
-        pair_diff_sum += fabs(x[i] - x[j]);
-  }
-  /* G = 2 * pair_diff_sum / (2 n^2 mean) = pair_diff_sum / (n * sum). */
-  return pair_diff_sum / (dn * sum);
+    return 0;
+  return gini_sorted(x, n, sum, out);
 }
 
 typedef struct ranked {
@@ -89,13 +95,14 @@ static void average_ranks(const double *v, size_t n, ranked *work, double *rank)
   }
 }
 
-double salesim_stats_spearman(const double *x, const double *y, size_t n) {
+int salesim_stats_spearman(const double *x, const double *y, size_t n, double *out) {
+  *out = NAN;
   if (n < 3)
-    return NAN;
+    return 0;
   for (size_t i = 0; i < n; i++)
     if (isnan(x[i]) || isnan(y[i]))
-      return NAN;
-  double result = NAN;
+      return 0;
+  int rc = SALESIM_ENOMEM;
   ranked *work = malloc(n * sizeof *work);
   double *rx = malloc(n * sizeof *rx);
   double *ry = malloc(n * sizeof *ry);
@@ -112,10 +119,11 @@ double salesim_stats_spearman(const double *x, const double *y, size_t n) {
     syy += dy * dy;
   }
   if (sxx > 0.0 && syy > 0.0)
-    result = sxy / sqrt(sxx * syy);
+    *out = sxy / sqrt(sxx * syy);
+  rc = 0;
 cleanup:
   free(work);
   free(rx);
   free(ry);
-  return result;
+  return rc;
 }

@@ -17,19 +17,21 @@
  *
  * without the n/(n-1) small-sample correction, so {1,1,1,1} gives 0 and
  * {0,0,0,1} gives 0.75. Computed in O(n log n) from the sorted values as
- * G = sum_k (2k - n + 1) x_(k) / (n^2 mean), k = 0..n-1. Returns 0 when all
- * values are zero, NAN for n = 0, a negative mean or any NAN value.
- * `x` is not modified (a sorted copy is made; if that allocation fails the
- * O(n^2) double sum is used instead).
+ * G = sum_k (2k - n + 1) x_(k) / (n^2 mean), k = 0..n-1. *out is 0 when
+ * all values are zero, NAN for n = 0, a negative mean or any NAN value.
+ * `x` is not modified (a sorted copy is made). Returns 0, or SALESIM_ENOMEM
+ * when the copy cannot be made (then *out is NAN): the caller fails, it
+ * never gets a number computed another way.
  */
-double salesim_stats_gini(const double *x, size_t n);
+int salesim_stats_gini(const double *x, size_t n, double *out);
 
 /**
  * Spearman rank correlation of x and y: Pearson correlation of their ranks,
- * ties given the average of the ranks they span. NAN if n < 3, if either
- * variable is constant, if a value is NAN or if memory runs out.
+ * ties given the average of the ranks they span, in *out: NAN if n < 3, if
+ * either variable is constant or if a value is NAN. Returns 0, or
+ * SALESIM_ENOMEM when its work space cannot be allocated (*out NAN).
  */
-double salesim_stats_spearman(const double *x, const double *y, size_t n);
+int salesim_stats_spearman(const double *x, const double *y, size_t n, double *out);
 
 /** Median of n values; sorts `x` in place. NAN for n = 0. */
 double salesim_stats_median(double *x, size_t n);

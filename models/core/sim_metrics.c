@@ -123,9 +123,16 @@ void salesim_metrics_year_end(salesim_world *w) {
   L->target_err_sum += err;
   L->target_err_n += nerr;
   if (np >= 2) {
-    L->gini_sum += salesim_stats_gini(pay, (size_t)np);
+    double gini = NAN, rho = NAN;
+    int rc = salesim_stats_gini(pay, (size_t)np, &gini);
+    if (rc == 0)
+      rc = salesim_stats_spearman(pay, sales, (size_t)np, &rho);
+    if (rc != 0) {
+      salesim_world_fail(w, rc, "out of memory for the plan year's pay statistics");
+      return;
+    }
+    L->gini_sum += gini;
     L->gini_n += 1;
-    double rho = salesim_stats_spearman(pay, sales, (size_t)np);
     if (!isnan(rho)) {
       L->corr_sum += rho;
       L->corr_n += 1;
