@@ -35,6 +35,7 @@ salesim_layer(cli        engine/cli           run report output base)
 # salesim_layer_exception(FILE LAYER): FILE may include headers of LAYER.
 #
 # (models/core/sim.c including engine/base/stats.h, named as a leak in the
-# issue, needs no exception: base is the bottom layer every layer may use.)
+# issue, needs no exception: base is the bottom layer every layer may use;
+# those statistics are now in models/core/sim_metrics.c.)
 #
 # (none today)

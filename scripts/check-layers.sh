@@ -10,7 +10,11 @@
 #   * an include of a header from a layer that is not allowed,
 #   * an exception that no include needs any more (delete it from the table),
 #   * a .c or .h file in engine/ or models/ outside every layer folder,
-#   * a quoted include that resolves to no file.
+#   * a quoted include that resolves to no file,
+#   * a file rule inside a layer: models/core/sim_internal.h included outside
+#     models/core/, or models/core/sim.h included by a mechanism or an
+#     algorithm (they depend on the world, world.h and mechanism.h, not on
+#     the loop).
 # The compiler enforces the same table (each layer's include path); this
 # check also sees headers that no build configuration compiles and names the
 # offending line. Run by ctest as `layers_check`.
@@ -83,6 +87,26 @@ for layer in "${layers[@]}"; do
         problem "$f:$line: #include \"$inc\" ($target): layer $layer may not include layer $to (allowed:${uses[$layer]}; table in $table)"
       fi
     done < <(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$f" |
+             sed -E 's/^([0-9]+):[^"]*"([^"]*)".*$/\1:\2/')
+  done
+done
+
+# File-level rules inside the core layer: a mechanism depends on the world
+# (models/core/world.h, mechanism.h), never on the loop, so no file outside
+# models/core/ includes the loop's shared internals (sim_internal.h), and no
+# mechanism or algorithm includes the loop's header (sim.h).
+for layer in "${layers[@]}"; do
+  d=${dir_of[$layer]}
+  [ "$d" = models/core ] && continue
+  for f in "$d"/*.c "$d"/*.h; do
+    [ -e "$f" ] || continue
+    while IFS=: read -r line inc; do
+      if [ "$inc" = sim_internal.h ]; then
+        problem "$f:$line: #include \"sim_internal.h\": internal to the loop's files in models/core/"
+      elif [ "$inc" = sim.h ] && { [ "$d" = models/mechanisms ] || [ "$d" = models/algorithms ]; }; then
+        problem "$f:$line: #include \"sim.h\": a mechanism depends on the world (world.h, mechanism.h), not on the loop"
+      fi
+    done < <(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"(sim|sim_internal)\.h"' "$f" |
              sed -E 's/^([0-9]+):[^"]*"([^"]*)".*$/\1:\2/')
   done
 done

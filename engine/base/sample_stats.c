@@ -1,7 +1,7 @@
 /*
  * engine/base/sample_stats.c: statistics of one sample of agents (pay Gini,
  * pay-performance Spearman, the median), computed by the simulation each
- * year (models/core/sim.c) and by the engine's summaries (engine/base/stats.h
+ * year (models/core/sim_metrics.c) and by the engine's summaries (engine/base/stats.h
  * forwards them). Moved unchanged from engine/base/results.c so models/ does
  * not include engine/. Read next: engine/base/results.c.
  */

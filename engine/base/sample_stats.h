@@ -1,7 +1,7 @@
 /*
  * engine/base/sample_stats.h: statistics of one sample (internal): pay
  * inequality (Gini), pay-performance rank correlation (Spearman), the median
- * (OTE accuracy). Used by the simulation (models/core/sim.c) and, through
+ * (OTE accuracy). Used by the simulation (models/core/sim_metrics.c) and, through
  * engine/base/stats.h, by the engine's summaries and writers.
  * Read next: engine/base/sample_stats.c, engine/base/stats.h.
  */

@@ -41,7 +41,7 @@ void salesim_params_limit_check(const salesim_scenario *sc, salesim_limit_check 
   }
   out->deal_mean = dist_mean(&sc->production.deal_value);
   out->sales_month = potential / (12.0 * slots);
-  /* territory lead rate (models/core/sim.c): P / (n * 12 * 0.2 * E[V]) */
+  /* territory lead rate (models/core/world.c): P / (n * 12 * 0.2 * E[V]) */
   out->leads_unit = out->deal_mean > 0 ? out->sales_month / (0.2 * out->deal_mean) : INF;
   out->deal_min = out->sales_month / (0.2 * SALESIM_LIMIT_LEADS_UNIT);
   out->effort_cost_mean = dist_mean(&sc->population.effort_cost);

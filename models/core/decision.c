@@ -358,7 +358,8 @@ static void solve(const problem *P, int open_linear, double hint, salesim_choice
     double var = P->var0 + P->hvar * h;
     out->sd_credit = sqrt(var > 0 ? var : 0);
   }
-  /* marginal pay of credit at the plan, for timing games (models/core/sim.c) */
+  /* marginal pay of credit at the plan, for timing games (models/core/market.c,
+   * models/core/overlays.c) */
   if (open_linear) {
     out->margin_now = sched->b;
     out->margin_after = sched->b;

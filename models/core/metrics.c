@@ -6,7 +6,7 @@
  * lock, and the catalogue is the same for every run and thread. The walks
  * cost a few hundred string compares; callers that loop over metrics take
  * the array once (salesim_metric_catalogue, salesim_results_alloc).
- * Read next: models/core/sim.c (finish_metrics), engine/base/results.c.
+ * Read next: models/core/sim_metrics.c (salesim_metrics_finish), engine/base/results.c.
  */
 #include <math.h>
 #include <stdio.h>

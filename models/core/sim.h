@@ -1,5 +1,9 @@
 /*
- * models/core/sim.h: one replication of one mechanism (the period loop).
+ * models/core/sim.h: one replication of one mechanism (the period loop),
+ * for the engine and tests; mechanisms never include it (they depend on the
+ * world: models/core/world.h, models/core/mechanism.h). The loop is
+ * models/core/sim.c; a world's set-up and freeing models/core/world_alloc.c.
+ * Read next: models/core/sim.c.
  */
 #ifndef SALESIM_SIM_H
 #define SALESIM_SIM_H

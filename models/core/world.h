@@ -5,7 +5,10 @@
  * (agents), their open opportunities, the random streams, and the running
  * accumulators of the firm's accounts. The engine owns the period loop
  * (models/core/sim.c); a mechanism only answers its questions through the type
- * object in models/core/mechanism.h. Read next: models/core/mechanism.h, models/core/sim.c.
+ * object in models/core/mechanism.h, and reaches the world through the helpers
+ * declared at the end of this file (models/core/world.c), never through the
+ * loop: a mechanism includes world.h and mechanism.h, not sim.h.
+ * Read next: models/core/mechanism.h, models/core/world.c.
  */
 #ifndef SALESIM_WORLD_H
 #define SALESIM_WORLD_H
@@ -224,7 +227,7 @@ typedef struct salesim_world {
   char error_text[200];
 } salesim_world;
 
-/* ---- helpers for mechanisms and the engine (models/core/sim.c) --------------- */
+/* ---- helpers for mechanisms and the engine (models/core/world.c) ------------- */
 
 /** Draw a person's traits from the population (savings in currency). */
 void salesim_world_draw_traits(const salesim_world *w, gsl_rng *r, salesim_traits *t);

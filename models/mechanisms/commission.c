@@ -7,7 +7,7 @@
  * (a guaranteed monthly cash floor, recovered from later commission when
  * `draw_recoverable`); optional annual cap on commission pay. Reps own the
  * accounts they win and nobody assigns prospects, so teammates hunting one
- * territory collide (the market in models/core/sim.c). Nothing here says how reps behave:
+ * territory collide (the market in models/core/market.c). Nothing here says how reps behave:
  * that follows from these rules in models/core/decision.c.
  */
 #include <math.h>

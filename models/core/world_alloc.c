@@ -1,0 +1,363 @@
+/*
+ * models/core/world_alloc.c: setting up one replication's world, and
+ * freeing it (MODEL.md §2-§4).
+ *
+ * salesim_world_alloc draws territories and the starting sales force from
+ * streams that depend on the seed and replication only (common random
+ * numbers), in these steps, each its own function below and always in this
+ * order (the order of the draws is part of the results):
+ *
+ *   1. the arrays, the world's and the mechanism's streams, per-agent
+ *      mechanism state; the pipeline's calibration (models/core/pipeline.c)
+ *   2. territories: potential, book, prospects, difficulty, the firm's and
+ *      a manager's estimates; slots spread over them; the bounds of work
+ *   3. the market's shocks and, in linear mode, the production noise
+ *   4. the starting sales force, one person per slot from its own stream
+ *   5. their books (each territory's split in proportion to tenure) and,
+ *      in pipeline mode, a starting pipeline in the steady state
+ *   6. the cut points of book and ability quintiles; the mechanism's state
+ *      and its init hook
+ *
+ * salesim_world_draw_person (also used for hires, models/core/sim.c) puts a
+ * freshly drawn person into a slot.
+ *
+ * Read next: models/core/sim.c (the monthly loop that runs the world).
+ */
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "mechanism.h"
+#include "pipeline.h"
+#include "sim.h"
+#include "sim_internal.h"
+#include "streams.h"
+#include "util_sort.h"
+
+void salesim_world_draw_person(salesim_world *w, salesim_agent *a, gsl_rng *r) {
+  salesim_traits t;
+  salesim_world_draw_traits(w, r, &t);
+  salesim_agent_set_traits(a, &t);
+  a->book = 0;
+  a->credit_period = a->sales_year = a->pay_year = 0;
+  a->target = a->target_pay = 0;
+  a->hunt = a->farm = a->stay_value = a->last_pay = a->pipeline_value = 0;
+  a->counted_6 = a->counted_12 = 0;
+  a->top_quintile = 0;
+  a->has_prev = 0;
+  a->prev_target = a->prev_sales = 0;
+  a->stuck_months = 0;
+  a->coached_until = -1;
+  a->warned_month = -1;
+  a->pushed_value = a->pushed_wins = 0;
+  a->m_now = a->m_after = a->exp_att = a->sd_att = 0;
+  a->period_left = 0;
+  a->max_stage = 0;
+  if (w->agent_state != NULL) /* a new person: the mechanism's slot state starts afresh */
+    memset(salesim_agent_state(w, a), 0, w->agent_state_stride);
+  a->id = w->next_person_id++;
+  a->status = SALESIM_AGENT_ACTIVE;
+}
+
+void salesim_world_free(salesim_world *w) {
+  if (w == NULL)
+    return;
+  if (w->type && w->type->fini)
+    w->type->fini(w);
+  free(w->state);
+  free(w->agent_state);
+  if (w->rng_slot) {
+    for (int i = 0; i < w->n_agents; i++)
+      gsl_rng_free(w->rng_slot[i]);
+    free(w->rng_slot);
+  }
+  gsl_rng_free(w->rng_world);
+  gsl_rng_free(w->rng_mech);
+  free(w->agents);
+  free(w->terr);
+  free(w->opps);
+  free(w->shock);
+  free(w->linear_noise);
+  free(w->linear_noise2);
+  free(w->scratch_a);
+  free(w->scratch_b);
+  for (int i = 0; i < w->n_tables; i++)
+    salesim_table_free(w->tables[i]);
+  free(w->tables);
+  free(w->ote_ratio);
+  free(w->own_metrics);
+  free(w->own_monthly);
+  free(w);
+}
+
+/* Each step returns 0 or SALESIM_ENOMEM; a step that failed for another
+ * reason (a bound of work, docs/limits.md) has set w->error, which then
+ * wins (world_alloc's cleanup). */
+
+/* 1. The arrays, streams and per-agent state; the pipeline's calibration. */
+static int alloc_arrays(salesim_world *w) {
+  const salesim_scenario *sc = w->sc;
+  w->agents = calloc((size_t)w->n_agents, sizeof *w->agents);
+  w->terr = calloc((size_t)w->n_terr, sizeof *w->terr);
+  w->rng_slot = calloc((size_t)w->n_agents, sizeof *w->rng_slot);
+  w->shock = malloc((size_t)sc->months * (size_t)w->n_terr * sizeof *w->shock);
+  w->scratch_a = malloc((size_t)w->n_agents * sizeof *w->scratch_a);
+  w->scratch_b = malloc((size_t)w->n_agents * sizeof *w->scratch_b);
+  w->n_metrics = salesim_metric_count();
+  w->own_metrics = malloc((size_t)w->n_metrics * sizeof *w->own_metrics);
+  w->own_monthly = calloc((size_t)sc->months * SALESIM_SERIES_COUNT, sizeof *w->own_monthly);
+  {
+    int years = (sc->months + sc->months_per_year - 1) / sc->months_per_year;
+    w->ote_ratio = malloc((size_t)w->n_agents * (size_t)years * sizeof *w->ote_ratio);
+  }
+  w->rng_world = salesim_stream_alloc(w->seed, (uint64_t)w->rep, SALESIM_STREAM_TERRITORIES, 0);
+  w->rng_mech = salesim_stream_alloc(w->seed, (uint64_t)w->rep, SALESIM_STREAM_MECHANISM, 0);
+  if (w->type->agent_state_size > 0) {
+    /* one zeroed block, each slot's part aligned for any type */
+    size_t al = _Alignof(max_align_t);
+    w->agent_state_stride = (w->type->agent_state_size + al - 1) / al * al;
+    w->agent_state = calloc((size_t)w->n_agents, w->agent_state_stride);
+    if (w->agent_state == NULL)
+      return SALESIM_ENOMEM;
+  }
+  if (!w->agents || !w->terr || !w->rng_slot || !w->shock || !w->scratch_a || !w->scratch_b ||
+      !w->own_metrics || !w->own_monthly || !w->ote_ratio || !w->rng_world || !w->rng_mech)
+    return SALESIM_ENOMEM;
+  w->metrics = w->own_metrics;
+  w->monthly = w->own_monthly;
+  for (int m = 0; m < w->n_metrics; m++)
+    w->metrics[m] = NAN;
+  salesim_pipeline_calibrate(w);
+  return 0;
+}
+
+/* 2. Territories (listed in the scenario or drawn from rng_world), the
+ *    slots spread over them, and the bounds of work. */
+static void draw_territories(salesim_world *w) {
+  const salesim_territories *ts = &w->sc->territories;
+  for (int k = 0; k < w->n_terr; k++) {
+    salesim_territory *t = &w->terr[k];
+    if (ts->list_count > 0) {
+      t->potential = ts->list[k].potential;
+      t->orphan_book = ts->list[k].book; /* split among reps below */
+      t->prospects0 = ts->list[k].prospects;
+      t->difficulty = ts->list[k].difficulty;
+    } else {
+      t->potential = salesim_dist_draw(&ts->potential, w->rng_world);
+      t->orphan_book = salesim_dist_draw(&ts->book, w->rng_world);
+      t->prospects0 = salesim_dist_draw(&ts->prospects, w->rng_world);
+      t->difficulty = salesim_dist_draw(&ts->difficulty, w->rng_world);
+    }
+    t->prospects0 = fmax(1, t->prospects0);
+    t->prospects = t->prospects0;
+    if (!(t->difficulty > 0))
+      t->difficulty = 1;
+    t->est_firm =
+        t->potential * exp(gsl_ran_gaussian_ziggurat(w->rng_world, ts->firm_estimate_sd));
+    t->est_manager =
+        t->potential * exp(gsl_ran_gaussian_ziggurat(w->rng_world, ts->manager_estimate_sd));
+    t->manager = -1;
+    t->lead_mult = 1;
+  }
+  for (int i = 0; i < w->n_agents; i++)
+    w->terr[i % w->n_terr].n_slots++;
+  /* bounded work (docs/limits.md) */
+  w->leads_limit = SALESIM_MAX_LEADS_PER_MONTH;
+  {
+    double lim = (double)w->n_agents * SALESIM_MAX_OPEN_PER_POSITION;
+    w->opp_limit = lim < SALESIM_MAX_OPEN_TOTAL ? (int)lim : SALESIM_MAX_OPEN_TOTAL;
+  }
+  for (int k = 0; k < w->n_terr; k++)
+    salesim_world_territory_update(w, k);
+}
+
+/* 3. Market shocks (the same for every mechanism) and, in linear mode, the
+ *    production noise of every slot and month. */
+static int draw_market(salesim_world *w) {
+  const salesim_scenario *sc = w->sc;
+  const salesim_production *prod = &sc->production;
+  {
+    gsl_rng *r = salesim_stream_alloc(w->seed, (uint64_t)w->rep, SALESIM_STREAM_MARKET, 0);
+    if (r == NULL)
+      return SALESIM_ENOMEM;
+    double sd = prod->market_sd;
+    for (size_t i = 0; i < (size_t)sc->months * (size_t)w->n_terr; i++)
+      w->shock[i] = exp(gsl_ran_gaussian_ziggurat(r, sd) - 0.5 * sd * sd);
+    gsl_rng_free(r);
+  }
+  if (prod->mode == SALESIM_MODE_LINEAR) {
+    w->linear_noise = malloc((size_t)sc->months * (size_t)w->n_agents * sizeof *w->linear_noise);
+    gsl_rng *r = salesim_stream_alloc(w->seed, (uint64_t)w->rep, SALESIM_STREAM_NOISE, 0);
+    if (w->linear_noise == NULL || r == NULL) {
+      gsl_rng_free(r);
+      return SALESIM_ENOMEM;
+    }
+    for (size_t i = 0; i < (size_t)sc->months * (size_t)w->n_agents; i++)
+      w->linear_noise[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
+    if (prod->tasks == 2) {
+      w->linear_noise2 =
+          malloc((size_t)sc->months * (size_t)w->n_agents * sizeof *w->linear_noise2);
+      if (w->linear_noise2 == NULL) {
+        gsl_rng_free(r);
+        return SALESIM_ENOMEM;
+      }
+      for (size_t i = 0; i < (size_t)sc->months * (size_t)w->n_agents; i++)
+        w->linear_noise2[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
+    }
+    gsl_rng_free(r);
+  }
+  return 0;
+}
+
+/* 4. The starting sales force: drawn per slot so each slot's person is the
+ *    same under every mechanism (`pr` is reseeded for every slot). */
+static int draw_force(salesim_world *w, gsl_rng *pr) {
+  const salesim_population *pop = &w->sc->population;
+  for (int i = 0; i < w->n_agents; i++) {
+    salesim_agent *a = &w->agents[i];
+    a->territory = i % w->n_terr;
+    a->manager = -1;
+    a->opp_head = -1;
+    w->rng_slot[i] =
+        salesim_stream_alloc(w->seed, (uint64_t)w->rep, SALESIM_STREAM_SLOT, (uint64_t)i);
+    if (w->rng_slot[i] == NULL)
+      return SALESIM_ENOMEM;
+    a->rng = w->rng_slot[i];
+    salesim_stream_seed(pr, w->seed, (uint64_t)w->rep, SALESIM_STREAM_POPULATION, (uint64_t)i);
+    salesim_world_draw_person(w, a, pr);
+    a->tenure = (int)fmax(0, salesim_dist_draw(&pop->tenure_months, pr));
+    a->hired_month = -1 - a->tenure;
+    w->scratch_a[i] = a->ability;
+  }
+  return 0;
+}
+
+/* 5. Books and starting pipelines: each territory's book is split in
+ *    proportion to tenure (linear mode has no accounts or pipeline: sales
+ *    are ability*effort+noise); in pipeline mode veterans start with a
+ *    pipeline in the steady state of moderate hunting, drawn from `pr`
+ *    where the force's draws left it. */
+static int split_books(salesim_world *w, gsl_rng *pr) {
+  const salesim_production *prod = &w->sc->production;
+  if (prod->mode == SALESIM_MODE_LINEAR)
+    for (int k = 0; k < w->n_terr; k++)
+      w->terr[k].orphan_book = 0;
+  for (int k = 0; k < w->n_terr; k++) {
+    double tsum = 0;
+    for (int i = k; i < w->n_agents; i += w->n_terr)
+      tsum += w->agents[i].tenure;
+    salesim_territory *t = &w->terr[k];
+    for (int i = k; i < w->n_agents; i += w->n_terr) {
+      salesim_agent *a = &w->agents[i];
+      a->book = tsum > 0 ? t->orphan_book * a->tenure / tsum : t->orphan_book / t->n_slots;
+    }
+    t->orphan_book = 0;
+  }
+  if (prod->mode == SALESIM_MODE_PIPELINE) {
+    double q = 4.0 / prod->cycle_months;
+    for (int i = 0; i < w->n_agents; i++) {
+      salesim_agent *a = &w->agents[i];
+      const salesim_territory *t = &w->terr[a->territory];
+      double ramp = fmin(1.0, a->tenure / prod->cycle_months);
+      double lam = 0.5 * t->lead_rate * a->ability * a->skill / t->difficulty * ramp;
+      for (int j = 1; j < SALESIM_STAGES; j++) {
+        double reach = 1.0 / j; /* P(reach stage j from stage 1) */
+        unsigned n;
+        int prc = salesim_pipeline_leads(w, lam * reach / q, pr, &n);
+        for (unsigned u = 0; u < n && prc == 0; u++) {
+          int o = salesim_pipeline_open(w, i, salesim_dist_fast_draw(&w->deal, pr));
+          if (o < 0)
+            prc = o;
+          else
+            w->opps[o].stage = j;
+        }
+        if (prc != 0) /* past a bound or out of memory: w->error says which */
+          return SALESIM_ENOMEM;
+      }
+    }
+  }
+  return 0;
+}
+
+/* 6. Quintile cut points of the starting force's books (hunting by book)
+ *    and its top ability quintile (retention of the best). */
+static void starting_quintiles(salesim_world *w) {
+  for (int i = 0; i < w->n_agents; i++)
+    w->scratch_b[i] = w->agents[i].book;
+  qsort(w->scratch_b, (size_t)w->n_agents, sizeof *w->scratch_b, salesim_sort_cmp_double);
+  for (int q = 0; q < 4; q++)
+    w->book_cut[q] = w->scratch_b[(int)floor((q + 1) * 0.2 * (w->n_agents - 1))];
+  qsort(w->scratch_a, (size_t)w->n_agents, sizeof *w->scratch_a, salesim_sort_cmp_double);
+  double cut = w->scratch_a[(int)floor(0.8 * (w->n_agents - 1))];
+  for (int i = 0; i < w->n_agents; i++)
+    if (w->agents[i].ability >= cut && w->agents[i].ability > 0) {
+      w->agents[i].top_quintile = 1;
+      w->ledger.top_start++;
+    }
+}
+
+int salesim_world_alloc_why(salesim_world **out, const salesim_scenario *sc, int mech, int rep,
+                            uint64_t seed, char *why, size_t why_len) {
+  *out = NULL;
+  if (why != NULL && why_len > 0)
+    why[0] = '\0';
+  int rc = SALESIM_ENOMEM;
+  salesim_world *w = calloc(1, sizeof *w);
+  if (w == NULL)
+    return SALESIM_ENOMEM;
+  const salesim_territories *ts = &sc->territories;
+  w->sc = sc;
+  w->spec = &sc->mechanisms[mech];
+  w->type = w->spec->type;
+  w->params = w->spec->params;
+  w->rep = rep;
+  w->seed = seed;
+  w->n_agents = sc->population.reps;
+  w->n_terr = ts->list_count > 0 ? ts->list_count : ts->count;
+  gsl_rng *pr = NULL; /* the population's stream, reseeded per slot */
+  if (alloc_arrays(w) != 0)
+    goto fail;
+  draw_territories(w);
+  if (draw_market(w) != 0)
+    goto fail;
+  /* opportunity pool: starts small, doubles when full (pipeline.c) */
+  w->opps = NULL;
+  w->opp_cap = 0;
+  w->opp_free = -1;
+  pr = gsl_rng_alloc(gsl_rng_taus2);
+  if (pr == NULL || draw_force(w, pr) != 0 || split_books(w, pr) != 0)
+    goto fail;
+  gsl_rng_free(pr);
+  pr = NULL;
+  starting_quintiles(w);
+  if (w->type->state_size > 0) {
+    w->state = calloc(1, w->type->state_size);
+    if (w->state == NULL)
+      goto fail;
+  }
+  if (w->type->init) {
+    /* the init's own status and reason (not "out of memory" for all) */
+    rc = salesim_hook_status(w, "init", w->type->init(w), 0);
+    if (rc != 0)
+      goto fail;
+  }
+  *out = w;
+  return 0;
+fail:
+  gsl_rng_free(pr);
+  if (w->error != 0)
+    rc = w->error;
+  if (why != NULL && why_len > 0 && w->error != 0)
+    snprintf(why, why_len, "%s", w->error_text);
+  salesim_world_free(w);
+  return rc;
+}
+
+int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mech, int rep,
+                        uint64_t seed) {
+  return salesim_world_alloc_why(out, sc, mech, rep, seed, NULL, 0);
+}

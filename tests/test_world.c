@@ -1,0 +1,243 @@
+/*
+ * tests/test_world.c: the world helpers a mechanism calls
+ * (models/core/world.c, declared in models/core/world.h), used the way a
+ * mechanism uses them: pay and costs, failures, moving a person between
+ * territories, a person leaving, the target rule with and without the
+ * ratchet overlay (models/core/overlays.c), the per-agent state; and the
+ * rule that mechanisms depend on the world, not on the loop (no file of
+ * models/mechanisms/ includes sim.h or sim_internal.h).
+ */
+#include "testutil.h"
+
+#include <dirent.h>
+#include <stddef.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <salesim/salesim.h>
+
+#include "mechanism.h"
+#include "sim.h"
+#include "world.h"
+
+static const char *scenario_text =
+    "name = \"world\";\nseed = 11;\nmonths = 24;\n"
+    "population = { reps = 12; hire_delay = 2; };\n"
+    "territories = { count = 4; };\n"
+    "mechanisms = (\n"
+    "  { type = \"commission\"; name = \"plain\"; },\n"
+    "  { type = \"target_salary\"; name = \"ratcheted\"; ratchet = 0.5; }\n"
+    ");\n";
+
+static salesim_world *world_of(salesim_scenario **sc, int mech) {
+  *sc = salesim_test_load_text(scenario_text);
+  assert_non_null(*sc);
+  salesim_world *w = NULL;
+  assert_int_equal(salesim_world_alloc(&w, *sc, mech, 0, (*sc)->seed), 0);
+  return w;
+}
+
+/* Pay goes to the agent's month and year and to the firm's ledger, split
+ * into fixed and variable; staff pay and management cost only the ledger. */
+static void test_pay_and_costs(void **state) {
+  (void)state;
+  salesim_scenario *sc;
+  salesim_world *w = world_of(&sc, 0);
+  salesim_agent *a = &w->agents[3];
+  double pay0 = w->ledger.pay, year0 = a->pay_year;
+  a->last_pay = 0;
+  salesim_world_pay(w, a, 100, 0);
+  salesim_world_pay(w, a, 30, 1);
+  salesim_world_pay(w, a, 0, 1);
+  assert_true(a->last_pay == 130);
+  assert_true(a->pay_year == year0 + 130);
+  assert_true(w->ledger.pay == pay0 + 130);
+  assert_true(w->ledger.pay_fixed == 100 && w->ledger.pay_variable == 30);
+  salesim_world_pay_staff(w, 50, 1);
+  assert_true(w->ledger.pay == pay0 + 180 && w->ledger.pay_variable == 80);
+  assert_true(a->last_pay == 130);
+  double cost0 = w->ledger.mgmt_cost;
+  salesim_world_mgmt_cost(w, 7.5);
+  assert_true(w->ledger.mgmt_cost == cost0 + 7.5);
+  salesim_world_free(w);
+  salesim_scenario_free(sc);
+}
+
+/* The first failure is kept; a positive code becomes SALESIM_EINVAL. */
+static void test_fail_keeps_the_first(void **state) {
+  (void)state;
+  salesim_scenario *sc;
+  salesim_world *w = world_of(&sc, 0);
+  assert_int_equal(w->error, 0);
+  salesim_world_fail(w, 3, "first %d", 1);
+  assert_int_equal(w->error, SALESIM_EINVAL);
+  assert_string_equal(w->error_text, "first 1");
+  salesim_world_fail(w, SALESIM_ENOMEM, "second");
+  assert_int_equal(w->error, SALESIM_EINVAL);
+  assert_string_equal(w->error_text, "first 1");
+  salesim_world_free(w);
+  salesim_scenario_free(sc);
+}
+
+static double lead_rate_of(const salesim_world *w, int k) {
+  const salesim_territory *t = &w->terr[k];
+  double n = t->n_slots > 0 ? t->n_slots : 1;
+  return t->potential * t->lead_mult / (n * 12.0 * 0.2 * w->deal_mean);
+}
+
+/* Moving a person: slot counts and lead rates of both territories follow,
+ * the accounts stay behind as the old territory's orphan book. */
+static void test_move(void **state) {
+  (void)state;
+  salesim_scenario *sc;
+  salesim_world *w = world_of(&sc, 0);
+  salesim_agent *a = &w->agents[0];
+  for (int i = 1; i < w->n_agents; i++) /* the biggest book: one to leave behind */
+    if (w->agents[i].book > a->book)
+      a = &w->agents[i];
+  int from = a->territory, to = (from + 1) % w->n_terr;
+  int n_from = w->terr[from].n_slots, n_to = w->terr[to].n_slots;
+  double book = a->book, orphan = w->terr[from].orphan_book;
+  assert_true(book > 0);
+  salesim_world_move(w, a, to);
+  assert_int_equal(a->territory, to);
+  assert_int_equal(w->terr[from].n_slots, n_from - 1);
+  assert_int_equal(w->terr[to].n_slots, n_to + 1);
+  assert_true(a->book == 0);
+  assert_true(w->terr[from].orphan_book == orphan + book);
+  assert_true(w->terr[from].lead_rate == lead_rate_of(w, from));
+  assert_true(w->terr[to].lead_rate == lead_rate_of(w, to));
+  salesim_world_move(w, a, to); /* to where it is: nothing changes */
+  assert_int_equal(w->terr[to].n_slots, n_to + 1);
+  salesim_world_free(w);
+  salesim_scenario_free(sc);
+}
+
+/* A person leaving: the slot waits hire_delay months, the book becomes the
+ * territory's orphan book, the pipeline is dropped, the leaver is counted in
+ * the ledger and the month's series; leaving an empty slot does nothing. */
+static void test_exit(void **state) {
+  (void)state;
+  salesim_scenario *sc;
+  salesim_world *w = world_of(&sc, 0);
+  salesim_agent *a = &w->agents[5];
+  double book = a->book, orphan = w->terr[a->territory].orphan_book;
+  assert_true(a->n_opps > 0);
+  salesim_world_exit(w, a, SALESIM_EXIT_BROKE);
+  assert_int_equal(a->status, SALESIM_AGENT_VACANT);
+  assert_int_equal(a->vacant_until, w->month + 1 + 2);
+  assert_true(a->book == 0);
+  assert_int_equal(a->n_opps, 0);
+  assert_int_equal(a->opp_head, -1);
+  assert_true(w->terr[a->territory].orphan_book == orphan + book);
+  assert_true(w->ledger.quits == 1 && w->ledger.quits_broke == 1);
+  assert_true(w->monthly[(size_t)w->month * SALESIM_SERIES_COUNT + SALESIM_SERIES_QUITS] == 1);
+  salesim_world_exit(w, a, SALESIM_EXIT_QUIT);
+  assert_true(w->ledger.quits == 1);
+  /* vacate alone (a demotion to a bench) counts nobody */
+  salesim_agent *b = &w->agents[6];
+  salesim_world_vacate(w, b);
+  assert_int_equal(b->status, SALESIM_AGENT_VACANT);
+  assert_true(w->ledger.quits == 1);
+  salesim_world_count_leaver(w, SALESIM_EXIT_QUIT);
+  assert_true(w->ledger.quits == 2 && w->ledger.quits_broke == 1);
+  salesim_world_free(w);
+  salesim_scenario_free(sc);
+}
+
+/* The firm's rule (potential share of the firm's estimate per slot plus
+ * twelve months of book); with the ratchet on and a year behind, last
+ * year's target moved halfway to last year's sales, never below a quarter
+ * of the rule. */
+static void test_rule_target_and_ratchet(void **state) {
+  (void)state;
+  salesim_scenario *sc;
+  salesim_world *w = world_of(&sc, 1);
+  salesim_agent *a = &w->agents[2];
+  const salesim_territory *t = &w->terr[a->territory];
+  const salesim_firm *f = &sc->firm;
+  double rule = f->potential_share * t->est_firm * (1.0 / t->n_slots) +
+                f->book_factor * 12.0 * a->book;
+  a->has_prev = 0;
+  assert_close(salesim_world_rule_target(w, a), rule, 1e-12, 0);
+  a->has_prev = 1;
+  a->prev_target = 1000;
+  a->prev_sales = 1400;
+  double ratcheted = fmax(1000 + 0.5 * 400, 0.25 * rule);
+  assert_close(salesim_world_rule_target(w, a), ratcheted, 1e-12, 0);
+  a->prev_target = a->prev_sales = 0; /* the floor: a quarter of the rule */
+  assert_close(salesim_world_rule_target(w, a), 0.25 * rule, 1e-12, 0);
+  salesim_world_free(w);
+  /* without the ratchet a year behind changes nothing */
+  w = NULL;
+  assert_int_equal(salesim_world_alloc(&w, sc, 0, 0, sc->seed), 0);
+  a = &w->agents[2];
+  a->has_prev = 1;
+  a->prev_target = 1000;
+  a->prev_sales = 1400;
+  t = &w->terr[a->territory];
+  rule = f->potential_share * t->est_firm * (1.0 / t->n_slots) + f->book_factor * 12.0 * a->book;
+  assert_close(salesim_world_rule_target(w, a), rule, 1e-12, 0);
+  salesim_world_free(w);
+  salesim_scenario_free(sc);
+}
+
+/* Per-agent state: one aligned block per slot, zeroed, distinct per slot. */
+static void test_agent_state(void **state) {
+  (void)state;
+  salesim_scenario *sc;
+  salesim_world *w = world_of(&sc, 0);
+  assert_true(w->type->agent_state_size > 0);
+  unsigned char *s0 = salesim_agent_state(w, &w->agents[0]);
+  unsigned char *s1 = salesim_agent_state(w, &w->agents[1]);
+  assert_non_null(s0);
+  assert_true((size_t)(s1 - s0) == w->agent_state_stride);
+  assert_true(w->agent_state_stride >= w->type->agent_state_size);
+  assert_true(w->agent_state_stride % _Alignof(max_align_t) == 0);
+  assert_ptr_equal(salesim_agent_state_const(w, &w->agents[1]), s1);
+  salesim_world_free(w);
+  salesim_scenario_free(sc);
+}
+
+/* Mechanisms depend on the world (world.h, mechanism.h), not on the loop. */
+static void test_mechanisms_do_not_include_the_loop(void **state) {
+  (void)state;
+  const char *dir_path = salesim_test_path("models/mechanisms");
+  char dir_copy[4096];
+  snprintf(dir_copy, sizeof dir_copy, "%s", dir_path);
+  DIR *d = opendir(dir_copy);
+  assert_non_null(d);
+  int seen = 0;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    size_t n = strlen(e->d_name);
+    if (n < 3 || e->d_name[n - 2] != '.' || (e->d_name[n - 1] != 'c' && e->d_name[n - 1] != 'h'))
+      continue;
+    char path[4352];
+    snprintf(path, sizeof path, "%s/%s", dir_copy, e->d_name);
+    char *text = salesim_test_slurp(path, NULL);
+    assert_non_null(text);
+    if (strstr(text, "#include \"sim.h\"") != NULL ||
+        strstr(text, "#include \"sim_internal.h\"") != NULL)
+      fail_msg("%s includes the loop's header (sim.h or sim_internal.h)", path);
+    free(text);
+    seen++;
+  }
+  closedir(d);
+  assert_true(seen >= 10);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_pay_and_costs),
+      cmocka_unit_test(test_fail_keeps_the_first),
+      cmocka_unit_test(test_move),
+      cmocka_unit_test(test_exit),
+      cmocka_unit_test(test_rule_target_and_ratchet),
+      cmocka_unit_test(test_agent_state),
+      cmocka_unit_test(test_mechanisms_do_not_include_the_loop),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
