@@ -55,11 +55,25 @@ static void test_fs_join(void **state) {
   free(p);
 }
 
+static void test_fs_concat(void **state) {
+  (void)state;
+  char *p = salesim_fs_concat("out/run", ".tmp.", "4242");
+  assert_string_equal(p, "out/run.tmp.4242");
+  free(p);
+  p = salesim_fs_concat("a/b", "", "");
+  assert_string_equal(p, "a/b");
+  free(p);
+  p = salesim_fs_concat("x", "", ".csv");
+  assert_string_equal(p, "x.csv");
+  free(p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_cmp_double_total_order),
       cmocka_unit_test(test_cmp_string),
       cmocka_unit_test(test_fs_join),
+      cmocka_unit_test(test_fs_concat),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -40,4 +40,49 @@ struct salesim_scenario;
  *  (printing every diagnostic) if it does not load. Caller frees. */
 struct salesim_scenario *salesim_test_load_text(const char *text);
 
+/* ---- a temporary folder per test or group (cmocka setup/teardown) ---- */
+
+/** Make a fresh folder under $TMPDIR (or /tmp) as cmocka setup. */
+int salesim_test_root_setup(void **state);
+/** Remove it with everything in it (write permission restored first). */
+int salesim_test_root_teardown(void **state);
+/** The folder made by salesim_test_root_setup. */
+const char *salesim_test_root(void);
+/** A path under it (static, eight in rotation). */
+const char *salesim_test_at(const char *rel);
+/** Write `text` to salesim_test_at(rel), failing the test on an error;
+ *  returns the path (as salesim_test_at). */
+const char *salesim_test_write_at(const char *rel, const char *text);
+
+/* ---- files and commands ---- */
+
+/** salesim_test_run with a printf-formatted command. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+int salesim_test_sh(char **out, const char *fmt, ...);
+/** Write `text` to `path` (the test fails if it cannot be opened). */
+void salesim_test_write_text(const char *path, const char *text);
+/** 1 if `path` exists (a symbolic link counts, followed or not). */
+int salesim_test_exists(const char *path);
+/** Entries of `dir` whose name contains ".tmp." or ".old.". */
+int salesim_test_count_temp(const char *dir);
+/** A small scenario (about a tenth of a second) at `path`, `head` prepended. */
+void salesim_test_write_small_scenario(const char *path, const char *head);
+
+/* ---- diagnostics ---- */
+
+struct salesim_diag;
+/** Print every line of `d` (cmocka's print_message). */
+void salesim_test_print_diag(const struct salesim_diag *d);
+/** Nonzero if some line of `d` starts with the formatted text; else prints
+ *  the missing line and every line of `d`, and returns 0. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+int salesim_test_has_line(const struct salesim_diag *d, const char *fmt, ...);
+/** Load `path` expecting failure: checks the scenario pointer is reset to
+ *  NULL and `d` has a line; returns the code. */
+int salesim_test_load_bad(const char *path, struct salesim_diag *d);
+
 #endif

@@ -8,13 +8,17 @@
 
 #include "fs.h"
 
-char *salesim_fs_join(const char *dir, const char *name) {
-  size_t na = strlen(dir), nb = strlen(name);
-  char *p = malloc(na + nb + 2);
+char *salesim_fs_concat(const char *a, const char *sep, const char *b) {
+  size_t na = strlen(a), ns = strlen(sep), nb = strlen(b);
+  char *p = malloc(na + ns + nb + 1);
   if (p == NULL)
     return NULL;
-  memcpy(p, dir, na);
-  p[na] = '/';
-  memcpy(p + na + 1, name, nb + 1);
+  memcpy(p, a, na);
+  memcpy(p + na, sep, ns);
+  memcpy(p + na + ns, b, nb + 1);
   return p;
+}
+
+char *salesim_fs_join(const char *dir, const char *name) {
+  return salesim_fs_concat(dir, "/", name);
 }

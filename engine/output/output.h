@@ -9,7 +9,8 @@
  * the rest: if the hook fails, nothing is replaced. The hook runs under the
  * C locale, like the writer.
  *
- * It also holds the rules of docs/safety.md for everything salesim writes:
+ * It also holds the rules of docs/safety.md for everything salesim writes
+ * (engine/output/output_fs.c):
  * the marker file that makes a
  * folder salesim's to replace, the check made before a run starts, and the
  * clean-up of temporary folders left by a killed run (which names may become

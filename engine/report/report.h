@@ -136,7 +136,7 @@ int salesim_report_write_xlsx(const salesim_report_data *d, const char *path, sa
 int salesim_report_write_html(const salesim_report_data *d, const char *path, salesim_diag *diag);
 int salesim_report_write_md(const salesim_report_data *d, const char *path, salesim_diag *diag);
 
-/* ---- formatting shared by the writers (report_data.c) ---- */
+/* ---- formatting shared by the writers (report_format.c) ---- */
 
 /** A growable string. */
 typedef struct salesim_sbuf {
