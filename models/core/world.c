@@ -198,3 +198,28 @@ void salesim_agent_get_traits(const salesim_agent *a, salesim_traits *t) {
   t->savings = a->savings;
   t->moral_cost = a->moral_cost;
 }
+
+double salesim_grade_salary(const salesim_vector *salary_by_grade,
+                            const salesim_vector *grade_tenure, int tenure) {
+  int g = 0;
+  for (int i = 0; i < grade_tenure->n; i++)
+    if (tenure >= grade_tenure->v[i])
+      g = i;
+  return salary_by_grade->v[g];
+}
+
+int salesim_check_grades(const salesim_vector *salary_by_grade, const salesim_vector *grade_tenure,
+                         const char *where, const char *salary_name, const char *tenure_name,
+                         salesim_diag *diag) {
+  if (grade_tenure->n != salary_by_grade->n) {
+    salesim_diag_add(diag, "%s.%s: %d values but %s has %d (expected the same length)", where,
+                     tenure_name, grade_tenure->n, salary_name, salary_by_grade->n);
+    return 1;
+  }
+  if (grade_tenure->n > 0 && grade_tenure->v[0] != 0) {
+    salesim_diag_add(diag, "%s.%s: first value is %g (expected 0)", where, tenure_name,
+                     grade_tenure->v[0]);
+    return 1;
+  }
+  return 0;
+}

@@ -236,6 +236,18 @@ void salesim_agent_set_traits(salesim_agent *a, const salesim_traits *t);
 void salesim_agent_get_traits(const salesim_agent *a, salesim_traits *t);
 /** Annual target of agent `a` under the scenario's target rule. */
 double salesim_world_rule_target(const salesim_world *w, const salesim_agent *a);
+/** Pay by grade (target_salary, flat_salary, the org family's reps): the
+ *  grade of a person with `tenure` months is the last i with
+ *  tenure >= grade_tenure[i]; returns salary_by_grade[that grade]. */
+double salesim_grade_salary(const salesim_vector *salary_by_grade,
+                            const salesim_vector *grade_tenure, int tenure);
+/** A mechanism's check of a (salary_by_grade, grade_tenure) pair: the same
+ *  length, the first tenure 0. Adds one line per problem, as
+ *  "WHERE.TENURE_NAME: ..." naming both settings; returns 1 if there was
+ *  one, else 0. */
+int salesim_check_grades(const salesim_vector *salary_by_grade, const salesim_vector *grade_tenure,
+                         const char *where, const char *salary_name, const char *tenure_name,
+                         salesim_diag *diag);
 /** Add pay to an agent's month (fixed or variable part), with bookkeeping. */
 void salesim_world_pay(salesim_world *w, salesim_agent *a, double amount,
                        int variable);

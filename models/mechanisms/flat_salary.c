@@ -60,18 +60,9 @@ static int flat_salary_check(const void *vp, const salesim_scenario *sc, const c
                              salesim_diag *diag) {
   const flat_salary_params *p = vp;
   (void)sc;
-  if (p->grade_tenure.n != p->salary_by_grade.n) {
-    salesim_diag_add(diag,
-                     "%s.grade_tenure: %d values but salary_by_grade has %d (expected the "
-                     "same length)",
-                     where, p->grade_tenure.n, p->salary_by_grade.n);
+  if (salesim_check_grades(&p->salary_by_grade, &p->grade_tenure, where, "salary_by_grade",
+                           "grade_tenure", diag))
     return SALESIM_ESCENARIO;
-  }
-  if (p->grade_tenure.n > 0 && p->grade_tenure.v[0] != 0) {
-    salesim_diag_add(diag, "%s.grade_tenure: first value is %g (expected 0)", where,
-                     p->grade_tenure.v[0]);
-    return SALESIM_ESCENARIO;
-  }
   return 0;
 }
 
@@ -90,11 +81,7 @@ static inline const flat_agent *fa_const(const salesim_world *w, const salesim_a
 
 /* Annual salary of a person with `tenure` months in the firm. */
 static double salary_at(const flat_salary_params *p, int tenure, int months_per_year) {
-  int g = 0;
-  for (int i = 0; i < p->grade_tenure.n; i++)
-    if (tenure >= p->grade_tenure.v[i])
-      g = i;
-  double s = p->salary_by_grade.v[g];
+  double s = salesim_grade_salary(&p->salary_by_grade, &p->grade_tenure, tenure);
   for (int y = tenure / months_per_year; y > 0; y--)
     s *= 1 + p->raise;
   return s;

@@ -59,17 +59,8 @@ static int check_curve(const salesim_points *c, const char *where, const char *n
 
 int salesim_org_check(const salesim_org_params *p, const char *where, salesim_diag *diag) {
   int bad = 0;
-  if (p->rep_grade_tenure.n != p->rep_salary_by_grade.n) {
-    salesim_diag_add(diag,
-                     "%s.rep_grade_tenure: %d values but rep_salary_by_grade has %d (expected "
-                     "the same length)",
-                     where, p->rep_grade_tenure.n, p->rep_salary_by_grade.n);
-    bad = 1;
-  } else if (p->rep_grade_tenure.n > 0 && p->rep_grade_tenure.v[0] != 0) {
-    salesim_diag_add(diag, "%s.rep_grade_tenure: first value is %g (expected 0)", where,
-                     p->rep_grade_tenure.v[0]);
-    bad = 1;
-  }
+  bad |= salesim_check_grades(&p->rep_salary_by_grade, &p->rep_grade_tenure, where,
+                              "rep_salary_by_grade", "rep_grade_tenure", diag);
   bad |= check_curve(&p->rep_curve, where, "rep_curve", diag);
   bad |= check_curve(&p->manager_curve, where, "manager_curve", diag);
   bad |= check_curve(&p->package, where, "package", diag);
@@ -145,11 +136,7 @@ double salesim_org_split(double target, double team_book, int n, double new_tota
 }
 
 double salesim_org_rep_salary(const salesim_org_params *p, const salesim_agent *a) {
-  int g = 0;
-  for (int i = 0; i < p->rep_grade_tenure.n; i++)
-    if (a->tenure >= p->rep_grade_tenure.v[i])
-      g = i;
-  return p->rep_salary_by_grade.v[g];
+  return salesim_grade_salary(&p->rep_salary_by_grade, &p->rep_grade_tenure, a->tenure);
 }
 
 /* ---- set-up ------------------------------------------------------------------ */

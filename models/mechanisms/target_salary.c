@@ -68,17 +68,8 @@ static int target_salary_check(const void *vp, const salesim_scenario *sc, const
   const target_salary_params *p = vp;
   int bad = 0;
   (void)sc;
-  if (p->grade_tenure.n != p->salary_by_grade.n) {
-    salesim_diag_add(diag,
-                     "%s.grade_tenure: %d values but salary_by_grade has %d (expected the "
-                     "same length)",
-                     where, p->grade_tenure.n, p->salary_by_grade.n);
-    bad = 1;
-  } else if (p->grade_tenure.n > 0 && p->grade_tenure.v[0] != 0) {
-    salesim_diag_add(diag, "%s.grade_tenure: first value is %g (expected 0)", where,
-                     p->grade_tenure.v[0]);
-    bad = 1;
-  }
+  bad |= salesim_check_grades(&p->salary_by_grade, &p->grade_tenure, where, "salary_by_grade",
+                              "grade_tenure", diag);
   if (p->curve.n < 2) {
     salesim_diag_add(diag, "%s.curve: %d point(s) (expected at least 2)", where, p->curve.n);
     bad = 1;
@@ -91,14 +82,6 @@ static int target_salary_check(const void *vp, const salesim_scenario *sc, const
       break;
     }
   return bad ? SALESIM_ESCENARIO : 0;
-}
-
-static double salary_of(const target_salary_params *p, const salesim_agent *a) {
-  int g = 0;
-  for (int i = 0; i < p->grade_tenure.n; i++)
-    if (a->tenure >= p->grade_tenure.v[i])
-      g = i;
-  return p->salary_by_grade.v[g];
 }
 
 /* Per-agent state (agent_state_size): the year's pay plan of a slot. */
@@ -121,7 +104,7 @@ static int ts_set_plan(salesim_world *w, salesim_agent *a) {
   ts_agent *st = ts(w, a);
   int left = w->sc->months_per_year - w->month_in_year;
   double prorate = (double)left / w->sc->months_per_year;
-  double salary = salary_of(p, a);
+  double salary = salesim_grade_salary(&p->salary_by_grade, &p->grade_tenure, a->tenure);
   a->target = salesim_world_rule_target(w, a) * prorate;
   a->target_pay = salary * prorate;
   st->base_month = salary * p->fixed_share / 12.0;
