@@ -46,7 +46,8 @@
 #include "payout_curve.h"
 #include "world.h"
 
-/* 2: hooks return a status; per-agent state (agent_state_size) */
+/* 2: hooks return a status; per-agent state (agent_state_size); declared
+ * metrics and a payout curve (the last three fields) */
 #define SALESIM_MECHANISM_VERSION 2
 
 struct salesim_choice; /* models/core/decision.h */
