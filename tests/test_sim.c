@@ -261,6 +261,64 @@ static void test_two_tasks_hm91(void **state) {
   assert_true(h >= 0 && f >= 0);
 }
 
+/* Savings equal what was paid minus living cost, month by month, for every
+ * person who stays, under plans that pay at the year's end (issue 11 #6: a
+ * year-end bonus paid in period_end never reached savings). */
+static const char *year_end_plans =
+    "name = \"savings\";\nseed = 11;\nreplications = 1;\nmonths = 24;\n"
+    "population = { reps = 40; quit_rate = 0.0; };\n"
+    "territories = { count = 10; };\n"
+    "mechanisms = (\n"
+    "  { type = \"target_salary\"; },\n"
+    "  { type = \"quota_bonus\"; },\n"
+    "  { type = \"top_down\"; },\n"
+    "  { type = \"commission\"; rate = 0.03; }\n"
+    ");\n";
+
+static void test_savings_follow_pay(void **state) {
+  (void)state;
+  salesim_scenario *sc = salesim_test_load_text(year_end_plans);
+  double living = sc->population.living_cost;
+  for (int m = 0; m < sc->n_mechanisms; m++) {
+    salesim_world *w = NULL;
+    assert_int_equal(salesim_world_alloc(&w, sc, m, 0, sc->seed), 0);
+    int n = w->n_agents, checked = 0, year_end_checked = 0;
+    double *sav0 = calloc((size_t)n, sizeof *sav0), *pay0 = calloc((size_t)n, sizeof *pay0);
+    int *hired = calloc((size_t)n, sizeof *hired), *present = calloc((size_t)n, sizeof *present);
+    for (int t = 0; t < sc->months; t++) {
+      int new_year = t % sc->months_per_year == 0;
+      for (int i = 0; i < n; i++) {
+        salesim_agent *a = &w->agents[i];
+        sav0[i] = a->savings;
+        pay0[i] = new_year ? 0 : a->pay_year; /* pay_year restarts with the year */
+        present[i] = a->status != SALESIM_AGENT_VACANT;
+        hired[i] = a->hired_month;
+      }
+      assert_int_equal(salesim_world_step(w), 0);
+      for (int i = 0; i < n; i++) {
+        salesim_agent *a = &w->agents[i];
+        if (!present[i] || a->status == SALESIM_AGENT_VACANT || a->hired_month != hired[i])
+          continue; /* nobody, or another person now */
+        double paid = a->pay_year - pay0[i];
+        assert_close(a->savings - sav0[i], paid - living, 1e-9, 1e-6);
+        checked++;
+        if (t % sc->months_per_year == sc->months_per_year - 1 && paid > 0)
+          year_end_checked++;
+      }
+    }
+    print_message("%s: %d person-months, %d year ends with pay\n", sc->mechanisms[m].name, checked,
+                  year_end_checked);
+    assert_true(checked > 500);
+    assert_true(year_end_checked > 20);
+    free(sav0);
+    free(pay0);
+    free(hired);
+    free(present);
+    salesim_world_free(w);
+  }
+  salesim_scenario_free(sc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_common_random_numbers),
@@ -269,6 +327,7 @@ int main(void) {
       cmocka_unit_test(test_warm_start_equals_full_search),
       cmocka_unit_test(test_accounts_add_up),
       cmocka_unit_test(test_two_tasks_hm91),
+      cmocka_unit_test(test_savings_follow_pay),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,8 +16,9 @@
  *   4. market_and_pay: for each filled slot the market of the month
  *      (models/core/market.c: book churn and revenue, pipeline steps,
  *      timing games, new leads and collisions) and then the mechanism pays
- *      the month (month_pay); savings move by pay - living cost; the orphan
- *      books
+ *      the month (month_pay); savings lose the living cost (every payment
+ *      reaches savings when salesim_world_pay makes it, bonuses paid at
+ *      month_end or period_end too); the orphan books
  *   5. month_end: the mechanism's month_end; in the last month of a plan
  *      year period_end (bonuses) and the year's statistics
  *   6. leaving: savings gone, staying worth less than the outside wage, or
@@ -219,7 +220,7 @@ static int market_and_pay(salesim_world *w, month_totals *mt) {
       return rc;
     a->credit_period += o.credit;
     a->sales_year += o.credit;
-    a->savings += a->last_pay - pop->living_cost;
+    a->savings -= pop->living_cost; /* pay was added as it was paid (salesim_world_pay) */
     mt->rev_new += o.revenue_new;
     mt->rev_book += o.revenue_book;
     mt->wins_all += o.wins;

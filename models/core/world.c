@@ -44,6 +44,9 @@ void salesim_world_pay(salesim_world *w, salesim_agent *a, double amount, int va
     return;
   a->last_pay += amount;
   a->pay_year += amount;
+  /* pay reaches the person's savings when it is paid, whichever hook pays
+   * it (month_pay, month_end, period_end): a year-end bonus included */
+  a->savings += amount;
   w->ledger.pay += amount;
   if (variable)
     w->ledger.pay_variable += amount;

@@ -248,7 +248,8 @@ double salesim_grade_salary(const salesim_vector *salary_by_grade,
 int salesim_check_grades(const salesim_vector *salary_by_grade, const salesim_vector *grade_tenure,
                          const char *where, const char *salary_name, const char *tenure_name,
                          salesim_diag *diag);
-/** Add pay to an agent's month (fixed or variable part), with bookkeeping. */
+/** Add pay to an agent's month (fixed or variable part), with bookkeeping;
+ *  the amount reaches the agent's savings at once, from any hook. */
 void salesim_world_pay(salesim_world *w, salesim_agent *a, double amount,
                        int variable);
 /** Add a management cost (audits, panels, training, coaching...). */
