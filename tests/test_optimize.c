@@ -62,6 +62,43 @@ static void test_fixed_base_margin_half(void **state) {
   free(out);
 }
 
+/* Two tasks (Holmstrom-Milgrom 1991), issue 11 #7: with the participation
+ * constraint binding, the optimal hunting rate given the book_rate is the
+ * closed form's. K = [[1, .3], [.3, 1]], Sigma = diag(1, 2), r = 1, b = (1, 1):
+ * the principal's optimum (salesim_theory_hm91_optimal) is interior,
+ * alpha* = (0.412371, 0.292096); at book_rate = alpha_2* the best rate is
+ * alpha_1*. The one-task participation cost, c (h + f)^2 / 2, put it at
+ * about 0.35. */
+static const char *two_task_scenario =
+    "name = \"hm91\";\nseed = 5;\nreplications = 4;\nmonths = 12;\n"
+    "production = { mode = \"linear\"; tasks = 2; noise_sd = 1.0; noise_sd_farm = 1.4142135623730951;\n"
+    "  task_substitution = 0.3; hunt_pain = 1.0; output_scale = 1.0; };\n"
+    "population = { reps = 20; ability = 1.0; effort_cost = 1.0; risk_aversion = 1.0;\n"
+    "  outside_wage = 0.0; living_cost = 0.01; savings_months = 100000.0; quit_rate = 0.0;\n"
+    "  hiring_cost = 0.0; };\n"
+    "territories = { count = 1; };\n"
+    "firm = { margin = 1.0; overhead_per_rep = 0.0; target_rule = \"fixed\"; fixed_target = 1.0; };\n"
+    "mechanisms = ( { type = \"commission\"; rate = 0.5; book_rate = 0.29209621993127149; base = 1.0; } );\n";
+
+static void test_hm91_bind_participation(void **state) {
+  (void)state;
+  const char *sc = salesim_test_write_temp("hm91.cfg", two_task_scenario);
+  char cmd[2048], *out = NULL;
+  snprintf(cmd, sizeof cmd,
+           "'%s' optimize '%s' --mechanism commission --param rate --range 0.05:0.95 "
+           "--bind-participation --threads 2",
+           SALESIM_BINARY, sc);
+  int st = salesim_test_run(cmd, &out);
+  if (st != 0)
+    fail_msg("%s", out ? out : "");
+  const char *p = strstr(out, "optimum mechanisms.commission.rate = ");
+  assert_non_null(p);
+  double x = strtod(p + strlen("optimum mechanisms.commission.rate = "), NULL);
+  print_message("two tasks: optimum rate %.6f (closed form 0.412371)\n", x);
+  assert_close(x, 0.412371, 0, 1e-3);
+  free(out);
+}
+
 static void test_bad_options(void **state) {
   (void)state;
   char cmd[2048], *out = NULL;
@@ -94,6 +131,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_hm_beta_star),
       cmocka_unit_test(test_fixed_base_margin_half),
+      cmocka_unit_test(test_hm91_bind_participation),
       cmocka_unit_test(test_bad_options),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,8 +28,36 @@ typedef struct eval_ctx {
   int n, cap;
   /* bind_participation: the population's constants */
   double w, c, r, sigma2, pain;
+  /* two tasks (Holmstrom-Milgrom 1991): substitution, farming noise, the
+   * commission's book_rate (< 0: the rate itself) */
+  int tasks;
+  double rho, sigma2_farm, book_rate;
   salesim_diag *diag;
 } eval_ctx;
+
+/* What an agent must be paid a month to stay at rate x when the
+ * participation constraint binds: outside wage + effort cost + risk premium.
+ * One task (Holmstrom-Milgrom 1987): c e^2/2 + (r/2) x^2 sigma^2. Two tasks
+ * (1991): the cost c/2 (pi^2 h^2 + 2 rho pi h f + f^2) of the efforts the
+ * agents chose (mean hunting h and farming f, from the effort metric and the
+ * hunting share; every agent alike) and the risk of both rates,
+ * (r/2) (x^2 sigma_1^2 + b^2 sigma_2^2) with b the book_rate. */
+static double participation_cost(const eval_ctx *e, const salesim_results *res, int rep,
+                                 double x) {
+  double effort = SALESIM_METRIC_AT(res, 0, rep, SALESIM_METRIC_EFFORT);
+  if (e->tasks != 2) {
+    double eff = effort / e->pain;
+    return e->w + e->c * eff * eff / 2 + e->r / 2 * x * x * e->sigma2;
+  }
+  double share = SALESIM_METRIC_AT(res, 0, rep, SALESIM_METRIC_HUNTING_SHARE);
+  if (!isfinite(share))
+    share = 0;
+  double both = effort / (e->pain * share + (1 - share)); /* h + f */
+  double h = share * both, f = (1 - share) * both, pi = e->pain;
+  double b = e->book_rate >= 0 ? e->book_rate : x;
+  return e->w + e->c / 2 * (pi * pi * h * h + 2 * e->rho * pi * h * f + f * f) +
+         e->r / 2 * (x * x * e->sigma2 + b * b * e->sigma2_farm);
+}
 
 /* Evaluate at x (cached); returns the index of the point or -1. */
 static int evaluate(eval_ctx *e, double x, int *rc) {
@@ -63,12 +91,9 @@ static int evaluate(eval_ctx *e, double x, int *rc) {
     double profit = SALESIM_METRIC_AT(res, 0, rep, SALESIM_METRIC_PROFIT);
     if (e->opt->bind_participation) {
       double pay = SALESIM_METRIC_AT(res, 0, rep, SALESIM_METRIC_PAY_COST);
-      double eff = SALESIM_METRIC_AT(res, 0, rep, SALESIM_METRIC_EFFORT) / e->pain;
       double heads = SALESIM_METRIC_AT(res, 0, rep, SALESIM_METRIC_HEADCOUNT_END);
       double months_per_year = e->sc->months_per_year;
-      profit = profit + pay -
-               months_per_year * heads *
-                   (e->w + e->c * eff * eff / 2 + e->r / 2 * x * x * e->sigma2);
+      profit = profit + pay - months_per_year * heads * participation_cost(e, res, rep, x);
     }
     v[rep] = profit;
     sum += profit;
@@ -187,16 +212,28 @@ static int setup(eval_ctx *e, const salesim_scenario *sc, const salesim_optimize
   salesim_diag_clear(&one);
   if (opt->bind_participation) {
     const salesim_population *pop = &e->sc->population;
-    const salesim_dist *d[3] = {&pop->outside_wage, &pop->effort_cost, &pop->risk_aversion};
+    const salesim_dist *d[4] = {&pop->outside_wage, &pop->effort_cost, &pop->risk_aversion,
+                                &pop->ability};
+    int two = e->sc->production.tasks == 2;
     int constant = 1;
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < (two ? 4 : 3); i++)
       constant &= d[i]->kind == SALESIM_DIST_CONSTANT;
     if (e->sc->production.mode != SALESIM_MODE_LINEAR || !constant ||
         strcmp(keep.type->name, "commission") != 0 || strcmp(setting, "rate") != 0) {
       salesim_diag_add(diag, "--bind-participation: needs production.mode = \"linear\", a "
-                             "constant outside_wage, effort_cost and risk_aversion, and the "
-                             "rate of a commission plan");
+                             "constant outside_wage, effort_cost and risk_aversion (and "
+                             "ability, with two tasks), and the rate of a commission plan");
       return SALESIM_EINVAL;
+    }
+    e->tasks = two ? 2 : 1;
+    if (two) {
+      char path[200];
+      snprintf(path, sizeof path, "mechanisms.%s.book_rate", keep.name);
+      e->book_rate = salesim_scenario_get(e->sc, path, diag);
+      if (isnan(e->book_rate))
+        return SALESIM_EINVAL;
+      e->rho = e->sc->production.task_substitution;
+      e->sigma2_farm = e->sc->production.noise_sd_farm * e->sc->production.noise_sd_farm;
     }
     e->w = pop->outside_wage.mean;
     e->c = pop->effort_cost.mean;
