@@ -164,5 +164,9 @@ const char *salesim_report_fmt_diff(double v, const char *unit, char *buf, size_
 
 /** Write `len` bytes to `path` through "<path>.tmp" and a rename. */
 int salesim_report_write_file(const char *path, const char *text, size_t len, salesim_diag *diag);
+/** Write a report built in `b` to `path` (salesim_report_write_file), or
+ *  report "PATH: out of memory building the report" if building it ran out
+ *  of memory; frees `b` either way. */
+int salesim_report_write_sbuf(const char *path, salesim_sbuf *b, salesim_diag *diag);
 
 #endif

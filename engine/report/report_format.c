@@ -146,7 +146,6 @@ const char *salesim_report_fmt_diff(double v, const char *unit, char *buf, size_
 
 /* ---- files ---------------------------------------------------------------------- */
 
-
 int salesim_report_write_file(const char *path, const char *text, size_t len,
                               salesim_diag *diag) {
   size_t n = strlen(path);
@@ -178,5 +177,17 @@ int salesim_report_write_file(const char *path, const char *text, size_t len,
   if (rc != 0)
     remove(tmp);
   free(tmp);
+  return rc;
+}
+
+int salesim_report_write_sbuf(const char *path, salesim_sbuf *b, salesim_diag *diag) {
+  int rc;
+  if (b->oom) {
+    salesim_diag_add(diag, "%s: out of memory building the report", path);
+    rc = SALESIM_ENOMEM;
+  } else {
+    rc = salesim_report_write_file(path, b->s, b->len, diag);
+  }
+  salesim_sbuf_free(b);
   return rc;
 }

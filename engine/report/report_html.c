@@ -374,13 +374,5 @@ int salesim_report_write_html(const salesim_report_data *d, const char *path,
   salesim_sbuf_printf(&b, "<p class=\"meta\">Charts drawn with the %s backend.</p>\n",
                       salesim_chart_backend());
   salesim_sbuf_printf(&b, "</body>\n</html>\n");
-  int rc;
-  if (b.oom) {
-    salesim_diag_add(diag, "%s: out of memory building the report", path);
-    rc = SALESIM_ENOMEM;
-  } else {
-    rc = salesim_report_write_file(path, b.s, b.len, diag);
-  }
-  salesim_sbuf_free(&b);
-  return rc;
+  return salesim_report_write_sbuf(path, &b, diag);
 }

@@ -332,13 +332,5 @@ int salesim_report_write_md(const salesim_report_data *d, const char *path, sale
     salesim_sbuf_printf(&b, "\n## Scenario\n\n");
     md_verbatim(&b, d->scenario_text);
   }
-  int rc;
-  if (b.oom) {
-    salesim_diag_add(diag, "%s: out of memory building the report", path);
-    rc = SALESIM_ENOMEM;
-  } else {
-    rc = salesim_report_write_file(path, b.s, b.len, diag);
-  }
-  salesim_sbuf_free(&b);
-  return rc;
+  return salesim_report_write_sbuf(path, &b, diag);
 }
