@@ -237,11 +237,43 @@ static void test_pipeline_review(void **state) {
   salesim_scenario_free(sc);
 }
 
+/* Issue 11 #1: no year-end collapse under the plans with a target set by the
+ * organisation (top_down, tender, forecast_bonus). Credit that lands after
+ * the plan year is worth the schedule's expected slope where the rep expects
+ * to land, as under target_salary (salesim_world_after_value), not that
+ * slope scaled by months left / 12. Before the fix hunting in a plan year's
+ * last month was ~7 % of its first month's and effort_q4_ratio ~0.25; now
+ * hunting in month 12 is at least half of month 1's and the ratio above 0.7. */
+static void test_no_year_end_collapse(void **state) {
+  (void)state;
+  salesim_scenario *sc = load("scenarios/territory-tender.cfg");
+  sc->replications = 2;
+  sc->months = 12;
+  salesim_results *r = run(sc);
+  const char *plans[] = {"top_down", "tender", "forecast_bonus"};
+  for (int k = 0; k < 3; k++) {
+    int m = mech(r, plans[k]);
+    double h1 = 0, h12 = 0;
+    for (int rep = 0; rep < r->n_rep; rep++) {
+      h1 += SALESIM_MONTHLY_AT(r, m, rep, 0, SALESIM_SERIES_HUNTING);
+      h12 += SALESIM_MONTHLY_AT(r, m, rep, 11, SALESIM_SERIES_HUNTING);
+    }
+    double q4 = mean_of(r, plans[k], SALESIM_METRIC_EFFORT_Q4_RATIO);
+    print_message("%s: hunting month 1 %.1f, month 12 %.1f, effort_q4_ratio %.3f\n", plans[k],
+                  h1 / r->n_rep, h12 / r->n_rep, q4);
+    assert_true(h12 >= 0.5 * h1);
+    assert_true(q4 > 0.7);
+  }
+  salesim_results_free(r);
+  salesim_scenario_free(sc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_commission_reform), cmocka_unit_test(test_ratchet_cap_bonus),
       cmocka_unit_test(test_cap_cuts_effort),   cmocka_unit_test(test_year_end_bunching),  cmocka_unit_test(test_timing_games),
       cmocka_unit_test(test_pipeline_review),
+      cmocka_unit_test(test_no_year_end_collapse),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

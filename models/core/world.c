@@ -54,6 +54,14 @@ void salesim_world_pay(salesim_world *w, salesim_agent *a, double amount, int va
     w->ledger.pay_fixed += amount;
 }
 
+double salesim_world_after_value(const salesim_schedule *sched, double target, double exp_att,
+                                 double sd_att, double x_default) {
+  double x = exp_att > 0 ? exp_att * target : x_default;
+  double sd = (sd_att > 0.1 ? sd_att : 0.1) * target, slope = 0;
+  salesim_schedule_expect(sched, x, sd, &slope);
+  return slope;
+}
+
 void salesim_world_mgmt_cost(salesim_world *w, double amount) { w->ledger.mgmt_cost += amount; }
 
 void salesim_world_fail(salesim_world *w, int code, const char *fmt, ...) {

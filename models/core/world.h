@@ -248,6 +248,15 @@ double salesim_grade_salary(const salesim_vector *salary_by_grade,
 int salesim_check_grades(const salesim_vector *salary_by_grade, const salesim_vector *grade_tenure,
                          const char *where, const char *salary_name, const char *tenure_name,
                          salesim_diag *diag);
+/** The value to a rep of one unit of credit that lands after its pay period
+ *  under any plan with a target (target_salary, quota_bonus, the org family:
+ *  top_down, tender, forecast_bonus), docs/model.md "after_value": the
+ *  schedule's expected slope where the rep expects to land, attainment
+ *  exp_att +- sd_att of the target (sd at least 0.1), as this period as far as
+ *  it can tell; without an expectation yet (exp_att <= 0) at x_default. Not
+ *  scaled by the months left: next period's rules are the same. */
+double salesim_world_after_value(const salesim_schedule *sched, double target, double exp_att,
+                                 double sd_att, double x_default);
 /** Add pay to an agent's month (fixed or variable part), with bookkeeping;
  *  the amount reaches the agent's savings at once, from any hook. */
 void salesim_world_pay(salesim_world *w, salesim_agent *a, double amount,

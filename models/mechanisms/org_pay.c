@@ -24,10 +24,12 @@ void salesim_org_incentive(const salesim_world *w, const salesim_org *o, const s
   inc->months_left = mpy - w->month_in_year;
   inc->credit_to_date = a->credit_period;
   inc->book_credit = 1;
-  /* credit after the year counts toward next year's attainment, valued at
-   * the curve's slope at target (as target_salary) */
-  double slope1 = salesim_schedule_slope(&a->sched, a->target * 0.999);
-  inc->after_value = slope1 * (double)(mpy - w->month_in_year) / mpy;
+  /* credit after the year counts toward next year's attainment under the
+   * same rules: the one rule of every plan with a target (issue 11 #1; it
+   * was the slope at target scaled by months left / 12, which valued next
+   * year's credit at nearly nothing in the last months) */
+  inc->after_value =
+      salesim_world_after_value(&a->sched, a->target, a->exp_att, a->sd_att, a->target);
   inc->assigned_accounts = 1;
 }
 

@@ -137,10 +137,8 @@ static int qb_incentive(const salesim_world *w, const salesim_agent *a,
    * worth the expected slope where the rep expects to land (like this
    * period, as far as it can tell): near the quota the bonus makes it
    * valuable, far above or below it is worth rate_above */
-  double x = a->exp_att > 0 ? a->exp_att * a->target : qb_const(w, a)->quota;
-  double sd = (a->sd_att > 0.1 ? a->sd_att : 0.1) * a->target, slope = 0;
-  salesim_schedule_expect(&a->sched, x, sd, &slope);
-  inc->after_value = slope;
+  inc->after_value = salesim_world_after_value(&a->sched, a->target, a->exp_att, a->sd_att,
+                                               qb_const(w, a)->quota);
   inc->assigned_accounts = p->assigned;
   return 0;
 }

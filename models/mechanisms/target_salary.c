@@ -143,10 +143,8 @@ static int ts_incentive(const salesim_world *w, const salesim_agent *a,
   /* Credit after this year counts toward next year's attainment, under the
    * same rules: valued at the curve's expected slope where the rep expects
    * to land (like this year, as far as it can tell). */
-  double att = a->exp_att > 0 ? a->exp_att : 1.0, slope = 0;
-  double sd = a->sd_att > 0.1 ? a->sd_att : 0.1;
-  salesim_schedule_expect(&a->sched, att * a->target, sd * a->target, &slope);
-  inc->after_value = slope;
+  inc->after_value =
+      salesim_world_after_value(&a->sched, a->target, a->exp_att, a->sd_att, a->target);
   inc->assigned_accounts = 1;
   return 0;
 }
