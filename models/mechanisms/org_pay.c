@@ -24,6 +24,8 @@ void salesim_org_incentive(const salesim_world *w, const salesim_org *o, const s
   inc->months_left = mpy - w->month_in_year;
   inc->credit_to_date = a->credit_period;
   inc->book_credit = 1;
+  inc->paid_at_end = 1;             /* the variable part is paid at the year's end */
+  inc->pay_scales_with_target = 1;  /* as target_salary: the ratchet overlay applies */
   /* credit after the year counts toward next year's attainment under the
    * same rules: the one rule of every plan with a target (issue 11 #1; it
    * was the slope at target scaled by months left / 12, which valued next

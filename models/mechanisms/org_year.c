@@ -212,6 +212,8 @@ void salesim_org_rep_offer(const salesim_world *w, const salesim_org *o, const s
   inc->months_left = mpy;
   inc->credit_to_date = 0;
   inc->book_credit = 1;
+  inc->paid_at_end = 1;
+  inc->pay_scales_with_target = 1;
   /* an offer not yet held: no expectation of attainment yet, at target */
   inc->after_value = salesim_world_after_value(sched, target, 0, 0, target);
   inc->assigned_accounts = 1;
