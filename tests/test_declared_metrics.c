@@ -26,9 +26,9 @@ static const char *const declared_order[] = {
     "visits_reported", "visits_real", "visits_false", "false_caught", "audit_cost", "fines",
     "dismissals", "audit_share_end", "trainings", "training_passes", "training_cost",
     "rewards_paid", "demotions", "replacements", "bench_mean", "territory_target_error",
-    "bid_to_potential", "winners_curse", "awards_voided", "territories_unfilled",
+    "bid_to_sales", "winners_curse", "awards_voided", "territories_unfilled",
     "reps_unmatched", "panel_cost", "bargaining_cost", "bargaining_cut", "blamed_misses",
-    "manager_pay", "envy_rate"};
+    "manager_pay", "envy_rate", "bids_missed"};
 #define N_DECLARED ((int)(sizeof declared_order / sizeof declared_order[0]))
 
 static void test_catalogue_order(void **state) {

@@ -496,15 +496,15 @@ static void test_scenario_end_to_end(void **state) {
   snprintf(p1, sizeof p1, "%s/summary.csv", d1);
   char *csv = slurp(p1);
   /* the headline results exist and are in range */
-  double btp = summary_mean(csv, "tender", "bid_to_potential");
+  double btp = summary_mean(csv, "tender", "bid_to_sales");
   double curse = summary_mean(csv, "tender", "winners_curse");
   double panel = summary_mean(csv, "tender", "panel_cost");
   double bargain = summary_mean(csv, "top_down", "bargaining_cost");
   double blamed = summary_mean(csv, "top_down", "blamed_misses");
-  print_message("bid/potential %.3f, curse %.3f, panel %.0f, bargaining %.0f, blamed %.1f\n", btp,
+  print_message("bid/sales %.3f, curse %.3f, panel %.0f, bargaining %.0f, blamed %.1f\n", btp,
                 curse, panel, bargain, blamed);
   assert_true(btp > 0.2 && btp < 2);
-  assert_true(curse >= 0 && curse <= 1);
+  assert_true(curse > -1 && curse < 1);
   assert_true(panel > 0);
   assert_true(bargain > 0);
   assert_true(blamed >= 0);
@@ -528,6 +528,65 @@ static void test_scenario_end_to_end(void **state) {
   free(table);
 }
 
+/* Issue 11 #4: the tender's metrics mean what their names say. From the
+ * territory table of a one-replication run, over the tender's winners:
+ * bid_to_sales = sum of bids / sum of realised sales (1 = committed what
+ * they sold), winners_curse = sum of the winners' own expected sales /
+ * sum of realised sales - 1 (0 = unbiased), bids_missed = share with sales
+ * under the bid (0.5 at the median). Before the fix the run had no
+ * bid_to_sales (bid_to_potential divided by a potential no team reaches)
+ * and winners_curse was the share that missed. */
+static void test_metric_definitions(void **state) {
+  (void)state;
+  char d[512], cmd[2048], p[700];
+  snprintf(d, sizeof d, "%s/metric-defs", tmpdir);
+  snprintf(cmd, sizeof cmd, "'%s' run '%s' -o '%s' --replications 1 --threads 2 -q",
+           SALESIM_BINARY, salesim_test_path("scenarios/territory-tender.cfg"), d);
+  assert_int_equal(salesim_test_run(cmd, NULL), 0);
+  snprintf(p, sizeof p, "%s/tender_territories.csv", d);
+  char *table = slurp(p);
+  assert_non_null(table);
+  double bid = 0, expect = 0, sales = 0, n = 0, missed = 0;
+  for (char *line = strstr(table, "\ntender,"); line; line = strstr(line + 1, "\ntender,")) {
+    /* label,replication,year,territory,potential,firm_estimate,firm_target,
+     * posted_target,bids,winning_bid,target,manager,manager_ability,
+     * team_size,bargaining_rounds,realised_sales,attainment,expected_sales */
+    double v[18];
+    const char *q = line + 1;
+    int f = 0;
+    for (; f < 18 && q; f++) {
+      v[f] = (*q == ',' || *q == '\n' || *q == '\0') ? NAN : strtod(q, NULL);
+      q = strpbrk(q, ",\n");
+      q = (q && *q == ',') ? q + 1 : NULL;
+    }
+    assert_int_equal(f, 18);
+    if (isnan(v[9]))
+      continue; /* nobody won it */
+    assert_false(isnan(v[17]));
+    bid += v[9];
+    sales += v[15];
+    expect += v[17];
+    missed += v[15] < v[9];
+    n += 1;
+  }
+  free(table);
+  assert_true(n > 10);
+  snprintf(p, sizeof p, "%s/summary.csv", d);
+  char *csv = slurp(p);
+  assert_non_null(csv);
+  double b2s = summary_mean(csv, "tender", "bid_to_sales");
+  double curse = summary_mean(csv, "tender", "winners_curse");
+  double miss = summary_mean(csv, "tender", "bids_missed");
+  print_message("bid/sales %.4f (table %.4f), curse %.4f (table %.4f), missed %.3f (table %.3f)\n",
+                b2s, bid / sales, curse, expect / sales - 1, miss, missed / n);
+  assert_true(fabs(b2s - bid / sales) < 1e-6 * (bid / sales));
+  assert_true(fabs(curse - (expect / sales - 1)) < 1e-6);
+  assert_true(fabs(miss - missed / n) < 1e-9);
+  /* the other mechanisms have no bids: NAN, never 0 or 1 */
+  assert_true(isnan(summary_mean(csv, "top_down", "bid_to_sales")));
+  free(csv);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bid_choice),
@@ -539,6 +598,7 @@ int main(void) {
       cmocka_unit_test(test_forecast_target),
       cmocka_unit_test(test_cut_and_choose),
       cmocka_unit_test(test_scenario_end_to_end),
+      cmocka_unit_test(test_metric_definitions),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

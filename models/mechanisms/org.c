@@ -189,7 +189,7 @@ int salesim_org_init(salesim_org *o, salesim_world *w, const salesim_org_params 
         "replication", "year",        "territory",      "potential",   "firm_estimate",
         "firm_target", "posted_target", "bids",         "winning_bid", "target",
         "manager",     "manager_ability", "team_size",  "bargaining_rounds",
-        "realised_sales", "attainment"};
+        "realised_sales", "attainment", "expected_sales"};
     int rc = salesim_table_alloc(&o->table, "tender_territories",
                                  (int)(sizeof cols / sizeof cols[0]), cols);
     if (rc != 0) {

@@ -233,7 +233,9 @@ typedef struct salesim_org {
   double phi_new, phi_book;     /* managers' learned realisation ratios */
   int years;                    /* completed plan years */
   /* metric accumulators (run totals) */
-  double terr_err_sum, terr_err_n, bid_pot_sum, bid_pot_n, winners, cursed;
+  double terr_err_sum, terr_err_n, winners, cursed;
+  /* winners' bids, own expected sales (when they bid) and realised sales */
+  double win_bid_sum, win_expect_sum, win_sales_sum;
   double voided, unfilled, unmatched, panel_cost, bargain_cost;
   double bargain_cut_sum, bargain_cut_n, blamed, manager_pay, envy, envy_n;
   long chooser_envy, splitter_short, splits; /* cut-and-choose checks */
@@ -351,7 +353,7 @@ int salesim_org_year_end(salesim_world *w, salesim_org *o);
  * one list; each sets the ones it has, the rest stay NAN). */
 enum {
   SALESIM_ORG_METRIC_TERRITORY_TARGET_ERROR,
-  SALESIM_ORG_METRIC_BID_TO_POTENTIAL,
+  SALESIM_ORG_METRIC_BID_TO_SALES,
   SALESIM_ORG_METRIC_WINNERS_CURSE,
   SALESIM_ORG_METRIC_AWARDS_VOIDED,
   SALESIM_ORG_METRIC_TERRITORIES_UNFILLED,
@@ -362,6 +364,7 @@ enum {
   SALESIM_ORG_METRIC_BLAMED_MISSES,
   SALESIM_ORG_METRIC_MANAGER_PAY,
   SALESIM_ORG_METRIC_ENVY_RATE,
+  SALESIM_ORG_METRIC_BIDS_MISSED,
   SALESIM_ORG_METRIC_COUNT
 };
 extern const salesim_metric_decl salesim_org_metrics[SALESIM_ORG_METRIC_COUNT];

@@ -92,11 +92,13 @@ int salesim_org_year_end(salesim_world *w, salesim_org *o) {
     if (t->kind == SALESIM_ORG_KIND_BID) {
       o->winners += 1;
       o->cursed += sales < t->bid;
-      double cap = tr->potential + 12.0 * t->book_start;
-      if (cap > 0) {
-        o->bid_pot_sum += t->bid / cap;
-        o->bid_pot_n += 1;
-      }
+      /* bid_to_sales and winners_curse (docs/tender.md, "Reading the
+       * output"): ratios of sums over the run's winners. t->mu is the
+       * winner's own expectation of its team's sales when it bid
+       * (salesim_org_belief at the award, same estimate, phi and book). */
+      o->win_bid_sum += t->bid;
+      o->win_expect_sum += t->mu;
+      o->win_sales_sum += sales;
     } else if ((t->kind == SALESIM_ORG_KIND_FIRM || t->kind == SALESIM_ORG_KIND_FALLBACK) &&
                m >= 0) {
       o->blamed += sales < t->target; /* "the quota was too high" */
@@ -107,7 +109,7 @@ int salesim_org_year_end(salesim_world *w, salesim_org *o) {
     obs_book += t->all_book;
     base_book += 12.0 * t->book_start;
     if (o->table) {
-      double row[16] = {w->rep + 1, /* 1-based, as replications.csv */
+      double row[17] = {w->rep + 1, /* 1-based, as replications.csv */
                         w->year + 1,
                         k,
                         tr->potential,
@@ -122,7 +124,8 @@ int salesim_org_year_end(salesim_world *w, salesim_org *o) {
                         t->team,
                         t->rounds,
                         sales,
-                        t->target > 0 ? sales / t->target : NAN};
+                        t->target > 0 ? sales / t->target : NAN,
+                        t->kind == SALESIM_ORG_KIND_BID ? t->mu : NAN};
       if (salesim_table_add(o->table, w->spec->name, row) != 0) {
         salesim_world_fail(w, SALESIM_ENOMEM, "out of memory for the table tender_territories");
         return SALESIM_ENOMEM;
@@ -146,12 +149,17 @@ const salesim_metric_decl salesim_org_metrics[SALESIM_ORG_METRIC_COUNT] = {
     [SALESIM_ORG_METRIC_TERRITORY_TARGET_ERROR] =
         {{"territory_target_error", "Territory target error |target-sales|/sales", "share", -1},
          LEVEL},
-    [SALESIM_ORG_METRIC_BID_TO_POTENTIAL] =
-        {{"bid_to_potential", "Winning bid / true potential (new business + a year of book)",
+    [SALESIM_ORG_METRIC_BID_TO_SALES] =
+        {{"bid_to_sales",
+          "Winning bids / their teams' realised sales (1 = winners committed what they sold)",
           "ratio", 0},
          LEVEL},
     [SALESIM_ORG_METRIC_WINNERS_CURSE] =
-        {{"winners_curse", "Winners who missed their own bid", "share", -1}, LEVEL},
+        {{"winners_curse",
+          "Winners' own expected sales / realised sales - 1 (0 = no curse, 0.1 = expected 10 % "
+          "more than sold)",
+          "ratio", 0},
+         LEVEL},
     [SALESIM_ORG_METRIC_AWARDS_VOIDED] =
         {{"awards_voided", "Awards voided for lack of a team", "per year", -1}, PER_YEAR},
     [SALESIM_ORG_METRIC_TERRITORIES_UNFILLED] =
@@ -172,6 +180,11 @@ const salesim_metric_decl salesim_org_metrics[SALESIM_ORG_METRIC_COUNT] = {
         {{"manager_pay", "Territory managers' pay", "currency/year", 0}, PER_YEAR},
     [SALESIM_ORG_METRIC_ENVY_RATE] =
         {{"envy_rate", "Reps envying their partner's share of accounts", "share", -1}, LEVEL},
+    [SALESIM_ORG_METRIC_BIDS_MISSED] =
+        {{"bids_missed",
+          "Winners whose team sold less than the bid (0.5 for a bid at the median of sales)",
+          "share", 0},
+         LEVEL},
 };
 #undef PER_YEAR
 #undef LEVEL
@@ -180,8 +193,11 @@ void salesim_org_report(salesim_world *w, salesim_org *o) {
   double years = o->years > 0 ? o->years : NAN;
   salesim_world_metric(w, SALESIM_ORG_METRIC_TERRITORY_TARGET_ERROR,
                        ratio(o->terr_err_sum, o->terr_err_n));
-  salesim_world_metric(w, SALESIM_ORG_METRIC_BID_TO_POTENTIAL, ratio(o->bid_pot_sum, o->bid_pot_n));
-  salesim_world_metric(w, SALESIM_ORG_METRIC_WINNERS_CURSE, ratio(o->cursed, o->winners));
+  salesim_world_metric(w, SALESIM_ORG_METRIC_BID_TO_SALES,
+                       ratio(o->win_bid_sum, o->win_sales_sum));
+  salesim_world_metric(w, SALESIM_ORG_METRIC_WINNERS_CURSE,
+                       ratio(o->win_expect_sum, o->win_sales_sum) - 1);
+  salesim_world_metric(w, SALESIM_ORG_METRIC_BIDS_MISSED, ratio(o->cursed, o->winners));
   salesim_world_metric(w, SALESIM_ORG_METRIC_PANEL_COST, o->panel_cost);
   salesim_world_metric(w, SALESIM_ORG_METRIC_BARGAINING_COST, o->bargain_cost);
   salesim_world_metric(w, SALESIM_ORG_METRIC_BLAMED_MISSES, o->blamed / years);
