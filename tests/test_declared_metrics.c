@@ -28,7 +28,7 @@ static const char *const declared_order[] = {
     "rewards_paid", "demotions", "replacements", "bench_mean", "territory_target_error",
     "bid_to_sales", "winners_curse", "awards_voided", "territories_unfilled",
     "reps_unmatched", "panel_cost", "bargaining_cost", "bargaining_cut", "blamed_misses",
-    "manager_pay", "envy_rate", "bids_missed"};
+    "manager_pay", "envy_rate", "bids_missed", "territories_no_bid", "bids_max"};
 #define N_DECLARED ((int)(sizeof declared_order / sizeof declared_order[0]))
 
 static void test_catalogue_order(void **state) {

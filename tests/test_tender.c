@@ -587,6 +587,44 @@ static void test_metric_definitions(void **state) {
   free(csv);
 }
 
+/* Issue 11 #3: managers' private signals. estimate_firm_corr = rho makes
+ * manager i's log error in territory k 0.1 x (rho e_k + sqrt(1 - rho^2)
+ * z_ik), e_k the firm's standardised log error: 0 is the old independent
+ * draw (bit for bit), 1 gives every manager the firm's error (scaled), and
+ * 0.5 mixes the two with the same z_ik. */
+static void test_private_signals(void **state) {
+  (void)state;
+  static const double rhos[3] = {0.0, 1.0, 0.5};
+  double err[3][4][2];
+  for (int c = 0; c < 3; c++) {
+    char mech[512];
+    snprintf(mech, sizeof mech,
+             "{ type = \"tender\"; managers = 4; estimate_firm_corr = %g;"
+             " territory_table = \"none\"; }",
+             rhos[c]);
+    salesim_scenario *sc = small_scenario("signals.cfg", mech, 4, 0.0);
+    salesim_world *w = tender_world(sc);
+    salesim_org *o = salesim_tender_org(w);
+    for (int i = 0; i < 4; i++)
+      for (int k = 0; k < 2; k++)
+        err[c][i][k] = log(salesim_org_estimate(w, o, i, k) / w->terr[k].potential) / 0.1;
+    if (c == 1)
+      for (int k = 0; k < 2; k++) {
+        double e = log(w->terr[k].est_firm / w->terr[k].potential) / 0.25;
+        for (int i = 0; i < 4; i++)
+          assert_true(fabs(err[1][i][k] - e) < 1e-9); /* everyone shares the firm's error */
+      }
+    if (c == 0)
+      for (int k = 0; k < 2; k++) /* independent: managers differ */
+        assert_true(fabs(err[0][0][k] - err[0][1][k]) > 1e-6);
+    salesim_world_free(w);
+    salesim_scenario_free(sc);
+  }
+  for (int i = 0; i < 4; i++)
+    for (int k = 0; k < 2; k++)
+      assert_true(fabs(err[2][i][k] - (0.5 * err[1][i][k] + sqrt(0.75) * err[0][i][k])) < 1e-9);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bid_choice),
@@ -599,6 +637,7 @@ int main(void) {
       cmocka_unit_test(test_cut_and_choose),
       cmocka_unit_test(test_scenario_end_to_end),
       cmocka_unit_test(test_metric_definitions),
+      cmocka_unit_test(test_private_signals),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -79,9 +79,24 @@ double salesim_org_normal(const salesim_world *w, int what, long i, long j, int 
   return gsl_cdf_ugaussian_Pinv(u);
 }
 
-double salesim_org_estimate(const salesim_world *w, int i, int k) {
+/* Manager i's log error is manager_estimate_sd x (rho e_k + sqrt(1 - rho^2) z_ik):
+ * e_k the firm's standardised log error in territory k (common to every
+ * manager), z_ik the manager's own draw, rho = estimate_firm_corr. With
+ * rho = 0 the signals are private and independent (the values before issue
+ * 11, bit for bit). */
+double salesim_org_estimate(const salesim_world *w, const salesim_org *o, int i, int k) {
   double sd = w->sc->territories.manager_estimate_sd;
-  return w->terr[k].potential * exp(sd * salesim_org_normal(w, SALESIM_ORG_SEE_ESTIMATE, i, k, 0));
+  double z = salesim_org_normal(w, SALESIM_ORG_SEE_ESTIMATE, i, k, 0);
+  double rho = o->p->estimate_firm_corr;
+  if (rho != 0) {
+    double fsd = w->sc->territories.firm_estimate_sd;
+    const salesim_territory *t = &w->terr[k];
+    double e = fsd > 0 && t->potential > 0 && t->est_firm > 0
+                   ? log(t->est_firm / t->potential) / fsd
+                   : 0;
+    z = rho * e + sqrt(1 - rho * rho) * z;
+  }
+  return w->terr[k].potential * exp(sd * z);
 }
 
 double salesim_org_package(const salesim_org_params *p, double target) {
@@ -100,7 +115,7 @@ double salesim_org_package(const salesim_org_params *p, double target) {
 void salesim_org_belief(const salesim_world *w, const salesim_org *o, int i, int k,
                         double *mean, double *sd) {
   const salesim_manager *m = &o->mgr[i];
-  double est = salesim_org_estimate(w, i, k);
+  double est = salesim_org_estimate(w, o, i, k);
   double newb = o->phi_new * m->mult * est;
   double book = o->phi_book * 12.0 * o->terr[k].book_start;
   double esd = w->sc->territories.manager_estimate_sd;

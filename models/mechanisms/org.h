@@ -83,6 +83,7 @@ typedef struct salesim_org_params {
   double prior_new_share;           /* managers' prior realisation ratio */
   double learning_rate;
   double sales_cv;
+  double estimate_firm_corr;        /* corr of a manager's log estimate error with the firm's */
   double firm_view_sd;              /* firm's view of a manager's ability */
   double rep_view_sd;               /* a rep's view of a manager's ability */
   double manager_view_sd;           /* a manager's view of a rep's ability */
@@ -152,6 +153,10 @@ extern const salesim_points salesim_org_default_rep_curve;
   {"sales_cv", SALESIM_P_DOUBLE, offsetof(T, org.sales_cv), 0.1, NULL, 0, 10, 0, NULL,         \
    "share", "Managers' belief of the coefficient of variation of a team's annual sales "      \
    "beyond their estimate's own error."},                                                    \
+  {"estimate_firm_corr", SALESIM_P_DOUBLE, offsetof(T, org.estimate_firm_corr), 0.0, NULL, \
+   -1, 1, 0, NULL, "correlation", "Correlation of each manager's log error in estimating a "  \
+   "territory's potential with the firm's own log error there (0: independent private "      \
+   "signals; 1: every manager's error is the firm's, scaled to manager_estimate_sd)."},      \
   {"firm_view_sd", SALESIM_P_DOUBLE, offsetof(T, org.firm_view_sd), 0.2, NULL, 0, 10, 0,       \
    NULL, "log sd", "Noise of the firm's view of a manager's ability when it appoints "        \
    "managers (top-down, forecast bonus)."},                                                  \
@@ -269,7 +274,7 @@ enum {
 };
 
 /** Manager i's estimate of territory k's potential. */
-double salesim_org_estimate(const salesim_world *w, int i, int k);
+double salesim_org_estimate(const salesim_world *w, const salesim_org *o, int i, int k);
 /** The package for a territory target (points, extended linearly). */
 double salesim_org_package(const salesim_org_params *p, double target);
 /** Manager i's belief of its team's annual sales in territory k:
@@ -365,6 +370,8 @@ enum {
   SALESIM_ORG_METRIC_MANAGER_PAY,
   SALESIM_ORG_METRIC_ENVY_RATE,
   SALESIM_ORG_METRIC_BIDS_MISSED,
+  SALESIM_ORG_METRIC_TERRITORIES_NO_BID,
+  SALESIM_ORG_METRIC_BIDS_MAX,
   SALESIM_ORG_METRIC_COUNT
 };
 extern const salesim_metric_decl salesim_org_metrics[SALESIM_ORG_METRIC_COUNT];

@@ -185,6 +185,13 @@ const salesim_metric_decl salesim_org_metrics[SALESIM_ORG_METRIC_COUNT] = {
           "Winners whose team sold less than the bid (0.5 for a bid at the median of sales)",
           "share", 0},
          LEVEL},
+    [SALESIM_ORG_METRIC_TERRITORIES_NO_BID] =
+        {{"territories_no_bid", "Territories with no valid bid (tender)", "per year", 0},
+         PER_YEAR},
+    [SALESIM_ORG_METRIC_BIDS_MAX] =
+        {{"bids_max", "Valid bids on the most-bid territory, mean over tenders (tender)", "bids",
+          0},
+         LEVEL},
 };
 #undef PER_YEAR
 #undef LEVEL

@@ -322,7 +322,7 @@ int salesim_org_start_plans(salesim_world *w, salesim_org *o) {
       }
     }
     double newb = t->manager >= 0 ? o->phi_new * o->mgr[t->manager].mult *
-                                        salesim_org_estimate(w, t->manager, k)
+                                        salesim_org_estimate(w, o, t->manager, k)
                                   : 0;
     /* a team nobody joined yet: its first hire is asked for all of it */
     int n = t->team > 0 ? t->team : 1;

@@ -75,6 +75,7 @@
  *
  * Read next: models/mechanisms/tender_bids.c, docs/tender.md.
  */
+#include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 
@@ -311,6 +312,9 @@ static int tender_report(salesim_world *w) {
   salesim_world_metric(w, SALESIM_ORG_METRIC_AWARDS_VOIDED, s->voided);
   salesim_world_metric(w, SALESIM_ORG_METRIC_TERRITORIES_UNFILLED, s->unfilled);
   salesim_world_metric(w, SALESIM_ORG_METRIC_REPS_UNMATCHED, s->unmatched);
+  salesim_world_metric(w, SALESIM_ORG_METRIC_TERRITORIES_NO_BID, s->no_bid);
+  salesim_world_metric(w, SALESIM_ORG_METRIC_BIDS_MAX,
+                       s->tenders > 0 ? s->bids_max_sum / s->tenders : NAN);
   salesim_org_report(w, &s->org);
   return 0;
 }

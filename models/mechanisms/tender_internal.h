@@ -81,6 +81,7 @@ typedef struct tender_state {
   double *pair_util;
   salesim_sort_keyed *sortbuf;
   double voided, unfilled, unmatched;
+  double no_bid, bids_max_sum, tenders; /* bids per territory (issue 11 #3) */
   int mip_solved, mip_failed; /* stable MIP: years proven optimal / not */
   long mip_changed;           /* reps the MIP placed differently from DA */
 } tender_state;

@@ -42,6 +42,18 @@ int salesim_tender_round(salesim_world *w, const salesim_tender_bid *in, int n) 
     s->bid_row[s->n_bids] = -1;
     s->n_bids++;
   }
+  /* bids per territory: herding shows as many territories without a bid
+   * and many bids on a few */
+  {
+    int most = 0;
+    for (int k = 0; k < w->n_terr; k++) {
+      s->no_bid += o->terr[k].bids == 0;
+      if (o->terr[k].bids > most)
+        most = o->terr[k].bids;
+    }
+    s->bids_max_sum += most;
+    s->tenders += 1;
+  }
   /* the reps in the market and what staying out of teams is worth to them */
   s->n_reps = 0;
   for (int i = 0; i < w->n_agents; i++)

@@ -63,7 +63,7 @@ static double join_value(salesim_world *w, tender_state *s, const salesim_agent 
   const salesim_territory *tr = &w->terr[k];
   int n_plan = plan_size(p, tr);
   double book = (a->territory == k ? a->book : 0) + tr->orphan_book / n_plan;
-  double newb = o->phi_new * o->mgr[i].mult * salesim_org_estimate(w, i, k);
+  double newb = o->phi_new * o->mgr[i].mult * salesim_org_estimate(w, o, i, k);
   double target = salesim_org_split(s->amount[b], o->terr[k].book_start, n_plan, newb, book);
   double view = o->mgr[i].ability *
                 exp(p->org.rep_view_sd * salesim_org_normal(w, SALESIM_ORG_SEE_REP, a->id, i, w->year));
