@@ -625,6 +625,46 @@ static void test_private_signals(void **state) {
       assert_true(fabs(err[2][i][k] - (0.5 * err[1][i][k] + sqrt(0.75) * err[0][i][k])) < 1e-9);
 }
 
+/* Issue 11 #2: staffing = "plan". Two territories of 4 slots, max_team 6,
+ * one attractive winner (a bid at the posted target) in territory 0 and
+ * nobody in territory 1. Before the fix the winner took up to 6 reps and
+ * left the fallback territory 2; now its team is at most the planned 4 and
+ * the fallback keeps its planned 4 (the old rule is kept as
+ * staffing = "max_team", checked to still take more than 4 here). */
+static void test_staffing_plan(void **state) {
+  (void)state;
+  for (int old = 0; old < 2; old++) {
+    char mech[1024];
+    snprintf(mech, sizeof mech,
+             "{ type = \"tender\"; managers = 4; manager_ability = 1.5; panel_threshold = 0.0;"
+             " panel_sd = 0.0; min_team = 1; max_team = 6; reserve_share = 1.0;"
+             " fallback_appoint = true; territory_table = \"none\"; staffing = \"%s\"; }",
+             old ? "max_team" : "plan");
+    salesim_scenario *sc = small_scenario("staffing.cfg", mech, 8, 0);
+    salesim_world *w = tender_world(sc);
+    salesim_org *o = salesim_tender_org(w);
+    assert_int_equal(w->terr[0].n_slots, 4);
+    assert_int_equal(w->terr[1].n_slots, 4);
+    salesim_tender_bid bids[] = {{0, 0, o->terr[0].posted}};
+    assert_int_equal(salesim_tender_round(w, bids, 1), 0);
+    assert_int_equal(o->terr[0].manager, 0);
+    int team = 0;
+    for (int i = 0; i < w->n_agents; i++)
+      team += w->agents[i].manager == 0;
+    print_message("staffing %s: winner's team %d, fallback slots %d\n", old ? "max_team" : "plan",
+                  team, w->terr[1].n_slots);
+    if (old) {
+      assert_true(team > 4); /* the defect this test guards against */
+    } else {
+      assert_true(team >= 1 && team <= 4);
+      assert_true(w->terr[1].n_slots >= 4);
+    }
+    assert_int_equal(w->terr[0].n_slots + w->terr[1].n_slots, 8);
+    salesim_world_free(w);
+    salesim_scenario_free(sc);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bid_choice),
@@ -638,6 +678,7 @@ int main(void) {
       cmocka_unit_test(test_scenario_end_to_end),
       cmocka_unit_test(test_metric_definitions),
       cmocka_unit_test(test_private_signals),
+      cmocka_unit_test(test_staffing_plan),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

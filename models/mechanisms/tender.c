@@ -131,6 +131,12 @@ static const salesim_param_spec tender_specs[] = {
      1, 0, NULL, "bool",
      "A territory nobody won gets a manager the firm appoints from the candidates left, on "
      "the firm's target (top-down); else the firm runs it without a manager."},
+    {"staffing", SALESIM_P_CHOICE, offsetof(tender_params, staffing), STAFF_PLAN, NULL, 0, 1, 0,
+     "plan|max_team", "choice",
+     "Team sizes: \"plan\" = every territory is staffed to its planned headcount (its slots at "
+     "set-up): a winner's team takes at most that (within min_team..max_team), a rep values a "
+     "join offer with that team, and reps in no team go to territories nobody won that are "
+     "short of plan; \"max_team\" = the rule before issue 11 (winners take up to max_team)."},
 };
 
 static const salesim_param_table tender_table = {
@@ -213,12 +219,15 @@ static int tender_init(salesim_world *w) {
   s->fill = malloc(nt * sizeof *s->fill);
   s->pair_util = malloc(list * sizeof *s->pair_util);
   s->sortbuf = malloc(sortn * sizeof *s->sortbuf);
+  s->planned = malloc(nt * sizeof *s->planned);
   if (!s->ratio || !s->weight || !s->rivals || !s->tab || !s->aw_ratio || !s->aw_ok || !s->aw_weight || !s->year_ratio || !s->in || !s->bids || !s->amount || !s->excluded ||
       !s->bid_row || !s->award || !s->cand || !s->reps || !s->house || !s->house_stay || !s->view ||
       !s->team_terr || !s->terr_team || !s->rep_start || !s->rep_list || !s->team_start ||
       !s->team_list || !s->capacity || !s->minimum || !s->team_of_rep || !s->mip_team ||
-      !s->fill || !s->pair_util || !s->sortbuf)
+      !s->fill || !s->pair_util || !s->sortbuf || !s->planned)
     return SALESIM_ENOMEM;
+  for (int k = 0; k < w->n_terr; k++)
+    s->planned[k] = w->terr[k].n_slots;
   rc = salesim_assign_alloc(&s->assign, o->n_mgr, w->n_terr, cap);
   if (rc != 0)
     return rc;
@@ -270,6 +279,7 @@ static void tender_fini(salesim_world *w) {
   free(s->fill);
   free(s->pair_util);
   free(s->sortbuf);
+  free(s->planned);
 }
 
 static int tender_year_start(salesim_world *w) {
@@ -299,7 +309,7 @@ static int tender_year_start(salesim_world *w) {
 
 static int tender_hire(salesim_world *w, salesim_agent *a) {
   tender_state *s = w->state;
-  return salesim_org_hire(w, &s->org, a, s->p->max_team);
+  return salesim_org_hire(w, &s->org, a, tender_capacity(s, a->territory));
 }
 
 static int tender_period_end(salesim_world *w) {

@@ -33,6 +33,7 @@ typedef struct tender_params {
   int solver;
   int max_rounds;
   int fallback_appoint;
+  int staffing;      /* STAFF_PLAN or STAFF_MAX_TEAM (issue 11 #2) */
   double mip_time_limit;
   int mip_node_limit;
 } tender_params;
@@ -78,6 +79,7 @@ typedef struct tender_state {
   size_t util_len;    /* doubles allocated in util */
   int *rep_start, *rep_list, *team_start, *team_list, *capacity, *minimum;
   int *team_of_rep, *fill, *mip_team;
+  int *planned;       /* territory: planned headcount (its slots at set-up) */
   double *pair_util;
   salesim_sort_keyed *sortbuf;
   double voided, unfilled, unmatched;
@@ -85,6 +87,11 @@ typedef struct tender_state {
   int mip_solved, mip_failed; /* stable MIP: years proven optimal / not */
   long mip_changed;           /* reps the MIP placed differently from DA */
 } tender_state;
+
+enum { STAFF_PLAN = 0, STAFF_MAX_TEAM = 1 };
+/* Most reps a winner's team in territory k takes: its planned headcount
+ * within min_team..max_team (staffing = "plan"), or max_team. */
+int tender_capacity(const tender_state *s, int k);
 
 /* ---- tender_bids.c ---- */
 

@@ -170,6 +170,36 @@ int salesim_tender_round(salesim_world *w, const salesim_tender_bid *in, int n) 
     s->fill[u]++;
     salesim_world_move(w, a, u);
   }
+  /* staffing = "plan": territories nobody won are staffed by the firm's rule
+   * too: while one is short of its planned headcount, the firm moves a rep
+   * in no team from the fallback territory most over plan (the one with the
+   * smallest book: fewest accounts left behind) */
+  if (p->staffing == STAFF_PLAN) {
+    for (;;) {
+      int u = tender_house_territory(w, s, s->fill);
+      if (u < 0 || s->fill[u] >= s->planned[u])
+        break;
+      int best = -1, excess = 0;
+      for (int r = 0; r < s->n_reps; r++) {
+        const salesim_agent *a = &w->agents[s->reps[r]];
+        int k = a->territory;
+        if (s->team_of_rep[r] >= 0 || s->award[k] >= 0 || k == u)
+          continue;
+        int ex = s->fill[k] - s->planned[k];
+        if (ex > excess ||
+            (ex == excess && ex > 0 && a->book < w->agents[s->reps[best]].book)) {
+          excess = ex;
+          best = r;
+        }
+      }
+      if (best < 0)
+        break;
+      salesim_agent *a = &w->agents[s->reps[best]];
+      s->fill[a->territory]--;
+      s->fill[u]++;
+      salesim_world_move(w, a, u);
+    }
+  }
   /* territories nobody won: top-down, with a manager the firm appoints from
    * the candidates left (if fallback_appoint); their reps are its team */
   if (p->fallback_appoint && (rc = salesim_org_appoint(w, o)) < 0)

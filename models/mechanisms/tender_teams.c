@@ -46,7 +46,26 @@ double tender_offer_value(salesim_world *w, tender_state *s, const salesim_agent
   return ch.ce_month;
 }
 
-static int plan_size(const tender_params *p, const salesim_territory *tr) {
+int tender_capacity(const tender_state *s, int k) {
+  const tender_params *p = s->p;
+  if (p->staffing == STAFF_MAX_TEAM)
+    return p->max_team;
+  int n = s->planned[k];
+  if (n < p->min_team)
+    n = p->min_team;
+  if (n > p->max_team)
+    n = p->max_team;
+  return n > 0 ? n : 1;
+}
+
+/* The team a rep expects to be in when it values a join offer: the
+ * winner's capacity under staffing = "plan" (deferred acceptance fills
+ * popular winners to it); before issue 11, the territory's current slots
+ * within min_team..max_team, though the team could end at max_team. */
+static int plan_size(const tender_state *s, const salesim_territory *tr, int k) {
+  const tender_params *p = s->p;
+  if (p->staffing == STAFF_PLAN)
+    return tender_capacity(s, k);
   int n = tr->n_slots;
   if (n < p->min_team)
     n = p->min_team;
@@ -61,7 +80,7 @@ static double join_value(salesim_world *w, tender_state *s, const salesim_agent 
   salesim_org *o = &s->org;
   int i = s->bids[b].manager, k = s->bids[b].territory;
   const salesim_territory *tr = &w->terr[k];
-  int n_plan = plan_size(p, tr);
+  int n_plan = plan_size(s, tr, k);
   double book = (a->territory == k ? a->book : 0) + tr->orphan_book / n_plan;
   double newb = o->phi_new * o->mgr[i].mult * salesim_org_estimate(w, o, i, k);
   double target = salesim_org_split(s->amount[b], o->terr[k].book_start, n_plan, newb, book);
@@ -109,8 +128,10 @@ int tender_house_territory(const salesim_world *w, const tender_state *s, const 
   for (int k = 0; k < w->n_terr; k++) {
     if (s->award[k] >= 0)
       continue;
-    double load = ((counts ? counts[k] : w->terr[k].n_slots) + 1.0) /
-                  fmax(1.0, s->org.terr[k].firm_target);
+    int have = counts ? counts[k] : w->terr[k].n_slots;
+    double load = (have + 1.0) / fmax(1.0, s->org.terr[k].firm_target);
+    if (s->p->staffing == STAFF_PLAN) /* most short of plan first */
+      load += 1e9 * (double)(have - s->planned[k]);
     if (load < best_load) {
       best_load = load;
       best = k;
@@ -197,7 +218,7 @@ int tender_market(void *ctx, salesim_match_market *m) {
     qsort(s->sortbuf, (size_t)n, sizeof *s->sortbuf, salesim_sort_cmp_keyed_desc);
     for (int q = 0; q < n; q++)
       s->team_list[a0 + q] = s->sortbuf[q].who;
-    s->capacity[j] = p->max_team;
+    s->capacity[j] = tender_capacity(s, s->team_terr[j]);
     s->minimum[j] = p->min_team;
   }
   m->n_reps = s->n_reps;
