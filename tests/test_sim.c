@@ -319,6 +319,64 @@ static void test_savings_follow_pay(void **state) {
   salesim_scenario_free(sc);
 }
 
+/* Issue 11 #5: an applicant weighs its own liquidity as the employed rep does
+ * when it chooses effort. With one month of savings and no book, a
+ * straight-commission job pays nothing before the savings are gone: before
+ * the fix such applicants took it and every one of them left broke within
+ * six months (new_hire_survival_6 = 0 in every replication); now they
+ * decline it. Target salary still hires (its base covers the living cost),
+ * and when savings last the liquid value is the plain value. */
+static void test_applicants_weigh_liquidity(void **state) {
+  (void)state;
+  salesim_scenario *sc = salesim_test_load_text(
+      "name = \"broke\";\nseed = 7;\nreplications = 3;\nmonths = 24;\n"
+      "population = { reps = 40; savings_months = 1.0; };\n"
+      "territories = { count = 10; };\n"
+      "mechanisms = (\n"
+      "  { type = \"commission\"; rate = 0.029; },\n"
+      "  { type = \"target_salary\"; }\n"
+      ");\n");
+  salesim_results *r = run(sc, 1);
+  double ts_hires = 0;
+  for (int rep = 0; rep < r->n_rep; rep++) {
+    double s6 = SALESIM_METRIC_AT(r, 0, rep, SALESIM_METRIC_SURVIVAL_6);
+    assert_true(isnan(s6) || s6 >= 0.5);
+    ts_hires += SALESIM_METRIC_AT(r, 1, rep, SALESIM_METRIC_HIRES);
+  }
+  assert_true(ts_hires > 0);
+  salesim_results_free(r);
+  salesim_scenario_free(sc);
+
+  /* savings that last: ce_month_liquid == ce_month */
+  sc = salesim_test_load_text(
+      "name = \"rich\";\nseed = 7;\nreplications = 1;\nmonths = 12;\n"
+      "population = { reps = 40; savings_months = 1000.0; };\n"
+      "territories = { count = 10; };\n"
+      "mechanisms = ( { type = \"commission\"; rate = 0.029; } );\n");
+  salesim_world *w = NULL;
+  assert_int_equal(salesim_world_alloc(&w, sc, 0, 0, sc->seed), 0);
+  salesim_world_step(w);
+  int n = 0;
+  for (int i = 0; i < w->n_agents; i++) {
+    salesim_agent *a = &w->agents[i];
+    if (a->status != SALESIM_AGENT_ACTIVE)
+      continue;
+    salesim_incentive inc;
+    memset(&inc, 0, sizeof inc);
+    inc.sched = &a->sched;
+    inc.book_credit = 1;
+    w->type->incentive(w, a, &inc);
+    salesim_choice ch;
+    ch.hint = -1;
+    salesim_decide(w, a, &inc, &ch);
+    assert_true(ch.ce_month_liquid == ch.ce_month);
+    n++;
+  }
+  assert_true(n >= 10);
+  salesim_world_free(w);
+  salesim_scenario_free(sc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_common_random_numbers),
@@ -328,6 +386,7 @@ int main(void) {
       cmocka_unit_test(test_accounts_add_up),
       cmocka_unit_test(test_two_tasks_hm91),
       cmocka_unit_test(test_savings_follow_pay),
+      cmocka_unit_test(test_applicants_weigh_liquidity),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

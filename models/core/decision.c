@@ -446,6 +446,7 @@ void salesim_decide(const salesim_world *w, const salesim_agent *a, const salesi
                     salesim_choice *out) {
   if (w->sc->production.mode == SALESIM_MODE_LINEAR && w->sc->production.tasks == 2) {
     decide_two_tasks(w, a, inc, out);
+    out->ce_month_liquid = out->ce_month;
     return;
   }
   const salesim_schedule *sched = inc->sched ? inc->sched : &a->sched;
@@ -461,6 +462,7 @@ void salesim_decide(const salesim_world *w, const salesim_agent *a, const salesi
   solve(&P, open_linear, out->hint, out);
   /* staying is judged on the job's value as the agent plans it */
   out->ce_month = out->ce / P.weight;
+  out->ce_month_liquid = out->ce_month;
   if (P.linear_mode)
     return;
   /* Liquidity: pay that arrives after the savings are gone is worth nothing
@@ -480,5 +482,7 @@ void salesim_decide(const salesim_world *w, const salesim_agent *a, const salesi
     out->shadow = constrained.shadow;
     out->margin_now = constrained.margin_now;
     out->margin_after = constrained.margin_after;
+    /* the job's value under the same liquidity rule (issue 11 #5) */
+    out->ce_month_liquid = constrained.ce / P.weight;
   }
 }

@@ -23,6 +23,10 @@ typedef struct salesim_choice {
   double hunt, farm;   /* efforts */
   double ce;           /* certainty equivalent of the period, currency */
   double ce_month;     /* ce per month incl. certain pay, for stay/leave */
+  double ce_month_liquid; /* the same with pay that arrives after the agent's
+                          savings are expected to run out worth nothing (the
+                          liquidity rule that sets effort); = ce_month when
+                          the savings last. Applicants accept on this. */
   double exp_credit;   /* expected credit at the period's end */
   double sd_credit;    /* its standard deviation as the agent sees it */
   double shadow;       /* the shadow price of credit chosen */

@@ -100,7 +100,9 @@ static int hire_into(salesim_world *w, salesim_agent *a, int slot) {
     rc = agent_choose(w, a, &inc, &ch);
     if (rc != 0)
       return rc;
-    if (ch.ce_month >= a->outside_wage) {
+    /* the applicant weighs its own liquidity: pay that arrives after its
+     * savings run out is worth nothing to it (issue 11 #5) */
+    if (ch.ce_month_liquid >= a->outside_wage) {
       a->hire_count++;
       w->ledger.hires += 1;
       w->ledger.mgmt_cost += pop->hiring_cost;
