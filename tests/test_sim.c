@@ -377,6 +377,60 @@ static void test_applicants_weigh_liquidity(void **state) {
   salesim_scenario_free(sc);
 }
 
+/* Issue 11 #5 (second part): a leaver's accounts wait with the position
+ * (churning at orphan_churn, earning for the firm) and go to the replacement,
+ * under any plan; with accounts_to_hire = false they become the territory's
+ * orphan book as before. */
+static void leaver_accounts(int to_hire) {
+  char text[1024];
+  snprintf(text, sizeof text,
+           "name = \"acc\";\nseed = 3;\nreplications = 1;\nmonths = 24;\n"
+           "production = { accounts_to_hire = %s; orphan_churn = 0.05; };\n"
+           "population = { reps = 40; quit_rate = 0.0; };\n"
+           "territories = { count = 10; };\n"
+           "mechanisms = ( { type = \"target_salary\"; } );\n",
+           to_hire ? "true" : "false");
+  salesim_scenario *sc = salesim_test_load_text(text);
+  salesim_world *w = NULL;
+  assert_int_equal(salesim_world_alloc(&w, sc, 0, 0, sc->seed), 0);
+  salesim_world_step(w);
+  salesim_agent *a = NULL;
+  for (int i = 0; i < w->n_agents && a == NULL; i++)
+    if (w->agents[i].status == SALESIM_AGENT_ACTIVE && w->agents[i].book > 0)
+      a = &w->agents[i];
+  assert_non_null(a);
+  double B = a->book, O = w->terr[a->territory].orphan_book;
+  salesim_world_exit(w, a, SALESIM_EXIT_EXOGENOUS);
+  if (to_hire) {
+    assert_true(a->held_book == B);
+    assert_true(w->terr[a->territory].orphan_book == O);
+  } else {
+    assert_true(a->held_book == 0);
+    assert_close(w->terr[a->territory].orphan_book, O + B, 1e-12, 0);
+  }
+  int months = 0;
+  while (a->status == SALESIM_AGENT_VACANT && months < 12) {
+    salesim_world_step(w);
+    months++;
+  }
+  assert_true(a->status != SALESIM_AGENT_VACANT); /* target salary hires */
+  assert_true(a->held_book == 0);
+  /* what was left after the vacant months, less at most one month of churn */
+  double left = B * pow(1 - 0.05, months - 1);
+  if (to_hire)
+    assert_true(a->book >= left * (1 - sc->production.churn) - 1e-9);
+  else
+    assert_true(a->book < 0.2 * left);
+  salesim_world_free(w);
+  salesim_scenario_free(sc);
+}
+
+static void test_leaver_accounts_to_replacement(void **state) {
+  (void)state;
+  leaver_accounts(1);
+  leaver_accounts(0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_common_random_numbers),
@@ -387,6 +441,7 @@ int main(void) {
       cmocka_unit_test(test_two_tasks_hm91),
       cmocka_unit_test(test_savings_follow_pay),
       cmocka_unit_test(test_applicants_weigh_liquidity),
+      cmocka_unit_test(test_leaver_accounts_to_replacement),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -107,6 +107,10 @@ static const salesim_param_spec production_specs[] = {
     {"orphan_churn", SALESIM_P_DOUBLE, offsetof(salesim_production, orphan_churn), 0.06, NULL, 0,
      1, 0, NULL, "share/month",
      "Monthly churn of accounts whose owner left, until the end of the run: nobody serves them."},
+    {"accounts_to_hire", SALESIM_P_BOOL, offsetof(salesim_production, accounts_to_hire), 1, NULL,
+     0, 1, 0, NULL, "bool",
+     "A leaver's accounts stay with the position (churning at orphan_churn while it is empty) and "
+     "go to the replacement, under every plan (false: they become the territory's orphan book)."},
     {"farm_effect", SALESIM_P_DOUBLE, offsetof(salesim_production, farm_effect), 1.5, NULL, 0,
      INF, 0, NULL, "per unit effort",
      "kappa_f: farming effort f lowers churn to churn * exp(-farm_effect * f)."},

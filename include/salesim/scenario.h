@@ -108,6 +108,7 @@ typedef struct salesim_production {
   double account_share;     /* monthly recurring revenue of a won account / V */
   double churn;             /* base monthly churn of the book, share */
   double orphan_churn;      /* monthly churn of accounts nobody serves */
+  int accounts_to_hire;     /* bool: a leaver's accounts wait for the slot's replacement */
   double farm_effect;       /* kappa_f: churn = churn*exp(-kappa_f*f) */
   double hunt_pain;         /* pi >= 1: hunting cost weight */
   double market_sd;         /* sd of monthly log shock to lead arrival */

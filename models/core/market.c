@@ -107,7 +107,16 @@ int salesim_market_agent(salesim_world *w, salesim_agent *a, int i, salesim_outc
 
 void salesim_market_orphans(salesim_world *w, double *rev_book, double *book_sum) {
   const salesim_production *prod = &w->sc->production;
-  /* accounts of people who left: revenue to the firm, churning untended */
+  /* accounts of people who left: revenue to the firm, churning untended;
+   * those an empty position keeps for its replacement the same */
+  for (int i = 0; i < w->n_agents; i++) {
+    salesim_agent *a = &w->agents[i];
+    if (a->status != SALESIM_AGENT_VACANT || !(a->held_book > 0))
+      continue;
+    *rev_book += a->held_book;
+    *book_sum += a->held_book;
+    a->held_book *= 1 - prod->orphan_churn;
+  }
   for (int k = 0; k < w->n_terr; k++) {
     salesim_territory *tr = &w->terr[k];
     *rev_book += tr->orphan_book;

@@ -88,6 +88,7 @@ static int hire_into(salesim_world *w, salesim_agent *a, int slot) {
     salesim_stream_seed(r, w->seed, (uint64_t)w->rep, SALESIM_STREAM_HIRE,
                         ((uint64_t)slot << 32) + ((uint64_t)a->hire_count << 8) + (uint64_t)j);
     salesim_world_draw_person(w, a, r);
+    a->book = a->held_book; /* the accounts come with the job: the applicant values them */
     a->opp_head = -1;
     a->n_opps = 0;
     a->tenure = 0;
@@ -103,6 +104,7 @@ static int hire_into(salesim_world *w, salesim_agent *a, int slot) {
     /* the applicant weighs its own liquidity: pay that arrives after its
      * savings run out is worth nothing to it (issue 11 #5) */
     if (ch.ce_month_liquid >= a->outside_wage) {
+      a->held_book = 0;
       a->hire_count++;
       w->ledger.hires += 1;
       w->ledger.mgmt_cost += pop->hiring_cost;
@@ -112,6 +114,7 @@ static int hire_into(salesim_world *w, salesim_agent *a, int slot) {
     w->ledger.offers_declined += 1;
   }
   a->status = SALESIM_AGENT_VACANT;
+  a->book = 0; /* still held for the next applicant */
   a->vacant_until = w->month + 1;
   a->hire_count++;
   return 0;
@@ -149,8 +152,11 @@ static int vacancies(salesim_world *w) {
       int filled = type->fill(w, a);
       if ((rc = salesim_hook_status(w, "fill", filled, 1)) != 0)
         return rc;
-      if (filled == 1)
+      if (filled == 1) {
+        a->book += a->held_book; /* filled from inside: the accounts go with the seat */
+        a->held_book = 0;
         continue;
+      }
     }
     if (w->month >= a->vacant_until && (rc = hire_into(w, a, i)) != 0)
       return rc;

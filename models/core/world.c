@@ -139,7 +139,10 @@ void salesim_world_count_survival(salesim_world *w, salesim_agent *a, int leavin
 
 void salesim_world_vacate(salesim_world *w, salesim_agent *a) {
   salesim_territory *t = &w->terr[a->territory];
-  t->orphan_book += a->book;
+  if (w->sc->production.accounts_to_hire)
+    a->held_book += a->book; /* for the replacement (hire_into, a fill) */
+  else
+    t->orphan_book += a->book;
   a->book = 0;
   salesim_pipeline_clear(w, a);
   a->status = SALESIM_AGENT_VACANT;

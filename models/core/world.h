@@ -60,6 +60,8 @@ typedef struct salesim_agent {
   /* state */
   double savings;        /* currency */
   double book;           /* monthly recurring revenue of owned accounts */
+  double held_book;      /* vacant slot: its last holder's accounts, kept for the
+                            replacement (production.accounts_to_hire) */
   double credit_period;  /* credited sales in the current pay period */
   double sales_year;     /* credited sales in the plan year */
   double pay_year;       /* pay earned in the plan year */
