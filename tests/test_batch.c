@@ -225,6 +225,17 @@ static void test_sweep_csv_and_costing(void **state) {
   assert_true(strncmp(csv, "point,mechanisms.commission.rate,firm.margin,mechanism,revenue_mean,", 66) == 0);
   assert_int_equal(lines(csv), 1 + 4 * 2); /* 2x2 grid, 2 mechanisms */
   assert_non_null(strstr(csv, "\n4,0.05,0.5,commission,"));
+  /* every metric, not only the seven headline ones (issue 11), each with its
+   * paired difference; profit's keep their old names */
+  {
+    const char *eol = strchr(csv, '\n');
+    assert_non_null(eol);
+    char *header = strndup(csv, (size_t)(eol - csv));
+    assert_non_null(strstr(header, ",quits_broke_mean,quits_broke_ci_low,quits_broke_ci_high,"));
+    assert_non_null(strstr(header, ",deals_moved_diff_vs_baseline,"));
+    assert_non_null(strstr(header, ",profit_diff_vs_baseline,profit_diff_ci_low,profit_diff_ci_high"));
+    free(header);
+  }
   /* common random numbers: target_salary is unaffected by the commission
    * rate, so its rows at points 1 and 3 (margin 0.3) agree on revenue */
   free(csv);

@@ -44,6 +44,12 @@ typedef struct salesim_csv {
   char *text;     /* owned storage of every cell */
 } salesim_csv;
 
+/** sweep.csv has every metric (six columns each); the HTML and Markdown
+ *  reports show only its design columns (up to `mechanism`) and the
+ *  headline metrics' mean and interval and profit's difference. 1 if
+ *  column j of `c` is shown. */
+int salesim_report_sweep_column_shown(const salesim_csv *c, int j);
+
 /** Read `path` strictly: a regular file (not a link) of at most
  *  SALESIM_REPORT_MAX_FILE bytes, no NUL byte, ending with a line end, a
  *  header of distinct non-empty names, then rows with exactly as many

@@ -98,3 +98,24 @@ int salesim_report_load(salesim_report_data **out, const char *dir, salesim_diag
   *out = ld.d;
   return 0;
 }
+
+int salesim_report_sweep_column_shown(const salesim_csv *c, int j) {
+  static const char *const shown[] = {
+      "revenue_mean", "revenue_ci_low", "revenue_ci_high", "pay_cost_mean", "pay_cost_ci_low",
+      "pay_cost_ci_high", "profit_mean", "profit_ci_low", "profit_ci_high",
+      "profit_diff_vs_baseline", "profit_diff_ci_low", "profit_diff_ci_high",
+      "cost_of_sales_mean", "headcount_end_mean", "new_hire_survival_12_mean",
+      "top_quintile_retention_mean"};
+  for (int k = 0; k <= j && k < c->ncols; k++)
+    if (strcmp(c->header[k], "mechanism") == 0) {
+      if (k == j)
+        return 1;
+      goto after_design;
+    }
+  return 1; /* a design column (point, the parameters) */
+after_design:
+  for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++)
+    if (strcmp(c->header[j], shown[i]) == 0)
+      return 1;
+  return 0;
+}

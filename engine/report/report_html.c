@@ -101,16 +101,19 @@ static void metrics_table(salesim_sbuf *b, const salesim_report_data *d, const i
   salesim_sbuf_printf(b, "</table>\n");
 }
 
-static void csv_table(salesim_sbuf *b, const salesim_csv *c) {
+static void csv_table_cols(salesim_sbuf *b, const salesim_csv *c,
+                           int (*keep)(const salesim_csv *, int)) {
   salesim_sbuf_printf(b, "<table>\n<tr>");
   for (int j = 0; j < c->ncols; j++)
-    cell_text(b, "th", j == 0 ? "l" : NULL, c->header[j]);
+    if (keep == NULL || keep(c, j))
+      cell_text(b, "th", j == 0 ? "l" : NULL, c->header[j]);
   salesim_sbuf_printf(b, "</tr>\n");
   size_t rows = c->nrows < MAX_TABLE_ROWS ? c->nrows : MAX_TABLE_ROWS;
   for (size_t i = 0; i < rows; i++) {
     salesim_sbuf_printf(b, "<tr>");
     for (int j = 0; j < c->ncols; j++)
-      cell_text(b, "td", j == 0 ? "l" : NULL, salesim_csv_cell(c, i, j));
+      if (keep == NULL || keep(c, j))
+        cell_text(b, "td", j == 0 ? "l" : NULL, salesim_csv_cell(c, i, j));
     salesim_sbuf_printf(b, "</tr>\n");
   }
   salesim_sbuf_printf(b, "</table>\n");
@@ -118,6 +121,8 @@ static void csv_table(salesim_sbuf *b, const salesim_csv *c) {
     salesim_sbuf_printf(b, "<p class=\"meta\">First %zu of %zu rows; the CSV file has all.</p>\n",
                         rows, c->nrows);
 }
+
+static void csv_table(salesim_sbuf *b, const salesim_csv *c) { csv_table_cols(b, c, NULL); }
 
 static void figure(salesim_sbuf *b, char *svg, const char *caption) {
   salesim_sbuf_printf(b, "<figure>\n");
@@ -348,8 +353,9 @@ int salesim_report_write_html(const salesim_report_data *d, const char *path,
   }
   if (d->sweep) {
     salesim_sbuf_printf(&b, "<h2 id=\"sweep\">Sweep</h2>\n<p>One row per design point and "
-                            "mechanism (sweep.csv).</p>\n");
-    csv_table(&b, d->sweep);
+                            "mechanism; the headline metrics (sweep.csv has every "
+                            "metric).</p>\n");
+    csv_table_cols(&b, d->sweep, salesim_report_sweep_column_shown);
   }
   if (d->n_tables > 0) {
     salesim_sbuf_printf(&b, "<h2 id=\"tables\">Detail tables</h2>\n");

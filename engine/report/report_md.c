@@ -157,25 +157,31 @@ static void md_metrics(salesim_sbuf *b, const salesim_report_data *d, const int 
   salesim_sbuf_printf(b, "\n");
 }
 
-static void md_csv(salesim_sbuf *b, const salesim_csv *c) {
+static void md_csv_cols(salesim_sbuf *b, const salesim_csv *c,
+                        int (*keep)(const salesim_csv *, int)) {
   salesim_sbuf_printf(b, "|");
   for (int j = 0; j < c->ncols; j++)
-    md_cell(b, c->header[j]);
+    if (keep == NULL || keep(c, j))
+      md_cell(b, c->header[j]);
   salesim_sbuf_printf(b, "\n|");
   for (int j = 0; j < c->ncols; j++)
-    salesim_sbuf_printf(b, "%s|", j == 0 ? "---" : "---:");
+    if (keep == NULL || keep(c, j))
+      salesim_sbuf_printf(b, "%s|", j == 0 ? "---" : "---:");
   salesim_sbuf_printf(b, "\n");
   size_t rows = c->nrows < MD_MAX_ROWS ? c->nrows : MD_MAX_ROWS;
   for (size_t i = 0; i < rows; i++) {
     salesim_sbuf_printf(b, "|");
     for (int j = 0; j < c->ncols; j++)
-      md_cell(b, salesim_csv_cell(c, i, j));
+      if (keep == NULL || keep(c, j))
+        md_cell(b, salesim_csv_cell(c, i, j));
     salesim_sbuf_printf(b, "\n");
   }
   if (c->nrows > rows)
     salesim_sbuf_printf(b, "\nFirst %zu of %zu rows; the CSV file has all.\n", rows, c->nrows);
   salesim_sbuf_printf(b, "\n");
 }
+
+static void md_csv(salesim_sbuf *b, const salesim_csv *c) { md_csv_cols(b, c, NULL); }
 
 int salesim_report_write_md(const salesim_report_data *d, const char *path, salesim_diag *diag) {
   salesim_sbuf b = {0};
@@ -283,7 +289,7 @@ int salesim_report_write_md(const salesim_report_data *d, const char *path, sale
   }
   if (d->sweep) {
     salesim_sbuf_printf(&b, "## Sweep\n\n");
-    md_csv(&b, d->sweep);
+    md_csv_cols(&b, d->sweep, salesim_report_sweep_column_shown);
   }
   if (d->n_tables > 0) {
     salesim_sbuf_printf(&b, "## Detail tables\n\n");

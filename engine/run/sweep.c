@@ -159,11 +159,15 @@ int salesim_sweep_write_csv(const salesim_sweep_result *s, const char *dir, sale
     put_text(f, s->paths[j]);
   }
   fputs(",mechanism", f);
-  for (int i = 0; i < salesim_study_headline_count; i++) {
-    const char *n = salesim_metric_catalogue_info(salesim_study_headline[i])->name;
-    fprintf(f, ",%s_mean,%s_ci_low,%s_ci_high", n, n, n);
+  /* every metric of the catalogue (issue 11: the calibration table needs
+   * them all), each with its paired difference vs the baseline at the same
+   * point; profit's keep their old names (profit_diff_vs_baseline, ...) */
+  for (int i = 0; i < s->n_metrics; i++) {
+    const char *n = salesim_metric_catalogue_info(i)->name;
+    fprintf(f, ",%s_mean,%s_ci_low,%s_ci_high,%s_diff_vs_baseline,%s_diff_ci_low,%s_diff_ci_high",
+            n, n, n, n, n, n);
   }
-  fputs(",profit_diff_vs_baseline,profit_diff_ci_low,profit_diff_ci_high\n", f);
+  fputc('\n', f);
   for (int pt = 0; pt < s->n_points; pt++)
     for (int k = 0; k < s->n_mech; k++) {
       fprintf(f, "%d", pt + 1);
@@ -175,19 +179,13 @@ int salesim_sweep_write_csv(const salesim_sweep_result *s, const char *dir, sale
       put_text(f, s->mech_names[k]);
       const salesim_stat *st = &s->stats[((size_t)pt * (size_t)s->n_mech + (size_t)k) *
                                          (size_t)s->n_metrics];
-      for (int i = 0; i < salesim_study_headline_count; i++) {
-        const salesim_stat *x = &st[salesim_study_headline[i]];
-        const double v[3] = {x->mean, x->ci_low, x->ci_high};
-        for (int q = 0; q < 3; q++) {
+      for (int i = 0; i < s->n_metrics; i++) {
+        const salesim_stat *x = &st[i];
+        const double v[6] = {x->mean, x->ci_low, x->ci_high, x->diff, x->diff_low, x->diff_high};
+        for (int q = 0; q < 6; q++) {
           fputc(',', f);
-          put_number(f, x->n > 0 ? v[q] : NAN);
+          put_number(f, x->n > 0 || q >= 3 ? v[q] : NAN);
         }
-      }
-      const salesim_stat *p = &st[SALESIM_METRIC_PROFIT];
-      const double d[3] = {p->diff, p->diff_low, p->diff_high};
-      for (int q = 0; q < 3; q++) {
-        fputc(',', f);
-        put_number(f, d[q]);
       }
       fputc('\n', f);
     }
