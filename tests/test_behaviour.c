@@ -210,6 +210,17 @@ static void test_timing_games(void **state) {
   paired(r, "accelerator", "linear", SALESIM_METRIC_DEALS_MOVED, +1);
   paired(r, "quarterly", "linear", SALESIM_METRIC_DEALS_MOVED, +1);
   paired(r, "accelerator", "linear", SALESIM_METRIC_DISCOUNT_COST, +1);
+  /* issue 11 #8: the measure Larkin (2014) reports, a share of revenue:
+   * zero under linear pay; under the accelerator (which only pulls) the
+   * discounts are pull_discount times the revenue pulled, exactly */
+  assert_true(mean_of(r, "linear", SALESIM_METRIC_REVENUE_MOVED) == 0);
+  assert_true(mean_of(r, "linear", SALESIM_METRIC_DISCOUNT_SHARE) == 0);
+  paired(r, "accelerator", "linear", SALESIM_METRIC_REVENUE_MOVED, +1);
+  paired(r, "quarterly", "linear", SALESIM_METRIC_REVENUE_MOVED, +1);
+  assert_true(mean_of(r, "accelerator", SALESIM_METRIC_DEALS_PUSHED) == 0);
+  assert_close(mean_of(r, "accelerator", SALESIM_METRIC_DISCOUNT_SHARE),
+               sc->production.pull_discount * mean_of(r, "accelerator", SALESIM_METRIC_REVENUE_MOVED),
+               1e-9, 1e-12);
   salesim_results_free(r);
   salesim_scenario_free(sc);
 }

@@ -62,6 +62,8 @@ extern "C" {
   X(DEALS_PULLED, "deals_pulled", "Deals pulled in at a discount", "per year", -1) \
   X(DEALS_PUSHED, "deals_pushed", "Deals pushed into the next period", "per year", -1) \
   X(DISCOUNT_COST, "discount_cost", "Revenue lost to pull-in discounts", "currency/year", -1) \
+  X(REVENUE_MOVED, "revenue_moved", "Share of new-business revenue pulled in or pushed out", "share", -1) \
+  X(DISCOUNT_SHARE, "discount_share", "Pull-in discounts, share of new-business revenue before them", "share", -1) \
   X(YEAR_END_BUNCHING, "year_end_bunching", "New revenue in a plan year's last month / months either side", "ratio", 0) \
   X(NEW_YEAR_TROUGH, "new_year_trough", "New revenue in a plan year's first month / months either side", "ratio", 0) \
   X(EFFORT_LATE, "effort_last_quarter", "Mean effort in plan years' last quarter", "units", 0) \

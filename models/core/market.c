@@ -53,14 +53,19 @@ int salesim_market_agent(salesim_world *w, salesim_agent *a, int i, salesim_outc
   double won = a->pushed_value, wins = a->pushed_wins; /* held back last period */
   a->pushed_value = a->pushed_wins = 0;
   int timing = prod->timing_games && a->status == SALESIM_AGENT_ACTIVE && a->period_left > 0;
-  if (timing && a->period_left <= prod->pull_window)
+  if (timing && a->period_left <= prod->pull_window) {
+    double won0 = won, dc0 = L->discount_cost;
     salesim_pipeline_pull(w, a, a->m_now, a->m_after, a->period_left, prod->pull_discount,
                           &won, &wins, &L->pulled, &L->discount_cost);
+    L->pulled_value += (won - won0) + (L->discount_cost - dc0); /* at list price */
+  }
   w->draws += (unsigned long long)a->n_opps;
   double won_now = 0, wins_now = 0;
   salesim_pipeline_step(w, a, &won_now, &wins_now);
-  if (timing)
+  if (timing) {
     salesim_overlay_push(w, a, o->revenue_book * a->book_credit + won, &won_now, &wins_now);
+    L->pushed_value += a->pushed_value; /* 0 unless pushed this month */
+  }
   won += won_now;
   wins += wins_now;
   o->revenue_new = won;

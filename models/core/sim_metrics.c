@@ -257,6 +257,11 @@ void salesim_metrics_finish(salesim_world *w) {
     m[SALESIM_METRIC_DEALS_PUSHED] = L->pushed * per_year;
     m[SALESIM_METRIC_DEALS_MOVED] = ratio(L->pulled + L->pushed, L->new_customers + L->pulled);
     m[SALESIM_METRIC_DISCOUNT_COST] = L->discount_cost * per_year;
+    /* Larkin (2014) reports the cost of timing games as a share of revenue:
+     * shares of new business at list price (revenue_new + discounts) */
+    m[SALESIM_METRIC_REVENUE_MOVED] =
+        ratio(L->pulled_value + L->pushed_value, L->revenue_new + L->discount_cost);
+    m[SALESIM_METRIC_DISCOUNT_SHARE] = ratio(L->discount_cost, L->revenue_new + L->discount_cost);
     m[SALESIM_METRIC_FORECAST_ERROR] = ratio(L->forecast_err_sum, L->forecast_n);
     year_shape(w);
     hunting_table(w);

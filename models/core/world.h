@@ -140,6 +140,7 @@ typedef struct salesim_ledger {
   double hunt_sum, farm_sum, effort_sum, agent_months;
   double leads, collisions;
   double pulled, pushed, discount_cost, wins_all;
+  double pulled_value, pushed_value; /* list price of deals won by a pull, of deals pushed */
   double band_hunt[5], band_farm[5], band_n[5]; /* by starting book quintile */
   double warnings, warn_tp, warn_fp, warn_fn, warn_lead;
   double forecast, forecast_err_sum, forecast_n, quarter_sales;
