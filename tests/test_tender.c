@@ -418,6 +418,9 @@ static void test_cut_and_choose(void **state) {
              cc ? "true" : "false");
     salesim_scenario *sc = small_scenario(cc ? "cc1.cfg" : "cc0.cfg", mech, 8, 0.04);
     sc->months = 60;
+    /* leavers' accounts to the territory's orphan book (not to the
+     * replacement, issue 11 #5b) so that there are accounts to deal */
+    sc->production.accounts_to_hire = 0;
     salesim_world *w = NULL;
     assert_int_equal(salesim_world_alloc(&w, sc, 0, 0, sc->seed), 0);
     for (int t = 0; t < sc->months; t++)
