@@ -125,6 +125,22 @@ static void test_bad_options(void **state) {
   assert_int_equal(salesim_test_run(cmd, &out), 2);
   assert_non_null(strstr(out, "--bind-participation: needs"));
   free(out);
+  /* one task, ability varying: c e^2/2 at the mean effort is not the mean
+   * cost, so the participation cost would be wrong; refused */
+  const char *varied = salesim_test_write_temp(
+      "varied.cfg", "name = \"varied\";\nseed = 3;\nreplications = 2;\nmonths = 12;\n"
+                    "territories = { count = 5; };\n"
+                    "population = { reps = 20; ability = { dist = \"lognormal\"; mean = 1.0; "
+                    "sd = 0.3; }; outside_wage = 5000.0; effort_cost = 1500.0; "
+                    "risk_aversion = 3e-6; };\n"
+                    "production = { mode = \"linear\"; };\n"
+                    "mechanisms = ( { type = \"commission\"; rate = 0.03; } );\n");
+  snprintf(cmd, sizeof cmd, "'%s' optimize '%s' --mechanism commission --param rate "
+                            "--bind-participation --range 0.01:0.05",
+           SALESIM_BINARY, varied);
+  assert_int_equal(salesim_test_run(cmd, &out), 2);
+  assert_non_null(strstr(out, "ability, and the rate of a commission plan"));
+  free(out);
 }
 
 int main(void) {

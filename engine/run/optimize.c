@@ -216,13 +216,15 @@ static int setup(eval_ctx *e, const salesim_scenario *sc, const salesim_optimize
                                 &pop->ability};
     int two = e->sc->production.tasks == 2;
     int constant = 1;
-    for (int i = 0; i < (two ? 4 : 3); i++)
+    /* the mean effort stands for every agent's only when all are alike: with
+     * ability varying, c e^2/2 at the mean effort is not the mean cost */
+    for (int i = 0; i < 4; i++)
       constant &= d[i]->kind == SALESIM_DIST_CONSTANT;
     if (e->sc->production.mode != SALESIM_MODE_LINEAR || !constant ||
         strcmp(keep.type->name, "commission") != 0 || strcmp(setting, "rate") != 0) {
       salesim_diag_add(diag, "--bind-participation: needs production.mode = \"linear\", a "
-                             "constant outside_wage, effort_cost and risk_aversion (and "
-                             "ability, with two tasks), and the rate of a commission plan");
+                             "constant outside_wage, effort_cost, risk_aversion and "
+                             "ability, and the rate of a commission plan");
       return SALESIM_EINVAL;
     }
     e->tasks = two ? 2 : 1;
