@@ -15,6 +15,8 @@
 #include <salesim/salesim.h>
 
 #include "mechanism.h"
+#include "params_json.h"
+#include "payout_curve.h"
 #include "sim.h"
 
 static salesim_scenario *load(const char *rel) {
@@ -83,21 +85,33 @@ static double mean_of(const salesim_results *r, const char *a, int metric) {
   return n ? s / n : NAN;
 }
 
-/* 1-3: new hires leave under straight commission (a draw narrows the gap);
- * veterans hunt less under commission; teammates collide only where nobody
- * assigns accounts. */
+/* 1-3 (issue 11 #5): straight commission is hard to staff. Applicants weigh
+ * their own liquidity, so those whose savings would run out before their
+ * deals close decline the job instead of taking it and leaving broke: more
+ * offers declined and more empty positions than under target salary, and
+ * a draw narrows the gap. The hires who do take it are the ones who can
+ * afford it, so broke exits are rare (but only under commission) and the
+ * hires' 12-month survival is still lower than with base pay or a draw.
+ * (Before #5 the test asserted the old headline, new hires leaving broke
+ * in droves: 37.6 a year, 12-month survival 11.6 %.) Veterans hunt less
+ * under commission; teammates collide only where nobody assigns accounts. */
 static void test_commission_reform(void **state) {
   (void)state;
   salesim_scenario *sc = load("scenarios/commission-reform.cfg");
   salesim_results *r = run(sc);
-  paired(r, "target_salary", "commission", SALESIM_METRIC_SURVIVAL_6, +1);
+  /* staffing: applicants decline, positions stay empty */
+  paired(r, "commission", "target_salary", SALESIM_METRIC_OFFERS_DECLINED, +1);
+  paired(r, "commission", "commission_draw", SALESIM_METRIC_OFFERS_DECLINED, +1);
+  paired(r, "target_salary", "commission", SALESIM_METRIC_HEADCOUNT_END, +1);
+  paired(r, "commission_draw", "commission", SALESIM_METRIC_HEADCOUNT_END, +1);
+  /* the hires who accept: fewer leave broke than the old model said, but
+   * only commission has broke exits, and base pay or a draw keeps more */
+  assert_true(mean_of(r, "commission", SALESIM_METRIC_QUITS_BROKE) > 0);
+  assert_true(mean_of(r, "target_salary", SALESIM_METRIC_QUITS_BROKE) == 0);
+  assert_true(mean_of(r, "commission_draw", SALESIM_METRIC_QUITS_BROKE) == 0);
   paired(r, "target_salary", "commission", SALESIM_METRIC_SURVIVAL_12, +1);
   paired(r, "commission_draw", "commission", SALESIM_METRIC_SURVIVAL_6, +1);
   paired(r, "commission_draw", "commission", SALESIM_METRIC_SURVIVAL_12, +1);
-  /* the new hires who leave under commission leave broke */
-  assert_true(mean_of(r, "commission", SALESIM_METRIC_QUITS_BROKE) > 0);
-  assert_true(mean_of(r, "commission_draw", SALESIM_METRIC_QUITS_BROKE) <
-              mean_of(r, "commission", SALESIM_METRIC_QUITS_BROKE));
   /* veterans: within commission big books hunt less; under the target
    * salary plan (target mostly new business) they hunt more */
   for (int rep = 0; rep < r->n_rep; rep++) {
@@ -128,16 +142,33 @@ static void test_ratchet_cap_bonus(void **state) {
                 100 * (mean_of(r, "ts_free", SALESIM_METRIC_REVENUE) /
                            mean_of(r, "ts_ratchet", SALESIM_METRIC_REVENUE) -
                        1));
-  /* issue 11 #9: on the plan Misra & Nair (2011) studied (one capped
-   * commission slope, ratcheted quota) removing cap and ratchet raises
-   * revenue by a field-sized amount (they saw about +9 %), not the +30 %
-   * of ts_free, which also adds an uncapped 4x accelerator */
+  /* issue 11 #9: Misra & Nair (2011) removed the ceiling, the quota and
+   * its ratchet from a plan paying salary plus commission above a quota
+   * (mn_capped_ratchet -> mn_free, the same commission rate and pay at
+   * target); revenue rose 9 % (their model predicted 8 %). The model must
+   * land within half to one and a half times their figure: the 95 %
+   * interval of the per-replication ratio inside [+4.5 %, +13.5 %]. (The
+   * ratchet share drives it: 0.25 gives about +7 %, 0.75 about +15 %;
+   * docs/behaviour.md.) The ts_free arm, which also adds an uncapped 4x
+   * accelerator, gives about +33 % and would fail this band. */
   paired(r, "mn_free", "mn_capped_ratchet", SALESIM_METRIC_REVENUE, +1);
-  double mn = mean_of(r, "mn_free", SALESIM_METRIC_REVENUE) /
-                  mean_of(r, "mn_capped_ratchet", SALESIM_METRIC_REVENUE) -
-              1;
-  print_message("Misra-Nair plan, cap and ratchet removed: revenue %+.1f %%\n", 100 * mn);
-  assert_true(mn > 0.03 && mn < 0.20);
+  {
+    int a = mech(r, "mn_free"), b = mech(r, "mn_capped_ratchet"), n = r->n_rep;
+    double sum = 0, sum2 = 0;
+    for (int rep = 0; rep < n; rep++) {
+      double x = SALESIM_METRIC_AT(r, a, rep, SALESIM_METRIC_REVENUE) /
+                     SALESIM_METRIC_AT(r, b, rep, SALESIM_METRIC_REVENUE) -
+                 1;
+      sum += x;
+      sum2 += x * x;
+    }
+    double mn = sum / n, var = (sum2 - n * mn * mn) / (n - 1);
+    double half = gsl_cdf_tdist_Pinv(0.975, n - 1) * sqrt(var > 0 ? var / n : 0);
+    print_message("Misra-Nair plan, quota, ceiling and ratchet removed: revenue %+.1f %% "
+                  "[%+.1f, %+.1f] (theirs +9 %%)\n",
+                  100 * mn, 100 * (mn - half), 100 * (mn + half));
+    assert_true(mn - half > 0.045 && mn + half < 0.135);
+  }
   /* with pushing allowed, reps past or far from a lump bonus's quota
    * sandbag: deals leave the year's last month */
   paired(r, "quota_bonus", "ts_free", SALESIM_METRIC_DEALS_PUSHED, +1);
@@ -145,19 +176,65 @@ static void test_ratchet_cap_bonus(void **state) {
   salesim_scenario_free(sc);
 }
 
-/* 4 (bonus): under a lump quota bonus, with customers who sign early for a
- * discount but will not wait, sales bunch at the plan year's end with a
- * trough after it (Oyer 1998); linear pay shows neither. */
+/* 4 (bonus, issue 11 #5 and #8): under a lump quota bonus paying what
+ * linear commission pays at target, with customers who sign early for a
+ * discount but will not wait, reps near the quota pull deals into the plan
+ * year's last month: sales there rise above its neighbours and the new
+ * year's first month falls below them (Oyer 1998); linear pay shows
+ * neither. The effect is small (about 2 % of new business is moved), so
+ * the scenario runs 60 replications. Before #5b part of the old trough came
+ * from hires who started with no accounts (docs/behaviour.md); this checks
+ * what remains with the leaver's accounts going to the replacement. */
 static void test_year_end_bunching(void **state) {
   (void)state;
   salesim_scenario *sc = load("scenarios/year-end-bonus.cfg");
+  assert_true(sc->production.accounts_to_hire);
   salesim_results *r = run(sc);
   paired(r, "quota_bonus", "linear", SALESIM_METRIC_YEAR_END_BUNCHING, +1);
   paired(r, "quota_bonus", "linear", SALESIM_METRIC_NEW_YEAR_TROUGH, -1);
   paired(r, "quota_bonus", "linear", SALESIM_METRIC_DEALS_PULLED, +1);
+  paired(r, "quota_bonus", "linear", SALESIM_METRIC_REVENUE_MOVED, +1);
   assert_true(mean_of(r, "quota_bonus", SALESIM_METRIC_YEAR_END_BUNCHING) > 1);
   assert_true(mean_of(r, "quota_bonus", SALESIM_METRIC_NEW_YEAR_TROUGH) < 1);
   assert_true(mean_of(r, "linear", SALESIM_METRIC_DEALS_MOVED) == 0);
+  salesim_results_free(r);
+  salesim_scenario_free(sc);
+}
+
+/* Issue 11 #8: push_deals defaults to false. With customers who let a rep
+ * delay a signature (the old default) every plan with a target showed a
+ * year-end trough and a new-year spike in default.cfg (target salary
+ * year_end_bunching 0.56, new_year_trough 1.67), the opposite of the
+ * year-end spike Oyer (1998) found and of the pulled-in deals Larkin (2014)
+ * found. With the shipped default, target salary's year end is not below
+ * straight commission's (which never moves deals): the paired difference's
+ * interval lies above -0.1, and the new year's first month is not above
+ * it (interval below +0.1). Fails with push_deals = true. */
+static void test_push_deals_default(void **state) {
+  (void)state;
+  salesim_scenario *sc = load("scenarios/default.cfg");
+  assert_false(sc->production.push_deals); /* default.cfg does not set it */
+  assert_true(sc->production.timing_games);
+  salesim_results *r = run(sc);
+  int ts = mech(r, "target_salary"), cm = mech(r, "commission"), n = r->n_rep;
+  const int metrics[2] = {SALESIM_METRIC_YEAR_END_BUNCHING, SALESIM_METRIC_NEW_YEAR_TROUGH};
+  for (int k = 0; k < 2; k++) {
+    double sum = 0, sum2 = 0;
+    for (int rep = 0; rep < n; rep++) {
+      double d = SALESIM_METRIC_AT(r, ts, rep, metrics[k]) - SALESIM_METRIC_AT(r, cm, rep, metrics[k]);
+      sum += d;
+      sum2 += d * d;
+    }
+    double mean = sum / n, var = (sum2 - n * mean * mean) / (n - 1);
+    double half = gsl_cdf_tdist_Pinv(0.975, n - 1) * sqrt(var > 0 ? var / n : 0);
+    print_message("%-20s target_salary - commission = %.3f [%.3f, %.3f]\n",
+                  r->metric_info[metrics[k]]->name, mean, mean - half, mean + half);
+    if (k == 0)
+      assert_true(mean - half > -0.1);
+    else
+      assert_true(mean + half < 0.1);
+  }
+  assert_true(mean_of(r, "target_salary", SALESIM_METRIC_DEALS_PUSHED) == 0);
   salesim_results_free(r);
   salesim_scenario_free(sc);
 }
@@ -235,6 +312,61 @@ static void test_timing_games(void **state) {
   salesim_scenario_free(sc);
 }
 
+/* A number setting of a mechanism, read through its parameter table. */
+static double mech_number(const salesim_mechanism_spec *ms, const char *name) {
+  const salesim_param_table *t = ms->type->params;
+  for (size_t i = 0; i < t->count; i++)
+    if (strcmp(t->specs[i].name, name) == 0) {
+      const char *p = (const char *)ms->params + t->specs[i].offset;
+      return t->specs[i].kind == SALESIM_P_DOUBLE ? *(const double *)p : (double)*(const int *)p;
+    }
+  fail_msg("%s has no setting %s", ms->name, name);
+  return NAN;
+}
+
+/* Issue 11 #8: each behaviour scenario compares plans that pay the same at
+ * 100 % of target, so a difference in behaviour is not a pay cut or a rise.
+ * Pay at target from each plan's payout curve at the scenario's reference
+ * target (what summary.json reports); for the lump quota bonus, which has
+ * no curve, twelve months of base plus one bonus per period (its quota is
+ * met at 100 % of target). Before the fix the timing-games accelerator paid
+ * 72,000 at target against linear's 116,000, the quarterly bonus 104,000,
+ * and the year-end and ratchet-cap lump bonuses 108,000. (commission-reform
+ * and flat-salary-baseline pay by grade and credit the book differently;
+ * their arithmetic is in the files' comments.) */
+static void test_equal_pay_at_target(void **state) {
+  (void)state;
+  const char *files[] = {"scenarios/timing-games.cfg", "scenarios/year-end-bonus.cfg",
+                         "scenarios/ratchet-cap.cfg", "scenarios/target-salary-example.cfg"};
+  for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+    salesim_scenario *sc = load(files[f]);
+    double ref = salesim_params_reference_target(sc), base_pay = NAN;
+    for (int m = 0; m < sc->n_mechanisms; m++) {
+      const salesim_mechanism_spec *ms = &sc->mechanisms[m];
+      double pay;
+      if (strcmp(ms->type->name, "quota_bonus") == 0) {
+        int quarterly = (int)mech_number(ms, "period") == 1;
+        assert_true(mech_number(ms, "quota_share") <= 1);
+        pay = 12 * mech_number(ms, "base") + (quarterly ? 4 : 1) * mech_number(ms, "bonus");
+      } else {
+        salesim_payout_curve c;
+        assert_non_null(ms->type->payout_curve);
+        assert_int_equal(ms->type->payout_curve(ms->params, sc, ref, &c), 0);
+        int at = (int)lround(1.0 / SALESIM_PAYOUT_STEP);
+        assert_true(c.n > at);
+        assert_close(c.attainment[at], 1.0, 1e-12, 0);
+        pay = c.pay[at];
+      }
+      print_message("%-36s %-20s pay at target %.0f\n", files[f], ms->name, pay);
+      if (m == 0)
+        base_pay = pay;
+      else
+        assert_close(pay, base_pay, 0, 0.001 * base_pay);
+    }
+    salesim_scenario_free(sc);
+  }
+}
+
 /* Pipeline review: warnings, their precision, recall and lead time, and the
  * coaching they cost; the stage-weighted forecast's error is reported. */
 static void test_pipeline_review(void **state) {
@@ -292,7 +424,8 @@ static void test_no_year_end_collapse(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_commission_reform), cmocka_unit_test(test_ratchet_cap_bonus),
-      cmocka_unit_test(test_cap_cuts_effort),   cmocka_unit_test(test_year_end_bunching),  cmocka_unit_test(test_timing_games),
+      cmocka_unit_test(test_cap_cuts_effort),   cmocka_unit_test(test_year_end_bunching),  cmocka_unit_test(test_push_deals_default),
+      cmocka_unit_test(test_timing_games),      cmocka_unit_test(test_equal_pay_at_target),
       cmocka_unit_test(test_pipeline_review),
       cmocka_unit_test(test_no_year_end_collapse),
   };

@@ -89,8 +89,12 @@ static void test_mechanism_beats_rules(void **state) {
   expect(r, "training_ladder", "target_salary", SALESIM_METRIC_COST_PER_NEW_CUSTOMER, -1);
   /* but the mechanism costs more to run here: training outweighs audits */
   expect(r, "training_ladder", "monitoring", SALESIM_METRIC_MGMT_COST, +1);
-  /* and turns over more staff (demoted reps who leave) */
-  expect(r, "training_ladder", "monitoring", SALESIM_METRIC_QUITS, +1);
+  /* and turns over more staff than the plain plan, which neither demotes
+   * nor dismisses: demoted reps who leave. (Against the rules, whose
+   * strikes dismiss reps too, the difference is not significant since
+   * applicants weigh their liquidity, issue 11 #5: 0.2 [-0.2, 0.6] a
+   * year; the rules' own turnover rose with it.) */
+  expect(r, "training_ladder", "target_salary", SALESIM_METRIC_QUITS, +1);
   /* the rules' story: reps fake, the firm escalates to the cap */
   int mon = mech_index(r, "monitoring");
   int visits_false = salesim_results_metric_find(r, "visits_false");
