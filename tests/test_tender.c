@@ -668,6 +668,79 @@ static void test_staffing_plan(void **state) {
   }
 }
 
+/* Issue 11 #3: bid herding. 30 identical managers (same ability, wage,
+ * risk aversion; exact estimates) bid 2 each on 10 identical territories.
+ * The rule before the fix (entry_scale = 0: every manager best-responds
+ * to one common expected rival count) puts all 60 bids on the same two
+ * territories (30 each, 8 territories without a bid). Mixed entry
+ * (entry_scale > 0: a logit equilibrium of who bids where, each manager's
+ * territories drawn with its own counter-based draw) spreads them: every
+ * territory gets a bid and none more than twice the mean (60 / 10 = 6).
+ * Also: the in-year fixed point converged, and the run is the same at 1
+ * and 2 threads. */
+static void test_mixed_entry_spreads(void **state) {
+  (void)state;
+  for (int old = 0; old < 2; old++) {
+    char text[2048], name[64], d[600], cmd[2048];
+    snprintf(text, sizeof text,
+             "seed = 3; replications = 2; months = 12;\n"
+             "production = { deal_value = { dist = \"lognormal\"; mean = 150000.0; sd = 75000.0; };"
+             " churn = 0.02; account_share = 0.02; };\n"
+             "population = { reps = 40; quit_rate = 0.0;"
+             " outside_wage = { dist = \"normal\"; mean = 3000.0; sd = 500.0; min = 0.0; }; };\n"
+             "territories = { count = 10; potential = 8000000.0; book = 600000.0; prospects = 400.0;"
+             " firm_estimate_sd = 0.0; manager_estimate_sd = 0.0; };\n"
+             "firm = { potential_share = 0.3; book_factor = 0.9; };\n"
+             "mechanisms = ( { type = \"tender\"; managers = 30; bids_per_manager = 2;"
+             " manager_ability = 1.5; manager_outside_wage = 8000.0; manager_risk_aversion = 1e-6;"
+             " panel_threshold = 0.0; panel_sd = 0.0; territory_table = \"none\";"
+             " entry_scale = %s; } );\n",
+             old ? "0.0" : "5000.0");
+    snprintf(name, sizeof name, "entry%d.cfg", old);
+    const char *cfg = write_file(name, text);
+    char *sum[2];
+    for (int th = 1; th <= 2; th++) {
+      snprintf(d, sizeof d, "%s/entry%d-t%d", tmpdir, old, th);
+      snprintf(cmd, sizeof cmd, "'%s' run '%s' -o '%s' --threads %d -q", SALESIM_BINARY, cfg, d,
+               th);
+      assert_int_equal(salesim_test_run(cmd, NULL), 0);
+      char p[700];
+      snprintf(p, sizeof p, "%s/summary.csv", d);
+      sum[th - 1] = slurp(p);
+      assert_non_null(sum[th - 1]);
+    }
+    assert_string_equal(sum[0], sum[1]); /* same bytes at any thread count */
+    double most = summary_mean(sum[0], "tender", "bids_max");
+    double none = summary_mean(sum[0], "tender", "territories_no_bid");
+    print_message("entry_scale %s: bids on the most-bid territory %.1f, territories without a "
+                  "bid %.1f\n",
+                  old ? "0 (old rule)" : "5000", most, none);
+    if (old) { /* the defect this test guards against */
+      assert_true(most == 30);
+      assert_true(none == 8);
+    } else {
+      assert_true(most <= 2 * 6);
+      assert_true(none == 0);
+    }
+    free(sum[0]);
+    free(sum[1]);
+  }
+  /* the fixed point itself: converged within its tolerance */
+  salesim_scenario *sc = small_scenario(
+      "entry-fp.cfg",
+      "{ type = \"tender\"; managers = 6; bids_per_manager = 1; territory_table = \"none\"; }",
+      4, 0.0);
+  salesim_world *w = NULL;
+  assert_int_equal(salesim_world_alloc(&w, sc, 0, 0, sc->seed), 0);
+  assert_int_equal(w->type->year_start(w), 0);
+  salesim_tender_stats st;
+  salesim_tender_get_stats(w, &st);
+  print_message("fixed point: %d iterations, gap %.2g bids\n", st.entry_iters, st.entry_gap);
+  assert_true(st.entry_gap < 1e-3);
+  salesim_world_free(w);
+  salesim_scenario_free(sc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bid_choice),
@@ -682,6 +755,7 @@ int main(void) {
       cmocka_unit_test(test_metric_definitions),
       cmocka_unit_test(test_private_signals),
       cmocka_unit_test(test_staffing_plan),
+      cmocka_unit_test(test_mixed_entry_spreads),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -81,13 +81,19 @@
 
 #include "tender_internal.h"
 
+#define ENTRY_SCALE_DEFAULT 5000
+
 static const salesim_param_spec tender_specs[] = {
     SALESIM_ORG_PARAM_SPECS(tender_params),
     {"reserve_share", SALESIM_P_DOUBLE, offsetof(tender_params, reserve_share), 0.9, NULL, 0, 10,
      SALESIM_PF_MIN_EXCL, NULL, "share",
      "Posted target (the lowest bid allowed) as a share of the firm's own rule target."},
     {"bids_per_manager", SALESIM_P_INT, offsetof(tender_params, bids_per_manager), 3, NULL, 1,
-     1000, 0, NULL, "bids", "Most territories a manager bids for in a year (those worth most to it)."},
+     1000, 0, NULL, "bids",
+     "Cap on the bids each manager candidate makes in a tender (1..1000): it bids on at most "
+     "this many territories a year, where its expected surplus is positive (with entry_scale > "
+     "0, territories drawn from its entry probabilities; with 0, its best ones). Fewer bids "
+     "per manager mean more territories without a bid; more mean more panel reviews."},
     {"panel_cost", SALESIM_P_DOUBLE, offsetof(tender_params, panel_cost), 3000, NULL, 0, 1e9, 0,
      NULL, "currency", "Review-panel cost per operating plan (per bid), a management cost."},
     {"panel_sd", SALESIM_P_DOUBLE, offsetof(tender_params, panel_sd), 0.2, NULL, 0, 10, 0, NULL,
@@ -137,6 +143,13 @@ static const salesim_param_spec tender_specs[] = {
      "set-up): a winner's team takes at most that (within min_team..max_team), a rep values a "
      "join offer with that team, and reps in no team go to territories nobody won that are "
      "short of plan; \"max_team\" = the rule before issue 11 (winners take up to max_team)."},
+    {"entry_scale", SALESIM_P_DOUBLE, offsetof(tender_params, entry_scale), ENTRY_SCALE_DEFAULT,
+     NULL, 0, 1e12, 0, NULL, "currency/year",
+     "Mixed entry (Levin & Smith 1994): each manager bids on territory k with a logit "
+     "probability over its expected surplus there given how many rivals are expected, those "
+     "expected counts solved in-year as a fixed point; this is the logit's scale (a surplus "
+     "difference of one scale multiplies the odds by e). 0: the rule before issue 11 (every "
+     "manager bids on its best territories against last years' bid counts)."},
 };
 
 static const salesim_param_table tender_table = {
@@ -165,6 +178,8 @@ void salesim_tender_get_stats(const salesim_world *w, salesim_tender_stats *out)
   out->mip_solved = s->mip_solved;
   out->mip_failed = s->mip_failed;
   out->mip_changed = s->mip_changed;
+  out->entry_iters = s->entry_iters;
+  out->entry_gap = s->entry_gap;
 }
 
 /* ---- the mechanism's hooks --------------------------------------------------------- */
@@ -228,6 +243,21 @@ static int tender_init(salesim_world *w) {
     return SALESIM_ENOMEM;
   for (int k = 0; k < w->n_terr; k++)
     s->planned[k] = w->terr[k].n_slots;
+  if (p->entry_scale > 0) {
+    int c = w->n_terr < ENTRY_CAND ? w->n_terr : ENTRY_CAND;
+    size_t pairs = (size_t)(o->n_mgr > 0 ? o->n_mgr : 1) * (size_t)(c > 0 ? c : 1);
+    s->ent_cand = c;
+    s->ent_k = malloc(pairs * sizeof *s->ent_k);
+    s->ent_lnG = malloc(pairs * ENTRY_GRID * sizeof *s->ent_lnG);
+    s->ent_pi = malloc(pairs * sizeof *s->ent_pi);
+    s->ent_q = malloc(pairs * sizeof *s->ent_q);
+    s->ent_n = malloc((nt ? nt : 1) * sizeof *s->ent_n);
+    s->ent_new = malloc((nt ? nt : 1) * sizeof *s->ent_new);
+    s->ent_scr = malloc((nt ? nt : 1) * ENTRY_GRID * sizeof *s->ent_scr);
+    if (!s->ent_k || !s->ent_lnG || !s->ent_pi || !s->ent_q || !s->ent_n || !s->ent_new ||
+        !s->ent_scr)
+      return SALESIM_ENOMEM;
+  }
   rc = salesim_assign_alloc(&s->assign, o->n_mgr, w->n_terr, cap);
   if (rc != 0)
     return rc;
@@ -280,6 +310,13 @@ static void tender_fini(salesim_world *w) {
   free(s->pair_util);
   free(s->sortbuf);
   free(s->planned);
+  free(s->ent_k);
+  free(s->ent_lnG);
+  free(s->ent_pi);
+  free(s->ent_q);
+  free(s->ent_n);
+  free(s->ent_new);
+  free(s->ent_scr);
 }
 
 static int tender_year_start(salesim_world *w) {

@@ -34,6 +34,7 @@ typedef struct tender_params {
   int max_rounds;
   int fallback_appoint;
   int staffing;      /* STAFF_PLAN or STAFF_MAX_TEAM (issue 11 #2) */
+  double entry_scale; /* logit scale of mixed entry (currency/year); 0: pure best response */
   double mip_time_limit;
   int mip_node_limit;
 } tender_params;
@@ -84,6 +85,16 @@ typedef struct tender_state {
   salesim_sort_keyed *sortbuf;
   double voided, unfilled, unmatched;
   double no_bid, bids_max_sum, tenders; /* bids per territory (issue 11 #3) */
+  /* mixed entry (entry_scale > 0, issue 11 #3): per manager its ENTRY_CAND
+   * best territories (ent_k, -1 unused), ln of the surplus without the
+   * chance of beating rivals on ENTRY_GRID bid ratios (ent_lnG), its
+   * probability of bidding there (ent_pi); expected bids per territory
+   * (ent_n); scratch of one manager's grid over all territories */
+  int *ent_k;
+  double *ent_lnG, *ent_pi, *ent_q, *ent_n, *ent_new, *ent_scr;
+  int ent_cand;
+  int entry_iters;  /* last tender: fixed-point iterations */
+  double entry_gap; /* last tender: max |expected bids - their best response| per territory */
   int mip_solved, mip_failed; /* stable MIP: years proven optimal / not */
   long mip_changed;           /* reps the MIP placed differently from DA */
 } tender_state;
@@ -94,6 +105,11 @@ enum { STAFF_PLAN = 0, STAFF_MAX_TEAM = 1 };
 int tender_capacity(const tender_state *s, int k);
 
 /* ---- tender_bids.c ---- */
+
+#define ENTRY_GRID 32  /* bid ratios on which entry surpluses are tabulated */
+#define ENTRY_CAND 64  /* most territories a manager weighs for entry */
+#define ENTRY_ITER 3000
+#define ENTRY_TOL 1e-3 /* bids per territory */
 
 /* Every manager's bids of the year into s->in; returns how many. */
 int tender_collect_bids(salesim_world *w, tender_state *s);
