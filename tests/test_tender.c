@@ -741,6 +741,40 @@ static void test_mixed_entry_spreads(void **state) {
   salesim_scenario_free(sc);
 }
 
+/* Issue 11 #2, the join offer: a rep values joining a winner with the team
+ * it will be in. In the shipped scenario's first tender (replications 1-3)
+ * offers valued with the winner's capacity (its planned 4) leave some
+ * winners' teams at 2 or 3, so those reps valued a team they were not in;
+ * re-valuing those offers with the size reached and forming the teams
+ * again must leave at most a third as many such winners (before the fix
+ * every one of them stayed; REVALUE_PASSES = 0 reproduces that). */
+static void test_join_offer_team_size(void **state) {
+  (void)state;
+  salesim_diag d = SALESIM_DIAG_INIT;
+  salesim_scenario *sc = NULL;
+  assert_int_equal(
+      salesim_scenario_load(&sc, salesim_test_path("scenarios/territory-tender.cfg"), &d), 0);
+  salesim_diag_clear(&d);
+  int first = 0, left = 0;
+  for (int rep = 0; rep < 3; rep++) {
+    salesim_world *w = NULL;
+    assert_int_equal(salesim_world_alloc(&w, sc, 1, rep, sc->seed), 0);
+    assert_string_equal(w->type->name, "tender");
+    assert_int_equal(w->type->year_start(w), 0);
+    salesim_tender_stats st;
+    salesim_tender_get_stats(w, &st);
+    first += st.revalue_first;
+    left += st.revalue_left;
+    salesim_world_free(w);
+  }
+  print_message("winners whose team ended at a size other than valued: %d with offers valued at "
+                "capacity, %d after re-valuing\n",
+                first, left);
+  assert_true(first >= 3);
+  assert_true(3 * left <= first);
+  salesim_scenario_free(sc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bid_choice),
@@ -756,6 +790,7 @@ int main(void) {
       cmocka_unit_test(test_private_signals),
       cmocka_unit_test(test_staffing_plan),
       cmocka_unit_test(test_mixed_entry_spreads),
+      cmocka_unit_test(test_join_offer_team_size),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

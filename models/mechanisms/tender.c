@@ -180,6 +180,9 @@ void salesim_tender_get_stats(const salesim_world *w, salesim_tender_stats *out)
   out->mip_changed = s->mip_changed;
   out->entry_iters = s->entry_iters;
   out->entry_gap = s->entry_gap;
+  out->revalue_passes = s->revalue_passes;
+  out->revalue_left = s->revalue_left;
+  out->revalue_first = s->revalue_first;
 }
 
 /* ---- the mechanism's hooks --------------------------------------------------------- */
@@ -215,6 +218,7 @@ static int tender_init(salesim_world *w) {
   s->amount = malloc(cap * sizeof *s->amount);
   s->excluded = malloc(cap);
   s->bid_row = malloc(cap * sizeof *s->bid_row);
+  s->n_val = calloc(cap, sizeof *s->n_val);
   s->award = malloc(nt * sizeof *s->award);
   s->cand = malloc(nt * sizeof *s->cand);
   s->reps = malloc(na * sizeof *s->reps);
@@ -236,7 +240,7 @@ static int tender_init(salesim_world *w) {
   s->sortbuf = malloc(sortn * sizeof *s->sortbuf);
   s->planned = malloc(nt * sizeof *s->planned);
   if (!s->ratio || !s->weight || !s->rivals || !s->tab || !s->aw_ratio || !s->aw_ok || !s->aw_weight || !s->year_ratio || !s->in || !s->bids || !s->amount || !s->excluded ||
-      !s->bid_row || !s->award || !s->cand || !s->reps || !s->house || !s->house_stay || !s->view ||
+      !s->bid_row || !s->n_val || !s->award || !s->cand || !s->reps || !s->house || !s->house_stay || !s->view ||
       !s->team_terr || !s->terr_team || !s->rep_start || !s->rep_list || !s->team_start ||
       !s->team_list || !s->capacity || !s->minimum || !s->team_of_rep || !s->mip_team ||
       !s->fill || !s->pair_util || !s->sortbuf || !s->planned)
@@ -289,6 +293,7 @@ static void tender_fini(salesim_world *w) {
   free(s->amount);
   free(s->excluded);
   free(s->bid_row);
+  free(s->n_val);
   free(s->award);
   free(s->cand);
   free(s->reps);

@@ -81,6 +81,10 @@ typedef struct tender_state {
   int *rep_start, *rep_list, *team_start, *team_list, *capacity, *minimum;
   int *team_of_rep, *fill, *mip_team;
   int *planned;       /* territory: planned headcount (its slots at set-up) */
+  int *n_val;         /* bid: team size its join offers were valued with (0: capacity) */
+  double revalue_passes; /* run total of team formations repeated to re-value offers */
+  int revalue_left;   /* last tender: winners whose team ended at a size other than valued */
+  int revalue_first;  /* last tender: the same after the first formation */
   double *pair_util;
   salesim_sort_keyed *sortbuf;
   double voided, unfilled, unmatched;
@@ -106,6 +110,7 @@ int tender_capacity(const tender_state *s, int k);
 
 /* ---- tender_bids.c ---- */
 
+#define REVALUE_PASSES 4 /* most re-formations of teams to re-value join offers */
 #define ENTRY_GRID 32  /* bid ratios on which entry surpluses are tabulated */
 #define ENTRY_CAND 64  /* most territories a manager weighs for entry */
 #define ENTRY_ITER 3000
