@@ -10,18 +10,23 @@
  *     the variable share of the package of the winning bid is paid on
  *     attainment against the bid.
  *  2. Bidding. Every manager candidate (models/mechanisms/org.h) values each territory
- *     from its private estimate and bids, on the few territories where it
- *     pays most (at most bids_per_manager, only where the expected surplus
- *     over its outside wage is positive), the quota b >= posted target that
- *     maximises its expected surplus
+ *     from its private estimate and bids on at most bids_per_manager
+ *     territories, only where its expected surplus over its outside wage is
+ *     positive: with entry_scale > 0 (mixed entry, issue 11 #3) territory k
+ *     with a capped-logit probability over its surplus there given the
+ *     rivals it expects, those expected counts solved in-year as a fixed
+ *     point and its territories drawn with a counter-based draw
+ *     (tender_bids.c, collect_mixed); with entry_scale = 0 the territories
+ *     where it pays most against last years' counts. On each, the quota
+ *     b >= posted target that maximises its expected surplus
  *         P(pass panel) * P(win | x) * P(keep team | x) * (CE(b) - 12 * outside wage),
  *     x = b / posted,
  *     CE(b) = fixed(posted) + variable(b) x curve(S / b) in expectation,
  *     less a risk premium (salesim_org_manager_ce).
  *     P(win | x) = F(x)^n_k is the bidder's belief about rivals: n_k rival
- *     bids expected on territory k (at first in proportion to the posted
- *     targets, then learned from the published number of bids each year)
- *     each drawn from F, the kernel-smoothed distribution of published bids
+ *     bids expected on territory k (from the entry equilibrium; with
+ *     entry_scale = 0 at first in proportion to the posted targets, then
+ *     learned from the published number of bids each year) each drawn from F, the kernel-smoothed distribution of published bids
  *     / posted targets (at first uniform over [1, 1 + prior_bid_spread],
  *     then each year's bids enter with weight learning_rate). A higher bid
  *     wins more often and pays a bigger package, but the manager must then
@@ -45,8 +50,12 @@
  *     the firm would place it, without its accounts), at most rep_list_max
  *     of them; winners rank reps
  *     by their view of ability x skill (their pay rises with team sales).
- *     Many-to-one deferred acceptance with team sizes min_team..max_team,
- *     proposing side `proposing`. A winner short of min_team loses the award:
+ *     Many-to-one deferred acceptance with team sizes min_team..the
+ *     territory's capacity (its planned headcount within min_team..max_team
+ *     under staffing = "plan"; max_team under "max_team"), proposing side
+ *     `proposing`. Under "plan" a rep values an offer with the team it will
+ *     be in: the capacity, then, for winners whose team ends at another
+ *     size, that size (teams re-formed, at most REVALUE_PASSES times). A winner short of min_team loses the award:
  *     its bid is excluded, winners are re-determined (the next bidder, or
  *     nobody), and teams re-formed until no team is short
  *     (salesim_match_rounds_run). Optionally (stable_mip) the final teams are
@@ -54,7 +63,10 @@
  *     the rural hospitals theorem).
  *  6. Members move to their team's territory (salesim_world_move); reps in
  *     no team leave territories a team runs for the territory nobody won
- *     with the fewest positions per unit of the firm's target. Territories
+ *     most short of its planned headcount (staffing = "plan"), then with the
+ *     fewest positions per unit of the firm's target; under "plan" the firm
+ *     then moves house reps from fallback territories over plan to those
+ *     short of it. Territories
  *     nobody won fall back to the firm's own top-down target, with a manager
  *     the firm appoints from the candidates left (fallback_appoint) whose
  *     team are the reps there, or run by the firm without one.
