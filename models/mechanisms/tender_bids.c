@@ -349,14 +349,18 @@ static int collect_mixed(salesim_world *w, tender_state *s, belief_tab *tab) {
   for (int i = 0; i < o->n_mgr; i++) {
     const double *pi = s->ent_pi + (size_t)i * C;
     double u = salesim_org_uniform(w, SALESIM_ORG_SEE_ENTRY, i, 0, w->year), cum = 0;
+    int picks = 0;
     double pp = pass_prob(p, o->mgr[i].ability);
     for (int c = 0; c < C; c++) {
       int k = s->ent_k[i * C + c];
       double lo = cum;
       cum += pi[c];
-      /* a point u + j (j = 0, 1, ...) in [lo, cum) */
-      if (k < 0 || !(pi[c] > 0) || !(points_below(cum, u) > points_below(lo, u)))
+      /* a point u + j (j = 0, 1, ...) in [lo, cum); never more than the cap
+       * (the pi sum to at most bids_per_manager, up to rounding) */
+      if (k < 0 || !(pi[c] > 0) || !(points_below(cum, u) > points_below(lo, u)) ||
+          picks >= p->bids_per_manager)
         continue;
+      picks++;
       double mean, sd, bid, sur, r = s->ent_n[k] - pi[c];
       salesim_org_belief(w, o, i, k, &mean, &sd);
       tab->rivals = r > 0 ? r : 0;
