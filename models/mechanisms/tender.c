@@ -162,6 +162,13 @@ static const salesim_param_spec tender_specs[] = {
      "expected counts solved in-year as a fixed point; this is the logit's scale (a surplus "
      "difference of one scale multiplies the odds by e). 0: the rule before issue 11 (every "
      "manager bids on its best territories against last years' bid counts)."},
+    {"rival_bids", SALESIM_P_CHOICE, offsetof(tender_params, rival_bids), RIVAL_SCALED, NULL, 0,
+     1, 0, "scaled|pooled", "choice",
+     "With mixed entry (entry_scale > 0), how a bidder expects rivals to bid on a territory: "
+     "\"scaled\" = the published bids / posted targets, scaled by what this territory is worth "
+     "to the bidder (its expected sales / posted target) against its others (rivals see "
+     "roughly what it sees and bid a cheap territory up); \"pooled\" = the same published "
+     "ratios on every territory (the belief before issue 11)."},
 };
 
 static const salesim_param_table tender_table = {
@@ -265,6 +272,8 @@ static int tender_init(salesim_world *w) {
     s->ent_cand = c;
     s->ent_k = malloc(pairs * sizeof *s->ent_k);
     s->ent_lnG = malloc(pairs * ENTRY_GRID * sizeof *s->ent_lnG);
+    s->ent_lnF = malloc(pairs * ENTRY_GRID * sizeof *s->ent_lnF);
+    s->ent_scale = malloc(pairs * sizeof *s->ent_scale);
     s->ent_pi = malloc(pairs * sizeof *s->ent_pi);
     s->ent_q = malloc(pairs * sizeof *s->ent_q);
     s->ent_n = malloc((nt ? nt : 1) * sizeof *s->ent_n);
@@ -329,6 +338,8 @@ static void tender_fini(salesim_world *w) {
   free(s->planned);
   free(s->ent_k);
   free(s->ent_lnG);
+  free(s->ent_lnF);
+  free(s->ent_scale);
   free(s->ent_pi);
   free(s->ent_q);
   free(s->ent_n);

@@ -52,6 +52,7 @@ static void tabulate(belief_tab *t, const salesim_bid_belief *b) {
   t->hi = x_max_of(b);
   t->step = (t->hi - 1) / (BELIEF_GRID - 1);
   t->rivals = b->rivals;
+  t->scale = 1;
   for (int g = 0; g < BELIEF_GRID; g++) {
     double x = 1 + t->step * g;
     t->F[g] = salesim_tender_win_prob(&one, x);
@@ -63,7 +64,8 @@ static void tabulate(belief_tab *t, const salesim_bid_belief *b) {
   }
 }
 
-static double tab_prob(const belief_tab *t, double x) {
+/* Linear interpolation of a tabulated column at bid ratio x. */
+static double tab_at(const belief_tab *t, const double *col, double x) {
   double u = (x - 1) / t->step;
   int g = (int)u;
   if (g < 0)
@@ -71,8 +73,15 @@ static double tab_prob(const belief_tab *t, double x) {
   if (g >= BELIEF_GRID - 1)
     g = BELIEF_GRID - 2, u = BELIEF_GRID - 1;
   double f = u - g;
-  double F = t->F[g] + f * (t->F[g + 1] - t->F[g]);
-  double Q = t->Q[g] + f * (t->Q[g + 1] - t->Q[g]);
+  return col[g] + f * (col[g + 1] - col[g]);
+}
+
+/* P(win) x P(keep the team) at bid ratio x; rivals' ratios are read at
+ * x / scale (rival_bids = "scaled": rivals bid in proportion to what the
+ * territory is worth; scale 1 otherwise). */
+static double tab_prob(const belief_tab *t, double x) {
+  double F = tab_at(t, t->F, x / t->scale);
+  double Q = tab_at(t, t->Q, x);
   double win = t->rivals > 0 ? (F > 0 ? pow(F, t->rivals) : 0) : 1;
   return win * Q;
 }
@@ -188,7 +197,7 @@ static double entry_lnU(const double *lnG, const double *lnF, double r) {
  * candidates with U_c > 0, a such that the pi sum to m (water-filling).
  * As scale -> 0 this is the pure best response (pi = 1 on its m best);
  * a larger scale spreads the bids. `w` is scratch for C doubles. */
-static void entry_probs(const tender_state *s, int i, const double *lnF, const double *pi,
+static void entry_probs(const tender_state *s, int i, const double *pi,
                         double *w, double *pi_new) {
   int C = s->ent_cand, pos = 0;
   double lam = s->p->entry_scale, vmax = -INFINITY;
@@ -199,7 +208,8 @@ static void entry_probs(const tender_state *s, int i, const double *lnF, const d
     if (k < 0)
       continue;
     double r = s->ent_n[k] - pi[c];
-    double lnU = entry_lnU(s->ent_lnG + ((size_t)i * C + c) * ENTRY_GRID, lnF, r > 0 ? r : 0);
+    double lnU = entry_lnU(s->ent_lnG + ((size_t)i * C + c) * ENTRY_GRID,
+                           s->ent_lnF + ((size_t)i * C + c) * ENTRY_GRID, r > 0 ? r : 0);
     if (lnU == -INFINITY)
       continue;
     w[c] = exp(lnU) / lam;
@@ -254,26 +264,33 @@ static double points_below(double x, double u) { return x > u ? ceil(x - u) : 0;
  * iteration converges). Each manager then makes bids_per_manager
  * independent draws from its logit (counter-based: the same at any
  * thread count) and bids, at its best bid against r_ik rivals, on the
- * distinct territories drawn. */
+ * distinct territories drawn. With rival_bids = "scaled" a bidder reads
+ * its rivals' bid ratios on territory k at x / s_ik, s_ik = (its expected
+ * sales on k / posted_k) / (the same over all its territories): it
+ * expects rivals, who see roughly what it sees, to bid a territory it
+ * finds cheap up in proportion (and to stay away from one it finds dear),
+ * so crowding deters entry where everyone expects a bargain. */
 static int collect_mixed(salesim_world *w, tender_state *s, belief_tab *tab) {
   const tender_params *p = s->p;
   salesim_org *o = &s->org;
   int nt = w->n_terr, C = s->ent_cand;
-  double lnF[ENTRY_GRID], Qg[ENTRY_GRID], xg[ENTRY_GRID];
+  double Qg[ENTRY_GRID], xg[ENTRY_GRID];
   double step = (tab->hi - 1) / (ENTRY_GRID - 1);
   for (int g = 0; g < ENTRY_GRID; g++) {
     double F;
     xg[g] = 1 + step * g;
     tab_FQ(tab, xg[g], &F, &Qg[g]);
-    lnF[g] = F > 0 ? log(F) : -INFINITY;
+    (void)F;
   }
   /* each manager's surplus without rivals on the grid; its C best
    * territories by their best such surplus */
   for (int i = 0; i < o->n_mgr; i++) {
-    double pp = pass_prob(p, o->mgr[i].ability);
+    double pp = pass_prob(p, o->mgr[i].ability), smean = 0, spost = 0;
     for (int k = 0; k < nt; k++) {
       double mean, sd, best = -INFINITY, *lnG = s->ent_scr + (size_t)k * ENTRY_GRID;
       salesim_org_belief(w, o, i, k, &mean, &sd);
+      smean += mean;
+      spost += o->terr[k].posted;
       double posted = o->terr[k].posted;
       for (int g = 0; g < ENTRY_GRID; g++) {
         double bid = xg[g] * posted;
@@ -291,9 +308,22 @@ static int collect_mixed(salesim_world *w, tender_state *s, belief_tab *tab) {
     for (int c = 0; c < C; c++) {
       int ok = c < nt && s->cand[c].key > -INFINITY;
       s->ent_k[i * C + c] = ok ? s->cand[c].who : -1;
-      if (ok)
+      if (ok) {
+        int k = s->cand[c].who;
+        double mean, sd;
+        salesim_org_belief(w, o, i, k, &mean, &sd);
+        double sc = p->rival_bids == RIVAL_SCALED && smean > 0 && spost > 0 && mean > 0
+                        ? (mean / o->terr[k].posted) / (smean / spost)
+                        : 1;
+        s->ent_scale[i * C + c] = sc;
+        for (int g = 0; g < ENTRY_GRID; g++) {
+          double F, Q;
+          tab_FQ(tab, xg[g] / sc, &F, &Q);
+          s->ent_lnF[((size_t)i * C + c) * ENTRY_GRID + g] = F > 0 ? log(F) : -INFINITY;
+        }
         memcpy(s->ent_lnG + ((size_t)i * C + c) * ENTRY_GRID,
                s->ent_scr + (size_t)s->cand[c].who * ENTRY_GRID, ENTRY_GRID * sizeof(double));
+      }
     }
   }
   /* the fixed point, from the bidders' learned counts */
@@ -304,7 +334,7 @@ static int collect_mixed(salesim_world *w, tender_state *s, belief_tab *tab) {
   for (int k = 0; k < nt; k++)
     s->ent_n[k] = s->rivals[k];
   for (int i = 0; i < o->n_mgr; i++) /* start: responses to the learned counts */
-    entry_probs(s, i, lnF, s->ent_pi + (size_t)i * C, scr, s->ent_q + (size_t)i * C);
+    entry_probs(s, i, s->ent_pi + (size_t)i * C, scr, s->ent_q + (size_t)i * C);
   memcpy(s->ent_pi, s->ent_q, pairs * sizeof *s->ent_pi);
   double alpha = 0.5, last = INFINITY;
   int it = 0;
@@ -320,7 +350,7 @@ static int collect_mixed(salesim_world *w, tender_state *s, belief_tab *tab) {
     for (int k = 0; k < nt; k++)
       s->ent_new[k] = 0;
     for (int i = 0; i < o->n_mgr; i++) {
-      entry_probs(s, i, lnF, s->ent_pi + (size_t)i * C, scr, s->ent_q + (size_t)i * C);
+      entry_probs(s, i, s->ent_pi + (size_t)i * C, scr, s->ent_q + (size_t)i * C);
       for (int c = 0; c < C; c++) {
         int k = s->ent_k[i * C + c];
         if (k >= 0)
@@ -364,7 +394,9 @@ static int collect_mixed(salesim_world *w, tender_state *s, belief_tab *tab) {
       double mean, sd, bid, sur, r = s->ent_n[k] - pi[c];
       salesim_org_belief(w, o, i, k, &mean, &sd);
       tab->rivals = r > 0 ? r : 0;
+      tab->scale = s->ent_scale[i * C + c];
       best_bid(o, i, o->terr[k].posted, mean, sd, pp, tab, 32, 1, &bid, &sur);
+      tab->scale = 1;
       if (!(sur > 0) || n >= s->cap_bids)
         continue;
       s->in[n].manager = i;

@@ -35,6 +35,7 @@ typedef struct tender_params {
   int fallback_appoint;
   int staffing;      /* STAFF_PLAN or STAFF_MAX_TEAM (issue 11 #2) */
   double entry_scale; /* logit scale of mixed entry (currency/year); 0: pure best response */
+  int rival_bids;     /* RIVAL_SCALED or RIVAL_POOLED (with mixed entry) */
   double mip_time_limit;
   int mip_node_limit;
 } tender_params;
@@ -44,6 +45,7 @@ typedef struct tender_params {
 #define BELIEF_GRID 1024
 typedef struct belief_tab {
   double hi, step, rivals;
+  double scale; /* rivals' ratios read at x / scale (rival_bids = "scaled"), else 1 */
   double F[BELIEF_GRID], Q[BELIEF_GRID];
 } belief_tab;
 
@@ -95,6 +97,8 @@ typedef struct tender_state {
    * probability of bidding there (ent_pi); expected bids per territory
    * (ent_n); scratch of one manager's grid over all territories */
   int *ent_k;
+  double *ent_lnF;   /* ln F (one rival below the ratio) on the grid, per pair */
+  double *ent_scale; /* per pair: the territory's worth to i relative to its others */
   double *ent_lnG, *ent_pi, *ent_q, *ent_n, *ent_new, *ent_scr;
   int ent_cand;
   int entry_iters;  /* last tender: fixed-point iterations */
@@ -104,6 +108,7 @@ typedef struct tender_state {
 } tender_state;
 
 enum { STAFF_PLAN = 0, STAFF_MAX_TEAM = 1 };
+enum { RIVAL_SCALED = 0, RIVAL_POOLED = 1 };
 /* Most reps a winner's team in territory k takes: its planned headcount
  * within min_team..max_team (staffing = "plan"), or max_team. */
 int tender_capacity(const tender_state *s, int k);
