@@ -775,6 +775,69 @@ static void test_join_offer_team_size(void **state) {
   salesim_scenario_free(sc);
 }
 
+/* Issue 11 #3, the rival belief: 30 identical managers who know every
+ * territory's potential (manager_estimate_sd = 0) bid 2 each on 10
+ * territories of equal potential whose posted targets differ only by the
+ * firm's error (sd 0.25), over 4 replications. With rivals' bids read from
+ * one pooled distribution of bid / posted target (rival_bids = "pooled",
+ * the belief before the fix) bids pile onto the territories the firm
+ * under-priced: the correlation of bids with ln(firm estimate / potential)
+ * is strongly negative (-0.73 measured). With rivals expected to bid a
+ * territory in proportion to its worth (rival_bids = "scaled") a bargain
+ * is bid up and entry evens out: |correlation| < 0.3 (-0.06 measured). */
+static void test_rival_bids_scaled(void **state) {
+  (void)state;
+  double corr[2];
+  for (int pooled = 0; pooled < 2; pooled++) {
+    char text[2048], name[64], d[600], cmd[2048], path[700];
+    snprintf(text, sizeof text,
+             "seed = 3; replications = 4; months = 12;\n"
+             "production = { deal_value = { dist = \"lognormal\"; mean = 150000.0; sd = 75000.0; };"
+             " churn = 0.02; account_share = 0.02; };\n"
+             "population = { reps = 40; quit_rate = 0.0;"
+             " outside_wage = { dist = \"normal\"; mean = 3000.0; sd = 500.0; min = 0.0; }; };\n"
+             "territories = { count = 10; potential = 8000000.0; book = 600000.0; prospects = 400.0;"
+             " firm_estimate_sd = 0.25; manager_estimate_sd = 0.0; };\n"
+             "firm = { potential_share = 0.3; book_factor = 0.9; };\n"
+             "mechanisms = ( { type = \"tender\"; managers = 30; bids_per_manager = 2;"
+             " manager_ability = 1.5; manager_outside_wage = 8000.0; manager_risk_aversion = 1e-6;"
+             " panel_threshold = 0.0; panel_sd = 0.0; territory_table = \"all\";"
+             " entry_scale = 5000.0; rival_bids = \"%s\"; } );\n",
+             pooled ? "pooled" : "scaled");
+    snprintf(name, sizeof name, "rival%d.cfg", pooled);
+    const char *cfg = write_file(name, text);
+    snprintf(d, sizeof d, "%s/rival%d", tmpdir, pooled);
+    snprintf(cmd, sizeof cmd, "'%s' run '%s' -o '%s' --threads 2 -q", SALESIM_BINARY, cfg, d);
+    assert_int_equal(salesim_test_run(cmd, NULL), 0);
+    snprintf(path, sizeof path, "%s/tender_territories.csv", d);
+    char *table = slurp(path);
+    assert_non_null(table);
+    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, n = 0;
+    for (char *line = strstr(table, "\ntender,"); line; line = strstr(line + 1, "\ntender,")) {
+      /* label,replication,year,territory,potential,firm_estimate,firm_target,
+       * posted_target,bids,... */
+      double v[9];
+      const char *q = line + 1;
+      int f = 0;
+      for (; f < 9 && q; f++) {
+        v[f] = (*q == ',' || *q == '\n' || *q == '\0') ? NAN : strtod(q, NULL);
+        q = strpbrk(q, ",\n");
+        q = (q && *q == ',') ? q + 1 : NULL;
+      }
+      assert_int_equal(f, 9);
+      double x = log(v[5] / v[4]), y = v[8];
+      sx += x, sy += y, sxx += x * x, syy += y * y, sxy += x * y, n += 1;
+    }
+    free(table);
+    assert_true(n == 40);
+    corr[pooled] = (sxy - sx * sy / n) / sqrt((sxx - sx * sx / n) * (syy - sy * sy / n));
+  }
+  print_message("correlation of bids with the firm's error: scaled %.3f, pooled %.3f\n", corr[0],
+                corr[1]);
+  assert_true(corr[1] < -0.5); /* the defect: bids follow the firm's error */
+  assert_true(fabs(corr[0]) < 0.3);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bid_choice),
@@ -791,6 +854,7 @@ int main(void) {
       cmocka_unit_test(test_staffing_plan),
       cmocka_unit_test(test_mixed_entry_spreads),
       cmocka_unit_test(test_join_offer_team_size),
+      cmocka_unit_test(test_rival_bids_scaled),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
