@@ -279,8 +279,8 @@ static int tender_init(salesim_world *w) {
     s->ent_n = malloc((nt ? nt : 1) * sizeof *s->ent_n);
     s->ent_new = malloc((nt ? nt : 1) * sizeof *s->ent_new);
     s->ent_scr = malloc((nt ? nt : 1) * ENTRY_GRID * sizeof *s->ent_scr);
-    if (!s->ent_k || !s->ent_lnG || !s->ent_pi || !s->ent_q || !s->ent_n || !s->ent_new ||
-        !s->ent_scr)
+    if (!s->ent_k || !s->ent_lnG || !s->ent_lnF || !s->ent_scale || !s->ent_pi || !s->ent_q ||
+        !s->ent_n || !s->ent_new || !s->ent_scr)
       return SALESIM_ENOMEM;
   }
   rc = salesim_assign_alloc(&s->assign, o->n_mgr, w->n_terr, cap);
