@@ -668,6 +668,176 @@ static void test_staffing_plan(void **state) {
   }
 }
 
+/* Issue 11 #3: bid herding. 30 identical managers (same ability, wage,
+ * risk aversion; exact estimates) bid 2 each on 10 identical territories.
+ * The rule before the fix (entry_scale = 0: every manager best-responds
+ * to one common expected rival count) puts all 60 bids on the same two
+ * territories (30 each, 8 territories without a bid). Mixed entry
+ * (entry_scale > 0: a logit equilibrium of who bids where, each manager's
+ * territories drawn with its own counter-based draw) spreads them: every
+ * territory gets a bid and none more than twice the mean (60 / 10 = 6).
+ * Also: the in-year fixed point converged, and the run is the same at 1
+ * and 2 threads. */
+static void test_mixed_entry_spreads(void **state) {
+  (void)state;
+  for (int old = 0; old < 2; old++) {
+    char text[2048], name[64], d[600], cmd[2048];
+    snprintf(text, sizeof text,
+             "seed = 3; replications = 2; months = 12;\n"
+             "production = { deal_value = { dist = \"lognormal\"; mean = 150000.0; sd = 75000.0; };"
+             " churn = 0.02; account_share = 0.02; };\n"
+             "population = { reps = 40; quit_rate = 0.0;"
+             " outside_wage = { dist = \"normal\"; mean = 3000.0; sd = 500.0; min = 0.0; }; };\n"
+             "territories = { count = 10; potential = 8000000.0; book = 600000.0; prospects = 400.0;"
+             " firm_estimate_sd = 0.0; manager_estimate_sd = 0.0; };\n"
+             "firm = { potential_share = 0.3; book_factor = 0.9; };\n"
+             "mechanisms = ( { type = \"tender\"; managers = 30; bids_per_manager = 2;"
+             " manager_ability = 1.5; manager_outside_wage = 8000.0; manager_risk_aversion = 1e-6;"
+             " panel_threshold = 0.0; panel_sd = 0.0; territory_table = \"none\";"
+             " entry_scale = %s; } );\n",
+             old ? "0.0" : "5000.0");
+    snprintf(name, sizeof name, "entry%d.cfg", old);
+    const char *cfg = write_file(name, text);
+    char *sum[2];
+    for (int th = 1; th <= 2; th++) {
+      snprintf(d, sizeof d, "%s/entry%d-t%d", tmpdir, old, th);
+      snprintf(cmd, sizeof cmd, "'%s' run '%s' -o '%s' --threads %d -q", SALESIM_BINARY, cfg, d,
+               th);
+      assert_int_equal(salesim_test_run(cmd, NULL), 0);
+      char p[700];
+      snprintf(p, sizeof p, "%s/summary.csv", d);
+      sum[th - 1] = slurp(p);
+      assert_non_null(sum[th - 1]);
+    }
+    assert_string_equal(sum[0], sum[1]); /* same bytes at any thread count */
+    double most = summary_mean(sum[0], "tender", "bids_max");
+    double none = summary_mean(sum[0], "tender", "territories_no_bid");
+    print_message("entry_scale %s: bids on the most-bid territory %.1f, territories without a "
+                  "bid %.1f\n",
+                  old ? "0 (old rule)" : "5000", most, none);
+    if (old) { /* the defect this test guards against */
+      assert_true(most == 30);
+      assert_true(none == 8);
+    } else {
+      assert_true(most <= 2 * 6);
+      assert_true(none == 0);
+    }
+    free(sum[0]);
+    free(sum[1]);
+  }
+  /* the fixed point itself: converged within its tolerance */
+  salesim_scenario *sc = small_scenario(
+      "entry-fp.cfg",
+      "{ type = \"tender\"; managers = 6; bids_per_manager = 1; territory_table = \"none\"; }",
+      4, 0.0);
+  salesim_world *w = NULL;
+  assert_int_equal(salesim_world_alloc(&w, sc, 0, 0, sc->seed), 0);
+  assert_int_equal(w->type->year_start(w), 0);
+  salesim_tender_stats st;
+  salesim_tender_get_stats(w, &st);
+  print_message("fixed point: %d iterations, gap %.2g bids\n", st.entry_iters, st.entry_gap);
+  assert_true(st.entry_gap < 1e-3);
+  salesim_world_free(w);
+  salesim_scenario_free(sc);
+}
+
+/* Issue 11 #2, the join offer: a rep values joining a winner with the team
+ * it will be in. In the shipped scenario's first tender (replications 1-3)
+ * offers valued with the winner's capacity (its planned 4) leave some
+ * winners' teams at 2 or 3, so those reps valued a team they were not in;
+ * re-valuing those offers with the size reached and forming the teams
+ * again must leave at most a third as many such winners (before the fix
+ * every one of them stayed; REVALUE_PASSES = 0 reproduces that). */
+static void test_join_offer_team_size(void **state) {
+  (void)state;
+  salesim_diag d = SALESIM_DIAG_INIT;
+  salesim_scenario *sc = NULL;
+  assert_int_equal(
+      salesim_scenario_load(&sc, salesim_test_path("scenarios/territory-tender.cfg"), &d), 0);
+  salesim_diag_clear(&d);
+  int first = 0, left = 0;
+  for (int rep = 0; rep < 3; rep++) {
+    salesim_world *w = NULL;
+    assert_int_equal(salesim_world_alloc(&w, sc, 1, rep, sc->seed), 0);
+    assert_string_equal(w->type->name, "tender");
+    assert_int_equal(w->type->year_start(w), 0);
+    salesim_tender_stats st;
+    salesim_tender_get_stats(w, &st);
+    first += st.revalue_first;
+    left += st.revalue_left;
+    salesim_world_free(w);
+  }
+  print_message("winners whose team ended at a size other than valued: %d with offers valued at "
+                "capacity, %d after re-valuing\n",
+                first, left);
+  assert_true(first >= 3);
+  assert_true(3 * left <= first);
+  salesim_scenario_free(sc);
+}
+
+/* Issue 11 #3, the rival belief: 30 identical managers who know every
+ * territory's potential (manager_estimate_sd = 0) bid 2 each on 10
+ * territories of equal potential whose posted targets differ only by the
+ * firm's error (sd 0.25), over 4 replications. With rivals' bids read from
+ * one pooled distribution of bid / posted target (rival_bids = "pooled",
+ * the belief before the fix) bids pile onto the territories the firm
+ * under-priced: the correlation of bids with ln(firm estimate / potential)
+ * is strongly negative (-0.73 measured). With rivals expected to bid a
+ * territory in proportion to its worth (rival_bids = "scaled") a bargain
+ * is bid up and entry evens out: |correlation| < 0.3 (-0.06 measured). */
+static void test_rival_bids_scaled(void **state) {
+  (void)state;
+  double corr[2];
+  for (int pooled = 0; pooled < 2; pooled++) {
+    char text[2048], name[64], d[600], cmd[2048], path[700];
+    snprintf(text, sizeof text,
+             "seed = 3; replications = 4; months = 12;\n"
+             "production = { deal_value = { dist = \"lognormal\"; mean = 150000.0; sd = 75000.0; };"
+             " churn = 0.02; account_share = 0.02; };\n"
+             "population = { reps = 40; quit_rate = 0.0;"
+             " outside_wage = { dist = \"normal\"; mean = 3000.0; sd = 500.0; min = 0.0; }; };\n"
+             "territories = { count = 10; potential = 8000000.0; book = 600000.0; prospects = 400.0;"
+             " firm_estimate_sd = 0.25; manager_estimate_sd = 0.0; };\n"
+             "firm = { potential_share = 0.3; book_factor = 0.9; };\n"
+             "mechanisms = ( { type = \"tender\"; managers = 30; bids_per_manager = 2;"
+             " manager_ability = 1.5; manager_outside_wage = 8000.0; manager_risk_aversion = 1e-6;"
+             " panel_threshold = 0.0; panel_sd = 0.0; territory_table = \"all\";"
+             " entry_scale = 5000.0; rival_bids = \"%s\"; } );\n",
+             pooled ? "pooled" : "scaled");
+    snprintf(name, sizeof name, "rival%d.cfg", pooled);
+    const char *cfg = write_file(name, text);
+    snprintf(d, sizeof d, "%s/rival%d", tmpdir, pooled);
+    snprintf(cmd, sizeof cmd, "'%s' run '%s' -o '%s' --threads 2 -q", SALESIM_BINARY, cfg, d);
+    assert_int_equal(salesim_test_run(cmd, NULL), 0);
+    snprintf(path, sizeof path, "%s/tender_territories.csv", d);
+    char *table = slurp(path);
+    assert_non_null(table);
+    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, n = 0;
+    for (char *line = strstr(table, "\ntender,"); line; line = strstr(line + 1, "\ntender,")) {
+      /* label,replication,year,territory,potential,firm_estimate,firm_target,
+       * posted_target,bids,... */
+      double v[9];
+      const char *q = line + 1;
+      int f = 0;
+      for (; f < 9 && q; f++) {
+        v[f] = (*q == ',' || *q == '\n' || *q == '\0') ? NAN : strtod(q, NULL);
+        q = strpbrk(q, ",\n");
+        q = (q && *q == ',') ? q + 1 : NULL;
+      }
+      assert_int_equal(f, 9);
+      double x = log(v[5] / v[4]), y = v[8];
+      sx += x, sy += y, sxx += x * x, syy += y * y, sxy += x * y, n += 1;
+    }
+    free(table);
+    assert_true(n == 40);
+    corr[pooled] = (sxy - sx * sy / n) / sqrt((sxx - sx * sx / n) * (syy - sy * sy / n));
+  }
+  print_message("correlation of bids with the firm's error: scaled %.3f, pooled %.3f\n", corr[0],
+                corr[1]);
+  assert_true(corr[1] < -0.5); /* the defect: bids follow the firm's error */
+  assert_true(fabs(corr[0]) < 0.3);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bid_choice),
@@ -682,6 +852,9 @@ int main(void) {
       cmocka_unit_test(test_metric_definitions),
       cmocka_unit_test(test_private_signals),
       cmocka_unit_test(test_staffing_plan),
+      cmocka_unit_test(test_mixed_entry_spreads),
+      cmocka_unit_test(test_join_offer_team_size),
+      cmocka_unit_test(test_rival_bids_scaled),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -69,11 +69,15 @@ int salesim_org_check(const salesim_org_params *p, const char *where, salesim_di
 
 /* ---- private views ---------------------------------------------------------- */
 
-double salesim_org_normal(const salesim_world *w, int what, long i, long j, int year) {
+double salesim_org_uniform(const salesim_world *w, int what, long i, long j, int year) {
   uint64_t b = ((uint64_t)SALESIM_STREAM_MANAGERS << 40) | ((uint64_t)what << 32) |
                (uint64_t)(uint32_t)year;
   uint64_t c = ((uint64_t)(uint32_t)i << 32) | (uint64_t)(uint32_t)j;
-  double u = salesim_hash_uniform(w->seed, (uint64_t)w->rep, b, c);
+  return salesim_hash_uniform(w->seed, (uint64_t)w->rep, b, c);
+}
+
+double salesim_org_normal(const salesim_world *w, int what, long i, long j, int year) {
+  double u = salesim_org_uniform(w, what, i, j, year);
   if (u < 1e-15)
     u = 1e-15;
   return gsl_cdf_ugaussian_Pinv(u);

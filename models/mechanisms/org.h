@@ -153,10 +153,11 @@ extern const salesim_points salesim_org_default_rep_curve;
   {"sales_cv", SALESIM_P_DOUBLE, offsetof(T, org.sales_cv), 0.1, NULL, 0, 10, 0, NULL,         \
    "share", "Managers' belief of the coefficient of variation of a team's annual sales "      \
    "beyond their estimate's own error."},                                                    \
-  {"estimate_firm_corr", SALESIM_P_DOUBLE, offsetof(T, org.estimate_firm_corr), 0.0, NULL, \
+  {"estimate_firm_corr", SALESIM_P_DOUBLE, offsetof(T, org.estimate_firm_corr), 0.5, NULL, \
    -1, 1, 0, NULL, "correlation", "Correlation of each manager's log error in estimating a "  \
    "territory's potential with the firm's own log error there (0: independent private "      \
-   "signals; 1: every manager's error is the firm's, scaled to manager_estimate_sd)."},      \
+   "signals; 1: every manager's error is the firm's, scaled to manager_estimate_sd; "       \
+   "default 0.5: docs/tender.md)."},                                                          \
   {"firm_view_sd", SALESIM_P_DOUBLE, offsetof(T, org.firm_view_sd), 0.2, NULL, 0, 10, 0,       \
    NULL, "log sd", "Noise of the firm's view of a manager's ability when it appoints "        \
    "managers (top-down, forecast bonus)."},                                                  \
@@ -264,13 +265,16 @@ void salesim_org_fini(salesim_org *o);
 /** A standard normal that depends only on (seed, replication, what, i, j,
  *  year): what people privately see. */
 double salesim_org_normal(const salesim_world *w, int what, long i, long j, int year);
+/** The uniform on [0, 1) behind salesim_org_normal (same counters). */
+double salesim_org_uniform(const salesim_world *w, int what, long i, long j, int year);
 enum {
   SALESIM_ORG_SEE_ESTIMATE = 1, /* manager i's estimate of territory j */
   SALESIM_ORG_SEE_PANEL = 2,    /* panel's view of manager i's plan for j */
   SALESIM_ORG_SEE_REP = 3,      /* rep (person i) views manager j */
   SALESIM_ORG_SEE_MANAGER = 4,  /* manager i views rep (person j) */
   SALESIM_ORG_SEE_TASTE = 5,    /* rep (person i) values account j */
-  SALESIM_ORG_SEE_FIRM = 6      /* the firm views manager i */
+  SALESIM_ORG_SEE_FIRM = 6,     /* the firm views manager i */
+  SALESIM_ORG_SEE_ENTRY = 7     /* manager i's j-th entry draw (tender, mixed entry) */
 };
 
 /** Manager i's estimate of territory k's potential. */

@@ -10,18 +10,23 @@
  *     the variable share of the package of the winning bid is paid on
  *     attainment against the bid.
  *  2. Bidding. Every manager candidate (models/mechanisms/org.h) values each territory
- *     from its private estimate and bids, on the few territories where it
- *     pays most (at most bids_per_manager, only where the expected surplus
- *     over its outside wage is positive), the quota b >= posted target that
- *     maximises its expected surplus
+ *     from its private estimate and bids on at most bids_per_manager
+ *     territories, only where its expected surplus over its outside wage is
+ *     positive: with entry_scale > 0 (mixed entry, issue 11 #3) territory k
+ *     with a capped-logit probability over its surplus there given the
+ *     rivals it expects, those expected counts solved in-year as a fixed
+ *     point and its territories drawn with a counter-based draw
+ *     (tender_bids.c, collect_mixed); with entry_scale = 0 the territories
+ *     where it pays most against last years' counts. On each, the quota
+ *     b >= posted target that maximises its expected surplus
  *         P(pass panel) * P(win | x) * P(keep team | x) * (CE(b) - 12 * outside wage),
  *     x = b / posted,
  *     CE(b) = fixed(posted) + variable(b) x curve(S / b) in expectation,
  *     less a risk premium (salesim_org_manager_ce).
  *     P(win | x) = F(x)^n_k is the bidder's belief about rivals: n_k rival
- *     bids expected on territory k (at first in proportion to the posted
- *     targets, then learned from the published number of bids each year)
- *     each drawn from F, the kernel-smoothed distribution of published bids
+ *     bids expected on territory k (from the entry equilibrium; with
+ *     entry_scale = 0 at first in proportion to the posted targets, then
+ *     learned from the published number of bids each year) each drawn from F, the kernel-smoothed distribution of published bids
  *     / posted targets (at first uniform over [1, 1 + prior_bid_spread],
  *     then each year's bids enter with weight learning_rate). A higher bid
  *     wins more often and pays a bigger package, but the manager must then
@@ -45,8 +50,12 @@
  *     the firm would place it, without its accounts), at most rep_list_max
  *     of them; winners rank reps
  *     by their view of ability x skill (their pay rises with team sales).
- *     Many-to-one deferred acceptance with team sizes min_team..max_team,
- *     proposing side `proposing`. A winner short of min_team loses the award:
+ *     Many-to-one deferred acceptance with team sizes min_team..the
+ *     territory's capacity (its planned headcount within min_team..max_team
+ *     under staffing = "plan"; max_team under "max_team"), proposing side
+ *     `proposing`. Under "plan" a rep values an offer with the team it will
+ *     be in: the capacity, then, for winners whose team ends at another
+ *     size, that size (teams re-formed, at most REVALUE_PASSES times). A winner short of min_team loses the award:
  *     its bid is excluded, winners are re-determined (the next bidder, or
  *     nobody), and teams re-formed until no team is short
  *     (salesim_match_rounds_run). Optionally (stable_mip) the final teams are
@@ -54,7 +63,10 @@
  *     the rural hospitals theorem).
  *  6. Members move to their team's territory (salesim_world_move); reps in
  *     no team leave territories a team runs for the territory nobody won
- *     with the fewest positions per unit of the firm's target. Territories
+ *     most short of its planned headcount (staffing = "plan"), then with the
+ *     fewest positions per unit of the firm's target; under "plan" the firm
+ *     then moves house reps from fallback territories over plan to those
+ *     short of it. Territories
  *     nobody won fall back to the firm's own top-down target, with a manager
  *     the firm appoints from the candidates left (fallback_appoint) whose
  *     team are the reps there, or run by the firm without one.
@@ -81,13 +93,19 @@
 
 #include "tender_internal.h"
 
+#define ENTRY_SCALE_DEFAULT 5000
+
 static const salesim_param_spec tender_specs[] = {
     SALESIM_ORG_PARAM_SPECS(tender_params),
     {"reserve_share", SALESIM_P_DOUBLE, offsetof(tender_params, reserve_share), 0.9, NULL, 0, 10,
      SALESIM_PF_MIN_EXCL, NULL, "share",
      "Posted target (the lowest bid allowed) as a share of the firm's own rule target."},
     {"bids_per_manager", SALESIM_P_INT, offsetof(tender_params, bids_per_manager), 3, NULL, 1,
-     1000, 0, NULL, "bids", "Most territories a manager bids for in a year (those worth most to it)."},
+     1000, 0, NULL, "bids",
+     "Cap on the bids each manager candidate makes in a tender (1..1000): it bids on at most "
+     "this many territories a year, where its expected surplus is positive (with entry_scale > "
+     "0, territories drawn from its entry probabilities; with 0, its best ones). Fewer bids "
+     "per manager mean more territories without a bid; more mean more panel reviews."},
     {"panel_cost", SALESIM_P_DOUBLE, offsetof(tender_params, panel_cost), 3000, NULL, 0, 1e9, 0,
      NULL, "currency", "Review-panel cost per operating plan (per bid), a management cost."},
     {"panel_sd", SALESIM_P_DOUBLE, offsetof(tender_params, panel_sd), 0.2, NULL, 0, 10, 0, NULL,
@@ -137,6 +155,20 @@ static const salesim_param_spec tender_specs[] = {
      "set-up): a winner's team takes at most that (within min_team..max_team), a rep values a "
      "join offer with that team, and reps in no team go to territories nobody won that are "
      "short of plan; \"max_team\" = the rule before issue 11 (winners take up to max_team)."},
+    {"entry_scale", SALESIM_P_DOUBLE, offsetof(tender_params, entry_scale), ENTRY_SCALE_DEFAULT,
+     NULL, 0, 1e12, 0, NULL, "currency/year",
+     "Mixed entry (Levin & Smith 1994): each manager bids on territory k with a logit "
+     "probability over its expected surplus there given how many rivals are expected, those "
+     "expected counts solved in-year as a fixed point; this is the logit's scale (a surplus "
+     "difference of one scale multiplies the odds by e). 0: the rule before issue 11 (every "
+     "manager bids on its best territories against last years' bid counts)."},
+    {"rival_bids", SALESIM_P_CHOICE, offsetof(tender_params, rival_bids), RIVAL_SCALED, NULL, 0,
+     1, 0, "scaled|pooled", "choice",
+     "With mixed entry (entry_scale > 0), how a bidder expects rivals to bid on a territory: "
+     "\"scaled\" = the published bids / posted targets, scaled by what this territory is worth "
+     "to the bidder (its expected sales / posted target) against its others (rivals see "
+     "roughly what it sees and bid a cheap territory up); \"pooled\" = the same published "
+     "ratios on every territory (the belief before issue 11)."},
 };
 
 static const salesim_param_table tender_table = {
@@ -165,6 +197,11 @@ void salesim_tender_get_stats(const salesim_world *w, salesim_tender_stats *out)
   out->mip_solved = s->mip_solved;
   out->mip_failed = s->mip_failed;
   out->mip_changed = s->mip_changed;
+  out->entry_iters = s->entry_iters;
+  out->entry_gap = s->entry_gap;
+  out->revalue_passes = s->revalue_passes;
+  out->revalue_left = s->revalue_left;
+  out->revalue_first = s->revalue_first;
 }
 
 /* ---- the mechanism's hooks --------------------------------------------------------- */
@@ -200,6 +237,7 @@ static int tender_init(salesim_world *w) {
   s->amount = malloc(cap * sizeof *s->amount);
   s->excluded = malloc(cap);
   s->bid_row = malloc(cap * sizeof *s->bid_row);
+  s->n_val = calloc(cap, sizeof *s->n_val);
   s->award = malloc(nt * sizeof *s->award);
   s->cand = malloc(nt * sizeof *s->cand);
   s->reps = malloc(na * sizeof *s->reps);
@@ -221,13 +259,30 @@ static int tender_init(salesim_world *w) {
   s->sortbuf = malloc(sortn * sizeof *s->sortbuf);
   s->planned = malloc(nt * sizeof *s->planned);
   if (!s->ratio || !s->weight || !s->rivals || !s->tab || !s->aw_ratio || !s->aw_ok || !s->aw_weight || !s->year_ratio || !s->in || !s->bids || !s->amount || !s->excluded ||
-      !s->bid_row || !s->award || !s->cand || !s->reps || !s->house || !s->house_stay || !s->view ||
+      !s->bid_row || !s->n_val || !s->award || !s->cand || !s->reps || !s->house || !s->house_stay || !s->view ||
       !s->team_terr || !s->terr_team || !s->rep_start || !s->rep_list || !s->team_start ||
       !s->team_list || !s->capacity || !s->minimum || !s->team_of_rep || !s->mip_team ||
       !s->fill || !s->pair_util || !s->sortbuf || !s->planned)
     return SALESIM_ENOMEM;
   for (int k = 0; k < w->n_terr; k++)
     s->planned[k] = w->terr[k].n_slots;
+  if (p->entry_scale > 0) {
+    int c = w->n_terr < ENTRY_CAND ? w->n_terr : ENTRY_CAND;
+    size_t pairs = (size_t)(o->n_mgr > 0 ? o->n_mgr : 1) * (size_t)(c > 0 ? c : 1);
+    s->ent_cand = c;
+    s->ent_k = malloc(pairs * sizeof *s->ent_k);
+    s->ent_lnG = malloc(pairs * ENTRY_GRID * sizeof *s->ent_lnG);
+    s->ent_lnF = malloc(pairs * ENTRY_GRID * sizeof *s->ent_lnF);
+    s->ent_scale = malloc(pairs * sizeof *s->ent_scale);
+    s->ent_pi = malloc(pairs * sizeof *s->ent_pi);
+    s->ent_q = malloc(pairs * sizeof *s->ent_q);
+    s->ent_n = malloc((nt ? nt : 1) * sizeof *s->ent_n);
+    s->ent_new = malloc((nt ? nt : 1) * sizeof *s->ent_new);
+    s->ent_scr = malloc((nt ? nt : 1) * ENTRY_GRID * sizeof *s->ent_scr);
+    if (!s->ent_k || !s->ent_lnG || !s->ent_lnF || !s->ent_scale || !s->ent_pi || !s->ent_q ||
+        !s->ent_n || !s->ent_new || !s->ent_scr)
+      return SALESIM_ENOMEM;
+  }
   rc = salesim_assign_alloc(&s->assign, o->n_mgr, w->n_terr, cap);
   if (rc != 0)
     return rc;
@@ -259,6 +314,7 @@ static void tender_fini(salesim_world *w) {
   free(s->amount);
   free(s->excluded);
   free(s->bid_row);
+  free(s->n_val);
   free(s->award);
   free(s->cand);
   free(s->reps);
@@ -280,6 +336,15 @@ static void tender_fini(salesim_world *w) {
   free(s->pair_util);
   free(s->sortbuf);
   free(s->planned);
+  free(s->ent_k);
+  free(s->ent_lnG);
+  free(s->ent_lnF);
+  free(s->ent_scale);
+  free(s->ent_pi);
+  free(s->ent_q);
+  free(s->ent_n);
+  free(s->ent_new);
+  free(s->ent_scr);
 }
 
 static int tender_year_start(salesim_world *w) {

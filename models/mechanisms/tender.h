@@ -77,6 +77,14 @@ typedef struct salesim_tender_stats {
   double unmatched;  /* rep-years in no winner's team */
   int mip_solved, mip_failed; /* stable MIP years proven optimal / not */
   long mip_changed;  /* reps the MIP placed differently from DA */
+  int entry_iters;   /* mixed entry, last tender: fixed-point iterations (0: not used) */
+  double entry_gap;  /* and the largest gap left between expected bids on a territory
+                        and the bids the managers' entry probabilities give */
+  double revalue_passes; /* team formations repeated so that reps value a join offer
+                            with the size the team reached (staffing = "plan") */
+  int revalue_left;      /* last tender: winners whose team still ended at another size */
+  int revalue_first;     /* last tender: the same after the first formation (offers valued
+                            with the winner's capacity) */
 } salesim_tender_stats;
 
 void salesim_tender_get_stats(const salesim_world *w, salesim_tender_stats *out);

@@ -34,6 +34,8 @@ typedef struct tender_params {
   int max_rounds;
   int fallback_appoint;
   int staffing;      /* STAFF_PLAN or STAFF_MAX_TEAM (issue 11 #2) */
+  double entry_scale; /* logit scale of mixed entry (currency/year); 0: pure best response */
+  int rival_bids;     /* RIVAL_SCALED or RIVAL_POOLED (with mixed entry) */
   double mip_time_limit;
   int mip_node_limit;
 } tender_params;
@@ -43,6 +45,7 @@ typedef struct tender_params {
 #define BELIEF_GRID 1024
 typedef struct belief_tab {
   double hi, step, rivals;
+  double scale; /* rivals' ratios read at x / scale (rival_bids = "scaled"), else 1 */
   double F[BELIEF_GRID], Q[BELIEF_GRID];
 } belief_tab;
 
@@ -80,20 +83,43 @@ typedef struct tender_state {
   int *rep_start, *rep_list, *team_start, *team_list, *capacity, *minimum;
   int *team_of_rep, *fill, *mip_team;
   int *planned;       /* territory: planned headcount (its slots at set-up) */
+  int *n_val;         /* bid: team size its join offers were valued with (0: capacity) */
+  double revalue_passes; /* run total of team formations repeated to re-value offers */
+  int revalue_left;   /* last tender: winners whose team ended at a size other than valued */
+  int revalue_first;  /* last tender: the same after the first formation */
   double *pair_util;
   salesim_sort_keyed *sortbuf;
   double voided, unfilled, unmatched;
   double no_bid, bids_max_sum, tenders; /* bids per territory (issue 11 #3) */
+  /* mixed entry (entry_scale > 0, issue 11 #3): per manager its ENTRY_CAND
+   * best territories (ent_k, -1 unused), ln of the surplus without the
+   * chance of beating rivals on ENTRY_GRID bid ratios (ent_lnG), its
+   * probability of bidding there (ent_pi); expected bids per territory
+   * (ent_n); scratch of one manager's grid over all territories */
+  int *ent_k;
+  double *ent_lnF;   /* ln F (one rival below the ratio) on the grid, per pair */
+  double *ent_scale; /* per pair: the territory's worth to i relative to its others */
+  double *ent_lnG, *ent_pi, *ent_q, *ent_n, *ent_new, *ent_scr;
+  int ent_cand;
+  int entry_iters;  /* last tender: fixed-point iterations */
+  double entry_gap; /* last tender: max |expected bids - their best response| per territory */
   int mip_solved, mip_failed; /* stable MIP: years proven optimal / not */
   long mip_changed;           /* reps the MIP placed differently from DA */
 } tender_state;
 
 enum { STAFF_PLAN = 0, STAFF_MAX_TEAM = 1 };
+enum { RIVAL_SCALED = 0, RIVAL_POOLED = 1 };
 /* Most reps a winner's team in territory k takes: its planned headcount
  * within min_team..max_team (staffing = "plan"), or max_team. */
 int tender_capacity(const tender_state *s, int k);
 
 /* ---- tender_bids.c ---- */
+
+#define REVALUE_PASSES 4 /* most re-formations of teams to re-value join offers */
+#define ENTRY_GRID 32  /* bid ratios on which entry surpluses are tabulated */
+#define ENTRY_CAND 64  /* most territories a manager weighs for entry */
+#define ENTRY_ITER 3000
+#define ENTRY_TOL 1e-3 /* bids per territory */
 
 /* Every manager's bids of the year into s->in; returns how many. */
 int tender_collect_bids(salesim_world *w, tender_state *s);

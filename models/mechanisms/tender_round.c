@@ -13,6 +13,41 @@
 
 #include "tender_internal.h"
 
+/* One formation of the tender's teams: winner determination, then deferred
+ * acceptance with next-bidder re-awards until no team is short. */
+static int team_pass(salesim_world *w, tender_state *s) {
+  const tender_params *p = s->p;
+  (void)w;
+  int rc = tender_solve_award(s);
+  if (rc == 0 && s->n_bids > 0) {
+    salesim_match_rounds ops = {tender_market, tender_reaward};
+    rc = salesim_match_rounds_run(&ops, s,
+                                  p->proposing == PROPOSE_TEAMS ? SALESIM_MATCH_TEAMS_PROPOSE
+                                                                : SALESIM_MATCH_REPS_PROPOSE,
+                                  p->max_rounds, s->n_reps, s->team_of_rep, NULL);
+    if (rc == SALESIM_EINTERRUPTED) {
+      /* round cap: short teams keep nothing */
+      rc = 0;
+      for (int r = 0; r < s->n_reps; r++)
+        if (s->team_of_rep[r] >= 0)
+          s->fill[s->team_of_rep[r]] = 0;
+      for (int r = 0; r < s->n_reps; r++)
+        if (s->team_of_rep[r] >= 0)
+          s->fill[s->team_of_rep[r]]++;
+      for (int j = 0; j < s->n_teams; j++)
+        if (s->fill[j] < p->min_team) {
+          tender_record_award(s, s->award[s->team_terr[j]], 0);
+          s->award[s->team_terr[j]] = -1;
+          s->voided += 1;
+        }
+      for (int r = 0; r < s->n_reps; r++)
+        if (s->team_of_rep[r] >= 0 && s->award[s->team_terr[s->team_of_rep[r]]] < 0)
+          s->team_of_rep[r] = -1;
+    }
+  }
+  return rc;
+}
+
 int salesim_tender_round(salesim_world *w, const salesim_tender_bid *in, int n) {
   tender_state *s = w->state;
   const tender_params *p = s->p;
@@ -83,35 +118,54 @@ int salesim_tender_round(salesim_world *w, const salesim_tender_bid *in, int n) 
     }
     s->n_aw = keep;
   }
-  rc = tender_solve_award(s);
-  if (rc == 0 && s->n_bids > 0) {
-    salesim_match_rounds ops = {tender_market, tender_reaward};
-    rc = salesim_match_rounds_run(&ops, s,
-                                  p->proposing == PROPOSE_TEAMS ? SALESIM_MATCH_TEAMS_PROPOSE
-                                                                : SALESIM_MATCH_REPS_PROPOSE,
-                                  p->max_rounds, s->n_reps, s->team_of_rep, NULL);
-    if (rc == SALESIM_EINTERRUPTED) {
-      /* round cap: short teams keep nothing */
-      rc = 0;
-      for (int r = 0; r < s->n_reps; r++)
-        if (s->team_of_rep[r] >= 0)
-          s->fill[s->team_of_rep[r]] = 0;
-      for (int r = 0; r < s->n_reps; r++)
-        if (s->team_of_rep[r] >= 0)
-          s->fill[s->team_of_rep[r]]++;
-      for (int j = 0; j < s->n_teams; j++)
-        if (s->fill[j] < p->min_team) {
-          tender_record_award(s, s->award[s->team_terr[j]], 0);
-          s->award[s->team_terr[j]] = -1;
-          s->voided += 1;
+  /* team formation; under staffing = "plan" reps value a join offer with
+   * the team they will be in: first the winner's capacity, then, while a
+   * winner's team ends at another size, its offers are re-valued with the
+   * size it reached and the tender's teams formed again (at most
+   * REVALUE_PASSES times; the award records and voided count of a repeated
+   * pass replace the earlier pass's) */
+  double voided0 = s->voided;
+  int n_aw0 = s->n_aw;
+  for (int b = 0; b < s->n_bids; b++)
+    s->n_val[b] = 0;
+  for (int pass = 0;; pass++) {
+    s->voided = voided0;
+    s->n_aw = n_aw0;
+    for (int b = 0; b < s->n_bids; b++)
+      s->excluded[b] = 0;
+    for (int r = 0; r < s->n_reps; r++)
+      s->team_of_rep[r] = -1;
+    rc = team_pass(w, s);
+    if (rc != 0 || p->staffing != STAFF_PLAN || s->n_bids == 0)
+      break;
+    int changed = 0;
+    for (int k = 0; k < w->n_terr; k++)
+      s->fill[k] = 0;
+    for (int r = 0; r < s->n_reps; r++)
+      if (s->team_of_rep[r] >= 0)
+        s->fill[s->team_terr[s->team_of_rep[r]]]++;
+    for (int k = 0; k < w->n_terr; k++) {
+      int b = s->award[k];
+      if (b < 0 || s->fill[k] < 1)
+        continue;
+      int valued = s->n_val[b] > 0 ? s->n_val[b] : tender_capacity(s, k);
+      if (s->fill[k] != valued) {
+        if (pass < REVALUE_PASSES) {
+          s->n_val[b] = s->fill[k];
+          s->bid_row[b] = -1; /* re-valued with the size reached */
         }
-      for (int r = 0; r < s->n_reps; r++)
-        if (s->team_of_rep[r] >= 0 && s->award[s->team_terr[s->team_of_rep[r]]] < 0)
-          s->team_of_rep[r] = -1;
-    } else if (rc == 0 && p->stable_mip && s->n_teams > 0) {
-      rc = tender_stable_mip_teams(w, s);
+        changed++;
+      }
     }
+    s->revalue_left = changed; /* teams whose offers were valued at another size */
+    if (pass == 0)
+      s->revalue_first = changed;
+    if (changed == 0 || pass >= REVALUE_PASSES)
+      break;
+    s->revalue_passes += 1;
   }
+  if (rc == 0 && p->stable_mip && s->n_teams > 0)
+    rc = tender_stable_mip_teams(w, s);
   /* winner determination or team formation failed (GLPK, memory, a
    * bound): the round ends here with the error, never "every territory
    * falls back" as if nobody had bid */

@@ -80,7 +80,7 @@ static double join_value(salesim_world *w, tender_state *s, const salesim_agent 
   salesim_org *o = &s->org;
   int i = s->bids[b].manager, k = s->bids[b].territory;
   const salesim_territory *tr = &w->terr[k];
-  int n_plan = plan_size(s, tr, k);
+  int n_plan = s->n_val[b] > 0 ? s->n_val[b] : plan_size(s, tr, k);
   double book = (a->territory == k ? a->book : 0) + tr->orphan_book / n_plan;
   double newb = o->phi_new * o->mgr[i].mult * salesim_org_estimate(w, o, i, k);
   double target = salesim_org_split(s->amount[b], o->terr[k].book_start, n_plan, newb, book);
