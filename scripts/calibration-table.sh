@@ -19,7 +19,7 @@
 #                         new_hire_survival_12, quits, headcount_end,
 #                         top_quintile_retention; comparisons: profit,
 #                         revenue, pay_cost difference vs target_salary
-#   territory-tender.cfg  tender: territories_no_bid, territories_unfilled;
+#   territory-tender.cfg  tender: territories_no_bid, bids_max, awards_voided, territories_unfilled;
 #                         comparison: profit difference vs top_down
 #   timing-games.cfg      plans other than linear: revenue_moved,
 #                         discount_share, year_end_bunching, headcount_end;
@@ -95,7 +95,8 @@ HEAD = {
                             'headcount_end', 'top_quintile_retention'],
                     diffs=['profit', 'revenue', 'pay_cost']),
     'territory-tender': dict(arms=['tender'],
-                             levels=['territories_no_bid', 'territories_unfilled'],
+                             levels=['territories_no_bid', 'bids_max', 'awards_voided',
+                                     'territories_unfilled'],
                              diffs=['profit']),
     'timing-games': dict(arms='nonbase',
                          levels=['revenue_moved', 'discount_share', 'year_end_bunching',
@@ -110,7 +111,8 @@ SHARE = {'new_hire_survival_12', 'top_quintile_retention', 'revenue_moved', 'dis
 RATIO = {'year_end_bunching', 'new_year_trough'}
 SHORT = {'new_hire_survival_12': 'survival 12 m', 'top_quintile_retention': 'top-fifth retention',
          'headcount_end': 'headcount', 'pay_cost': 'pay cost', 'territories_no_bid': 'territories no bid',
-         'territories_unfilled': 'territories nobody won', 'year_end_bunching': 'year-end bunching',
+         'territories_unfilled': 'territories nobody won', 'bids_max': 'bids on the most-bid territory',
+         'awards_voided': 'awards voided /yr', 'year_end_bunching': 'year-end bunching',
          'new_year_trough': 'new-year trough', 'revenue_moved': 'revenue moved',
          'discount_share': 'discount share', 'quits': 'quits /yr'}
 
