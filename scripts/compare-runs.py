@@ -7,12 +7,13 @@ BEFORE and AFTER each hold one output folder per scenario (as `salesim run
 scenarios/S.cfg -o BEFORE/S` writes them); SCENARIO names the folders to
 compare (default: every folder in AFTER). For each scenario it prints a
 markdown table: per plan and metric, the level (mean [95 % interval]) and
-the paired difference against the scenario's baseline (the first plan;
+the paired difference against the scenario's baseline (the manifest of summary.json;
 `diff_vs_baseline` [diff_ci_low, diff_ci_high] of summary.csv), before and
 after. A metric missing on one side shows as "-". Used for the before/after
 tables of docs/model-changes.md.
 """
 import csv
+import json
 import os
 import sys
 
@@ -20,24 +21,34 @@ DEFAULT = ['profit', 'revenue', 'pay_cost', 'new_hire_survival_12', 'quits', 'he
 
 
 def load(folder):
+    """summary.csv rows by (plan, metric), the plans in order, the baseline
+    (summary.json's "baseline"; the first plan when absent)."""
     path = os.path.join(folder, 'summary.csv')
     if not os.path.exists(path):
-        return None, []
+        return None, [], None
     rows, order = {}, []
     with open(path, newline='', encoding='utf-8') as f:
         for r in csv.DictReader(f):
             rows[(r['mechanism'], r['metric'])] = r
             if r['mechanism'] not in order:
                 order.append(r['mechanism'])
-    return rows, order
+    base = order[0] if order else None
+    try:
+        with open(os.path.join(folder, 'summary.json'), encoding='utf-8') as f:
+            base = json.load(f).get('manifest', {}).get('baseline', base)
+    except (OSError, ValueError):
+        pass
+    return rows, order, base
 
 
 def fmt(x, unit):
     x = float(x)
     if x != x:
         return 'n/a'
-    if unit.startswith('currency') and abs(x) >= 1e5:
+    if unit.startswith('currency') and abs(x) >= 1e6:
         return '%.1fM' % (x / 1e6)
+    if unit.startswith('currency') and abs(x) >= 1e4:
+        return '%.2fM' % (x / 1e6)
     if unit == 'share':
         return '%.1f %%' % (100 * x)
     if abs(x) >= 1000:
@@ -75,13 +86,11 @@ def main(argv):
     if not names:
         names = sorted(d for d in os.listdir(after) if os.path.isdir(os.path.join(after, d)))
     for name in names:
-        a, order = load(os.path.join(after, name))
+        a, order, base = load(os.path.join(after, name))
         if a is None:
             sys.stderr.write('compare-runs: %s: no summary.csv in %s\n' % (name, after))
             return 1
-        b, _ = load(os.path.join(before, name))
-        b = b or {}
-        base = order[0]
+        b = load(os.path.join(before, name))[0] or {}
         print('\n#### `%s` (baseline `%s`)\n' % (name, base))
         print('| plan | metric | before | before: Δ vs baseline | after | after: Δ vs baseline |')
         print('|---|---|---|---|---|---|')
