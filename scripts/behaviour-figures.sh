@@ -22,29 +22,7 @@ mkdir -p "$out/cfg"
 run() { "$bin" run "$1" -o "$out/$2" --threads 2 --quiet; }
 
 # table DIR METRIC,METRIC...: mean [ci]  diff [ci] per mechanism
-table() {
-  python3 - "$out/$1" "$2" <<'PY'
-import csv, sys
-d, ms = sys.argv[1], sys.argv[2].split(',')
-rows, order = {}, []
-for r in csv.DictReader(open(d + '/summary.csv')):
-    rows[(r['mechanism'], r['metric'])] = r
-    if r['mechanism'] not in order:
-        order.append(r['mechanism'])
-def f(x):
-    if x == '':
-        return '-'
-    v = float(x)
-    return f"{v/1e6:.4g}M" if abs(v) >= 1e6 else f"{v:.4g}"
-print('==', d)
-for k in ms:
-    for m in order:
-        r = rows.get((m, k))
-        if r:
-            print(f"  {k:24s} {m:20s} {f(r['mean'])} [{f(r['ci_low'])}, {f(r['ci_high'])}]"
-                  f"   diff {f(r['diff_vs_baseline'])} [{f(r['diff_ci_low'])}, {f(r['diff_ci_high'])}]")
-PY
-}
+table() { python3 scripts/summary-table.py "$out/$1" "$2"; }
 
 # ratio DIR A B METRIC: mean and 95 % t interval of A/B - 1 per replication
 ratio() {

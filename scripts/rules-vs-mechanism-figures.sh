@@ -23,31 +23,7 @@ mkdir -p "$out/cfg"
 run() { "$bin" run "$1" -o "$out/$2" --threads 2 --quiet; }
 M=new_customers,mgmt_cost,cost_per_new_customer,quits,pay_cost,profit
 
-table() {
-  python3 - "$out/$1" "$2" <<'PY'
-import csv, sys
-d, ms = sys.argv[1], sys.argv[2].split(',')
-rows, order = {}, []
-for r in csv.DictReader(open(d + '/summary.csv')):
-    rows[(r['mechanism'], r['metric'])] = r
-    if r['mechanism'] not in order:
-        order.append(r['mechanism'])
-def f(x):
-    if x == '':
-        return '-'
-    v = float(x)
-    if abs(v) >= 1e6: return f"{v/1e6:.3g}M"
-    if abs(v) >= 1e4: return f"{v/1e3:.4g}k"
-    return f"{v:.4g}"
-print('==', d)
-for k in ms:
-    for m in order:
-        r = rows.get((m, k))
-        if r:
-            print(f"  {k:22s} {m:16s} {f(r['mean'])} [{f(r['ci_low'])}, {f(r['ci_high'])}]"
-                  f"   diff {f(r['diff_vs_baseline'])} [{f(r['diff_ci_low'])}, {f(r['diff_ci_high'])}]")
-PY
-}
+table() { python3 scripts/summary-table.py "$out/$1" "$2" --thousands; }
 
 # pdiff DIR A B METRICS: paired A - B per replication, mean [95 % t interval]
 pdiff() {

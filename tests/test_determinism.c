@@ -110,10 +110,7 @@ static void test_decide_reads_only_hint(void **state) {
     if (a->status != SALESIM_AGENT_ACTIVE)
       continue;
     salesim_incentive inc;
-    memset(&inc, 0, sizeof inc);
-    inc.sched = &a->sched;
-    inc.book_credit = 1;
-    w->type->incentive(w, a, &inc);
+    assert_int_equal(salesim_sim_incentive(w, a, &inc), 0);
     for (int h = 0; h < 2; h++) {
       double hint = h == 0 ? -1 : a->shadow;
       salesim_choice clean, dirty;

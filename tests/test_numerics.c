@@ -449,10 +449,7 @@ static void test_decision_answers_unchanged(void **state) {
       if (a->status != SALESIM_AGENT_ACTIVE)
         continue;
       salesim_incentive inc;
-      memset(&inc, 0, sizeof inc);
-      inc.sched = &a->sched;
-      inc.book_credit = 1;
-      w->type->incentive(w, a, &inc);
+      assert_int_equal(salesim_sim_incentive(w, a, &inc), 0);
       for (int warm = 0; warm < 2; warm++) {
         salesim_choice c;
         memset(&c, 0, sizeof c);

@@ -112,10 +112,7 @@ static void test_linear_effort_through_decide(void **state) {
     w->type->year_start(w);
     salesim_agent *a = &w->agents[0];
     salesim_incentive inc;
-    memset(&inc, 0, sizeof inc);
-    inc.sched = &a->sched;
-    inc.book_credit = 1;
-    w->type->incentive(w, a, &inc);
+    assert_int_equal(salesim_sim_incentive(w, a, &inc), 0);
     salesim_choice ch;
     ch.hint = -1;
     salesim_decide(w, a, &inc, &ch);
@@ -143,10 +140,7 @@ static void test_warm_start_equals_full_search(void **state) {
       if (a->status != SALESIM_AGENT_ACTIVE)
         continue;
       salesim_incentive inc;
-      memset(&inc, 0, sizeof inc);
-      inc.sched = &a->sched;
-      inc.book_credit = 1;
-      w->type->incentive(w, a, &inc);
+      assert_int_equal(salesim_sim_incentive(w, a, &inc), 0);
       salesim_choice full, warm;
       full.hint = -1;
       salesim_decide(w, a, &inc, &full);
@@ -362,10 +356,7 @@ static void test_applicants_weigh_liquidity(void **state) {
     if (a->status != SALESIM_AGENT_ACTIVE)
       continue;
     salesim_incentive inc;
-    memset(&inc, 0, sizeof inc);
-    inc.sched = &a->sched;
-    inc.book_credit = 1;
-    w->type->incentive(w, a, &inc);
+    assert_int_equal(salesim_sim_incentive(w, a, &inc), 0);
     salesim_choice ch;
     ch.hint = -1;
     salesim_decide(w, a, &inc, &ch);

@@ -52,12 +52,16 @@
 /* ---- decisions and hires ---------------------------------------------------- */
 
 /* What agent a faces and chooses this month. */
-static int agent_choose(salesim_world *w, salesim_agent *a, salesim_incentive *inc,
-                        salesim_choice *ch) {
+int salesim_sim_incentive(salesim_world *w, salesim_agent *a, salesim_incentive *inc) {
   memset(inc, 0, sizeof *inc);
   inc->sched = &a->sched;
   inc->book_credit = 1;
-  int rc = salesim_hook_status(w, "incentive", w->type->incentive(w, a, inc), 0);
+  return salesim_hook_status(w, "incentive", w->type->incentive(w, a, inc), 0);
+}
+
+static int agent_choose(salesim_world *w, salesim_agent *a, salesim_incentive *inc,
+                        salesim_choice *ch) {
+  int rc = salesim_sim_incentive(w, a, inc);
   if (rc != 0)
     return rc;
   salesim_overlay_ratchet_cost(w, a, inc);

@@ -43,6 +43,13 @@ void salesim_world_free(salesim_world *w);
  *  may only be freed. */
 int salesim_world_step(salesim_world *w);
 
+/** The incentive agent `a` reads this month, as the loop sets it before a
+ *  decision: zeroed, the agent's schedule, book credit 1, then the
+ *  mechanism's `incentive` hook (before the ratchet overlay). Returns the
+ *  hook's status (0 or a negative code, with the world's message). */
+struct salesim_incentive;
+int salesim_sim_incentive(salesim_world *w, salesim_agent *a, struct salesim_incentive *inc);
+
 /** Random draws made by all finished runs since the last reset (benchmarks
  *  compare the loop with a floor loop of the same number of draws). */
 void salesim_sim_reset_counters(void);

@@ -163,15 +163,8 @@ static double pass_prob(const tender_params *p, double ability) {
 
 /* F (one rival's bid ratio below x) and Q (keeping the team) at x. */
 static void tab_FQ(const belief_tab *t, double x, double *F, double *Q) {
-  double u = (x - 1) / t->step;
-  int g = (int)u;
-  if (g < 0)
-    g = 0, u = 0;
-  if (g >= BELIEF_GRID - 1)
-    g = BELIEF_GRID - 2, u = BELIEF_GRID - 1;
-  double f = u - g;
-  *F = t->F[g] + f * (t->F[g + 1] - t->F[g]);
-  *Q = t->Q[g] + f * (t->Q[g + 1] - t->Q[g]);
+  *F = tab_at(t, t->F, x);
+  *Q = tab_at(t, t->Q, x);
 }
 
 /* ln of manager i's best expected surplus on a candidate (its ln surplus
