@@ -43,4 +43,10 @@ void salesim_decide(const salesim_world *w, const salesim_agent *a,
                     const salesim_incentive *inc, salesim_choice *out);
 
 
+/** Test reference (issue 12): the CE of the unconstrained plan by a dense
+ *  search of the expansion path (2,001 grid points, golden section around
+ *  every local maximum). Compare with salesim_choice.ce from salesim_decide. */
+double salesim_decide_reference_ce(const salesim_world *w, const salesim_agent *a,
+                                   const salesim_incentive *inc);
+
 #endif
