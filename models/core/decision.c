@@ -231,10 +231,22 @@ static void build_problem(const salesim_world *w, const salesim_agent *a,
   P->pain = prod->hunt_pain;
 }
 
+/* Expected credit of the bundle at shadow price mu (evaluate() without the
+ * pay schedule). */
+static double credit_at(const problem *P, double mu) {
+  double h, f;
+  double mh = mu * P->H_in + P->after_value * P->H_after + P->extra_h;
+  double G = mu * P->F_in + P->after_value * P->F_after + P->extra_f;
+  bundle(mh, G, P->kappa, P->pain, P->Mc, &h, &f);
+  double saved = P->kappa > 0 ? 1 - exp(-P->kappa * f) : 0;
+  return P->X0 + P->H_in * h + P->F_in * saved;
+}
+
 /* A 12-point grid over mu scaled by the schedule's steepest slope (the
  * optimum can jump between zero and an interior effort); returns the best
  * grid point and the bracket around it for refinement. */
-static double full_grid(const problem *P, double *lo, double *hi, double *best_ce) {
+static double full_grid(const problem *P, double *lo, double *hi, double *best_ce,
+                        double *cand_mu, double *cand_ce) {
   const salesim_schedule *sched = P->sched;
   double h, f, X;
   double sref = fmax(max_slope(sched), P->after_value);
@@ -257,8 +269,43 @@ static double full_grid(const problem *P, double *lo, double *hi, double *best_c
   }
   *lo = grid[bi > 0 ? bi - 1 : 0] * sref;
   *hi = grid[bi < ng - 1 ? bi + 1 : ng - 1] * sref;
+  double best_mu = grid[bi] * sref;
+  *cand_mu = 0;
+  *cand_ce = -INFINITY;
+  /* A jump in pay (a bonus at a threshold) with nearly certain credit makes
+   * sref huge (jump * 0.4 / sd_ref), so the whole grid but mu = 0 can lie
+   * past the shadow price that just reaches the threshold, and the optimum
+   * (do just enough to earn the bonus) is never bracketed (issue 12, S1
+   * section 4). Candidate: the mu at which the plan's expected credit
+   * reaches each jump (credit is nondecreasing in mu along the expansion
+   * path), found by bisection in log mu; bracket around it when it wins. */
+  for (int j = 0; j < sched->nj; j++) {
+    if (!(sched->jump[j] > 0))
+      continue;
+    double t = sched->jump_at[j];
+    double a = log(sref * 1e-12), b = log(3.0 * sref);
+    if (credit_at(P, exp(b)) < t || credit_at(P, 0) >= t)
+      continue;
+    for (int it = 0; it < 60; it++) {
+      double m = 0.5 * (a + b);
+      if (credit_at(P, exp(m)) >= t)
+        b = m;
+      else
+        a = m;
+    }
+    double mu_t = exp(b), v = evaluate(P, mu_t, &h, &f, &X), m_best = mu_t;
+    /* refine just past the threshold, as the grid's bracket is refined */
+    static const salesim_num_golden_opts steps = {14, 0};
+    salesim_num_golden g;
+    if (salesim_num_golden_max(&g, ce_at, (void *)P, mu_t, mu_t * 1.5, &steps) == 0)
+      salesim_num_golden_pick(&g, SALESIM_NUM_PICK_LARGER, &m_best, &v);
+    if (v > *cand_ce) {
+      *cand_ce = v;
+      *cand_mu = m_best;
+    }
+  }
   *best_ce = best;
-  return grid[bi] * sref;
+  return best_mu;
 }
 
 /* Maximise CE over the expansion path; fills out (hunt, farm, ce, shadow,
@@ -335,7 +382,8 @@ static void solve(const problem *P, int open_linear, double hint, salesim_choice
       }
     }
     if (!local) {
-      best_mu = full_grid(P, &lo, &hi, &best);
+      double cand_mu, cand_ce;
+      best_mu = full_grid(P, &lo, &hi, &best, &cand_mu, &cand_ce);
       /* 14 golden-section steps in the grid's bracket; the larger of the
        * last two points replaces the grid's best when it beats it. A CE
        * that is not finite (SALESIM_ENUMERIC) leaves the grid's best: this
@@ -345,6 +393,10 @@ static void solve(const problem *P, int open_linear, double hint, salesim_choice
       salesim_num_golden g;
       if (salesim_num_golden_max(&g, ce_at, (void *)P, lo, hi, &steps) == 0)
         salesim_num_golden_pick(&g, SALESIM_NUM_PICK_LARGER, &best_mu, &best);
+      if (cand_ce > best) { /* a jump's threshold beats the grid (full_grid) */
+        best = cand_ce;
+        best_mu = cand_mu;
+      }
     }
     out->ce = evaluate(P, best_mu, &h, &f, &X);
   }
