@@ -433,9 +433,10 @@ static const char *two_commissions =
 /* Issue 12 measurement (prototype of the test "every decision within 1e-6
  * of the CE of a full search"): production decisions (warm start as the
  * monthly loop runs it, and the full search) against
- * salesim_decide_reference_ce over two years of every mechanism of
- * two_commissions and of scenarios/default.cfg-like target salary; prints
- * the shortfalls. Asserts only that the reference is never worse. */
+ * salesim_decide_reference_ce: an inline 100-rep scenario (target salary,
+ * commission, quota bonus) and five shipped scenarios; prints the
+ * shortfalls as a markdown table. Asserts only that the reference is never
+ * worse. */
 static void report_gap_sc(const char *name, salesim_scenario *sc, int mech, int months) {
   salesim_world *w = NULL;
   assert_int_equal(salesim_world_alloc(&w, sc, mech, 0, sc->seed), 0);
