@@ -437,7 +437,7 @@ static const char *two_commissions =
  * commission, quota bonus) and five shipped scenarios; prints the
  * shortfalls as a markdown table. Asserts only that the reference is never
  * worse. */
-static void report_gap_sc(const char *name, salesim_scenario *sc, int mech, int months) {
+static double report_gap_sc(const char *name, salesim_scenario *sc, int mech, int months) {
   salesim_world *w = NULL;
   assert_int_equal(salesim_world_alloc(&w, sc, mech, 0, sc->seed), 0);
   long n = 0, bad_warm = 0, bad_full = 0, abs_warm = 0, abs_full = 0;
@@ -480,6 +480,7 @@ static void report_gap_sc(const char *name, salesim_scenario *sc, int mech, int 
          name, mech, n, bad_warm, worst_warm, abs_warm, 100.0 * abs_warm / (n ? n : 1), wa_warm,
          bad_full, worst_full, abs_full, 100.0 * abs_full / (n ? n : 1), wa_full);
   salesim_world_free(w);
+  return worst_full;
 }
 
 static void report_gap(const char *name, const char *text, int mech, int months) {
@@ -497,6 +498,31 @@ static const char *gap_scenario =
     "  { type = \"commission\"; rate = 0.029; },\n"
     "  { type = \"quota_bonus\"; base = 6500.0; bonus = 38000.0; }\n"
     ");\n";
+
+/* The full search finds the plan's best effort at a pay jump (a lump
+ * quota bonus): on year-end-bonus.cfg's quota bonus, over a plan year,
+ * every full-search decision is within 1e-6 (relative) of the dense
+ * reference search. Before the jump candidates in full_grid, reps whose
+ * credit was nearly certain never bracketed "do just enough to earn the
+ * bonus" and lost up to 12 % of their certainty equivalent. */
+static void test_full_search_at_pay_jumps(void **state) {
+  (void)state;
+  char path[512];
+  snprintf(path, sizeof path, "%s/scenarios/year-end-bonus.cfg", SALESIM_SOURCE_DIR);
+  salesim_diag diag = SALESIM_DIAG_INIT;
+  salesim_scenario *sc = NULL;
+  assert_int_equal(salesim_scenario_load(&sc, path, &diag), 0);
+  int m = -1;
+  for (int k = 0; k < sc->n_mechanisms; k++)
+    if (strcmp(sc->mechanisms[k].name, "quota_bonus") == 0)
+      m = k;
+  assert_true(m >= 0);
+  double worst = report_gap_sc("year-end-bonus", sc, m, 12);
+  print_message("quota_bonus: worst full-search shortfall %.2e of the reference CE\n", worst);
+  assert_true(worst <= 1e-6);
+  salesim_scenario_free(sc);
+  salesim_diag_clear(&diag);
+}
 
 static void test_decision_gap_report(void **state) {
   (void)state;
@@ -648,6 +674,7 @@ int main(void) {
       cmocka_unit_test(test_ladder_answers_unchanged),
       cmocka_unit_test(test_tender_answers_unchanged),
       cmocka_unit_test(test_decision_answers_unchanged),
+      cmocka_unit_test(test_full_search_at_pay_jumps),
       cmocka_unit_test(test_decision_gap_report),
       cmocka_unit_test(test_hm87_search_unchanged),
       cmocka_unit_test(test_optimize_answers_unchanged),
