@@ -254,6 +254,41 @@ static void test_rebuild_identical(void **state) {
   assert_int_equal(salesim_test_run(cmd, NULL), 0);
 }
 
+/* report.xlsx, report.html (whose charts are drawn as tasks) and report.md
+ * are the same bytes on 1, 2 and 4 threads (issue 12: `salesim run` writes
+ * its reports on the run's threads). */
+static void test_threads_identical(void **state) {
+  (void)state;
+  static const char *const files[] = {"report.html", "report.md", "report.xlsx"};
+  static const int threads[] = {1, 2, 4};
+  size_t len[3][3] = {{0}};
+  char *text[3][3] = {{NULL}};
+  for (int k = 0; k < 3; k++) {
+    salesim_diag d = SALESIM_DIAG_INIT;
+    int rc = salesim_report_build_threads(out_dir, SALESIM_REPORT_ALL, threads[k], NULL, &d);
+    if (rc != 0)
+      fail_msg("%s", d.count ? d.lines[0] : "?");
+    salesim_diag_clear(&d);
+    for (int i = 0; i < 3; i++)
+      text[k][i] = salesim_test_slurp(in_out(files[i]), &len[k][i]);
+  }
+  assert_non_null(text[0][0]);
+  assert_non_null(strstr(text[0][0], "<figure>"));
+  for (int i = 0; i < 3; i++)
+    for (int k = 1; k < 3; k++) {
+      if (text[0][i] == NULL) { /* no libxlsxwriter: none of the three */
+        assert_null(text[k][i]);
+        continue;
+      }
+      assert_non_null(text[k][i]);
+      assert_int_equal(len[k][i], len[0][i]);
+      assert_memory_equal(text[k][i], text[0][i], len[0][i]);
+    }
+  for (int k = 0; k < 3; k++)
+    for (int i = 0; i < 3; i++)
+      free(text[k][i]);
+}
+
 static void test_bad_folder(void **state) {
   (void)state;
   char cmd[1024], *out = NULL;
@@ -345,6 +380,7 @@ int main(void) {
       cmocka_unit_test(test_html_in_chromium),
       cmocka_unit_test(test_md),
       cmocka_unit_test(test_rebuild_identical),
+      cmocka_unit_test(test_threads_identical),
       cmocka_unit_test(test_bad_folder),
       cmocka_unit_test(test_without_scenario),
   };

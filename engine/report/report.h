@@ -132,6 +132,12 @@ enum {
 int salesim_report_build(const char *dir, unsigned formats, unsigned *skipped,
                          salesim_diag *diag);
 
+/** The same on `threads` threads (OpenMP tasks: the three files, and
+ *  report.html's charts, at once); the files are the same bytes for any
+ *  number. salesim_report_build is this with one thread. */
+int salesim_report_build_threads(const char *dir, unsigned formats, int threads,
+                                 unsigned *skipped, salesim_diag *diag);
+
 /** The output hook (engine/output/output.h) that builds every report in the
  *  staging folder of `salesim run`; `arg` is unused. */
 int salesim_report_output_hook(const char *tmpdir, const salesim_results *r,

@@ -136,108 +136,205 @@ static void figure(salesim_sbuf *b, char *svg, const char *caption) {
   free(svg);
 }
 
+/* One chart of the page, laid out first and drawn later: drawing (cairo
+ * turns text into glyph outlines) is most of the report's cost, and the
+ * charts are independent, so they are drawn as OpenMP tasks (on the threads
+ * of the report's team, engine/report/report.c) and then put on the page in
+ * their order. Each job owns its numbers; ids are given when it is laid
+ * out, so the bytes do not depend on which thread drew what. */
+typedef struct chart_job {
+  const char *heading; /* HTML before the figure, or NULL (static text) */
+  char title[160], caption[400];
+  int lines, id;
+  double w, h;
+  const char *unit, *xlabel, *xunit; /* static text or the report data's */
+  int n_cat, n_ser;
+  const char *const *cats, *const *series;
+  double *v, *lo, *hi;              /* bars: owned (lo, hi inside v or NULL) */
+  const int *n;                     /* lines */
+  const double *const *x, *const *y;
+  char *svg;
+} chart_job;
+
+#define MAX_CHARTS 64
+
+static void chart_draw(chart_job *j) {
+  if (j->lines)
+    j->svg = salesim_chart_lines(j->id, j->w, j->h, j->title, j->xlabel, j->xunit, j->unit, j->n_ser,
+                                 j->series, j->n, j->x, j->y);
+  else
+    j->svg = salesim_chart_bars(j->id, j->w, j->h, j->title, j->unit, j->n_cat, j->cats, j->n_ser,
+                                j->series, j->v, j->lo, j->hi);
+}
+
 static void charts(salesim_sbuf *b, const salesim_report_data *d, int *id) {
   const char *names[64];
   int nm = d->n_mech < 64 ? d->n_mech : 64;
   for (int k = 0; k < nm; k++)
     names[k] = d->mech[k].name;
-  double *v = malloc(sizeof(double) * 64 * 8), *lo = v ? v + 64 * 2 : NULL,
-         *hi = v ? v + 64 * 4 : NULL;
-  if (v == NULL) {
-    b->oom = 1;
-    return;
-  }
+  chart_job job[MAX_CHARTS];
+  int nj = 0;
+  /* lines charts' per-series arrays, alive until every chart is drawn */
+  int n_curve[64], n_month[64];
+  const double *cx[64], *cy[64], *mx[3][64], *my[3][64];
+  double *xs = NULL, *ys = NULL;
+  memset(job, 0, sizeof job);
+
   salesim_sbuf_printf(b, "<h2 id=\"charts\">Charts</h2>\n<h3>Headline metrics by mechanism</h3>\n");
-  for (int i = 0; i < salesim_report_headline_count; i++) {
+  for (int i = 0; i < salesim_report_headline_count && nj < MAX_CHARTS; i++) {
     int m = salesim_report_headline[i];
     if (!d->has_metric[m])
       continue;
     const salesim_metric_info *info = d->metric_info[m];
-    for (int k = 0; k < nm; k++) {
-      v[k] = d->mech[k].stat[m].mean;
-      lo[k] = d->mech[k].stat[m].ci_low;
-      hi[k] = d->mech[k].stat[m].ci_high;
+    chart_job *j = &job[nj++];
+    j->v = malloc(sizeof(double) * 3 * (size_t)(nm > 0 ? nm : 1));
+    if (j->v == NULL) {
+      b->oom = 1;
+      continue;
     }
-    char title[160], cap[320];
-    snprintf(title, sizeof title, "%s (%s)", info->label, info->unit);
-    snprintf(cap, sizeof cap,
+    j->lo = j->v + nm;
+    j->hi = j->v + 2 * nm;
+    for (int k = 0; k < nm; k++) {
+      j->v[k] = d->mech[k].stat[m].mean;
+      j->lo[k] = d->mech[k].stat[m].ci_low;
+      j->hi[k] = d->mech[k].stat[m].ci_high;
+    }
+    snprintf(j->title, sizeof j->title, "%s (%s)", info->label, info->unit);
+    snprintf(j->caption, sizeof j->caption,
              "%s: mean over replications; whiskers show the 95 %% interval of the mean.",
              info->label);
-    figure(b, salesim_chart_bars((*id)++, 420, 280, title, info->unit, nm, names, 1, NULL, v, lo, hi), cap);
+    j->id = (*id)++;
+    j->w = 420;
+    j->h = 280;
+    j->unit = info->unit;
+    j->n_cat = nm;
+    j->cats = names;
+    j->n_ser = 1;
   }
   int att = 0;
   for (int i = 0; i < salesim_report_attainment_count; i++)
     att |= d->has_metric[salesim_report_attainment[i]];
-  if (att) {
+  if (att && nj < MAX_CHARTS) {
     static const char *const cats[] = {"below 50 %", "80-120 %", "at or above 100 %",
                                        "above 150 %"};
-    for (int k = 0; k < nm; k++)
-      for (int i = 0; i < salesim_report_attainment_count; i++)
-        v[k * salesim_report_attainment_count + i] =
-            d->mech[k].stat[salesim_report_attainment[i]].mean;
-    salesim_sbuf_printf(b, "<h3>Attainment distribution</h3>\n");
-    figure(b,
-           salesim_chart_bars((*id)++, 640, 320, "Share of reps by attainment of target", "share",
-                              salesim_report_attainment_count, cats, nm, names, v, NULL, NULL),
-           "Share of rep-years in each attainment band (the bands overlap: 80-120 % and "
-           "at or above 100 % share the reps between 100 % and 120 %).");
+    chart_job *j = &job[nj++];
+    j->v = malloc(sizeof(double) * (size_t)(nm > 0 ? nm : 1) * (size_t)salesim_report_attainment_count);
+    if (j->v == NULL) {
+      b->oom = 1;
+    } else {
+      for (int k = 0; k < nm; k++)
+        for (int i = 0; i < salesim_report_attainment_count; i++)
+          j->v[k * salesim_report_attainment_count + i] =
+              d->mech[k].stat[salesim_report_attainment[i]].mean;
+    }
+    j->heading = "<h3>Attainment distribution</h3>\n";
+    snprintf(j->title, sizeof j->title, "Share of reps by attainment of target");
+    snprintf(j->caption, sizeof j->caption,
+             "Share of rep-years in each attainment band (the bands overlap: 80-120 %% and "
+             "at or above 100 %% share the reps between 100 %% and 120 %%).");
+    j->id = (*id)++;
+    j->w = 640;
+    j->h = 320;
+    j->unit = "share";
+    j->n_cat = salesim_report_attainment_count;
+    j->cats = cats;
+    j->n_ser = nm;
+    j->series = names;
   }
-  int nc = 0, n[64];
-  const double *cx[64], *cy[64];
+  int nc = 0;
   const char *cn[64];
   for (int k = 0; k < nm; k++)
     if (d->mech[k].curve_n > 0) {
       cn[nc] = d->mech[k].name;
-      n[nc] = d->mech[k].curve_n;
+      n_curve[nc] = d->mech[k].curve_n;
       cx[nc] = d->mech[k].curve_x;
       cy[nc] = d->mech[k].curve_y;
       nc++;
     }
-  if (nc > 0) {
-    char cap[400];
+  if (nc > 0 && nj < MAX_CHARTS) {
     char tgt[64];
     salesim_report_fmt(d->reference_target, "currency", tgt, sizeof tgt);
-    snprintf(cap, sizeof cap,
+    chart_job *j = &job[nj++];
+    snprintf(j->caption, sizeof j->caption,
              "Annual pay (fixed plus variable) of a rep against attainment of an annual "
              "target of %s %s (a typical rep's target under the scenario's target rule).",
              tgt, d->currency);
-    salesim_sbuf_printf(b, "<h3>Payout curves</h3>\n");
-    figure(b,
-           salesim_chart_lines((*id)++, 640, 320, "Payout curves: annual pay by attainment", "attainment",
-                               "share", "currency", nc, cn, n, cx, cy),
-           cap);
+    j->heading = "<h3>Payout curves</h3>\n";
+    snprintf(j->title, sizeof j->title, "Payout curves: annual pay by attainment");
+    j->lines = 1;
+    j->id = (*id)++;
+    j->w = 640;
+    j->h = 320;
+    j->xlabel = "attainment";
+    j->xunit = "share";
+    j->unit = "currency";
+    j->n_ser = nc;
+    j->series = cn;
+    j->n = n_curve;
+    j->x = cx;
+    j->y = cy;
   }
   if (d->n_months > 0) {
     static const int series[] = {SALESIM_SERIES_REVENUE, SALESIM_SERIES_HEADCOUNT,
                                  SALESIM_SERIES_PAY};
     static const char *const titles[] = {"Monthly revenue", "Headcount", "Monthly pay"};
     static const char *const units[] = {"currency", "people", "currency"};
-    double *xs = malloc((size_t)d->n_months * sizeof *xs);
-    double *ys = malloc((size_t)d->n_months * (size_t)nm * sizeof *ys);
+    xs = malloc((size_t)d->n_months * sizeof *xs);
+    ys = malloc((size_t)d->n_months * (size_t)nm * 3 * sizeof *ys);
     if (xs == NULL || ys == NULL) {
       b->oom = 1;
     } else {
-      salesim_sbuf_printf(b, "<h3>Monthly series</h3>\n");
       for (int t = 0; t < d->n_months; t++)
         xs[t] = t + 1;
-      for (int j = 0; j < 3; j++) {
+      for (int s = 0; s < 3 && nj < MAX_CHARTS; s++) {
+        double *yj = ys + (size_t)s * (size_t)nm * (size_t)d->n_months;
         for (int k = 0; k < nm; k++) {
           for (int t = 0; t < d->n_months; t++)
-            ys[k * d->n_months + t] = SALESIM_REPORT_MONTHLY(d, k, t, series[j]);
-          cx[k] = xs;
-          cy[k] = ys + (size_t)k * (size_t)d->n_months;
-          n[k] = d->n_months;
+            yj[k * d->n_months + t] = SALESIM_REPORT_MONTHLY(d, k, t, series[s]);
+          mx[s][k] = xs;
+          my[s][k] = yj + (size_t)k * (size_t)d->n_months;
+          n_month[k] = d->n_months;
         }
-        figure(b,
-               salesim_chart_lines((*id)++, 640, 320, titles[j], "month", "", units[j], nm, names, n, cx,
-                                   cy),
-               "Monthly total over the sales force, averaged over replications.");
+        chart_job *j = &job[nj++];
+        j->heading = s == 0 ? "<h3>Monthly series</h3>\n" : NULL;
+        snprintf(j->title, sizeof j->title, "%s", titles[s]);
+        snprintf(j->caption, sizeof j->caption,
+                 "Monthly total over the sales force, averaged over replications.");
+        j->lines = 1;
+        j->id = (*id)++;
+        j->w = 640;
+        j->h = 320;
+        j->xlabel = "month";
+        j->xunit = "";
+        j->unit = units[s];
+        j->n_ser = nm;
+        j->series = names;
+        j->n = n_month;
+        j->x = mx[s];
+        j->y = my[s];
       }
     }
-    free(xs);
-    free(ys);
   }
-  free(v);
+
+  /* draw: tasks when the page is written inside a parallel region (the
+   * report's team), otherwise one after another on this thread */
+  for (int i = 0; i < nj; i++) {
+    chart_job *j = &job[i];
+    if (!j->lines && j->v == NULL)
+      continue;
+#pragma omp task firstprivate(j) default(none)
+    chart_draw(j);
+  }
+#pragma omp taskwait
+  for (int i = 0; i < nj; i++) {
+    if (job[i].heading != NULL)
+      salesim_sbuf_printf(b, "%s", job[i].heading);
+    if (job[i].lines || job[i].v != NULL)
+      figure(b, job[i].svg, job[i].caption);
+    free(job[i].v);
+  }
+  free(xs);
+  free(ys);
 }
 
 static void manifest_table(salesim_sbuf *b, const json_t *man) {
