@@ -21,6 +21,7 @@
 #include "mechanism.h"
 #include "sim.h"
 #include "world.h"
+#include "streams.h"
 
 static const char *scenario_text =
     "name = \"world\";\nseed = 11;\nmonths = 24;\n"
@@ -235,6 +236,36 @@ static void test_mechanisms_do_not_include_the_loop(void **state) {
   assert_true(seen >= 10);
 }
 
+/* salesim_rng_uniform reads GSL's taus2 state directly: the same numbers as
+ * gsl_rng_uniform, draw by draw, from many seeds (issue 12). It would fail if
+ * a GSL stored taus2's state otherwise. */
+static void test_rng_uniform_inline(void **state) {
+  (void)state;
+  for (uint64_t seed = 0; seed < 200; seed++) {
+    gsl_rng *a = salesim_stream_alloc(seed, 3, seed * 7, 1);
+    gsl_rng *b = salesim_stream_alloc(seed, 3, seed * 7, 1);
+    assert_non_null(a);
+    assert_non_null(b);
+    for (int i = 0; i < 5000; i++) {
+      double x = salesim_rng_uniform(a), y = gsl_rng_uniform(b);
+      if (memcmp(&x, &y, sizeof x) != 0)
+        fail_msg("seed %llu draw %d: %.17g != %.17g", (unsigned long long)seed, i, x, y);
+    }
+    /* and the streams stay in step when mixed with GSL's own draws */
+    assert_true(gsl_rng_get(a) == gsl_rng_get(b));
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+  }
+  /* another generator falls through to GSL */
+  gsl_rng *m1 = gsl_rng_alloc(gsl_rng_mt19937), *m2 = gsl_rng_alloc(gsl_rng_mt19937);
+  assert_non_null(m1);
+  assert_non_null(m2);
+  for (int i = 0; i < 1000; i++)
+    assert_true(salesim_rng_uniform(m1) == gsl_rng_uniform(m2));
+  gsl_rng_free(m1);
+  gsl_rng_free(m2);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_pay_and_costs),
@@ -244,6 +275,7 @@ int main(void) {
       cmocka_unit_test(test_rule_target_and_ratchet),
       cmocka_unit_test(test_agent_state),
       cmocka_unit_test(test_mechanisms_do_not_include_the_loop),
+      cmocka_unit_test(test_rng_uniform_inline),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
