@@ -25,6 +25,7 @@
 #include <salesim/salesim.h>
 
 #include "cli.h"
+#include "dist.h"
 #include "study.h"
 #include "table.h"
 
@@ -148,6 +149,8 @@ char *salesim_cli_safe(const char *s, char *buf, size_t size) {
 
 static void print_diag(const salesim_diag *d) {
   char safe[SALESIM_CLI_SAFE_SIZE];
+  if (salesim_dist_rank() != 0) /* under MPI rank 0 speaks for all */
+    return;
   for (size_t i = 0; i < d->count; i++)
     fprintf(stderr, "%s\n", salesim_cli_safe(d->lines[i], safe, sizeof safe));
 }
@@ -256,6 +259,8 @@ static int cmd_run(int argc, char **argv, const salesim_load_options *load) {
     outdir = defdir;
   }
   progress_state ps = {isatty(STDERR_FILENO), wall(), 0};
+  if (salesim_dist_rank() != 0) /* under MPI rank 0 speaks for all */
+    quiet = 1;
   if (!quiet) {
     opt.progress = progress;
     opt.progress_arg = &ps;
@@ -266,7 +271,7 @@ static int cmd_run(int argc, char **argv, const salesim_load_options *load) {
   if (costing)
     sc->mode = SALESIM_STUDY_COSTING;
   rc = salesim_study_run(sc, outdir, &opt, &res, &diag);
-  if (rc == SALESIM_EINTERRUPTED) {
+  if (rc == SALESIM_EINTERRUPTED && salesim_dist_rank() == 0) {
     fprintf(stderr, "salesim run: interrupted by a signal; nothing written to %s\n", outdir);
     salesim_scenario_free(sc);
     salesim_diag_clear(&diag);
@@ -378,7 +383,15 @@ static int dispatch(int argc, char **argv);
  * /dev/full, a full disk under a redirected table). */
 int main(int argc, char **argv) {
   gsl_set_error_handler_off(); /* every GSL status is checked; never abort */
+  /* MPI starts only under mpirun or srun (engine/run/dist.h) */
+  if (salesim_dist_init(&argc, &argv) != 0) {
+    fprintf(stderr, "salesim: MPI would not start under this launcher\n");
+    return EXIT_RUNTIME;
+  }
   int rc = dispatch(argc, argv);
+  /* a rank that failed alone would leave the others waiting: end them all
+   * (the failing rank has printed why; rank 0 printed the run's errors) */
+  salesim_dist_finalize(rc == EXIT_RUNTIME && salesim_dist_size() > 1);
   if (fflush(stdout) != 0 || ferror(stdout)) {
     fprintf(stderr, "salesim: standard output: %s\n", strerror(errno ? errno : EIO));
     if (rc == EXIT_OK)
@@ -408,6 +421,13 @@ static int dispatch(int argc, char **argv) {
     int rc = salesim_cli_include_dirs(cmd, &argc, argv, dirs, &load);
     if (rc != EXIT_OK)
       return rc;
+  }
+  if (salesim_dist_size() > 1 && strcmp(cmd, "run") != 0) {
+    /* prototype: only `run` spreads its work over ranks (docs/cluster.md) */
+    if (salesim_dist_rank() == 0)
+      fprintf(stderr, "salesim %s: not spread over MPI ranks yet; run it as one process\n",
+              cmd);
+    return EXIT_INPUT;
   }
   if (!strcmp(cmd, "run"))
     return cmd_run(argc - 2, argv + 2, &load);

@@ -26,6 +26,7 @@
 
 #include <salesim/salesim.h>
 
+#include "dist.h"
 #include "mechanism.h"
 #include "sim.h"
 
@@ -110,12 +111,17 @@ int salesim_run(salesim_results **out, const salesim_scenario *sc,
 #endif
   r->threads = threads;
   int done = 0;
+  /* under MPI (engine/run/dist.h) this rank runs tasks rank, rank + size,
+   * ...; the others arrive in salesim_dist_exchange below */
+  int rank = salesim_dist_rank(), ranks = salesim_dist_size();
+  int n_local = n_tasks > rank ? (n_tasks - rank + ranks - 1) / ranks : 0;
   /* task k: mechanism k % n_mech, replication k / n_mech, so the mechanisms
    * of one replication run close together */
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
 #endif
-  for (int k = 0; k < n_tasks; k++) {
+  for (int j = 0; j < n_local; j++) {
+    int k = rank + j * ranks;
     int mech = k % n_mech, rep = k / n_mech;
     if (opt->cancel && *opt->cancel) {
       status[k] = SALESIM_EINTERRUPTED;
@@ -133,11 +139,13 @@ int salesim_run(salesim_results **out, const salesim_scenario *sc,
 #endif
     {
       ++done;
-      if (opt->progress)
-        opt->progress(opt->progress_arg, done, n_tasks);
+      if (opt->progress) /* this rank's own tasks */
+        opt->progress(opt->progress_arg, done, n_local);
     }
   }
-  rc = 0;
+  rc = salesim_dist_exchange(r, n_tasks, n_mech, tasks, status, tdiag, diag);
+  if (rc != 0)
+    goto cleanup;
   for (int k = 0; k < n_tasks; k++) {
     for (size_t i = 0; i < tdiag[k].count; i++)
       salesim_diag_add(diag, "%s", tdiag[k].lines[i]);

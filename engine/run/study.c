@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 
+#include "dist.h"
 #include "output.h"
 #include "report.h"
 #include "study.h"
@@ -37,8 +38,12 @@ int salesim_study_run(const salesim_scenario *sc, const char *outdir,
     *out = NULL;
   salesim_results *res = NULL;
   salesim_sweep_result *sw = NULL;
-  /* the output folder is checked before the run, not after it */
-  int rc = salesim_output_check(outdir, diag);
+  /* the output folder is checked before the run, not after it; under MPI
+   * by rank 0 alone (the check removes stale temporary folders), which is
+   * also the only rank that writes (engine/run/dist.h) */
+  int root = salesim_dist_rank() == 0;
+  int rc = root ? salesim_output_check(outdir, diag) : 0;
+  rc = salesim_dist_agree(rc);
   if (rc == 0 && sc->sweep != NULL) {
     /* every point before the main run (a lhs or sobol design's points
      * depend on the seed, which may not be the file's) */
@@ -59,9 +64,11 @@ int salesim_study_run(const salesim_scenario *sc, const char *outdir,
   if (rc == 0) {
     study_extra x = {sw, sc->mode == SALESIM_STUDY_COSTING, sc->budget};
     size_t before = diag != NULL ? diag->count : 0;
-    rc = salesim_output_write_hooked(res, sc, outdir, study_hook, &x, diag);
+    if (root)
+      rc = salesim_output_write_hooked(res, sc, outdir, study_hook, &x, diag);
     if (rc != 0 && diag != NULL && diag->count == before) /* never a failure without a line */
       salesim_diag_add(diag, "%s: writing the results: %s", outdir, salesim_strerror(rc));
+    rc = salesim_dist_agree(rc);
   }
   salesim_sweep_result_free(sw);
   if (rc == 0 && out != NULL)

@@ -1,0 +1,341 @@
+/*
+ * engine/run/dist.c: Open MPI ranks for salesim_run (engine/run/dist.h).
+ *
+ * The packed record of one task, in the machine's own byte order (ranks of
+ * one job run the same binary on the same kind of machine):
+ *   int32 k, int32 status, int32 n_diag, n_diag x string,
+ *   n_metrics doubles, months * SALESIM_SERIES_COUNT doubles,
+ *   int32 n_tables, per table: string name, int32 ncols, ncols x string,
+ *   int64 nrows, nrows x string label, nrows * ncols doubles;
+ * a string is int32 length then the bytes. Doubles travel as their bits, so
+ * nothing is rounded on the way.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef SALESIM_HAVE_MPI
+#include <mpi.h>
+#endif
+
+#include "dist.h"
+#include "sim.h"
+
+static int dist_rank = 0, dist_size = 1, dist_started = 0;
+
+int salesim_dist_rank(void) { return dist_rank; }
+int salesim_dist_size(void) { return dist_size; }
+
+#ifndef SALESIM_HAVE_MPI
+
+int salesim_dist_init(int *argc, char ***argv) {
+  (void)argc;
+  (void)argv;
+  return 0;
+}
+void salesim_dist_finalize(int failed) { (void)failed; }
+int salesim_dist_agree(int rc) { return rc; }
+int salesim_dist_exchange(salesim_results *r, int n_tasks, int n_mech, salesim_task_out *tasks,
+                          int *status, salesim_diag *tdiag, salesim_diag *diag) {
+  (void)r, (void)n_tasks, (void)n_mech, (void)tasks, (void)status, (void)tdiag, (void)diag;
+  return 0;
+}
+
+#else
+
+/* launched by mpirun (Open MPI), by srun (PMI/PMIx) or by another PMI launcher */
+static int under_launcher(void) {
+  static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"};
+  for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+    if (getenv(vars[i]) != NULL)
+      return 1;
+  return 0;
+}
+
+int salesim_dist_init(int *argc, char ***argv) {
+  if (!under_launcher())
+    return 0;
+  int provided = 0;
+  /* one thread calls MPI (OpenMP workers never do) */
+  if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
+    return -1;
+  dist_started = 1;
+  /* a failed call returns its code instead of killing the job, so the run
+   * can say what happened (Open MPI still ends the job when a rank dies) */
+  MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+  MPI_Comm_rank(MPI_COMM_WORLD, &dist_rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &dist_size);
+  return 0;
+}
+
+void salesim_dist_finalize(int failed) {
+  if (!dist_started)
+    return;
+  if (failed)
+    MPI_Abort(MPI_COMM_WORLD, 1);
+  MPI_Finalize();
+}
+
+int salesim_dist_agree(int rc) {
+  if (dist_size < 2)
+    return rc;
+  if (MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD) != MPI_SUCCESS)
+    return SALESIM_EIO;
+  return rc;
+}
+
+/* ---- packing ------------------------------------------------------------- */
+
+typedef struct buf {
+  unsigned char *p;
+  size_t n, cap;
+  int failed;
+} buf;
+
+static void put(buf *b, const void *src, size_t len) {
+  if (b->failed)
+    return;
+  if (b->n + len > b->cap) {
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->n + len)
+      cap *= 2;
+    unsigned char *p = realloc(b->p, cap);
+    if (p == NULL) {
+      b->failed = 1;
+      return;
+    }
+    b->p = p;
+    b->cap = cap;
+  }
+  memcpy(b->p + b->n, src, len);
+  b->n += len;
+}
+static void put_i32(buf *b, int32_t v) { put(b, &v, sizeof v); }
+static void put_str(buf *b, const char *s) {
+  int32_t len = (int32_t)strlen(s);
+  put_i32(b, len);
+  put(b, s, (size_t)len);
+}
+
+typedef struct rd {
+  const unsigned char *p, *end;
+  int failed;
+} rd;
+
+static void get(rd *r, void *dst, size_t len) {
+  if (r->failed || (size_t)(r->end - r->p) < len) {
+    r->failed = 1;
+    memset(dst, 0, len);
+    return;
+  }
+  memcpy(dst, r->p, len);
+  r->p += len;
+}
+static int32_t get_i32(rd *r) {
+  int32_t v;
+  get(r, &v, sizeof v);
+  return v;
+}
+/* a malloc'd copy, NUL-terminated */
+static char *get_str(rd *r) {
+  int32_t len = get_i32(r);
+  if (r->failed || len < 0 || (size_t)(r->end - r->p) < (size_t)len) {
+    r->failed = 1;
+    return NULL;
+  }
+  char *s = malloc((size_t)len + 1);
+  if (s == NULL) {
+    r->failed = 1;
+    return NULL;
+  }
+  memcpy(s, r->p, (size_t)len);
+  s[len] = '\0';
+  r->p += len;
+  return s;
+}
+
+static void pack_task(buf *b, const salesim_results *r, int k, int n_mech,
+                      const salesim_task_out *t, int status, const salesim_diag *d) {
+  int mech = k % n_mech, rep = k / n_mech;
+  put_i32(b, k);
+  put_i32(b, status);
+  put_i32(b, (int32_t)d->count);
+  for (size_t i = 0; i < d->count; i++)
+    put_str(b, d->lines[i]);
+  put(b, &SALESIM_METRIC_AT(r, mech, rep, 0), (size_t)r->n_metrics * sizeof(double));
+  put(b, &SALESIM_MONTHLY_AT(r, mech, rep, 0, 0),
+      (size_t)r->n_months * SALESIM_SERIES_COUNT * sizeof(double));
+  put_i32(b, t->n_tables);
+  for (int i = 0; i < t->n_tables; i++) {
+    const salesim_table *tb = t->tables[i];
+    put_str(b, tb->name);
+    put_i32(b, tb->ncols);
+    for (int c = 0; c < tb->ncols; c++)
+      put_str(b, tb->colnames[c]);
+    int64_t nrows = (int64_t)tb->nrows;
+    put(b, &nrows, sizeof nrows);
+    for (size_t row = 0; row < tb->nrows; row++)
+      put_str(b, tb->labels[row]);
+    put(b, tb->cells, tb->nrows * (size_t)tb->ncols * sizeof(double));
+  }
+}
+
+/* one table from the record; NULL on a malformed record or no memory */
+static salesim_table *unpack_table(rd *rr) {
+  char *name = get_str(rr);
+  int32_t ncols = get_i32(rr);
+  if (rr->failed || ncols < 0 || ncols > 100000) {
+    free(name);
+    rr->failed = 1;
+    return NULL;
+  }
+  char **cols = calloc((size_t)ncols + 1, sizeof *cols);
+  salesim_table *tb = NULL;
+  double *row = calloc((size_t)ncols + 1, sizeof *row);
+  if (cols == NULL || row == NULL)
+    rr->failed = 1;
+  for (int32_t c = 0; c < ncols && !rr->failed; c++)
+    cols[c] = get_str(rr);
+  int64_t nrows = 0;
+  get(rr, &nrows, sizeof nrows);
+  if (!rr->failed && salesim_table_alloc(&tb, name, ncols, (const char *const *)cols) != 0)
+    rr->failed = 1;
+  for (int64_t i = 0; i < nrows && !rr->failed; i++) {
+    char *label = get_str(rr);
+    /* the labels first (rows of zeros), the cells after in one block */
+    if (label == NULL)
+      break;
+    if (salesim_table_add(tb, label, row) != 0)
+      rr->failed = 1;
+    free(label);
+  }
+  /* now the cells, nrows * ncols, into the rows just added */
+  if (!rr->failed && tb != NULL)
+    get(rr, tb->cells, (size_t)nrows * (size_t)ncols * sizeof(double));
+  for (int32_t c = 0; c < ncols && cols; c++)
+    free(cols[c]);
+  free(cols);
+  free(row);
+  free(name);
+  if (rr->failed) {
+    salesim_table_free(tb);
+    return NULL;
+  }
+  return tb;
+}
+
+static int unpack_task(rd *rr, salesim_results *r, int n_tasks, int n_mech,
+                       salesim_task_out *tasks, int *status, salesim_diag *tdiag) {
+  int32_t k = get_i32(rr);
+  if (rr->failed || k < 0 || k >= n_tasks)
+    return SALESIM_EIO;
+  int mech = k % n_mech, rep = k / n_mech;
+  status[k] = get_i32(rr);
+  int32_t nd = get_i32(rr);
+  for (int32_t i = 0; i < nd && !rr->failed; i++) {
+    char *line = get_str(rr);
+    if (line != NULL)
+      salesim_diag_add(&tdiag[k], "%s", line);
+    free(line);
+  }
+  get(rr, &SALESIM_METRIC_AT(r, mech, rep, 0), (size_t)r->n_metrics * sizeof(double));
+  get(rr, &SALESIM_MONTHLY_AT(r, mech, rep, 0, 0),
+      (size_t)r->n_months * SALESIM_SERIES_COUNT * sizeof(double));
+  int32_t nt = get_i32(rr);
+  if (rr->failed || nt < 0 || nt > 100000)
+    return SALESIM_EIO;
+  tasks[k].tables = nt > 0 ? calloc((size_t)nt, sizeof *tasks[k].tables) : NULL;
+  if (nt > 0 && tasks[k].tables == NULL)
+    return SALESIM_ENOMEM;
+  for (int32_t i = 0; i < nt; i++) {
+    salesim_table *tb = unpack_table(rr);
+    if (tb == NULL)
+      return SALESIM_EIO;
+    tasks[k].tables[tasks[k].n_tables++] = tb;
+  }
+  return rr->failed ? SALESIM_EIO : 0;
+}
+
+static int mpi_failed(int err, const char *what, salesim_diag *diag) {
+  char text[MPI_MAX_ERROR_STRING];
+  int len = 0;
+  if (MPI_Error_string(err, text, &len) != MPI_SUCCESS)
+    snprintf(text, sizeof text, "error %d", err);
+  salesim_diag_add(diag,
+                   "MPI: %s failed (%s): a rank was lost or could not be reached; nothing "
+                   "written (rerun; batch and sweep skip finished work with --resume)",
+                   what, text);
+  return SALESIM_EIO;
+}
+
+int salesim_dist_exchange(salesim_results *r, int n_tasks, int n_mech, salesim_task_out *tasks,
+                          int *status, salesim_diag *tdiag, salesim_diag *diag) {
+  if (dist_size < 2)
+    return 0;
+  buf b = {0};
+  for (int k = dist_rank; k < n_tasks; k += dist_size)
+    pack_task(&b, r, k, n_mech, &tasks[k], status[k], &tdiag[k]);
+  /* this rank's own tables are sent; every rank rebuilds every task's
+   * tables from the bytes, so all ranks hold them the same way */
+  for (int k = dist_rank; k < n_tasks; k += dist_size) {
+    for (int i = 0; i < tasks[k].n_tables; i++)
+      salesim_table_free(tasks[k].tables[i]);
+    free(tasks[k].tables);
+    tasks[k].tables = NULL;
+    tasks[k].n_tables = 0;
+    salesim_diag_clear(&tdiag[k]);
+  }
+  int rc = 0;
+  int *counts = calloc((size_t)dist_size, sizeof *counts);
+  int *displs = calloc((size_t)dist_size, sizeof *displs);
+  unsigned char *all = NULL;
+  /* every rank reaches every collective below whatever happened to it, or
+   * the others would wait forever: failures are agreed on first */
+  int mine_failed = b.failed || counts == NULL || displs == NULL || b.n > (size_t)INT32_MAX;
+  int any_failed = 0;
+  int err = MPI_Allreduce(&mine_failed, &any_failed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  if (err != MPI_SUCCESS) {
+    rc = mpi_failed(err, "MPI_Allreduce", diag);
+  } else if (any_failed) {
+    /* out of memory, or one rank's results over 2 GB (MPI 3 counts are int) */
+    salesim_diag_add(diag, "MPI: a rank could not pack its results (out of memory or over 2 GB)");
+    rc = SALESIM_ENOMEM;
+  }
+  int mine = (int)b.n;
+  if (rc == 0 && (err = MPI_Allgather(&mine, 1, MPI_INT, counts, 1, MPI_INT, MPI_COMM_WORLD)) !=
+                     MPI_SUCCESS)
+    rc = mpi_failed(err, "MPI_Allgather", diag);
+  size_t total = 0;
+  if (rc == 0) {
+    for (int i = 0; i < dist_size; i++) {
+      displs[i] = (int)total;
+      total += (size_t)counts[i];
+    }
+    /* the same sizes on every rank, so every rank takes the same branch;
+     * only a failed malloc differs (then the job ends at the abort) */
+    if (total > (size_t)INT32_MAX) {
+      salesim_diag_add(diag, "MPI: the results of all ranks exceed 2 GB");
+      rc = SALESIM_ELIMIT;
+    } else if ((all = malloc(total ? total : 1)) == NULL) {
+      rc = SALESIM_ENOMEM;
+    }
+  }
+  if (rc == 0 && (err = MPI_Allgatherv(b.p, mine, MPI_BYTE, all, counts, displs, MPI_BYTE,
+                                       MPI_COMM_WORLD)) != MPI_SUCCESS)
+    rc = mpi_failed(err, "MPI_Allgatherv", diag);
+  free(b.p);
+  if (rc == 0) {
+    rd rr = {all, all + total, 0};
+    while (rc == 0 && rr.p < rr.end)
+      rc = unpack_task(&rr, r, n_tasks, n_mech, tasks, status, tdiag);
+    if (rc != 0)
+      salesim_diag_add(diag, "MPI: a rank's results could not be read back");
+  }
+  free(all);
+  free(counts);
+  free(displs);
+  return rc;
+}
+
+#endif
