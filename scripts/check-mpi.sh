@@ -10,8 +10,9 @@
 # rank 0 wrote (one output folder, no stray temporary folders).
 #
 # usage: scripts/check-mpi.sh [SALESIM_BINARY]   (default build/salesim)
-#   MPI_SCENARIOS     scenario files (default: default.cfg territory-tender.cfg
-#                     and rules-vs-mechanism.cfg, which has a sweep)
+#   MPI_SCENARIOS     scenario files (default: default.cfg, territory-tender.cfg
+#                     (mechanism tables) and hm-linear.cfg with a 4-point lhs
+#                     sweep appended (sweep.csv), written into the work folder)
 #   MPI_RANKS         rank counts (default "1 2 3")
 #   MPI_REPLICATIONS  replications per run (default 5: not a multiple of 2 or 3)
 # Exit 0 if identical, 1 if a file differs, 2 on a set-up problem, 77 (skip)
@@ -19,7 +20,7 @@
 set -u
 cd "$(dirname "$0")/.."
 bin=${1:-build/salesim}
-scenarios=${MPI_SCENARIOS:-scenarios/default.cfg scenarios/territory-tender.cfg scenarios/rules-vs-mechanism.cfg}
+scenarios=${MPI_SCENARIOS:-}
 ranks=${MPI_RANKS:-1 2 3}
 reps=${MPI_REPLICATIONS:-5}
 if [ ! -x "$bin" ]; then
@@ -40,6 +41,13 @@ if [ "$(id -u)" -eq 0 ]; then
 fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/salesim-mpi.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+if [ -z "$scenarios" ]; then
+  { cat scenarios/hm-linear.cfg
+    printf 'sweep = {\n  design = "lhs";\n  points = 4;\n  params = (\n'
+    printf '    { path = "mechanisms.commission.rate"; min = 0.1; max = 0.6; }\n  );\n};\n'
+  } >"$work/hm-sweep.cfg"
+  scenarios="scenarios/default.cfg scenarios/territory-tender.cfg $work/hm-sweep.cfg"
+fi
 
 normalise() {
   local dir=$1 f base

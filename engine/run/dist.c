@@ -273,6 +273,11 @@ int salesim_dist_exchange(salesim_results *r, int n_tasks, int n_mech, salesim_t
                           int *status, salesim_diag *tdiag, salesim_diag *diag) {
   if (dist_size < 2)
     return 0;
+  /* SALESIM_MPI_TIMING=1: each rank prints its bytes and the seconds spent
+   * from entering here (its own tasks done) to having everyone's results
+   * (waiting for the slowest rank + transfer + unpacking): the figures of
+   * the scaling model in docs/cluster.md */
+  double t0 = MPI_Wtime();
   buf b = {0};
   for (int k = dist_rank; k < n_tasks; k += dist_size)
     pack_task(&b, r, k, n_mech, &tasks[k], status[k], &tdiag[k]);
@@ -332,6 +337,10 @@ int salesim_dist_exchange(salesim_results *r, int n_tasks, int n_mech, salesim_t
     if (rc != 0)
       salesim_diag_add(diag, "MPI: a rank's results could not be read back");
   }
+  if (getenv("SALESIM_MPI_TIMING") != NULL)
+    fprintf(stderr, "salesim: MPI rank %d/%d: %d tasks, sent %d bytes, received %zu, exchange %.6f s\n",
+            dist_rank, dist_size, (n_tasks - dist_rank + dist_size - 1) / dist_size, mine, total,
+            MPI_Wtime() - t0);
   free(all);
   free(counts);
   free(displs);
