@@ -384,8 +384,9 @@ static int dispatch(int argc, char **argv);
 int main(int argc, char **argv) {
   gsl_set_error_handler_off(); /* every GSL status is checked; never abort */
   /* MPI starts only under mpirun or srun (engine/run/dist.h) */
-  if (salesim_dist_init(&argc, &argv) != 0) {
-    fprintf(stderr, "salesim: MPI would not start under this launcher\n");
+  char why[256] = "";
+  if (salesim_dist_init(&argc, &argv, why, sizeof why) != 0) {
+    fprintf(stderr, "salesim: %s\n", why);
     return EXIT_RUNTIME;
   }
   int rc = dispatch(argc, argv);

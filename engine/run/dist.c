@@ -22,16 +22,38 @@
 #include "dist.h"
 #include "sim.h"
 
-static int dist_rank = 0, dist_size = 1, dist_started = 0;
+static int dist_rank = 0, dist_size = 1;
 
 int salesim_dist_rank(void) { return dist_rank; }
 int salesim_dist_size(void) { return dist_size; }
 
+/* the number of processes a launcher started (mpirun, srun, another PMI
+ * launcher), 0 when none did */
+static long launched_size(void) {
+  /* not SLURM_NTASKS: a plain command inside an sbatch script has it too */
+  static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"};
+  for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+    const char *v = getenv(vars[i]);
+    if (v != NULL && *v != '\0')
+      return strtol(v, NULL, 10);
+  }
+  return 0;
+}
+
 #ifndef SALESIM_HAVE_MPI
 
-int salesim_dist_init(int *argc, char ***argv) {
+int salesim_dist_init(int *argc, char ***argv, char *why, size_t why_size) {
   (void)argc;
   (void)argv;
+  /* N copies of a one-process build would each run the whole scenario and
+   * race for the output folder */
+  if (launched_size() > 1) {
+    snprintf(why, why_size,
+             "started as %ld processes, but this build has no MPI (install libopenmpi-dev "
+             "and rebuild; docs/cluster.md)",
+             launched_size());
+    return -1;
+  }
   return 0;
 }
 void salesim_dist_finalize(int failed) { (void)failed; }
@@ -44,6 +66,8 @@ int salesim_dist_exchange(salesim_results *r, int n_tasks, int n_mech, salesim_t
 
 #else
 
+static int dist_started = 0;
+
 /* launched by mpirun (Open MPI), by srun (PMI/PMIx) or by another PMI launcher */
 static int under_launcher(void) {
   static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"};
@@ -53,13 +77,16 @@ static int under_launcher(void) {
   return 0;
 }
 
-int salesim_dist_init(int *argc, char ***argv) {
+int salesim_dist_init(int *argc, char ***argv, char *why, size_t why_size) {
   if (!under_launcher())
     return 0;
   int provided = 0;
   /* one thread calls MPI (OpenMP workers never do) */
-  if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
+  if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
+    snprintf(why, why_size, "MPI would not start under this launcher (launched as %ld)",
+             launched_size());
     return -1;
+  }
   dist_started = 1;
   /* a failed call returns its code instead of killing the job, so the run
    * can say what happened (Open MPI still ends the job when a rank dies) */

@@ -21,14 +21,17 @@
 #ifndef SALESIM_ENGINE_DIST_H
 #define SALESIM_ENGINE_DIST_H
 
+#include <stddef.h>
+
 #include <salesim/salesim.h>
 
 struct salesim_task_out; /* models/core/sim.h */
 
 /** Start MPI if the process was launched by an MPI launcher and the build
- *  has MPI; otherwise nothing. Returns 0, or nonzero when MPI would
- *  not start (CLI only: call first thing in main). */
-int salesim_dist_init(int *argc, char ***argv);
+ *  has MPI; otherwise nothing. Returns 0, or nonzero with the reason in
+ *  `why` when MPI would not start, or when a build without MPI was started
+ *  as several processes (CLI only: call first thing in main). */
+int salesim_dist_init(int *argc, char ***argv, char *why, size_t why_size);
 /** End MPI (if started). With rc != 0 on a rank that cannot reach the
  *  others any more, aborts the whole job instead of waiting forever. */
 void salesim_dist_finalize(int failed);
