@@ -280,7 +280,8 @@ static int cmd_run(int argc, char **argv, const salesim_load_options *load) {
   if (rc != 0) {
     char safe[SALESIM_CLI_SAFE_SIZE];
     print_diag(&diag);
-    if (diag.count == 0) /* the diagnostic already says it in one line */
+    /* the diagnostic already says it in one line; under MPI rank 0 holds it */
+    if (diag.count == 0 && salesim_dist_rank() == 0)
       fprintf(stderr, "salesim run: %s: %s\n", salesim_cli_safe(scenario, safe, sizeof safe),
               salesim_strerror(rc));
     salesim_results_free(res);

@@ -67,6 +67,10 @@ int salesim_dist_exchange(salesim_results *r, int n_tasks, int n_mech, salesim_t
 #else
 
 static int dist_started = 0;
+/* set when every rank is known to hold the same failure (an agreed code, or
+ * task statuses every rank received): then the ranks end together, without
+ * MPI_Abort's job-killing banner */
+static int dist_failure_shared = 0;
 
 /* launched by mpirun (Open MPI), by srun (PMI/PMIx) or by another PMI launcher */
 static int under_launcher(void) {
@@ -99,7 +103,8 @@ int salesim_dist_init(int *argc, char ***argv, char *why, size_t why_size) {
 void salesim_dist_finalize(int failed) {
   if (!dist_started)
     return;
-  if (failed)
+  /* a failure this rank alone saw: the others may wait in a collective */
+  if (failed && !dist_failure_shared)
     MPI_Abort(MPI_COMM_WORLD, 1);
   MPI_Finalize();
 }
@@ -109,6 +114,8 @@ int salesim_dist_agree(int rc) {
     return rc;
   if (MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD) != MPI_SUCCESS)
     return SALESIM_EIO;
+  if (rc != 0)
+    dist_failure_shared = 1;
   return rc;
 }
 
@@ -363,6 +370,9 @@ int salesim_dist_exchange(salesim_results *r, int n_tasks, int n_mech, salesim_t
       rc = unpack_task(&rr, r, n_tasks, n_mech, tasks, status, tdiag);
     if (rc != 0)
       salesim_diag_add(diag, "MPI: a rank's results could not be read back");
+    for (int k = 0; rc == 0 && k < n_tasks; k++)
+      if (status[k] != 0) /* every rank now sees the same failed task */
+        dist_failure_shared = 1;
   }
   if (getenv("SALESIM_MPI_TIMING") != NULL)
     fprintf(stderr, "salesim: MPI rank %d/%d: %d tasks, sent %d bytes, received %zu, exchange %.6f s\n",
