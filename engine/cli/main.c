@@ -4,7 +4,7 @@
  * or scenario), 1 runtime failure.
  *
  *   salesim run [SCENARIO] [-o DIR] [--seed N] [--replications N]
- *               [--threads N] [--quiet]
+ *               [--threads N] [--resume] [--quiet]
  *   salesim validate SCENARIO...
  *   salesim report OUTDIR...   (engine/cli/study.c)
  *   salesim batch, salesim optimize (engine/cli/study.c)
@@ -65,7 +65,8 @@ static void usage_main(FILE *fp) {
 static void usage_run(FILE *fp) {
   fprintf(fp,
           "usage: salesim run [SCENARIO] [-o DIR] [--seed N] [--replications N]\n"
-          "                   [--threads N] [--costing] [--include-dir DIR] [--quiet]\n"
+          "                   [--threads N] [--costing] [--resume] [--include-dir DIR]\n"
+          "                   [--quiet]\n"
           "\n"
           "Runs every mechanism the scenario lists on common random numbers, prints\n"
           "the comparison table and writes summary.csv, replications.csv,\n"
@@ -81,10 +82,13 @@ static void usage_run(FILE *fp) {
           SALESIM_CLI_INCLUDE_HELP
           "  --costing            costing mode (as mode = \"costing\"): also write\n"
           "                       costing.csv with P5/P50/P95 and P(pay cost > budget)\n"
+          "  --resume             keep the sweep points an interrupted run into the same\n"
+          "                       DIR finished (DIR.partial) and run only the others\n"
           "  -q, --quiet          no progress and no table on the terminal\n"
           "\n"
           "A scenario with a `sweep` group also runs every design point and writes\n"
-          "sweep.csv (docs/batch-and-sweeps.md).\n",
+          "sweep.csv (docs/batch-and-sweeps.md). Under mpirun the work is spread over\n"
+          "the ranks with the same results (docs/cluster.md).\n",
           salesim_cli_default_scenario());
 }
 
@@ -186,7 +190,7 @@ static void progress(void *arg, int done, int total) {
 static int cmd_run(int argc, char **argv, const salesim_load_options *load) {
   const char *scenario = NULL, *outdir = NULL;
   salesim_run_options opt = SALESIM_RUN_OPTIONS_INIT;
-  int quiet = 0, costing = 0;
+  int quiet = 0, costing = 0, resume = 0;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     long v;
@@ -197,6 +201,8 @@ static int cmd_run(int argc, char **argv, const salesim_load_options *load) {
       quiet = 1;
     } else if (!strcmp(a, "--costing")) {
       costing = 1;
+    } else if (!strcmp(a, "--resume")) {
+      resume = 1;
     } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
       if (++i >= argc) {
         fprintf(stderr, "salesim run: %s needs a folder\n", a);
@@ -270,9 +276,19 @@ static int cmd_run(int argc, char **argv, const salesim_load_options *load) {
   salesim_results *res = NULL;
   if (costing)
     sc->mode = SALESIM_STUDY_COSTING;
-  rc = salesim_study_run(sc, outdir, &opt, &res, &diag);
-  if (rc == SALESIM_EINTERRUPTED && salesim_dist_rank() == 0) {
-    fprintf(stderr, "salesim run: interrupted by a signal; nothing written to %s\n", outdir);
+  salesim_study_resume rs = {0};
+  rs.resume = resume;
+  rc = salesim_study_run_resumable(sc, outdir, &opt, &rs, &res, &diag);
+  int root = salesim_dist_rank() == 0;
+  if (rc == SALESIM_EINTERRUPTED && root) {
+    char safe[SALESIM_CLI_SAFE_SIZE];
+    if (rs.points_kept > 0)
+      fprintf(stderr,
+              "salesim run: interrupted; %d finished sweep points kept in %s; run the same "
+              "command with --resume to run only the others (nothing written to %s yet)\n",
+              rs.points_kept, salesim_cli_safe(rs.partial, safe, sizeof safe), outdir);
+    else
+      fprintf(stderr, "salesim run: interrupted by a signal; nothing written to %s\n", outdir);
     salesim_scenario_free(sc);
     salesim_diag_clear(&diag);
     return EXIT_RUNTIME;
@@ -281,9 +297,13 @@ static int cmd_run(int argc, char **argv, const salesim_load_options *load) {
     char safe[SALESIM_CLI_SAFE_SIZE];
     print_diag(&diag);
     /* the diagnostic already says it in one line; under MPI rank 0 holds it */
-    if (diag.count == 0 && salesim_dist_rank() == 0)
+    if (diag.count == 0 && root)
       fprintf(stderr, "salesim run: %s: %s\n", salesim_cli_safe(scenario, safe, sizeof safe),
               salesim_strerror(rc));
+    if (rs.points_kept > 0 && root)
+      fprintf(stderr, "salesim run: %d finished sweep points kept in %s (--resume runs only the "
+                      "others)\n",
+              rs.points_kept, salesim_cli_safe(rs.partial, safe, sizeof safe));
     salesim_results_free(res);
     salesim_scenario_free(sc);
     salesim_diag_clear(&diag);

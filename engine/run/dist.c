@@ -3,7 +3,7 @@
  *
  * The packed record of one task, in the machine's own byte order (ranks of
  * one job run the same binary on the same kind of machine):
- *   int32 k, int32 status, int32 n_diag, n_diag x string,
+ *   int32 run (which of the jobs exchanged together), int32 k, int32 status, int32 n_diag, n_diag x string,
  *   n_metrics doubles, months * SALESIM_SERIES_COUNT doubles,
  *   int32 n_tables, per table: string name, int32 ncols, ncols x string,
  *   int64 nrows, nrows x string label, nrows * ncols doubles;
@@ -58,9 +58,12 @@ int salesim_dist_init(int *argc, char ***argv, char *why, size_t why_size) {
 }
 void salesim_dist_finalize(int failed) { (void)failed; }
 int salesim_dist_agree(int rc) { return rc; }
-int salesim_dist_exchange(salesim_results *r, int n_tasks, int n_mech, salesim_task_out *tasks,
-                          int *status, salesim_diag *tdiag, salesim_diag *diag) {
-  (void)r, (void)n_tasks, (void)n_mech, (void)tasks, (void)status, (void)tdiag, (void)diag;
+int salesim_dist_exchange(salesim_run_job *jobs, int n_jobs, salesim_diag *diag) {
+  (void)jobs, (void)n_jobs, (void)diag;
+  return 0;
+}
+int salesim_dist_bcast(void *p, size_t n, salesim_diag *diag) {
+  (void)p, (void)n, (void)diag;
   return 0;
 }
 
@@ -189,9 +192,13 @@ static char *get_str(rd *r) {
   return s;
 }
 
-static void pack_task(buf *b, const salesim_results *r, int k, int n_mech,
-                      const salesim_task_out *t, int status, const salesim_diag *d) {
-  int mech = k % n_mech, rep = k / n_mech;
+static void pack_task(buf *b, int job, const salesim_run_job *j, int k) {
+  const salesim_results *r = j->r;
+  const salesim_task_out *t = &j->tasks[k];
+  int status = j->status[k];
+  const salesim_diag *d = &j->tdiag[k];
+  int mech = k % j->n_mech, rep = k / j->n_mech;
+  put_i32(b, job);
   put_i32(b, k);
   put_i32(b, status);
   put_i32(b, (int32_t)d->count);
@@ -259,12 +266,16 @@ static salesim_table *unpack_table(rd *rr) {
   return tb;
 }
 
-static int unpack_task(rd *rr, salesim_results *r, int n_tasks, int n_mech,
-                       salesim_task_out *tasks, int *status, salesim_diag *tdiag) {
+static int unpack_task(rd *rr, salesim_run_job *jobs, int n_jobs) {
+  int32_t job = get_i32(rr);
   int32_t k = get_i32(rr);
-  if (rr->failed || k < 0 || k >= n_tasks)
+  if (rr->failed || job < 0 || job >= n_jobs || k < 0 || k >= jobs[job].n_tasks)
     return SALESIM_EIO;
-  int mech = k % n_mech, rep = k / n_mech;
+  salesim_results *r = jobs[job].r;
+  salesim_task_out *tasks = jobs[job].tasks;
+  int *status = jobs[job].status;
+  salesim_diag *tdiag = jobs[job].tdiag;
+  int mech = k % jobs[job].n_mech, rep = k / jobs[job].n_mech;
   status[k] = get_i32(rr);
   int32_t nd = get_i32(rr);
   for (int32_t i = 0; i < nd && !rr->failed; i++) {
@@ -303,27 +314,55 @@ static int mpi_failed(int err, const char *what, salesim_diag *diag) {
   return SALESIM_EIO;
 }
 
-int salesim_dist_exchange(salesim_results *r, int n_tasks, int n_mech, salesim_task_out *tasks,
-                          int *status, salesim_diag *tdiag, salesim_diag *diag) {
+int salesim_dist_bcast(void *p, size_t n, salesim_diag *diag) {
+  if (dist_size < 2 || n == 0)
+    return 0;
+  if (n > (size_t)INT32_MAX) {
+    salesim_diag_add(diag, "MPI: a broadcast over 2 GB");
+    return SALESIM_ELIMIT;
+  }
+  int err = MPI_Bcast(p, (int)n, MPI_BYTE, 0, MPI_COMM_WORLD);
+  return err == MPI_SUCCESS ? 0 : mpi_failed(err, "MPI_Bcast", diag);
+}
+
+/* global task g of the jobs: (job, k) */
+static void task_of(const salesim_run_job *jobs, long g, int *job, int *k) {
+  int i = 0;
+  while (g >= jobs[i].n_tasks)
+    g -= jobs[i++].n_tasks;
+  *job = i;
+  *k = (int)g;
+}
+
+int salesim_dist_exchange(salesim_run_job *jobs, int n_jobs, salesim_diag *diag) {
   if (dist_size < 2)
     return 0;
+  long n_tasks = 0;
+  for (int i = 0; i < n_jobs; i++)
+    n_tasks += jobs[i].n_tasks;
   /* SALESIM_MPI_TIMING=1: each rank prints its bytes and the seconds spent
    * from entering here (its own tasks done) to having everyone's results
    * (waiting for the slowest rank + transfer + unpacking): the figures of
    * the scaling model in docs/cluster.md */
   double t0 = MPI_Wtime();
   buf b = {0};
-  for (int k = dist_rank; k < n_tasks; k += dist_size)
-    pack_task(&b, r, k, n_mech, &tasks[k], status[k], &tdiag[k]);
+  for (long g = dist_rank; g < n_tasks; g += dist_size) {
+    int job, k;
+    task_of(jobs, g, &job, &k);
+    pack_task(&b, job, &jobs[job], k);
+  }
   /* this rank's own tables are sent; every rank rebuilds every task's
    * tables from the bytes, so all ranks hold them the same way */
-  for (int k = dist_rank; k < n_tasks; k += dist_size) {
-    for (int i = 0; i < tasks[k].n_tables; i++)
-      salesim_table_free(tasks[k].tables[i]);
-    free(tasks[k].tables);
-    tasks[k].tables = NULL;
-    tasks[k].n_tables = 0;
-    salesim_diag_clear(&tdiag[k]);
+  for (long g = dist_rank; g < n_tasks; g += dist_size) {
+    int job, k;
+    task_of(jobs, g, &job, &k);
+    salesim_task_out *t = &jobs[job].tasks[k];
+    for (int i = 0; i < t->n_tables; i++)
+      salesim_table_free(t->tables[i]);
+    free(t->tables);
+    t->tables = NULL;
+    t->n_tables = 0;
+    salesim_diag_clear(&jobs[job].tdiag[k]);
   }
   int rc = 0;
   int *counts = calloc((size_t)dist_size, sizeof *counts);
@@ -367,15 +406,16 @@ int salesim_dist_exchange(salesim_results *r, int n_tasks, int n_mech, salesim_t
   if (rc == 0) {
     rd rr = {all, all + total, 0};
     while (rc == 0 && rr.p < rr.end)
-      rc = unpack_task(&rr, r, n_tasks, n_mech, tasks, status, tdiag);
+      rc = unpack_task(&rr, jobs, n_jobs);
     if (rc != 0)
       salesim_diag_add(diag, "MPI: a rank's results could not be read back");
-    for (int k = 0; rc == 0 && k < n_tasks; k++)
-      if (status[k] != 0) /* every rank now sees the same failed task */
-        dist_failure_shared = 1;
+    for (int i = 0; rc == 0 && i < n_jobs; i++)
+      for (int k = 0; k < jobs[i].n_tasks; k++)
+        if (jobs[i].status[k] != 0) /* every rank now sees the same failed task */
+          dist_failure_shared = 1;
   }
   if (getenv("SALESIM_MPI_TIMING") != NULL)
-    fprintf(stderr, "salesim: MPI rank %d/%d: %d tasks, sent %d bytes, received %zu, exchange %.6f s\n",
+    fprintf(stderr, "salesim: MPI rank %d/%d: %ld tasks, sent %d bytes, received %zu, exchange %.6f s\n",
             dist_rank, dist_size, (n_tasks - dist_rank + dist_size - 1) / dist_size, mine, total,
             MPI_Wtime() - t0);
   free(all);

@@ -22,6 +22,7 @@
 #define SALESIM_ENGINE_DIST_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <salesim/salesim.h>
 
@@ -42,12 +43,30 @@ int salesim_dist_size(void);
  *  must call it at the same point. */
 int salesim_dist_agree(int rc);
 
-/** Exchange task outputs: on entry, task k (0 <= k < n_tasks) is filled on
- *  rank k % size only (metric and monthly slices of r, tables and n_tables
- *  in tasks[k], status[k], tdiag[k]); on return every rank holds every
- *  task. Returns 0 or SALESIM_EIO/SALESIM_ENOMEM with a line in diag (a
- *  rank lost: the caller writes nothing). No-op with one rank. */
-int salesim_dist_exchange(salesim_results *r, int n_tasks, int n_mech, struct salesim_task_out *tasks,
-                          int *status, salesim_diag *tdiag, salesim_diag *diag);
+/** One run's tasks (engine/run/run.c): the scenario, the results its tasks
+ *  fill (metric and monthly slices), and per task its tables, status and
+ *  diagnostic lines. A sweep runs many jobs as one task list. */
+typedef struct salesim_run_job {
+  const salesim_scenario *sc;
+  salesim_results *r;
+  struct salesim_task_out *tasks; /* n_tasks */
+  int *status;                    /* n_tasks */
+  salesim_diag *tdiag;            /* n_tasks */
+  int n_tasks, n_mech;            /* task k: mechanism k % n_mech, replication k / n_mech */
+  uint64_t seed;
+  double start;
+} salesim_run_job;
+
+/** Exchange task outputs: the jobs' tasks numbered one after another (job
+ *  0's tasks, then job 1's, ...); on entry, global task g is filled on rank
+ *  g % size only; on return every rank holds every task of every job.
+ *  Returns 0 or SALESIM_EIO/SALESIM_ENOMEM/SALESIM_ELIMIT with a line in
+ *  diag (a rank lost: the caller writes nothing). No-op with one rank. */
+int salesim_dist_exchange(salesim_run_job *jobs, int n_jobs, salesim_diag *diag);
+
+/** Broadcast n bytes at p from rank 0 to every rank (no-op with one rank).
+ *  Every rank must call it at the same point. 0 or SALESIM_EIO (line in
+ *  diag). */
+int salesim_dist_bcast(void *p, size_t n, salesim_diag *diag);
 
 #endif
