@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
-# scripts/check-mpi.sh: `mpirun -n N salesim run` must write the same bytes
-# as one process, for N = 1, 2, 3 (--oversubscribe: more ranks than cores).
+# scripts/check-mpi.sh: `mpirun -n N salesim run|batch|optimize` must write
+# the same bytes as one process, for N = 1, 2, 3 (--oversubscribe: more
+# ranks than cores).
 #
-# For each scenario, runs `salesim run` once as one process (--threads 1,
+# run: for each scenario, `salesim run` once as one process (--threads 1,
 # no launcher: MPI is not started) as the reference, then under mpirun with
-# N ranks, and compares every output CSV, summary.json, scenario.cfg and
-# report.md byte for byte (cmp), blanking only the run's own clock and
-# thread count as scripts/check-determinism.sh does. Also checks that only
-# rank 0 wrote (one output folder, no stray temporary folders).
+# N ranks; every output CSV (sweep.csv included), summary.json, scenario.cfg
+# and report.md compared byte for byte (cmp), blanking only the run's own
+# clock and thread count as scripts/check-determinism.sh does. Also checks
+# that only rank 0 wrote (one output folder, no stray temporary folders).
+# batch: two scenarios (one with a sweep) as one process and under N ranks,
+# every scenario folder compared the same way and batch.csv with its output
+# folder and wall-clock columns blanked; then `--resume` under N ranks must
+# skip both. optimize: its printed result compared byte for byte.
 #
 # usage: scripts/check-mpi.sh [SALESIM_BINARY]   (default build/salesim)
-#   MPI_SCENARIOS     scenario files (default: default.cfg, territory-tender.cfg
-#                     (mechanism tables) and hm-linear.cfg with a 4-point lhs
-#                     sweep appended (sweep.csv), written into the work folder)
+#   MPI_SCENARIOS     scenario files for `run` (default: territory-tender.cfg
+#                     over 12 months (mechanism tables) and hm-linear.cfg with a
+#                     4-point lhs sweep appended (sweep.csv), both written into
+#                     the work folder)
 #   MPI_RANKS         rank counts (default "1 2 3")
 #   MPI_REPLICATIONS  replications per run (default 5: not a multiple of 2 or 3)
+#   MPI_PARTS         what to check (default "run batch optimize")
 # Exit 0 if identical, 1 if a file differs, 2 on a set-up problem, 77 (skip)
 # when mpirun is missing or the binary was built without MPI.
 set -u
@@ -22,6 +29,7 @@ cd "$(dirname "$0")/.."
 bin=${1:-build/salesim}
 scenarios=${MPI_SCENARIOS:-}
 ranks=${MPI_RANKS:-1 2 3}
+parts=${MPI_PARTS:-run batch optimize}
 reps=${MPI_REPLICATIONS:-5}
 if [ ! -x "$bin" ]; then
   echo "check-mpi: $bin not found (build first)" >&2
@@ -46,7 +54,10 @@ if [ -z "$scenarios" ]; then
     printf 'sweep = {\n  design = "lhs";\n  points = 4;\n  params = (\n'
     printf '    { path = "mechanisms.commission.rate"; min = 0.1; max = 0.6; }\n  );\n};\n'
   } >"$work/hm-sweep.cfg"
-  scenarios="scenarios/default.cfg scenarios/territory-tender.cfg $work/hm-sweep.cfg"
+  # the tender scenario over 12 months (one tender: its tables, at a
+  # third of the cost)
+  sed -E 's/^months = 36;.*$/months = 12;/' scenarios/territory-tender.cfg >"$work/tender12.cfg"
+  scenarios="$work/tender12.cfg $work/hm-sweep.cfg"
 fi
 
 normalise() {
@@ -65,7 +76,26 @@ normalise() {
   done
 }
 
+# compare every file of reference folder $1 (normalised) with folder $2's
+compare() {
+  local what=$1 ref=$2 out=$3 f base
+  normalise "$out"
+  for f in "$ref.cmp"/*; do
+    base=$(basename "$f")
+    checked=$((checked + 1))
+    if ! cmp -s "$f" "$out.cmp/$base"; then
+      echo "FAIL $what: $base differs from the one-process run" >&2
+      fail=1
+    fi
+  done
+  if [ "$(ls "$ref.cmp" | wc -l)" != "$(ls "$out.cmp" | wc -l)" ]; then
+    echo "FAIL $what: different files written" >&2
+    fail=1
+  fi
+}
+
 fail=0 checked=0
+case " $parts " in *" run "*) ;; *) scenarios="" ;; esac
 for sc in $scenarios; do
   name=$(basename "$sc" .cfg)
   ref="$work/$name/ref"
@@ -85,19 +115,7 @@ for sc in $scenarios; do
       fail=1
       continue
     fi
-    normalise "$out"
-    for f in "$ref.cmp"/*; do
-      base=$(basename "$f")
-      checked=$((checked + 1))
-      if ! cmp -s "$f" "$out.cmp/$base"; then
-        echo "FAIL $sc: -n $n: $base differs from the one-process run" >&2
-        fail=1
-      fi
-    done
-    if [ "$(ls "$ref.cmp" | wc -l)" != "$(ls "$out.cmp" | wc -l)" ]; then
-      echo "FAIL $sc: -n $n: different files written" >&2
-      fail=1
-    fi
+    compare "$sc: -n $n" "$ref" "$out"
     # only rank 0 writes: nothing in the parent but the folders this script made
     stray=$(ls -A "$work/$name" | grep -v -E '^(ref|ref\.cmp|ref\.err|n[0-9]+|n[0-9]+\.cmp|n[0-9]+\.log)$' || true)
     if [ -n "$stray" ]; then
@@ -106,7 +124,73 @@ for sc in $scenarios; do
     fi
   done
 done
+
+# batch: each scenario collective, rank 0 writes the folders and the index
+batch_index() { # batch.csv without the output folder and wall-clock columns
+  cut -d, -f1,3-5,7- "$1/batch.csv"
+}
+if [[ " $parts " == *" batch "* ]]; then
+  mkdir -p "$work/batch-in"
+  cp scenarios/hm-linear.cfg "$work/batch-in/"
+  [ -f "$work/hm-sweep.cfg" ] && cp "$work/hm-sweep.cfg" "$work/batch-in/"
+  if ! "$bin" batch "$work/batch-in" --replications "$reps" --threads 1 -q -o "$work/batch/ref" \
+       2>"$work/batch-ref.err"; then
+    echo "check-mpi: the one-process batch failed:" >&2
+    cat "$work/batch-ref.err" >&2
+    exit 2
+  fi
+  for d in "$work/batch/ref"/*/; do normalise "${d%/}"; done
+  for n in $ranks; do
+    out="$work/batch/n$n"
+    if ! mpirun "${mpirun_flags[@]}" -n "$n" "$bin" batch "$work/batch-in" --replications "$reps" \
+         --threads 1 -q -o "$out" >"$out.log" 2>&1; then
+      echo "FAIL batch: mpirun -n $n exited nonzero:" >&2
+      cat "$out.log" >&2
+      fail=1
+      continue
+    fi
+    for d in "$work/batch/ref"/*/; do
+      d=${d%/}
+      [ "${d##*.}" = cmp ] && continue
+      compare "batch $(basename "$d"): -n $n" "$d" "$out/$(basename "$d")"
+    done
+    checked=$((checked + 1))
+    if ! cmp -s <(batch_index "$work/batch/ref") <(batch_index "$out"); then
+      echo "FAIL batch: -n $n: batch.csv differs from the one-process batch" >&2
+      fail=1
+    fi
+    # --resume: rank 0 decides, every rank skips the same scenarios
+    if ! mpirun "${mpirun_flags[@]}" -n "$n" "$bin" batch "$work/batch-in" --replications "$reps" \
+         --threads 1 -q --resume -o "$out" >"$out.resume.log" 2>&1 ||
+       [ "$(cut -d, -f4 "$out/batch.csv" | grep -c '^1$')" -ne "$(ls "$work/batch-in" | wc -l)" ]; then
+      echo "FAIL batch: -n $n --resume did not skip every finished scenario" >&2
+      cat "$out.resume.log" >&2
+      fail=1
+    fi
+  done
+fi
+
+# optimize: every evaluation collective, rank 0 prints
+if [[ " $parts " == *" optimize "* ]]; then
+  opt=(optimize scenarios/hm-linear.cfg --mechanism commission --param rate
+       --replications "$reps" --threads 1)
+  if ! "$bin" "${opt[@]}" >"$work/opt-ref.txt" 2>"$work/opt-ref.err"; then
+    echo "check-mpi: the one-process optimize failed:" >&2
+    cat "$work/opt-ref.err" >&2
+    exit 2
+  fi
+  for n in $ranks; do
+    checked=$((checked + 1))
+    if ! mpirun "${mpirun_flags[@]}" -n "$n" "$bin" "${opt[@]}" >"$work/opt-n$n.txt" \
+         2>"$work/opt-n$n.err" || ! cmp -s "$work/opt-ref.txt" "$work/opt-n$n.txt"; then
+      echo "FAIL optimize: -n $n differs from one process or failed:" >&2
+      cat "$work/opt-n$n.err" >&2
+      fail=1
+    fi
+  done
+fi
+
 if [ "$fail" -eq 0 ]; then
-  echo "check-mpi: identical to one process for ranks $ranks ($checked files compared)"
+  echo "check-mpi: $parts identical to one process for ranks $ranks ($checked files compared)"
 fi
 exit "$fail"

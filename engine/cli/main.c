@@ -444,16 +444,11 @@ static int dispatch(int argc, char **argv) {
     if (rc != EXIT_OK)
       return rc;
   }
-  if (salesim_dist_size() > 1 && strcmp(cmd, "run") != 0) {
-    /* prototype: only `run` spreads its work over ranks (docs/cluster.md);
-     * batch, optimize and report write from every rank, so they refuse; the
-     * rest (help, validate, params, ...) is done once, by rank 0 */
-    if (!strcmp(cmd, "batch") || !strcmp(cmd, "optimize") || !strcmp(cmd, "report")) {
-      if (salesim_dist_rank() == 0)
-        fprintf(stderr, "salesim %s: not spread over MPI ranks yet; run it as one process\n",
-                cmd);
-      return EXIT_INPUT;
-    }
+  if (salesim_dist_size() > 1 && strcmp(cmd, "run") != 0 && strcmp(cmd, "batch") != 0 &&
+      strcmp(cmd, "optimize") != 0) {
+    /* under MPI run, batch and optimize spread their work over the ranks
+     * (docs/cluster.md); the rest (validate, report, params, ...) is done
+     * once, by rank 0 */
     if (salesim_dist_rank() != 0)
       return EXIT_OK;
   }
