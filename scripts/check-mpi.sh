@@ -12,7 +12,10 @@
 # batch: two scenarios (one with a sweep) as one process and under N ranks,
 # every scenario folder compared the same way and batch.csv with its output
 # folder and wall-clock columns blanked; then `--resume` under N ranks must
-# skip both. optimize: its printed result compared byte for byte.
+# skip both. optimize: its printed result compared byte for byte. failure:
+# rank 1 of 2 dies after the sweep's second point (a test-only variable):
+# mpirun must end nonzero, nothing written, 2 points kept, a --resume hint;
+# --resume under 3 ranks then writes the same bytes.
 #
 # usage: scripts/check-mpi.sh [SALESIM_BINARY]   (default build/salesim)
 #   MPI_SCENARIOS     scenario files for `run` (default: territory-tender.cfg
@@ -21,7 +24,8 @@
 #                     the work folder)
 #   MPI_RANKS         rank counts (default "1 2 3")
 #   MPI_REPLICATIONS  replications per run (default 5: not a multiple of 2 or 3)
-#   MPI_PARTS         what to check (default "run batch optimize")
+#   MPI_PARTS         what to check (default "run batch optimize failure";
+#                     failure needs run's hm-sweep reference)
 # Exit 0 if identical, 1 if a file differs, 2 on a set-up problem, 77 (skip)
 # when mpirun is missing or the binary was built without MPI.
 set -u
@@ -29,7 +33,7 @@ cd "$(dirname "$0")/.."
 bin=${1:-build/salesim}
 scenarios=${MPI_SCENARIOS:-}
 ranks=${MPI_RANKS:-1 2 3}
-parts=${MPI_PARTS:-run batch optimize}
+parts=${MPI_PARTS:-run batch optimize failure}
 reps=${MPI_REPLICATIONS:-5}
 if [ ! -x "$bin" ]; then
   echo "check-mpi: $bin not found (build first)" >&2
@@ -188,6 +192,31 @@ if [[ " $parts " == *" optimize "* ]]; then
       fail=1
     fi
   done
+fi
+
+# a rank that dies: the job ends nonzero with nothing written, rank 0 says
+# how to go on, and --resume finishes with the same bytes (rank 1 kills
+# itself after the sweep's point 2: SALESIM_TEST_SWEEP_DIE_RANK)
+if [[ " $parts " == *" failure "* ]] && [ -f "$work/hm-sweep.cfg" ] && [ -d "$work/hm-sweep/ref" ]; then
+  out="$work/hm-sweep/die"
+  SALESIM_TEST_SWEEP_STOP=2 SALESIM_TEST_SWEEP_DIE_RANK=1 mpirun "${mpirun_flags[@]}" \
+    -x SALESIM_TEST_SWEEP_STOP -x SALESIM_TEST_SWEEP_DIE_RANK -n 2 "$bin" run "$work/hm-sweep.cfg" \
+    --replications "$reps" --threads 1 -q -o "$out" >"$out.log" 2>&1
+  code=$?
+  if [ "$code" -eq 0 ] || [ -e "$out" ] || ! grep -q -- "--resume" "$out.log" ||
+     [ "$(ls "$out.partial" 2>/dev/null | grep -c '^point-')" -ne 2 ]; then
+    echo "FAIL failure: a dead rank: exit $code, expected nonzero, no $out, 2 kept points and a --resume hint:" >&2
+    cat "$out.log" >&2
+    fail=1
+  elif ! mpirun "${mpirun_flags[@]}" -n 3 "$bin" run "$work/hm-sweep.cfg" --replications "$reps" \
+         --threads 1 -q --resume -o "$out" >"$out.resume.log" 2>&1; then
+    echo "FAIL failure: --resume after a dead rank failed:" >&2
+    cat "$out.resume.log" >&2
+    fail=1
+  else
+    compare "failure: --resume after a dead rank" "$work/hm-sweep/ref" "$out"
+  fi
+  rm -rf "$out.partial"
 fi
 
 if [ "$fail" -eq 0 ]; then

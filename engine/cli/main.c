@@ -33,8 +33,33 @@ enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_INPUT = 2 };
 
 static volatile sig_atomic_t interrupted = 0;
 
+static char mpi_hint[2048];
+static size_t mpi_hint_len;
+static volatile sig_atomic_t mpi_hint_written = 0;
+
+void salesim_cli_mpi_hint(const char *fmt, const char *a, const char *b) {
+  mpi_hint_len = 0;
+  if (salesim_dist_size() < 2 || salesim_dist_rank() != 0)
+    return;
+  char sa[SALESIM_CLI_SAFE_SIZE], sb[SALESIM_CLI_SAFE_SIZE];
+  int n = snprintf(mpi_hint, sizeof mpi_hint, fmt, salesim_cli_safe(a, sa, sizeof sa),
+                   salesim_cli_safe(b ? b : "", sb, sizeof sb));
+  mpi_hint_len = n > 0 && (size_t)n < sizeof mpi_hint ? (size_t)n : 0;
+}
+
+void salesim_cli_mpi_signal(int sig) {
+  /* write(2) alone: async-signal-safe */
+  if (sig == SIGTERM && mpi_hint_len > 0 && !mpi_hint_written) {
+    mpi_hint_written = 1;
+    ssize_t w = write(STDERR_FILENO, mpi_hint, mpi_hint_len);
+    (void)w;
+  }
+}
+
+int salesim_cli_mpi_hinted(void) { return mpi_hint_written; }
+
 static void on_signal(int sig) {
-  (void)sig;
+  salesim_cli_mpi_signal(sig);
   interrupted = 1;
 }
 
@@ -272,6 +297,15 @@ static int cmd_run(int argc, char **argv, const salesim_load_options *load) {
     opt.progress_arg = &ps;
   }
   opt.cancel = &interrupted;
+  if (sc->sweep != NULL)
+    salesim_cli_mpi_hint("salesim run: stopped by a signal (under mpirun: a rank failed or the job "
+                         "was cancelled); nothing written to %s; finished sweep points stay in "
+                         "%s.partial: run the same command with --resume\n",
+                         outdir, outdir);
+  else
+    salesim_cli_mpi_hint("salesim run: stopped by a signal (under mpirun: a rank failed or the job "
+                         "was cancelled); nothing written to %s%s\n",
+                         outdir, NULL);
 
   salesim_results *res = NULL;
   if (costing)
@@ -280,6 +314,11 @@ static int cmd_run(int argc, char **argv, const salesim_load_options *load) {
   rs.resume = resume;
   rc = salesim_study_run_resumable(sc, outdir, &opt, &rs, &res, &diag);
   int root = salesim_dist_rank() == 0;
+  if (rc == SALESIM_EINTERRUPTED && salesim_cli_mpi_hinted()) {
+    salesim_scenario_free(sc);
+    salesim_diag_clear(&diag);
+    return EXIT_RUNTIME;
+  }
   if (rc == SALESIM_EINTERRUPTED && root) {
     char safe[SALESIM_CLI_SAFE_SIZE];
     if (rs.points_kept > 0)

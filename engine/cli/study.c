@@ -95,7 +95,7 @@ int salesim_cli_report(int argc, char **argv) {
 static volatile sig_atomic_t interrupted = 0;
 
 static void on_signal(int sig) {
-  (void)sig;
+  salesim_cli_mpi_signal(sig);
   interrupted = 1;
 }
 
@@ -242,6 +242,10 @@ int salesim_cli_batch(int argc, char **argv, const salesim_load_options *load) {
   opt.run.cancel = &interrupted;
   signal(SIGINT, on_signal);
   signal(SIGTERM, on_signal);
+  salesim_cli_mpi_hint("salesim batch: stopped by a signal (under mpirun: a rank failed or the "
+                       "job was cancelled); finished scenarios are kept in %s (index "
+                       "%s/batch.csv): run the same command with --resume\n",
+                       outdir, outdir);
   salesim_batch_entry *es = NULL;
   rc = salesim_batch_run(&es, paths, n, outdir, &opt, &diag);
   int ok = 0, resumed = 0, failed = 0, bad_input = 0, done = 0;
@@ -257,7 +261,7 @@ int salesim_cli_batch(int argc, char **argv, const salesim_load_options *load) {
   int status = EXIT_OK;
   int root = salesim_dist_rank() == 0;
   if (rc == SALESIM_EINTERRUPTED) {
-    if (root)
+    if (root && !salesim_cli_mpi_hinted())
       fprintf(stderr, "salesim batch: interrupted after %d of %d scenarios; finished ones kept "
                       "in %s (index %s/batch.csv); the same command with --resume runs only "
                       "the others\n",

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +56,7 @@ void salesim_sweep_result_free(salesim_sweep_result *s) {
 enum { SWEEP_TASKS_PER_WORKER = 16, SWEEP_GROUP_MAX = 64 };
 
 /* SALESIM_TEST_SWEEP_STOP=k (tests only): stop as if interrupted once the
- * points up to k are done (groups end at k); 0 when unset */
+ * points up to k are done and kept (groups end at k); 0 when unset */
 static int test_stop_after(void) {
   const char *v = getenv("SALESIM_TEST_SWEEP_STOP");
   return v != NULL ? atoi(v) : 0;
@@ -216,6 +217,11 @@ int salesim_sweep_run_stored(salesim_sweep_result **out, const salesim_scenario 
       copies[g] = NULL;
     }
     if (rc == 0 && stop > 0 && next == stop && next < s->n_points) {
+      /* SALESIM_TEST_SWEEP_DIE_RANK=r (tests only): rank r dies there
+       * instead, as a lost machine would (scripts/check-mpi.sh) */
+      const char *die = getenv("SALESIM_TEST_SWEEP_DIE_RANK");
+      if (die != NULL && atoi(die) == salesim_dist_rank())
+        raise(SIGKILL);
       salesim_diag_add(diag, "sweep: stopped after point %d (SALESIM_TEST_SWEEP_STOP)", stop);
       rc = SALESIM_EINTERRUPTED;
     }
