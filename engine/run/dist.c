@@ -10,10 +10,13 @@
  * a string is int32 length then the bytes. Doubles travel as their bits, so
  * nothing is rounded on the way.
  */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifdef SALESIM_HAVE_MPI
 #include <mpi.h>
@@ -57,6 +60,7 @@ int salesim_dist_init(int *argc, char ***argv, char *why, size_t why_size) {
   return 0;
 }
 void salesim_dist_finalize(int failed) { (void)failed; }
+int salesim_dist_threads(void) { return 0; }
 int salesim_dist_agree(int rc) { return rc; }
 int salesim_dist_exchange(salesim_run_job *jobs, int n_jobs, salesim_diag *diag) {
   (void)jobs, (void)n_jobs, (void)diag;
@@ -70,6 +74,7 @@ int salesim_dist_bcast(void *p, size_t n, salesim_diag *diag) {
 #else
 
 static int dist_started = 0;
+static int dist_threads = 0;
 /* set when every rank is known to hold the same failure (an agreed code, or
  * task statuses every rank received): then the ranks end together, without
  * MPI_Abort's job-killing banner */
@@ -100,8 +105,28 @@ int salesim_dist_init(int *argc, char ***argv, char *why, size_t why_size) {
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   MPI_Comm_rank(MPI_COMM_WORLD, &dist_rank);
   MPI_Comm_size(MPI_COMM_WORLD, &dist_size);
+  /* threads: the node's cores shared by its ranks, within this rank's
+   * affinity (mpirun binds a rank to one core when ranks <= 2, to a socket
+   * or nothing otherwise), unless OMP_NUM_THREADS says */
+  MPI_Comm node;
+  int local = 1;
+  if (MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node) ==
+      MPI_SUCCESS) {
+    MPI_Comm_size(node, &local);
+    MPI_Comm_free(&node);
+  }
+  long online = sysconf(_SC_NPROCESSORS_ONLN);
+  long mine = online;
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0)
+    mine = CPU_COUNT(&set);
+  long share = online / (local > 0 ? local : 1);
+  long t = mine < share ? mine : share;
+  dist_threads = getenv("OMP_NUM_THREADS") != NULL ? 0 : t < 1 ? 1 : (int)t;
   return 0;
 }
+
+int salesim_dist_threads(void) { return dist_threads; }
 
 void salesim_dist_finalize(int failed) {
   if (!dist_started)

@@ -39,6 +39,11 @@ void salesim_dist_finalize(int failed);
 /** This process's rank (0 without MPI) and the number of ranks (1). */
 int salesim_dist_rank(void);
 int salesim_dist_size(void);
+/** Under MPI, the default thread count of a run on this rank: the cores
+ *  this rank may use (its CPU affinity, which mpirun sets when it binds)
+ *  shared by the ranks on this node (MPI_COMM_TYPE_SHARED), at least 1;
+ *  0 (OpenMP's default) without MPI or when OMP_NUM_THREADS is set. */
+int salesim_dist_threads(void);
 /** rc as rank 0 has it, on every rank (rc itself without MPI). Every rank
  *  must call it at the same point. */
 int salesim_dist_agree(int rc);

@@ -55,6 +55,8 @@ static double now_seconds(void) {
 int salesim_run_threads(const salesim_run_options *opt, int n_tasks) {
   int threads = opt != NULL ? opt->threads : 0;
 #ifdef _OPENMP
+  if (threads <= 0) /* under MPI: this rank's share of the node */
+    threads = salesim_dist_threads();
   if (threads <= 0)
     threads = omp_get_max_threads();
   if (threads > salesim_threads_max())
