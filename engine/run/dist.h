@@ -7,16 +7,19 @@
  * launcher's environment says so), so `salesim run` on its own never
  * touches MPI.
  *
- * What is distributed (prototype): the (mechanism, replication) tasks of
- * salesim_run, task k on rank k % size. Each rank packs its tasks' outputs
- * (metrics, monthly series, tables, diagnostics, status) as raw bytes, every
- * rank receives every rank's bytes (MPI_Allgatherv) and unpacks them into
- * the task slots indexed by k. From there salesim_run goes on exactly as in
- * one process (tables merged in task order, statistics over replications in
+ * What is distributed: tasks, task g of a task list on rank g % size (a
+ * run's (mechanism, replication) tasks; a sweep group's (point, mechanism,
+ * replication) tasks, engine/run/run.c). Each rank packs its tasks' outputs
+ * (metrics, monthly series, tables, diagnostics, status) as raw bytes,
+ * every rank receives every rank's bytes (MPI_Allgatherv) and unpacks them
+ * into the task slots. From there the reduction goes on exactly as in one
+ * process (tables merged in task order, statistics over replications in
  * replication order), so the results are the same bytes for any number of
- * ranks, and every rank holds them: sweep and optimize, which choose their
- * next step from results, take the same steps on every rank. Only rank 0
- * writes (engine/run/study.c). Read next: engine/run/run.c.
+ * ranks, and every rank holds them: sweep, batch and optimize, which choose
+ * their next step from results, take the same steps on every rank; what
+ * rank 0 alone decides (output checks, --resume skips) is shared with
+ * salesim_dist_agree / salesim_dist_bcast. Only rank 0 writes. A lost rank
+ * is reported as SALESIM_EIO. docs/cluster.md. Read next: engine/run/run.c.
  */
 #ifndef SALESIM_ENGINE_DIST_H
 #define SALESIM_ENGINE_DIST_H
