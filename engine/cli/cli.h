@@ -30,6 +30,16 @@ int salesim_cli_parse_count(const char *s, long lo, long hi, long *out);
 char *salesim_cli_safe(const char *s, char *buf, size_t size);
 #define SALESIM_CLI_SAFE_SIZE 4096
 
+/** Under MPI, the line rank 0 writes if a SIGTERM arrives: mpirun sends
+ *  it to every rank when one rank died, just before it kills them, so the
+ *  normal "interrupted" path is never reached; the line says what is kept
+ *  and how to go on. Set it before the work starts (no-op on other ranks
+ *  and without MPI); salesim_cli_mpi_signal(sig) from a signal handler. */
+void salesim_cli_mpi_hint(const char *fmt, const char *a, const char *b);
+void salesim_cli_mpi_signal(int sig);
+/** 1 once the hint was written (the normal message is then not repeated). */
+int salesim_cli_mpi_hinted(void);
+
 /* engine/cli/study.c: the commands for studies (argc/argv after the command
  * name); each returns the exit status. */
 int salesim_cli_report(int argc, char **argv);

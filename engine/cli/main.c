@@ -4,7 +4,7 @@
  * or scenario), 1 runtime failure.
  *
  *   salesim run [SCENARIO] [-o DIR] [--seed N] [--replications N]
- *               [--threads N] [--quiet]
+ *               [--threads N] [--resume] [--quiet]
  *   salesim validate SCENARIO...
  *   salesim report OUTDIR...   (engine/cli/study.c)
  *   salesim batch, salesim optimize (engine/cli/study.c)
@@ -25,6 +25,7 @@
 #include <salesim/salesim.h>
 
 #include "cli.h"
+#include "dist.h"
 #include "study.h"
 #include "table.h"
 
@@ -32,8 +33,33 @@ enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_INPUT = 2 };
 
 static volatile sig_atomic_t interrupted = 0;
 
+static char mpi_hint[2048];
+static size_t mpi_hint_len;
+static volatile sig_atomic_t mpi_hint_written = 0;
+
+void salesim_cli_mpi_hint(const char *fmt, const char *a, const char *b) {
+  mpi_hint_len = 0;
+  if (salesim_dist_size() < 2 || salesim_dist_rank() != 0)
+    return;
+  char sa[SALESIM_CLI_SAFE_SIZE], sb[SALESIM_CLI_SAFE_SIZE];
+  int n = snprintf(mpi_hint, sizeof mpi_hint, fmt, salesim_cli_safe(a, sa, sizeof sa),
+                   salesim_cli_safe(b ? b : "", sb, sizeof sb));
+  mpi_hint_len = n > 0 && (size_t)n < sizeof mpi_hint ? (size_t)n : 0;
+}
+
+void salesim_cli_mpi_signal(int sig) {
+  /* write(2) alone: async-signal-safe */
+  if (sig == SIGTERM && mpi_hint_len > 0 && !mpi_hint_written) {
+    mpi_hint_written = 1;
+    ssize_t w = write(STDERR_FILENO, mpi_hint, mpi_hint_len);
+    (void)w;
+  }
+}
+
+int salesim_cli_mpi_hinted(void) { return mpi_hint_written; }
+
 static void on_signal(int sig) {
-  (void)sig;
+  salesim_cli_mpi_signal(sig);
   interrupted = 1;
 }
 
@@ -64,7 +90,8 @@ static void usage_main(FILE *fp) {
 static void usage_run(FILE *fp) {
   fprintf(fp,
           "usage: salesim run [SCENARIO] [-o DIR] [--seed N] [--replications N]\n"
-          "                   [--threads N] [--costing] [--include-dir DIR] [--quiet]\n"
+          "                   [--threads N] [--costing] [--resume] [--include-dir DIR]\n"
+          "                   [--quiet]\n"
           "\n"
           "Runs every mechanism the scenario lists on common random numbers, prints\n"
           "the comparison table and writes summary.csv, replications.csv,\n"
@@ -80,10 +107,13 @@ static void usage_run(FILE *fp) {
           SALESIM_CLI_INCLUDE_HELP
           "  --costing            costing mode (as mode = \"costing\"): also write\n"
           "                       costing.csv with P5/P50/P95 and P(pay cost > budget)\n"
+          "  --resume             keep the sweep points an interrupted run into the same\n"
+          "                       DIR finished (DIR.partial) and run only the others\n"
           "  -q, --quiet          no progress and no table on the terminal\n"
           "\n"
           "A scenario with a `sweep` group also runs every design point and writes\n"
-          "sweep.csv (docs/batch-and-sweeps.md).\n",
+          "sweep.csv (docs/batch-and-sweeps.md). Under mpirun the work is spread over\n"
+          "the ranks with the same results (docs/cluster.md).\n",
           salesim_cli_default_scenario());
 }
 
@@ -148,6 +178,8 @@ char *salesim_cli_safe(const char *s, char *buf, size_t size) {
 
 static void print_diag(const salesim_diag *d) {
   char safe[SALESIM_CLI_SAFE_SIZE];
+  if (salesim_dist_rank() != 0) /* under MPI rank 0 speaks for all */
+    return;
   for (size_t i = 0; i < d->count; i++)
     fprintf(stderr, "%s\n", salesim_cli_safe(d->lines[i], safe, sizeof safe));
 }
@@ -183,7 +215,7 @@ static void progress(void *arg, int done, int total) {
 static int cmd_run(int argc, char **argv, const salesim_load_options *load) {
   const char *scenario = NULL, *outdir = NULL;
   salesim_run_options opt = SALESIM_RUN_OPTIONS_INIT;
-  int quiet = 0, costing = 0;
+  int quiet = 0, costing = 0, resume = 0;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     long v;
@@ -194,6 +226,8 @@ static int cmd_run(int argc, char **argv, const salesim_load_options *load) {
       quiet = 1;
     } else if (!strcmp(a, "--costing")) {
       costing = 1;
+    } else if (!strcmp(a, "--resume")) {
+      resume = 1;
     } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
       if (++i >= argc) {
         fprintf(stderr, "salesim run: %s needs a folder\n", a);
@@ -256,18 +290,44 @@ static int cmd_run(int argc, char **argv, const salesim_load_options *load) {
     outdir = defdir;
   }
   progress_state ps = {isatty(STDERR_FILENO), wall(), 0};
+  if (salesim_dist_rank() != 0) /* under MPI rank 0 speaks for all */
+    quiet = 1;
   if (!quiet) {
     opt.progress = progress;
     opt.progress_arg = &ps;
   }
   opt.cancel = &interrupted;
+  if (sc->sweep != NULL)
+    salesim_cli_mpi_hint("salesim run: stopped by a signal (under mpirun: a rank failed or the job "
+                         "was cancelled); nothing written to %s; finished sweep points stay in "
+                         "%s.partial: run the same command with --resume\n",
+                         outdir, outdir);
+  else
+    salesim_cli_mpi_hint("salesim run: stopped by a signal (under mpirun: a rank failed or the job "
+                         "was cancelled); nothing written to %s%s\n",
+                         outdir, NULL);
 
   salesim_results *res = NULL;
   if (costing)
     sc->mode = SALESIM_STUDY_COSTING;
-  rc = salesim_study_run(sc, outdir, &opt, &res, &diag);
-  if (rc == SALESIM_EINTERRUPTED) {
-    fprintf(stderr, "salesim run: interrupted by a signal; nothing written to %s\n", outdir);
+  salesim_study_resume rs = {0};
+  rs.resume = resume;
+  rc = salesim_study_run_resumable(sc, outdir, &opt, &rs, &res, &diag);
+  int root = salesim_dist_rank() == 0;
+  if (rc == SALESIM_EINTERRUPTED && salesim_cli_mpi_hinted()) {
+    salesim_scenario_free(sc);
+    salesim_diag_clear(&diag);
+    return EXIT_RUNTIME;
+  }
+  if (rc == SALESIM_EINTERRUPTED && root) {
+    char safe[SALESIM_CLI_SAFE_SIZE];
+    if (rs.points_kept > 0)
+      fprintf(stderr,
+              "salesim run: interrupted; %d finished sweep points kept in %s; run the same "
+              "command with --resume to run only the others (nothing written to %s yet)\n",
+              rs.points_kept, salesim_cli_safe(rs.partial, safe, sizeof safe), outdir);
+    else
+      fprintf(stderr, "salesim run: interrupted by a signal; nothing written to %s\n", outdir);
     salesim_scenario_free(sc);
     salesim_diag_clear(&diag);
     return EXIT_RUNTIME;
@@ -275,9 +335,14 @@ static int cmd_run(int argc, char **argv, const salesim_load_options *load) {
   if (rc != 0) {
     char safe[SALESIM_CLI_SAFE_SIZE];
     print_diag(&diag);
-    if (diag.count == 0) /* the diagnostic already says it in one line */
+    /* the diagnostic already says it in one line; under MPI rank 0 holds it */
+    if (diag.count == 0 && root)
       fprintf(stderr, "salesim run: %s: %s\n", salesim_cli_safe(scenario, safe, sizeof safe),
               salesim_strerror(rc));
+    if (rs.points_kept > 0 && root)
+      fprintf(stderr, "salesim run: %d finished sweep points kept in %s (--resume runs only the "
+                      "others)\n",
+              rs.points_kept, salesim_cli_safe(rs.partial, safe, sizeof safe));
     salesim_results_free(res);
     salesim_scenario_free(sc);
     salesim_diag_clear(&diag);
@@ -378,7 +443,16 @@ static int dispatch(int argc, char **argv);
  * /dev/full, a full disk under a redirected table). */
 int main(int argc, char **argv) {
   gsl_set_error_handler_off(); /* every GSL status is checked; never abort */
+  /* MPI starts only under mpirun or srun (engine/run/dist.h) */
+  char why[256] = "";
+  if (salesim_dist_init(&argc, &argv, why, sizeof why) != 0) {
+    fprintf(stderr, "salesim: %s\n", why);
+    return EXIT_RUNTIME;
+  }
   int rc = dispatch(argc, argv);
+  /* a rank that failed alone would leave the others waiting: end them all
+   * (the failing rank has printed why; rank 0 printed the run's errors) */
+  salesim_dist_finalize(rc == EXIT_RUNTIME && salesim_dist_size() > 1);
   if (fflush(stdout) != 0 || ferror(stdout)) {
     fprintf(stderr, "salesim: standard output: %s\n", strerror(errno ? errno : EIO));
     if (rc == EXIT_OK)
@@ -408,6 +482,14 @@ static int dispatch(int argc, char **argv) {
     int rc = salesim_cli_include_dirs(cmd, &argc, argv, dirs, &load);
     if (rc != EXIT_OK)
       return rc;
+  }
+  if (salesim_dist_size() > 1 && strcmp(cmd, "run") != 0 && strcmp(cmd, "batch") != 0 &&
+      strcmp(cmd, "optimize") != 0) {
+    /* under MPI run, batch and optimize spread their work over the ranks
+     * (docs/cluster.md); the rest (validate, report, params, ...) is done
+     * once, by rank 0 */
+    if (salesim_dist_rank() != 0)
+      return EXIT_OK;
   }
   if (!strcmp(cmd, "run"))
     return cmd_run(argc - 2, argv + 2, &load);

@@ -21,6 +21,7 @@
 
 #include "batch.h"
 #include "cli.h"
+#include "dist.h"
 #include "optimize.h"
 #include "report.h"
 
@@ -28,6 +29,8 @@ enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_INPUT = 2 };
 
 static void print_diag(const salesim_diag *d) {
   char safe[SALESIM_CLI_SAFE_SIZE];
+  if (salesim_dist_rank() != 0) /* under MPI rank 0 speaks for all */
+    return;
   for (size_t i = 0; i < d->count; i++)
     fprintf(stderr, "%s\n", salesim_cli_safe(d->lines[i], safe, sizeof safe));
 }
@@ -92,7 +95,7 @@ int salesim_cli_report(int argc, char **argv) {
 static volatile sig_atomic_t interrupted = 0;
 
 static void on_signal(int sig) {
-  (void)sig;
+  salesim_cli_mpi_signal(sig);
   interrupted = 1;
 }
 
@@ -136,6 +139,8 @@ typedef struct batch_progress {
 
 static void batch_progress_cb(void *arg, const salesim_batch_entry *es, int done, int total) {
   batch_progress *p = arg;
+  if (salesim_dist_rank() != 0) /* under MPI rank 0 speaks for all */
+    return;
   if (done > 0 && es[done - 1].status == SALESIM_BATCH_FAILED)
   {
     const salesim_batch_entry *e = &es[done - 1];
@@ -237,6 +242,10 @@ int salesim_cli_batch(int argc, char **argv, const salesim_load_options *load) {
   opt.run.cancel = &interrupted;
   signal(SIGINT, on_signal);
   signal(SIGTERM, on_signal);
+  salesim_cli_mpi_hint("salesim batch: stopped by a signal (under mpirun: a rank failed or the "
+                       "job was cancelled); finished scenarios are kept in %s (index "
+                       "%s/batch.csv): run the same command with --resume\n",
+                       outdir, outdir);
   salesim_batch_entry *es = NULL;
   rc = salesim_batch_run(&es, paths, n, outdir, &opt, &diag);
   int ok = 0, resumed = 0, failed = 0, bad_input = 0, done = 0;
@@ -250,10 +259,13 @@ int salesim_cli_batch(int argc, char **argv, const salesim_load_options *load) {
     bad_input += es[i].status == SALESIM_BATCH_FAILED && es[i].input_error;
   }
   int status = EXIT_OK;
+  int root = salesim_dist_rank() == 0;
   if (rc == SALESIM_EINTERRUPTED) {
-    fprintf(stderr, "salesim batch: interrupted after %d of %d scenarios; finished ones kept "
-                    "in %s (index %s/batch.csv)\n",
-            ok + resumed + failed, n, outdir, outdir);
+    if (root && !salesim_cli_mpi_hinted())
+      fprintf(stderr, "salesim batch: interrupted after %d of %d scenarios; finished ones kept "
+                      "in %s (index %s/batch.csv); the same command with --resume runs only "
+                      "the others\n",
+              ok + resumed + failed, n, outdir, outdir);
     status = EXIT_RUNTIME;
   } else if (rc != 0) {
     print_diag(&diag);
@@ -261,7 +273,7 @@ int salesim_cli_batch(int argc, char **argv, const salesim_load_options *load) {
   } else if (failed > 0) {
     status = bad_input == n ? EXIT_INPUT : EXIT_RUNTIME;
   }
-  if (!quiet && rc == 0)
+  if (!quiet && rc == 0 && root)
     printf("salesim batch: %d ok (%d resumed), %d failed of %d; index %s/batch.csv\n",
            ok + resumed, resumed, failed, n, outdir);
   (void)done;
@@ -407,7 +419,7 @@ int salesim_cli_optimize(int argc, char **argv, const salesim_load_options *load
   if (rc != 0) {
     print_diag(&diag);
     status = rc == SALESIM_EINVAL ? EXIT_INPUT : EXIT_RUNTIME;
-  } else {
+  } else if (salesim_dist_rank() == 0) { /* every rank holds the same result */
     printf("optimum %s = %.6g\n", res.path, res.best.x);
     printf("  %s per year: %.6g [%.6g, %.6g] (95 %% interval over replications)\n",
            o.bind_participation ? "profit with participation binding" : "profit",

@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "batch.h"
+#include "dist.h"
 #include "names.h"
 #include "output.h"
 #include "report.h"
@@ -342,7 +343,12 @@ int salesim_batch_run(salesim_batch_entry **entries, char *const *paths, int n, 
   salesim_batch_entry *es = calloc((size_t)(n > 0 ? n : 1), sizeof *es);
   if (es == NULL)
     return SALESIM_ENOMEM;
-  int rc = salesim_output_claim(dir, diag); /* made, marked, ours to write */
+  /* under MPI (engine/run/dist.h) every rank runs each scenario together
+   * (salesim_study_run is collective) and rank 0 alone claims, decides
+   * what --resume skips, and writes the index; its decisions are shared */
+  int root = salesim_dist_rank() == 0;
+  int rc = root ? salesim_output_claim(dir, diag) : 0; /* made, marked, ours to write */
+  rc = salesim_dist_agree(rc);
   if (rc != 0) {
     free(es);
     return rc;
@@ -356,12 +362,27 @@ int salesim_batch_run(salesim_batch_entry **entries, char *const *paths, int n, 
   volatile sig_atomic_t *cancel = opt->run.cancel;
   for (int i = 0; i < n; i++) {
     salesim_batch_entry *e = &es[i];
-    if (cancel && *cancel)
+    if (salesim_dist_agree(cancel && *cancel ? 1 : 0))
       break;
     double t0 = now_seconds();
     salesim_diag d = SALESIM_DIAG_INIT;
     salesim_scenario *sc = NULL;
     int lrc = salesim_scenario_load_with(&sc, e->path, &opt->load, &d);
+    /* every rank reads the file itself (a shared file system); one that
+     * cannot while rank 0 can cannot take part: the job ends */
+    int lrc0 = salesim_dist_agree(lrc);
+    if (lrc != 0 && lrc0 == 0) {
+      salesim_diag_add(diag, "%s: rank %d cannot read what rank 0 read (%s)", e->path,
+                       salesim_dist_rank(), d.count ? d.lines[0] : salesim_strerror(lrc));
+      salesim_diag_clear(&d);
+      free(es);
+      return SALESIM_EIO;
+    }
+    if (lrc == 0 && lrc0 != 0) {
+      lrc = lrc0;
+      salesim_scenario_free(sc);
+      sc = NULL;
+    }
     if (lrc != 0) {
       e->status = SALESIM_BATCH_FAILED;
       e->input_error = 1;
@@ -370,13 +391,17 @@ int salesim_batch_run(salesim_batch_entry **entries, char *const *paths, int n, 
       snprintf(e->hash, sizeof e->hash, "%s", sc->hash);
       e->seed = (unsigned long long)(opt->run.seed_set ? opt->run.seed : sc->seed);
       int reps = opt->run.replications > 0 ? opt->run.replications : sc->replications;
-      if (opt->resume && resume_match(e, reps, sc->months)) {
+      int skip = opt->resume && root && resume_match(e, reps, sc->months);
+      if (salesim_dist_agree(skip)) {
         e->status = SALESIM_BATCH_RESUMED;
       } else {
         salesim_results *res = NULL;
         salesim_run_options ro = opt->run;
         ro.progress = NULL;
-        int src = salesim_study_run(sc, e->output, &ro, &res, &d);
+        /* a sweep's finished points are kept for --resume too */
+        salesim_study_resume rs = {0};
+        rs.resume = opt->resume;
+        int src = salesim_study_run_resumable(sc, e->output, &ro, &rs, &res, &d);
         if (src == SALESIM_EINTERRUPTED) {
           e->status = SALESIM_BATCH_INTERRUPTED;
           snprintf(e->error, sizeof e->error, "interrupted: nothing written");
@@ -393,7 +418,8 @@ int salesim_batch_run(salesim_batch_entry **entries, char *const *paths, int n, 
     e->wall_seconds = now_seconds() - t0;
     salesim_scenario_free(sc);
     salesim_diag_clear(&d);
-    int wrc = write_index(es, n, dir, diag);
+    int wrc = root ? write_index(es, n, dir, diag) : 0;
+    wrc = salesim_dist_agree(wrc);
     if (wrc != 0) {
       rc = wrc;
       break;
@@ -403,7 +429,9 @@ int salesim_batch_run(salesim_batch_entry **entries, char *const *paths, int n, 
     if (e->status == SALESIM_BATCH_INTERRUPTED)
       break;
   }
-  if (rc == 0 && cancel && *cancel)
+  /* rank 0's view, so every rank returns the same */
+  int stopped = salesim_dist_agree(cancel && *cancel ? 1 : 0);
+  if (rc == 0 && stopped)
     rc = SALESIM_EINTERRUPTED;
   *entries = es;
   return rc;

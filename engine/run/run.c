@@ -12,6 +12,7 @@
  * Read next: models/core/sim.h (one task), engine/base/results.c (what it fills).
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +27,10 @@
 
 #include <salesim/salesim.h>
 
+#include "dist.h"
 #include "mechanism.h"
 #include "sim.h"
+#include "study.h"
 
 const char *salesim_version(void) { return SALESIM_VERSION_STRING; }
 
@@ -46,57 +49,14 @@ static double now_seconds(void) {
   return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-int salesim_run(salesim_results **out, const salesim_scenario *sc,
-                const salesim_run_options *opt, salesim_diag *diag) {
-  salesim_run_options defaults = SALESIM_RUN_OPTIONS_INIT;
-  if (opt == NULL)
-    opt = &defaults;
-  *out = NULL;
-  if (sc == NULL || sc->n_mechanisms < 1)
-    return SALESIM_EINVAL;
-  size_t diag_before = diag != NULL ? diag->count : 0;
-  /* GSL's default handler aborts the process; every GSL status is checked
-   * instead (idempotent, before any thread starts) */
-  gsl_set_error_handler_off();
-  int n_rep = opt->replications > 0 ? opt->replications : sc->replications;
-  uint64_t seed = opt->seed_set ? opt->seed : sc->seed;
-  int n_mech = sc->n_mechanisms;
-  int n_tasks = n_mech * n_rep;
-
-  salesim_results *r = NULL;
-  int rc = salesim_results_alloc(&r, n_mech, n_rep, sc->months);
-  if (rc != 0) {
-    salesim_diag_add(diag, "%s: %s", sc->path ? sc->path : "run", salesim_strerror(rc));
-    return rc;
-  }
-  r->baseline = sc->baseline_index;
-  for (int m = 0; m < n_mech; m++) {
-    snprintf(r->mech_names[m], sizeof r->mech_names[m], "%s", sc->mechanisms[m].name);
-    snprintf(r->mech_types[m], sizeof r->mech_types[m], "%s", sc->mechanisms[m].type->name);
-  }
-  snprintf(r->scenario_path, sizeof r->scenario_path, "%s", sc->path ? sc->path : "");
-  snprintf(r->scenario_hash, sizeof r->scenario_hash, "%s", sc->hash);
-  snprintf(r->version, sizeof r->version, "%s", salesim_version());
-  r->seed = seed;
-  {
-    time_t t0 = time(NULL);
-    struct tm tm;
-    gmtime_r(&t0, &tm);
-    strftime(r->started, sizeof r->started, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  }
-  double start = now_seconds();
-
-  salesim_task_out *tasks = calloc((size_t)n_tasks, sizeof *tasks);
-  int *status = calloc((size_t)n_tasks, sizeof *status);
-  salesim_diag *tdiag = calloc((size_t)n_tasks, sizeof *tdiag);
-  if (tasks == NULL || status == NULL || tdiag == NULL) {
-    rc = SALESIM_ENOMEM;
-    goto cleanup;
-  }
-  /* never more threads than tasks nor than salesim_threads_max() (the CLI
-   * refuses more; docs/limits.md): libgomp fails on tens of thousands */
-  int threads = opt->threads;
+/* The threads a run of n_tasks tasks uses: opt->threads (0: OpenMP's
+ * default), never more than salesim_threads_max() (the CLI refuses more;
+ * docs/limits.md: libgomp fails on tens of thousands) nor than the tasks. */
+int salesim_run_threads(const salesim_run_options *opt, int n_tasks) {
+  int threads = opt != NULL ? opt->threads : 0;
 #ifdef _OPENMP
+  if (threads <= 0) /* under MPI: this rank's share of the node */
+    threads = salesim_dist_threads();
   if (threads <= 0)
     threads = omp_get_max_threads();
   if (threads > salesim_threads_max())
@@ -106,26 +66,135 @@ int salesim_run(salesim_results **out, const salesim_scenario *sc,
   if (threads < 1)
     threads = 1;
 #else
+  (void)n_tasks;
   threads = 1;
 #endif
-  r->threads = threads;
+  return threads;
+}
+
+void salesim_run_job_clear(salesim_run_job *j) {
+  if (j == NULL)
+    return;
+  if (j->tasks) {
+    for (int k = 0; k < j->n_tasks; k++) {
+      for (int i = 0; i < j->tasks[k].n_tables; i++)
+        salesim_table_free(j->tasks[k].tables[i]);
+      free(j->tasks[k].tables);
+    }
+  }
+  if (j->tdiag)
+    for (int k = 0; k < j->n_tasks; k++)
+      salesim_diag_clear(&j->tdiag[k]);
+  free(j->tdiag);
+  free(j->tasks);
+  free(j->status);
+  salesim_results_free(j->r);
+  memset(j, 0, sizeof *j);
+}
+
+int salesim_run_job_init(salesim_run_job *j, const salesim_scenario *sc,
+                         const salesim_run_options *opt, salesim_diag *diag) {
+  salesim_run_options defaults = SALESIM_RUN_OPTIONS_INIT;
+  if (opt == NULL)
+    opt = &defaults;
+  memset(j, 0, sizeof *j);
+  if (sc == NULL || sc->n_mechanisms < 1)
+    return SALESIM_EINVAL;
+  int n_rep = opt->replications > 0 ? opt->replications : sc->replications;
+  j->sc = sc;
+  j->seed = opt->seed_set ? opt->seed : sc->seed;
+  j->n_mech = sc->n_mechanisms;
+  j->n_tasks = j->n_mech * n_rep;
+  int rc = salesim_results_alloc(&j->r, j->n_mech, n_rep, sc->months);
+  if (rc != 0) {
+    salesim_diag_add(diag, "%s: %s", sc->path ? sc->path : "run", salesim_strerror(rc));
+    return rc;
+  }
+  salesim_results *r = j->r;
+  r->baseline = sc->baseline_index;
+  for (int m = 0; m < j->n_mech; m++) {
+    snprintf(r->mech_names[m], sizeof r->mech_names[m], "%s", sc->mechanisms[m].name);
+    snprintf(r->mech_types[m], sizeof r->mech_types[m], "%s", sc->mechanisms[m].type->name);
+  }
+  snprintf(r->scenario_path, sizeof r->scenario_path, "%s", sc->path ? sc->path : "");
+  snprintf(r->scenario_hash, sizeof r->scenario_hash, "%s", sc->hash);
+  snprintf(r->version, sizeof r->version, "%s", salesim_version());
+  r->seed = j->seed;
+  {
+    time_t t0 = time(NULL);
+    struct tm tm;
+    gmtime_r(&t0, &tm);
+    strftime(r->started, sizeof r->started, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  }
+  j->start = now_seconds();
+  r->threads = salesim_run_threads(opt, j->n_tasks);
+  j->tasks = calloc((size_t)j->n_tasks, sizeof *j->tasks);
+  j->status = calloc((size_t)j->n_tasks, sizeof *j->status);
+  j->tdiag = calloc((size_t)j->n_tasks, sizeof *j->tdiag);
+  if (j->tasks == NULL || j->status == NULL || j->tdiag == NULL) {
+    salesim_diag_add(diag, "%s: %s", sc->path ? sc->path : "run",
+                     salesim_strerror(SALESIM_ENOMEM));
+    salesim_run_job_clear(j);
+    return SALESIM_ENOMEM;
+  }
+  return 0;
+}
+
+int salesim_run_jobs(salesim_run_job *jobs, int n_jobs, const salesim_run_options *opt,
+                     salesim_diag *diag) {
+  salesim_run_options defaults = SALESIM_RUN_OPTIONS_INIT;
+  if (opt == NULL)
+    opt = &defaults;
+  /* GSL's default handler aborts the process; every GSL status is checked
+   * instead (idempotent, before any thread starts) */
+  gsl_set_error_handler_off();
+  /* one task list over the jobs: global task g = the job's first task + k;
+   * under MPI (engine/run/dist.h) this rank runs g = rank, rank + size,
+   * ...; the others arrive in salesim_dist_exchange below */
+  int rank = salesim_dist_rank(), ranks = salesim_dist_size();
+  long total = 0;
+  for (int i = 0; i < n_jobs; i++)
+    total += jobs[i].n_tasks;
+  if (total > INT32_MAX)
+    return SALESIM_ELIMIT;
+  int n_local = total > rank ? (int)((total - rank + ranks - 1) / ranks) : 0;
+  /* (job, task) of this rank's tasks, in global order */
+  int *local = malloc(2 * (size_t)(n_local > 0 ? n_local : 1) * sizeof *local);
+  if (local == NULL)
+    return SALESIM_ENOMEM;
+  {
+    long first = 0;
+    int i = 0, q = 0;
+    for (long g = rank; g < total; g += ranks) {
+      while (g >= first + jobs[i].n_tasks)
+        first += jobs[i++].n_tasks;
+      local[2 * q] = i;
+      local[2 * q + 1] = (int)(g - first);
+      q++;
+    }
+  }
+  int threads = salesim_run_threads(opt, (int)total);
   int done = 0;
   /* task k: mechanism k % n_mech, replication k / n_mech, so the mechanisms
    * of one replication run close together */
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+#else
+  (void)threads;
 #endif
-  for (int k = 0; k < n_tasks; k++) {
-    int mech = k % n_mech, rep = k / n_mech;
+  for (int q = 0; q < n_local; q++) {
+    salesim_run_job *j = &jobs[local[2 * q]];
+    int k = local[2 * q + 1];
+    int mech = k % j->n_mech, rep = k / j->n_mech;
     if (opt->cancel && *opt->cancel) {
-      status[k] = SALESIM_EINTERRUPTED;
+      j->status[k] = SALESIM_EINTERRUPTED;
       continue;
     }
-    salesim_task_out *to = &tasks[k];
-    to->metrics = &SALESIM_METRIC_AT(r, mech, rep, 0);
-    to->monthly = &SALESIM_MONTHLY_AT(r, mech, rep, 0, 0);
+    salesim_task_out *to = &j->tasks[k];
+    to->metrics = &SALESIM_METRIC_AT(j->r, mech, rep, 0);
+    to->monthly = &SALESIM_MONTHLY_AT(j->r, mech, rep, 0, 0);
     to->cancel = opt->cancel;
-    status[k] = salesim_sim_run(sc, mech, rep, seed, to, &tdiag[k]);
+    j->status[k] = salesim_sim_run(j->sc, mech, rep, j->seed, to, &j->tdiag[k]);
     /* the count and the call under one lock: calls never overlap and see
      * done = 1, 2, 3, ... in order (salesim_run_options.progress) */
 #ifdef _OPENMP
@@ -133,54 +202,59 @@ int salesim_run(salesim_results **out, const salesim_scenario *sc,
 #endif
     {
       ++done;
-      if (opt->progress)
-        opt->progress(opt->progress_arg, done, n_tasks);
+      if (opt->progress) /* this rank's own tasks */
+        opt->progress(opt->progress_arg, done, n_local);
     }
   }
-  rc = 0;
-  for (int k = 0; k < n_tasks; k++) {
-    for (size_t i = 0; i < tdiag[k].count; i++)
-      salesim_diag_add(diag, "%s", tdiag[k].lines[i]);
-    if (status[k] != 0 && rc == 0)
-      rc = status[k];
+  free(local);
+  return salesim_dist_exchange(jobs, n_jobs, diag);
+}
+
+int salesim_run_job_finish(salesim_run_job *j, salesim_results **out, salesim_diag *diag) {
+  *out = NULL;
+  int rc = 0;
+  salesim_results *r = j->r;
+  for (int k = 0; k < j->n_tasks; k++) {
+    for (size_t i = 0; i < j->tdiag[k].count; i++)
+      salesim_diag_add(diag, "%s", j->tdiag[k].lines[i]);
+    if (j->status[k] != 0 && rc == 0)
+      rc = j->status[k];
   }
-  if (rc != 0)
-    goto cleanup;
-  for (int k = 0; k < n_tasks; k++) {
-    for (int i = 0; i < tasks[k].n_tables; i++) {
-      int trc = salesim_results_add_table(r, tasks[k].tables[i]);
+  for (int k = 0; rc == 0 && k < j->n_tasks; k++) {
+    for (int i = 0; i < j->tasks[k].n_tables; i++) {
+      int trc = salesim_results_add_table(r, j->tasks[k].tables[i]);
       if (trc != 0) /* not taken on failure */
-        salesim_table_free(tasks[k].tables[i]);
-      tasks[k].tables[i] = NULL;
+        salesim_table_free(j->tasks[k].tables[i]);
+      j->tasks[k].tables[i] = NULL;
       if (trc != 0 && rc == 0)
         rc = trc;
     }
   }
   if (rc == 0)
     rc = salesim_results_summarize(r);
-  r->wall_seconds = now_seconds() - start;
-
-cleanup:
-  if (tasks) {
-    for (int k = 0; k < n_tasks; k++) {
-      for (int i = 0; i < tasks[k].n_tables; i++)
-        salesim_table_free(tasks[k].tables[i]);
-      free(tasks[k].tables);
-    }
-  }
-  if (tdiag)
-    for (int k = 0; k < n_tasks; k++)
-      salesim_diag_clear(&tdiag[k]);
-  free(tdiag);
-  free(tasks);
-  free(status);
-  if (rc != 0) {
-    /* every failure gets its line (a task's own line names the replication) */
-    if (diag != NULL && diag->count == diag_before)
-      salesim_diag_add(diag, "%s: %s", sc->path ? sc->path : "run", salesim_strerror(rc));
-    salesim_results_free(r);
+  if (rc != 0)
     return rc;
-  }
+  r->wall_seconds = now_seconds() - j->start;
   *out = r;
+  j->r = NULL;
   return 0;
+}
+
+int salesim_run(salesim_results **out, const salesim_scenario *sc,
+                const salesim_run_options *opt, salesim_diag *diag) {
+  *out = NULL;
+  if (sc == NULL || sc->n_mechanisms < 1)
+    return SALESIM_EINVAL;
+  size_t diag_before = diag != NULL ? diag->count : 0;
+  salesim_run_job j;
+  int rc = salesim_run_job_init(&j, sc, opt, diag);
+  if (rc == 0)
+    rc = salesim_run_jobs(&j, 1, opt, diag);
+  if (rc == 0)
+    rc = salesim_run_job_finish(&j, out, diag);
+  salesim_run_job_clear(&j);
+  /* every failure gets its line (a task's own line names the replication) */
+  if (rc != 0 && diag != NULL && diag->count == diag_before)
+    salesim_diag_add(diag, "%s: %s", sc->path ? sc->path : "run", salesim_strerror(rc));
+  return rc;
 }

@@ -7,13 +7,18 @@
  * the first N points of a Sobol sequence (gsl_qrng_sobol). Each point runs
  * every mechanism with the scenario's seed, so all points share common
  * random numbers and differences between points are the parameters', not
- * the dice's. Points run one after another; each run uses the threads, so
- * the numbers do not depend on the thread count. The design itself (the
+ * the dice's. The points run in groups, each group one task list over
+ * (point, mechanism, replication) spread over the threads and MPI ranks
+ * (engine/run/run.c) and reduced point by point exactly as a run of that
+ * point alone, so the numbers depend neither on threads, ranks nor groups.
+ * Finished points are kept for --resume (engine/run/sweep_resume.c). The design itself (the
  * points, and the check of every point against the settings) is in
  * engine/scenario/sweep_design.c.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +27,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "dist.h"
 #include "metrics.h"
 #include "study.h"
 #include "sweep_design.h"
@@ -43,9 +49,30 @@ void salesim_sweep_result_free(salesim_sweep_result *s) {
   free(s);
 }
 
+/* Points per group: enough tasks that every rank's threads get about
+ * SWEEP_TASKS_PER_WORKER each (the idle tail at the group's end is then
+ * about one task in that many), never more than SWEEP_GROUP_MAX points
+ * (each point holds its results until the group is reduced). */
+enum { SWEEP_TASKS_PER_WORKER = 16, SWEEP_GROUP_MAX = 64 };
+
+/* SALESIM_TEST_SWEEP_STOP=k (tests only): stop as if interrupted once the
+ * points up to k are done and kept (groups end at k); 0 when unset */
+static int test_stop_after(void) {
+  const char *v = getenv("SALESIM_TEST_SWEEP_STOP");
+  return v != NULL ? atoi(v) : 0;
+}
+
 int salesim_sweep_run(salesim_sweep_result **out, const salesim_scenario *sc,
                       const salesim_run_options *opt, salesim_diag *diag) {
+  return salesim_sweep_run_stored(out, sc, opt, NULL, NULL, diag);
+}
+
+int salesim_sweep_run_stored(salesim_sweep_result **out, const salesim_scenario *sc,
+                             const salesim_run_options *opt, const salesim_sweep_store *store,
+                             int *kept, salesim_diag *diag) {
   *out = NULL;
+  if (kept != NULL)
+    *kept = 0;
   if (sc->sweep == NULL)
     return SALESIM_EINVAL;
   salesim_sweep_result *s = calloc(1, sizeof *s);
@@ -64,11 +91,15 @@ int salesim_sweep_run(salesim_sweep_result **out, const salesim_scenario *sc,
   s->mech_names = calloc((size_t)s->n_mech, sizeof *s->mech_names);
   s->stats = calloc((size_t)s->n_points * (size_t)s->n_mech * (size_t)s->n_metrics,
                     sizeof *s->stats);
-  salesim_scenario *copy = salesim_scenario_copy(sc);
-  if (s->paths == NULL || s->mech_names == NULL || s->stats == NULL || copy == NULL) {
-    salesim_scenario_free(copy);
-    salesim_sweep_result_free(s);
-    return SALESIM_ENOMEM;
+  unsigned char *done = calloc((size_t)s->n_points, 1);
+  int gmax = SWEEP_GROUP_MAX < s->n_points ? SWEEP_GROUP_MAX : s->n_points;
+  salesim_run_job *jobs = calloc((size_t)gmax, sizeof *jobs);
+  salesim_scenario **copies = calloc((size_t)gmax, sizeof *copies);
+  int *group = calloc((size_t)gmax, sizeof *group);
+  if (s->paths == NULL || s->mech_names == NULL || s->stats == NULL || done == NULL ||
+      jobs == NULL || copies == NULL || group == NULL) {
+    rc = SALESIM_ENOMEM;
+    goto cleanup;
   }
   for (int j = 0; j < s->n_params; j++)
     snprintf(s->paths[j], sizeof s->paths[j], "%s", sc->sweep->params[j].path);
@@ -78,28 +109,140 @@ int salesim_sweep_run(salesim_sweep_result **out, const salesim_scenario *sc,
   if (opt != NULL)
     ro = *opt;
   ro.progress = NULL;
-  for (int pt = 0; pt < s->n_points && rc == 0; pt++) {
-    for (int j = 0; j < s->n_params && rc == 0; j++) {
-      rc = salesim_scenario_set(copy, s->paths[j], s->values[pt * s->n_params + j], diag);
-      if (rc != 0)
-        salesim_diag_add(diag, "sweep point %d: cannot set %s", pt + 1, s->paths[j]);
-    }
-    salesim_results *r = NULL;
+  int root = salesim_dist_rank() == 0;
+  int n_done = 0;
+  if (store != NULL && store->resume) {
+    /* rank 0 reads what an earlier run kept; every rank takes the same
+     * points and statistics, so all run the same task list */
+    if (root)
+      n_done = salesim_sweep_store_load(store, s, done);
+    rc = salesim_dist_bcast(done, (size_t)s->n_points, diag);
     if (rc == 0)
-      rc = salesim_run(&r, copy, &ro, diag);
-    if (rc == 0 && r->n_metrics != s->n_metrics) {
-      salesim_diag_add(diag, "sweep point %d: %d metrics, expected %d", pt + 1, r->n_metrics,
-                       s->n_metrics);
-      rc = SALESIM_EINVAL;
-    }
+      rc = salesim_dist_bcast(s->stats, (size_t)s->n_points * (size_t)s->n_mech *
+                                            (size_t)s->n_metrics * sizeof *s->stats, diag);
     if (rc == 0)
-      memcpy(&s->stats[(size_t)pt * (size_t)s->n_mech * (size_t)s->n_metrics], r->summary,
-             (size_t)s->n_mech * (size_t)s->n_metrics * sizeof *s->stats);
-    salesim_results_free(r);
-    if (rc == 0 && opt && opt->progress)
-      opt->progress(opt->progress_arg, pt + 1, s->n_points);
+      rc = salesim_dist_bcast(&n_done, sizeof n_done, diag);
+    if (rc != 0)
+      goto cleanup;
+    if (opt && opt->progress && n_done > 0)
+      opt->progress(opt->progress_arg, n_done, s->n_points);
   }
-  salesim_scenario_free(copy);
+  if (kept != NULL)
+    *kept = n_done;
+  int tasks_per_point = s->n_mech * (ro.replications > 0 ? ro.replications : sc->replications);
+  long workers = (long)salesim_dist_size() * salesim_run_threads(&ro, INT32_MAX);
+  long want = (SWEEP_TASKS_PER_WORKER * workers + tasks_per_point - 1) / tasks_per_point;
+  int per_group = want < 1 ? 1 : want > gmax ? gmax : (int)want;
+  int stop = test_stop_after();
+  int next = 0; /* the first point not yet looked at */
+  while (rc == 0) {
+    /* the next group: points not done, in order, ending at the test stop */
+    int n_group = 0;
+    while (next < s->n_points && n_group < per_group) {
+      if (!done[next])
+        group[n_group++] = next;
+      next++;
+      if (stop > 0 && next == stop)
+        break;
+    }
+    if (n_group == 0 && next >= s->n_points)
+      break;
+    for (int g = 0; g < n_group && rc == 0; g++) {
+      int pt = group[g];
+      copies[g] = salesim_scenario_copy(sc);
+      if (copies[g] == NULL) {
+        rc = SALESIM_ENOMEM;
+        break;
+      }
+      for (int j = 0; j < s->n_params && rc == 0; j++) {
+        rc = salesim_scenario_set(copies[g], s->paths[j], s->values[pt * s->n_params + j], diag);
+        if (rc != 0)
+          salesim_diag_add(diag, "sweep point %d: cannot set %s", pt + 1, s->paths[j]);
+      }
+      if (rc == 0)
+        rc = salesim_run_job_init(&jobs[g], copies[g], &ro, diag);
+    }
+    if (rc == 0)
+      rc = salesim_run_jobs(jobs, n_group, &ro, diag);
+    /* each point reduced as its own run, in point order; a point whose
+     * tasks all finished is kept even when another was interrupted */
+    for (int g = 0; g < n_group && rc == 0; g++) {
+      int pt = group[g], failed = 0;
+      for (int k = 0; k < jobs[g].n_tasks; k++)
+        failed |= jobs[g].status[k] != 0;
+      salesim_results *r = NULL;
+      int prc = salesim_run_job_finish(&jobs[g], &r, diag);
+      if (prc == 0 && r->n_metrics != s->n_metrics) {
+        salesim_diag_add(diag, "sweep point %d: %d metrics, expected %d", pt + 1, r->n_metrics,
+                         s->n_metrics);
+        prc = SALESIM_EINVAL;
+      }
+      if (prc == 0) {
+        memcpy(&s->stats[(size_t)pt * (size_t)s->n_mech * (size_t)s->n_metrics], r->summary,
+               (size_t)s->n_mech * (size_t)s->n_metrics * sizeof *s->stats);
+        done[pt] = 1;
+        n_done++;
+        if (store != NULL && root) {
+          int src = salesim_sweep_store_save(store, s, pt, diag);
+          if (src != 0 && rc == 0)
+            rc = src;
+        }
+      } else if (prc != SALESIM_EINTERRUPTED || !failed) {
+        rc = prc; /* the first point that failed ends the sweep */
+      } else if (rc == 0) {
+        rc = SALESIM_EINTERRUPTED; /* but the finished points of the group are kept */
+        for (int h = g + 1; h < n_group; h++) {
+          int whole = 1;
+          for (int k = 0; k < jobs[h].n_tasks; k++)
+            whole &= jobs[h].status[k] == 0;
+          if (!whole)
+            continue;
+          salesim_results *rh = NULL;
+          if (salesim_run_job_finish(&jobs[h], &rh, NULL) == 0 && rh->n_metrics == s->n_metrics) {
+            memcpy(&s->stats[(size_t)group[h] * (size_t)s->n_mech * (size_t)s->n_metrics],
+                   rh->summary, (size_t)s->n_mech * (size_t)s->n_metrics * sizeof *s->stats);
+            done[group[h]] = 1;
+            n_done++;
+            if (store != NULL && root)
+              salesim_sweep_store_save(store, s, group[h], NULL);
+          }
+          salesim_results_free(rh);
+        }
+      }
+      salesim_results_free(r);
+    }
+    for (int g = 0; g < n_group; g++) {
+      salesim_run_job_clear(&jobs[g]);
+      salesim_scenario_free(copies[g]);
+      copies[g] = NULL;
+    }
+    if (rc == 0 && stop > 0 && next == stop && next < s->n_points) {
+      /* SALESIM_TEST_SWEEP_DIE_RANK=r (tests only): rank r dies there
+       * instead, as a lost machine would (scripts/check-mpi.sh) */
+      const char *die = getenv("SALESIM_TEST_SWEEP_DIE_RANK");
+      if (die != NULL && atoi(die) == salesim_dist_rank())
+        raise(SIGKILL);
+      salesim_diag_add(diag, "sweep: stopped after point %d (SALESIM_TEST_SWEEP_STOP)", stop);
+      rc = SALESIM_EINTERRUPTED;
+    }
+    /* a point rank 0 could not save ends the run on every rank */
+    if (store != NULL)
+      rc = salesim_dist_agree(rc);
+    if (kept != NULL && store != NULL)
+      *kept = n_done;
+    if (rc == 0 && opt && opt->progress)
+      opt->progress(opt->progress_arg, n_done, s->n_points);
+  }
+cleanup:
+  if (jobs != NULL)
+    for (int g = 0; g < gmax; g++) {
+      salesim_run_job_clear(&jobs[g]);
+      salesim_scenario_free(copies[g]);
+    }
+  free(jobs);
+  free(copies);
+  free(group);
+  free(done);
   if (rc != 0) {
     salesim_sweep_result_free(s);
     return rc;
