@@ -80,6 +80,15 @@ class Scenario:
         self.prospects = (5000.0, 1250.0)
         # commission
         self.rate = 0.029
+        # target salary
+        self.salary_by_grade = [90000.0, 110000.0, 140000.0]
+        self.grade_tenure = [0, 24, 60]
+        self.fixed_share = 0.7
+        self.potential_share = 0.5
+        self.book_factor = 1.0
+        self.firm_estimate_sd = 0.25
+        self.pull_window = 1
+        self.pull_discount = 0.1
 
 
 class Tables:
@@ -126,6 +135,16 @@ class Tables:
             psi_d[m] = acc
         self.adv, self.lose, self.ww, self.psi = adv, lose, ww, psi
         self.disc, self.psi_d, self.keep_d, self.gain_d = disc, psi_d, keep_d, gain_d
+        keep_u = np.zeros(MAXH + 1)
+        gain_u = np.zeros(MAXH + 1)
+        kp = 1.0
+        for m in range(1, MAXH + 1):
+            tau = m - 1
+            keep_u[m] = keep_u[m - 1] + kp
+            gain_u[m] = gain_u[m - 1] + (tau * (1 - sc.churn) ** (tau - 1) if tau > 0 else 0)
+            kp *= 1 - sc.churn
+        self.keep, self.gain = keep_u, gain_u
+        self.dpow = d ** np.arange(MAXH + 1)
         self.vbar = sc.deal_mean
         self.m2 = sc.deal_sd ** 2 + sc.deal_mean ** 2
 
@@ -148,16 +167,150 @@ def lambert_w0(x):
 def bundle(m_h, G, k, pain, Mc):
     """decision.c bundle(), vectorised: the cheapest (h, f) valuing credit so."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        farm_only = np.where((G > 0) & (Mc > 0), lambert_w0(np.maximum(G, 0) * k * k / Mc) / k, 0.0)
         e = m_h / (pain * Mc)
         fi = np.where(G > 0, np.log(np.maximum(G, 1e-300) * k * pain / np.maximum(m_h, 1e-300)) / k, -1.0)
         h_int = m_h / (pain * pain * Mc)
         pos = m_h > 0
         h = np.where(pos & (fi <= 0), h_int, np.where(pos & (e > fi), (e - fi) / pain, 0.0))
+        need = (~pos | ((fi > 0) & (e <= fi))) & (G > 0) & (Mc > 0)
+        farm_only = np.zeros(np.shape(m_h))
+        if need.any():
+            farm_only[need] = lambert_w0(G[need] * k * k / Mc[need]) / k
         f = np.where(~pos, farm_only,
                      np.where(fi <= 0, 0.0, np.where(e <= fi, farm_only, fi)))
     ok = Mc > 0
     return np.where(ok, h, 0.0), np.where(ok, f, 0.0)
+
+
+# ---- target salary: piecewise-linear schedules, vectorised ----------------
+def norm_cdf_pdf(z, pdf):
+    """schedule.c's Zelen & Severo normal CDF from the density."""
+    t = 1.0 / (1.0 + 0.2316419 * np.abs(z))
+    poly = t * (0.319381530 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))))
+    upper = pdf * poly
+    return np.where(z >= 0, 1.0 - upper, upper)
+
+
+def sched_expect(knot, ds, m, sd):
+    """salesim_schedule_expect for a = b = 0, knots (n, k): value and slope."""
+    pos = sd > 0
+    sds = np.where(pos, sd, 1.0)[:, None]
+    dm = m[:, None] - knot
+    z = dm / sds
+    pdf = 0.39894228040143267794 * np.exp(-0.5 * z * z)
+    cdf = norm_cdf_pdf(z, pdf)
+    v = (ds * (dm * cdf + sds * pdf)).sum(axis=1)
+    d = (ds * cdf).sum(axis=1)
+    v0 = (ds * np.maximum(dm, 0)).sum(axis=1)
+    d0 = (ds * (dm >= 0)).sum(axis=1)
+    return np.where(pos, v, v0), np.where(pos, d, d0)
+
+
+def sched_eval(knot, ds, x):
+    return (ds * np.maximum(x[:, None] - knot, 0)).sum(axis=1)
+
+
+def ts_plan(sc, month_in_year, tenure, book, est_share):
+    """target_salary.c ts_set_plan: target, variable pay, base, schedule."""
+    left = sc.mpy - month_in_year
+    prorate = left / sc.mpy
+    g = np.zeros(tenure.shape, np.int64)
+    for i, gt in enumerate(sc.grade_tenure):
+        g[tenure >= gt] = i
+    salary = np.asarray(sc.salary_by_grade)[g]
+    target = (sc.potential_share * est_share + sc.book_factor * 12.0 * book) * prorate
+    V = salary * (1 - sc.fixed_share) * prorate
+    base = salary * sc.fixed_share / 12.0
+    T = target
+    knot = np.stack([np.zeros_like(T), T, 1.5 * T], axis=1)
+    ds = np.stack([V / T, 3 * V / T, -4 * V / T], axis=1)
+    return target, base, knot, ds
+
+
+def decide_ts(sc, T, M, ab, sk, risk, ec, book, credit, lead_rate, rho, base_month, knot, ds,
+              target, exp_att, sd_att, pm, pv, pmH):
+    """decision.c salesim_decide for a target-salary plan (paid at the year's
+    end, not open-ended), the full search: 12-point grid on the shadow price
+    and 14 golden-section steps, vectorised over agents. Liquidity never binds
+    here (base >= living cost: checked by the caller)."""
+    H = max(sc.horizon, M)
+    k, pain = sc.farm_effect, sc.hunt_pain
+    lead_unit = lead_rate * ab * sk * rho
+    B = book
+    # after_value (world.c salesim_world_after_value)
+    xa = np.where(exp_att > 0, exp_att * target, target)
+    sda = np.maximum(sd_att, 0.1) * target
+    _, av = sched_expect(knot, ds, xa, sda)
+    X0 = credit + pm + B * T.keep[M]
+    var0 = pv
+    H_in = lead_unit * T.vbar * T.psi[M]
+    hvar = lead_unit * T.psi[M] * T.m2
+    F_in = B * sc.churn * T.gain[M]
+    H_after = lead_unit * T.vbar * (T.psi_d[H] - T.psi_d[M])
+    F_after = B * sc.churn * (T.gain_d[H] - T.gain_d[M])
+    after0 = B * (T.keep_d[H] - T.keep_d[M]) + (pmH - pm)
+    weight = T.disc[H]
+    base = base_month * weight
+    Mc = weight * ec
+    pay_disc = T.dpow[M - 1]
+
+    def evaluate(mu):
+        mh = mu * H_in + av * H_after
+        G = mu * F_in + av * F_after
+        h, f = bundle(mh, G, k, pain, Mc)
+        saved = 1 - np.exp(-k * f)
+        x = X0 + H_in * h + F_in * saved
+        var = var0 + hvar * h
+        sd = np.sqrt(np.maximum(var, 0))
+        pay, slope = sched_expect(knot, ds, x, sd)
+        pay = pay_disc * pay
+        slope = slope * pay_disc
+        after = av * (after0 + H_after * h + F_after * saved)
+        e = pain * h + f
+        ce = base + pay + after - 0.5 * Mc * e * e - 0.5 * risk * slope * slope * var
+        return ce, h, f, x, sd, slope
+
+    # full_grid: mu scaled by the steepest slope of the schedule
+    slopes = np.cumsum(ds, axis=1)  # knots are increasing here: slope right of each knot
+    sref = np.maximum(np.maximum(slopes.max(axis=1), 0), av)
+    sref = np.where(sref > 0, sref, 1e-6)
+    grid = np.array([0, 0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0, 1.2, 1.5, 2.0, 3.0])
+    n = ab.size
+    best = np.full(n, -np.inf)
+    bi = np.zeros(n, np.int64)
+    for i, gv in enumerate(grid):
+        ce = evaluate(gv * sref)[0]
+        better = ce > best
+        best = np.where(better, ce, best)
+        bi = np.where(better, i, bi)
+    lo = grid[np.maximum(bi - 1, 0)] * sref
+    hi = grid[np.minimum(bi + 1, grid.size - 1)] * sref
+    best_mu = grid[bi] * sref
+    g = 0.6180339887498949
+    x1 = hi - g * (hi - lo)
+    x2 = lo + g * (hi - lo)
+    f1 = evaluate(x1)[0]
+    f2 = evaluate(x2)[0]
+    for _ in range(14):
+        left = f1 < f2
+        lo = np.where(left, x1, lo)
+        hi = np.where(left, hi, x2)
+        nx1 = np.where(left, x2, hi - g * (hi - lo))
+        nx2 = np.where(left, lo + g * (hi - lo), x1)
+        nf1 = np.where(left, f2, 0.0)
+        nf2 = np.where(left, 0.0, f1)
+        fn = evaluate(np.where(left, nx2, nx1))[0]
+        f1 = np.where(left, nf1, fn)
+        f2 = np.where(left, fn, nf2)
+        x1, x2 = nx1, nx2
+    # the larger of the last two points replaces the grid's best when it beats it
+    pick2 = f2 > f1
+    fx = np.where(pick2, f2, f1)
+    xx = np.where(pick2, x2, x1)
+    upd = fx > best
+    best_mu = np.where(upd, xx, best_mu)
+    ce, h, f, x, sd, slope = evaluate(best_mu)
+    return h, f, ce / weight, x, sd, slope, av
 
 
 class Deals:
@@ -253,17 +406,20 @@ def decide_commission(sc, T, ab, sk, risk, ec, sav, book, credit, lead_rate, rho
     return h, f, ce_month, ce_liq
 
 
-def run_rep(sc, T, seed, rep):
+def run_rep(sc, T, seed, rep, mech="commission"):
+    ts = mech == "target_salary"
     rng = np.random.default_rng([seed, rep])
     N, K = sc.reps, sc.n_terr
-    # territories
+    # territories (world_alloc.c draw_territories)
     potential = lognormal(rng, *sc.potential, K)
     tbook = lognormal(rng, *sc.book, K)
     prospects0 = np.maximum(1, lognormal(rng, *sc.prospects, K))
     prospects = prospects0.copy()
+    est_firm = potential * np.exp(rng.normal(0, sc.firm_estimate_sd, K))
     terr = np.arange(N) % K
     nslots = np.bincount(terr, minlength=K).astype(float)
     lead_rate_k = potential / (nslots * 12.0 * 0.2 * T.vbar)
+    est_share = (est_firm / nslots)[terr]
     shocks = np.exp(rng.normal(0, sc.market_sd, (sc.months, K)) - 0.5 * sc.market_sd ** 2)
 
     def draw_people(n):
@@ -284,6 +440,15 @@ def run_rep(sc, T, seed, rep):
     held = np.zeros(N)
     vacant_until = np.zeros(N, np.int64)
     credit = np.zeros(N)
+    # target salary state of each slot
+    target = np.zeros(N)
+    base_month = np.zeros(N)
+    knot = np.zeros((N, 3))
+    dsl = np.zeros((N, 3))
+    exp_att = np.zeros(N)
+    sd_att = np.zeros(N)
+    m_now = np.zeros(N)
+    m_after = np.zeros(N)
     deals = Deals()
     q = 4.0 / sc.cycle
     ramp = np.minimum(1.0, tenure / sc.cycle)
@@ -293,13 +458,9 @@ def run_rep(sc, T, seed, rep):
         own = np.repeat(np.arange(N), n)
         deals.add(own, np.full(own.size, j), lognormal(rng, sc.deal_mean, sc.deal_sd, own.size))
 
-    out = {"revenue": np.zeros(sc.months), "revenue_new": np.zeros(sc.months),
-           "hunting": np.zeros(sc.months), "farming": np.zeros(sc.months),
-           "headcount": np.zeros(sc.months), "quits": np.zeros(sc.months),
-           "hires": np.zeros(sc.months), "pay": np.zeros(sc.months),
-           "effort": np.zeros(sc.months), "active": np.zeros(sc.months),
-           "new_customers": np.zeros(sc.months), "collisions": np.zeros(sc.months),
-           "quits_broke": np.zeros(sc.months)}
+    keys = ["revenue", "revenue_new", "hunting", "farming", "headcount", "quits", "hires", "pay",
+            "effort", "active", "new_customers", "collisions", "quits_broke"]
+    out = {k_: np.zeros(sc.months) for k_ in keys}
     arangeN = np.arange(N)
 
     def expect_sub(idx_mask, Mi):
@@ -314,8 +475,15 @@ def run_rep(sc, T, seed, rep):
         return mu_, var_
 
     for t in range(sc.months):
-        if t % sc.mpy == 0:
+        miy = t % sc.mpy
+        M = sc.mpy - miy  # months left in the plan year
+        if miy == 0:
             credit[:] = 0
+            if ts:
+                ia = np.flatnonzero(active)
+                target[ia], base_month[ia], knot[ia], dsl[ia] = ts_plan(sc, 0, tenure[ia], book[ia], est_share[ia])
+                if (base_month[ia] < sc.living).any():
+                    raise NotImplementedError("target salary below living cost: liquidity rule not in the peer")
         rho = prospects / prospects0
         # 2. vacancies: applicants in order, the first who accepts
         vac = np.flatnonzero(~active & (t >= vacant_until))
@@ -326,10 +494,16 @@ def run_rep(sc, T, seed, rep):
             slot = np.repeat(vac, C)
             bk = held[slot]
             zero = np.zeros(nv * C)
-            _, _, _, ceL = decide_commission(
-                sc, T, pa[0], pa[1], pa[2], pa[3], pa[5], bk, zero, lead_rate_k[terr[slot]],
-                rho[terr[slot]], zero, zero, lambda m, Mi: (np.zeros(Mi.size), np.zeros(Mi.size)),
-                zero)
+            if ts:
+                tg, bm, kn, dd = ts_plan(sc, miy, zero, bk, est_share[slot])
+                _, _, ceL, xx, sdd, _, _ = decide_ts(
+                    sc, T, M, pa[0], pa[1], pa[2], pa[3], bk, zero, lead_rate_k[terr[slot]],
+                    rho[terr[slot]], bm, kn, dd, tg, zero, zero, zero, zero, zero)
+            else:
+                _, _, _, ceL = decide_commission(
+                    sc, T, pa[0], pa[1], pa[2], pa[3], pa[5], bk, zero, lead_rate_k[terr[slot]],
+                    rho[terr[slot]], zero, zero, lambda m, Mi: (np.zeros(Mi.size), np.zeros(Mi.size)),
+                    zero)
             acc = (ceL >= pa[4]).reshape(nv, C)
             any_acc = acc.any(axis=1)
             first = acc.argmax(axis=1)
@@ -342,25 +516,59 @@ def run_rep(sc, T, seed, rep):
             tenure[hi] = 0
             credit[hi] = 0
             active[hi] = True
+            if ts:
+                target[hi], base_month[hi], knot[hi], dsl[hi] = tg[pk], bm[pk], kn[pk], dd[pk]
+                exp_att[hi] = xx[pk] / tg[pk]
+                sd_att[hi] = sdd[pk] / tg[pk]
             vacant_until[vac[~any_acc]] = t + 1
             out["hires"][t] = hi.size
         # 3. decisions of every active rep
         idx = np.flatnonzero(active)
-        mu24, var24 = deals.expect(T, sc.horizon, N)
-        pm6, _ = deals.expect(T, int(math.ceil(sc.cycle)), N)
         hunt = np.zeros(N)
         farm = np.zeros(N)
         stay = np.zeros(N)
-        h, f, cem, _ = decide_commission(
-            sc, T, ab[idx], sk[idx], rk[idx], ec[idx], sav[idx], book[idx], credit[idx],
-            lead_rate_k[terr[idx]], rho[terr[idx]], mu24[idx], var24[idx],
-            lambda m, Mi: expect_sub(np.isin(arangeN, idx[m]), Mi), pm6[idx])
+        if ts:
+            pm, pv = deals.expect(T, M, N)
+            pmH, _ = deals.expect(T, max(sc.horizon, M), N)
+            h, f, cem, xx, sdd, slope, av = decide_ts(
+                sc, T, M, ab[idx], sk[idx], rk[idx], ec[idx], book[idx], credit[idx],
+                lead_rate_k[terr[idx]], rho[terr[idx]], base_month[idx], knot[idx], dsl[idx],
+                target[idx], exp_att[idx], sd_att[idx], pm[idx], pv[idx], pmH[idx])
+            exp_att[idx] = xx / target[idx]
+            sd_att[idx] = sdd / target[idx]
+            m_now[idx] = slope
+            m_after[idx] = av
+        else:
+            mu24, var24 = deals.expect(T, sc.horizon, N)
+            pm6, _ = deals.expect(T, int(math.ceil(sc.cycle)), N)
+            h, f, cem, _ = decide_commission(
+                sc, T, ab[idx], sk[idx], rk[idx], ec[idx], sav[idx], book[idx], credit[idx],
+                lead_rate_k[terr[idx]], rho[terr[idx]], mu24[idx], var24[idx],
+                lambda m, Mi: expect_sub(np.isin(arangeN, idx[m]), Mi), pm6[idx])
         hunt[idx], farm[idx], stay[idx] = h, f, cem
         intensity = ab * sk * hunt
         hunters = np.bincount(terr, intensity, minlength=K)
-        # 4. market: book, pipeline step, wins, leads
+        # 4. market: book, timing games, pipeline step, wins, leads
         rev_book = book.copy() * active
         book = book * (1 - sc.churn * np.exp(-sc.farm_effect * farm))
+        won_value = np.zeros(N)
+        wins = np.zeros(N)
+        if ts and M <= sc.pull_window:
+            # pipeline.c salesim_pipeline_pull: an 80 % deal signed now at a discount
+            top = STAGES - 1
+            in_time = T.ww[top, M]
+            eventual = 0.2 * top
+            wait = m_now * in_time + m_after * (eventual - in_time)
+            pull = eventual * m_now * (1 - sc.pull_discount)
+            pulls = active & (pull > wait * (1 + 1e-9) + 1e-12)
+            sel = (deals.stage == top) & pulls[deals.owner]
+            if sel.any():
+                u = rng.random(sel.sum())
+                w_ = u < eventual
+                o_ = deals.owner[sel][w_]
+                won_value += np.bincount(o_, deals.value[sel][w_] * (1 - sc.pull_discount), minlength=N)
+                wins += np.bincount(o_, minlength=N)
+                deals.keep(~sel)
         u = rng.random(deals.stage.size)
         st = deals.stage
         a_ = T.adv[st]
@@ -368,8 +576,8 @@ def run_rep(sc, T, seed, rep):
         up = u < a_
         lost = (~up) & (u < a_ + l_)
         won = up & (st == STAGES - 1)
-        won_value = np.bincount(deals.owner[won], deals.value[won], minlength=N)
-        wins = np.bincount(deals.owner[won], minlength=N).astype(float)
+        won_value += np.bincount(deals.owner[won], deals.value[won], minlength=N)
+        wins += np.bincount(deals.owner[won], minlength=N)
         deals.stage = np.where(up & ~won, st + 1, st).astype(np.int8)
         deals.keep(~(won | lost))
         book += won_value * sc.account_share
@@ -378,20 +586,26 @@ def run_rep(sc, T, seed, rep):
         sh = shocks[t]
         lam = lead_rate_k[terr] * intensity * rho2[terr] * sh[terr]
         n = rng.poisson(lam)
-        others = hunters[terr] - intensity
-        pc = np.where(hunters[terr] > intensity,
-                      np.minimum(0.9, lead_rate_k[terr] * others * sh[terr] * 5.0 /
-                                 np.maximum(1.0, prospects[terr])), 0.0)
-        n_all = n
-        n = rng.binomial(n, 1 - pc)
-        out["collisions"][t] = (n_all - n).sum()
+        if not ts:  # collisions: hunters without assigned accounts
+            others = hunters[terr] - intensity
+            pc = np.where(hunters[terr] > intensity,
+                          np.minimum(0.9, lead_rate_k[terr] * others * sh[terr] * 5.0 /
+                                     np.maximum(1.0, prospects[terr])), 0.0)
+            n_all = n
+            n = rng.binomial(n, 1 - pc)
+            out["collisions"][t] = (n_all - n).sum()
         own = np.repeat(arangeN, n)
         deals.add(own, np.ones(own.size), lognormal(rng, sc.deal_mean, sc.deal_sd, own.size))
-        # 5. pay: commission on new contracts and the book, living cost
+        # 5. pay and living cost; the plan year's end
         cr = won_value + rev_book
-        pay = sc.rate * cr * active
-        sav = np.where(active, sav + pay - sc.living, sav)
+        if ts:
+            pay = base_month * active
+        else:
+            pay = sc.rate * cr * active
         credit += cr * active
+        if ts and miy == sc.mpy - 1:
+            pay = pay + np.where(active, sched_eval(knot, dsl, credit), 0.0)
+        sav = np.where(active, sav + pay - sc.living, sav)
         orphan_rev = held.sum()
         held *= 1 - sc.orphan_churn
         out["revenue"][t] = won_value.sum() + rev_book.sum() + orphan_rev
@@ -428,31 +642,37 @@ def main(argv):
     sc = Scenario(reps, terr, 36, nrep)
     T = Tables(sc)
     t0 = time.perf_counter()
-    outs = [run_rep(sc, T, seed, r) for r in range(nrep)]
+    mechs = ["commission"]
+    if "--mech" in argv:
+        mechs = argv[argv.index("--mech") + 1].split(",")
+    outs_by = {m: [run_rep(sc, T, seed, r, m) for r in range(nrep)] for m in mechs}
     dt = time.perf_counter() - t0
-    am = sc.reps * sc.months * nrep
+    am = sc.reps * sc.months * nrep * len(mechs)
     years = sc.months / sc.mpy
-    per = {
-        "revenue": [o["revenue"].sum() / years for o in outs],
-        "revenue_new": [o["revenue_new"].sum() / years for o in outs],
-        "pay_cost": [o["pay"].sum() / years for o in outs],
-        "new_customers": [o["new_customers"].sum() / years for o in outs],
-        "effort": [o["effort"].sum() / o["active"].sum() for o in outs],
-        "headcount_end": [o["headcount"][-1] for o in outs],
-        "quits": [o["quits"].sum() / years for o in outs],
-        "quits_broke": [o["quits_broke"].sum() / years for o in outs],
-        "hires": [o["hires"].sum() / years for o in outs],
-        "collisions": [o["collisions"].sum() / years for o in outs],
-    }
-    res = {"seconds": dt, "agent_months": am, "ns_per_agent_month": dt / am * 1e9,
-           "metrics": {k: [float(np.mean(v)), float(np.std(v, ddof=1) / math.sqrt(len(v))) if len(v) > 1 else 0.0]
-                       for k, v in per.items()}}
+    res = {"seconds": dt, "agent_months": am, "ns_per_agent_month": dt / am * 1e9, "metrics": {}}
+    for m, outs in outs_by.items():
+        per = {
+            "revenue": [o["revenue"].sum() / years for o in outs],
+            "revenue_new": [o["revenue_new"].sum() / years for o in outs],
+            "pay_cost": [o["pay"].sum() / years for o in outs],
+            "new_customers": [o["new_customers"].sum() / years for o in outs],
+            "effort": [o["effort"].sum() / o["active"].sum() for o in outs],
+            "headcount_end": [o["headcount"][-1] for o in outs],
+            "quits": [o["quits"].sum() / years for o in outs],
+            "quits_broke": [o["quits_broke"].sum() / years for o in outs],
+            "hires": [o["hires"].sum() / years for o in outs],
+            "collisions": [o["collisions"].sum() / years for o in outs],
+        }
+        res["metrics"][m] = {k: [float(np.mean(v)), float(np.std(v, ddof=1) / math.sqrt(len(v))) if len(v) > 1 else 0.0]
+                             for k, v in per.items()}
     if "--json" in argv:
         print(json.dumps(res))
     else:
         print(f"numpy peer: {am} agent-months in {dt:.2f} s, {res['ns_per_agent_month']:.0f} ns per agent-month")
-        for k, (m, se) in res["metrics"].items():
-            print(f"  {k:22s} {m:14.6g} +- {se:.3g}")
+        for m, met in res["metrics"].items():
+            print(m)
+            for k, (v, se) in met.items():
+                print(f"  {k:22s} {v:14.6g} +- {se:.3g}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,45 @@
+#!/bin/bash
+# bench/peer/compare.sh BUILD [REPS] [REPLICATIONS] [MECHS]: salesim against the
+# numpy peer (bench/peer/peer.py) on bench/standard.cfg (both arms, target
+# salary and commission, or MECHS=commission for one) scaled to REPS
+# positions (50 a territory), in one run:
+#  1. salesim (bench_core, one thread) and the peer time the same scenario:
+#     ns per agent-month of each and the ratio peer / salesim;
+#  2. the check: salesim run's summary.csv against the peer's metrics, each
+#     difference in units of its standard error (|z| < 3 passes).
+# Needs python3-numpy (Debian); uses /usr/bin/python3.
+set -eu
+B=${1:-build}; REPS=${2:-2000}; NR=${3:-10}; MECHS=${4:-target_salary,commission}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+PY=/usr/bin/python3
+T=$(mktemp -d /tmp/salesim_peer_XXXXXX)
+trap 'rm -rf "$T"' EXIT
+TERR=$(( REPS / 50 )); [ $TERR -lt 1 ] && TERR=1
+sed -e "s/reps = 10000;/reps = $REPS;/" -e "s/count = 200;/count = $TERR;/" \
+    -e "s/replications = 20;/replications = $NR;/" "$ROOT/bench/standard.cfg" > "$T/comm.cfg"
+case ",$MECHS," in *,target_salary,*) ;; *) sed -i '/type = "target_salary"/d' "$T/comm.cfg" ;; esac
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
+ns_c=$("$B/bench/bench_core" "$T/comm.cfg" --threads 1 | awk '/^simulation/{print $(NF-3)}')
+$PY "$ROOT/bench/peer/peer.py" $REPS $TERR $NR --mech "$MECHS" --json > "$T/peer.json"
+"$B/salesim" run "$T/comm.cfg" -o "$T/out" -q --threads 1
+$PY - "$T/peer.json" "$T/out/summary.csv" "$ns_c" <<'PYEOF'
+import csv, json, math, sys
+peer = json.load(open(sys.argv[1]))
+ns_c = float(sys.argv[3])
+rows = {(r["mechanism"], r["metric"]): r for r in csv.DictReader(open(sys.argv[2]))}
+print(f"scenario: bench/standard.cfg ({', '.join(peer['metrics'])}), {peer['agent_months']} agent-months")
+print(f"salesim  {ns_c:8.0f} ns per agent-month (bench_core, 1 thread)")
+print(f"peer     {peer['ns_per_agent_month']:8.0f} ns per agent-month (numpy)")
+print(f"ratio peer / salesim  {peer['ns_per_agent_month'] / ns_c:.2f}  (issue 12 target: >= 8)")
+bad = 0
+print(f"{'mechanism':14s} {'metric':16s} {'salesim':>14s} {'peer':>14s} {'z':>6s}")
+for mech, met in peer["metrics"].items():
+    for k, (m, se) in met.items():
+        r = rows[(mech, k)]
+        n = float(r["n"]); sm = float(r["mean"]); sse = float(r["sd"]) / math.sqrt(n)
+        z = (m - sm) / math.sqrt(se * se + sse * sse) if se + sse > 0 else 0.0
+        bad += abs(z) >= 3
+        print(f"{mech:14s} {k:16s} {sm:14.6g} {m:14.6g} {z:6.2f}")
+print("check: " + ("PASS (every |z| < 3)" if bad == 0 else f"FAIL ({bad} metrics with |z| >= 3)"))
+sys.exit(1 if bad else 0)
+PYEOF
