@@ -19,18 +19,22 @@ sed -e "s/reps = 10000;/reps = $REPS;/" -e "s/count = 200;/count = $TERR;/" \
     -e "s/replications = 20;/replications = $NR;/" "$ROOT/bench/standard.cfg" > "$T/comm.cfg"
 case ",$MECHS," in *,target_salary,*) ;; *) sed -i '/type = "target_salary"/d' "$T/comm.cfg" ;; esac
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
-ns_c=$("$B/bench/bench_core" "$T/comm.cfg" --threads 1 | awk '/^simulation/{print $(NF-3)}')
+"$B/bench/bench_core" "$T/comm.cfg" --threads 1 > "$T/core.txt"
+ns_c=$(awk '/^simulation  /{print $(NF-3)}' "$T/core.txt")
+cpu_c=$(awk '/^simulation cpu/{print $5}' "$T/core.txt")
 $PY "$ROOT/bench/peer/peer.py" $REPS $TERR $NR --mech "$MECHS" --json > "$T/peer.json"
 "$B/salesim" run "$T/comm.cfg" -o "$T/out" -q --threads 1
-$PY - "$T/peer.json" "$T/out/summary.csv" "$ns_c" <<'PYEOF'
+$PY - "$T/peer.json" "$T/out/summary.csv" "$ns_c" "$cpu_c" <<'PYEOF'
 import csv, json, math, sys
 peer = json.load(open(sys.argv[1]))
 ns_c = float(sys.argv[3])
 rows = {(r["mechanism"], r["metric"]): r for r in csv.DictReader(open(sys.argv[2]))}
 print(f"scenario: bench/standard.cfg ({', '.join(peer['metrics'])}), {peer['agent_months']} agent-months")
-print(f"salesim  {ns_c:8.0f} ns per agent-month (bench_core, 1 thread)")
-print(f"peer     {peer['ns_per_agent_month']:8.0f} ns per agent-month (numpy)")
-print(f"ratio peer / salesim  {peer['ns_per_agent_month'] / ns_c:.2f}  (issue 12 target: >= 8)")
+cpu_c = float(sys.argv[4])
+print(f"salesim  {ns_c:8.0f} ns per agent-month wall, {cpu_c:8.0f} CPU (bench_core, 1 thread)")
+print(f"peer     {peer['ns_per_agent_month']:8.0f} ns per agent-month wall, {peer['cpu_ns_per_agent_month']:8.0f} CPU (numpy)")
+print(f"ratio peer / salesim  {peer['ns_per_agent_month'] / ns_c:.2f} wall, "
+      f"{peer['cpu_ns_per_agent_month'] / cpu_c:.2f} CPU  (issue 12 target: >= 8)")
 bad = 0
 print(f"{'mechanism':14s} {'metric':16s} {'salesim':>14s} {'peer':>14s} {'z':>6s}")
 for mech, met in peer["metrics"].items():

@@ -24,7 +24,7 @@ base=""
 for n in $SIZES; do
   r=$(( 20000 / n )); [ $r -lt 1 ] && r=1
   f=$(mk $n $r)
-  ns=$("$B/bench/bench_core" "$f" --threads 1 | awk '/^simulation/{print $(NF-3)}')
+  ns=$("$B/bench/bench_core" "$f" --threads 1 | awk '/^simulation  /{print $(NF-3)}')
   [ -z "$base" ] && base=$ns
   printf 'reps %8d  replications %3d  %6s ns/agent-month  ratio to first %.2f\n' $n $r $ns \
     "$(echo "$ns / $base" | bc -l)"
