@@ -192,21 +192,31 @@ def norm_cdf_pdf(z, pdf):
 
 
 def sched_expect(knot, ds, m, sd):
-    """salesim_schedule_expect for a = b = 0, knots (n, k): value and slope."""
+    """salesim_schedule_expect for a = b = 0: value and slope. knot and ds are
+    sequences of 1-D arrays (one per knot, contiguous: a loop over the few
+    knots of 1-D operations beats (n, k) arrays reduced along an axis)."""
     pos = sd > 0
-    sds = np.where(pos, sd, 1.0)[:, None]
-    dm = m[:, None] - knot
-    z = dm / sds
-    pdf = 0.39894228040143267794 * np.exp(-0.5 * z * z)
-    cdf = norm_cdf_pdf(z, pdf)
-    v = (ds * (dm * cdf + sds * pdf)).sum(axis=1)
-    d = (ds * cdf).sum(axis=1)
-    v0 = (ds * np.maximum(dm, 0)).sum(axis=1)
-    d0 = (ds * (dm >= 0)).sum(axis=1)
+    sds = np.where(pos, sd, 1.0)
+    v = np.zeros(m.shape)
+    d = np.zeros(m.shape)
+    v0 = np.zeros(m.shape)
+    d0 = np.zeros(m.shape)
+    for kn, dk in zip(knot, ds):
+        dm = m - kn
+        z = dm / sds
+        pdf = 0.39894228040143267794 * np.exp(-0.5 * z * z)
+        cdf = norm_cdf_pdf(z, pdf)
+        v += dk * (dm * cdf + sds * pdf)
+        d += dk * cdf
+        v0 += dk * np.maximum(dm, 0)
+        d0 += dk * (dm >= 0)
+    if pos.all():
+        return v, d
     return np.where(pos, v, v0), np.where(pos, d, d0)
 
 
 def sched_eval(knot, ds, x):
+    """salesim_schedule_eval, knot and ds (n, k)."""
     return (ds * np.maximum(x[:, None] - knot, 0)).sum(axis=1)
 
 
@@ -237,6 +247,9 @@ def decide_ts(sc, T, M, ab, sk, risk, ec, book, credit, lead_rate, rho, base_mon
     k, pain = sc.farm_effect, sc.hunt_pain
     lead_unit = lead_rate * ab * sk * rho
     B = book
+    slopes = np.cumsum(ds, axis=1)  # knots are increasing here: slope right of each knot
+    knot = list(np.ascontiguousarray(knot.T))
+    ds = list(np.ascontiguousarray(ds.T))
     # after_value (world.c salesim_world_after_value)
     xa = np.where(exp_att > 0, exp_att * target, target)
     sda = np.maximum(sd_att, 0.1) * target
@@ -271,7 +284,6 @@ def decide_ts(sc, T, M, ab, sk, risk, ec, book, credit, lead_rate, rho, base_mon
         return ce, h, f, x, sd, slope
 
     # full_grid: mu scaled by the steepest slope of the schedule
-    slopes = np.cumsum(ds, axis=1)  # knots are increasing here: slope right of each knot
     sref = np.maximum(np.maximum(slopes.max(axis=1), 0), av)
     sref = np.where(sref > 0, sref, 1e-6)
     grid = np.array([0, 0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0, 1.2, 1.5, 2.0, 3.0])
