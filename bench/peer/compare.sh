@@ -7,6 +7,9 @@
 #     ns per agent-month of each and the ratio peer / salesim;
 #  2. the check: salesim run's summary.csv against the peer's metrics, each
 #     difference in units of its standard error (|z| < 3 passes).
+# ROUNDS=n (default 1) alternates salesim and peer timings n times and
+# reports the median of each round's ratio (neighbours on a shared machine
+# move wall time by 2x from one minute to the next).
 # Needs python3-numpy (Debian); uses /usr/bin/python3.
 set -eu
 B=${1:-build}; REPS=${2:-2000}; NR=${3:-10}; MECHS=${4:-target_salary,commission}
@@ -19,22 +22,28 @@ sed -e "s/reps = 10000;/reps = $REPS;/" -e "s/count = 200;/count = $TERR;/" \
     -e "s/replications = 20;/replications = $NR;/" "$ROOT/bench/standard.cfg" > "$T/comm.cfg"
 case ",$MECHS," in *,target_salary,*) ;; *) sed -i '/type = "target_salary"/d' "$T/comm.cfg" ;; esac
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
-"$B/bench/bench_core" "$T/comm.cfg" --threads 1 > "$T/core.txt"
-ns_c=$(awk '/^simulation  /{print $(NF-3)}' "$T/core.txt")
-cpu_c=$(awk '/^simulation cpu/{print $5}' "$T/core.txt")
-$PY "$ROOT/bench/peer/peer.py" $REPS $TERR $NR --mech "$MECHS" --json > "$T/peer.json"
+ROUNDS=${ROUNDS:-1}
+for r in $(seq 1 $ROUNDS); do
+  "$B/bench/bench_core" "$T/comm.cfg" --threads 1 > "$T/core.txt"
+  awk '/^simulation  /{w=$(NF-3)} /^simulation cpu/{c=$5} END{print w, c}' "$T/core.txt" >> "$T/core_ns"
+  $PY "$ROOT/bench/peer/peer.py" $REPS $TERR $NR --mech "$MECHS" --json > "$T/peer.json"
+  $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["ns_per_agent_month"], d["cpu_ns_per_agent_month"])' "$T/peer.json" >> "$T/peer_ns"
+done
 "$B/salesim" run "$T/comm.cfg" -o "$T/out" -q --threads 1
-$PY - "$T/peer.json" "$T/out/summary.csv" "$ns_c" "$cpu_c" <<'PYEOF'
+$PY - "$T/peer.json" "$T/out/summary.csv" "$T/core_ns" "$T/peer_ns" <<'PYEOF'
 import csv, json, math, sys
 peer = json.load(open(sys.argv[1]))
-ns_c = float(sys.argv[3])
+import statistics
+core = [tuple(map(float, l.split())) for l in open(sys.argv[3])]
+pns = [tuple(map(float, l.split())) for l in open(sys.argv[4])]
 rows = {(r["mechanism"], r["metric"]): r for r in csv.DictReader(open(sys.argv[2]))}
 print(f"scenario: bench/standard.cfg ({', '.join(peer['metrics'])}), {peer['agent_months']} agent-months")
-cpu_c = float(sys.argv[4])
-print(f"salesim  {ns_c:8.0f} ns per agent-month wall, {cpu_c:8.0f} CPU (bench_core, 1 thread)")
-print(f"peer     {peer['ns_per_agent_month']:8.0f} ns per agent-month wall, {peer['cpu_ns_per_agent_month']:8.0f} CPU (numpy)")
-print(f"ratio peer / salesim  {peer['ns_per_agent_month'] / ns_c:.2f} wall, "
-      f"{peer['cpu_ns_per_agent_month'] / cpu_c:.2f} CPU  (issue 12 target: >= 8)")
+for i, ((cw, cc), (pw, pc)) in enumerate(zip(core, pns)):
+    print(f"round {i + 1}: salesim {cw:6.0f} ns/agent-month wall {cc:6.0f} CPU (bench_core, 1 thread); "
+          f"peer {pw:6.0f} wall {pc:6.0f} CPU; ratio peer/salesim {pw / cw:.2f} wall {pc / cc:.2f} CPU")
+rw = statistics.median(p[0] / c[0] for c, p in zip(core, pns))
+rc = statistics.median(p[1] / c[1] for c, p in zip(core, pns))
+print(f"ratio peer / salesim (median of {len(core)}): {rw:.2f} wall, {rc:.2f} CPU  (issue 12 target: >= 8)")
 bad = 0
 print(f"{'mechanism':14s} {'metric':16s} {'salesim':>14s} {'peer':>14s} {'z':>6s}")
 for mech, met in peer["metrics"].items():
