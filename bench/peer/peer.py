@@ -432,6 +432,9 @@ def run_rep(sc, T, seed, rep, mech="commission"):
     nslots = np.bincount(terr, minlength=K).astype(float)
     lead_rate_k = potential / (nslots * 12.0 * 0.2 * T.vbar)
     est_share = (est_firm / nslots)[terr]
+    by_terr = np.lexsort((np.arange(N), terr))  # slots by territory, then slot order
+    terr_count = np.bincount(terr, minlength=K)
+    terr_end = np.cumsum(terr_count)
     shocks = np.exp(rng.normal(0, sc.market_sd, (sc.months, K)) - 0.5 * sc.market_sd ** 2)
 
     def draw_people(n):
@@ -593,16 +596,21 @@ def run_rep(sc, T, seed, rep, mech="commission"):
         deals.stage = np.where(up & ~won, st + 1, st).astype(np.int8)
         deals.keep(~(won | lost))
         book += won_value * sc.account_share
+        # market.c runs slot by slot: a rep's leads see the pool after its own
+        # and earlier slots' wins in its territory (slots are dealt round-robin)
+        cw = np.cumsum(wins[by_terr])
+        cw_in = cw - np.repeat(np.concatenate([[0.0], cw[terr_end[:-1] - 1]]), terr_count)
+        seen = np.empty(N)
+        seen[by_terr] = np.maximum(0, prospects[terr[by_terr]] - cw_in)
         prospects = np.maximum(0, prospects - np.bincount(terr, wins, minlength=K))
-        rho2 = prospects / prospects0
         sh = shocks[t]
-        lam = lead_rate_k[terr] * intensity * rho2[terr] * sh[terr]
+        lam = lead_rate_k[terr] * intensity * (seen / prospects0[terr]) * sh[terr]
         n = rng.poisson(lam)
         if not ts:  # collisions: hunters without assigned accounts
             others = hunters[terr] - intensity
             pc = np.where(hunters[terr] > intensity,
                           np.minimum(0.9, lead_rate_k[terr] * others * sh[terr] * 5.0 /
-                                     np.maximum(1.0, prospects[terr])), 0.0)
+                                     np.maximum(1.0, seen)), 0.0)
             n_all = n
             n = rng.binomial(n, 1 - pc)
             out["collisions"][t] = (n_all - n).sum()
