@@ -6,8 +6,9 @@ set -eu
 pkgs="cmake make gcc pkg-config libgsl-dev libglpk-dev libconfig-dev libcmocka-dev
 libjansson-dev libxlsxwriter-dev libcairo2-dev"
 # Optional: used by tests when present (the Excel reader and headless browser
-# checks); the tests say so and skip those checks without them.
-optional="${SALESIM_OPTIONAL_PKGS:-python3-openpyxl chromium}"
+# checks; the tests say so and skip those checks without them) and by the
+# numpy peer of bench/peer/.
+optional="${SALESIM_OPTIONAL_PKGS:-python3-openpyxl chromium python3-numpy}"
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 missing="" missing_opt=""
 for p in $pkgs; do installed "$p" || missing="$missing $p"; done
