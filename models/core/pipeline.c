@@ -116,6 +116,10 @@ static int grow(salesim_world *w) {
 }
 
 int salesim_pipeline_open(salesim_world *w, int owner, double value) {
+  return salesim_pipeline_open_at(w, owner, value, 1);
+}
+
+int salesim_pipeline_open_at(salesim_world *w, int owner, double value, int stage) {
   if (w->opp_free < 0) {
     int rc = grow(w);
     if (rc != 0)
@@ -127,7 +131,9 @@ int salesim_pipeline_open(salesim_world *w, int owner, double value) {
   salesim_agent *a = &w->agents[owner];
   o->value = value;
   o->owner = owner;
-  o->stage = 1;
+  o->stage = stage;
+  a->stage_sum[stage] += value;
+  a->stage_sum2[stage] += value * value;
   o->created = w->month;
   o->stage_since = w->month;
   o->next = a->opp_head;
@@ -177,12 +183,19 @@ void salesim_pipeline_pull(salesim_world *w, salesim_agent *a, double m_now, dou
   double in_time = w->win_within[top][months_left > 0 ? months_left : 0];
   double eventual = 0.2 * top;
   int *link = &a->opp_head;
+  /* the top stage's sums are rebuilt from the deals that stay (no
+   * subtraction: an emptied stage is exactly 0, no rounding residue) */
+  a->stage_sum[top] = a->stage_sum2[top] = 0;
   while (*link >= 0) {
     int i = *link;
     salesim_opp *o = &w->opps[i];
     double wait = m_now * in_time + m_after * (eventual - in_time);
     double pull = eventual * m_now * (1 - discount);
     if (o->stage != top || !(pull > wait * (1 + 1e-9) + 1e-12)) {
+      if (o->stage == top) {
+        a->stage_sum[top] += o->value;
+        a->stage_sum2[top] += o->value * o->value;
+      }
       link = &o->next;
       continue;
     }
@@ -203,6 +216,10 @@ void salesim_pipeline_step(salesim_world *w, salesim_agent *a, double *won_value
   int *link = &a->opp_head;
   double pv = 0;
   int max_stage = 0;
+  /* the per-stage sums are rebuilt from the survivors every month, so what
+   * pull subtracted leaves no rounding residue behind */
+  for (int j = 0; j < SALESIM_STAGES; j++)
+    a->stage_sum[j] = a->stage_sum2[j] = 0;
   while (*link >= 0) {
     int i = *link;
     salesim_opp *o = &w->opps[i];
@@ -225,6 +242,8 @@ void salesim_pipeline_step(salesim_world *w, salesim_agent *a, double *won_value
       release(w, i);
       continue;
     }
+    a->stage_sum[o->stage] += o->value;
+    a->stage_sum2[o->stage] += o->value * o->value;
     pv += o->value * o->stage * 0.2;
     if (o->stage > max_stage)
       max_stage = o->stage;
@@ -239,11 +258,11 @@ void salesim_pipeline_expect(const salesim_world *w, const salesim_agent *a, int
   double mu = 0, v = 0;
   if (m > SALESIM_MAX_HORIZON)
     m = SALESIM_MAX_HORIZON;
-  for (int i = a->opp_head; i >= 0; i = w->opps[i].next) {
-    const salesim_opp *o = &w->opps[i];
-    double p = w->win_within[o->stage][m];
-    mu += p * o->value;
-    v += p * (1 - p) * o->value * o->value;
+  /* per-stage sums kept on open/pull/step/clear: no walk of the deal list */
+  for (int j = 1; j < SALESIM_STAGES; j++) {
+    double p = w->win_within[j][m];
+    mu += p * a->stage_sum[j];
+    v += p * (1 - p) * a->stage_sum2[j];
   }
   *mean = mu;
   *var = v;
@@ -259,4 +278,6 @@ void salesim_pipeline_clear(salesim_world *w, salesim_agent *a) {
   a->opp_head = -1;
   a->n_opps = 0;
   a->pipeline_value = 0;
+  for (int j = 0; j < SALESIM_STAGES; j++)
+    a->stage_sum[j] = a->stage_sum2[j] = 0;
 }

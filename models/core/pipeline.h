@@ -24,6 +24,10 @@ void salesim_pipeline_calibrate(salesim_world *w);
  *  doubling, so indices stay valid but opp pointers do not. */
 int salesim_pipeline_open(salesim_world *w, int owner, double value);
 
+/** salesim_pipeline_open at stage `stage` (1..SALESIM_STAGES-1): the
+ *  starting force's pipelines. */
+int salesim_pipeline_open_at(salesim_world *w, int owner, double value, int stage);
+
 /** Draw the number of new opportunities of one person this month, Poisson
  *  with mean `expected`, from r into *n. Refuses (world error set, *n = 0,
  *  SALESIM_ELIMIT) an expectation or a draw above w->leads_limit, and a

@@ -95,6 +95,8 @@ static int hire_into(salesim_world *w, salesim_agent *a, int slot) {
     a->book = a->held_book; /* the accounts come with the job: the applicant values them */
     a->opp_head = -1;
     a->n_opps = 0;
+    for (int k = 0; k < SALESIM_STAGES; k++)
+      a->stage_sum[k] = a->stage_sum2[k] = 0;
     a->tenure = 0;
     a->hired_month = w->month;
     int rc = w->type->hire ? salesim_hook_status(w, "hire", w->type->hire(w, a), 0) : 0;

@@ -81,6 +81,8 @@ typedef struct salesim_agent {
   int status;            /* salesim_agent_status */
   int vacant_until;      /* month a vacancy is filled */
   int opp_head;          /* first open opportunity or -1 */
+  double stage_sum[SALESIM_STAGES];  /* per stage: sum of open deals' values and of */
+  double stage_sum2[SALESIM_STAGES]; /* their squares (salesim_pipeline_expect) */
   int n_opps;
   int hire_count;        /* people who have held this slot */
   int top_quintile;      /* ability in the top fifth of the starting force */

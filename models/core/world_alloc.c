@@ -222,6 +222,8 @@ static int draw_force(salesim_world *w, gsl_rng *pr) {
     a->territory = i % w->n_terr;
     a->manager = -1;
     a->opp_head = -1;
+    for (int j = 0; j < SALESIM_STAGES; j++)
+      a->stage_sum[j] = a->stage_sum2[j] = 0;
     w->rng_slot[i] =
         salesim_stream_alloc(w->seed, (uint64_t)w->rep, SALESIM_STREAM_SLOT, (uint64_t)i);
     if (w->rng_slot[i] == NULL)
@@ -269,11 +271,9 @@ static int split_books(salesim_world *w, gsl_rng *pr) {
         unsigned n;
         int prc = salesim_pipeline_leads(w, lam * reach / q, pr, &n);
         for (unsigned u = 0; u < n && prc == 0; u++) {
-          int o = salesim_pipeline_open(w, i, salesim_dist_fast_draw(&w->deal, pr));
+          int o = salesim_pipeline_open_at(w, i, salesim_dist_fast_draw(&w->deal, pr), j);
           if (o < 0)
             prc = o;
-          else
-            w->opps[o].stage = j;
         }
         if (prc != 0) /* past a bound or out of memory: w->error says which */
           return SALESIM_ENOMEM;
