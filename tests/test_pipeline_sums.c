@@ -6,7 +6,8 @@
  * relative of a walk over every open deal (the walk the function used to
  * do, kept here as the reference), every stage's sums within 1e-12 of the
  * walk's, and a stage with no open deal has sums of exactly 0 (the sums are
- * rebuilt, never subtracted down to a rounding residue).
+ * rebuilt, never subtracted down to a rounding residue). And the storage
+ * those walks run over: each slot's deals in one block, in order.
  */
 #include "testutil.h"
 
@@ -40,18 +41,20 @@ static walk_t walk(const salesim_world *w, const salesim_agent *a, int m) {
   walk_t r;
   memset(&r, 0, sizeof r);
   int count = 0;
-  for (int i = a->opp_head; i >= 0; i = w->opps[i].next) {
-    const salesim_opp *o = &w->opps[i];
-    assert_true(o->stage >= 1 && o->stage < SALESIM_STAGES);
-    double p = w->win_within[o->stage][m];
-    r.mean += p * o->value;
-    r.var += p * (1 - p) * o->value * o->value;
-    r.n[o->stage]++;
-    r.s[o->stage] += o->value;
-    r.s2[o->stage] += o->value * o->value;
+  for (int k = a->n_opps - 1; k >= 0; k--) {
+    int j = a->deal_stage[k];
+    double v = a->deal_value[k];
+    assert_true(j >= 1 && j < SALESIM_STAGES);
+    double p = w->win_within[j][m];
+    r.mean += p * v;
+    r.var += p * (1 - p) * v * v;
+    r.n[j]++;
+    r.s[j] += v;
+    r.s2[j] += v * v;
     count++;
   }
   assert_int_equal(count, a->n_opps);
+  assert_true(a->n_opps <= a->opp_cap);
   return r;
 }
 
@@ -103,7 +106,7 @@ static void test_random_sequences(void **state) {
         int stage = 1 + (int)gsl_rng_uniform_int(r, SALESIM_STAGES - 1);
         int rc = stage == 1 ? salesim_pipeline_open(w, i, draw_value(r))
                             : salesim_pipeline_open_at(w, i, draw_value(r), stage);
-        assert_true(rc >= 0);
+        assert_int_equal(rc, 0);
       }
     } else if (u < 0.75) { /* pull every top-stage deal into this month */
       double won = 0, wins = 0, pulled = 0, dc = 0;
@@ -126,9 +129,74 @@ static void test_random_sequences(void **state) {
   salesim_scenario_free(sc);
 }
 
+/* A slot's deals in one block: opened deals keep their order across the
+ * block's growth (16 -> 32 in the arena, then blocks of their own of 64,
+ * 128, 256), a pull removes deals without reordering the rest, a slot with
+ * few deals again goes back to its arena block, and the world's count of
+ * open deals follows; past w->opp_limit open is refused with the world's
+ * error set. */
+static void test_deal_blocks(void **state) {
+  (void)state;
+  salesim_scenario *sc = salesim_test_load_text(scenario_text);
+  assert_non_null(sc);
+  salesim_world *w = NULL;
+  assert_int_equal(salesim_world_alloc(&w, sc, 0, 0, sc->seed), 0);
+  assert_true(w->deal_stride >= 8);
+  int i = 3, empties = 0;
+  salesim_agent *a = &w->agents[i];
+  double *arena_block = a->deal_value;
+  int others = w->n_open - a->n_opps;
+  salesim_pipeline_clear(w, a);
+  assert_int_equal(w->n_open, others);
+  enum { N = 200 };
+  double want[N];
+  for (int k = 0; k < N; k++) { /* stage 4 and stage 1 in turn */
+    want[k] = 1000.0 + k;
+    assert_int_equal(salesim_pipeline_open_at(w, i, want[k], k % 2 ? 1 : SALESIM_STAGES - 1), 0);
+    assert_int_equal(a->n_opps, k + 1);
+    assert_true(a->opp_cap >= a->n_opps);
+    assert_true((a->deal_value == arena_block) == (a->opp_cap == w->deal_stride));
+  }
+  assert_true(a->opp_cap > w->deal_stride);
+  assert_int_equal(w->n_open, others + N);
+  for (int k = 0; k < N; k++)
+    assert_true(a->deal_value[k] == want[k]);
+  check(w, a, &empties);
+  double won = 0, wins = 0, pulled = 0, dc = 0;
+  salesim_pipeline_pull(w, a, 1, 0, 1, 0, &won, &wins, &pulled, &dc);
+  assert_true(pulled == N / 2);
+  assert_int_equal(a->n_opps, N / 2);
+  assert_int_equal(w->n_open, others + N / 2);
+  for (int k = 0; k < N / 2; k++) /* the stage-1 deals, in their order */
+    assert_true(a->deal_value[k] == want[2 * k + 1] && a->deal_stage[k] == 1);
+  check(w, a, &empties);
+  assert_true(empties > 0); /* the top stage, emptied by the pull */
+  for (int t = 0; t < 200 && a->n_opps > 0; t++) {
+    salesim_pipeline_step(w, a, &won, &wins);
+    check(w, a, &empties);
+    assert_true((a->deal_value == arena_block) == (a->opp_cap == w->deal_stride));
+    if (2 * a->n_opps <= w->deal_stride) /* few again: back in the arena */
+      assert_true(a->deal_value == arena_block);
+  }
+  assert_int_equal(a->n_opps, 0);
+  assert_int_equal(w->n_open, others);
+  /* the bound: open is refused past opp_limit, nothing half done */
+  w->opp_limit = w->n_open + 3;
+  for (int k = 0; k < 3; k++)
+    assert_int_equal(salesim_pipeline_open(w, i, 1.0), 0);
+  assert_int_equal(salesim_pipeline_open(w, i, 1.0), SALESIM_ELIMIT);
+  assert_int_equal(w->error, SALESIM_ELIMIT);
+  assert_non_null(strstr(w->error_text, "open opportunities"));
+  assert_int_equal(a->n_opps, 3);
+  assert_int_equal(w->n_open, w->opp_limit);
+  salesim_world_free(w);
+  salesim_scenario_free(sc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_random_sequences),
+      cmocka_unit_test(test_deal_blocks),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
