@@ -5,8 +5,12 @@
  * mechanisms, 20 replications) on one thread and reports agent-months per
  * second; then, in the same run, a floor loop that only draws as many random
  * numbers as the simulation did (counted by the engine), and the ratio of
- * the two; and peak memory (ru_maxrss) per rep. Usage:
- *   bench_core [SCENARIO] [--replications N] [--threads N]
+ * the two; and peak memory (ru_maxrss) per rep. Then, unless --no-memory,
+ * memory per rep from one more world stepped through (not timed; it doubles
+ * the wall time of a large single replication and a quarter of a profile's
+ * instructions: profile with --no-memory or callgrind's
+ * --toggle-collect=salesim_run). Usage:
+ *   bench_core [SCENARIO] [--replications N] [--threads N] [--no-memory]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,11 +30,21 @@ static double now(void) {
   return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* CPU time of the process (all threads): on a machine shared with other
+ * jobs it moves less than the wall clock (bench/peer/compare.sh uses it) */
+static double cpu_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
 int main(int argc, char **argv) {
   const char *path = SALESIM_SOURCE_DIR "/bench/standard.cfg";
-  int reps = 0, threads = 1;
+  int reps = 0, threads = 1, memory = 1;
   for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--replications") && i + 1 < argc)
+    if (!strcmp(argv[i], "--no-memory"))
+      memory = 0;
+    else if (!strcmp(argv[i], "--replications") && i + 1 < argc)
       reps = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--threads") && i + 1 < argc)
       threads = atoi(argv[++i]);
@@ -48,13 +62,13 @@ int main(int argc, char **argv) {
   opt.replications = reps;
   opt.threads = threads;
   salesim_sim_reset_counters();
-  double t0 = now();
+  double t0 = now(), c0 = cpu_now();
   salesim_results *r = NULL;
   if (salesim_run(&r, sc, &opt, &diag) != 0) {
     fprintf(stderr, "run failed\n");
     return 1;
   }
-  double t_sim = now() - t0;
+  double t_sim = now() - t0, c_sim = cpu_now() - c0;
   double agent_months = (double)sc->population.reps * sc->months * r->n_mech * r->n_rep;
   unsigned long long draws = salesim_sim_draws();
 
@@ -77,13 +91,15 @@ int main(int argc, char **argv) {
          agent_months, sc->population.reps, sc->months, r->n_mech, r->n_rep);
   printf("simulation          %.2f s, %.2f M agent-months/s, %.0f ns per agent-month\n", t_sim,
          agent_months / t_sim / 1e6, t_sim / agent_months * 1e9);
+  printf("simulation cpu      %.2f s, %.0f ns per agent-month (process CPU time, all threads)\n",
+         c_sim, c_sim / agent_months * 1e9);
   printf("random draws        %llu (%.1f per agent-month)\n", draws, draws / agent_months);
   printf("floor loop          %.3f s (same number of gsl_rng_uniform draws)\n", t_floor);
   printf("ratio sim / floor   %.1f\n", t_sim / t_floor);
   printf("peak memory         %.1f MB (%.0f bytes per rep incl. opportunities)\n", rss / 1e6,
          rss / sc->population.reps);
   /* memory per rep without its opportunities: one world, stepped through */
-  {
+  if (memory) {
     salesim_world *w = NULL;
     if (salesim_world_alloc(&w, sc, 0, 0, sc->seed) == 0) {
       int open_max = 0;
@@ -96,11 +112,16 @@ int main(int argc, char **argv) {
           open_max = open;
       }
       size_t per_rep = sizeof(salesim_agent) + 64 /* taus2 stream + malloc */ +
-                       3 * sizeof(double) + 3 * sizeof(double) /* year scratch, OTE */;
-      printf("per rep             %zu bytes (agent %zu + stream and scratch), plus %zu bytes "
-             "per open opportunity (%.1f open per rep at most, pool of %d)\n",
-             per_rep, sizeof(salesim_agent), sizeof(salesim_opp),
-             (double)open_max / w->n_agents, w->opp_cap);
+                       3 * sizeof(double) + 3 * sizeof(double) /* year scratch, OTE */ +
+                       (size_t)w->deal_stride * (sizeof(double) + 1) /* arena block */;
+      int grown = 0;
+      for (int i = 0; i < w->n_agents; i++)
+        grown += w->agents[i].opp_cap > w->deal_stride;
+      printf("per rep             %zu bytes (agent %zu + stream, scratch, deal block), plus %zu bytes "
+             "per open opportunity (%.1f open per rep at most; at the end %d of %d reps "
+             "have more than the arena's %d a rep)\n",
+             per_rep, sizeof(salesim_agent), sizeof(double) + 1,
+             (double)open_max / w->n_agents, grown, w->n_agents, w->deal_stride);
       salesim_world_free(w);
     }
   }

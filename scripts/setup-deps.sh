@@ -6,11 +6,11 @@ set -eu
 pkgs="cmake make gcc pkg-config libgsl-dev libglpk-dev libconfig-dev libcmocka-dev
 libjansson-dev libxlsxwriter-dev libcairo2-dev"
 # Optional: used by tests when present (the Excel reader and headless browser
-# checks); the tests say so and skip those checks without them. Open MPI
-# (openmpi-bin for mpirun, libopenmpi-dev for the build; docs/cluster.md):
-# cmake builds the MPI support when it finds it, scripts/check-mpi.sh skips
-# without it.
-optional="${SALESIM_OPTIONAL_PKGS:-python3-openpyxl chromium openmpi-bin libopenmpi-dev}"
+# checks, the numpy peer of bench/peer/); the tests say so and skip those
+# checks without them. Open MPI (openmpi-bin for mpirun, libopenmpi-dev for
+# the build; docs/cluster.md): cmake builds the MPI support when it finds it,
+# scripts/check-mpi.sh skips without it.
+optional="${SALESIM_OPTIONAL_PKGS:-python3-openpyxl chromium python3-numpy openmpi-bin libopenmpi-dev}"
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 missing="" missing_opt=""
 for p in $pkgs; do installed "$p" || missing="$missing $p"; done

@@ -132,7 +132,6 @@ static void test_exit(void **state) {
   assert_int_equal(a->vacant_until, w->month + 1 + 2);
   assert_true(a->book == 0);
   assert_int_equal(a->n_opps, 0);
-  assert_int_equal(a->opp_head, -1);
   if (sc->production.accounts_to_hire) {
     assert_true(a->held_book == book);
     assert_true(w->terr[a->territory].orphan_book == orphan);

@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_randist.h>
 
@@ -85,55 +86,87 @@ void salesim_pipeline_calibrate(salesim_world *w) {
   w->deal_m2 = var + w->deal_mean * w->deal_mean;
 }
 
-/* Grow the pool (doubling, never past w->opp_limit); new slots go on the
- * free list. Returns 0, or a negative code with the world's error set. */
-static int grow(salesim_world *w) {
-  int old = w->opp_cap;
-  if (old >= w->opp_limit) {
+/* Room for one more deal in slot a's block: when full, a block of twice
+ * the room of its own (the arena's stays unused until the world is freed).
+ * Returns 0, or a negative code with the world's error set. */
+static int grow(salesim_world *w, salesim_agent *a) {
+  int cap = a->opp_cap > 0 ? 2 * a->opp_cap : SALESIM_DEAL_STRIDE;
+  unsigned char *b = malloc((size_t)cap * (sizeof(double) + 1));
+  if (b == NULL) {
+    salesim_world_fail(w, SALESIM_ENOMEM, "month %d: out of memory for %d open opportunities",
+                       w->month + 1, w->n_open + 1);
+    return SALESIM_ENOMEM;
+  }
+  double *v = (double *)(void *)b;
+  unsigned char *st = b + (size_t)cap * sizeof(double);
+  if (a->n_opps > 0) {
+    memcpy(v, a->deal_value, (size_t)a->n_opps * sizeof *v);
+    memcpy(st, a->deal_stage, (size_t)a->n_opps);
+  }
+  if (a->opp_cap > w->deal_stride) /* its own block, not the arena's */
+    free(a->deal_value);
+  a->deal_value = v;
+  a->deal_stage = st;
+  a->opp_cap = cap;
+  return 0;
+}
+
+int salesim_pipeline_open(salesim_world *w, int owner, double value) {
+  return salesim_pipeline_open_at(w, owner, value, 1);
+}
+
+int salesim_pipeline_open_at(salesim_world *w, int owner, double value, int stage) {
+  if (w->n_open >= w->opp_limit) {
     salesim_world_fail(w, SALESIM_ELIMIT,
                        "month %d: more than %d open opportunities (%d positions): the "
                        "scenario makes more deals than the pool allows (docs/limits.md)",
                        w->month + 1, w->opp_limit, w->n_agents);
     return SALESIM_ELIMIT;
   }
-  int cap = old > 0 ? (old > w->opp_limit / 2 ? w->opp_limit : 2 * old) : 1024;
-  if (cap > w->opp_limit)
-    cap = w->opp_limit;
-  salesim_opp *n = realloc(w->opps, (size_t)cap * sizeof *n);
-  if (n == NULL) {
-    salesim_world_fail(w, SALESIM_ENOMEM, "month %d: out of memory for %d open opportunities",
-                       w->month + 1, cap);
-    return SALESIM_ENOMEM;
-  }
-  for (int i = old; i < cap; i++) {
-    n[i].next = i + 1 < cap ? i + 1 : w->opp_free;
-    n[i].stage = 0;
-  }
-  w->opps = n;
-  w->opp_free = old;
-  w->opp_cap = cap;
-  return 0;
-}
-
-int salesim_pipeline_open(salesim_world *w, int owner, double value) {
-  if (w->opp_free < 0) {
-    int rc = grow(w);
+  salesim_agent *a = &w->agents[owner];
+  if (a->n_opps == a->opp_cap) {
+    int rc = grow(w, a);
     if (rc != 0)
       return rc;
   }
-  int i = w->opp_free;
-  salesim_opp *o = &w->opps[i];
-  w->opp_free = o->next;
-  salesim_agent *a = &w->agents[owner];
-  o->value = value;
-  o->owner = owner;
-  o->stage = 1;
-  o->created = w->month;
-  o->stage_since = w->month;
-  o->next = a->opp_head;
-  a->opp_head = i;
+  /* appended: the walks below go from the newest (the end) to the oldest */
+  a->deal_value[a->n_opps] = value;
+  a->deal_stage[a->n_opps] = (unsigned char)stage;
   a->n_opps++;
-  return i;
+  w->n_open++;
+  a->stage_sum[stage] += value;
+  a->stage_sum2[stage] += value * value;
+  return 0;
+}
+
+void salesim_pipeline_free(salesim_world *w) {
+  if (w->agents != NULL)
+    for (int i = 0; i < w->n_agents; i++)
+      if (w->agents[i].opp_cap > w->deal_stride)
+        free(w->agents[i].deal_value);
+  free(w->deal_arena);
+  w->deal_arena = NULL;
+}
+
+int salesim_pipeline_alloc(salesim_world *w) {
+  w->deal_stride = 0;
+  w->n_open = 0;
+  if (w->sc->production.mode != SALESIM_MODE_PIPELINE)
+    return 0; /* no deals: a slot that opens one anyway gets a block of its own */
+  size_t block = (size_t)SALESIM_DEAL_STRIDE * (sizeof(double) + 1);
+  w->deal_arena = malloc((size_t)w->n_agents * block);
+  if (w->deal_arena == NULL)
+    return SALESIM_ENOMEM;
+  w->deal_stride = SALESIM_DEAL_STRIDE;
+  for (int i = 0; i < w->n_agents; i++) {
+    salesim_agent *a = &w->agents[i];
+    unsigned char *b = w->deal_arena + (size_t)i * block;
+    a->deal_value = (double *)(void *)b;
+    a->deal_stage = b + (size_t)SALESIM_DEAL_STRIDE * sizeof(double);
+    a->opp_cap = SALESIM_DEAL_STRIDE;
+    a->n_opps = 0;
+  }
+  return 0;
 }
 
 int salesim_pipeline_leads(salesim_world *w, double expected, gsl_rng *r, unsigned *n) {
@@ -164,10 +197,32 @@ int salesim_pipeline_leads(salesim_world *w, double expected, gsl_rng *r, unsign
   return 0;
 }
 
-static void release(salesim_world *w, int i) {
-  w->opps[i].next = w->opp_free;
-  w->opps[i].stage = 0;
-  w->opp_free = i;
+/* The walks below visit a slot's deals newest first (from the end of its
+ * block), the order of the linked list they replaced, so the draws and
+ * sums are the same bits; the deals that stay are packed towards the end in
+ * that order, then moved down to the block's start. */
+static void pack(salesim_world *w, salesim_agent *a, int keep) {
+  int n = a->n_opps - keep;
+  if (keep > 0 && n > 0) {
+    memmove(a->deal_value, a->deal_value + keep, (size_t)n * sizeof *a->deal_value);
+    memmove(a->deal_stage, a->deal_stage + keep, (size_t)n);
+  }
+  w->n_open -= keep;
+  a->n_opps = n;
+  if (a->opp_cap > w->deal_stride && 2 * n <= w->deal_stride && w->deal_stride > 0) {
+    /* few again: back to the slot's block of the arena (hysteresis: it left
+     * above deal_stride), so most slots' deals stay in slot order */
+    unsigned char *b = w->deal_arena + (size_t)(a - w->agents) * (size_t)w->deal_stride *
+                                           (sizeof(double) + 1);
+    double *v = (double *)(void *)b;
+    unsigned char *st = b + (size_t)w->deal_stride * sizeof(double);
+    memcpy(v, a->deal_value, (size_t)n * sizeof *v);
+    memcpy(st, a->deal_stage, (size_t)n);
+    free(a->deal_value);
+    a->deal_value = v;
+    a->deal_stage = st;
+    a->opp_cap = w->deal_stride;
+  }
 }
 
 void salesim_pipeline_pull(salesim_world *w, salesim_agent *a, double m_now, double m_after,
@@ -176,60 +231,72 @@ void salesim_pipeline_pull(salesim_world *w, salesim_agent *a, double m_now, dou
   const int top = SALESIM_STAGES - 1;
   double in_time = w->win_within[top][months_left > 0 ? months_left : 0];
   double eventual = 0.2 * top;
-  int *link = &a->opp_head;
-  while (*link >= 0) {
-    int i = *link;
-    salesim_opp *o = &w->opps[i];
+  double *val = a->deal_value;
+  unsigned char *stg = a->deal_stage;
+  int keep = a->n_opps; /* deals that stay go to [keep, n_opps) */
+  /* the top stage's sums are rebuilt from the deals that stay (no
+   * subtraction: an emptied stage is exactly 0, no rounding residue) */
+  a->stage_sum[top] = a->stage_sum2[top] = 0;
+  for (int k = a->n_opps - 1; k >= 0; k--) {
+    double v = val[k];
+    int j = stg[k];
     double wait = m_now * in_time + m_after * (eventual - in_time);
     double pull = eventual * m_now * (1 - discount);
-    if (o->stage != top || !(pull > wait * (1 + 1e-9) + 1e-12)) {
-      link = &o->next;
+    if (j != top || !(pull > wait * (1 + 1e-9) + 1e-12)) {
+      if (j == top) {
+        a->stage_sum[top] += v;
+        a->stage_sum2[top] += v * v;
+      }
+      keep--;
+      val[keep] = v;
+      stg[keep] = (unsigned char)j;
       continue;
     }
     *pulled += 1;
     if (gsl_rng_uniform(a->rng) < eventual) {
-      *won_value += o->value * (1 - discount);
+      *won_value += v * (1 - discount);
       *wins += 1;
-      *discount_cost += o->value * discount;
+      *discount_cost += v * discount;
     }
-    *link = o->next;
-    a->n_opps--;
-    release(w, i);
   }
+  pack(w, a, keep);
 }
 
 void salesim_pipeline_step(salesim_world *w, salesim_agent *a, double *won_value,
                            double *wins) {
-  int *link = &a->opp_head;
   double pv = 0;
   int max_stage = 0;
-  while (*link >= 0) {
-    int i = *link;
-    salesim_opp *o = &w->opps[i];
+  double *val = a->deal_value;
+  unsigned char *stg = a->deal_stage;
+  int keep = a->n_opps; /* deals that stay go to [keep, n_opps) */
+  /* the per-stage sums are rebuilt from the survivors every month, so what
+   * pull subtracted leaves no rounding residue behind */
+  for (int j = 0; j < SALESIM_STAGES; j++)
+    a->stage_sum[j] = a->stage_sum2[j] = 0;
+  for (int k = a->n_opps - 1; k >= 0; k--) {
+    double v = val[k];
     double u = gsl_rng_uniform(a->rng);
-    int j = o->stage;
+    int j = stg[k];
     if (u < w->p_advance[j]) {
       if (j + 1 == SALESIM_STAGES) {
-        *won_value += o->value;
+        *won_value += v;
         *wins += 1;
-        *link = o->next;
-        a->n_opps--;
-        release(w, i);
         continue;
       }
-      o->stage = j + 1;
-      o->stage_since = w->month;
+      j++;
     } else if (u < w->p_advance[j] + w->p_lose[j]) {
-      *link = o->next;
-      a->n_opps--;
-      release(w, i);
       continue;
     }
-    pv += o->value * o->stage * 0.2;
-    if (o->stage > max_stage)
-      max_stage = o->stage;
-    link = &o->next;
+    keep--;
+    val[keep] = v;
+    stg[keep] = (unsigned char)j;
+    a->stage_sum[j] += v;
+    a->stage_sum2[j] += v * v;
+    pv += v * j * 0.2;
+    if (j > max_stage)
+      max_stage = j;
   }
+  pack(w, a, keep);
   a->pipeline_value = pv;
   a->max_stage = max_stage;
 }
@@ -239,24 +306,20 @@ void salesim_pipeline_expect(const salesim_world *w, const salesim_agent *a, int
   double mu = 0, v = 0;
   if (m > SALESIM_MAX_HORIZON)
     m = SALESIM_MAX_HORIZON;
-  for (int i = a->opp_head; i >= 0; i = w->opps[i].next) {
-    const salesim_opp *o = &w->opps[i];
-    double p = w->win_within[o->stage][m];
-    mu += p * o->value;
-    v += p * (1 - p) * o->value * o->value;
+  /* per-stage sums kept on open/pull/step/clear: no walk of the deal list */
+  for (int j = 1; j < SALESIM_STAGES; j++) {
+    double p = w->win_within[j][m];
+    mu += p * a->stage_sum[j];
+    v += p * (1 - p) * a->stage_sum2[j];
   }
   *mean = mu;
   *var = v;
 }
 
 void salesim_pipeline_clear(salesim_world *w, salesim_agent *a) {
-  int i = a->opp_head;
-  while (i >= 0) {
-    int next = w->opps[i].next;
-    release(w, i);
-    i = next;
-  }
-  a->opp_head = -1;
+  w->n_open -= a->n_opps;
   a->n_opps = 0;
   a->pipeline_value = 0;
+  for (int j = 0; j < SALESIM_STAGES; j++)
+    a->stage_sum[j] = a->stage_sum2[j] = 0;
 }

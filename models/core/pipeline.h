@@ -13,16 +13,28 @@
 
 #include "world.h"
 
+/** The world's deal arena: every slot's block of SALESIM_DEAL_STRIDE deals,
+ *  slot after slot (pipeline mode only; w->agents allocated). Returns 0 or
+ *  SALESIM_ENOMEM. salesim_pipeline_free frees it and every block a slot
+ *  grew into. */
+int salesim_pipeline_alloc(salesim_world *w);
+void salesim_pipeline_free(salesim_world *w);
+
 /** Fill w->p_advance, p_lose, win_within, psi, deal_mean, deal_m2 from the
  *  scenario's production settings. */
 void salesim_pipeline_calibrate(salesim_world *w);
 
-/** Open a new opportunity at stage 1 for slot `owner`; returns its index,
- *  or a negative code when out of memory (SALESIM_ENOMEM) or past
- *  w->opp_limit (SALESIM_ELIMIT): then the world's error is set and the
- *  caller ends the run, never drops the lead (docs/limits.md). The pool grows by
- *  doubling, so indices stay valid but opp pointers do not. */
+/** Open a new opportunity at stage 1 for slot `owner`; returns 0, or a
+ *  negative code when out of memory (SALESIM_ENOMEM) or past w->opp_limit
+ *  open in all (SALESIM_ELIMIT): then the world's error is set and the
+ *  caller ends the run, never drops the lead (docs/limits.md). A slot's
+ *  deals sit in one block (a->deal_value, a->deal_stage, oldest first) that
+ *  moves when it grows: keep no pointer into it. */
 int salesim_pipeline_open(salesim_world *w, int owner, double value);
+
+/** salesim_pipeline_open at stage `stage` (1..SALESIM_STAGES-1): the
+ *  starting force's pipelines. */
+int salesim_pipeline_open_at(salesim_world *w, int owner, double value, int stage);
 
 /** Draw the number of new opportunities of one person this month, Poisson
  *  with mean `expected`, from r into *n. Refuses (world error set, *n = 0,

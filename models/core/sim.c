@@ -46,6 +46,7 @@
 
 #include "decision.h"
 #include "mechanism.h"
+#include "pipeline.h"
 #include "sim_internal.h"
 #include "streams.h"
 
@@ -93,8 +94,7 @@ static int hire_into(salesim_world *w, salesim_agent *a, int slot) {
                         ((uint64_t)slot << 32) + ((uint64_t)a->hire_count << 8) + (uint64_t)j);
     salesim_world_draw_person(w, a, r);
     a->book = a->held_book; /* the accounts come with the job: the applicant values them */
-    a->opp_head = -1;
-    a->n_opps = 0;
+    salesim_pipeline_clear(w, a); /* empty already: the leaver's went with them */
     a->tenure = 0;
     a->hired_month = w->month;
     int rc = w->type->hire ? salesim_hook_status(w, "hire", w->type->hire(w, a), 0) : 0;

@@ -23,10 +23,14 @@
 #define SALESIM_MAX_HORIZON 240
 /* Bounded work (docs/limits.md): a replication fails with SALESIM_ELIMIT
  * rather than exceed these. Open opportunities: on average per position,
- * and in all (32 bytes each); new opportunities of one person in a month. */
+ * and in all (9 bytes each, at most twice that with blocks' room to grow);
+ * new opportunities of one person in a month. */
 #define SALESIM_MAX_OPEN_PER_POSITION 1000
 #define SALESIM_MAX_OPEN_TOTAL (1 << 27)
 #define SALESIM_MAX_LEADS_PER_MONTH 10000u
+/* Open opportunities a slot keeps in the world's arena before its deals
+ * move to a block of their own (pipeline.c) */
+#define SALESIM_DEAL_STRIDE 32
 
 typedef enum salesim_agent_status {
   SALESIM_AGENT_VACANT = 0,  /* position empty, waiting for a hire */
@@ -80,8 +84,15 @@ typedef struct salesim_agent {
   int hired_month;       /* month of hire (negative for the starting force) */
   int status;            /* salesim_agent_status */
   int vacant_until;      /* month a vacancy is filled */
-  int opp_head;          /* first open opportunity or -1 */
-  int n_opps;
+  /* open opportunities, oldest first, in one block (models/core/pipeline.c):
+   * deal_value[k] and deal_stage[k] (1..4 = 20..80 %) for k < n_opps; the
+   * block holds opp_cap deals, in the world's arena (w->deal_arena) while
+   * opp_cap == w->deal_stride, its own allocation once it has grown */
+  double *deal_value;
+  unsigned char *deal_stage;
+  int n_opps, opp_cap;
+  double stage_sum[SALESIM_STAGES];  /* per stage: sum of open deals' values and of */
+  double stage_sum2[SALESIM_STAGES]; /* their squares (salesim_pipeline_expect) */
   int hire_count;        /* people who have held this slot */
   int top_quintile;      /* ability in the top fifth of the starting force */
   int assigned;          /* this month: prospects assigned by a manager */
@@ -121,16 +132,6 @@ typedef struct salesim_territory {
   int manager;
   int assigned_accounts; /* bool: manager assigns prospects (no collisions) */
 } salesim_territory;
-
-/** An open opportunity. */
-typedef struct salesim_opp {
-  double value;
-  int owner;     /* slot */
-  int next;      /* next opp of the same owner, or -1; free-list link */
-  int stage;     /* 1..4 = 20..80 % */
-  int created;   /* month */
-  int stage_since; /* month it entered its stage */
-} salesim_opp;
 
 /** Per-run accumulators the engine turns into metrics. */
 typedef struct salesim_ledger {
@@ -178,8 +179,12 @@ typedef struct salesim_world {
   int n_agents;
   salesim_territory *terr;
   int n_terr;
-  salesim_opp *opps;
-  int opp_cap, opp_free;
+  /* open opportunities: each slot's first deal_stride deals in its own
+   * block of the arena, slot after slot (deal_stride doubles, then as many
+   * stage bytes); a slot with more moves to a block of its own */
+  unsigned char *deal_arena;
+  int deal_stride;
+  int n_open;             /* open opportunities of all slots */
 
   double *shock;          /* [month * n_terr + k] market multipliers */
   double *linear_noise;   /* linear mode: [month * n_agents + slot] N(0,1) */

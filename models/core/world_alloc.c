@@ -77,9 +77,9 @@ void salesim_world_free(salesim_world *w) {
   }
   gsl_rng_free(w->rng_world);
   gsl_rng_free(w->rng_mech);
+  salesim_pipeline_free(w); /* reads the agents' blocks */
   free(w->agents);
   free(w->terr);
-  free(w->opps);
   free(w->shock);
   free(w->linear_noise);
   free(w->linear_noise2);
@@ -221,7 +221,8 @@ static int draw_force(salesim_world *w, gsl_rng *pr) {
     salesim_agent *a = &w->agents[i];
     a->territory = i % w->n_terr;
     a->manager = -1;
-    a->opp_head = -1;
+    for (int j = 0; j < SALESIM_STAGES; j++)
+      a->stage_sum[j] = a->stage_sum2[j] = 0;
     w->rng_slot[i] =
         salesim_stream_alloc(w->seed, (uint64_t)w->rep, SALESIM_STREAM_SLOT, (uint64_t)i);
     if (w->rng_slot[i] == NULL)
@@ -269,11 +270,7 @@ static int split_books(salesim_world *w, gsl_rng *pr) {
         unsigned n;
         int prc = salesim_pipeline_leads(w, lam * reach / q, pr, &n);
         for (unsigned u = 0; u < n && prc == 0; u++) {
-          int o = salesim_pipeline_open(w, i, salesim_dist_fast_draw(&w->deal, pr));
-          if (o < 0)
-            prc = o;
-          else
-            w->opps[o].stage = j;
+          prc = salesim_pipeline_open_at(w, i, salesim_dist_fast_draw(&w->deal, pr), j);
         }
         if (prc != 0) /* past a bound or out of memory: w->error says which */
           return SALESIM_ENOMEM;
@@ -324,10 +321,9 @@ int salesim_world_alloc_why(salesim_world **out, const salesim_scenario *sc, int
   draw_territories(w);
   if (draw_market(w) != 0)
     goto fail;
-  /* opportunity pool: starts small, doubles when full (pipeline.c) */
-  w->opps = NULL;
-  w->opp_cap = 0;
-  w->opp_free = -1;
+  /* every slot's block of open opportunities (pipeline.c) */
+  if (salesim_pipeline_alloc(w) != 0)
+    goto fail;
   pr = gsl_rng_alloc(gsl_rng_taus2);
   if (pr == NULL || draw_force(w, pr) != 0 || split_books(w, pr) != 0)
     goto fail;
