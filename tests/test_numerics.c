@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_sf_lambert.h>
 #include <salesim/errors.h>
 #include <salesim/salesim.h>
 
@@ -610,6 +611,22 @@ static void test_decision_gap_report(void **state) {
  * rules before issue 11 (leavers' accounts to the orphan book, deals pushed
  * past the year end): the hash pins the decision function, and under those
  * rules issue 11 left every answer bit for bit as it was. */
+/* salesim_num_lambert_w0 against GSL's gsl_sf_lambert_W0 (which it
+ * replaced in decision.c, issue 12): within 1e-15 relative from
+ * 1e-12 to 1e15 (decisions use about 1e-7 to 10), exact at 0. */
+static void test_lambert_w0(void **state) {
+  (void)state;
+  assert_true(salesim_num_lambert_w0(0) == 0);
+  double worst = 0;
+  for (double lx = -12; lx <= 15; lx += 0.001) {
+    double x = pow(10, lx), w = salesim_num_lambert_w0(x), g = gsl_sf_lambert_W0(x);
+    double r = fabs(w - g) / g;
+    if (r > worst)
+      worst = r;
+  }
+  assert_true(worst < 1e-15);
+}
+
 static void test_decision_answers_unchanged(void **state) {
   (void)state;
   salesim_scenario *sc = salesim_test_load_text(two_commissions);
@@ -730,6 +747,7 @@ int main(void) {
       cmocka_unit_test(test_decision_answers_unchanged),
       cmocka_unit_test(test_full_search_at_pay_jumps),
       cmocka_unit_test(test_schedule_expect_skip),
+      cmocka_unit_test(test_lambert_w0),
       cmocka_unit_test(test_decision_gap_report),
       cmocka_unit_test(test_hm87_search_unchanged),
       cmocka_unit_test(test_optimize_answers_unchanged),

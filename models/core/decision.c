@@ -47,7 +47,6 @@
 #include "pipeline.h"
 
 #include <math.h>
-#include <gsl/gsl_sf_lambert.h>
 #include <string.h>
 
 double salesim_decide_linear_effort(double beta, double theta, double c) {
@@ -62,7 +61,7 @@ double salesim_decide_linear_effort(double beta, double theta, double c) {
 static double farm_only(double G, double k, double Mc) {
   if (!(G > 0) || !(k > 0) || !(Mc > 0))
     return 0;
-  return gsl_sf_lambert_W0(G * k * k / Mc) / k;
+  return salesim_num_lambert_w0(G * k * k / Mc) / k;
 }
 
 /* The bundle for total value m_h per unit h and G per unit (1-exp(-k f)). */
