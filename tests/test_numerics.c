@@ -504,7 +504,7 @@ static double report_gap_sc(const char *name, salesim_scenario *sc, int mech, in
         continue;
       salesim_incentive inc;
       assert_int_equal(salesim_sim_incentive(w, a, &inc), 0);
-      double ref = salesim_decide_reference_ce(w, a, &inc);
+      double ref = salesim_decide_reference_ce(w, a, &inc, 0);
       if (isnan(ref))
         continue;
       for (int warm = 0; warm < 2; warm++) {

@@ -493,6 +493,10 @@ static void decide_two_tasks(const salesim_world *w, const salesim_agent *a,
   out->margin_now = out->margin_after = rate;
 }
 
+/* The test hook of salesim_decide_set_probe (this thread only). */
+static _Thread_local salesim_decide_probe_fn probe_fn;
+static _Thread_local void *probe_ctx;
+
 void salesim_decide(const salesim_world *w, const salesim_agent *a, const salesim_incentive *inc,
                     salesim_choice *out) {
   if (w->sc->production.mode == SALESIM_MODE_LINEAR && w->sc->production.tasks == 2) {
@@ -514,8 +518,13 @@ void salesim_decide(const salesim_world *w, const salesim_agent *a, const salesi
   /* staying is judged on the job's value as the agent plans it */
   out->ce_month = out->ce / P.weight;
   out->ce_month_liquid = out->ce_month;
-  if (P.linear_mode)
+  out->ce_liquid = out->ce;
+  out->credit_months = 0;
+  if (P.linear_mode) {
+    if (probe_fn)
+      probe_fn(probe_ctx, w, a, inc, out);
     return;
+  }
   /* Liquidity: pay that arrives after the savings are gone is worth nothing
    * to this agent, so effort is chosen for the months it can hold out. */
   int H = w->sc->population.horizon_months > M ? w->sc->population.horizon_months : M;
@@ -535,16 +544,85 @@ void salesim_decide(const salesim_world *w, const salesim_agent *a, const salesi
     out->margin_after = constrained.margin_after;
     /* the job's value under the same liquidity rule (issue 11 #5) */
     out->ce_month_liquid = constrained.ce / P.weight;
+    out->ce_liquid = constrained.ce;
+    out->credit_months = tb > 1 ? tb - 1 : 1;
   }
+  if (probe_fn)
+    probe_fn(probe_ctx, w, a, inc, out);
 }
 
 /* Reference for the test "every decision within 1e-6 of the CE of a full
- * search" (issue 12): the unconstrained plan's problem as salesim_decide
- * builds it first, searched densely: 2,001 points of mu over [0, 3.5 sref]
- * and 80 golden-section steps around every local maximum of that grid.
- * Returns the CE; NaN where salesim_decide has no search (two tasks). */
+ * search" (issue 12, tests/test_decision_exact.c): the problem searched
+ * densely and independently of solve()'s grid: 401 points of mu over
+ * [0, 3.5 sref], 121 log-spaced points over [1e-9 sref, 3.5 sref] (an
+ * optimum far below sref: S1 section 4), and for every knot and jump of the
+ * schedule the shadow price at which the plan's expected credit reaches it
+ * (bisection in log mu); 80 golden-section steps around every local maximum
+ * of each grid and on either side of each threshold price. */
+static double refine_ref(const problem *P, double lo, double hi, double best) {
+  static const salesim_num_golden_opts steps = {80, 0};
+  salesim_num_golden g;
+  double mu = lo, v = best;
+  if (hi > lo && salesim_num_golden_max(&g, ce_at, (void *)P, lo, hi, &steps) == 0)
+    salesim_num_golden_pick(&g, SALESIM_NUM_PICK_LARGER, &mu, &v);
+  return v > best ? v : best;
+}
+
+static double reference_grid(const problem *P, const double *mu, int n, double best) {
+  enum { NMAX = 401 };
+  double ce[NMAX], h, f, X;
+  for (int i = 0; i < n; i++)
+    ce[i] = evaluate(P, mu[i], &h, &f, &X);
+  for (int i = 0; i < n; i++) {
+    if (ce[i] > best)
+      best = ce[i];
+    int lm = (i == 0 || ce[i] >= ce[i - 1]) && (i == n - 1 || ce[i] >= ce[i + 1]);
+    if (lm)
+      best = refine_ref(P, mu[i > 0 ? i - 1 : 0], mu[i < n - 1 ? i + 1 : n - 1], best);
+  }
+  return best;
+}
+
+static double reference_search(const problem *P) {
+  const salesim_schedule *sched = P->sched;
+  double sref = fmax(max_slope(sched), P->after_value);
+  double sd_ref = sqrt(P->var0 + P->hvar + 1e-9);
+  for (int j = 0; j < sched->nj; j++)
+    if (sched->jump[j] > 0)
+      sref += sched->jump[j] * 0.4 / sd_ref;
+  if (!(sref > 0))
+    sref = 1e-6;
+  enum { NL = 401, NG = 121 };
+  double mu[NL];
+  for (int i = 0; i < NL; i++)
+    mu[i] = 3.5 * sref * i / (NL - 1);
+  double best = reference_grid(P, mu, NL, -INFINITY);
+  for (int i = 0; i < NG; i++)
+    mu[i] = sref * pow(10, -9 + (9 + log10(3.5)) * i / (NG - 1));
+  best = reference_grid(P, mu, NG, best);
+  double top = 3.5 * sref, x0 = credit_at(P, 0), xtop = credit_at(P, top);
+  for (int k = 0; k < sched->nk + sched->nj; k++) {
+    double t = k < sched->nk ? sched->knot[k] : sched->jump_at[k - sched->nk];
+    if (!(x0 < t && t <= xtop))
+      continue;
+    double a = log(sref * 1e-12), b = log(top);
+    for (int it = 0; it < 60; it++) {
+      double m = 0.5 * (a + b);
+      if (credit_at(P, exp(m)) >= t)
+        b = m;
+      else
+        a = m;
+    }
+    double h, f, X, mu_t = exp(b), v = evaluate(P, mu_t, &h, &f, &X);
+    best = v > best ? v : best;
+    best = refine_ref(P, mu_t, fmin(1.5 * mu_t, top), best);
+    best = refine_ref(P, mu_t / 1.5, exp(a), best);
+  }
+  return best;
+}
+
 double salesim_decide_reference_ce(const salesim_world *w, const salesim_agent *a,
-                                   const salesim_incentive *inc) {
+                                   const salesim_incentive *inc, int credit_months) {
   if (w->sc->production.mode == SALESIM_MODE_LINEAR && w->sc->production.tasks == 2)
     return NAN;
   const salesim_schedule *sched = inc->sched ? inc->sched : &a->sched;
@@ -555,40 +633,17 @@ double salesim_decide_reference_ce(const salesim_world *w, const salesim_agent *
   if (M > SALESIM_MAX_HORIZON)
     M = SALESIM_MAX_HORIZON;
   problem P;
-  build_problem(w, a, inc, M, SALESIM_MAX_HORIZON + 1, &P);
+  build_problem(w, a, inc, M, credit_months > 0 ? credit_months : SALESIM_MAX_HORIZON + 1, &P);
   if (open && salesim_schedule_is_linear(sched) && !P.lost) {
     salesim_choice c;
     memset(&c, 0, sizeof c);
     solve(&P, 1, -1, &c);
     return c.ce;
   }
-  double h, f, X;
-  double sref = fmax(max_slope(sched), P.after_value);
-  double sd_ref = sqrt(P.var0 + P.hvar + 1e-9);
-  for (int j = 0; j < sched->nj; j++)
-    if (sched->jump[j] > 0)
-      sref += sched->jump[j] * 0.4 / sd_ref;
-  if (!(sref > 0))
-    sref = 1e-6;
-  enum { N = 2001 };
-  static _Thread_local double ce[N];
-  double step = 3.5 * sref / (N - 1), best = -INFINITY;
-  for (int i = 0; i < N; i++)
-    ce[i] = evaluate(&P, i * step, &h, &f, &X);
-  for (int i = 0; i < N; i++) {
-    if (ce[i] > best)
-      best = ce[i];
-    int lm = (i == 0 || ce[i] >= ce[i - 1]) && (i == N - 1 || ce[i] >= ce[i + 1]);
-    if (!lm)
-      continue;
-    double lo = (i > 0 ? i - 1 : 0) * step, hi = (i < N - 1 ? i + 1 : N - 1) * step;
-    static const salesim_num_golden_opts steps = {80, 0};
-    salesim_num_golden g;
-    double mu = i * step, v = ce[i];
-    if (salesim_num_golden_max(&g, ce_at, (void *)&P, lo, hi, &steps) == 0)
-      salesim_num_golden_pick(&g, SALESIM_NUM_PICK_LARGER, &mu, &v);
-    if (v > best)
-      best = v;
-  }
-  return best;
+  return reference_search(&P);
+}
+
+void salesim_decide_set_probe(salesim_decide_probe_fn fn, void *ctx) {
+  probe_fn = fn;
+  probe_ctx = ctx;
 }
