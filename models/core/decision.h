@@ -18,8 +18,8 @@ double salesim_decide_linear_effort(double beta, double theta, double c);
 
 /** The result of a decision. */
 typedef struct salesim_choice {
-  double hint;         /* in: last month's shadow price to search around
-                          (warm start), or < 0 for a full search */
+  double hint;         /* unused since issue 12 (every decision is a full
+                          search); kept so callers that set it compile */
   double hunt, farm;   /* efforts */
   double ce;           /* certainty equivalent of the period, currency */
   double ce_month;     /* ce per month incl. certain pay, for stay/leave */
@@ -40,9 +40,9 @@ typedef struct salesim_choice {
 } salesim_choice;
 
 /** Choose efforts for agent `a` facing `inc` in world `w` (pipeline or
- *  linear mode). Pure: reads w and a, writes only *out. With out->hint >= 0
- *  the search starts around that shadow price and falls back to the full
- *  grid when the optimum is not inside the local bracket. */
+ *  linear mode). Pure: reads w and a, writes only *out (out->hint is not
+ *  read). Exact: within 1e-6 of max(1, |CE|) of a dense search
+ *  (tests/test_decision_exact.c). */
 void salesim_decide(const salesim_world *w, const salesim_agent *a,
                     const salesim_incentive *inc, salesim_choice *out);
 
