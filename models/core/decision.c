@@ -28,8 +28,9 @@
  * first-order conditions, or a corner where one effort is exactly zero).
  * Every optimum lies on this expansion path, so the two-effort problem is a
  * one-dimensional search over mu: a grid (the optimum can jump between zero
- * and an interior effort, MEASURED.md) then golden-section refinement
- * (salesim_num_golden_max, models/core/numerics.h). For
+ * and an interior effort, MEASURED.md), Brent's method around its best and
+ * candidates at every pay jump (search(); exact to 1e-6 of the CE, issue 12,
+ * tests/test_decision_exact.c). For
  * open-ended linear pay (straight commission) mu is the rate itself and the
  * answer is closed form, with the risk premium folded into the value of
  * hunting.
@@ -47,7 +48,6 @@
 #include "pipeline.h"
 
 #include <math.h>
-#include <gsl/gsl_sf_lambert.h>
 #include <string.h>
 
 double salesim_decide_linear_effort(double beta, double theta, double c) {
@@ -62,7 +62,7 @@ double salesim_decide_linear_effort(double beta, double theta, double c) {
 static double farm_only(double G, double k, double Mc) {
   if (!(G > 0) || !(k > 0) || !(Mc > 0))
     return 0;
-  return gsl_sf_lambert_W0(G * k * k / Mc) / k;
+  return salesim_num_lambert_w0(G * k * k / Mc) / k;
 }
 
 /* The bundle for total value m_h per unit h and G per unit (1-exp(-k f)). */
@@ -110,7 +110,8 @@ typedef struct problem {
   double pay_disc;   /* discount on period-end pay */
 } problem;
 
-static double evaluate(const problem *P, double mu, double *h, double *f, double *X) {
+static double evaluate_s(const problem *P, double mu, double *h, double *f, double *X,
+                         double *slope_out) {
   double mh = mu * P->H_in + P->after_value * P->H_after + P->extra_h;
   double G = mu * P->F_in + P->after_value * P->F_after + P->extra_f;
   bundle(mh, G, P->kappa, P->pain, P->Mc, h, f);
@@ -121,6 +122,7 @@ static double evaluate(const problem *P, double mu, double *h, double *f, double
   double slope = 0;
   double pay =
       P->lost ? 0 : P->pay_disc * (salesim_schedule_expect(P->sched, x, sd, &slope) - P->paid);
+  *slope_out = slope; /* E[pay]'s own slope, for margin_now */
   slope *= P->pay_disc;
   double after = P->after_value * (P->after0 + P->H_after * *h + P->F_after * saved);
   double e = P->pain * *h + *f;
@@ -128,6 +130,89 @@ static double evaluate(const problem *P, double mu, double *h, double *f, double
               0.5 * P->r * slope * slope * var - P->credit_cost * (x - P->X0);
   *X = x;
   return ce;
+}
+
+static double evaluate(const problem *P, double mu, double *h, double *f, double *X) {
+  double slope;
+  return evaluate_s(P, mu, h, f, X, &slope);
+}
+
+/* The best plan seen by a search, with what solve() reports about it. */
+typedef struct best_plan {
+  double mu, ce, h, f, X, slope;
+} best_plan;
+
+static double eval_keep(const problem *P, double mu, best_plan *B) {
+  double h, f, X, slope;
+  double ce = evaluate_s(P, mu, &h, &f, &X, &slope);
+  if (ce > B->ce) {
+    B->mu = mu;
+    B->ce = ce;
+    B->h = h;
+    B->f = f;
+    B->X = X;
+    B->slope = slope;
+  }
+  return ce;
+}
+
+/* Brent's method (parabolic steps safeguarded by golden section; Brent
+ * 1973, as gsl_min_fminimizer_brent) for the maximum of CE on [a, b] from
+ * x inside it with CE(x) = fx, until the bracket is within tol of x or
+ * after max_evals evaluations. Every point is offered to *B. A CE that is
+ * not finite takes the golden step. */
+static void brent_refine(const problem *P, double a, double b, double x, double fx, double tol,
+                         int max_evals, best_plan *B) {
+  const double cg = 0.3819660112501051; /* 2 - phi */
+  double gx = -fx, w = x, v = x, gw = gx, gv = gx, d = 0, e = 0;
+  for (int it = 0; it < max_evals; it++) {
+    double xm = 0.5 * (a + b), tol1 = tol, tol2 = 2 * tol1;
+    if (fabs(x - xm) <= tol2 - 0.5 * (b - a))
+      break;
+    int para = 0;
+    if (fabs(e) > tol1 && isfinite(gx) && isfinite(gw) && isfinite(gv)) {
+      double r = (x - w) * (gx - gv), q = (x - v) * (gx - gw), p = (x - v) * q - (x - w) * r;
+      q = 2 * (q - r);
+      if (q > 0)
+        p = -p;
+      q = fabs(q);
+      double etemp = e;
+      if (!(fabs(p) >= fabs(0.5 * q * etemp) || p <= q * (a - x) || p >= q * (b - x))) {
+        e = d;
+        d = p / q;
+        double u = x + d;
+        if (u - a < tol2 || b - u < tol2)
+          d = xm >= x ? tol1 : -tol1;
+        para = 1;
+      }
+    }
+    if (!para) {
+      e = x >= xm ? a - x : b - x;
+      d = cg * e;
+    }
+    double u = fabs(d) >= tol1 ? x + d : x + (d >= 0 ? tol1 : -tol1);
+    double gu = -eval_keep(P, u, B);
+    if (!(gu > gx)) { /* u is at least as good (NaN: never) */
+      if (u >= x)
+        a = x;
+      else
+        b = x;
+      v = w, gv = gw;
+      w = x, gw = gx;
+      x = u, gx = gu;
+    } else {
+      if (u < x)
+        a = u;
+      else
+        b = u;
+      if (gu <= gw || w == x) {
+        v = w, gv = gw;
+        w = u, gw = gu;
+      } else if (gu <= gv || v == x || v == w) {
+        v = u, gv = gu;
+      }
+    }
+  }
 }
 
 /* evaluate() as a salesim_num_fn for the golden-section search. */
@@ -242,13 +327,20 @@ static double credit_at(const problem *P, double mu) {
   return P->X0 + P->H_in * h + P->F_in * saved;
 }
 
-/* A 12-point grid over mu scaled by the schedule's steepest slope (the
- * optimum can jump between zero and an interior effort); returns the best
- * grid point and the bracket around it for refinement. */
-static double full_grid(const problem *P, double *lo, double *hi, double *best_ce,
-                        double *cand_mu, double *cand_ce) {
+/* Steps of the search (issue 12: every decision exact, within 1e-6 of
+ * max(1, |CE|) of a dense search; tests/test_decision_exact.c). */
+#define SEARCH_TOL 1e-4     /* Brent stops within this fraction of its bracket */
+#define SEARCH_EVALS 24     /* and after at most this many evaluations */
+#define THRESHOLD_STEPS 60  /* bisection steps in log mu for a jump's threshold */
+
+/* The whole search for a problem without a closed form: a 12-point grid
+ * over mu scaled by the schedule's steepest slope (the optimum can jump
+ * between zero and an interior effort, MEASURED.md), Brent's method in the
+ * bracket around the grid's best, and a candidate at every pay jump. No
+ * warm start: last month's shadow price can sit at a local optimum that is
+ * no longer the best (issue 12). */
+static void search(const problem *P, best_plan *B) {
   const salesim_schedule *sched = P->sched;
-  double h, f, X;
   double sref = fmax(max_slope(sched), P->after_value);
   double sd_ref = sqrt(P->var0 + P->hvar + 1e-9);
   for (int j = 0; j < sched->nj; j++)
@@ -258,27 +350,34 @@ static double full_grid(const problem *P, double *lo, double *hi, double *best_c
     sref = 1e-6;
   static const double grid[] = {0, 0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0, 1.2, 1.5, 2.0, 3.0};
   const int ng = (int)(sizeof grid / sizeof grid[0]);
+  B->ce = -INFINITY;
+  B->mu = 0;
   double best = -INFINITY;
   int bi = 0;
   for (int i = 0; i < ng; i++) {
-    double ce = evaluate(P, grid[i] * sref, &h, &f, &X);
-    if (ce > best) {
+    double ce = eval_keep(P, grid[i] * sref, B);
+    /* on a plateau (no effort until mu passes a corner) the last point of
+     * it: the bracket then reaches past it, where CE can rise again */
+    if (ce >= best) {
       best = ce;
       bi = i;
     }
   }
-  *lo = grid[bi > 0 ? bi - 1 : 0] * sref;
-  *hi = grid[bi < ng - 1 ? bi + 1 : ng - 1] * sref;
-  double best_mu = grid[bi] * sref;
-  *cand_mu = 0;
-  *cand_ce = -INFINITY;
+  if (!(best > -INFINITY)) { /* no finite CE anywhere: plan at mu = 0 */
+    B->ce = -INFINITY;
+    eval_keep(P, 0, B);
+    B->mu = 0;
+    return;
+  }
+  double lo = grid[bi > 0 ? bi - 1 : 0] * sref, hi = grid[bi < ng - 1 ? bi + 1 : ng - 1] * sref;
+  brent_refine(P, lo, hi, grid[bi] * sref, best, SEARCH_TOL * (hi - lo), SEARCH_EVALS, B);
   /* A jump in pay (a bonus at a threshold) with nearly certain credit makes
    * sref huge (jump * 0.4 / sd_ref), so the whole grid but mu = 0 can lie
    * past the shadow price that just reaches the threshold, and the optimum
    * (do just enough to earn the bonus) is never bracketed (issue 12, S1
    * section 4). Candidate: the mu at which the plan's expected credit
    * reaches each jump (credit is nondecreasing in mu along the expansion
-   * path), found by bisection in log mu; bracket around it when it wins. */
+   * path), found by bisection in log mu, refined around it. */
   for (int j = 0; j < sched->nj; j++) {
     if (!(sched->jump[j] > 0))
       continue;
@@ -286,33 +385,26 @@ static double full_grid(const problem *P, double *lo, double *hi, double *best_c
     double a = log(sref * 1e-12), b = log(3.0 * sref);
     if (credit_at(P, exp(b)) < t || credit_at(P, 0) >= t)
       continue;
-    for (int it = 0; it < 60; it++) {
+    for (int it = 0; it < THRESHOLD_STEPS; it++) {
       double m = 0.5 * (a + b);
       if (credit_at(P, exp(m)) >= t)
         b = m;
       else
         a = m;
     }
-    double mu_t = exp(b), v = evaluate(P, mu_t, &h, &f, &X), m_best = mu_t;
-    /* refine just past the threshold, as the grid's bracket is refined */
-    static const salesim_num_golden_opts steps = {14, 0};
-    salesim_num_golden g;
-    if (salesim_num_golden_max(&g, ce_at, (void *)P, mu_t, mu_t * 1.5, &steps) == 0)
-      salesim_num_golden_pick(&g, SALESIM_NUM_PICK_LARGER, &m_best, &v);
-    if (v > *cand_ce) {
-      *cand_ce = v;
-      *cand_mu = m_best;
-    }
+    /* either side: with uncertain credit the best plan can stop short of
+     * the threshold (ratchet-cap's quota bonus) */
+    double mu_t = exp(b), v = eval_keep(P, mu_t, B);
+    if (isfinite(v))
+      brent_refine(P, mu_t / 1.5, 1.5 * mu_t, mu_t, v, SEARCH_TOL * mu_t, SEARCH_EVALS, B);
   }
-  *best_ce = best;
-  return best_mu;
 }
 
 /* Maximise CE over the expansion path; fills out (hunt, farm, ce, shadow,
  * exp_credit). */
-static void solve(const problem *P, int open_linear, double hint, salesim_choice *out) {
+static void solve(const problem *P, int open_linear, salesim_choice *out) {
   const salesim_schedule *sched = P->sched;
-  double h, f, X, best_mu;
+  double h, f, X, best_mu, slope = 0;
   if (open_linear && !P->lost) {
     /* straight commission: mu is the rate; the variance of hunting's
      * compound-Poisson wins enters as a cost per unit h */
@@ -328,77 +420,14 @@ static void solve(const problem *P, int open_linear, double hint, salesim_choice
     out->ce = P->base + mu * X + P->extra_h * h + P->extra_f * f - 0.5 * P->Mc * e * e -
               0.5 * P->r * mu * mu * var;
   } else {
-    /* warm start: three points around last month's shadow price and two
-     * rounds of parabolic interpolation (CE is smooth in mu near an interior
-     * optimum); the full grid and golden section when last month's price is
-     * not a local best */
-    double lo = 0, hi = 0, best = -INFINITY;
-    int local = 0;
-    if (hint > 0) {
-      double a = hint * 0.85, c = hint * 1.15;
-      double fa = evaluate(P, a, &h, &f, &X);
-      double fb = evaluate(P, hint, &h, &f, &X);
-      double fc = evaluate(P, c, &h, &f, &X);
-      /* the optimum can jump to zero effort: if mu = 0 beats the bracket,
-       * search the whole grid */
-      double f0 = evaluate(P, 0, &h, &f, &X);
-      if (fb >= fa && fb >= fc && fb >= f0) {
-        local = 1;
-        best = fb;
-        best_mu = hint;
-        double b = hint;
-        for (int round = 0; round < 2; round++) {
-          double den = (b - a) * (fb - fc) - (b - c) * (fb - fa);
-          if (!(fabs(den) > 0))
-            break;
-          double v = b - 0.5 * ((b - a) * (b - a) * (fb - fc) - (b - c) * (b - c) * (fb - fa)) / den;
-          if (!(v > a && v < c))
-            break;
-          double fv = evaluate(P, v, &h, &f, &X);
-          if (fv > best) {
-            best = fv;
-            best_mu = v;
-          }
-          if (round == 1)
-            break;
-          /* a tighter bracket around the better point for the second round */
-          b = best_mu;
-          fb = best;
-          a = b * 0.98;
-          c = b * 1.02;
-          fa = evaluate(P, a, &h, &f, &X);
-          fc = evaluate(P, c, &h, &f, &X);
-          if (fa > best) {
-            best = fa;
-            best_mu = a;
-          }
-          if (fc > best) {
-            best = fc;
-            best_mu = c;
-          }
-          if (!(fb >= fa && fb >= fc))
-            break;
-        }
-      }
-    }
-    if (!local) {
-      double cand_mu, cand_ce;
-      best_mu = full_grid(P, &lo, &hi, &best, &cand_mu, &cand_ce);
-      /* 14 golden-section steps in the grid's bracket; the larger of the
-       * last two points replaces the grid's best when it beats it. A CE
-       * that is not finite (SALESIM_ENUMERIC) leaves the grid's best: this
-       * function has no error channel, and the grid point is a plan the
-       * agent can carry out. */
-      static const salesim_num_golden_opts steps = {14, 0};
-      salesim_num_golden g;
-      if (salesim_num_golden_max(&g, ce_at, (void *)P, lo, hi, &steps) == 0)
-        salesim_num_golden_pick(&g, SALESIM_NUM_PICK_LARGER, &best_mu, &best);
-      if (cand_ce > best) { /* a jump's threshold beats the grid (full_grid) */
-        best = cand_ce;
-        best_mu = cand_mu;
-      }
-    }
-    out->ce = evaluate(P, best_mu, &h, &f, &X);
+    best_plan B;
+    search(P, &B);
+    best_mu = B.mu;
+    out->ce = B.ce;
+    h = B.h;
+    f = B.f;
+    X = B.X;
+    slope = B.slope; /* E[pay]'s slope at the plan, before pay_disc */
   }
   if (P->linear_mode)
     f = 0;
@@ -416,8 +445,6 @@ static void solve(const problem *P, int open_linear, double hint, salesim_choice
     out->margin_now = sched->b;
     out->margin_after = sched->b;
   } else {
-    double var = P->var0 + P->hvar * h, slope = 0;
-    salesim_schedule_expect(sched, X, sqrt(var > 0 ? var : 0), &slope);
     out->margin_now = P->lost ? 0 : P->pay_disc * slope - P->credit_cost;
     out->margin_after = P->after_value;
   }
@@ -494,6 +521,10 @@ static void decide_two_tasks(const salesim_world *w, const salesim_agent *a,
   out->margin_now = out->margin_after = rate;
 }
 
+/* The test hook of salesim_decide_set_probe (this thread only). */
+static _Thread_local salesim_decide_probe_fn probe_fn;
+static _Thread_local void *probe_ctx;
+
 void salesim_decide(const salesim_world *w, const salesim_agent *a, const salesim_incentive *inc,
                     salesim_choice *out) {
   if (w->sc->production.mode == SALESIM_MODE_LINEAR && w->sc->production.tasks == 2) {
@@ -511,12 +542,17 @@ void salesim_decide(const salesim_world *w, const salesim_agent *a, const salesi
   int open_linear = open && salesim_schedule_is_linear(sched);
   problem P;
   build_problem(w, a, inc, M, SALESIM_MAX_HORIZON + 1, &P);
-  solve(&P, open_linear, out->hint, out);
+  solve(&P, open_linear, out);
   /* staying is judged on the job's value as the agent plans it */
   out->ce_month = out->ce / P.weight;
   out->ce_month_liquid = out->ce_month;
-  if (P.linear_mode)
+  out->ce_liquid = out->ce;
+  out->credit_months = 0;
+  if (P.linear_mode) {
+    if (probe_fn)
+      probe_fn(probe_ctx, w, a, inc, out);
     return;
+  }
   /* Liquidity: pay that arrives after the savings are gone is worth nothing
    * to this agent, so effort is chosen for the months it can hold out. */
   int H = w->sc->population.horizon_months > M ? w->sc->population.horizon_months : M;
@@ -526,7 +562,7 @@ void salesim_decide(const salesim_world *w, const salesim_agent *a, const salesi
   if (tb <= H) {
     salesim_choice constrained;
     build_problem(w, a, inc, M, tb > 1 ? tb - 1 : 1, &P);
-    solve(&P, open_linear, -1, &constrained);
+    solve(&P, open_linear, &constrained);
     out->hunt = constrained.hunt;
     out->farm = constrained.farm;
     out->exp_credit = constrained.exp_credit;
@@ -536,16 +572,85 @@ void salesim_decide(const salesim_world *w, const salesim_agent *a, const salesi
     out->margin_after = constrained.margin_after;
     /* the job's value under the same liquidity rule (issue 11 #5) */
     out->ce_month_liquid = constrained.ce / P.weight;
+    out->ce_liquid = constrained.ce;
+    out->credit_months = tb > 1 ? tb - 1 : 1;
   }
+  if (probe_fn)
+    probe_fn(probe_ctx, w, a, inc, out);
 }
 
 /* Reference for the test "every decision within 1e-6 of the CE of a full
- * search" (issue 12): the unconstrained plan's problem as salesim_decide
- * builds it first, searched densely: 2,001 points of mu over [0, 3.5 sref]
- * and 80 golden-section steps around every local maximum of that grid.
- * Returns the CE; NaN where salesim_decide has no search (two tasks). */
+ * search" (issue 12, tests/test_decision_exact.c): the problem searched
+ * densely and independently of solve()'s grid: 401 points of mu over
+ * [0, 3.5 sref], 121 log-spaced points over [1e-9 sref, 3.5 sref] (an
+ * optimum far below sref: S1 section 4), and for every knot and jump of the
+ * schedule the shadow price at which the plan's expected credit reaches it
+ * (bisection in log mu); 80 golden-section steps around every local maximum
+ * of each grid and on either side of each threshold price. */
+static double refine_ref(const problem *P, double lo, double hi, double best) {
+  static const salesim_num_golden_opts steps = {80, 0};
+  salesim_num_golden g;
+  double mu = lo, v = best;
+  if (hi > lo && salesim_num_golden_max(&g, ce_at, (void *)P, lo, hi, &steps) == 0)
+    salesim_num_golden_pick(&g, SALESIM_NUM_PICK_LARGER, &mu, &v);
+  return v > best ? v : best;
+}
+
+static double reference_grid(const problem *P, const double *mu, int n, double best) {
+  enum { NMAX = 401 };
+  double ce[NMAX], h, f, X;
+  for (int i = 0; i < n; i++)
+    ce[i] = evaluate(P, mu[i], &h, &f, &X);
+  for (int i = 0; i < n; i++) {
+    if (ce[i] > best)
+      best = ce[i];
+    int lm = (i == 0 || ce[i] >= ce[i - 1]) && (i == n - 1 || ce[i] >= ce[i + 1]);
+    if (lm)
+      best = refine_ref(P, mu[i > 0 ? i - 1 : 0], mu[i < n - 1 ? i + 1 : n - 1], best);
+  }
+  return best;
+}
+
+static double reference_search(const problem *P) {
+  const salesim_schedule *sched = P->sched;
+  double sref = fmax(max_slope(sched), P->after_value);
+  double sd_ref = sqrt(P->var0 + P->hvar + 1e-9);
+  for (int j = 0; j < sched->nj; j++)
+    if (sched->jump[j] > 0)
+      sref += sched->jump[j] * 0.4 / sd_ref;
+  if (!(sref > 0))
+    sref = 1e-6;
+  enum { NL = 401, NG = 121 };
+  double mu[NL];
+  for (int i = 0; i < NL; i++)
+    mu[i] = 3.5 * sref * i / (NL - 1);
+  double best = reference_grid(P, mu, NL, -INFINITY);
+  for (int i = 0; i < NG; i++)
+    mu[i] = sref * pow(10, -9 + (9 + log10(3.5)) * i / (NG - 1));
+  best = reference_grid(P, mu, NG, best);
+  double top = 3.5 * sref, x0 = credit_at(P, 0), xtop = credit_at(P, top);
+  for (int k = 0; k < sched->nk + sched->nj; k++) {
+    double t = k < sched->nk ? sched->knot[k] : sched->jump_at[k - sched->nk];
+    if (!(x0 < t && t <= xtop))
+      continue;
+    double a = log(sref * 1e-12), b = log(top);
+    for (int it = 0; it < 60; it++) {
+      double m = 0.5 * (a + b);
+      if (credit_at(P, exp(m)) >= t)
+        b = m;
+      else
+        a = m;
+    }
+    double h, f, X, mu_t = exp(b), v = evaluate(P, mu_t, &h, &f, &X);
+    best = v > best ? v : best;
+    best = refine_ref(P, mu_t, fmin(1.5 * mu_t, top), best);
+    best = refine_ref(P, mu_t / 1.5, exp(a), best);
+  }
+  return best;
+}
+
 double salesim_decide_reference_ce(const salesim_world *w, const salesim_agent *a,
-                                   const salesim_incentive *inc) {
+                                   const salesim_incentive *inc, int credit_months) {
   if (w->sc->production.mode == SALESIM_MODE_LINEAR && w->sc->production.tasks == 2)
     return NAN;
   const salesim_schedule *sched = inc->sched ? inc->sched : &a->sched;
@@ -556,40 +661,17 @@ double salesim_decide_reference_ce(const salesim_world *w, const salesim_agent *
   if (M > SALESIM_MAX_HORIZON)
     M = SALESIM_MAX_HORIZON;
   problem P;
-  build_problem(w, a, inc, M, SALESIM_MAX_HORIZON + 1, &P);
+  build_problem(w, a, inc, M, credit_months > 0 ? credit_months : SALESIM_MAX_HORIZON + 1, &P);
   if (open && salesim_schedule_is_linear(sched) && !P.lost) {
     salesim_choice c;
     memset(&c, 0, sizeof c);
-    solve(&P, 1, -1, &c);
+    solve(&P, 1, &c);
     return c.ce;
   }
-  double h, f, X;
-  double sref = fmax(max_slope(sched), P.after_value);
-  double sd_ref = sqrt(P.var0 + P.hvar + 1e-9);
-  for (int j = 0; j < sched->nj; j++)
-    if (sched->jump[j] > 0)
-      sref += sched->jump[j] * 0.4 / sd_ref;
-  if (!(sref > 0))
-    sref = 1e-6;
-  enum { N = 2001 };
-  static _Thread_local double ce[N];
-  double step = 3.5 * sref / (N - 1), best = -INFINITY;
-  for (int i = 0; i < N; i++)
-    ce[i] = evaluate(&P, i * step, &h, &f, &X);
-  for (int i = 0; i < N; i++) {
-    if (ce[i] > best)
-      best = ce[i];
-    int lm = (i == 0 || ce[i] >= ce[i - 1]) && (i == N - 1 || ce[i] >= ce[i + 1]);
-    if (!lm)
-      continue;
-    double lo = (i > 0 ? i - 1 : 0) * step, hi = (i < N - 1 ? i + 1 : N - 1) * step;
-    static const salesim_num_golden_opts steps = {80, 0};
-    salesim_num_golden g;
-    double mu = i * step, v = ce[i];
-    if (salesim_num_golden_max(&g, ce_at, (void *)&P, lo, hi, &steps) == 0)
-      salesim_num_golden_pick(&g, SALESIM_NUM_PICK_LARGER, &mu, &v);
-    if (v > best)
-      best = v;
-  }
-  return best;
+  return reference_search(&P);
+}
+
+void salesim_decide_set_probe(salesim_decide_probe_fn fn, void *ctx) {
+  probe_fn = fn;
+  probe_ctx = ctx;
 }

@@ -18,8 +18,8 @@ double salesim_decide_linear_effort(double beta, double theta, double c);
 
 /** The result of a decision. */
 typedef struct salesim_choice {
-  double hint;         /* in: last month's shadow price to search around
-                          (warm start), or < 0 for a full search */
+  double hint;         /* unused since issue 12 (every decision is a full
+                          search); kept so callers that set it compile */
   double hunt, farm;   /* efforts */
   double ce;           /* certainty equivalent of the period, currency */
   double ce_month;     /* ce per month incl. certain pay, for stay/leave */
@@ -33,20 +33,38 @@ typedef struct salesim_choice {
   double margin_now;   /* expected marginal pay of one more unit of credit
                           in this period, at the plan (net of credit_cost) */
   double margin_after; /* the same for credit that lands after the period */
+  double ce_liquid;    /* the CE that chose effort under the liquidity rule
+                          (= ce when the savings last) */
+  double credit_months; /* months of credit that rule counts (0: all; a
+                          whole number, double so the struct has no padding) */
 } salesim_choice;
 
 /** Choose efforts for agent `a` facing `inc` in world `w` (pipeline or
- *  linear mode). Pure: reads w and a, writes only *out. With out->hint >= 0
- *  the search starts around that shadow price and falls back to the full
- *  grid when the optimum is not inside the local bracket. */
+ *  linear mode). Pure: reads w and a, writes only *out (out->hint is not
+ *  read). Exact: within 1e-6 of max(1, |CE|) of a dense search
+ *  (tests/test_decision_exact.c). */
 void salesim_decide(const salesim_world *w, const salesim_agent *a,
                     const salesim_incentive *inc, salesim_choice *out);
 
 
-/** Test reference (issue 12): the CE of the unconstrained plan by a dense
- *  search of the expansion path (2,001 grid points, golden section around
- *  every local maximum). Compare with salesim_choice.ce from salesim_decide. */
+/** Test reference (issue 12): the CE of the plan by a dense, independent
+ *  search of the expansion path (linear and log-spaced grids, the shadow
+ *  prices that reach each knot and jump, golden section around every local
+ *  maximum). credit_months <= 0: the unconstrained plan (compare with
+ *  salesim_choice.ce); else the liquidity-constrained one with that many
+ *  months of credit (compare salesim_choice.ce_liquid when
+ *  salesim_choice.credit_months is that number). NaN where salesim_decide
+ *  has no search (two tasks). */
 double salesim_decide_reference_ce(const salesim_world *w, const salesim_agent *a,
-                                   const salesim_incentive *inc);
+                                   const salesim_incentive *inc, int credit_months);
+
+/** Test hook: after every salesim_decide on this thread, fn(ctx, w, a, inc,
+ *  out) with the arguments and the answer (NULL fn: none). Lets a test see
+ *  each decision the monthly loop makes. */
+typedef void (*salesim_decide_probe_fn)(void *ctx, const salesim_world *w,
+                                        const salesim_agent *a,
+                                        const salesim_incentive *inc,
+                                        const salesim_choice *out);
+void salesim_decide_set_probe(salesim_decide_probe_fn fn, void *ctx);
 
 #endif

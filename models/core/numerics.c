@@ -233,3 +233,16 @@ int salesim_num_is_symmetric(const double M[MAXD][MAXD], int n) {
     }
   return 1;
 }
+
+double salesim_num_lambert_w0(double x) {
+  /* W(x) = x - x^2 + 3/2 x^3 - 8/3 x^4 + ...: relative error < 6e-20 below 1e-5 */
+  if (!(x > 1e-5))
+    return x * (1 - x * (1 - x * (1.5 - x * (8.0 / 3))));
+  double L = log1p(x);
+  double w = L * (1 - log1p(L) / (2 + L)); /* Winitzki (2003), within 2 % */
+  for (int i = 0, n = x > 1e3 ? 3 : 2; i < n; i++) {
+    double e = exp(w), f = w * e - x, p = w + 1;
+    w -= f / (e * p - 0.5 * (p + 1) * f / p); /* Halley: cubic convergence */
+  }
+  return w;
+}

@@ -139,6 +139,20 @@ double salesim_schedule_expect(const salesim_schedule *s, double m, double sd, d
   double v = s->a + s->b * m, d = s->b;
   for (int i = 0; i < s->nk; i++) {
     double z = (m - s->knot[i]) / sd;
+    /* Skipping the exp gives the same bits (issue 12; tests/test_numerics.c
+     * test_schedule_expect_skip). A knot more than 9 sd below the mean:
+     * the density is below 1.1e-18, so Phi = 1 - pdf*poly rounds to exactly
+     * 1 and sd*pdf to nothing against m - k >= 9 sd. A knot more than
+     * 38.6 sd above it: exp underflows to 0 and the terms are exactly 0.
+     * (From 9 sd above on the terms are tiny but can still move a small
+     * slope d by an ulp, so that side waits for the underflow.) */
+    if (z > 9) {
+      v += s->dslope[i] * (m - s->knot[i]);
+      d += s->dslope[i];
+      continue;
+    }
+    if (z < -38.6)
+      continue;
     double pdf = norm_pdf(z);
     double cdf = norm_cdf_pdf(z, pdf);
     v += s->dslope[i] * ((m - s->knot[i]) * cdf + sd * pdf);

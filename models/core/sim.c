@@ -66,9 +66,7 @@ static int agent_choose(salesim_world *w, salesim_agent *a, salesim_incentive *i
   if (rc != 0)
     return rc;
   salesim_overlay_ratchet_cost(w, a, inc);
-  /* warm start from last month's shadow price; a full search when the plan
-   * year (and so the schedule) starts and for new people */
-  ch->hint = (w->month_in_year == 0 || a->tenure == 0) ? -1 : a->shadow;
+  ch->hint = -1; /* not read: every decision is a full search (issue 12) */
   salesim_decide(w, a, inc, ch);
   a->shadow = ch->shadow;
   a->exp_att = a->target > 0 && inc->period_months > 0 ? ch->exp_credit / a->target : 0;
