@@ -15,7 +15,8 @@
 # skip both. optimize: its printed result compared byte for byte. failure:
 # rank 1 of 2 dies after the sweep's second point (a test-only variable):
 # mpirun must end nonzero, nothing written, 2 points kept, a --resume hint;
-# --resume under 3 ranks then writes the same bytes.
+# --resume under 3 ranks then writes the same bytes. A negative control
+# (a run with another seed must compare different) guards the comparison.
 #
 # usage: scripts/check-mpi.sh [SALESIM_BINARY]   (default build/salesim)
 #   MPI_SCENARIOS     scenario files for `run` (default: territory-tender.cfg
@@ -128,6 +129,20 @@ for sc in $scenarios; do
     fi
   done
 done
+
+# negative control: the comparison must see a change (another seed's run
+# of the sweep scenario differs from the reference), or it checks nothing
+if [ -d "$work/hm-sweep/ref" ]; then
+  "$bin" run "$work/hm-sweep.cfg" --replications "$reps" --threads 1 --seed 2 -q \
+    -o "$work/hm-sweep/control" 2>/dev/null
+  saved_fail=$fail saved_checked=$checked
+  compare "control" "$work/hm-sweep/ref" "$work/hm-sweep/control" 2>/dev/null
+  if [ "$fail" -eq "$saved_fail" ]; then
+    echo "FAIL control: a run with another seed compared equal: the check sees nothing" >&2
+    saved_fail=1
+  fi
+  fail=$saved_fail checked=$saved_checked
+fi
 
 # batch: each scenario collective, rank 0 writes the folders and the index
 batch_index() { # batch.csv without the output folder and wall-clock columns

@@ -30,6 +30,17 @@ static int dist_rank = 0, dist_size = 1;
 int salesim_dist_rank(void) { return dist_rank; }
 int salesim_dist_size(void) { return dist_size; }
 
+void salesim_dist_task_at(const salesim_run_job *jobs, long p, int *job, int *k) {
+  int i = 0;
+  while (p >= jobs[i].n_tasks)
+    p -= jobs[i++].n_tasks;
+  /* position p of the job, mechanism-major, is task k (replication-major) */
+  int n_rep = jobs[i].n_tasks / jobs[i].n_mech;
+  int mech = (int)(p / n_rep), rep = (int)(p % n_rep);
+  *job = i;
+  *k = mech + rep * jobs[i].n_mech;
+}
+
 /* the number of processes a launcher started (mpirun, srun, another PMI
  * launcher), 0 when none did */
 static long launched_size(void) {
@@ -350,15 +361,6 @@ int salesim_dist_bcast(void *p, size_t n, salesim_diag *diag) {
   return err == MPI_SUCCESS ? 0 : mpi_failed(err, "MPI_Bcast", diag);
 }
 
-/* global task g of the jobs: (job, k) */
-static void task_of(const salesim_run_job *jobs, long g, int *job, int *k) {
-  int i = 0;
-  while (g >= jobs[i].n_tasks)
-    g -= jobs[i++].n_tasks;
-  *job = i;
-  *k = (int)g;
-}
-
 int salesim_dist_exchange(salesim_run_job *jobs, int n_jobs, salesim_diag *diag) {
   if (dist_size < 2)
     return 0;
@@ -371,16 +373,18 @@ int salesim_dist_exchange(salesim_run_job *jobs, int n_jobs, salesim_diag *diag)
    * the scaling model in docs/cluster.md */
   double t0 = MPI_Wtime();
   buf b = {0};
-  for (long g = dist_rank; g < n_tasks; g += dist_size) {
+  long n_mine = 0;
+  for (long p = dist_rank; p < n_tasks; p += dist_size) {
     int job, k;
-    task_of(jobs, g, &job, &k);
+    salesim_dist_task_at(jobs, p, &job, &k);
     pack_task(&b, job, &jobs[job], k);
+    n_mine++;
   }
   /* this rank's own tables are sent; every rank rebuilds every task's
    * tables from the bytes, so all ranks hold them the same way */
-  for (long g = dist_rank; g < n_tasks; g += dist_size) {
+  for (long p = dist_rank; p < n_tasks; p += dist_size) {
     int job, k;
-    task_of(jobs, g, &job, &k);
+    salesim_dist_task_at(jobs, p, &job, &k);
     salesim_task_out *t = &jobs[job].tasks[k];
     for (int i = 0; i < t->n_tables; i++)
       salesim_table_free(t->tables[i]);
@@ -441,7 +445,7 @@ int salesim_dist_exchange(salesim_run_job *jobs, int n_jobs, salesim_diag *diag)
   }
   if (getenv("SALESIM_MPI_TIMING") != NULL)
     fprintf(stderr, "salesim: MPI rank %d/%d: %ld tasks, sent %d bytes, received %zu, exchange %.6f s\n",
-            dist_rank, dist_size, (n_tasks - dist_rank + dist_size - 1) / dist_size, mine, total,
+            dist_rank, dist_size, n_mine, mine, total,
             MPI_Wtime() - t0);
   free(all);
   free(counts);

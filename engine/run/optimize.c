@@ -17,6 +17,7 @@
 #include "mechanism.h"
 #include "numerics.h"
 #include "optimize.h"
+#include "study.h"
 
 typedef struct eval_ctx {
   salesim_scenario *sc; /* the mechanism alone */
@@ -59,11 +60,21 @@ static double participation_cost(const eval_ctx *e, const salesim_results *res, 
          e->r / 2 * (x * x * e->sigma2 + b * b * e->sigma2_farm);
 }
 
-/* Evaluate at x (cached); returns the index of the point or -1. */
-static int evaluate(eval_ctx *e, double x, int *rc) {
+static int store(eval_ctx *e, double x, salesim_results *res, int *rc);
+
+/* The index of the point at x, or -1 if not evaluated yet. */
+static int cached(const eval_ctx *e, double x) {
   for (int i = 0; i < e->n; i++)
     if (e->pts[i].x == x)
       return i;
+  return -1;
+}
+
+/* Evaluate at x (cached); returns the index of the point or -1. */
+static int evaluate(eval_ctx *e, double x, int *rc) {
+  int k = cached(e, x);
+  if (k >= 0)
+    return k;
   *rc = salesim_scenario_set(e->sc, e->path, x, e->diag);
   if (*rc != 0)
     return -1;
@@ -71,6 +82,75 @@ static int evaluate(eval_ctx *e, double x, int *rc) {
   *rc = salesim_run(&res, e->sc, &e->opt->run, e->diag);
   if (*rc != 0)
     return -1;
+  return store(e, x, res, rc);
+}
+
+/* Evaluate at xs[0..n) as one task list over (value, replication) (under
+ * MPI one exchange instead of n; engine/run/run.c), then stored in the
+ * order given, exactly as n calls of evaluate: the same points, the same
+ * first failure and its lines. Values already evaluated are skipped. */
+static void evaluate_many(eval_ctx *e, const double *xs, int n, int *rc) {
+  salesim_run_job *jobs = calloc((size_t)(n > 0 ? n : 1), sizeof *jobs);
+  salesim_scenario **copies = calloc((size_t)(n > 0 ? n : 1), sizeof *copies);
+  double *todo = calloc((size_t)(n > 0 ? n : 1), sizeof *todo);
+  int m = 0;
+  if (jobs == NULL || copies == NULL || todo == NULL)
+    *rc = SALESIM_ENOMEM;
+  for (int i = 0; *rc == 0 && i < n; i++) {
+    int dup = cached(e, xs[i]) >= 0;
+    for (int j = 0; j < m && !dup; j++)
+      dup = todo[j] == xs[i];
+    if (dup)
+      continue;
+    /* a value the scenario refuses stops here, as evaluate would, after
+     * the values before it */
+    salesim_scenario *c = salesim_scenario_copy(e->sc);
+    if (c == NULL) {
+      *rc = SALESIM_ENOMEM;
+      break;
+    }
+    salesim_diag probe = SALESIM_DIAG_INIT;
+    if (salesim_scenario_set(c, e->path, xs[i], &probe) != 0) {
+      salesim_scenario_free(c);
+      salesim_diag_clear(&probe);
+      break; /* evaluate reports it below, in order */
+    }
+    salesim_diag_clear(&probe);
+    copies[m] = c;
+    todo[m] = xs[i];
+    if ((*rc = salesim_run_job_init(&jobs[m], c, &e->opt->run, e->diag)) != 0)
+      break;
+    m++;
+  }
+  int src = *rc == 0 ? salesim_run_jobs(jobs, m, &e->opt->run, e->diag) : 0;
+  for (int j = 0; *rc == 0 && j < m; j++) {
+    salesim_results *res = NULL;
+    if (src != 0) {
+      *rc = src;
+      break;
+    }
+    size_t before = e->diag != NULL ? e->diag->count : 0;
+    *rc = salesim_run_job_finish(&jobs[j], &res, e->diag);
+    if (*rc != 0 && e->diag != NULL && e->diag->count == before) /* as salesim_run */
+      salesim_diag_add(e->diag, "%s: %s", e->sc->path ? e->sc->path : "run",
+                       salesim_strerror(*rc));
+    if (*rc == 0)
+      store(e, todo[j], res, rc);
+  }
+  for (int j = 0; j < m; j++) {
+    salesim_run_job_clear(&jobs[j]);
+    salesim_scenario_free(copies[j]);
+  }
+  free(jobs);
+  free(copies);
+  free(todo);
+  /* the rest one by one through evaluate (a refused value reports there) */
+  for (int i = 0; *rc == 0 && i < n; i++)
+    evaluate(e, xs[i], rc);
+}
+
+/* Store the results of a run at x as a point (frees res); its index or -1. */
+static int store(eval_ctx *e, double x, salesim_results *res, int *rc) {
   if (e->n == e->cap) {
     int nc = e->cap ? 2 * e->cap : 64;
     salesim_optimize_point *p = realloc(e->pts, (size_t)nc * sizeof *p);
@@ -257,9 +337,16 @@ int salesim_optimize(salesim_optimize_result *out, const salesim_scenario *sc,
   int G = opt->grid >= 3 ? opt->grid : 21;
   double lo = out->lo, hi = out->hi, step = (hi - lo) / (G - 1);
   int best = -1;
-  /* 1. grid */
+  /* 1. grid (its values as one task list) */
+  double *xs = calloc((size_t)(G > 21 ? G : 21), sizeof *xs);
+  if (xs == NULL && rc == 0)
+    rc = SALESIM_ENOMEM;
+  for (int i = 0; rc == 0 && i < G; i++)
+    xs[i] = i == G - 1 ? hi : lo + i * step;
+  if (rc == 0)
+    evaluate_many(&e, xs, G, &rc);
   for (int i = 0; rc == 0 && i < G; i++) {
-    int k = evaluate(&e, i == G - 1 ? hi : lo + i * step, &rc);
+    int k = evaluate(&e, xs[i], &rc);
     if (k >= 0 && (best < 0 || score(&e.pts[k]) > score(&e.pts[best])))
       best = k;
   }
@@ -286,11 +373,13 @@ int salesim_optimize(salesim_optimize_result *out, const salesim_scenario *sc,
   /* 3. final grid check around the optimum (also the interval's points) */
   if (rc == 0) {
     double c = e.pts[best].x;
-    for (int i = -10; rc == 0 && i <= 10; i++) {
+    int nx = 0;
+    for (int i = -10; i <= 10; i++) {
       double x = c + i * step / 5;
       if (x >= lo && x <= hi)
-        evaluate(&e, x, &rc);
+        xs[nx++] = x;
     }
+    evaluate_many(&e, xs, nx, &rc);
     for (int i = 0; rc == 0 && i < e.n; i++)
       if (score(&e.pts[i]) > score(&e.pts[best]))
         best = i;
@@ -328,6 +417,7 @@ int salesim_optimize(salesim_optimize_result *out, const salesim_scenario *sc,
     out->n_points = e.n;
     e.pts = NULL;
   }
+  free(xs);
   free(e.pts);
   free(e.per_rep);
   salesim_scenario_free(e.sc);

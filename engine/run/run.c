@@ -149,34 +149,25 @@ int salesim_run_jobs(salesim_run_job *jobs, int n_jobs, const salesim_run_option
    * instead (idempotent, before any thread starts) */
   gsl_set_error_handler_off();
   /* one task list over the jobs: global task g = the job's first task + k;
-   * under MPI (engine/run/dist.h) this rank runs g = rank, rank + size,
-   * ...; the others arrive in salesim_dist_exchange below */
-  int rank = salesim_dist_rank(), ranks = salesim_dist_size();
+   * under MPI (engine/run/dist.h) this rank runs positions rank, rank + N,
+   * ... (salesim_dist_task_at); the others arrive in salesim_dist_exchange */
+  int ranks = salesim_dist_size();
   long total = 0;
   for (int i = 0; i < n_jobs; i++)
     total += jobs[i].n_tasks;
   if (total > INT32_MAX)
     return SALESIM_ELIMIT;
+  int rank = salesim_dist_rank();
   int n_local = total > rank ? (int)((total - rank + ranks - 1) / ranks) : 0;
-  /* (job, task) of this rank's tasks, in global order */
+  /* (job, task) of this rank's tasks, in list order */
   int *local = malloc(2 * (size_t)(n_local > 0 ? n_local : 1) * sizeof *local);
   if (local == NULL)
     return SALESIM_ENOMEM;
-  {
-    long first = 0;
-    int i = 0, q = 0;
-    for (long g = rank; g < total; g += ranks) {
-      while (g >= first + jobs[i].n_tasks)
-        first += jobs[i++].n_tasks;
-      local[2 * q] = i;
-      local[2 * q + 1] = (int)(g - first);
-      q++;
-    }
-  }
+  for (int q = 0; q < n_local; q++)
+    salesim_dist_task_at(jobs, rank + (long)q * ranks, &local[2 * q], &local[2 * q + 1]);
   int threads = salesim_run_threads(opt, (int)total);
   int done = 0;
-  /* task k: mechanism k % n_mech, replication k / n_mech, so the mechanisms
-   * of one replication run close together */
+  /* task k: mechanism k % n_mech, replication k / n_mech */
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
 #else
