@@ -116,7 +116,7 @@ static double evaluate_s(const problem *P, double mu, double *h, double *f, doub
   double mh = mu * P->H_in + P->after_value * P->H_after + P->extra_h;
   double G = mu * P->F_in + P->after_value * P->F_after + P->extra_f;
   bundle(mh, G, P->kappa, P->pain, P->Mc, h, f);
-  double saved = P->kappa > 0 ? 1 - exp(-P->kappa * *f) : 0;
+  double saved = P->kappa > 0 ? 1 - salesim_num_exp(-P->kappa * *f) : 0;
   double x = P->X0 + P->H_in * *h + P->F_in * saved;
   double var = P->var0 + P->hvar * *h;
   double sd = sqrt(var > 0 ? var : 0);
@@ -356,31 +356,9 @@ static inline __attribute__((always_inline)) uint64_t d_bits(double d) {
   return u;
 }
 
-/* e^x within ~1 ulp for -708 <= x <= 709; exactly 0 below -708 (libm gives
- * a subnormal there, which no caller can tell from 0). */
-static inline __attribute__((always_inline)) double g_exp(double x) {
-  const double shifter = 0x1.8p52;
-  double xc = x < -708.0 ? -708.0 : (x > 709.0 ? 709.0 : x);
-  double t = xc * 1.4426950408889634 + shifter;
-  double kf = t - shifter;
-  double r = (xc - kf * 6.93147180369123816490e-01) - kf * 1.90821492927058770002e-10;
-  double p = 1.0 / 6227020800.0;
-  p = 1.0 / 479001600.0 + r * p;
-  p = 1.0 / 39916800.0 + r * p;
-  p = 1.0 / 3628800.0 + r * p;
-  p = 1.0 / 362880.0 + r * p;
-  p = 1.0 / 40320.0 + r * p;
-  p = 1.0 / 5040.0 + r * p;
-  p = 1.0 / 720.0 + r * p;
-  p = 1.0 / 120.0 + r * p;
-  p = 1.0 / 24.0 + r * p;
-  p = 1.0 / 6.0 + r * p;
-  p = 0.5 + r * p;
-  p = 1.0 + r * p;
-  p = 1.0 + r * p;
-  double scale = bits_d((d_bits(t) - d_bits(shifter) + 1023) << 52);
-  return x < -708.0 ? 0.0 : p * scale;
-}
+/* e^x: salesim_num_exp (models/core/numerics.h), the same in the grid and
+ * in the scalar evaluation. */
+static inline __attribute__((always_inline)) double g_exp(double x) { return salesim_num_exp(x); }
 
 /* log x for normal x > 0 within ~1 ulp; below the normal range -746, above
  * 1e300 +inf (the callers only compare such values with 0). */
