@@ -48,6 +48,7 @@
 #include "pipeline.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 double salesim_decide_linear_effort(double beta, double theta, double c) {
@@ -115,7 +116,7 @@ static double evaluate_s(const problem *P, double mu, double *h, double *f, doub
   double mh = mu * P->H_in + P->after_value * P->H_after + P->extra_h;
   double G = mu * P->F_in + P->after_value * P->F_after + P->extra_f;
   bundle(mh, G, P->kappa, P->pain, P->Mc, h, f);
-  double saved = P->kappa > 0 ? 1 - exp(-P->kappa * *f) : 0;
+  double saved = P->kappa > 0 ? 1 - salesim_num_exp(-P->kappa * *f) : 0;
   double x = P->X0 + P->H_in * *h + P->F_in * saved;
   double var = P->var0 + P->hvar * *h;
   double sd = sqrt(var > 0 ? var : 0);
@@ -327,6 +328,206 @@ static double credit_at(const problem *P, double mu) {
   return P->X0 + P->H_in * h + P->F_in * saved;
 }
 
+/* ---- the grid's points side by side (issue 12) ------------------------------
+ *
+ * The 12 grid points of search() are evaluated together: each step below is
+ * a loop over the points that the compiler turns into SIMD instructions.
+ * exp and log are this file's own (g_exp, g_log: only IEEE + - * /, no
+ * contraction, ISO C's -ffp-contract=off), so the answers are the same bits
+ * on every x86-64 CPU whichever instruction set the clone uses; they agree
+ * with libm's within a few ulp, and the grid only selects the bracket that
+ * Brent's method (scalar, libm) then refines. */
+#define GRID_N 12
+#if defined(_OPENMP)
+#define SIMD_LOOP _Pragma("omp simd")
+#else
+#define SIMD_LOOP
+#endif
+
+static inline __attribute__((always_inline)) double bits_d(uint64_t u) {
+  double d;
+  memcpy(&d, &u, sizeof d);
+  return d;
+}
+
+static inline __attribute__((always_inline)) uint64_t d_bits(double d) {
+  uint64_t u;
+  memcpy(&u, &d, sizeof u);
+  return u;
+}
+
+/* e^x: salesim_num_exp (models/core/numerics.h), the same in the grid and
+ * in the scalar evaluation. */
+static inline __attribute__((always_inline)) double g_exp(double x) { return salesim_num_exp(x); }
+
+/* log x for normal x > 0 within ~1 ulp; below the normal range -746, above
+ * 1e300 +inf (the callers only compare such values with 0). */
+static inline __attribute__((always_inline)) double g_log(double x) {
+  uint64_t u = d_bits(x);
+  double m = bits_d((u & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);
+  uint64_t eb = (u >> 52) & 0x7ff; /* biased exponent */
+  int big = m > 1.4142135623730951;
+  m = big ? 0.5 * m : m;
+  eb += (uint64_t)big;
+  double ex = bits_d(0x4330000000000000ULL + eb) - (0x1p52 + 1023.0);
+  double s = (m - 1) / (m + 1), s2 = s * s;
+  double p = 1.0 / 25;
+  p = 1.0 / 23 + s2 * p;
+  p = 1.0 / 21 + s2 * p;
+  p = 1.0 / 19 + s2 * p;
+  p = 1.0 / 17 + s2 * p;
+  p = 1.0 / 15 + s2 * p;
+  p = 1.0 / 13 + s2 * p;
+  p = 1.0 / 11 + s2 * p;
+  p = 1.0 / 9 + s2 * p;
+  p = 1.0 / 7 + s2 * p;
+  p = 1.0 / 5 + s2 * p;
+  p = 1.0 / 3 + s2 * p;
+  double lm = 2 * s + 2 * s * (s2 * p);
+  double v = ex * 6.93147180369123816490e-01 + (lm + ex * 1.90821492927058770002e-10);
+  return x < 0x1p-1022 ? -746.0 : (x > 1e300 ? INFINITY : v);
+}
+
+/* log(1 + x) for x >= 0 (Goldberg's correction of the rounded 1 + x). */
+static inline __attribute__((always_inline)) double g_log1p(double x) {
+  double u = 1 + x;
+  double d = u - 1;
+  return d == 0 ? x : g_log(u) * (x / (d == 0 ? 1 : d));
+}
+
+/* salesim_num_lambert_w0 (models/core/numerics.c) with g_exp and g_log1p
+ * and the third Halley step taken by every point, used above x = 1e3. */
+static inline __attribute__((always_inline)) double g_lambert_w0(double x) {
+  double xs = x * (1 - x * (1 - x * (1.5 - x * (8.0 / 3))));
+  double L = g_log1p(x);
+  double w = L * (1 - g_log1p(L) / (2 + L));
+  double e = g_exp(w), f = w * e - x, p = w + 1;
+  w -= f / (e * p - 0.5 * (p + 1) * f / p);
+  e = g_exp(w), f = w * e - x, p = w + 1;
+  w -= f / (e * p - 0.5 * (p + 1) * f / p);
+  e = g_exp(w), f = w * e - x, p = w + 1;
+  double w3 = w - f / (e * p - 0.5 * (p + 1) * f / p);
+  w = x > 1e3 ? w3 : w;
+  return x > 1e-5 ? w : xs;
+}
+
+/* evaluate_s() at n = GRID_N shadow prices at once (P->Mc > 0). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+static void evaluate_grid(const problem *P, const double *mu, double *ce, double *hh, double *ff,
+                          double *XX, double *slope_raw) {
+  const salesim_schedule *S = P->sched;
+  const double k = P->kappa, pain = P->pain, Mc = P->Mc;
+  const double kk = k > 0 ? k : 1;
+  double m[GRID_N], sd[GRID_N], var[GRID_N], saved[GRID_N], v[GRID_N], d[GRID_N];
+  double FO[GRID_N], FI[GRID_N];
+  SIMD_LOOP
+  for (int i = 0; i < GRID_N; i++) {
+    double G = mu[i] * P->F_in + P->after_value * P->F_after + P->extra_f;
+    int gk = (G > 0) & (k > 0); /* & not &&: no branch in the loop */
+    double fo = g_lambert_w0(gk ? G * k * k / Mc : 0) / kk;
+    FO[i] = gk ? fo : 0;
+  }
+  SIMD_LOOP
+  for (int i = 0; i < GRID_N; i++) {
+    double mh = mu[i] * P->H_in + P->after_value * P->H_after + P->extra_h;
+    double G = mu[i] * P->F_in + P->after_value * P->F_after + P->extra_f;
+    int gk = (G > 0) & (k > 0);
+    double fi = g_log(gk & (mh > 0) ? G * k * pain / mh : 1) / kk;
+    FI[i] = gk ? fi : -1;
+  }
+  SIMD_LOOP
+  for (int i = 0; i < GRID_N; i++) {
+    double mh = mu[i] * P->H_in + P->after_value * P->H_after + P->extra_h;
+    double fo = FO[i], fi = FI[i];
+    double e = mh / (pain * Mc);
+    /* bundle()'s cases as selects: every candidate is computed */
+    double h_only = mh / (pain * pain * Mc), h_mix = (e - fi) / pain;
+    double h = e <= fi ? 0.0 : h_mix, f = e <= fi ? fo : fi;
+    h = fi <= 0 ? h_only : h;
+    f = fi <= 0 ? 0.0 : f;
+    h = mh > 0 ? h : 0.0;
+    f = mh > 0 ? f : fo;
+    hh[i] = h;
+    ff[i] = f;
+  }
+  SIMD_LOOP
+  for (int i = 0; i < GRID_N; i++) {
+    double h = hh[i], f = ff[i];
+    double sv = 1 - g_exp(-k * f);
+    sv = k > 0 ? sv : 0;
+    saved[i] = sv;
+    double x = P->X0 + P->H_in * h + P->F_in * sv;
+    m[i] = x;
+    XX[i] = x;
+    double vr = P->var0 + P->hvar * h;
+    var[i] = vr > 0 ? vr : 0;
+    v[i] = S->a + S->b * x;
+    d[i] = S->b;
+  }
+  for (int i = 0; i < GRID_N; i++) /* scalar: libm's sqrt may set errno */
+    sd[i] = sqrt(var[i]);
+  for (int j = 0; j < S->nk; j++) {
+    const double kn = S->knot[j], ds = S->dslope[j];
+    SIMD_LOOP
+    for (int i = 0; i < GRID_N; i++) {
+      double s = sd[i] > 0 ? sd[i] : 1;
+      double z = (m[i] - kn) / s;
+      double pdf = 0.39894228040143267794 * g_exp(-0.5 * z * z);
+      double t = 1.0 / (1.0 + 0.2316419 * fabs(z));
+      double poly = t * (0.319381530 +
+                         t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
+      double upper = pdf * poly;
+      double cdf = z >= 0 ? 1.0 - upper : upper;
+      double tv = z > 9 ? m[i] - kn : (m[i] - kn) * cdf + s * pdf;
+      double td = z > 9 ? 1.0 : cdf;
+      int skip = z < -38.6;
+      /* no noise: the schedule itself (salesim_schedule_eval/_slope) */
+      double tv0 = m[i] > kn ? m[i] - kn : 0, td0 = m[i] >= kn ? 1.0 : 0.0;
+      int on = sd[i] > 0;
+      /* increments selected, then always added and stored (a store in
+       * one branch only would stop the vectoriser) */
+      double dv = on ? (skip ? 0.0 : ds * tv) : ds * tv0;
+      double dd = on ? (skip ? 0.0 : ds * td) : ds * td0;
+      v[i] = v[i] + dv;
+      d[i] = d[i] + dd;
+    }
+  }
+  for (int j = 0; j < S->nj; j++) {
+    const double ta = S->jump_at[j], J = S->jump[j];
+    SIMD_LOOP
+    for (int i = 0; i < GRID_N; i++) {
+      int on = sd[i] > 0;
+      double s = on ? sd[i] : 1;
+      double z = (m[i] - ta) / s;
+      double pdf = 0.39894228040143267794 * g_exp(-0.5 * z * z);
+      double t = 1.0 / (1.0 + 0.2316419 * fabs(z));
+      double poly = t * (0.319381530 +
+                         t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
+      double upper = pdf * poly;
+      double cdf = z >= 0 ? 1.0 - upper : upper;
+      double dv = on ? J * cdf : (m[i] >= ta ? J : 0.0);
+      double dd = on ? J * pdf / s : 0.0;
+      v[i] = v[i] + dv;
+      d[i] = d[i] + dd;
+    }
+  }
+  SIMD_LOOP
+  for (int i = 0; i < GRID_N; i++) {
+    double h = hh[i], f = ff[i], x = m[i];
+    double pay = P->lost ? 0 : P->pay_disc * (v[i] - P->paid);
+    double sr = P->lost ? 0 : d[i];
+    slope_raw[i] = sr;
+    double slope = sr * P->pay_disc;
+    double after = P->after_value * (P->after0 + P->H_after * h + P->F_after * saved[i]);
+    double e = P->pain * h + f;
+    double vr = P->var0 + P->hvar * h; /* var[i] is clamped at 0 for the sd */
+    ce[i] = P->base + pay + after + P->extra_h * h + P->extra_f * f - 0.5 * P->Mc * e * e -
+            0.5 * P->r * slope * slope * vr - P->credit_cost * (x - P->X0);
+  }
+}
+
 /* Steps of the search (issue 12: every decision exact, within 1e-6 of
  * max(1, |CE|) of a dense search; tests/test_decision_exact.c). */
 #define SEARCH_TOL 1e-4     /* Brent stops within this fraction of its bracket */
@@ -354,8 +555,28 @@ static void search(const problem *P, best_plan *B) {
   B->mu = 0;
   double best = -INFINITY;
   int bi = 0;
+  double gmu[GRID_N], gce[GRID_N], gh[GRID_N], gf[GRID_N], gX[GRID_N], gs[GRID_N];
+  int batch = P->Mc > 0 && ng == GRID_N;
+  if (batch) {
+    for (int i = 0; i < GRID_N; i++)
+      gmu[i] = grid[i] * sref;
+    evaluate_grid(P, gmu, gce, gh, gf, gX, gs);
+  }
   for (int i = 0; i < ng; i++) {
-    double ce = eval_keep(P, grid[i] * sref, B);
+    double ce;
+    if (batch) {
+      ce = gce[i];
+      if (ce > B->ce) {
+        B->mu = gmu[i];
+        B->ce = ce;
+        B->h = gh[i];
+        B->f = gf[i];
+        B->X = gX[i];
+        B->slope = gs[i];
+      }
+    } else {
+      ce = eval_keep(P, grid[i] * sref, B);
+    }
     /* on a plateau (no effort until mu passes a corner) the last point of
      * it: the bracket then reaches past it, where CE can rise again */
     if (ce >= best) {

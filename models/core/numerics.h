@@ -59,6 +59,9 @@
 #ifndef SALESIM_NUMERICS_H
 #define SALESIM_NUMERICS_H
 
+#include <stdint.h>
+#include <string.h>
+
 /** 1/phi = (sqrt(5) - 1)/2, the golden-section ratio as every copy spelled it. */
 #define SALESIM_NUM_GOLDEN 0.6180339887498949
 
@@ -149,5 +152,47 @@ int salesim_num_is_pd(const double M[SALESIM_NUM_MAX_DIM][SALESIM_NUM_MAX_DIM], 
 
 /** 1 if the leading n x n block of M is symmetric to 1e-12 relative, else 0. */
 int salesim_num_is_symmetric(const double M[SALESIM_NUM_MAX_DIM][SALESIM_NUM_MAX_DIM], int n);
+
+static inline double salesim_num_bits_d(uint64_t u) {
+  double d;
+  memcpy(&d, &u, sizeof d);
+  return d;
+}
+
+static inline uint64_t salesim_num_d_bits(double d) {
+  uint64_t u;
+  memcpy(&u, &d, sizeof u);
+  return u;
+}
+
+/** e^x within ~1 ulp for -708 <= x <= 709; exactly 0 below -708 (libm gives
+ *  a subnormal there, which no caller can tell from 0). Plain IEEE + - * /
+ *  and bit operations (issue 12): the same bits on every x86-64 CPU, unlike
+ *  libm's exp, whose FMA variant glibc picks by CPU; inline, so loops over
+ *  it vectorise (models/core/decision.c evaluate_grid). */
+static inline double salesim_num_exp(double x) {
+  const double shifter = 0x1.8p52;
+  double xc = x < -708.0 ? -708.0 : (x > 709.0 ? 709.0 : x);
+  double t = xc * 1.4426950408889634 + shifter;
+  double kf = t - shifter;
+  double r = (xc - kf * 6.93147180369123816490e-01) - kf * 1.90821492927058770002e-10;
+  double p = 1.0 / 6227020800.0;
+  p = 1.0 / 479001600.0 + r * p;
+  p = 1.0 / 39916800.0 + r * p;
+  p = 1.0 / 3628800.0 + r * p;
+  p = 1.0 / 362880.0 + r * p;
+  p = 1.0 / 40320.0 + r * p;
+  p = 1.0 / 5040.0 + r * p;
+  p = 1.0 / 720.0 + r * p;
+  p = 1.0 / 120.0 + r * p;
+  p = 1.0 / 24.0 + r * p;
+  p = 1.0 / 6.0 + r * p;
+  p = 0.5 + r * p;
+  p = 1.0 + r * p;
+  p = 1.0 + r * p;
+  double scale = salesim_num_bits_d((salesim_num_d_bits(t) - salesim_num_d_bits(shifter) + 1023) << 52);
+  return x < -708.0 ? 0.0 : p * scale;
+}
+
 
 #endif

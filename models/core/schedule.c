@@ -9,6 +9,8 @@
  */
 #include "schedule.h"
 
+#include "numerics.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -16,7 +18,7 @@
 
 static const double inv_sqrt_2pi = 0.39894228040143267794;
 
-static double norm_pdf(double z) { return inv_sqrt_2pi * exp(-0.5 * z * z); }
+static double norm_pdf(double z) { return inv_sqrt_2pi * salesim_num_exp(-0.5 * z * z); }
 
 /* Normal CDF from its density in one exp: Zelen & Severo (Abramowitz &
  * Stegun 26.2.17), absolute error < 7.5e-8, far below what the decisions
