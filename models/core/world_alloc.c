@@ -101,7 +101,11 @@ void salesim_world_free(salesim_world *w) {
 /* 1. The arrays, streams and per-agent state; the pipeline's calibration. */
 static int alloc_arrays(salesim_world *w) {
   const salesim_scenario *sc = w->sc;
-  w->agents = calloc((size_t)w->n_agents, sizeof *w->agents);
+  /* 64-byte aligned: the first cache line of every slot is the one the
+   * loop's light passes read (world.h) */
+  w->agents = aligned_alloc(_Alignof(salesim_agent), (size_t)w->n_agents * sizeof *w->agents);
+  if (w->agents != NULL)
+    memset(w->agents, 0, (size_t)w->n_agents * sizeof *w->agents);
   w->terr = calloc((size_t)w->n_terr, sizeof *w->terr);
   w->rng_slot = calloc((size_t)w->n_agents, sizeof *w->rng_slot);
   w->shock = malloc((size_t)sc->months * (size_t)w->n_terr * sizeof *w->shock);
