@@ -60,6 +60,8 @@ static int run_one(const salesim_scenario *sc, int mech, int rep, double *metric
                    double *monthly) {
   salesim_task_out out;
   memset(&out, 0, sizeof out);
+  /* the loop adds into the month's series: zero, as salesim_run's are */
+  memset(monthly, 0, (size_t)sc->months * SALESIM_SERIES_COUNT * sizeof *monthly);
   out.metrics = metrics;
   out.monthly = monthly;
   salesim_diag diag = SALESIM_DIAG_INIT;
