@@ -182,7 +182,8 @@ typedef struct salesim_world {
   int year;
   int next_person_id;
 
-  salesim_agent *agents;  /* n_agents slots */
+  salesim_agent *agents;  /* n_agents slots, 64-byte aligned inside agents_mem */
+  void *agents_mem;
   int n_agents;
   salesim_territory *terr;
   int n_terr;
