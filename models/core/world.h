@@ -54,36 +54,44 @@ typedef struct salesim_traits {
 
 /** A person in a sales position (a slot: the position outlives the person). */
 typedef struct salesim_agent {
-  /* traits (MODEL.md §3) */
+  /* Layout (issue 12, memory at 1M reps): the loop passes over every slot
+   * several times a month, most passes reading only the fields of the first
+   * cache line (status, savings, tenure: vacancies, leaving, the month's
+   * series, orphan books, the quarter's forecast) or the second (the
+   * month's efforts, book and credit); the struct is 64-byte aligned so each
+   * pass touches one line a slot. Keep these two groups together. */
+  _Alignas(64) int status; /* salesim_agent_status */
+  int vacant_until;      /* month a vacancy is filled */
+  int tenure;            /* months in the firm */
+  int hired_month;       /* month of hire (negative for the starting force) */
+  int counted_6, counted_12; /* survival bookkeeping for new hires */
+  double outside_wage;   /* w-bar per month */
+  double savings;        /* currency */
+  double stay_value;     /* CE per month of staying, last computed */
+  double held_book;      /* vacant slot: its last holder's accounts, kept for the
+                            replacement (production.accounts_to_hire) */
+  double pipeline_value; /* sum of value * stage probability of open opps */
+  /* the month's efforts, pay, book and credit */
+  double hunt, farm;     /* efforts chosen this month */
+  double last_pay;       /* pay of the last month */
+  double leads_month;    /* new opportunities this month */
+  double book;           /* monthly recurring revenue of owned accounts */
+  double credit_period;  /* credited sales in the current pay period */
+  double sales_year;     /* credited sales in the plan year */
+  double pay_year;       /* pay earned in the plan year */
+  /* traits (MODEL.md §3; outside_wage and savings above) */
   double ability;        /* theta */
   double skill;          /* hunting skill s */
   double risk_aversion;  /* CARA r per currency unit */
   double effort_cost;    /* c: cost c*(pi*h+f)^2/2 per month */
-  double outside_wage;   /* w-bar per month */
   double moral_cost;     /* kappa per false report */
   /* state */
-  double savings;        /* currency */
-  double book;           /* monthly recurring revenue of owned accounts */
-  double held_book;      /* vacant slot: its last holder's accounts, kept for the
-                            replacement (production.accounts_to_hire) */
-  double credit_period;  /* credited sales in the current pay period */
-  double sales_year;     /* credited sales in the plan year */
-  double pay_year;       /* pay earned in the plan year */
   double target;         /* annual target (the firm's quota) */
   double target_pay;     /* annual on-target earnings (OTE) */
-  double hunt, farm;     /* efforts chosen this month */
-  double stay_value;     /* CE per month of staying, last computed */
   double shadow;         /* shadow price of credit chosen last month */
-  double last_pay;       /* pay of the last month */
-  double pipeline_value; /* sum of value * stage probability of open opps */
-  double leads_month;    /* new opportunities this month */
   int id;                /* person id (unique in the run) */
   int territory;
   int manager;           /* manager id or -1 */
-  int tenure;            /* months in the firm */
-  int hired_month;       /* month of hire (negative for the starting force) */
-  int status;            /* salesim_agent_status */
-  int vacant_until;      /* month a vacancy is filled */
   /* open opportunities, oldest first, in one block (models/core/pipeline.c):
    * deal_value[k] and deal_stage[k] (1..4 = 20..80 %) for k < n_opps; the
    * block holds opp_cap deals, in the world's arena (w->deal_arena) while
@@ -108,7 +116,6 @@ typedef struct salesim_agent {
                             and how unsure it was */
   double pushed_value, pushed_wins; /* wins held back into the next period */
   double book_credit;    /* this month: credit per unit of book revenue */
-  int counted_6, counted_12; /* survival bookkeeping for new hires */
   salesim_schedule sched; /* variable pay of the period vs period credit */
   gsl_rng *rng;          /* this slot's stream (owned by the world) */
 } salesim_agent;
@@ -175,7 +182,8 @@ typedef struct salesim_world {
   int year;
   int next_person_id;
 
-  salesim_agent *agents;  /* n_agents slots */
+  salesim_agent *agents;  /* n_agents slots, 64-byte aligned inside agents_mem */
+  void *agents_mem;
   int n_agents;
   salesim_territory *terr;
   int n_terr;

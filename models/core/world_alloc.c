@@ -25,6 +25,7 @@
  */
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,7 +79,7 @@ void salesim_world_free(salesim_world *w) {
   gsl_rng_free(w->rng_world);
   gsl_rng_free(w->rng_mech);
   salesim_pipeline_free(w); /* reads the agents' blocks */
-  free(w->agents);
+  free(w->agents_mem);
   free(w->terr);
   free(w->shock);
   free(w->linear_noise);
@@ -101,7 +102,16 @@ void salesim_world_free(salesim_world *w) {
 /* 1. The arrays, streams and per-agent state; the pipeline's calibration. */
 static int alloc_arrays(salesim_world *w) {
   const salesim_scenario *sc = w->sc;
-  w->agents = calloc((size_t)w->n_agents, sizeof *w->agents);
+  /* 64-byte aligned: the first cache line of every slot is the one the
+   * loop's light passes read (world.h). calloc, not aligned_alloc + memset:
+   * a large calloc gets fresh zeroed pages it gives back when freed (with
+   * aligned_alloc a process running replication after replication kept
+   * several worlds' agents resident: peak memory 4x at 10,000 reps) */
+  const size_t align = _Alignof(salesim_agent);
+  w->agents_mem = calloc((size_t)w->n_agents * sizeof *w->agents + align, 1);
+  if (w->agents_mem != NULL)
+    w->agents = (salesim_agent *)(void *)((unsigned char *)w->agents_mem +
+                                          (align - (uintptr_t)w->agents_mem % align) % align);
   w->terr = calloc((size_t)w->n_terr, sizeof *w->terr);
   w->rng_slot = calloc((size_t)w->n_agents, sizeof *w->rng_slot);
   w->shock = malloc((size_t)sc->months * (size_t)w->n_terr * sizeof *w->shock);
