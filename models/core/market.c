@@ -28,6 +28,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "pipeline.h"
+#include "streams.h"
 #include "sim_internal.h"
 
 int salesim_market_agent(salesim_world *w, salesim_agent *a, int i, salesim_outcome *o) {
@@ -92,7 +93,7 @@ int salesim_market_agent(salesim_world *w, salesim_agent *a, int i, salesim_outc
     }
     for (unsigned u = 0; u < n; u++) {
       w->draws += p_coll > 0;
-      if (p_coll > 0 && gsl_rng_uniform(a->rng) < p_coll) {
+      if (p_coll > 0 && salesim_rng_uniform(a->rng) < p_coll) {
         o->collisions += 1;
         continue;
       }

@@ -9,6 +9,7 @@
  * the mean time to close (four stages to pass) is 4/q = cycle_months.
  */
 #include "pipeline.h"
+#include "streams.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -253,7 +254,7 @@ void salesim_pipeline_pull(salesim_world *w, salesim_agent *a, double m_now, dou
       continue;
     }
     *pulled += 1;
-    if (gsl_rng_uniform(a->rng) < eventual) {
+    if (salesim_rng_uniform(a->rng) < eventual) {
       *won_value += v * (1 - discount);
       *wins += 1;
       *discount_cost += v * discount;
@@ -275,7 +276,7 @@ void salesim_pipeline_step(salesim_world *w, salesim_agent *a, double *won_value
     a->stage_sum[j] = a->stage_sum2[j] = 0;
   for (int k = a->n_opps - 1; k >= 0; k--) {
     double v = val[k];
-    double u = gsl_rng_uniform(a->rng);
+    double u = salesim_rng_uniform(a->rng);
     int j = stg[k];
     if (u < w->p_advance[j]) {
       if (j + 1 == SALESIM_STAGES) {

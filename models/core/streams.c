@@ -84,7 +84,7 @@ double salesim_dist_draw(const salesim_dist *d, gsl_rng *r) {
     return clamp(exp(mu + sigma * gsl_ran_gaussian_ziggurat(r, 1.0)), lo, hi);
   }
   case SALESIM_DIST_UNIFORM:
-    return d->min + (d->max - d->min) * gsl_rng_uniform(r);
+    return d->min + (d->max - d->min) * salesim_rng_uniform(r);
   case SALESIM_DIST_CONSTANT:
   default:
     return d->mean;

@@ -153,7 +153,7 @@ static void demote(salesim_world *w, salesim_agent *a) {
 static int pass_training(salesim_world *w, double ability) {
   const ladder_params *p = w->params;
   double pp = salesim_ladder_pass_prob(ability, p->pass_mid, p->pass_slope, p->pass_max);
-  return gsl_rng_uniform(w->rng_mech) < pp;
+  return salesim_rng_uniform(w->rng_mech) < pp;
 }
 
 int ladder_month_end(salesim_world *w) {
