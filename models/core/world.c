@@ -183,14 +183,16 @@ const void *salesim_agent_state_const(const salesim_world *w, const salesim_agen
 /* ---- people's traits ------------------------------------------------------ */
 
 void salesim_world_draw_traits(const salesim_world *w, gsl_rng *r, salesim_traits *t) {
-  const salesim_population *p = &w->sc->population;
-  t->ability = salesim_dist_draw(&p->ability, r);
-  t->skill = salesim_dist_draw(&p->skill, r);
-  t->risk_aversion = fmax(0, salesim_dist_draw(&p->risk_aversion, r));
-  t->effort_cost = fmax(1e-9, salesim_dist_draw(&p->effort_cost, r));
-  t->outside_wage = salesim_dist_draw(&p->outside_wage, r);
-  t->savings = fmax(0, salesim_dist_draw(&p->savings_months, r)) * p->living_cost;
-  t->moral_cost = fmax(0, salesim_dist_draw(&p->moral_cost, r));
+  /* w->trait_dist holds the population's distributions in this order
+   * (models/core/world_alloc.c); the same draws as salesim_dist_draw */
+  const salesim_dist_fast *q = w->trait_dist;
+  t->ability = salesim_dist_fast_draw(&q[0], r);
+  t->skill = salesim_dist_fast_draw(&q[1], r);
+  t->risk_aversion = fmax(0, salesim_dist_fast_draw(&q[2], r));
+  t->effort_cost = fmax(1e-9, salesim_dist_fast_draw(&q[3], r));
+  t->outside_wage = salesim_dist_fast_draw(&q[4], r);
+  t->savings = fmax(0, salesim_dist_fast_draw(&q[5], r)) * w->sc->population.living_cost;
+  t->moral_cost = fmax(0, salesim_dist_fast_draw(&q[6], r));
 }
 
 void salesim_agent_set_traits(salesim_agent *a, const salesim_traits *t) {

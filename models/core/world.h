@@ -208,6 +208,12 @@ typedef struct salesim_world {
   double psi[SALESIM_MAX_HORIZON + 1]; /* sum_{u<m} win_within[1][u] */
   double deal_mean, deal_m2; /* E[V], E[V^2] */
   salesim_dist_fast deal;    /* deal values, ready to draw */
+  /* people's traits, ready to draw (salesim_world_draw_traits): ability,
+   * skill, risk aversion, effort cost, outside wage, savings in months,
+   * moral cost, the population's distributions with their lognormal
+   * parameters worked out once (issue 12: hiring drew them anew for every
+   * applicant) */
+  salesim_dist_fast trait_dist[7];
   /* book_keep[m] = sum_{tau<m} (1-churn)^tau: book revenue over m months;
    * book_gain[m] = sum_{0<tau<m} tau (1-churn)^(tau-1): its derivative in
    * the monthly churn saved (models/core/decision.c) */

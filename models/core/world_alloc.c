@@ -318,6 +318,15 @@ int salesim_world_alloc_why(salesim_world **out, const salesim_scenario *sc, int
     return SALESIM_ENOMEM;
   const salesim_territories *ts = &sc->territories;
   w->sc = sc;
+  {
+    const salesim_population *pop = &sc->population;
+    const salesim_dist *traits[7] = {&pop->ability,      &pop->skill,
+                                     &pop->risk_aversion, &pop->effort_cost,
+                                     &pop->outside_wage,  &pop->savings_months,
+                                     &pop->moral_cost};
+    for (int i = 0; i < 7; i++)
+      salesim_dist_fast_init(&w->trait_dist[i], traits[i]);
+  }
   w->spec = &sc->mechanisms[mech];
   w->type = w->spec->type;
   w->params = w->spec->params;
