@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build run test bench install clean asan check-determinism memcheck fuzz
+.PHONY: all deps configure build run test bench install clean asan check-determinism check-mpi memcheck fuzz
 
 all: build
 
@@ -42,6 +42,12 @@ asan: deps
 # garbage; valgrind memcheck (OpenMP build with -g) at 1 and 2 threads
 check-determinism: build
 	bash scripts/check-determinism.sh $(BUILD)/salesim
+
+# mpirun -n 1, 2, 3 and 4 (oversubscribed) against one process: run with a
+# sweep, batch, optimize and a rank that dies (docs/cluster.md); ctest's
+# mpi_identical runs the same script with 1, 2 and 3 ranks
+check-mpi: build
+	MPI_RANKS="1 2 3 4" bash scripts/check-mpi.sh $(BUILD)/salesim
 
 memcheck: deps
 	@SALESIM_OPTIONAL_PKGS=valgrind bash scripts/setup-deps.sh
