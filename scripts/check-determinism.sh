@@ -40,23 +40,11 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/salesim-determinism.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 perturb=(0 85 170 255 51 204 1 254)
 
-# normalise DIR: copy the compared files into DIR.cmp, blanking the run's clock
-# and thread count
-normalise() {
-  local dir=$1 f base
-  mkdir -p "$dir.cmp"
-  for f in "$dir"/*.csv "$dir"/summary.json "$dir"/scenario.cfg "$dir"/report.md; do
-    [ -e "$f" ] || continue
-    base=$(basename "$f")
-    case $base in
-      summary.json)
-        sed -E 's/^( *"(started|wall_seconds|threads)": ).*$/\1-/' "$f" >"$dir.cmp/$base" ;;
-      report.md)
-        sed -E 's/^\| (started|wall_seconds|threads) \|.*$/| \1 | - |/' "$f" >"$dir.cmp/$base" ;;
-      *) cp "$f" "$dir.cmp/$base" ;;
-    esac
-  done
-  rm -rf "$dir"
+# normalise DIR (scripts/normalise-outputs.sh), then drop DIR itself
+. scripts/normalise-outputs.sh
+normalise_and_drop() {
+  normalise "$1"
+  rm -rf "$1"
 }
 
 # run TAG THREADS PERTURB PAD SCENARIO SEEDARGS...
@@ -71,7 +59,7 @@ run() {
     sed -n 1,10p "$log" >&2
     return 1
   fi
-  normalise "$work/$tag"
+  normalise_and_drop "$work/$tag"
 }
 
 start=$(date +%s)

@@ -65,21 +65,8 @@ if [ -z "$scenarios" ]; then
   scenarios="$work/tender12.cfg $work/hm-sweep.cfg"
 fi
 
-normalise() {
-  local dir=$1 f base
-  mkdir -p "$dir.cmp"
-  for f in "$dir"/*.csv "$dir"/summary.json "$dir"/scenario.cfg "$dir"/report.md; do
-    [ -e "$f" ] || continue
-    base=$(basename "$f")
-    case $base in
-      summary.json)
-        sed -E 's/^( *"(started|wall_seconds|threads)": ).*$/\1-/' "$f" >"$dir.cmp/$base" ;;
-      report.md)
-        sed -E 's/^\| (started|wall_seconds|threads) \|.*$/| \1 | - |/' "$f" >"$dir.cmp/$base" ;;
-      *) cp "$f" "$dir.cmp/$base" ;;
-    esac
-  done
-}
+# normalise DIR (scripts/normalise-outputs.sh)
+. scripts/normalise-outputs.sh
 
 # compare every file of reference folder $1 (normalised) with folder $2's
 compare() {

@@ -534,13 +534,10 @@ static void evaluate_grid(const problem *P, const double *mu, double *ce, double
 #define SEARCH_EVALS 24     /* and after at most this many evaluations */
 #define THRESHOLD_STEPS 60  /* bisection steps in log mu for a jump's threshold */
 
-/* The whole search for a problem without a closed form: a 12-point grid
- * over mu scaled by the schedule's steepest slope (the optimum can jump
- * between zero and an interior effort, MEASURED.md), Brent's method in the
- * bracket around the grid's best, and a candidate at every pay jump. No
- * warm start: last month's shadow price can sit at a local optimum that is
- * no longer the best (issue 12). */
-static void search(const problem *P, best_plan *B) {
+/* The scale of the search over mu: the schedule's steepest slope (or the
+ * value of credit after the period), plus each pay jump spread over the
+ * credit's standard deviation; both the search and the reference use it. */
+static double grid_scale(const problem *P) {
   const salesim_schedule *sched = P->sched;
   double sref = fmax(max_slope(sched), P->after_value);
   double sd_ref = sqrt(P->var0 + P->hvar + 1e-9);
@@ -549,6 +546,18 @@ static void search(const problem *P, best_plan *B) {
       sref += sched->jump[j] * 0.4 / sd_ref;
   if (!(sref > 0))
     sref = 1e-6;
+  return sref;
+}
+
+/* The whole search for a problem without a closed form: a 12-point grid
+ * over mu scaled by the schedule's steepest slope (the optimum can jump
+ * between zero and an interior effort, MEASURED.md), Brent's method in the
+ * bracket around the grid's best, and a candidate at every pay jump. No
+ * warm start: last month's shadow price can sit at a local optimum that is
+ * no longer the best (issue 12). */
+static void search(const problem *P, best_plan *B) {
+  const salesim_schedule *sched = P->sched;
+  double sref = grid_scale(P);
   static const double grid[] = {0, 0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0, 1.2, 1.5, 2.0, 3.0};
   const int ng = (int)(sizeof grid / sizeof grid[0]);
   B->ce = -INFINITY;
@@ -834,13 +843,7 @@ static double reference_grid(const problem *P, const double *mu, int n, double b
 
 static double reference_search(const problem *P) {
   const salesim_schedule *sched = P->sched;
-  double sref = fmax(max_slope(sched), P->after_value);
-  double sd_ref = sqrt(P->var0 + P->hvar + 1e-9);
-  for (int j = 0; j < sched->nj; j++)
-    if (sched->jump[j] > 0)
-      sref += sched->jump[j] * 0.4 / sd_ref;
-  if (!(sref > 0))
-    sref = 1e-6;
+  double sref = grid_scale(P);
   enum { NL = 401, NG = 121 };
   double mu[NL];
   for (int i = 0; i < NL; i++)
