@@ -474,12 +474,8 @@ static void evaluate_grid(const problem *P, const double *mu, double *ce, double
     for (int i = 0; i < GRID_N; i++) {
       double s = sd[i] > 0 ? sd[i] : 1;
       double z = (m[i] - kn) / s;
-      double pdf = 0.39894228040143267794 * g_exp(-0.5 * z * z);
-      double t = 1.0 / (1.0 + 0.2316419 * fabs(z));
-      double poly = t * (0.319381530 +
-                         t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
-      double upper = pdf * poly;
-      double cdf = z >= 0 ? 1.0 - upper : upper;
+      double pdf = salesim_num_norm_pdf(z);
+      double cdf = salesim_num_norm_cdf_pdf(z, pdf);
       double tv = z > 9 ? m[i] - kn : (m[i] - kn) * cdf + s * pdf;
       double td = z > 9 ? 1.0 : cdf;
       int skip = z < -38.6;
@@ -501,12 +497,8 @@ static void evaluate_grid(const problem *P, const double *mu, double *ce, double
       int on = sd[i] > 0;
       double s = on ? sd[i] : 1;
       double z = (m[i] - ta) / s;
-      double pdf = 0.39894228040143267794 * g_exp(-0.5 * z * z);
-      double t = 1.0 / (1.0 + 0.2316419 * fabs(z));
-      double poly = t * (0.319381530 +
-                         t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
-      double upper = pdf * poly;
-      double cdf = z >= 0 ? 1.0 - upper : upper;
+      double pdf = salesim_num_norm_pdf(z);
+      double cdf = salesim_num_norm_cdf_pdf(z, pdf);
       double dv = on ? J * cdf : (m[i] >= ta ? J : 0.0);
       double dd = on ? J * pdf / s : 0.0;
       v[i] = v[i] + dv;

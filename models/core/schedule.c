@@ -16,21 +16,6 @@
 
 #include <salesim/errors.h>
 
-static const double inv_sqrt_2pi = 0.39894228040143267794;
-
-static double norm_pdf(double z) { return inv_sqrt_2pi * salesim_num_exp(-0.5 * z * z); }
-
-/* Normal CDF from its density in one exp: Zelen & Severo (Abramowitz &
- * Stegun 26.2.17), absolute error < 7.5e-8, far below what the decisions
- * need; erfc costs twice as much and the density is needed anyway. */
-static double norm_cdf_pdf(double z, double pdf) {
-  double t = 1.0 / (1.0 + 0.2316419 * fabs(z));
-  double poly =
-      t * (0.319381530 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
-  double upper = pdf * poly; /* P(Z > |z|) */
-  return z >= 0 ? 1.0 - upper : upper;
-}
-
 void salesim_schedule_linear(salesim_schedule *s, double rate) {
   memset(s, 0, sizeof *s);
   s->b = rate;
@@ -155,15 +140,15 @@ double salesim_schedule_expect(const salesim_schedule *s, double m, double sd, d
     }
     if (z < -38.6)
       continue;
-    double pdf = norm_pdf(z);
-    double cdf = norm_cdf_pdf(z, pdf);
+    double pdf = salesim_num_norm_pdf(z);
+    double cdf = salesim_num_norm_cdf_pdf(z, pdf);
     v += s->dslope[i] * ((m - s->knot[i]) * cdf + sd * pdf);
     d += s->dslope[i] * cdf;
   }
   for (int j = 0; j < s->nj; j++) {
     double z = (m - s->jump_at[j]) / sd;
-    double pdf = norm_pdf(z);
-    v += s->jump[j] * norm_cdf_pdf(z, pdf);
+    double pdf = salesim_num_norm_pdf(z);
+    v += s->jump[j] * salesim_num_norm_cdf_pdf(z, pdf);
     d += s->jump[j] * pdf / sd;
   }
   if (slope)
