@@ -26,6 +26,7 @@
 #include "decision.h"
 #include "org.h"
 #include "sim.h"
+#include "sim_internal.h"
 #include "tender.h"
 
 static char tmpdir[256];
@@ -133,6 +134,79 @@ static void test_decide_reads_only_hint(void **state) {
   assert_int_equal(checked, 20);
   salesim_world_free(w);
   salesim_scenario_free(sc);
+}
+
+/* salesim_decide_many gives each agent the same bits as salesim_decide
+ * alone, whichever agents share its batch (issue 12: the searches run side
+ * by side in SIMD lanes): all active agents at once, in reverse order, and
+ * one by one, after seven months of every mechanism of scenarios with
+ * payout curves, quota bonuses (pay jumps), ratchets, commission and the
+ * tender's org plans. */
+static void test_decide_many_same_bits(void **state) {
+  (void)state;
+  static const char *const files[] = {"scenarios/default.cfg", "scenarios/year-end-bonus.cfg",
+                                      "scenarios/ratchet-cap.cfg", "scenarios/territory-tender.cfg",
+                                      "scenarios/timing-games.cfg"};
+  long compared = 0;
+  for (size_t s = 0; s < sizeof files / sizeof files[0]; s++) {
+    salesim_scenario *sc = load(files[s]);
+    for (int m = 0; m < sc->n_mechanisms; m++) {
+      salesim_world *w = NULL;
+      assert_int_equal(salesim_world_alloc(&w, sc, m, 0, sc->seed), 0);
+      for (int t = 0; t < 7; t++)
+        assert_int_equal(salesim_world_step(w), 0);
+      int n = 0;
+      const salesim_agent **ag = calloc((size_t)w->n_agents, sizeof *ag);
+      const salesim_agent **rev = calloc((size_t)w->n_agents, sizeof *rev);
+      salesim_incentive *inc = calloc((size_t)w->n_agents, sizeof *inc);
+      salesim_incentive *inc_rev = calloc((size_t)w->n_agents, sizeof *inc_rev);
+      salesim_choice *all = malloc((size_t)w->n_agents * sizeof *all);
+      salesim_choice *back = malloc((size_t)w->n_agents * sizeof *back);
+      assert_non_null(ag);
+      assert_non_null(rev);
+      assert_non_null(inc);
+      assert_non_null(inc_rev);
+      assert_non_null(all);
+      assert_non_null(back);
+      for (int i = 0; i < w->n_agents; i++) {
+        salesim_agent *a = &w->agents[i];
+        if (a->status != SALESIM_AGENT_ACTIVE)
+          continue;
+        assert_int_equal(salesim_sim_incentive(w, a, &inc[n]), 0);
+        salesim_overlay_ratchet_cost(w, a, &inc[n]);
+        ag[n++] = a;
+      }
+      assert_true(n > 0);
+      for (int i = 0; i < n; i++) {
+        rev[i] = ag[n - 1 - i];
+        inc_rev[i] = inc[n - 1 - i];
+      }
+      fill(all, (size_t)n * sizeof *all, garbage[0]);
+      fill(back, (size_t)n * sizeof *back, garbage[1 % N_GARBAGE]);
+      for (int i = 0; i < n; i++)
+        all[i].hint = back[i].hint = -1;
+      salesim_decide_many(w, n, ag, inc, all);
+      salesim_decide_many(w, n, rev, inc_rev, back);
+      for (int i = 0; i < n; i++) {
+        salesim_choice alone;
+        memset(&alone, 0, sizeof alone);
+        alone.hint = -1;
+        salesim_decide(w, ag[i], &inc[i], &alone);
+        assert_memory_equal(&alone, &all[i], sizeof alone);
+        assert_memory_equal(&alone, &back[n - 1 - i], sizeof alone);
+        compared++;
+      }
+      free(ag);
+      free(rev);
+      free(inc);
+      free(inc_rev);
+      free(all);
+      free(back);
+      salesim_world_free(w);
+    }
+    salesim_scenario_free(sc);
+  }
+  assert_true(compared > 1000);
 }
 
 /* ---- the tender in-process ----------------------------------------------------- */
@@ -335,6 +409,7 @@ static void test_cli_same_bytes(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_decide_reads_only_hint),
+      cmocka_unit_test(test_decide_many_same_bits),
       cmocka_unit_test(test_tender_round_ignores_garbage),
       cmocka_unit_test(test_tender_ignores_garbage),
       cmocka_unit_test(test_cli_same_bytes),

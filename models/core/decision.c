@@ -29,8 +29,11 @@
  * Every optimum lies on this expansion path, so the two-effort problem is a
  * one-dimensional search over mu: a grid (the optimum can jump between zero
  * and an interior effort, MEASURED.md), Brent's method around its best and
- * candidates at every pay jump (search(); exact to 1e-6 of the CE, issue 12,
- * tests/test_decision_exact.c). For
+ * candidates at every pay jump (search_many(); exact to 1e-6 of the CE,
+ * issue 12, tests/test_decision_exact.c). The searches of a month's agents
+ * run side by side (salesim_decide_many): every evaluation is a SIMD lane,
+ * and an answer is the same bits whichever agents share its batch
+ * (tests/test_determinism.c test_decide_many_same_bits). For
  * open-ended linear pay (straight commission) mu is the rate itself and the
  * answer is closed form, with the risk premium folded into the value of
  * hunting.
@@ -111,6 +114,10 @@ typedef struct problem {
   double pay_disc;   /* discount on period-end pay */
 } problem;
 
+/* The CE of the bundle at shadow price mu, one point at a time with libm:
+ * the test reference's evaluation (salesim_decide_reference_ce), kept apart
+ * from the search's own (eval_lanes) so that the test compares two
+ * implementations. */
 static double evaluate_s(const problem *P, double mu, double *h, double *f, double *X,
                          double *slope_out) {
   double mh = mu * P->H_in + P->after_value * P->H_after + P->extra_h;
@@ -142,79 +149,6 @@ static double evaluate(const problem *P, double mu, double *h, double *f, double
 typedef struct best_plan {
   double mu, ce, h, f, X, slope;
 } best_plan;
-
-static double eval_keep(const problem *P, double mu, best_plan *B) {
-  double h, f, X, slope;
-  double ce = evaluate_s(P, mu, &h, &f, &X, &slope);
-  if (ce > B->ce) {
-    B->mu = mu;
-    B->ce = ce;
-    B->h = h;
-    B->f = f;
-    B->X = X;
-    B->slope = slope;
-  }
-  return ce;
-}
-
-/* Brent's method (parabolic steps safeguarded by golden section; Brent
- * 1973, as gsl_min_fminimizer_brent) for the maximum of CE on [a, b] from
- * x inside it with CE(x) = fx, until the bracket is within tol of x or
- * after max_evals evaluations. Every point is offered to *B. A CE that is
- * not finite takes the golden step. */
-static void brent_refine(const problem *P, double a, double b, double x, double fx, double tol,
-                         int max_evals, best_plan *B) {
-  const double cg = 0.3819660112501051; /* 2 - phi */
-  double gx = -fx, w = x, v = x, gw = gx, gv = gx, d = 0, e = 0;
-  for (int it = 0; it < max_evals; it++) {
-    double xm = 0.5 * (a + b), tol1 = tol, tol2 = 2 * tol1;
-    if (fabs(x - xm) <= tol2 - 0.5 * (b - a))
-      break;
-    int para = 0;
-    if (fabs(e) > tol1 && isfinite(gx) && isfinite(gw) && isfinite(gv)) {
-      double r = (x - w) * (gx - gv), q = (x - v) * (gx - gw), p = (x - v) * q - (x - w) * r;
-      q = 2 * (q - r);
-      if (q > 0)
-        p = -p;
-      q = fabs(q);
-      double etemp = e;
-      if (!(fabs(p) >= fabs(0.5 * q * etemp) || p <= q * (a - x) || p >= q * (b - x))) {
-        e = d;
-        d = p / q;
-        double u = x + d;
-        if (u - a < tol2 || b - u < tol2)
-          d = xm >= x ? tol1 : -tol1;
-        para = 1;
-      }
-    }
-    if (!para) {
-      e = x >= xm ? a - x : b - x;
-      d = cg * e;
-    }
-    double u = fabs(d) >= tol1 ? x + d : x + (d >= 0 ? tol1 : -tol1);
-    double gu = -eval_keep(P, u, B);
-    if (!(gu > gx)) { /* u is at least as good (NaN: never) */
-      if (u >= x)
-        a = x;
-      else
-        b = x;
-      v = w, gv = gw;
-      w = x, gw = gx;
-      x = u, gx = gu;
-    } else {
-      if (u < x)
-        a = u;
-      else
-        b = u;
-      if (gu <= gw || w == x) {
-        v = w, gv = gw;
-        w = u, gw = gu;
-      } else if (gu <= gv || v == x || v == w) {
-        v = u, gv = gu;
-      }
-    }
-  }
-}
 
 /* evaluate() as a salesim_num_fn for the golden-section search. */
 static int ce_at(double mu, void *ctx, double *value) {
@@ -328,16 +262,22 @@ static double credit_at(const problem *P, double mu) {
   return P->X0 + P->H_in * h + P->F_in * saved;
 }
 
-/* ---- the grid's points side by side (issue 12) ------------------------------
+/* ---- decisions side by side (issue 12) ---------------------------------------
  *
- * The 12 grid points of search() are evaluated together: each step below is
- * a loop over the points that the compiler turns into SIMD instructions.
- * exp and log are this file's own (g_exp, g_log: only IEEE + - * /, no
- * contraction, ISO C's -ffp-contract=off), so the answers are the same bits
- * on every x86-64 CPU whichever instruction set the clone uses; they agree
- * with libm's within a few ulp, and the grid only selects the bracket that
- * Brent's method (scalar, libm) then refines. */
+ * Every evaluation of a plan's CE in the search is a lane: the 12 grid points
+ * of each problem of a batch, then one point a problem in each round of
+ * Brent's method and of the bisections at pay jumps, for all problems of the
+ * batch at once (search_many()). Each step of eval_lanes() is a loop over
+ * the lanes that the compiler turns into SIMD instructions. A lane's
+ * arithmetic never depends on the other lanes or on its position: only
+ * IEEE + - * / and sqrt, and this file's own exp and log (g_exp, g_log; no
+ * contraction under ISO C's -ffp-contract=off). So an answer is the same
+ * bits whichever agents share its batch and whichever instruction set the
+ * clone uses, on every thread count and every x86-64 CPU; g_exp and g_log
+ * agree with libm's within a few ulp. */
 #define GRID_N 12
+#define LANES 96      /* lanes one eval_lanes() call takes at most */
+#define BATCH_MAX 32  /* problems searched side by side (2 * BATCH_MAX <= LANES) */
 #if defined(_OPENMP)
 #define SIMD_LOOP _Pragma("omp simd")
 #else
@@ -356,8 +296,7 @@ static inline __attribute__((always_inline)) uint64_t d_bits(double d) {
   return u;
 }
 
-/* e^x: salesim_num_exp (models/core/numerics.h), the same in the grid and
- * in the scalar evaluation. */
+/* e^x: salesim_num_exp (models/core/numerics.h). */
 static inline __attribute__((always_inline)) double g_exp(double x) { return salesim_num_exp(x); }
 
 /* log x for normal x > 0 within ~1 ulp; below the normal range -746, above
@@ -411,36 +350,133 @@ static inline __attribute__((always_inline)) double g_lambert_w0(double x) {
   return x > 1e-5 ? w : xs;
 }
 
-/* evaluate_s() at n = GRID_N shadow prices at once (P->Mc > 0). */
+/* The lanes: each one a problem's numbers at a shadow price mu. */
+typedef struct lanes {
+  /* inputs (problem's fields; lost as 0/1) */
+  double mu[LANES], Fin[LANES], Fa[LANES], Hin[LANES], Ha[LANES], eh[LANES], ef[LANES],
+      av[LANES], k[LANES], pain[LANES], Mc[LANES], X0[LANES], var0[LANES], hvar[LANES],
+      lost[LANES], pd[LANES], paid[LANES], after0[LANES], base[LANES], r[LANES], cc[LANES],
+      sa[LANES], sb[LANES];
+  const salesim_schedule *S[LANES];
+  const problem *P[LANES]; /* whose numbers the lane holds (NULL: none) */
+  /* outputs: the plan at mu and its CE (evaluate_s()'s h, f, X, raw slope) */
+  double ce[LANES], h[LANES], f[LANES], X[LANES], slope[LANES];
+  /* scratch */
+  double FO[LANES], FI[LANES], saved[LANES], m[LANES], sd[LANES], v[LANES], d[LANES],
+      kn[LANES], ds[LANES], wx[LANES];
+  int wi[LANES];
+} lanes;
+
+static inline void lane_set(lanes *L, int i, const problem *P, double mu) {
+  L->mu[i] = mu;
+  if (L->P[i] == P) /* Brent's rounds: mostly the same problem in the same lane */
+    return;
+  L->P[i] = P;
+  L->Fin[i] = P->F_in;
+  L->Fa[i] = P->F_after;
+  L->Hin[i] = P->H_in;
+  L->Ha[i] = P->H_after;
+  L->eh[i] = P->extra_h;
+  L->ef[i] = P->extra_f;
+  L->av[i] = P->after_value;
+  L->k[i] = P->kappa;
+  L->pain[i] = P->pain;
+  L->Mc[i] = P->Mc;
+  L->X0[i] = P->X0;
+  L->var0[i] = P->var0;
+  L->hvar[i] = P->hvar;
+  L->lost[i] = P->lost;
+  L->pd[i] = P->pay_disc;
+  L->paid[i] = P->paid;
+  L->after0[i] = P->after0;
+  L->base[i] = P->base;
+  L->r[i] = P->r;
+  L->cc[i] = P->credit_cost;
+  L->S[i] = P->sched;
+  L->sa[i] = P->sched->a;
+  L->sb[i] = P->sched->b;
+}
+
+/* Lanes l0 .. l0 + n - 1 all hold problem P (the grid's points of one
+ * problem: each field filled in one loop). */
+static inline void lanes_fill(lanes *L, int l0, int n, const problem *P) {
+#define FILL(field, value)                                                                         \
+  do {                                                                                             \
+    const double v_ = (value);                                                                     \
+    for (int i = l0; i < l0 + n; i++)                                                              \
+      L->field[i] = v_;                                                                            \
+  } while (0)
+  FILL(Fin, P->F_in);
+  FILL(Fa, P->F_after);
+  FILL(Hin, P->H_in);
+  FILL(Ha, P->H_after);
+  FILL(eh, P->extra_h);
+  FILL(ef, P->extra_f);
+  FILL(av, P->after_value);
+  FILL(k, P->kappa);
+  FILL(pain, P->pain);
+  FILL(Mc, P->Mc);
+  FILL(X0, P->X0);
+  FILL(var0, P->var0);
+  FILL(hvar, P->hvar);
+  FILL(lost, P->lost);
+  FILL(pd, P->pay_disc);
+  FILL(paid, P->paid);
+  FILL(after0, P->after0);
+  FILL(base, P->base);
+  FILL(r, P->r);
+  FILL(cc, P->credit_cost);
+  FILL(sa, P->sched->a);
+  FILL(sb, P->sched->b);
+#undef FILL
+  for (int i = l0; i < l0 + n; i++) {
+    L->S[i] = P->sched;
+    L->P[i] = P;
+  }
+}
+
+/* evaluate_s() in every lane i < n (n <= LANES): the bundle at mu and its
+ * expected credit X; with `pay`, also E[pay]'s slope and the CE. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
 __attribute__((target_clones("avx512f", "avx2", "default")))
 #endif
-static void evaluate_grid(const problem *P, const double *mu, double *ce, double *hh, double *ff,
-                          double *XX, double *slope_raw) {
-  const salesim_schedule *S = P->sched;
-  const double k = P->kappa, pain = P->pain, Mc = P->Mc;
-  const double kk = k > 0 ? k : 1;
-  double m[GRID_N], sd[GRID_N], var[GRID_N], saved[GRID_N], v[GRID_N], d[GRID_N];
-  double FO[GRID_N], FI[GRID_N];
+static void eval_lanes(lanes *L, int n, int pay) {
   SIMD_LOOP
-  for (int i = 0; i < GRID_N; i++) {
-    double G = mu[i] * P->F_in + P->after_value * P->F_after + P->extra_f;
-    int gk = (G > 0) & (k > 0); /* & not &&: no branch in the loop */
-    double fo = g_lambert_w0(gk ? G * k * k / Mc : 0) / kk;
-    FO[i] = gk ? fo : 0;
-  }
-  SIMD_LOOP
-  for (int i = 0; i < GRID_N; i++) {
-    double mh = mu[i] * P->H_in + P->after_value * P->H_after + P->extra_h;
-    double G = mu[i] * P->F_in + P->after_value * P->F_after + P->extra_f;
+  for (int i = 0; i < n; i++) {
+    double k = L->k[i], kk = k > 0 ? k : 1;
+    double mh = L->mu[i] * L->Hin[i] + L->av[i] * L->Ha[i] + L->eh[i];
+    double G = L->mu[i] * L->Fin[i] + L->av[i] * L->Fa[i] + L->ef[i];
     int gk = (G > 0) & (k > 0);
-    double fi = g_log(gk & (mh > 0) ? G * k * pain / mh : 1) / kk;
-    FI[i] = gk ? fi : -1;
+    double fi = g_log(gk & (mh > 0) ? G * k * L->pain[i] / mh : 1) / kk;
+    L->FI[i] = gk ? fi : -1;
+  }
+  /* Farming alone (Lambert W) only in the lanes whose bundle is a corner
+   * without hunting (bundle(): m_h <= 0, or e <= f_i), side by side in a
+   * packed list: the same bits as in every lane, at a fraction of the cost */
+  int nw = 0;
+  for (int i = 0; i < n; i++) {
+    double k = L->k[i], Mc = L->Mc[i] > 0 ? L->Mc[i] : 1;
+    double mh = L->mu[i] * L->Hin[i] + L->av[i] * L->Ha[i] + L->eh[i];
+    double G = L->mu[i] * L->Fin[i] + L->av[i] * L->Fa[i] + L->ef[i];
+    double fi = L->FI[i], e = mh / (L->pain[i] * Mc);
+    L->FO[i] = 0;
+    if ((G > 0) & (k > 0) & ((mh <= 0) | ((fi > 0) & (e <= fi)))) {
+      L->wi[nw] = i;
+      L->wx[nw++] = G * k * k / Mc;
+    }
   }
   SIMD_LOOP
-  for (int i = 0; i < GRID_N; i++) {
-    double mh = mu[i] * P->H_in + P->after_value * P->H_after + P->extra_h;
-    double fo = FO[i], fi = FI[i];
+  for (int q = 0; q < nw; q++)
+    L->wx[q] = g_lambert_w0(L->wx[q]);
+  for (int q = 0; q < nw; q++) {
+    int i = L->wi[q];
+    L->FO[i] = L->wx[q] / L->k[i];
+  }
+  SIMD_LOOP
+  for (int i = 0; i < n; i++) {
+    double pain = L->pain[i], Mc = L->Mc[i] > 0 ? L->Mc[i] : 1;
+    double mh = L->mu[i] * L->Hin[i] + L->av[i] * L->Ha[i] + L->eh[i];
+    double fo = L->FO[i], fi = L->FI[i];
     double e = mh / (pain * Mc);
     /* bundle()'s cases as selects: every candidate is computed */
     double h_only = mh / (pain * pain * Mc), h_mix = (e - fi) / pain;
@@ -449,74 +485,95 @@ static void evaluate_grid(const problem *P, const double *mu, double *ce, double
     f = fi <= 0 ? 0.0 : f;
     h = mh > 0 ? h : 0.0;
     f = mh > 0 ? f : fo;
-    hh[i] = h;
-    ff[i] = f;
+    int costly = L->Mc[i] > 0; /* effort without cost: none is chosen */
+    L->h[i] = costly ? h : 0.0;
+    L->f[i] = costly ? f : 0.0;
   }
   SIMD_LOOP
-  for (int i = 0; i < GRID_N; i++) {
-    double h = hh[i], f = ff[i];
+  for (int i = 0; i < n; i++) {
+    double k = L->k[i], h = L->h[i], f = L->f[i];
     double sv = 1 - g_exp(-k * f);
     sv = k > 0 ? sv : 0;
-    saved[i] = sv;
-    double x = P->X0 + P->H_in * h + P->F_in * sv;
-    m[i] = x;
-    XX[i] = x;
-    double vr = P->var0 + P->hvar * h;
-    var[i] = vr > 0 ? vr : 0;
-    v[i] = S->a + S->b * x;
-    d[i] = S->b;
+    L->saved[i] = sv;
+    double x = L->X0[i] + L->Hin[i] * h + L->Fin[i] * sv;
+    L->m[i] = x;
+    L->X[i] = x;
+    double vr = L->var0[i] + L->hvar[i] * h;
+    L->sd[i] = vr > 0 ? vr : 0;
+    L->v[i] = L->sa[i] + L->sb[i] * x;
+    L->d[i] = L->sb[i];
   }
-  for (int i = 0; i < GRID_N; i++) /* scalar: libm's sqrt may set errno */
-    sd[i] = sqrt(var[i]);
-  for (int j = 0; j < S->nk; j++) {
-    const double kn = S->knot[j], ds = S->dslope[j];
+  if (!pay)
+    return;
+  int nk = 0, nj = 0;
+  for (int i = 0; i < n; i++) {
+    nk = L->S[i]->nk > nk ? L->S[i]->nk : nk;
+    nj = L->S[i]->nj > nj ? L->S[i]->nj : nj;
+  }
+  SIMD_LOOP
+  for (int i = 0; i < n; i++)
+    L->sd[i] = sqrt(L->sd[i]); /* decision.c is built with -fno-math-errno */
+  for (int j = 0; j < nk; j++) {
+    /* knot j of each lane's schedule; a lane with fewer adds 0 */
+    for (int i = 0; i < n; i++) {
+      const salesim_schedule *S = L->S[i];
+      L->kn[i] = j < S->nk ? S->knot[j] : 0.0;
+      L->ds[i] = j < S->nk ? S->dslope[j] : 0.0;
+    }
     SIMD_LOOP
-    for (int i = 0; i < GRID_N; i++) {
-      double s = sd[i] > 0 ? sd[i] : 1;
-      double z = (m[i] - kn) / s;
+    for (int i = 0; i < n; i++) {
+      double kn = L->kn[i], ds = L->ds[i], sd = L->sd[i], m = L->m[i];
+      double s = sd > 0 ? sd : 1;
+      double z = (m - kn) / s;
       double pdf = salesim_num_norm_pdf(z);
       double cdf = salesim_num_norm_cdf_pdf(z, pdf);
-      double tv = z > 9 ? m[i] - kn : (m[i] - kn) * cdf + s * pdf;
+      double tv = z > 9 ? m - kn : (m - kn) * cdf + s * pdf;
       double td = z > 9 ? 1.0 : cdf;
       int skip = z < -38.6;
       /* no noise: the schedule itself (salesim_schedule_eval/_slope) */
-      double tv0 = m[i] > kn ? m[i] - kn : 0, td0 = m[i] >= kn ? 1.0 : 0.0;
-      int on = sd[i] > 0;
+      double tv0 = m > kn ? m - kn : 0, td0 = m >= kn ? 1.0 : 0.0;
+      int on = sd > 0;
       /* increments selected, then always added and stored (a store in
        * one branch only would stop the vectoriser) */
       double dv = on ? (skip ? 0.0 : ds * tv) : ds * tv0;
       double dd = on ? (skip ? 0.0 : ds * td) : ds * td0;
-      v[i] = v[i] + dv;
-      d[i] = d[i] + dd;
+      L->v[i] = L->v[i] + dv;
+      L->d[i] = L->d[i] + dd;
     }
   }
-  for (int j = 0; j < S->nj; j++) {
-    const double ta = S->jump_at[j], J = S->jump[j];
+  for (int j = 0; j < nj; j++) {
+    for (int i = 0; i < n; i++) {
+      const salesim_schedule *S = L->S[i];
+      L->kn[i] = j < S->nj ? S->jump_at[j] : 0.0;
+      L->ds[i] = j < S->nj ? S->jump[j] : 0.0;
+    }
     SIMD_LOOP
-    for (int i = 0; i < GRID_N; i++) {
-      int on = sd[i] > 0;
-      double s = on ? sd[i] : 1;
-      double z = (m[i] - ta) / s;
+    for (int i = 0; i < n; i++) {
+      double ta = L->kn[i], J = L->ds[i], sd = L->sd[i], m = L->m[i];
+      int on = sd > 0;
+      double s = on ? sd : 1;
+      double z = (m - ta) / s;
       double pdf = salesim_num_norm_pdf(z);
       double cdf = salesim_num_norm_cdf_pdf(z, pdf);
-      double dv = on ? J * cdf : (m[i] >= ta ? J : 0.0);
+      double dv = on ? J * cdf : (m >= ta ? J : 0.0);
       double dd = on ? J * pdf / s : 0.0;
-      v[i] = v[i] + dv;
-      d[i] = d[i] + dd;
+      L->v[i] = L->v[i] + dv;
+      L->d[i] = L->d[i] + dd;
     }
   }
   SIMD_LOOP
-  for (int i = 0; i < GRID_N; i++) {
-    double h = hh[i], f = ff[i], x = m[i];
-    double pay = P->lost ? 0 : P->pay_disc * (v[i] - P->paid);
-    double sr = P->lost ? 0 : d[i];
-    slope_raw[i] = sr;
-    double slope = sr * P->pay_disc;
-    double after = P->after_value * (P->after0 + P->H_after * h + P->F_after * saved[i]);
-    double e = P->pain * h + f;
-    double vr = P->var0 + P->hvar * h; /* var[i] is clamped at 0 for the sd */
-    ce[i] = P->base + pay + after + P->extra_h * h + P->extra_f * f - 0.5 * P->Mc * e * e -
-            0.5 * P->r * slope * slope * vr - P->credit_cost * (x - P->X0);
+  for (int i = 0; i < n; i++) {
+    double h = L->h[i], f = L->f[i], x = L->m[i], lost = L->lost[i] != 0;
+    double pay_v = lost ? 0 : L->pd[i] * (L->v[i] - L->paid[i]);
+    double sr = lost ? 0 : L->d[i];
+    L->slope[i] = sr;
+    double slope = sr * L->pd[i];
+    double after = L->av[i] * (L->after0[i] + L->Ha[i] * h + L->Fa[i] * L->saved[i]);
+    double e = L->pain[i] * h + f;
+    double vr = L->var0[i] + L->hvar[i] * h; /* the sd's variance is clamped at 0 */
+    L->ce[i] = L->base[i] + pay_v + after + L->eh[i] * h + L->ef[i] * f -
+               0.5 * L->Mc[i] * e * e - 0.5 * L->r[i] * slope * slope * vr -
+               L->cc[i] * (x - L->X0[i]);
   }
 }
 
@@ -541,58 +598,189 @@ static double grid_scale(const problem *P) {
   return sref;
 }
 
-/* The whole search for a problem without a closed form: a 12-point grid
- * over mu scaled by the schedule's steepest slope (the optimum can jump
- * between zero and an interior effort, MEASURED.md), Brent's method in the
- * bracket around the grid's best, and a candidate at every pay jump. No
- * warm start: last month's shadow price can sit at a local optimum that is
- * no longer the best (issue 12). */
-static void search(const problem *P, best_plan *B) {
-  const salesim_schedule *sched = P->sched;
-  double sref = grid_scale(P);
-  static const double grid[] = {0, 0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0, 1.2, 1.5, 2.0, 3.0};
-  const int ng = (int)(sizeof grid / sizeof grid[0]);
-  B->ce = -INFINITY;
-  B->mu = 0;
-  double best = -INFINITY;
-  int bi = 0;
-  double gmu[GRID_N], gce[GRID_N], gh[GRID_N], gf[GRID_N], gX[GRID_N], gs[GRID_N];
-  int batch = P->Mc > 0 && ng == GRID_N;
-  if (batch) {
-    for (int i = 0; i < GRID_N; i++)
-      gmu[i] = grid[i] * sref;
-    evaluate_grid(P, gmu, gce, gh, gf, gX, gs);
+/* Offer lane i's plan to *B: kept if its CE is higher. */
+static void keep(best_plan *B, const lanes *L, int i) {
+  if (L->ce[i] > B->ce) {
+    B->mu = L->mu[i];
+    B->ce = L->ce[i];
+    B->h = L->h[i];
+    B->f = L->f[i];
+    B->X = L->X[i];
+    B->slope = L->slope[i];
   }
-  for (int i = 0; i < ng; i++) {
-    double ce;
-    if (batch) {
-      ce = gce[i];
-      if (ce > B->ce) {
-        B->mu = gmu[i];
-        B->ce = ce;
-        B->h = gh[i];
-        B->f = gf[i];
-        B->X = gX[i];
-        B->slope = gs[i];
+}
+
+/* Brent's method (parabolic steps safeguarded by golden section; Brent
+ * 1973, as gsl_min_fminimizer_brent) for the maximum of CE on [a, b] from
+ * x inside it with CE(x) = fx, until the bracket is within tol of x or
+ * after max_evals evaluations; a CE that is not finite takes the golden
+ * step. As a state machine, so that many problems step side by side:
+ * brent_next() proposes the next point u (0: done), brent_take() takes
+ * CE(u). */
+typedef struct brent_st {
+  double a, b, x, gx, w, gw, v, gv, d, e, tol, u;
+  int it, max_evals;
+} brent_st;
+
+static void brent_start(brent_st *s, double a, double b, double x, double fx, double tol,
+                        int max_evals) {
+  s->a = a, s->b = b, s->x = s->w = s->v = x;
+  s->gx = s->gw = s->gv = -fx;
+  s->d = s->e = 0;
+  s->tol = tol;
+  s->u = x;
+  s->it = 0;
+  s->max_evals = max_evals;
+}
+
+static int brent_next(brent_st *s) {
+  const double cg = 0.3819660112501051; /* 2 - phi */
+  if (s->it >= s->max_evals)
+    return 0;
+  double a = s->a, b = s->b, x = s->x;
+  double xm = 0.5 * (a + b), tol1 = s->tol, tol2 = 2 * tol1;
+  if (fabs(x - xm) <= tol2 - 0.5 * (b - a))
+    return 0;
+  int para = 0;
+  if (fabs(s->e) > tol1 && isfinite(s->gx) && isfinite(s->gw) && isfinite(s->gv)) {
+    double r = (x - s->w) * (s->gx - s->gv), q = (x - s->v) * (s->gx - s->gw);
+    double p = (x - s->v) * q - (x - s->w) * r;
+    q = 2 * (q - r);
+    if (q > 0)
+      p = -p;
+    q = fabs(q);
+    double etemp = s->e;
+    if (!(fabs(p) >= fabs(0.5 * q * etemp) || p <= q * (a - x) || p >= q * (b - x))) {
+      s->e = s->d;
+      s->d = p / q;
+      double u = x + s->d;
+      if (u - a < tol2 || b - u < tol2)
+        s->d = xm >= x ? tol1 : -tol1;
+      para = 1;
+    }
+  }
+  if (!para) {
+    s->e = x >= xm ? a - x : b - x;
+    s->d = cg * s->e;
+  }
+  s->u = fabs(s->d) >= tol1 ? x + s->d : x + (s->d >= 0 ? tol1 : -tol1);
+  return 1;
+}
+
+static void brent_take(brent_st *s, double fu) {
+  double u = s->u, gu = -fu, x = s->x;
+  s->it++;
+  if (!(gu > s->gx)) { /* u is at least as good (NaN: never) */
+    if (u >= x)
+      s->a = x;
+    else
+      s->b = x;
+    s->v = s->w, s->gv = s->gw;
+    s->w = x, s->gw = s->gx;
+    s->x = u, s->gx = gu;
+  } else {
+    if (u < x)
+      s->a = u;
+    else
+      s->b = u;
+    if (gu <= s->gw || s->w == x) {
+      s->v = s->w, s->gv = s->gw;
+      s->w = u, s->gw = gu;
+    } else if (gu <= s->gv || s->v == x || s->v == s->w) {
+      s->v = u, s->gv = gu;
+    }
+  }
+}
+
+/* Where one problem of a batch is in its search. */
+typedef struct search_st {
+  brent_st br;
+  double sref;
+  double la, lb; /* a jump's threshold price lies in [exp(la), exp(lb)] */
+  int on;        /* taking part in the current step */
+  int done;      /* no finite CE anywhere: the plan at mu = 0, no more steps */
+} search_st;
+
+/* Brent's method for every problem with st->on, one lane a problem a round. */
+static void brent_rounds(lanes *L, const problem *const *P, int np, search_st *st, best_plan *B) {
+  int idx[BATCH_MAX];
+  for (;;) {
+    int n = 0;
+    for (int p = 0; p < np; p++) {
+      if (!st[p].on)
+        continue;
+      if (!brent_next(&st[p].br)) {
+        st[p].on = 0;
+        continue;
       }
-    } else {
-      ce = eval_keep(P, grid[i] * sref, B);
+      lane_set(L, n, P[p], st[p].br.u);
+      idx[n++] = p;
     }
-    /* on a plateau (no effort until mu passes a corner) the last point of
-     * it: the bracket then reaches past it, where CE can rise again */
-    if (ce >= best) {
-      best = ce;
-      bi = i;
+    if (n == 0)
+      return;
+    eval_lanes(L, n, 1);
+    for (int i = 0; i < n; i++) {
+      keep(&B[idx[i]], L, i);
+      brent_take(&st[idx[i]].br, L->ce[i]);
     }
   }
-  if (!(best > -INFINITY)) { /* no finite CE anywhere: plan at mu = 0 */
-    B->ce = -INFINITY;
-    eval_keep(P, 0, B);
-    B->mu = 0;
-    return;
+}
+
+/* The whole search for np <= BATCH_MAX problems without a closed form, side
+ * by side; each problem's answer is what it would get alone. For each: a
+ * 12-point grid over mu scaled by the schedule's steepest slope (the
+ * optimum can jump between zero and an interior effort, MEASURED.md),
+ * Brent's method in the bracket around the grid's best, and a candidate at
+ * every pay jump. No warm start: last month's shadow price can sit at a
+ * local optimum that is no longer the best (issue 12). */
+static void search_many(lanes *L, const problem *const *P, int np, search_st *st,
+                        best_plan *B) {
+  static const double grid[GRID_N] = {0, 0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0, 1.2, 1.5, 2.0, 3.0};
+  const int per_call = LANES / GRID_N;
+  for (int i = 0; i < LANES; i++)
+    L->P[i] = NULL; /* the problems are new */
+  for (int p0 = 0; p0 < np; p0 += per_call) {
+    int q = np - p0 < per_call ? np - p0 : per_call;
+    for (int p = p0; p < p0 + q; p++) {
+      st[p].sref = grid_scale(P[p]);
+      lanes_fill(L, (p - p0) * GRID_N, GRID_N, P[p]);
+      for (int i = 0; i < GRID_N; i++)
+        L->mu[(p - p0) * GRID_N + i] = grid[i] * st[p].sref;
+    }
+    eval_lanes(L, q * GRID_N, 1);
+    for (int p = p0; p < p0 + q; p++) {
+      const double sref = st[p].sref;
+      const int l0 = (p - p0) * GRID_N;
+      B[p].ce = -INFINITY;
+      B[p].mu = 0;
+      double best = -INFINITY;
+      int bi = 0;
+      for (int i = 0; i < GRID_N; i++) {
+        keep(&B[p], L, l0 + i);
+        /* on a plateau (no effort until mu passes a corner) the last point
+         * of it: the bracket then reaches past it, where CE can rise again */
+        if (L->ce[l0 + i] >= best) {
+          best = L->ce[l0 + i];
+          bi = i;
+        }
+      }
+      st[p].done = !(best > -INFINITY);
+      st[p].on = !st[p].done;
+      if (st[p].done) { /* no finite CE anywhere: the plan at mu = 0 */
+        B[p].mu = 0;
+        B[p].ce = L->ce[l0];
+        B[p].h = L->h[l0];
+        B[p].f = L->f[l0];
+        B[p].X = L->X[l0];
+        B[p].slope = L->slope[l0];
+        continue;
+      }
+      double lo = grid[bi > 0 ? bi - 1 : 0] * sref;
+      double hi = grid[bi < GRID_N - 1 ? bi + 1 : GRID_N - 1] * sref;
+      brent_start(&st[p].br, lo, hi, grid[bi] * sref, best, SEARCH_TOL * (hi - lo), SEARCH_EVALS);
+    }
   }
-  double lo = grid[bi > 0 ? bi - 1 : 0] * sref, hi = grid[bi < ng - 1 ? bi + 1 : ng - 1] * sref;
-  brent_refine(P, lo, hi, grid[bi] * sref, best, SEARCH_TOL * (hi - lo), SEARCH_EVALS, B);
+  brent_rounds(L, P, np, st, B);
   /* A jump in pay (a bonus at a threshold) with nearly certain credit makes
    * sref huge (jump * 0.4 / sd_ref), so the whole grid but mu = 0 can lie
    * past the shadow price that just reaches the threshold, and the optimum
@@ -600,57 +788,76 @@ static void search(const problem *P, best_plan *B) {
    * section 4). Candidate: the mu at which the plan's expected credit
    * reaches each jump (credit is nondecreasing in mu along the expansion
    * path), found by bisection in log mu, refined around it. */
-  for (int j = 0; j < sched->nj; j++) {
-    if (!(sched->jump[j] > 0))
+  int nj = 0;
+  for (int p = 0; p < np; p++)
+    nj = !st[p].done && P[p]->sched->nj > nj ? P[p]->sched->nj : nj;
+  int idx[2 * BATCH_MAX];
+  for (int j = 0; j < nj; j++) {
+    int n = 0;
+    for (int p = 0; p < np; p++) {
+      const salesim_schedule *S = P[p]->sched;
+      st[p].on = 0;
+      if (st[p].done || j >= S->nj || !(S->jump[j] > 0))
+        continue;
+      st[p].la = g_log(st[p].sref * 1e-12);
+      st[p].lb = g_log(3.0 * st[p].sref);
+      lane_set(L, n, P[p], g_exp(st[p].lb));
+      idx[n++] = p;
+      lane_set(L, n, P[p], 0);
+      idx[n++] = p;
+    }
+    if (n == 0)
       continue;
-    double t = sched->jump_at[j];
-    double a = log(sref * 1e-12), b = log(3.0 * sref);
-    if (credit_at(P, exp(b)) < t || credit_at(P, 0) >= t)
-      continue;
+    eval_lanes(L, n, 0);
+    for (int i = 0; i < n; i += 2) {
+      double t = P[idx[i]]->sched->jump_at[j];
+      st[idx[i]].on = !(L->X[i] < t || L->X[i + 1] >= t);
+    }
     for (int it = 0; it < THRESHOLD_STEPS; it++) {
-      double m = 0.5 * (a + b);
-      if (credit_at(P, exp(m)) >= t)
-        b = m;
-      else
-        a = m;
+      n = 0;
+      for (int p = 0; p < np; p++)
+        if (st[p].on) {
+          lane_set(L, n, P[p], g_exp(0.5 * (st[p].la + st[p].lb)));
+          idx[n++] = p;
+        }
+      if (n == 0)
+        break;
+      eval_lanes(L, n, 0);
+      for (int i = 0; i < n; i++) {
+        search_st *s = &st[idx[i]];
+        double m = 0.5 * (s->la + s->lb);
+        if (L->X[i] >= P[idx[i]]->sched->jump_at[j])
+          s->lb = m;
+        else
+          s->la = m;
+      }
     }
     /* either side: with uncertain credit the best plan can stop short of
      * the threshold (ratchet-cap's quota bonus) */
-    double mu_t = exp(b), v = eval_keep(P, mu_t, B);
-    if (isfinite(v))
-      brent_refine(P, mu_t / 1.5, 1.5 * mu_t, mu_t, v, SEARCH_TOL * mu_t, SEARCH_EVALS, B);
+    n = 0;
+    for (int p = 0; p < np; p++)
+      if (st[p].on) {
+        lane_set(L, n, P[p], g_exp(st[p].lb));
+        idx[n++] = p;
+      }
+    if (n == 0)
+      continue;
+    eval_lanes(L, n, 1);
+    for (int i = 0; i < n; i++) {
+      search_st *s = &st[idx[i]];
+      double mu_t = L->mu[i], v = L->ce[i];
+      keep(&B[idx[i]], L, i);
+      s->on = isfinite(v);
+      if (s->on)
+        brent_start(&s->br, mu_t / 1.5, 1.5 * mu_t, mu_t, v, SEARCH_TOL * mu_t, SEARCH_EVALS);
+    }
+    brent_rounds(L, P, np, st, B);
   }
 }
 
-/* Maximise CE over the expansion path; fills out (hunt, farm, ce, shadow,
- * exp_credit). */
-static void solve(const problem *P, int open_linear, salesim_choice *out) {
-  const salesim_schedule *sched = P->sched;
-  double h, f, X, best_mu, slope = 0;
-  if (open_linear && !P->lost) {
-    /* straight commission: mu is the rate; the variance of hunting's
-     * compound-Poisson wins enters as a cost per unit h */
-    double mu = sched->b;
-    double extra_h = P->extra_h - 0.5 * P->r * mu * mu * P->hvar;
-    bundle(mu * P->H_in + extra_h, mu * P->F_in + P->extra_f, P->kappa, P->pain, P->Mc, &h,
-           &f);
-    best_mu = mu;
-    double saved = P->kappa > 0 ? 1 - exp(-P->kappa * f) : 0;
-    X = P->X0 + P->H_in * h + P->F_in * saved;
-    double var = P->var0 + P->hvar * h;
-    double e = P->pain * h + f;
-    out->ce = P->base + mu * X + P->extra_h * h + P->extra_f * f - 0.5 * P->Mc * e * e -
-              0.5 * P->r * mu * mu * var;
-  } else {
-    best_plan B;
-    search(P, &B);
-    best_mu = B.mu;
-    out->ce = B.ce;
-    h = B.h;
-    f = B.f;
-    X = B.X;
-    slope = B.slope; /* E[pay]'s slope at the plan, before pay_disc */
-  }
+/* What solve() reports about a plan (the tail of every solve). */
+static void solve_report(const problem *P, int open_linear, double h, double f, double X,
+                         double best_mu, double slope, salesim_choice *out) {
   if (P->linear_mode)
     f = 0;
   out->hunt = h;
@@ -664,11 +871,58 @@ static void solve(const problem *P, int open_linear, salesim_choice *out) {
   /* marginal pay of credit at the plan, for timing games (models/core/market.c,
    * models/core/overlays.c) */
   if (open_linear) {
-    out->margin_now = sched->b;
-    out->margin_after = sched->b;
+    out->margin_now = P->sched->b;
+    out->margin_after = P->sched->b;
   } else {
     out->margin_now = P->lost ? 0 : P->pay_disc * slope - P->credit_cost;
     out->margin_after = P->after_value;
+  }
+}
+
+/* Straight commission: mu is the rate; the variance of hunting's
+ * compound-Poisson wins enters as a cost per unit h. Closed form. */
+static void solve_linear(const problem *P, salesim_choice *out) {
+  double h, f;
+  double mu = P->sched->b;
+  double extra_h = P->extra_h - 0.5 * P->r * mu * mu * P->hvar;
+  bundle(mu * P->H_in + extra_h, mu * P->F_in + P->extra_f, P->kappa, P->pain, P->Mc, &h, &f);
+  double saved = P->kappa > 0 ? 1 - exp(-P->kappa * f) : 0;
+  double X = P->X0 + P->H_in * h + P->F_in * saved;
+  double var = P->var0 + P->hvar * h;
+  double e = P->pain * h + f;
+  out->ce = P->base + mu * X + P->extra_h * h + P->extra_f * f - 0.5 * P->Mc * e * e -
+            0.5 * P->r * mu * mu * var;
+  solve_report(P, 1, h, f, X, mu, 0, out);
+}
+
+/* Maximise CE over the expansion path for n problems (open_linear[i]: the
+ * pay is open-ended and linear); fills out[i] (hunt, farm, ce, shadow,
+ * exp_credit, sd_credit, margins). */
+static void solve_many(lanes *L, const problem *P, const int *open_linear, int n,
+                       salesim_choice *const *out) {
+  const problem *sp[BATCH_MAX];
+  int who[BATCH_MAX];
+  search_st st[BATCH_MAX];
+  best_plan B[BATCH_MAX];
+  for (int i0 = 0; i0 < n; i0 += BATCH_MAX) {
+    int i1 = n - i0 < BATCH_MAX ? n : i0 + BATCH_MAX, np = 0;
+    for (int i = i0; i < i1; i++) {
+      if (open_linear[i] && !P[i].lost) {
+        solve_linear(&P[i], out[i]);
+        continue;
+      }
+      sp[np] = &P[i];
+      who[np++] = i;
+    }
+    if (np == 0)
+      continue;
+    search_many(L, sp, np, st, B);
+    for (int k = 0; k < np; k++) {
+      int i = who[k];
+      out[i]->ce = B[k].ce;
+      /* E[pay]'s slope at the plan, before pay_disc */
+      solve_report(&P[i], open_linear[i], B[k].h, B[k].f, B[k].X, B[k].mu, B[k].slope, out[i]);
+    }
   }
 }
 
@@ -747,58 +1001,95 @@ static void decide_two_tasks(const salesim_world *w, const salesim_agent *a,
 static _Thread_local salesim_decide_probe_fn probe_fn;
 static _Thread_local void *probe_ctx;
 
+static int two_tasks(const salesim_world *w) {
+  return w->sc->production.mode == SALESIM_MODE_LINEAR && w->sc->production.tasks == 2;
+}
+
+void salesim_decide_many(const salesim_world *w, int n, const salesim_agent *const *agents,
+                         const salesim_incentive *inc, salesim_choice *out) {
+  lanes L;
+  problem P[BATCH_MAX], P2[BATCH_MAX];
+  int ol[BATCH_MAX], ol2[BATCH_MAX], cm2[BATCH_MAX], M_of[BATCH_MAX], who[BATCH_MAX], who2[BATCH_MAX];
+  salesim_choice *o1[BATCH_MAX], *o2[BATCH_MAX], con[BATCH_MAX];
+  for (int i0 = 0; i0 < n; i0 += BATCH_MAX) {
+    int i1 = n - i0 < BATCH_MAX ? n : i0 + BATCH_MAX, np = 0, n2 = 0;
+    for (int i = i0; i < i1; i++) {
+      const salesim_agent *a = agents[i];
+      const salesim_incentive *ic = &inc[i];
+      if (two_tasks(w)) {
+        decide_two_tasks(w, a, ic, &out[i]);
+        out[i].ce_month_liquid = out[i].ce_month;
+        out[i].ce_liquid = out[i].ce;
+        out[i].credit_months = 0;
+        continue;
+      }
+      const salesim_schedule *sched = ic->sched ? ic->sched : &a->sched;
+      int open = ic->period_months <= 0;
+      int M = open ? w->sc->population.horizon_months : ic->months_left;
+      if (M < 1)
+        M = 1;
+      if (M > SALESIM_MAX_HORIZON)
+        M = SALESIM_MAX_HORIZON;
+      build_problem(w, a, ic, M, SALESIM_MAX_HORIZON + 1, &P[np]);
+      ol[np] = open && salesim_schedule_is_linear(sched);
+      M_of[np] = M;
+      who[np] = i;
+      o1[np++] = &out[i];
+    }
+    solve_many(&L, P, ol, np, o1);
+    for (int k = 0; k < np; k++) {
+      salesim_choice *o = o1[k];
+      /* staying is judged on the job's value as the agent plans it */
+      o->ce_month = o->ce / P[k].weight;
+      o->ce_month_liquid = o->ce_month;
+      o->ce_liquid = o->ce;
+      o->credit_months = 0;
+      if (P[k].linear_mode)
+        continue;
+      /* Liquidity: pay that arrives after the savings are gone is worth
+       * nothing to this agent, so effort is chosen for the months it can
+       * hold out. */
+      const salesim_agent *a = agents[who[k]];
+      const salesim_incentive *ic = &inc[who[k]];
+      int M = M_of[k];
+      int H = w->sc->population.horizon_months > M ? w->sc->population.horizon_months : M;
+      if (H > SALESIM_MAX_HORIZON)
+        H = SALESIM_MAX_HORIZON;
+      int tb = broke_month(w, a, ic, H, o->hunt);
+      if (tb <= H) {
+        build_problem(w, a, ic, M, tb > 1 ? tb - 1 : 1, &P2[n2]);
+        ol2[n2] = ol[k];
+        who2[n2] = k;
+        cm2[n2] = tb > 1 ? tb - 1 : 1;
+        o2[n2] = &con[n2];
+        n2++;
+      }
+    }
+    solve_many(&L, P2, ol2, n2, o2);
+    for (int q = 0; q < n2; q++) {
+      salesim_choice *o = o1[who2[q]];
+      const salesim_choice *c = &con[q];
+      o->hunt = c->hunt;
+      o->farm = c->farm;
+      o->exp_credit = c->exp_credit;
+      o->sd_credit = c->sd_credit;
+      o->shadow = c->shadow;
+      o->margin_now = c->margin_now;
+      o->margin_after = c->margin_after;
+      /* the job's value under the same liquidity rule (issue 11 #5) */
+      o->ce_month_liquid = c->ce / P2[q].weight;
+      o->ce_liquid = c->ce;
+      o->credit_months = cm2[q];
+    }
+    if (probe_fn && !two_tasks(w))
+      for (int i = i0; i < i1; i++)
+        probe_fn(probe_ctx, w, agents[i], &inc[i], &out[i]);
+  }
+}
+
 void salesim_decide(const salesim_world *w, const salesim_agent *a, const salesim_incentive *inc,
                     salesim_choice *out) {
-  if (w->sc->production.mode == SALESIM_MODE_LINEAR && w->sc->production.tasks == 2) {
-    decide_two_tasks(w, a, inc, out);
-    out->ce_month_liquid = out->ce_month;
-    return;
-  }
-  const salesim_schedule *sched = inc->sched ? inc->sched : &a->sched;
-  int open = inc->period_months <= 0;
-  int M = open ? w->sc->population.horizon_months : inc->months_left;
-  if (M < 1)
-    M = 1;
-  if (M > SALESIM_MAX_HORIZON)
-    M = SALESIM_MAX_HORIZON;
-  int open_linear = open && salesim_schedule_is_linear(sched);
-  problem P;
-  build_problem(w, a, inc, M, SALESIM_MAX_HORIZON + 1, &P);
-  solve(&P, open_linear, out);
-  /* staying is judged on the job's value as the agent plans it */
-  out->ce_month = out->ce / P.weight;
-  out->ce_month_liquid = out->ce_month;
-  out->ce_liquid = out->ce;
-  out->credit_months = 0;
-  if (P.linear_mode) {
-    if (probe_fn)
-      probe_fn(probe_ctx, w, a, inc, out);
-    return;
-  }
-  /* Liquidity: pay that arrives after the savings are gone is worth nothing
-   * to this agent, so effort is chosen for the months it can hold out. */
-  int H = w->sc->population.horizon_months > M ? w->sc->population.horizon_months : M;
-  if (H > SALESIM_MAX_HORIZON)
-    H = SALESIM_MAX_HORIZON;
-  int tb = broke_month(w, a, inc, H, out->hunt);
-  if (tb <= H) {
-    salesim_choice constrained;
-    build_problem(w, a, inc, M, tb > 1 ? tb - 1 : 1, &P);
-    solve(&P, open_linear, &constrained);
-    out->hunt = constrained.hunt;
-    out->farm = constrained.farm;
-    out->exp_credit = constrained.exp_credit;
-    out->sd_credit = constrained.sd_credit;
-    out->shadow = constrained.shadow;
-    out->margin_now = constrained.margin_now;
-    out->margin_after = constrained.margin_after;
-    /* the job's value under the same liquidity rule (issue 11 #5) */
-    out->ce_month_liquid = constrained.ce / P.weight;
-    out->ce_liquid = constrained.ce;
-    out->credit_months = tb > 1 ? tb - 1 : 1;
-  }
-  if (probe_fn)
-    probe_fn(probe_ctx, w, a, inc, out);
+  salesim_decide_many(w, 1, &a, inc, out);
 }
 
 /* Reference for the test "every decision within 1e-6 of the CE of a full
@@ -881,7 +1172,7 @@ double salesim_decide_reference_ce(const salesim_world *w, const salesim_agent *
   if (open && salesim_schedule_is_linear(sched) && !P.lost) {
     salesim_choice c;
     memset(&c, 0, sizeof c);
-    solve(&P, 1, &c);
+    solve_linear(&P, &c);
     return c.ce;
   }
   return reference_search(&P);

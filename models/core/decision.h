@@ -46,6 +46,12 @@ typedef struct salesim_choice {
 void salesim_decide(const salesim_world *w, const salesim_agent *a,
                     const salesim_incentive *inc, salesim_choice *out);
 
+/** salesim_decide for n agents at once: out[i] is agents[i]'s answer to
+ *  inc[i], the same bits as salesim_decide would give it alone (the
+ *  searches run side by side in SIMD lanes, models/core/decision.c). */
+void salesim_decide_many(const salesim_world *w, int n, const salesim_agent *const *agents,
+                         const salesim_incentive *inc, salesim_choice *out);
+
 
 /** Test reference (issue 12): the CE of the plan by a dense, independent
  *  search of the expansion path (linear and log-spaced grids, the shadow

@@ -60,14 +60,18 @@ int salesim_sim_incentive(salesim_world *w, salesim_agent *a, salesim_incentive 
   return salesim_hook_status(w, "incentive", w->type->incentive(w, a, inc), 0);
 }
 
-static int agent_choose(salesim_world *w, salesim_agent *a, salesim_incentive *inc,
-                        salesim_choice *ch) {
+/* What agent a faces this month: the mechanism's incentive and the overlays. */
+static int agent_incentive(salesim_world *w, salesim_agent *a, salesim_incentive *inc) {
   int rc = salesim_sim_incentive(w, a, inc);
   if (rc != 0)
     return rc;
   salesim_overlay_ratchet_cost(w, a, inc);
-  ch->hint = -1; /* not read: every decision is a full search (issue 12) */
-  salesim_decide(w, a, inc, ch);
+  return 0;
+}
+
+/* Agent a takes its choice ch of incentive inc (and the mechanism adjusts it). */
+static int agent_take(salesim_world *w, salesim_agent *a, const salesim_incentive *inc,
+                      salesim_choice *ch) {
   a->shadow = ch->shadow;
   a->exp_att = a->target > 0 && inc->period_months > 0 ? ch->exp_credit / a->target : 0;
   a->sd_att = a->target > 0 && inc->period_months > 0 ? ch->sd_credit / a->target : 0;
@@ -77,6 +81,16 @@ static int agent_choose(salesim_world *w, salesim_agent *a, salesim_incentive *i
   if (w->type->adjust)
     return salesim_hook_status(w, "adjust", w->type->adjust(w, a, inc, ch), 0);
   return 0;
+}
+
+static int agent_choose(salesim_world *w, salesim_agent *a, salesim_incentive *inc,
+                        salesim_choice *ch) {
+  int rc = agent_incentive(w, a, inc);
+  if (rc != 0)
+    return rc;
+  ch->hint = -1; /* not read: every decision is a full search (issue 12) */
+  salesim_decide(w, a, inc, ch);
+  return agent_take(w, a, inc, ch);
 }
 
 /* Fill a vacancy from outside: applicants come one by one (the j-th
@@ -166,37 +180,58 @@ static int vacancies(salesim_world *w) {
   return 0;
 }
 
-/* 3. Decisions: the month's shocks, then each active agent's efforts. */
+/* 3. Decisions: the month's shocks, then each active agent's efforts. The
+ * agents decide in blocks (salesim_decide_many: their searches side by
+ * side, issue 12); that changes nothing, as an incentive reads only its own
+ * agent and the world's settings (the hooks take them const) and a
+ * decision reads nothing another agent's choice writes, and each agent
+ * still takes its choice (and the mechanism's adjust) in turn. */
+#define DECIDE_BLOCK 32
 static int decisions(salesim_world *w) {
   int t = w->month;
-  int rc;
+  int rc = 0;
   for (int k = 0; k < w->n_terr; k++) {
     w->terr[k].shock = w->shock[(size_t)t * w->n_terr + k];
     w->terr[k].hunters = 0;
   }
-  for (int i = 0; i < w->n_agents; i++) {
-    salesim_agent *a = &w->agents[i];
-    a->last_pay = 0;
-    a->leads_month = 0;
-    if (a->status != SALESIM_AGENT_ACTIVE) {
-      a->hunt = a->farm = 0;
-      continue;
+  salesim_agent *blk[DECIDE_BLOCK];
+  salesim_incentive inc[DECIDE_BLOCK];
+  salesim_choice ch[DECIDE_BLOCK];
+  int i = 0;
+  while (i < w->n_agents && rc == 0) {
+    int nb = 0;
+    for (; i < w->n_agents && nb < DECIDE_BLOCK; i++) {
+      salesim_agent *a = &w->agents[i];
+      a->last_pay = 0;
+      a->leads_month = 0;
+      if (a->status != SALESIM_AGENT_ACTIVE) {
+        a->hunt = a->farm = 0;
+        continue;
+      }
+      /* a failed incentive ends the month after the agents before it */
+      if ((rc = agent_incentive(w, a, &inc[nb])) != 0)
+        break;
+      ch[nb].hint = -1; /* not read: every decision is a full search */
+      blk[nb++] = a;
     }
-    salesim_incentive inc;
-    salesim_choice ch;
-    if ((rc = agent_choose(w, a, &inc, &ch)) != 0)
-      return rc;
-    salesim_metrics_count_effort(w, a, &ch);
-    a->hunt = ch.hunt;
-    a->farm = ch.farm;
-    a->stay_value = ch.ce_month;
-    a->book_credit = inc.book_credit;
-    a->assigned = inc.assigned_accounts;
-    salesim_territory *tr = &w->terr[a->territory];
-    if (!inc.assigned_accounts)
-      tr->hunters += a->ability * a->skill * a->hunt;
+    salesim_decide_many(w, nb, (const salesim_agent *const *)blk, inc, ch);
+    for (int k = 0; k < nb; k++) {
+      salesim_agent *a = blk[k];
+      int rc2 = agent_take(w, a, &inc[k], &ch[k]);
+      if (rc2 != 0)
+        return rc2;
+      salesim_metrics_count_effort(w, a, &ch[k]);
+      a->hunt = ch[k].hunt;
+      a->farm = ch[k].farm;
+      a->stay_value = ch[k].ce_month;
+      a->book_credit = inc[k].book_credit;
+      a->assigned = inc[k].assigned_accounts;
+      salesim_territory *tr = &w->terr[a->territory];
+      if (!inc[k].assigned_accounts)
+        tr->hunters += a->ability * a->skill * a->hunt;
+    }
   }
-  return 0;
+  return rc;
 }
 
 /* 4. The market of each filled slot, then the mechanism pays its month. */
