@@ -452,7 +452,8 @@ static void eval_lanes(lanes *L, int n, int pay) {
   }
   /* Farming alone (Lambert W) only in the lanes whose bundle is a corner
    * without hunting (bundle(): m_h <= 0, or e <= f_i), side by side in a
-   * packed list: the same bits as in every lane, at a fraction of the cost */
+   * packed list: the same bits as computing it in every lane, at a fraction
+   * of the cost */
   int nw = 0;
   for (int i = 0; i < n; i++) {
     double k = L->k[i], Mc = L->Mc[i] > 0 ? L->Mc[i] : 1;
@@ -460,7 +461,9 @@ static void eval_lanes(lanes *L, int n, int pay) {
     double G = L->mu[i] * L->Fin[i] + L->av[i] * L->Fa[i] + L->ef[i];
     double fi = L->FI[i], e = mh / (L->pain[i] * Mc);
     L->FO[i] = 0;
-    if ((G > 0) & (k > 0) & ((mh <= 0) | ((fi > 0) & (e <= fi)))) {
+    /* exactly where the selects below take fo (NaN included) */
+    int no_hunt = !(mh > 0), corner = !(fi <= 0) & (e <= fi);
+    if ((G > 0) & (k > 0) & (no_hunt | corner)) {
       L->wi[nw] = i;
       L->wx[nw++] = G * k * k / Mc;
     }
