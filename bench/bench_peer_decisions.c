@@ -58,14 +58,12 @@ int main(int argc, char **argv) {
     salesim_choice ch = {0};
     if (salesim_sim_incentive(w, a, &inc) != 0)
       return 1;
-    ch.hint = -1; /* the full search */
     salesim_decide(w, a, &inc, &ch);
-    /* what the loop decides (sim.c agent_choose): warm start from last
-     * month's shadow price except at a plan year's start and for new people */
-    salesim_choice warm = {0};
+    /* the warm-start columns (a search from last month's shadow price) are
+     * kept for check_decisions.py; since issue 12 every decision is the full
+     * search, so they repeat it */
+    salesim_choice warm = ch;
     int warm_used = !(w->month_in_year == 0 || a->tenure == 0);
-    warm.hint = warm_used ? a->shadow : -1;
-    salesim_decide(w, a, &inc, &warm);
     const salesim_territory *t = &w->terr[a->territory];
     const salesim_schedule *s = inc.sched ? inc.sched : &a->sched;
     printf("%d,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%d,%.17g,%d", i,

@@ -2,7 +2,7 @@
  * tests/test_decision_exact.c: every decision is exact (issue 12).
  *
  * For every decision the monthly loop makes (seen through
- * salesim_decide_set_probe, so with the shadow-price hint the loop passes,
+ * salesim_decide_set_probe, in the batches the loop decides in (salesim_decide_many),
  * hires' decisions and the tender's offers included) over the first plan
  * year and the next year's first month (the tender's year alone: its
  * offers are many) of the shipped scenarios whose mechanisms search (target salary,

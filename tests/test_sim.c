@@ -114,7 +114,6 @@ static void test_linear_effort_through_decide(void **state) {
     salesim_incentive inc;
     assert_int_equal(salesim_sim_incentive(w, a, &inc), 0);
     salesim_choice ch;
-    ch.hint = -1;
     salesim_decide(w, a, &inc, &ch);
     assert_close(ch.hunt, betas[k] * thetas[k] / costs[k], 1e-12, 0);
     assert_close(ch.hunt, salesim_decide_linear_effort(betas[k], thetas[k], costs[k]), 1e-12, 0);
@@ -122,44 +121,6 @@ static void test_linear_effort_through_decide(void **state) {
     salesim_world_free(w);
     salesim_scenario_free(sc);
   }
-}
-
-/* A warm-started decision (search around last month's shadow price) lands
- * where the full search does, for every agent of a target-salary world over
- * a year. */
-static void test_warm_start_equals_full_search(void **state) {
-  (void)state;
-  salesim_scenario *sc = salesim_test_load_text(two_commissions);
-  salesim_world *w = NULL;
-  assert_int_equal(salesim_world_alloc(&w, sc, 2, 0, sc->seed), 0);
-  int compared = 0, close = 0;
-  for (int t = 0; t < 12; t++) {
-    salesim_world_step(w);
-    for (int i = 0; i < w->n_agents; i++) {
-      salesim_agent *a = &w->agents[i];
-      if (a->status != SALESIM_AGENT_ACTIVE)
-        continue;
-      salesim_incentive inc;
-      assert_int_equal(salesim_sim_incentive(w, a, &inc), 0);
-      salesim_choice full, warm;
-      full.hint = -1;
-      salesim_decide(w, a, &inc, &full);
-      warm.hint = a->shadow;
-      salesim_decide(w, a, &inc, &warm);
-      double e_full = full.hunt * 1.5 + full.farm, e_warm = warm.hunt * 1.5 + warm.farm;
-      compared++;
-      /* the same CE to 1e-6 relative; efforts within 1 % */
-      if (fabs(full.ce - warm.ce) <= 1e-6 * fabs(full.ce) + 1e-6 &&
-          fabs(e_full - e_warm) <= 0.01 * e_full + 1e-6)
-        close++;
-      assert_true(warm.ce >= full.ce - 1e-6 * fabs(full.ce) - 1e-6 ||
-                  fabs(e_full - e_warm) <= 0.02 * e_full + 1e-6);
-    }
-  }
-  assert_true(compared > 300);
-  assert_true(close >= compared * 99 / 100);
-  salesim_world_free(w);
-  salesim_scenario_free(sc);
 }
 
 /* The ledger adds up: revenue = new + book, profit from its parts, shares in
@@ -358,7 +319,6 @@ static void test_applicants_weigh_liquidity(void **state) {
     salesim_incentive inc;
     assert_int_equal(salesim_sim_incentive(w, a, &inc), 0);
     salesim_choice ch;
-    ch.hint = -1;
     salesim_decide(w, a, &inc, &ch);
     assert_true(ch.ce_month_liquid == ch.ce_month);
     n++;
@@ -427,7 +387,6 @@ int main(void) {
       cmocka_unit_test(test_common_random_numbers),
       cmocka_unit_test(test_deterministic_across_threads),
       cmocka_unit_test(test_linear_effort_through_decide),
-      cmocka_unit_test(test_warm_start_equals_full_search),
       cmocka_unit_test(test_accounts_add_up),
       cmocka_unit_test(test_two_tasks_hm91),
       cmocka_unit_test(test_savings_follow_pay),

@@ -18,8 +18,6 @@ double salesim_decide_linear_effort(double beta, double theta, double c);
 
 /** The result of a decision. */
 typedef struct salesim_choice {
-  double hint;         /* unused since issue 12 (every decision is a full
-                          search); kept so callers that set it compile */
   double hunt, farm;   /* efforts */
   double ce;           /* certainty equivalent of the period, currency */
   double ce_month;     /* ce per month incl. certain pay, for stay/leave */
@@ -40,8 +38,8 @@ typedef struct salesim_choice {
 } salesim_choice;
 
 /** Choose efforts for agent `a` facing `inc` in world `w` (pipeline or
- *  linear mode). Pure: reads w and a, writes only *out (out->hint is not
- *  read). Exact: within 1e-6 of max(1, |CE|) of a dense search
+ *  linear mode). Pure: reads w and a, writes every field of *out and reads
+ *  none. Exact: within 1e-6 of max(1, |CE|) of a dense search
  *  (tests/test_decision_exact.c). */
 void salesim_decide(const salesim_world *w, const salesim_agent *a,
                     const salesim_incentive *inc, salesim_choice *out);

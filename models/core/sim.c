@@ -88,7 +88,6 @@ static int agent_choose(salesim_world *w, salesim_agent *a, salesim_incentive *i
   int rc = agent_incentive(w, a, inc);
   if (rc != 0)
     return rc;
-  ch->hint = -1; /* not read: every decision is a full search (issue 12) */
   salesim_decide(w, a, inc, ch);
   return agent_take(w, a, inc, ch);
 }
@@ -211,7 +210,6 @@ static int decisions(salesim_world *w) {
       /* a failed incentive ends the month after the agents before it */
       if ((rc = agent_incentive(w, a, &inc[nb])) != 0)
         break;
-      ch[nb].hint = -1; /* not read: every decision is a full search */
       blk[nb++] = a;
     }
     salesim_decide_many(w, nb, (const salesim_agent *const *)blk, inc, ch);

@@ -34,11 +34,8 @@ double tender_offer_value(salesim_world *w, tender_state *s, const salesim_agent
   salesim_world_territory_update(w, k);
   /* an offer is a new plan year on a new schedule: a full search, as the
    * monthly loop does at a plan year's start (models/core/sim.c), so the value
-   * depends on the offer alone, never on the rep's last month or on what
-   * the stack held (hint is an input of salesim_decide) */
+   * depends on the offer alone, never on the rep's last month */
   salesim_choice ch;
-  memset(&ch, 0, sizeof ch);
-  ch.hint = -1;
   salesim_decide(w, &tmp, &inc, &ch);
   tr->lead_mult = save_mult;
   tr->n_slots = save_n;
