@@ -115,6 +115,9 @@ typedef struct salesim_mechanism_type {
   int (*year_start)(salesim_world *w);
   /** A person starts in slot `a` (start of run or a replacement hire). */
   int (*hire)(salesim_world *w, salesim_agent *a);
+  /** What agent `a` faces this month, from its own state and the world's
+   *  settings only: the month's agents are asked in blocks before any of
+   *  them takes its choice (models/core/sim.c, decisions()). */
   int (*incentive)(const salesim_world *w, const salesim_agent *a,
                    salesim_incentive *inc);
   /** Pay for the month; call salesim_world_pay() for each part. */
@@ -122,7 +125,9 @@ typedef struct salesim_mechanism_type {
                    const salesim_outcome *o);
   /** Optional: choices that exist only under this mechanism (e.g. false
    *  visit reports), made by the agent after the engine's effort choice by
-   *  comparing its own certainty equivalents; may change ch->hunt/farm. */
+   *  comparing its own certainty equivalents; may change ch->hunt/farm.
+   *  Writes only agent `a`'s state (and the mechanism's counters): later
+   *  agents of the month may already have decided. */
   int (*adjust)(salesim_world *w, salesim_agent *a, const salesim_incentive *inc,
                 struct salesim_choice *ch);
   /** Optional: fill vacant slot `a` from inside (a reserve bench) instead
