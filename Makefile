@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build run test bench install clean asan check-determinism check-mpi memcheck fuzz
+.PHONY: all deps configure build run test bench install clean asan check-determinism check-mpi check-slurm memcheck fuzz
 
 all: build
 
@@ -48,6 +48,11 @@ check-determinism: build
 # mpi_identical runs the same script with 1, 2 and 3 ranks
 check-mpi: build
 	MPI_RANKS="1 2 3 4" bash scripts/check-mpi.sh $(BUILD)/salesim
+
+# docs/cluster.md's Slurm recipes (srun, salloc + mpirun, sbatch cancelled and
+# resumed) against one process, on the Slurm cluster sbatch reaches
+check-slurm: build
+	bash scripts/check-slurm.sh $(BUILD)/salesim
 
 memcheck: deps
 	@SALESIM_OPTIONAL_PKGS=valgrind bash scripts/setup-deps.sh
