@@ -617,115 +617,122 @@ static void keep(best_plan *B, const lanes *L, int i) {
  * 1973, as gsl_min_fminimizer_brent) for the maximum of CE on [a, b] from
  * x inside it with CE(x) = fx, until the bracket is within tol of x or
  * after max_evals evaluations; a CE that is not finite takes the golden
- * step. As a state machine, so that many problems step side by side:
- * brent_next() proposes the next point u (0: done), brent_take() takes
- * CE(u). */
-typedef struct brent_st {
-  double a, b, x, gx, w, gw, v, gv, d, e, tol, u;
-  int it, max_evals;
-} brent_st;
+ * step. As a state machine for all problems of a batch side by side
+ * (structure of arrays): brents_next() proposes each running problem's
+ * next point u, brents_take() takes CE(u). Both are loops over the
+ * problems whose branches are selects, so they vectorise; a problem's
+ * numbers never depend on another's. */
+typedef struct brents {
+  double a[BATCH_MAX], b[BATCH_MAX], x[BATCH_MAX], gx[BATCH_MAX], w[BATCH_MAX], gw[BATCH_MAX],
+      v[BATCH_MAX], gv[BATCH_MAX], d[BATCH_MAX], e[BATCH_MAX], tol[BATCH_MAX], u[BATCH_MAX],
+      fu[BATCH_MAX];
+  int it[BATCH_MAX], max_evals[BATCH_MAX];
+  int on[BATCH_MAX]; /* running: taking part in the current step */
+} brents;
 
-static void brent_start(brent_st *s, double a, double b, double x, double fx, double tol,
+static void brent_start(brents *R, int p, double a, double b, double x, double fx, double tol,
                         int max_evals) {
-  s->a = a, s->b = b, s->x = s->w = s->v = x;
-  s->gx = s->gw = s->gv = -fx;
-  s->d = s->e = 0;
-  s->tol = tol;
-  s->u = x;
-  s->it = 0;
-  s->max_evals = max_evals;
+  R->a[p] = a, R->b[p] = b, R->x[p] = R->w[p] = R->v[p] = x;
+  R->gx[p] = R->gw[p] = R->gv[p] = -fx;
+  R->d[p] = R->e[p] = 0;
+  R->tol[p] = tol;
+  R->u[p] = x;
+  R->it[p] = 0;
+  R->max_evals[p] = max_evals;
+  R->on[p] = 1;
 }
 
-static int brent_next(brent_st *s) {
+/* Each running problem's next point R->u; a problem that has converged
+ * or used its evaluations stops running. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+static void brents_next(brents *R, int np) {
   const double cg = 0.3819660112501051; /* 2 - phi */
-  if (s->it >= s->max_evals)
-    return 0;
-  double a = s->a, b = s->b, x = s->x;
-  double xm = 0.5 * (a + b), tol1 = s->tol, tol2 = 2 * tol1;
-  if (fabs(x - xm) <= tol2 - 0.5 * (b - a))
-    return 0;
-  int para = 0;
-  if (fabs(s->e) > tol1 && isfinite(s->gx) && isfinite(s->gw) && isfinite(s->gv)) {
-    double r = (x - s->w) * (s->gx - s->gv), q = (x - s->v) * (s->gx - s->gw);
-    double p = (x - s->v) * q - (x - s->w) * r;
+  SIMD_LOOP
+  for (int p = 0; p < np; p++) {
+    double a = R->a[p], b = R->b[p], x = R->x[p], w = R->w[p], v = R->v[p];
+    double gx = R->gx[p], gw = R->gw[p], gv = R->gv[p], d = R->d[p], e = R->e[p];
+    double xm = 0.5 * (a + b), tol1 = R->tol[p], tol2 = 2 * tol1;
+    int go = R->on[p] & (R->it[p] < R->max_evals[p]) & !(fabs(x - xm) <= tol2 - 0.5 * (b - a));
+    int fin = isfinite(gx) & isfinite(gw) & isfinite(gv);
+    double r = (x - w) * (gx - gv), q = (x - v) * (gx - gw);
+    double pp = (x - v) * q - (x - w) * r;
     q = 2 * (q - r);
-    if (q > 0)
-      p = -p;
+    pp = q > 0 ? -pp : pp;
     q = fabs(q);
-    double etemp = s->e;
-    if (!(fabs(p) >= fabs(0.5 * q * etemp) || p <= q * (a - x) || p >= q * (b - x))) {
-      s->e = s->d;
-      s->d = p / q;
-      double u = x + s->d;
-      if (u - a < tol2 || b - u < tol2)
-        s->d = xm >= x ? tol1 : -tol1;
-      para = 1;
-    }
-  }
-  if (!para) {
-    s->e = x >= xm ? a - x : b - x;
-    s->d = cg * s->e;
-  }
-  s->u = fabs(s->d) >= tol1 ? x + s->d : x + (s->d >= 0 ? tol1 : -tol1);
-  return 1;
-}
-
-static void brent_take(brent_st *s, double fu) {
-  double u = s->u, gu = -fu, x = s->x;
-  s->it++;
-  if (!(gu > s->gx)) { /* u is at least as good (NaN: never) */
-    if (u >= x)
-      s->a = x;
-    else
-      s->b = x;
-    s->v = s->w, s->gv = s->gw;
-    s->w = x, s->gw = s->gx;
-    s->x = u, s->gx = gu;
-  } else {
-    if (u < x)
-      s->a = u;
-    else
-      s->b = u;
-    if (gu <= s->gw || s->w == x) {
-      s->v = s->w, s->gv = s->gw;
-      s->w = u, s->gw = gu;
-    } else if (gu <= s->gv || s->v == x || s->v == s->w) {
-      s->v = u, s->gv = gu;
-    }
+    int para = (fabs(e) > tol1) & fin &
+               !((fabs(pp) >= fabs(0.5 * q * e)) | (pp <= q * (a - x)) | (pp >= q * (b - x)));
+    double dp = pp / (para ? q : 1.0); /* the parabolic step */
+    double up = x + dp;
+    dp = (up - a < tol2) | (b - up < tol2) ? (xm >= x ? tol1 : -tol1) : dp;
+    double eg = x >= xm ? a - x : b - x; /* the golden step */
+    double e_new = para ? d : eg, d_new = para ? dp : cg * eg;
+    double u = fabs(d_new) >= tol1 ? x + d_new : x + (d_new >= 0 ? tol1 : -tol1);
+    R->e[p] = go ? e_new : e;
+    R->d[p] = go ? d_new : d;
+    R->u[p] = go ? u : R->u[p];
+    R->on[p] = go;
   }
 }
 
-/* Where one problem of a batch is in its search. */
+/* Each running problem takes CE(u) = R->fu. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+static void brents_take(brents *R, int np) {
+  SIMD_LOOP
+  for (int p = 0; p < np; p++) {
+    double u = R->u[p], gu = -R->fu[p], x = R->x[p], w = R->w[p], v = R->v[p];
+    double gx = R->gx[p], gw = R->gw[p], gv = R->gv[p], a = R->a[p], b = R->b[p];
+    int on = R->on[p];
+    int better = !(gu > gx); /* u is at least as good (NaN: never) */
+    /* better: the bracket moves to u's side of x and u becomes x */
+    double a1 = u >= x ? x : a, b1 = u >= x ? b : x;
+    /* worse: u bounds the bracket, and becomes w or v */
+    double a2 = u < x ? u : a, b2 = u < x ? b : u;
+    int c1 = (gu <= gw) | (w == x);
+    int c2 = (c1 == 0) & ((gu <= gv) | (v == x) | (v == w));
+    double v2 = c1 ? w : (c2 ? u : v), gv2 = c1 ? gw : (c2 ? gu : gv);
+    double w2 = c1 ? u : w, gw2 = c1 ? gu : gw;
+    R->a[p] = on ? (better ? a1 : a2) : a;
+    R->b[p] = on ? (better ? b1 : b2) : b;
+    R->v[p] = on ? (better ? w : v2) : v;
+    R->gv[p] = on ? (better ? gw : gv2) : gv;
+    R->w[p] = on ? (better ? x : w2) : w;
+    R->gw[p] = on ? (better ? gx : gw2) : gw;
+    R->x[p] = on & better ? u : x;
+    R->gx[p] = on & better ? gu : gx;
+    R->it[p] += on;
+  }
+}
+
+/* Where one problem of a batch is in its search (its Brent state: brents). */
 typedef struct search_st {
-  brent_st br;
   double sref;
   double la, lb; /* a jump's threshold price lies in [exp(la), exp(lb)] */
-  int on;        /* taking part in the current step */
   int done;      /* no finite CE anywhere: the plan at mu = 0, no more steps */
 } search_st;
 
-/* Brent's method for every problem with st->on, one lane a problem a round. */
-static void brent_rounds(lanes *L, const problem *const *P, int np, search_st *st, best_plan *B) {
+/* Brent's method for every running problem, one lane a problem a round. */
+static void brent_rounds(lanes *L, const problem *const *P, int np, brents *R, best_plan *B) {
   int idx[BATCH_MAX];
   for (;;) {
+    brents_next(R, np);
     int n = 0;
-    for (int p = 0; p < np; p++) {
-      if (!st[p].on)
-        continue;
-      if (!brent_next(&st[p].br)) {
-        st[p].on = 0;
-        continue;
+    for (int p = 0; p < np; p++)
+      if (R->on[p]) {
+        lane_set(L, n, P[p], R->u[p]);
+        idx[n++] = p;
       }
-      lane_set(L, n, P[p], st[p].br.u);
-      idx[n++] = p;
-    }
     if (n == 0)
       return;
     eval_lanes(L, n, 1);
     for (int i = 0; i < n; i++) {
       keep(&B[idx[i]], L, i);
-      brent_take(&st[idx[i]].br, L->ce[i]);
+      R->fu[idx[i]] = L->ce[i];
     }
+    brents_take(R, np);
   }
 }
 
@@ -736,7 +743,7 @@ static void brent_rounds(lanes *L, const problem *const *P, int np, search_st *s
  * Brent's method in the bracket around the grid's best, and a candidate at
  * every pay jump. No warm start: last month's shadow price can sit at a
  * local optimum that is no longer the best (issue 12). */
-static void search_many(lanes *L, const problem *const *P, int np, search_st *st,
+static void search_many(lanes *L, const problem *const *P, int np, search_st *st, brents *R,
                         best_plan *B) {
   static const double grid[GRID_N] = {0, 0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0, 1.2, 1.5, 2.0, 3.0};
   const int per_call = LANES / GRID_N;
@@ -768,7 +775,7 @@ static void search_many(lanes *L, const problem *const *P, int np, search_st *st
         }
       }
       st[p].done = !(best > -INFINITY);
-      st[p].on = !st[p].done;
+      R->on[p] = 0;
       if (st[p].done) { /* no finite CE anywhere: the plan at mu = 0 */
         B[p].mu = 0;
         B[p].ce = L->ce[l0];
@@ -780,10 +787,10 @@ static void search_many(lanes *L, const problem *const *P, int np, search_st *st
       }
       double lo = grid[bi > 0 ? bi - 1 : 0] * sref;
       double hi = grid[bi < GRID_N - 1 ? bi + 1 : GRID_N - 1] * sref;
-      brent_start(&st[p].br, lo, hi, grid[bi] * sref, best, SEARCH_TOL * (hi - lo), SEARCH_EVALS);
+      brent_start(R, p, lo, hi, grid[bi] * sref, best, SEARCH_TOL * (hi - lo), SEARCH_EVALS);
     }
   }
-  brent_rounds(L, P, np, st, B);
+  brent_rounds(L, P, np, R, B);
   /* A jump in pay (a bonus at a threshold) with nearly certain credit makes
    * sref huge (jump * 0.4 / sd_ref), so the whole grid but mu = 0 can lie
    * past the shadow price that just reaches the threshold, and the optimum
@@ -799,7 +806,7 @@ static void search_many(lanes *L, const problem *const *P, int np, search_st *st
     int n = 0;
     for (int p = 0; p < np; p++) {
       const salesim_schedule *S = P[p]->sched;
-      st[p].on = 0;
+      R->on[p] = 0;
       if (st[p].done || j >= S->nj || !(S->jump[j] > 0))
         continue;
       st[p].la = g_log(st[p].sref * 1e-12);
@@ -814,12 +821,12 @@ static void search_many(lanes *L, const problem *const *P, int np, search_st *st
     eval_lanes(L, n, 0);
     for (int i = 0; i < n; i += 2) {
       double t = P[idx[i]]->sched->jump_at[j];
-      st[idx[i]].on = !(L->X[i] < t || L->X[i + 1] >= t);
+      R->on[idx[i]] = !(L->X[i] < t || L->X[i + 1] >= t);
     }
     for (int it = 0; it < THRESHOLD_STEPS; it++) {
       n = 0;
       for (int p = 0; p < np; p++)
-        if (st[p].on) {
+        if (R->on[p]) {
           lane_set(L, n, P[p], g_exp(0.5 * (st[p].la + st[p].lb)));
           idx[n++] = p;
         }
@@ -839,7 +846,7 @@ static void search_many(lanes *L, const problem *const *P, int np, search_st *st
      * the threshold (ratchet-cap's quota bonus) */
     n = 0;
     for (int p = 0; p < np; p++)
-      if (st[p].on) {
+      if (R->on[p]) {
         lane_set(L, n, P[p], g_exp(st[p].lb));
         idx[n++] = p;
       }
@@ -847,14 +854,13 @@ static void search_many(lanes *L, const problem *const *P, int np, search_st *st
       continue;
     eval_lanes(L, n, 1);
     for (int i = 0; i < n; i++) {
-      search_st *s = &st[idx[i]];
       double mu_t = L->mu[i], v = L->ce[i];
       keep(&B[idx[i]], L, i);
-      s->on = isfinite(v);
-      if (s->on)
-        brent_start(&s->br, mu_t / 1.5, 1.5 * mu_t, mu_t, v, SEARCH_TOL * mu_t, SEARCH_EVALS);
+      R->on[idx[i]] = 0;
+      if (isfinite(v))
+        brent_start(R, idx[i], mu_t / 1.5, 1.5 * mu_t, mu_t, v, SEARCH_TOL * mu_t, SEARCH_EVALS);
     }
-    brent_rounds(L, P, np, st, B);
+    brent_rounds(L, P, np, R, B);
   }
 }
 
@@ -906,6 +912,7 @@ static void solve_many(lanes *L, const problem *P, const int *open_linear, int n
   const problem *sp[BATCH_MAX];
   int who[BATCH_MAX];
   search_st st[BATCH_MAX];
+  brents R;
   best_plan B[BATCH_MAX];
   for (int i0 = 0; i0 < n; i0 += BATCH_MAX) {
     int i1 = n - i0 < BATCH_MAX ? n : i0 + BATCH_MAX, np = 0;
@@ -919,7 +926,7 @@ static void solve_many(lanes *L, const problem *P, const int *open_linear, int n
     }
     if (np == 0)
       continue;
-    search_many(L, sp, np, st, B);
+    search_many(L, sp, np, st, &R, B);
     for (int k = 0; k < np; k++) {
       int i = who[k];
       out[i]->ce = B[k].ce;
