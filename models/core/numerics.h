@@ -170,7 +170,7 @@ static inline uint64_t salesim_num_d_bits(double d) {
  *  a subnormal there, which no caller can tell from 0). Plain IEEE + - * /
  *  and bit operations (issue 12): the same bits on every x86-64 CPU, unlike
  *  libm's exp, whose FMA variant glibc picks by CPU; inline, so loops over
- *  it vectorise (models/core/decision.c evaluate_grid). */
+ *  it vectorise (models/core/decision.c eval_lanes). */
 static inline double salesim_num_exp(double x) {
   const double shifter = 0x1.8p52;
   double xc = x < -708.0 ? -708.0 : (x > 709.0 ? 709.0 : x);
