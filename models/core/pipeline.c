@@ -186,7 +186,7 @@ int salesim_pipeline_leads(salesim_world *w, double expected, gsl_rng *r, unsign
                        w->month + 1, expected, w->leads_limit);
     return SALESIM_ELIMIT;
   }
-  unsigned k = gsl_ran_poisson(r, expected); /* draws even at 0 (callers rely on it) */
+  unsigned k = salesim_rng_poisson(r, expected); /* draws even at 0 (callers rely on it) */
   if (k > w->leads_limit) {
     salesim_world_fail(w, SALESIM_ELIMIT,
                        "month %d: %u new opportunities for one person in a month (at most %u; "
@@ -263,43 +263,72 @@ void salesim_pipeline_pull(salesim_world *w, salesim_agent *a, double m_now, dou
   pack(w, a, keep);
 }
 
-void salesim_pipeline_step(salesim_world *w, salesim_agent *a, double *won_value,
-                           double *wins) {
-  double pv = 0;
+/* One month of agent a's deals, newest first. With `taus` (a's stream is a
+ * taus2 one, its state in *t) the draws come from *t; otherwise from r. The
+ * stream's state, the per-stage sums and the cut points stay in locals for
+ * the whole walk: a store into the stage bytes may alias anything, so
+ * through a-> and w-> every one was reloaded after every deal (issue 12).
+ * u < p is tested as (double)x < p * 2^32 on the 32-bit output x, the same
+ * comparison (u = x / 2^32 and p * 2^32 are exact), one multiply fewer. */
+static inline __attribute__((always_inline)) void
+step_deals(salesim_world *w, salesim_agent *a, int taus, salesim_taus *t, gsl_rng *r,
+           double *won_value, double *wins) {
+  double adv[SALESIM_STAGES], out[SALESIM_STAGES];
+  double sum[SALESIM_STAGES] = {0}, sum2[SALESIM_STAGES] = {0};
+  for (int j = 0; j < SALESIM_STAGES; j++) {
+    adv[j] = w->p_advance[j] * 4294967296.0;
+    out[j] = (w->p_advance[j] + w->p_lose[j]) * 4294967296.0;
+  }
+  double pv = 0, won = *won_value, n_won = *wins; /* added to in the same order */
   int max_stage = 0;
   double *val = a->deal_value;
   unsigned char *stg = a->deal_stage;
   int keep = a->n_opps; /* deals that stay go to [keep, n_opps) */
-  /* the per-stage sums are rebuilt from the survivors every month, so what
-   * pull subtracted leaves no rounding residue behind */
-  for (int j = 0; j < SALESIM_STAGES; j++)
-    a->stage_sum[j] = a->stage_sum2[j] = 0;
   for (int k = a->n_opps - 1; k >= 0; k--) {
     double v = val[k];
-    double u = salesim_rng_uniform(a->rng);
+    double x = taus ? (double)salesim_taus_get(t) : gsl_rng_uniform(r) * 4294967296.0;
     int j = stg[k];
-    if (u < w->p_advance[j]) {
+    if (x < adv[j]) {
       if (j + 1 == SALESIM_STAGES) {
-        *won_value += v;
-        *wins += 1;
+        won += v;
+        n_won += 1;
         continue;
       }
       j++;
-    } else if (u < w->p_advance[j] + w->p_lose[j]) {
+    } else if (x < out[j]) {
       continue;
     }
     keep--;
     val[keep] = v;
     stg[keep] = (unsigned char)j;
-    a->stage_sum[j] += v;
-    a->stage_sum2[j] += v * v;
+    sum[j] += v;
+    sum2[j] += v * v;
     pv += v * j * 0.2;
     if (j > max_stage)
       max_stage = j;
   }
+  /* the per-stage sums are rebuilt from the survivors every month, so what
+   * pull subtracted leaves no rounding residue behind */
+  for (int j = 0; j < SALESIM_STAGES; j++) {
+    a->stage_sum[j] = sum[j];
+    a->stage_sum2[j] = sum2[j];
+  }
+  *won_value = won;
+  *wins = n_won;
   pack(w, a, keep);
   a->pipeline_value = pv;
   a->max_stage = max_stage;
+}
+
+void salesim_pipeline_step(salesim_world *w, salesim_agent *a, double *won_value,
+                           double *wins) {
+  salesim_taus t;
+  if (salesim_taus_load(a->rng, &t)) {
+    step_deals(w, a, 1, &t, NULL, won_value, wins);
+    salesim_taus_store(a->rng, &t);
+  } else {
+    step_deals(w, a, 0, NULL, a->rng, won_value, wins);
+  }
 }
 
 void salesim_pipeline_expect(const salesim_world *w, const salesim_agent *a, int m,

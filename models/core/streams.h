@@ -12,6 +12,7 @@
 #ifndef SALESIM_STREAMS_H
 #define SALESIM_STREAMS_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include <gsl/gsl_rng.h>
@@ -56,6 +57,83 @@ static inline double salesim_rng_uniform(gsl_rng *r) {
   s[2] = (((s[2] & 4294967280UL) << 17) & mask) ^ ((((s[2] << 3) & mask) ^ s[2]) >> 11);
   return (double)(s[0] ^ s[1] ^ s[2]) / 4294967296.0;
 }
+
+/** A taus2 stream's state held in registers for a loop of draws (issue 12:
+ *  salesim_rng_uniform through a->rng reloads the state after every store
+ *  the loop makes, a byte store may alias it). salesim_taus_load copies it
+ *  out of r and returns 1 when r is a taus2 stream, else 0 (use r itself);
+ *  salesim_taus_store writes it back before r is used again. The draws are
+ *  salesim_rng_uniform's, bit for bit. */
+typedef struct salesim_taus {
+  unsigned long s0, s1, s2;
+} salesim_taus;
+
+static inline int salesim_taus_load(const gsl_rng *r, salesim_taus *t) {
+  if (r->type != gsl_rng_taus2)
+    return 0;
+  const unsigned long *s = (const unsigned long *)r->state;
+  t->s0 = s[0];
+  t->s1 = s[1];
+  t->s2 = s[2];
+  return 1;
+}
+
+static inline void salesim_taus_store(gsl_rng *r, const salesim_taus *t) {
+  unsigned long *s = (unsigned long *)r->state;
+  s[0] = t->s0;
+  s[1] = t->s1;
+  s[2] = t->s2;
+}
+
+/** The next 32-bit output (gsl_rng_get's). */
+static inline unsigned long salesim_taus_get(salesim_taus *t) {
+  const unsigned long mask = 0xffffffffUL;
+  t->s0 = (((t->s0 & 4294967294UL) << 12) & mask) ^ ((((t->s0 << 13) & mask) ^ t->s0) >> 19);
+  t->s1 = (((t->s1 & 4294967288UL) << 4) & mask) ^ ((((t->s1 << 2) & mask) ^ t->s1) >> 25);
+  t->s2 = (((t->s2 & 4294967280UL) << 17) & mask) ^ ((((t->s2 << 3) & mask) ^ t->s2) >> 11);
+  return t->s0 ^ t->s1 ^ t->s2;
+}
+
+/** Measure the tables salesim_rng_gaussian needs (once a process; any
+ *  thread, any number of times). Until then every draw is GSL's own, with
+ *  the same result; salesim_stream_alloc calls it. */
+void salesim_streams_prepare(void);
+
+/** gsl_ran_gaussian_ziggurat(r, sigma), out of line. */
+double salesim_rng_gaussian_gsl(gsl_rng *r, double sigma);
+
+/* GSL's ziggurat tables for salesim_rng_gaussian (streams.c): K, 2^24 times
+ * the ratio of neighbouring steps' widths, and W, 2^-24 times a step's width */
+extern _Atomic unsigned long salesim_zig_k[128];
+extern double salesim_zig_w[128];
+
+/** gsl_ran_gaussian_ziggurat(r, sigma), bit for bit and with the same draws
+ *  from r, faster on a taus2 stream. GSL's ziggurat (Marsaglia & Tsang
+ *  2000, 128 steps) takes one 32-bit output k: step i = k & 0x7f, sign from
+ *  bit 7, j = bits 8..31; if j < K[i] it returns sign * sigma * (j * W[i])
+ *  at once (about 99 % of draws), which is done here without GSL's
+ *  indirect calls; any other case, and any other generator, is left to GSL
+ *  before r has moved, so GSL draws the same output again and goes on as it
+ *  always did. The tables are read out of the linked GSL (streams.c), never
+ *  copied. test_world checks the two against each other over many seeds. */
+static inline double salesim_rng_gaussian(gsl_rng *r, double sigma) {
+  salesim_taus t;
+  if (salesim_taus_load(r, &t)) {
+    unsigned long k = salesim_taus_get(&t);
+    unsigned long i = k & 0x7f, j = (k >> 8) & 0xffffff;
+    if (j < atomic_load_explicit(&salesim_zig_k[i], memory_order_acquire)) {
+      salesim_taus_store(r, &t);
+      double sign = (k & 0x80) ? 1.0 : -1.0;
+      return sign * sigma * ((double)j * salesim_zig_w[i]);
+    }
+  }
+  return salesim_rng_gaussian_gsl(r, sigma);
+}
+
+/** gsl_ran_poisson(r, mu), bit for bit and with the same draws from r:
+ *  for mu <= 10 on a taus2 stream Knuth's product of uniforms (GSL's method
+ *  there) without GSL's indirect calls; otherwise GSL's. */
+unsigned salesim_rng_poisson(gsl_rng *r, double mu);
 
 /** One draw from a population distribution (scenario.h). */
 double salesim_dist_draw(const salesim_dist *d, gsl_rng *r);

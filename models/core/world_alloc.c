@@ -167,9 +167,9 @@ static void draw_territories(salesim_world *w) {
     if (!(t->difficulty > 0))
       t->difficulty = 1;
     t->est_firm =
-        t->potential * exp(gsl_ran_gaussian_ziggurat(w->rng_world, ts->firm_estimate_sd));
+        t->potential * exp(salesim_rng_gaussian(w->rng_world, ts->firm_estimate_sd));
     t->est_manager =
-        t->potential * exp(gsl_ran_gaussian_ziggurat(w->rng_world, ts->manager_estimate_sd));
+        t->potential * exp(salesim_rng_gaussian(w->rng_world, ts->manager_estimate_sd));
     t->manager = -1;
     t->lead_mult = 1;
   }
@@ -196,7 +196,7 @@ static int draw_market(salesim_world *w) {
       return SALESIM_ENOMEM;
     double sd = prod->market_sd;
     for (size_t i = 0; i < (size_t)sc->months * (size_t)w->n_terr; i++)
-      w->shock[i] = exp(gsl_ran_gaussian_ziggurat(r, sd) - 0.5 * sd * sd);
+      w->shock[i] = exp(salesim_rng_gaussian(r, sd) - 0.5 * sd * sd);
     gsl_rng_free(r);
   }
   if (prod->mode == SALESIM_MODE_LINEAR) {
@@ -207,7 +207,7 @@ static int draw_market(salesim_world *w) {
       return SALESIM_ENOMEM;
     }
     for (size_t i = 0; i < (size_t)sc->months * (size_t)w->n_agents; i++)
-      w->linear_noise[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
+      w->linear_noise[i] = salesim_rng_gaussian(r, 1.0);
     if (prod->tasks == 2) {
       w->linear_noise2 =
           malloc((size_t)sc->months * (size_t)w->n_agents * sizeof *w->linear_noise2);
@@ -216,7 +216,7 @@ static int draw_market(salesim_world *w) {
         return SALESIM_ENOMEM;
       }
       for (size_t i = 0; i < (size_t)sc->months * (size_t)w->n_agents; i++)
-        w->linear_noise2[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
+        w->linear_noise2[i] = salesim_rng_gaussian(r, 1.0);
     }
     gsl_rng_free(r);
   }
