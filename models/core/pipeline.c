@@ -112,11 +112,8 @@ static int grow(salesim_world *w, salesim_agent *a) {
   return 0;
 }
 
-int salesim_pipeline_open(salesim_world *w, int owner, double value) {
-  return salesim_pipeline_open_at(w, owner, value, 1);
-}
-
-int salesim_pipeline_open_at(salesim_world *w, int owner, double value, int stage) {
+/* salesim_pipeline_open_at for the person in slot a (w->agents + owner). */
+static inline int open_deal(salesim_world *w, salesim_agent *a, double value, int stage) {
   if (w->n_open >= w->opp_limit) {
     salesim_world_fail(w, SALESIM_ELIMIT,
                        "month %d: more than %d open opportunities (%d positions): the "
@@ -124,7 +121,6 @@ int salesim_pipeline_open_at(salesim_world *w, int owner, double value, int stag
                        w->month + 1, w->opp_limit, w->n_agents);
     return SALESIM_ELIMIT;
   }
-  salesim_agent *a = &w->agents[owner];
   if (a->n_opps == a->opp_cap) {
     int rc = grow(w, a);
     if (rc != 0)
@@ -138,6 +134,50 @@ int salesim_pipeline_open_at(salesim_world *w, int owner, double value, int stag
   a->stage_sum[stage] += value;
   a->stage_sum2[stage] += value * value;
   return 0;
+}
+
+int salesim_pipeline_open(salesim_world *w, int owner, double value) {
+  return open_deal(w, &w->agents[owner], value, 1);
+}
+
+int salesim_pipeline_open_at(salesim_world *w, int owner, double value, int stage) {
+  return open_deal(w, &w->agents[owner], value, stage);
+}
+
+/* The loop of salesim_pipeline_find; `taus` as in step_deals. */
+static inline __attribute__((always_inline)) int
+find_leads(salesim_world *w, salesim_agent *a, unsigned n, double p_coll, int taus,
+           salesim_taus *t, double *collisions, double *leads) {
+  gsl_rng *r = a->rng;
+  int rc = 0;
+  for (unsigned u = 0; u < n; u++) {
+    w->draws += p_coll > 0;
+    if (p_coll > 0) {
+      double x = taus ? (double)salesim_taus_get(t) / 4294967296.0 : salesim_rng_uniform(r);
+      if (x < p_coll) {
+        *collisions += 1;
+        continue;
+      }
+    }
+    double value = taus ? salesim_dist_fast_draw_taus(&w->deal, r, t)
+                        : salesim_dist_fast_draw(&w->deal, r);
+    /* a lead the pool cannot take ends the run (w->error says why) */
+    if ((rc = open_deal(w, a, value, 1)) < 0)
+      break;
+    *leads += 1;
+  }
+  return rc;
+}
+
+int salesim_pipeline_find(salesim_world *w, int owner, unsigned n, double p_coll,
+                          double *collisions, double *leads) {
+  salesim_agent *a = &w->agents[owner];
+  salesim_taus t;
+  if (!salesim_taus_load(a->rng, &t))
+    return find_leads(w, a, n, p_coll, 0, NULL, collisions, leads);
+  int rc = find_leads(w, a, n, p_coll, 1, &t, collisions, leads);
+  salesim_taus_store(a->rng, &t);
+  return rc;
 }
 
 void salesim_pipeline_free(salesim_world *w) {

@@ -36,6 +36,17 @@ int salesim_pipeline_open(salesim_world *w, int owner, double value);
  *  starting force's pipelines. */
 int salesim_pipeline_open_at(salesim_world *w, int owner, double value, int stage);
 
+/** The month's n new leads of the person in slot `owner`, in turn: with
+ *  p_coll > 0 a uniform from its stream decides whether a teammate found
+ *  the lead first (below p_coll: *collisions += 1); otherwise a deal value
+ *  drawn from w->deal opens at stage 1 (*leads += 1). The same draws and
+ *  opens as that loop written with salesim_rng_uniform,
+ *  salesim_dist_fast_draw and salesim_pipeline_open, with the stream's
+ *  state held in registers (issue 12). Returns 0, or the first open's
+ *  negative code (the world's error set; the leads after it not drawn). */
+int salesim_pipeline_find(salesim_world *w, int owner, unsigned n, double p_coll,
+                          double *collisions, double *leads);
+
 /** Draw the number of new opportunities of one person this month, Poisson
  *  with mean `expected`, from r into *n. Refuses (world error set, *n = 0,
  *  SALESIM_ELIMIT) an expectation or a draw above w->leads_limit, and a

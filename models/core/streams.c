@@ -151,14 +151,6 @@ unsigned salesim_rng_poisson(gsl_rng *r, double mu) {
   return k - 1;
 }
 
-static double clamp(double x, double lo, double hi) {
-  if (x < lo)
-    return lo;
-  if (x > hi)
-    return hi;
-  return x;
-}
-
 static void lognormal_params(const salesim_dist *d, double *mu, double *sigma) {
   double cv2 = (d->sd / d->mean) * (d->sd / d->mean);
   double s2 = log1p(cv2);
@@ -169,17 +161,25 @@ static void lognormal_params(const salesim_dist *d, double *mu, double *sigma) {
 void salesim_dist_fast_init(salesim_dist_fast *f, const salesim_dist *d) {
   f->d = *d;
   f->mu = f->sigma = 0;
+  f->lo = isfinite(d->min) ? d->min : -INFINITY;
+  f->hi = isfinite(d->max) ? d->max : INFINITY;
+  /* as salesim_dist_draw: a lognormal with mean <= 0 is 0, no draw (a NaN
+   * mean, which the scenario check refuses, draws with mu = sigma = 0) */
+  f->lognormal = d->kind == SALESIM_DIST_LOGNORMAL && !(d->mean <= 0);
   if (d->kind == SALESIM_DIST_LOGNORMAL && d->mean > 0)
     lognormal_params(d, &f->mu, &f->sigma);
 }
 
 double salesim_dist_fast_draw(const salesim_dist_fast *f, gsl_rng *r) {
-  const salesim_dist *d = &f->d;
-  if (d->kind != SALESIM_DIST_LOGNORMAL || d->mean <= 0)
-    return salesim_dist_draw(d, r);
-  double lo = isfinite(d->min) ? d->min : -INFINITY;
-  double hi = isfinite(d->max) ? d->max : INFINITY;
-  return clamp(exp(f->mu + f->sigma * salesim_rng_gaussian(r, 1.0)), lo, hi);
+  salesim_taus t;
+  if (!f->lognormal || !salesim_taus_load(r, &t)) {
+    if (!f->lognormal)
+      return salesim_dist_draw(&f->d, r);
+    return salesim_clamp(exp(f->mu + f->sigma * salesim_rng_gaussian(r, 1.0)), f->lo, f->hi);
+  }
+  double x = salesim_dist_fast_draw_taus(f, r, &t);
+  salesim_taus_store(r, &t);
+  return x;
 }
 
 double salesim_dist_draw(const salesim_dist *d, gsl_rng *r) {
@@ -187,13 +187,13 @@ double salesim_dist_draw(const salesim_dist *d, gsl_rng *r) {
   double hi = isfinite(d->max) ? d->max : INFINITY;
   switch (d->kind) {
   case SALESIM_DIST_NORMAL:
-    return clamp(d->mean + d->sd * salesim_rng_gaussian(r, 1.0), lo, hi);
+    return salesim_clamp(d->mean + d->sd * salesim_rng_gaussian(r, 1.0), lo, hi);
   case SALESIM_DIST_LOGNORMAL: {
     if (d->mean <= 0)
       return 0;
     double mu, sigma;
     lognormal_params(d, &mu, &sigma);
-    return clamp(exp(mu + sigma * salesim_rng_gaussian(r, 1.0)), lo, hi);
+    return salesim_clamp(exp(mu + sigma * salesim_rng_gaussian(r, 1.0)), lo, hi);
   }
   case SALESIM_DIST_UNIFORM:
     return d->min + (d->max - d->min) * salesim_rng_uniform(r);

@@ -12,6 +12,7 @@
 #ifndef SALESIM_STREAMS_H
 #define SALESIM_STREAMS_H
 
+#include <math.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -108,7 +109,8 @@ extern _Atomic unsigned long salesim_zig_k[128];
 extern double salesim_zig_w[128];
 
 /** gsl_ran_gaussian_ziggurat(r, sigma), bit for bit and with the same draws
- *  from r, faster on a taus2 stream. GSL's ziggurat (Marsaglia & Tsang
+ *  from r, faster on a taus2 stream (salesim_rng_gaussian_taus: the same
+ *  from r's state held in *t, r's own state stale until stored). GSL's ziggurat (Marsaglia & Tsang
  *  2000, 128 steps) takes one 32-bit output k: step i = k & 0x7f, sign from
  *  bit 7, j = bits 8..31; if j < K[i] it returns sign * sigma * (j * W[i])
  *  at once (about 99 % of draws), which is done here without GSL's
@@ -116,18 +118,28 @@ extern double salesim_zig_w[128];
  *  before r has moved, so GSL draws the same output again and goes on as it
  *  always did. The tables are read out of the linked GSL (streams.c), never
  *  copied. test_world checks the two against each other over many seeds. */
+static inline double salesim_rng_gaussian_taus(gsl_rng *r, salesim_taus *t, double sigma) {
+  salesim_taus next = *t;
+  unsigned long k = salesim_taus_get(&next);
+  unsigned long i = k & 0x7f, j = (k >> 8) & 0xffffff;
+  if (j < atomic_load_explicit(&salesim_zig_k[i], memory_order_acquire)) {
+    *t = next;
+    double sign = (k & 0x80) ? 1.0 : -1.0;
+    return sign * sigma * ((double)j * salesim_zig_w[i]);
+  }
+  salesim_taus_store(r, t);
+  double x = salesim_rng_gaussian_gsl(r, sigma);
+  salesim_taus_load(r, t);
+  return x;
+}
+
 static inline double salesim_rng_gaussian(gsl_rng *r, double sigma) {
   salesim_taus t;
-  if (salesim_taus_load(r, &t)) {
-    unsigned long k = salesim_taus_get(&t);
-    unsigned long i = k & 0x7f, j = (k >> 8) & 0xffffff;
-    if (j < atomic_load_explicit(&salesim_zig_k[i], memory_order_acquire)) {
-      salesim_taus_store(r, &t);
-      double sign = (k & 0x80) ? 1.0 : -1.0;
-      return sign * sigma * ((double)j * salesim_zig_w[i]);
-    }
-  }
-  return salesim_rng_gaussian_gsl(r, sigma);
+  if (!salesim_taus_load(r, &t))
+    return salesim_rng_gaussian_gsl(r, sigma);
+  double x = salesim_rng_gaussian_taus(r, &t, sigma);
+  salesim_taus_store(r, &t);
+  return x;
 }
 
 /** gsl_ran_poisson(r, mu), bit for bit and with the same draws from r:
@@ -138,16 +150,49 @@ unsigned salesim_rng_poisson(gsl_rng *r, double mu);
 /** One draw from a population distribution (scenario.h). */
 double salesim_dist_draw(const salesim_dist *d, gsl_rng *r);
 
-/** A distribution with its lognormal parameters worked out once, for draws
- *  in the monthly loop (deal values). */
+/** A distribution with its lognormal parameters and its clamp worked out
+ *  once, for draws in the monthly loop (deal values, people's traits). */
 typedef struct salesim_dist_fast {
   salesim_dist d;
   double mu, sigma; /* of log X, lognormal only */
+  double lo, hi;    /* d.min, d.max, or -inf, +inf where not finite */
+  int lognormal;    /* a lognormal with a mean not <= 0: drawn inline */
 } salesim_dist_fast;
 
 void salesim_dist_fast_init(salesim_dist_fast *f, const salesim_dist *d);
 /** The same draw as salesim_dist_draw(&f->d, r), without recomputing the
  *  lognormal parameters. */
 double salesim_dist_fast_draw(const salesim_dist_fast *f, gsl_rng *r);
+
+/** x clamped to [lo, hi] (a NaN stays NaN). */
+static inline double salesim_clamp(double x, double lo, double hi) {
+  if (x < lo)
+    return lo;
+  if (x > hi)
+    return hi;
+  return x;
+}
+
+/** salesim_dist_fast_draw(f, r) from r's taus2 state held in *t
+ *  (salesim_taus_load succeeded; r's own state stale until stored): the
+ *  cases of salesim_dist_draw, written out again for the state in *t. */
+static inline double salesim_dist_fast_draw_taus(const salesim_dist_fast *f, gsl_rng *r,
+                                                 salesim_taus *t) {
+  const salesim_dist *d = &f->d;
+  if (f->lognormal)
+    return salesim_clamp(exp(f->mu + f->sigma * salesim_rng_gaussian_taus(r, t, 1.0)), f->lo,
+                         f->hi);
+  switch (d->kind) {
+  case SALESIM_DIST_NORMAL:
+    return salesim_clamp(d->mean + d->sd * salesim_rng_gaussian_taus(r, t, 1.0), f->lo, f->hi);
+  case SALESIM_DIST_LOGNORMAL:
+    return 0; /* mean <= 0 */
+  case SALESIM_DIST_UNIFORM:
+    return d->min + (d->max - d->min) * ((double)salesim_taus_get(t) / 4294967296.0);
+  case SALESIM_DIST_CONSTANT:
+  default:
+    return d->mean;
+  }
+}
 
 #endif
