@@ -292,19 +292,21 @@ static int split_books(salesim_world *w, gsl_rng *pr) {
 
 /* 6. Quintile cut points of the starting force's books (hunting by book)
  *    and its top ability quintile (retention of the best). */
-static void starting_quintiles(salesim_world *w) {
+static int starting_quintiles(salesim_world *w) {
   for (int i = 0; i < w->n_agents; i++)
     w->scratch_b[i] = w->agents[i].book;
-  qsort(w->scratch_b, (size_t)w->n_agents, sizeof *w->scratch_b, salesim_sort_cmp_double);
+  if (salesim_sort_doubles(w->scratch_b, (size_t)w->n_agents) != 0 ||
+      salesim_sort_doubles(w->scratch_a, (size_t)w->n_agents) != 0)
+    return SALESIM_ENOMEM;
   for (int q = 0; q < 4; q++)
     w->book_cut[q] = w->scratch_b[(int)floor((q + 1) * 0.2 * (w->n_agents - 1))];
-  qsort(w->scratch_a, (size_t)w->n_agents, sizeof *w->scratch_a, salesim_sort_cmp_double);
   double cut = w->scratch_a[(int)floor(0.8 * (w->n_agents - 1))];
   for (int i = 0; i < w->n_agents; i++)
     if (w->agents[i].ability >= cut && w->agents[i].ability > 0) {
       w->agents[i].top_quintile = 1;
       w->ledger.top_start++;
     }
+  return 0;
 }
 
 int salesim_world_alloc_why(salesim_world **out, const salesim_scenario *sc, int mech, int rep,
@@ -348,7 +350,8 @@ int salesim_world_alloc_why(salesim_world **out, const salesim_scenario *sc, int
     goto fail;
   gsl_rng_free(pr);
   pr = NULL;
-  starting_quintiles(w);
+  if (starting_quintiles(w) != 0)
+    goto fail;
   if (w->type->state_size > 0) {
     w->state = calloc(1, w->type->state_size);
     if (w->state == NULL)
