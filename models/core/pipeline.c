@@ -371,21 +371,6 @@ void salesim_pipeline_step(salesim_world *w, salesim_agent *a, double *won_value
   }
 }
 
-void salesim_pipeline_expect(const salesim_world *w, const salesim_agent *a, int m,
-                             double *mean, double *var) {
-  double mu = 0, v = 0;
-  if (m > SALESIM_MAX_HORIZON)
-    m = SALESIM_MAX_HORIZON;
-  /* per-stage sums kept on open/pull/step/clear: no walk of the deal list */
-  for (int j = 1; j < SALESIM_STAGES; j++) {
-    double p = w->win_within[j][m];
-    mu += p * a->stage_sum[j];
-    v += p * (1 - p) * a->stage_sum2[j];
-  }
-  *mean = mu;
-  *var = v;
-}
-
 void salesim_pipeline_clear(salesim_world *w, salesim_agent *a) {
   w->n_open -= a->n_opps;
   a->n_opps = 0;

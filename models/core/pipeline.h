@@ -72,9 +72,22 @@ void salesim_pipeline_pull(salesim_world *w, salesim_agent *a, double m_now, dou
                            double *pulled, double *discount_cost);
 
 /** Expected value and variance of what agent a's open pipeline closes
- *  within m months. */
-void salesim_pipeline_expect(const salesim_world *w, const salesim_agent *a, int m,
-                             double *mean, double *var);
+ *  within m months, from its per-stage sums (kept on open/pull/step/clear:
+ *  no walk of the deals). Inline (issue 12): the decisions ask it several
+ *  times per agent-month. */
+static inline void salesim_pipeline_expect(const salesim_world *w, const salesim_agent *a,
+                                           int m, double *mean, double *var) {
+  double mu = 0, v = 0;
+  if (m > SALESIM_MAX_HORIZON)
+    m = SALESIM_MAX_HORIZON;
+  for (int j = 1; j < SALESIM_STAGES; j++) {
+    double p = w->win_within[j][m];
+    mu += p * a->stage_sum[j];
+    v += p * (1 - p) * a->stage_sum2[j];
+  }
+  *mean = mu;
+  *var = v;
+}
 
 /** Drop all open opportunities of agent a (they leave with the person). */
 void salesim_pipeline_clear(salesim_world *w, salesim_agent *a);
