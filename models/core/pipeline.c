@@ -198,6 +198,7 @@ int salesim_pipeline_alloc(salesim_world *w) {
   w->deal_arena = malloc((size_t)w->n_agents * block);
   if (w->deal_arena == NULL)
     return SALESIM_ENOMEM;
+  salesim_world_advise_huge(w->deal_arena, (size_t)w->n_agents * block);
   w->deal_stride = SALESIM_DEAL_STRIDE;
   for (int i = 0; i < w->n_agents; i++) {
     salesim_agent *a = &w->agents[i];
