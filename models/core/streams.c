@@ -8,25 +8,6 @@
 
 #include <gsl/gsl_randist.h>
 
-static uint64_t splitmix64(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-uint64_t salesim_seed_mix(uint64_t seed, uint64_t a, uint64_t b, uint64_t c) {
-  uint64_t h = splitmix64(seed ^ 0x5a1e5a1e5a1e5a1eULL);
-  h = splitmix64(h ^ a);
-  h = splitmix64(h ^ (b + 0x632be59bd9b4e019ULL));
-  h = splitmix64(h ^ (c + 0x8cb92ba72f3d8dd7ULL));
-  return h;
-}
-
-double salesim_hash_uniform(uint64_t seed, uint64_t a, uint64_t b, uint64_t c) {
-  return (double)(salesim_seed_mix(seed, a, b, c) >> 11) * 0x1.0p-53;
-}
-
 void salesim_stream_seed(gsl_rng *r, uint64_t seed, uint64_t a, uint64_t b, uint64_t c) {
   /* taus2 takes a 32-bit seed; 0 would select GSL's default seed */
   unsigned long s = (unsigned long)(salesim_seed_mix(seed, a, b, c) & 0xffffffffUL);

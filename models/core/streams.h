@@ -33,10 +33,27 @@ typedef enum salesim_purpose {
                                   mechanism that has managers */
 } salesim_purpose;
 
-/** splitmix64-based mix of a seed with up to three counters. */
-uint64_t salesim_seed_mix(uint64_t seed, uint64_t a, uint64_t b, uint64_t c);
+static inline uint64_t salesim_splitmix64(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+/** splitmix64-based mix of a seed with up to three counters. Inline (issue
+ *  12: the exogenous quits hash every agent-month; constant counters fold). */
+static inline uint64_t salesim_seed_mix(uint64_t seed, uint64_t a, uint64_t b, uint64_t c) {
+  uint64_t h = salesim_splitmix64(seed ^ 0x5a1e5a1e5a1e5a1eULL);
+  h = salesim_splitmix64(h ^ a);
+  h = salesim_splitmix64(h ^ (b + 0x632be59bd9b4e019ULL));
+  h = salesim_splitmix64(h ^ (c + 0x8cb92ba72f3d8dd7ULL));
+  return h;
+}
+
 /** A uniform in [0,1) from the mix of (seed, a, b, c): counter-based. */
-double salesim_hash_uniform(uint64_t seed, uint64_t a, uint64_t b, uint64_t c);
+static inline double salesim_hash_uniform(uint64_t seed, uint64_t a, uint64_t b, uint64_t c) {
+  return (double)(salesim_seed_mix(seed, a, b, c) >> 11) * 0x1.0p-53;
+}
 /** Allocate a taus2 stream seeded from the mix; NULL when out of memory. */
 gsl_rng *salesim_stream_alloc(uint64_t seed, uint64_t a, uint64_t b, uint64_t c);
 /** Re-seed an existing stream from the mix. */
@@ -66,16 +83,16 @@ static inline double salesim_rng_uniform(gsl_rng *r) {
  *  salesim_taus_store writes it back before r is used again. The draws are
  *  salesim_rng_uniform's, bit for bit. */
 typedef struct salesim_taus {
-  unsigned long s0, s1, s2;
+  uint32_t s0, s1, s2; /* GSL keeps each below 2^32 in an unsigned long */
 } salesim_taus;
 
 static inline int salesim_taus_load(const gsl_rng *r, salesim_taus *t) {
   if (r->type != gsl_rng_taus2)
     return 0;
   const unsigned long *s = (const unsigned long *)r->state;
-  t->s0 = s[0];
-  t->s1 = s[1];
-  t->s2 = s[2];
+  t->s0 = (uint32_t)s[0];
+  t->s1 = (uint32_t)s[1];
+  t->s2 = (uint32_t)s[2];
   return 1;
 }
 
@@ -86,13 +103,17 @@ static inline void salesim_taus_store(gsl_rng *r, const salesim_taus *t) {
   s[2] = t->s2;
 }
 
-/** The next 32-bit output (gsl_rng_get's). */
+/** The next 32-bit output (gsl_rng_get's): GSL's steps with the masks to 32
+ *  bits done by 32-bit arithmetic. */
 static inline unsigned long salesim_taus_get(salesim_taus *t) {
-  const unsigned long mask = 0xffffffffUL;
-  t->s0 = (((t->s0 & 4294967294UL) << 12) & mask) ^ ((((t->s0 << 13) & mask) ^ t->s0) >> 19);
-  t->s1 = (((t->s1 & 4294967288UL) << 4) & mask) ^ ((((t->s1 << 2) & mask) ^ t->s1) >> 25);
-  t->s2 = (((t->s2 & 4294967280UL) << 17) & mask) ^ ((((t->s2 << 3) & mask) ^ t->s2) >> 11);
-  return t->s0 ^ t->s1 ^ t->s2;
+  uint32_t s0 = t->s0, s1 = t->s1, s2 = t->s2;
+  s0 = (uint32_t)((s0 & 4294967294u) << 12) ^ ((uint32_t)((s0 << 13) ^ s0) >> 19);
+  s1 = (uint32_t)((s1 & 4294967288u) << 4) ^ ((uint32_t)((s1 << 2) ^ s1) >> 25);
+  s2 = (uint32_t)((s2 & 4294967280u) << 17) ^ ((uint32_t)((s2 << 3) ^ s2) >> 11);
+  t->s0 = s0;
+  t->s1 = s1;
+  t->s2 = s2;
+  return (unsigned long)(s0 ^ s1 ^ s2);
 }
 
 /** Measure the tables salesim_rng_gaussian needs (once a process; any
