@@ -131,14 +131,15 @@ extern double salesim_zig_w[128];
 
 /** gsl_ran_gaussian_ziggurat(r, sigma), bit for bit and with the same draws
  *  from r, faster on a taus2 stream (salesim_rng_gaussian_taus: the same
- *  from r's state held in *t, r's own state stale until stored). GSL's ziggurat (Marsaglia & Tsang
- *  2000, 128 steps) takes one 32-bit output k: step i = k & 0x7f, sign from
- *  bit 7, j = bits 8..31; if j < K[i] it returns sign * sigma * (j * W[i])
- *  at once (about 99 % of draws), which is done here without GSL's
- *  indirect calls; any other case, and any other generator, is left to GSL
- *  before r has moved, so GSL draws the same output again and goes on as it
- *  always did. The tables are read out of the linked GSL (streams.c), never
- *  copied. test_world checks the two against each other over many seeds. */
+ *  from r's state held in *t, r's own state stale until stored). GSL's
+ *  ziggurat (Marsaglia & Tsang 2000, 128 steps) takes one 32-bit output k:
+ *  step i = k & 0x7f, sign from bit 7, j = bits 8..31; if j < K[i] it
+ *  returns sign * sigma * (j * W[i]) at once (about 99 % of draws), which is
+ *  done here without GSL's indirect calls; any other case, and any other
+ *  generator, is left to GSL before r has moved, so GSL draws the same
+ *  output again and goes on as it always did. The tables are read out of
+ *  the linked GSL (streams.c), never copied. test_world checks the two
+ *  against each other over many seeds. */
 static inline double salesim_rng_gaussian_taus(gsl_rng *r, salesim_taus *t, double sigma) {
   salesim_taus next = *t;
   unsigned long k = salesim_taus_get(&next);
