@@ -58,24 +58,6 @@ static inline double salesim_hash_uniform(uint64_t seed, uint64_t a, uint64_t b,
 gsl_rng *salesim_stream_alloc(uint64_t seed, uint64_t a, uint64_t b, uint64_t c);
 /** Re-seed an existing stream from the mix. */
 void salesim_stream_seed(gsl_rng *r, uint64_t seed, uint64_t a, uint64_t b, uint64_t c);
-/** gsl_rng_uniform(r), bit for bit, without its two indirect calls when r
- *  is a taus2 stream (every stream of the simulation: salesim_stream_alloc).
- *  taus2 is L'Ecuyer's (1996) three-component Tausworthe generator; GSL keeps
- *  its state as three unsigned longs behind r->state, which this reads and
- *  advances exactly as GSL's taus_get does. test_streams checks the two
- *  against each other over many seeds (it would catch a GSL that stored the
- *  state otherwise). Other generators go through GSL. */
-static inline double salesim_rng_uniform(gsl_rng *r) {
-  if (r->type != gsl_rng_taus2)
-    return gsl_rng_uniform(r);
-  unsigned long *s = (unsigned long *)r->state;
-  const unsigned long mask = 0xffffffffUL;
-  s[0] = (((s[0] & 4294967294UL) << 12) & mask) ^ ((((s[0] << 13) & mask) ^ s[0]) >> 19);
-  s[1] = (((s[1] & 4294967288UL) << 4) & mask) ^ ((((s[1] << 2) & mask) ^ s[1]) >> 25);
-  s[2] = (((s[2] & 4294967280UL) << 17) & mask) ^ ((((s[2] << 3) & mask) ^ s[2]) >> 11);
-  return (double)(s[0] ^ s[1] ^ s[2]) / 4294967296.0;
-}
-
 /** A taus2 stream's state held in registers for a loop of draws (issue 12:
  *  salesim_rng_uniform through a->rng reloads the state after every store
  *  the loop makes, a byte store may alias it). salesim_taus_load copies it
@@ -114,6 +96,22 @@ static inline unsigned long salesim_taus_get(salesim_taus *t) {
   t->s1 = s1;
   t->s2 = s2;
   return (unsigned long)(s0 ^ s1 ^ s2);
+}
+
+/** gsl_rng_uniform(r), bit for bit, without its two indirect calls when r
+ *  is a taus2 stream (every stream of the simulation: salesim_stream_alloc).
+ *  taus2 is L'Ecuyer's (1996) three-component Tausworthe generator; GSL keeps
+ *  its state as three unsigned longs behind r->state, which this reads and
+ *  advances exactly as GSL's taus_get does (salesim_taus_get). test_world
+ *  checks the two against each other over many seeds (it would catch a GSL
+ *  that stored the state otherwise). Other generators go through GSL. */
+static inline double salesim_rng_uniform(gsl_rng *r) {
+  salesim_taus t;
+  if (!salesim_taus_load(r, &t))
+    return gsl_rng_uniform(r);
+  double u = (double)salesim_taus_get(&t) / 4294967296.0;
+  salesim_taus_store(r, &t);
+  return u;
 }
 
 /** Measure the tables salesim_rng_gaussian needs (once a process; any
