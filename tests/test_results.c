@@ -254,10 +254,15 @@ static void test_median(void **state) {
   double odd[] = {3, 1, 2};
   double even[] = {4, 1, 3, 2};
   double one[] = {5};
-  assert_close(salesim_stats_median(odd, 3), 2.0, 0, 0);
-  assert_close(salesim_stats_median(even, 4), 2.5, 0, 0);
-  assert_close(salesim_stats_median(one, 1), 5.0, 0, 0);
-  assert_true(isnan(salesim_stats_median(one, 0)));
+  double med = 0;
+  assert_int_equal(salesim_stats_median(odd, 3, &med), 0);
+  assert_close(med, 2.0, 0, 0);
+  assert_int_equal(salesim_stats_median(even, 4, &med), 0);
+  assert_close(med, 2.5, 0, 0);
+  assert_int_equal(salesim_stats_median(one, 1, &med), 0);
+  assert_close(med, 5.0, 0, 0);
+  assert_int_equal(salesim_stats_median(one, 0, &med), 0);
+  assert_true(isnan(med));
   assert_close(even[0], 1.0, 0, 0); /* sorted in place */
 }
 

@@ -11,6 +11,7 @@
  * Read next: tests/test_shared_helpers.c (the other shared comparators).
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -181,6 +182,46 @@ static void test_sort_indices_same_as_old_copy(void **state) {
   }
 }
 
+/* salesim_sort_doubles (a radix sort) gives qsort's bits with
+ * salesim_sort_cmp_double, glibc's qsort being a stable merge sort: on
+ * inputs full of ties, -0.0 next to 0.0, infinities and NaNs of both signs
+ * and several payloads, small (insertion) and large (radix) (issue 12). */
+static void test_sort_doubles_same_as_qsort(void **state) {
+  (void)state;
+  unsigned long long seed = 12345;
+  for (int round = 0; round < 400; round++) {
+    size_t n = (size_t)(round < 100 ? round : 33 + (round * 97) % 5000);
+    double *a = malloc((n + 1) * sizeof *a), *b = malloc((n + 1) * sizeof *b);
+    assert_non_null(a);
+    assert_non_null(b);
+    for (size_t i = 0; i < n; i++) {
+      seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+      unsigned r = (unsigned)(seed >> 33);
+      double x;
+      switch (r % 11) {
+      case 0: x = 0.0; break;
+      case 1: x = -0.0; break;
+      case 2: x = (r & 64) ? INFINITY : -INFINITY; break;
+      case 3: {
+        uint64_t bits = 0x7ff8000000000000ULL | (r & 0xff) | ((uint64_t)(r & 1) << 63);
+        memcpy(&x, &bits, sizeof x);
+        break;
+      }
+      case 4: x = (double)(r % 7) - 3.0; break; /* ties */
+      case 5: x = ldexp((double)(r % 1000), -1074 + (int)(r % 50)); break; /* subnormal */
+      default: x = ldexp((double)(r % 100000) - 50000.0, (int)(r % 200) - 100); break;
+      }
+      a[i] = b[i] = x;
+    }
+    assert_int_equal(salesim_sort_doubles(a, n), 0);
+    qsort(b, n, sizeof *b, salesim_sort_cmp_double);
+    if (n > 0 && memcmp(a, b, n * sizeof *a) != 0)
+      fail_msg("round %d (n %zu): the radix sort's bits differ from qsort's", round, n);
+    free(a);
+    free(b);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_keyed_rules),
@@ -188,6 +229,7 @@ int main(void) {
       cmocka_unit_test(test_keyed_same_as_old_copy),
       cmocka_unit_test(test_sort_indices_stable),
       cmocka_unit_test(test_sort_indices_same_as_old_copy),
+      cmocka_unit_test(test_sort_doubles_same_as_qsort),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

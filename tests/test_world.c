@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_randist.h>
 #include <salesim/salesim.h>
 
 #include "mechanism.h"
@@ -265,6 +266,93 @@ static void test_rng_uniform_inline(void **state) {
   gsl_rng_free(m2);
 }
 
+/* salesim_rng_gaussian and salesim_rng_poisson take GSL's draws for it on
+ * taus2 streams: the same numbers as gsl_ran_gaussian_ziggurat and
+ * gsl_ran_poisson, and the streams left in the same place, draw by draw,
+ * from many seeds, sigmas and means (issue 12). The ziggurat's tail and
+ * wedges (about 1 % of draws) are in every seed's 5,000 draws. */
+static void test_rng_gaussian_poisson_inline(void **state) {
+  (void)state;
+  const double sigmas[] = {1.0, 0.3, 2.5};
+  const double mus[] = {0.0, 1e-3, 0.7, 3.2, 9.99, 10.0, 10.5, 40.0};
+  for (uint64_t seed = 0; seed < 100; seed++) {
+    gsl_rng *a = salesim_stream_alloc(seed, 4, seed * 13, 2);
+    gsl_rng *b = salesim_stream_alloc(seed, 4, seed * 13, 2);
+    assert_non_null(a);
+    assert_non_null(b);
+    for (int i = 0; i < 5000; i++) {
+      double s = sigmas[i % 3];
+      double x = salesim_rng_gaussian(a, s), y = gsl_ran_gaussian_ziggurat(b, s);
+      if (memcmp(&x, &y, sizeof x) != 0)
+        fail_msg("seed %llu draw %d: %.17g != %.17g", (unsigned long long)seed, i, x, y);
+      if (i % 5 == 0) {
+        double mu = mus[(i / 5) % 8];
+        unsigned p = salesim_rng_poisson(a, mu), q = gsl_ran_poisson(b, mu);
+        if (p != q)
+          fail_msg("seed %llu draw %d mu %g: %u != %u", (unsigned long long)seed, i, mu, p, q);
+      }
+    }
+    assert_true(gsl_rng_get(a) == gsl_rng_get(b));
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+  }
+  /* another generator falls through to GSL */
+  gsl_rng *m1 = gsl_rng_alloc(gsl_rng_mt19937), *m2 = gsl_rng_alloc(gsl_rng_mt19937);
+  assert_non_null(m1);
+  assert_non_null(m2);
+  for (int i = 0; i < 1000; i++) {
+    assert_true(salesim_rng_gaussian(m1, 1.0) == gsl_ran_gaussian_ziggurat(m2, 1.0));
+    assert_true(salesim_rng_poisson(m1, 2.5) == gsl_ran_poisson(m2, 2.5));
+  }
+  gsl_rng_free(m1);
+  gsl_rng_free(m2);
+}
+
+/* salesim_dist_fast_draw (and its form on a held taus2 state, the loop's)
+ * gives salesim_dist_draw's numbers from the same draws, for every kind,
+ * clamped or not, and a lognormal with mean 0 (no draw). */
+static void test_dist_fast_draw(void **state) {
+  (void)state;
+  salesim_dist ds[] = {
+      {.kind = SALESIM_DIST_LOGNORMAL, .mean = 150000, .sd = 75000, .min = NAN, .max = NAN},
+      {.kind = SALESIM_DIST_LOGNORMAL, .mean = 3, .sd = 2, .min = 0.5, .max = 6},
+      {.kind = SALESIM_DIST_LOGNORMAL, .mean = 0, .sd = 1, .min = NAN, .max = NAN},
+      {.kind = SALESIM_DIST_NORMAL, .mean = 5500, .sd = 1200, .min = 0, .max = INFINITY},
+      {.kind = SALESIM_DIST_NORMAL, .mean = 1, .sd = 0.5, .min = NAN, .max = NAN},
+      {.kind = SALESIM_DIST_UNIFORM, .mean = 0, .sd = 0, .min = 2, .max = 7},
+      {.kind = SALESIM_DIST_CONSTANT, .mean = 4.5, .sd = 0, .min = NAN, .max = NAN},
+  };
+  const int nd = (int)(sizeof ds / sizeof ds[0]);
+  salesim_dist_fast f[sizeof ds / sizeof ds[0]];
+  for (int k = 0; k < nd; k++)
+    salesim_dist_fast_init(&f[k], &ds[k]);
+  for (uint64_t seed = 0; seed < 40; seed++) {
+    gsl_rng *a = salesim_stream_alloc(seed, 5, seed, 3);
+    gsl_rng *b = salesim_stream_alloc(seed, 5, seed, 3);
+    gsl_rng *c = salesim_stream_alloc(seed, 5, seed, 3);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_non_null(c);
+    salesim_taus t = {0, 0, 0};
+    assert_true(salesim_taus_load(c, &t));
+    for (int i = 0; i < 3000; i++) {
+      int k = (i * 7 + (int)seed) % nd;
+      double x = salesim_dist_fast_draw(&f[k], a), y = salesim_dist_draw(&ds[k], b);
+      double z = salesim_dist_fast_draw_taus(&f[k], c, &t);
+      if (memcmp(&x, &y, sizeof x) != 0 || memcmp(&z, &y, sizeof z) != 0)
+        fail_msg("seed %llu draw %d kind %d: %.17g, %.17g != %.17g", (unsigned long long)seed,
+                 i, k, x, z, y);
+    }
+    salesim_taus_store(c, &t);
+    unsigned long ga = gsl_rng_get(a), gb = gsl_rng_get(b), gc = gsl_rng_get(c);
+    assert_true(ga == gb);
+    assert_true(gc == gb);
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+    gsl_rng_free(c);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_pay_and_costs),
@@ -275,6 +363,8 @@ int main(void) {
       cmocka_unit_test(test_agent_state),
       cmocka_unit_test(test_mechanisms_do_not_include_the_loop),
       cmocka_unit_test(test_rng_uniform_inline),
+      cmocka_unit_test(test_rng_gaussian_poisson_inline),
+      cmocka_unit_test(test_dist_fast_draw),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,11 +17,14 @@
 
 #include "util_sort.h"
 
-double salesim_stats_median(double *x, size_t n) {
+int salesim_stats_median(double *x, size_t n, double *out) {
+  *out = NAN;
   if (n == 0)
-    return NAN;
-  qsort(x, n, sizeof *x, salesim_sort_cmp_double);
-  return gsl_stats_median_from_sorted_data(x, 1, n);
+    return 0;
+  if (salesim_sort_doubles(x, n) != 0)
+    return SALESIM_ENOMEM;
+  *out = gsl_stats_median_from_sorted_data(x, 1, n);
+  return 0;
 }
 
 /* The Gini of n values with no NAN and a positive sum, from a sorted copy. */
@@ -31,7 +34,10 @@ static int gini_sorted(const double *x, size_t n, double sum, double *out) {
     return SALESIM_ENOMEM;
   double dn = (double)n, pair_diff_sum = 0.0; /* sum_{i<j} |x_i - x_j| */
   memcpy(sorted, x, n * sizeof *sorted);
-  qsort(sorted, n, sizeof *sorted, salesim_sort_cmp_double);
+  if (salesim_sort_doubles(sorted, n) != 0) {
+    free(sorted);
+    return SALESIM_ENOMEM;
+  }
   for (size_t k = 0; k < n; k++)
     pair_diff_sum += (2.0 * (double)k - dn + 1.0) * sorted[k];
   free(sorted);
@@ -63,36 +69,26 @@ int salesim_stats_gini(const double *x, size_t n, double *out) {
   return gini_sorted(x, n, sum, out);
 }
 
-typedef struct ranked {
-  double value;
-  size_t index;
-} ranked;
-
-static int compare_ranked(const void *a, const void *b) {
-  const ranked *x = a, *y = b;
-  if (x->value != y->value)
-    return (x->value > y->value) - (x->value < y->value);
-  return (x->index > y->index) - (x->index < y->index);
-}
-
-/* Average ranks (1-based) of v into rank; work has n entries. */
-static void average_ranks(const double *v, size_t n, ranked *work, double *rank) {
-  for (size_t i = 0; i < n; i++) {
-    work[i].value = v[i];
-    work[i].index = i;
-  }
-  qsort(work, n, sizeof *work, compare_ranked);
+/* Average ranks (1-based) of v (no NaN) into rank; work has n entries.
+ * Sorted by value, ties by index (a stable radix sort of the entries in
+ * index order). Returns 0, or SALESIM_ENOMEM. */
+static int average_ranks(const double *v, size_t n, salesim_sort_record *work, double *rank) {
+  for (size_t i = 0; i < n; i++)
+    salesim_sort_record_set(&work[i], v[i], i);
+  if (salesim_sort_records(work, n) != 0)
+    return SALESIM_ENOMEM;
   size_t i = 0;
   while (i < n) {
     size_t j = i + 1;
-    while (j < n && work[j].value == work[i].value)
+    while (j < n && v[work[j].payload] == v[work[i].payload])
       j++;
     /* positions i..j-1 hold ranks i+1..j: their average is (i+1+j)/2 */
     double avg = ((double)i + 1.0 + (double)j) / 2.0;
     for (size_t k = i; k < j; k++)
-      rank[work[k].index] = avg;
+      rank[work[k].payload] = avg;
     i = j;
   }
+  return 0;
 }
 
 int salesim_stats_spearman(const double *x, const double *y, size_t n, double *out) {
@@ -103,13 +99,13 @@ int salesim_stats_spearman(const double *x, const double *y, size_t n, double *o
     if (isnan(x[i]) || isnan(y[i]))
       return 0;
   int rc = SALESIM_ENOMEM;
-  ranked *work = malloc(n * sizeof *work);
+  salesim_sort_record *work = malloc(n * sizeof *work);
   double *rx = malloc(n * sizeof *rx);
   double *ry = malloc(n * sizeof *ry);
   if (work == NULL || rx == NULL || ry == NULL)
     goto cleanup;
-  average_ranks(x, n, work, rx);
-  average_ranks(y, n, work, ry);
+  if (average_ranks(x, n, work, rx) != 0 || average_ranks(y, n, work, ry) != 0)
+    goto cleanup;
   /* Pearson on ranks; both rank vectors have mean (n+1)/2. */
   double mean = ((double)n + 1.0) / 2.0, sxy = 0.0, sxx = 0.0, syy = 0.0;
   for (size_t i = 0; i < n; i++) {

@@ -33,7 +33,9 @@ int salesim_stats_gini(const double *x, size_t n, double *out);
  */
 int salesim_stats_spearman(const double *x, const double *y, size_t n, double *out);
 
-/** Median of n values; sorts `x` in place. NAN for n = 0. */
-double salesim_stats_median(double *x, size_t n);
+/** Median of n values in *out (NAN for n = 0); sorts `x` in place.
+ *  Returns 0, or SALESIM_ENOMEM when its work space cannot be allocated
+ *  (*out NAN). */
+int salesim_stats_median(double *x, size_t n, double *out);
 
 #endif

@@ -13,13 +13,31 @@
 #define SALESIM_MODELS_UTIL_SORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /** qsort comparator for double: ascending; NaN after every number (NaNs
  *  compare equal); -0.0 and 0.0 compare equal. */
 int salesim_sort_cmp_double(const void *a, const void *b);
 
-/** Sort n doubles ascending in place (salesim_sort_cmp_double's order). */
-void salesim_sort_doubles(double *x, size_t n);
+/** Sort n doubles ascending in place (salesim_sort_cmp_double's order),
+ *  stable: the same bits as qsort with that comparator (glibc's merge
+ *  sort), by a radix sort (util_sort.c). Returns 0, or -1 when its work
+ *  space cannot be allocated (x unchanged). */
+int salesim_sort_doubles(double *x, size_t n);
+
+/** A value's place in salesim_sort_cmp_double's order (key) with what it
+ *  carries along (an index, the value's bits). */
+typedef struct salesim_sort_record {
+  uint64_t key;
+  uint64_t payload;
+} salesim_sort_record;
+
+/** rec's key for `value` (-0.0 as 0.0, every NaN last and equal) and its payload. */
+void salesim_sort_record_set(salesim_sort_record *rec, double value, uint64_t payload);
+
+/** Sort n records by key, stable (equal keys keep their order). Returns 0,
+ *  or -1 out of memory (rec unchanged). */
+int salesim_sort_records(salesim_sort_record *rec, size_t n);
 
 /** qsort comparator for an array of `char *` (or `const char *`): strcmp
  *  order of the strings pointed to. */

@@ -17,9 +17,8 @@
  * salesim_market_orphans: the orphan books (accounts of people who left)
  * of every territory pay the firm and churn untended.
  * The loop (models/core/sim.c) calls salesim_market_agent for each filled
- * slot, then the mechanism's month_pay with the outcome. The per-lead loop
- * stays in this one function; the per-opportunity loops are in
- * models/core/pipeline.c.
+ * slot, then the mechanism's month_pay with the outcome. The per-lead and
+ * per-opportunity loops are in models/core/pipeline.c.
  *
  * Read next: models/core/pipeline.c, models/core/sim_metrics.c.
  */
@@ -91,17 +90,10 @@ int salesim_market_agent(salesim_world *w, salesim_agent *a, int i, salesim_outc
       double contacts = tr->lead_rate * others * tr->shock / tr->difficulty * 5.0;
       p_coll = fmin(0.9, contacts / fmax(1.0, tr->prospects));
     }
-    for (unsigned u = 0; u < n; u++) {
-      w->draws += p_coll > 0;
-      if (p_coll > 0 && salesim_rng_uniform(a->rng) < p_coll) {
-        o->collisions += 1;
-        continue;
-      }
-      /* a lead the pool cannot take ends the run (w->error says why) */
-      if ((rc = salesim_pipeline_open(w, i, salesim_dist_fast_draw(&w->deal, a->rng))) < 0)
-        return rc;
-      o->leads += 1;
-    }
+    /* each lead: a collision, or a deal opened (pipeline.c); a lead the
+     * pool cannot take ends the run (w->error says why) */
+    if ((rc = salesim_pipeline_find(w, i, n, p_coll, &o->collisions, &o->leads)) < 0)
+      return rc;
     a->leads_month = o->leads;
     L->collisions += o->collisions;
     L->leads += o->leads;

@@ -112,11 +112,8 @@ static int grow(salesim_world *w, salesim_agent *a) {
   return 0;
 }
 
-int salesim_pipeline_open(salesim_world *w, int owner, double value) {
-  return salesim_pipeline_open_at(w, owner, value, 1);
-}
-
-int salesim_pipeline_open_at(salesim_world *w, int owner, double value, int stage) {
+/* salesim_pipeline_open_at for the person in slot a (w->agents + owner). */
+static inline int open_deal(salesim_world *w, salesim_agent *a, double value, int stage) {
   if (w->n_open >= w->opp_limit) {
     salesim_world_fail(w, SALESIM_ELIMIT,
                        "month %d: more than %d open opportunities (%d positions): the "
@@ -124,7 +121,6 @@ int salesim_pipeline_open_at(salesim_world *w, int owner, double value, int stag
                        w->month + 1, w->opp_limit, w->n_agents);
     return SALESIM_ELIMIT;
   }
-  salesim_agent *a = &w->agents[owner];
   if (a->n_opps == a->opp_cap) {
     int rc = grow(w, a);
     if (rc != 0)
@@ -138,6 +134,50 @@ int salesim_pipeline_open_at(salesim_world *w, int owner, double value, int stag
   a->stage_sum[stage] += value;
   a->stage_sum2[stage] += value * value;
   return 0;
+}
+
+int salesim_pipeline_open(salesim_world *w, int owner, double value) {
+  return open_deal(w, &w->agents[owner], value, 1);
+}
+
+int salesim_pipeline_open_at(salesim_world *w, int owner, double value, int stage) {
+  return open_deal(w, &w->agents[owner], value, stage);
+}
+
+/* The loop of salesim_pipeline_find; `taus` as in step_deals. */
+static inline __attribute__((always_inline)) int
+find_leads(salesim_world *w, salesim_agent *a, unsigned n, double p_coll, int taus,
+           salesim_taus *t, double *collisions, double *leads) {
+  gsl_rng *r = a->rng;
+  int rc = 0;
+  for (unsigned u = 0; u < n; u++) {
+    w->draws += p_coll > 0;
+    if (p_coll > 0) {
+      double x = taus ? (double)salesim_taus_get(t) / 4294967296.0 : salesim_rng_uniform(r);
+      if (x < p_coll) {
+        *collisions += 1;
+        continue;
+      }
+    }
+    double value = taus ? salesim_dist_fast_draw_taus(&w->deal, r, t)
+                        : salesim_dist_fast_draw(&w->deal, r);
+    /* a lead the pool cannot take ends the run (w->error says why) */
+    if ((rc = open_deal(w, a, value, 1)) < 0)
+      break;
+    *leads += 1;
+  }
+  return rc;
+}
+
+int salesim_pipeline_find(salesim_world *w, int owner, unsigned n, double p_coll,
+                          double *collisions, double *leads) {
+  salesim_agent *a = &w->agents[owner];
+  salesim_taus t;
+  if (!salesim_taus_load(a->rng, &t))
+    return find_leads(w, a, n, p_coll, 0, NULL, collisions, leads);
+  int rc = find_leads(w, a, n, p_coll, 1, &t, collisions, leads);
+  salesim_taus_store(a->rng, &t);
+  return rc;
 }
 
 void salesim_pipeline_free(salesim_world *w) {
@@ -158,6 +198,7 @@ int salesim_pipeline_alloc(salesim_world *w) {
   w->deal_arena = malloc((size_t)w->n_agents * block);
   if (w->deal_arena == NULL)
     return SALESIM_ENOMEM;
+  salesim_world_advise_huge(w->deal_arena, (size_t)w->n_agents * block);
   w->deal_stride = SALESIM_DEAL_STRIDE;
   for (int i = 0; i < w->n_agents; i++) {
     salesim_agent *a = &w->agents[i];
@@ -186,7 +227,7 @@ int salesim_pipeline_leads(salesim_world *w, double expected, gsl_rng *r, unsign
                        w->month + 1, expected, w->leads_limit);
     return SALESIM_ELIMIT;
   }
-  unsigned k = gsl_ran_poisson(r, expected); /* draws even at 0 (callers rely on it) */
+  unsigned k = salesim_rng_poisson(r, expected); /* draws even at 0 (callers rely on it) */
   if (k > w->leads_limit) {
     salesim_world_fail(w, SALESIM_ELIMIT,
                        "month %d: %u new opportunities for one person in a month (at most %u; "
@@ -263,58 +304,72 @@ void salesim_pipeline_pull(salesim_world *w, salesim_agent *a, double m_now, dou
   pack(w, a, keep);
 }
 
-void salesim_pipeline_step(salesim_world *w, salesim_agent *a, double *won_value,
-                           double *wins) {
-  double pv = 0;
+/* One month of agent a's deals, newest first. With `taus` (a's stream is a
+ * taus2 one, its state in *t) the draws come from *t; otherwise from r. The
+ * stream's state, the per-stage sums and the cut points stay in locals for
+ * the whole walk: a store into the stage bytes may alias anything, so
+ * through a-> and w-> every one was reloaded after every deal (issue 12).
+ * u < p is tested as (double)x < p * 2^32 on the 32-bit output x, the same
+ * comparison (u = x / 2^32 and p * 2^32 are exact), one multiply fewer. */
+static inline __attribute__((always_inline)) void
+step_deals(salesim_world *w, salesim_agent *a, int taus, salesim_taus *t, gsl_rng *r,
+           double *won_value, double *wins) {
+  double adv[SALESIM_STAGES], out[SALESIM_STAGES];
+  double sum[SALESIM_STAGES] = {0}, sum2[SALESIM_STAGES] = {0};
+  for (int j = 0; j < SALESIM_STAGES; j++) {
+    adv[j] = w->p_advance[j] * 4294967296.0;
+    out[j] = (w->p_advance[j] + w->p_lose[j]) * 4294967296.0;
+  }
+  double pv = 0, won = *won_value, n_won = *wins; /* added to in the same order */
   int max_stage = 0;
   double *val = a->deal_value;
   unsigned char *stg = a->deal_stage;
   int keep = a->n_opps; /* deals that stay go to [keep, n_opps) */
-  /* the per-stage sums are rebuilt from the survivors every month, so what
-   * pull subtracted leaves no rounding residue behind */
-  for (int j = 0; j < SALESIM_STAGES; j++)
-    a->stage_sum[j] = a->stage_sum2[j] = 0;
   for (int k = a->n_opps - 1; k >= 0; k--) {
     double v = val[k];
-    double u = salesim_rng_uniform(a->rng);
+    double x = taus ? (double)salesim_taus_get(t) : gsl_rng_uniform(r) * 4294967296.0;
     int j = stg[k];
-    if (u < w->p_advance[j]) {
+    if (x < adv[j]) {
       if (j + 1 == SALESIM_STAGES) {
-        *won_value += v;
-        *wins += 1;
+        won += v;
+        n_won += 1;
         continue;
       }
       j++;
-    } else if (u < w->p_advance[j] + w->p_lose[j]) {
+    } else if (x < out[j]) {
       continue;
     }
     keep--;
     val[keep] = v;
     stg[keep] = (unsigned char)j;
-    a->stage_sum[j] += v;
-    a->stage_sum2[j] += v * v;
+    sum[j] += v;
+    sum2[j] += v * v;
     pv += v * j * 0.2;
     if (j > max_stage)
       max_stage = j;
   }
+  /* the per-stage sums are rebuilt from the survivors every month, so what
+   * pull subtracted leaves no rounding residue behind */
+  for (int j = 0; j < SALESIM_STAGES; j++) {
+    a->stage_sum[j] = sum[j];
+    a->stage_sum2[j] = sum2[j];
+  }
+  *won_value = won;
+  *wins = n_won;
   pack(w, a, keep);
   a->pipeline_value = pv;
   a->max_stage = max_stage;
 }
 
-void salesim_pipeline_expect(const salesim_world *w, const salesim_agent *a, int m,
-                             double *mean, double *var) {
-  double mu = 0, v = 0;
-  if (m > SALESIM_MAX_HORIZON)
-    m = SALESIM_MAX_HORIZON;
-  /* per-stage sums kept on open/pull/step/clear: no walk of the deal list */
-  for (int j = 1; j < SALESIM_STAGES; j++) {
-    double p = w->win_within[j][m];
-    mu += p * a->stage_sum[j];
-    v += p * (1 - p) * a->stage_sum2[j];
+void salesim_pipeline_step(salesim_world *w, salesim_agent *a, double *won_value,
+                           double *wins) {
+  salesim_taus t;
+  if (salesim_taus_load(a->rng, &t)) {
+    step_deals(w, a, 1, &t, NULL, won_value, wins);
+    salesim_taus_store(a->rng, &t);
+  } else {
+    step_deals(w, a, 0, NULL, a->rng, won_value, wins);
   }
-  *mean = mu;
-  *var = v;
 }
 
 void salesim_pipeline_clear(salesim_world *w, salesim_agent *a) {

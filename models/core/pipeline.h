@@ -36,6 +36,17 @@ int salesim_pipeline_open(salesim_world *w, int owner, double value);
  *  starting force's pipelines. */
 int salesim_pipeline_open_at(salesim_world *w, int owner, double value, int stage);
 
+/** The month's n new leads of the person in slot `owner`, in turn: with
+ *  p_coll > 0 a uniform from its stream decides whether a teammate found
+ *  the lead first (below p_coll: *collisions += 1); otherwise a deal value
+ *  drawn from w->deal opens at stage 1 (*leads += 1). The same draws and
+ *  opens as that loop written with salesim_rng_uniform,
+ *  salesim_dist_fast_draw and salesim_pipeline_open, with the stream's
+ *  state held in registers (issue 12). Returns 0, or the first open's
+ *  negative code (the world's error set; the leads after it not drawn). */
+int salesim_pipeline_find(salesim_world *w, int owner, unsigned n, double p_coll,
+                          double *collisions, double *leads);
+
 /** Draw the number of new opportunities of one person this month, Poisson
  *  with mean `expected`, from r into *n. Refuses (world error set, *n = 0,
  *  SALESIM_ELIMIT) an expectation or a draw above w->leads_limit, and a
@@ -61,9 +72,22 @@ void salesim_pipeline_pull(salesim_world *w, salesim_agent *a, double m_now, dou
                            double *pulled, double *discount_cost);
 
 /** Expected value and variance of what agent a's open pipeline closes
- *  within m months. */
-void salesim_pipeline_expect(const salesim_world *w, const salesim_agent *a, int m,
-                             double *mean, double *var);
+ *  within m months, from its per-stage sums (kept on open/pull/step/clear:
+ *  no walk of the deals). Inline (issue 12): the decisions ask it several
+ *  times per agent-month. */
+static inline void salesim_pipeline_expect(const salesim_world *w, const salesim_agent *a,
+                                           int m, double *mean, double *var) {
+  double mu = 0, v = 0;
+  if (m > SALESIM_MAX_HORIZON)
+    m = SALESIM_MAX_HORIZON;
+  for (int j = 1; j < SALESIM_STAGES; j++) {
+    double p = w->win_within[j][m];
+    mu += p * a->stage_sum[j];
+    v += p * (1 - p) * a->stage_sum2[j];
+  }
+  *mean = mu;
+  *var = v;
+}
 
 /** Drop all open opportunities of agent a (they leave with the person). */
 void salesim_pipeline_clear(salesim_world *w, salesim_agent *a);

@@ -255,8 +255,9 @@ void salesim_metrics_finish(salesim_world *w) {
   m[SALESIM_METRIC_PCT_80_120] = ratio(L->att_80_120, L->att_n);
   m[SALESIM_METRIC_PCT_AT_TARGET] = ratio(L->att_at, L->att_n);
   m[SALESIM_METRIC_PCT_ABOVE_150] = ratio(L->att_above150, L->att_n);
-  m[SALESIM_METRIC_OTE_ACCURACY] =
-      w->n_ote > 0 ? salesim_stats_median(w->ote_ratio, (size_t)w->n_ote) : NAN;
+  double *ote = &m[SALESIM_METRIC_OTE_ACCURACY];
+  if (salesim_stats_median(w->ote_ratio, (size_t)w->n_ote, ote) != 0)
+    salesim_world_fail(w, SALESIM_ENOMEM, "out of memory for the OTE accuracy median");
   m[SALESIM_METRIC_PAY_GINI] = ratio(L->gini_sum, L->gini_n);
   m[SALESIM_METRIC_PAY_PERF_CORR] = ratio(L->corr_sum, L->corr_n);
   m[SALESIM_METRIC_TARGET_ACCURACY] = ratio(L->target_err_sum, L->target_err_n);

@@ -186,13 +186,23 @@ void salesim_world_draw_traits(const salesim_world *w, gsl_rng *r, salesim_trait
   /* w->trait_dist holds the population's distributions in this order
    * (models/core/world_alloc.c); the same draws as salesim_dist_draw */
   const salesim_dist_fast *q = w->trait_dist;
-  t->ability = salesim_dist_fast_draw(&q[0], r);
-  t->skill = salesim_dist_fast_draw(&q[1], r);
-  t->risk_aversion = fmax(0, salesim_dist_fast_draw(&q[2], r));
-  t->effort_cost = fmax(1e-9, salesim_dist_fast_draw(&q[3], r));
-  t->outside_wage = salesim_dist_fast_draw(&q[4], r);
-  t->savings = fmax(0, salesim_dist_fast_draw(&q[5], r)) * w->sc->population.living_cost;
-  t->moral_cost = fmax(0, salesim_dist_fast_draw(&q[6], r));
+  double x[7];
+  salesim_taus st;
+  if (salesim_taus_load(r, &st)) { /* the stream's state in registers */
+    for (int k = 0; k < 7; k++)
+      x[k] = salesim_dist_fast_draw_taus(&q[k], r, &st);
+    salesim_taus_store(r, &st);
+  } else {
+    for (int k = 0; k < 7; k++)
+      x[k] = salesim_dist_fast_draw(&q[k], r);
+  }
+  t->ability = x[0];
+  t->skill = x[1];
+  t->risk_aversion = fmax(0, x[2]);
+  t->effort_cost = fmax(1e-9, x[3]);
+  t->outside_wage = x[4];
+  t->savings = fmax(0, x[5]) * w->sc->population.living_cost;
+  t->moral_cost = fmax(0, x[6]);
 }
 
 void salesim_agent_set_traits(salesim_agent *a, const salesim_traits *t) {
