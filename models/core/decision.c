@@ -1011,6 +1011,17 @@ static void decide_two_tasks(const salesim_world *w, const salesim_agent *a,
 static _Thread_local salesim_decide_probe_fn probe_fn;
 static _Thread_local void *probe_ctx;
 
+/* Months of the plan an agent makes: the pay period's rest, or its horizon
+ * under open-ended pay. */
+static int plan_months(const salesim_world *w, const salesim_incentive *inc) {
+  int M = inc->period_months <= 0 ? w->sc->population.horizon_months : inc->months_left;
+  if (M < 1)
+    M = 1;
+  if (M > SALESIM_MAX_HORIZON)
+    M = SALESIM_MAX_HORIZON;
+  return M;
+}
+
 static int two_tasks(const salesim_world *w) {
   return w->sc->production.mode == SALESIM_MODE_LINEAR && w->sc->production.tasks == 2;
 }
@@ -1034,12 +1045,7 @@ void salesim_decide_many(const salesim_world *w, int n, const salesim_agent *con
         continue;
       }
       const salesim_schedule *sched = ic->sched ? ic->sched : &a->sched;
-      int open = ic->period_months <= 0;
-      int M = open ? w->sc->population.horizon_months : ic->months_left;
-      if (M < 1)
-        M = 1;
-      if (M > SALESIM_MAX_HORIZON)
-        M = SALESIM_MAX_HORIZON;
+      int open = ic->period_months <= 0, M = plan_months(w, ic);
       build_problem(w, a, ic, M, SALESIM_MAX_HORIZON + 1, &P[np]);
       ol[np] = open && salesim_schedule_is_linear(sched);
       M_of[np] = M;
@@ -1171,12 +1177,7 @@ double salesim_decide_reference_ce(const salesim_world *w, const salesim_agent *
   if (w->sc->production.mode == SALESIM_MODE_LINEAR && w->sc->production.tasks == 2)
     return NAN;
   const salesim_schedule *sched = inc->sched ? inc->sched : &a->sched;
-  int open = inc->period_months <= 0;
-  int M = open ? w->sc->population.horizon_months : inc->months_left;
-  if (M < 1)
-    M = 1;
-  if (M > SALESIM_MAX_HORIZON)
-    M = SALESIM_MAX_HORIZON;
+  int open = inc->period_months <= 0, M = plan_months(w, inc);
   problem P;
   build_problem(w, a, inc, M, credit_months > 0 ? credit_months : SALESIM_MAX_HORIZON + 1, &P);
   if (open && salesim_schedule_is_linear(sched) && !P.lost) {
