@@ -749,6 +749,9 @@ static void search_many(lanes *L, const problem *const *P, int np, search_st *st
   const int per_call = LANES / GRID_N;
   for (int i = 0; i < LANES; i++)
     L->P[i] = NULL; /* the problems are new */
+  /* brents_next and brents_take compute every problem's step and keep the
+   * running ones': the others' numbers must be set too */
+  memset(R, 0, sizeof *R);
   for (int p0 = 0; p0 < np; p0 += per_call) {
     int q = np - p0 < per_call ? np - p0 : per_call;
     for (int p = p0; p < p0 + q; p++) {
