@@ -67,7 +67,7 @@ fuzz: deps
 	@SALESIM_OPTIONAL_PKGS='clang libclang-rt-dev' bash scripts/setup-deps.sh
 	cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DSALESIM_FUZZ=ON -DSALESIM_OPENMP=OFF -DSALESIM_BUILD_TESTS=OFF -DSALESIM_BUILD_BENCH=OFF
-	cmake --build build-fuzz -j $(JOBS) --target salesim fuzz_scenario fuzz_run fuzz_report
+	cmake --build build-fuzz -j $(JOBS) --target salesim fuzz_scenario fuzz_run fuzz_report fuzz_data_csv
 	bash tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 clean:

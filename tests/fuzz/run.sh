@@ -12,7 +12,7 @@ set -u
 cd "$(dirname "$0")/../.."
 secs=${1:-300}
 shift || true
-targets=${*:-fuzz_scenario fuzz_run fuzz_report}
+targets=${*:-fuzz_scenario fuzz_run fuzz_report fuzz_data_csv}
 bin=build-fuzz/tests/fuzz
 log=${FUZZ_LOG:-fuzz-artifacts/fuzz-log.txt}
 export LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/lsan.supp:print_suppressions=0"
@@ -50,6 +50,8 @@ for t in $targets; do
   mkdir -p "fuzz-corpus/$t" "fuzz-artifacts/$t"
   case $t in
     fuzz_report) seed_report; extra=(-dict=tests/fuzz/report.dict -max_len=131072) ;;
+    fuzz_data_csv) [ -n "$(ls -A "fuzz-corpus/$t")" ] || cp tests/fuzz/data_csv/*.csv "fuzz-corpus/$t/"
+       extra=(-max_len=16384) ;;
     *) [ -n "$(ls -A "fuzz-corpus/$t")" ] || cp scenarios/*.cfg "fuzz-corpus/$t/"
        extra=(-dict=tests/fuzz/scenario.dict -max_len=16384) ;;
   esac
