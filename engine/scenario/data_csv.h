@@ -10,7 +10,8 @@
  * ...)" in a salesim_diag, all of a file's problems in one pass (at most
  * SALESIM_DATA_CSV_MAX_ERRORS lines a file, then one line with the count of the
  * rest); the values are never quoted back beyond a short, printable
- * prefix. docs/data-format.md lists the files and their columns.
+ * prefix. Which files and columns a scenario can name comes with the rest
+ * of issue 13 (its page on the data format with it).
  *
  * Read next: tests/test_data_csv.c.
  */
