@@ -284,31 +284,19 @@ static double credit_at(const problem *P, double mu) {
 #define SIMD_LOOP
 #endif
 
-static inline __attribute__((always_inline)) double bits_d(uint64_t u) {
-  double d;
-  memcpy(&d, &u, sizeof d);
-  return d;
-}
-
-static inline __attribute__((always_inline)) uint64_t d_bits(double d) {
-  uint64_t u;
-  memcpy(&u, &d, sizeof u);
-  return u;
-}
-
 /* e^x: salesim_num_exp (models/core/numerics.h). */
 static inline __attribute__((always_inline)) double g_exp(double x) { return salesim_num_exp(x); }
 
 /* log x for normal x > 0 within ~1 ulp; below the normal range -746, above
  * 1e300 +inf (the callers only compare such values with 0). */
 static inline __attribute__((always_inline)) double g_log(double x) {
-  uint64_t u = d_bits(x);
-  double m = bits_d((u & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);
+  uint64_t u = salesim_num_d_bits(x);
+  double m = salesim_num_bits_d((u & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);
   uint64_t eb = (u >> 52) & 0x7ff; /* biased exponent */
   int big = m > 1.4142135623730951;
   m = big ? 0.5 * m : m;
   eb += (uint64_t)big;
-  double ex = bits_d(0x4330000000000000ULL + eb) - (0x1p52 + 1023.0);
+  double ex = salesim_num_bits_d(0x4330000000000000ULL + eb) - (0x1p52 + 1023.0);
   double s = (m - 1) / (m + 1), s2 = s * s;
   double p = 1.0 / 25;
   p = 1.0 / 23 + s2 * p;
