@@ -223,6 +223,7 @@ salesim_scenario *salesim_scenario_copy(const salesim_scenario *sc) {
   c->territories.list = NULL;
   c->sweep = NULL;
   c->source = NULL;
+  c->data = salesim_data_retain(sc->data); /* shared, read-only */
   int ok = 1;
   if (sc->source && (c->source = dup_bytes(sc->source, sc->source_len + 1)) == NULL)
     ok = 0;

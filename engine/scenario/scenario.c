@@ -162,5 +162,6 @@ void salesim_scenario_free(salesim_scenario *sc) {
   free(sc->description);
   free(sc->path);
   free(sc->source);
+  salesim_data_free(sc->data);
   free(sc);
 }

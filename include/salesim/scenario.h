@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdint.h>
 
+#include "data.h"
 #include "errors.h"
 
 #ifdef __cplusplus
@@ -257,6 +258,9 @@ typedef struct salesim_scenario {
   char *source;        /* owned, may be NULL: the file's text with every
                           @include inlined (docs/input-safety.md) */
   size_t source_len;
+  salesim_data *data;  /* a reference (salesim_data_free), NULL when the file
+                          has no `data` group: the company's own data
+                          (include/salesim/data.h, issue 13) */
 } salesim_scenario;
 
 /* Limits on what a scenario may read (docs/input-safety.md). */

@@ -1,0 +1,89 @@
+/* tests/test_data.c: a company's data in memory (engine/base/data.c, issue
+ * 13): ids found by index across growth, duplicates refused, strings kept,
+ * events sorted stably, the calendar both ways, the reference count. */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <salesim/data.h>
+
+static void test_ids_and_growth(void **state) {
+  (void)state;
+  salesim_data *d = salesim_data_new();
+  assert_non_null(d);
+  salesim_data_territory t = {"T1", "North", "", NAN, NAN};
+  assert_int_equal(salesim_data_add_territory(d, &t), 0);
+  assert_int_equal(salesim_data_add_territory(d, &t), SALESIM_EINVAL);
+  char id[32];
+  for (int i = 0; i < 5000; i++) { /* past many regrowths of the index and arrays */
+    snprintf(id, sizeof id, "R%05d", i);
+    salesim_data_rep r = {id, "someone", 0, 100, SALESIM_DATA_NO_DATE, 0, 1, NAN, NAN, NAN};
+    assert_int_equal(salesim_data_add_rep(d, &r), i);
+  }
+  assert_int_equal(salesim_data_find(d, SALESIM_DATA_K_REP, "R04321"), 4321);
+  assert_int_equal(salesim_data_find(d, SALESIM_DATA_K_REP, "R5000"), -1);
+  assert_int_equal(salesim_data_find(d, SALESIM_DATA_K_TERRITORY, "T1"), 0);
+  assert_int_equal(salesim_data_find(d, SALESIM_DATA_K_ACCOUNT, "T1"), -1);
+  assert_string_equal(d->reps[4321].id, "R04321");
+  assert_string_equal(d->territories[0].name, "North");
+  /* opportunities: the same id gives the same index */
+  assert_int_equal(salesim_data_opportunity(d, "O9"), 0);
+  assert_int_equal(salesim_data_opportunity(d, "O1"), 1);
+  assert_int_equal(salesim_data_opportunity(d, "O9"), 0);
+  assert_int_equal(d->n_opportunities, 2);
+  /* a long string goes to its own chunk; earlier pointers stay valid */
+  static char big[100000];
+  memset(big, 'x', sizeof big - 1);
+  const char *p = salesim_data_intern(d, big);
+  assert_int_equal(strlen(p), sizeof big - 1);
+  assert_string_equal(d->reps[0].id, "R00000");
+  assert_ptr_equal(salesim_data_retain(d), d);
+  salesim_data_free(d); /* one owner left */
+  assert_string_equal(d->reps[1].id, "R00001");
+  salesim_data_free(d);
+}
+
+static void test_events_sorted_stably(void **state) {
+  (void)state;
+  salesim_data *d = salesim_data_new();
+  assert_non_null(d);
+  /* (opportunity, date, stage) in file order */
+  int rows[][3] = {{1, 10, 2}, {0, 5, 1}, {1, 3, 1}, {0, 5, 2}, {1, 10, 5}, {0, 1, 0}};
+  for (int i = 0; i < 6; i++) {
+    salesim_data_event e = {rows[i][0], -1, 0, rows[i][1], rows[i][2], NAN};
+    assert_int_equal(salesim_data_add_event(d, &e), i);
+  }
+  assert_int_equal(salesim_data_sort_events(d), 0);
+  int want[][3] = {{0, 1, 0}, {0, 5, 1}, {0, 5, 2}, {1, 3, 1}, {1, 10, 2}, {1, 10, 5}};
+  for (int i = 0; i < 6; i++) {
+    assert_int_equal(d->events[i].opportunity, want[i][0]);
+    assert_int_equal(d->events[i].date, want[i][1]);
+    assert_int_equal(d->events[i].stage, want[i][2]);
+  }
+  salesim_data_free(d);
+}
+
+static void test_calendar(void **state) {
+  (void)state;
+  assert_int_equal(salesim_data_days(1970, 1, 1), 0);
+  assert_int_equal(salesim_data_days(2024, 2, 29), 19782);
+  assert_int_equal(salesim_data_days(1969, 12, 31), -1);
+  for (long days = -800000; days < 800000; days += 17) {
+    int y, m, dd;
+    salesim_data_ymd(days, &y, &m, &dd);
+    assert_int_equal(salesim_data_days(y, m, dd), days);
+  }
+  assert_string_equal(salesim_data_file_name(SALESIM_DATA_ROSTER), "roster.csv");
+  assert_string_equal(salesim_data_file_name(SALESIM_DATA_ACTIVITIES), "activities.csv");
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_ids_and_growth),
+      cmocka_unit_test(test_events_sorted_stably),
+      cmocka_unit_test(test_calendar),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
