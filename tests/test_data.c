@@ -75,6 +75,23 @@ static void test_calendar(void **state) {
     salesim_data_ymd(days, &y, &m, &dd);
     assert_int_equal(salesim_data_days(y, m, dd), days);
   }
+  /* the starting force: hired before the start, not left before it */
+  salesim_data *d = salesim_data_new();
+  assert_non_null(d);
+  d->start = 1000;
+  long hires[][2] = {{999, SALESIM_DATA_NO_DATE}, {1000, SALESIM_DATA_NO_DATE}, {10, 999}, {10, 1000}};
+  for (int i = 0; i < 4; i++) {
+    char id[8];
+    snprintf(id, sizeof id, "R%d", i);
+    salesim_data_rep r = {id, "", 0, hires[i][0], hires[i][1], 0, 0, NAN, NAN, NAN};
+    assert_int_equal(salesim_data_add_rep(d, &r), i);
+  }
+  long force[4];
+  assert_int_equal(salesim_data_starting_force(d, force, 1), 2);
+  assert_int_equal(salesim_data_starting_force(d, force, 4), 2);
+  assert_int_equal(force[0], 0);
+  assert_int_equal(force[1], 3);
+  salesim_data_free(d);
   assert_string_equal(salesim_data_file_name(SALESIM_DATA_ROSTER), "roster.csv");
   assert_string_equal(salesim_data_file_name(SALESIM_DATA_ACTIVITIES), "activities.csv");
 }

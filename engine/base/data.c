@@ -358,6 +358,20 @@ void salesim_data_ymd(long days, int *y, int *m, int *dd) {
   *dd = (int)day;
 }
 
+size_t salesim_data_starting_force(const salesim_data *d, long *out, size_t cap) {
+  size_t n = 0;
+  for (size_t r = 0; r < d->n_reps; r++) {
+    const salesim_data_rep *p = &d->reps[r];
+    if (p->hire_date >= d->start ||
+        (p->exit_date != SALESIM_DATA_NO_DATE && p->exit_date < d->start))
+      continue;
+    if (n < cap)
+      out[n] = (long)r;
+    n++;
+  }
+  return n;
+}
+
 const char *salesim_data_file_name(salesim_data_file f) {
   static const char *const names[SALESIM_DATA_FILES] = {
       "territories.csv", "accounts.csv", "roster.csv", "performance.csv",

@@ -211,6 +211,12 @@ int salesim_data_sort_events(salesim_data *d);
 long salesim_data_days(int y, int m, int dd);
 void salesim_data_ymd(long days, int *y, int *m, int *dd);
 
+/** The people employed on d->start (hired before it, not yet left: exit
+ *  date blank or on/after it), in roster order: the simulated firm's
+ *  starting force, slot i held by rep out[i]. Writes at most `cap` indexes
+ *  into `out` (may be NULL with cap 0) and returns how many there are. */
+size_t salesim_data_starting_force(const salesim_data *d, long *out, size_t cap);
+
 /** The file's name as messages and docs use it ("roster.csv"...). */
 const char *salesim_data_file_name(salesim_data_file f);
 
