@@ -225,6 +225,11 @@ typedef struct salesim_world {
   double dpow[SALESIM_MAX_HORIZON + 1]; /* d^m */
   double book_keep_d[SALESIM_MAX_HORIZON + 1], book_gain_d[SALESIM_MAX_HORIZON + 1];
 
+  /* the company's own people (sc->data has a roster, issue 13): the roster
+   * row of the person who held slot i at the start, for i < n_agents
+   * (salesim_data_starting_force); NULL without a roster */
+  long *data_rep;
+
   salesim_ledger ledger;
   double mgmt_prev;       /* management cost up to last month */
   unsigned long long draws; /* random draws made in the loop (bench/) */

@@ -18,6 +18,15 @@
  *   6. the cut points of book and ability quintiles; the mechanism's state
  *      and its init hook
  *
+ * A scenario with the company's own data (sc->data, include/salesim/data.h,
+ * docs/data-format.md) replaces draws by the data where it has them, after
+ * drawing them all the same (so the streams stay where they were): a
+ * territory's potential and prospects (territories.csv), each slot's
+ * territory and tenure (roster.csv: slot i is the i-th person employed on
+ * the start date), each rep's book and the territories' unowned accounts
+ * (accounts.csv). Traits are always drawn: calibration estimates their
+ * distribution.
+ *
  * salesim_world_draw_person (also used for hires, models/core/sim.c) puts a
  * freshly drawn person into a slot.
  *
@@ -92,6 +101,7 @@ void salesim_world_free(salesim_world *w) {
     salesim_table_free(w->tables[i]);
   free(w->tables);
   free(w->ote_ratio);
+  free(w->data_rep);
   free(w->own_metrics);
   free(w->own_monthly);
   free(w);
@@ -168,6 +178,54 @@ static int alloc_arrays(salesim_world *w) {
   return 0;
 }
 
+/* The territory of slot i at the start: the roster's, or the slots dealt
+ * round the territories in turn. */
+static int slot_territory(const salesim_world *w, int i) {
+  if (w->data_rep != NULL)
+    return w->sc->data->reps[w->data_rep[i]].territory;
+  return i % w->n_terr;
+}
+
+/* Whole calendar months from day `from` to day `to` (0 when to <= from). */
+static int months_between(long from, long to) {
+  if (to <= from)
+    return 0;
+  int y0, m0, d0, y1, m1, d1;
+  salesim_data_ymd(from, &y0, &m0, &d0);
+  salesim_data_ymd(to, &y1, &m1, &d1);
+  int m = (y1 - y0) * 12 + (m1 - m0) - (d1 < d0);
+  return m > 0 ? m : 0;
+}
+
+/* The company's data (sc->data) as the world's shape: its territories
+ * are the world's (the loader sets territories.count to their number), its
+ * starting force fills the slots (population.reps is their number). A
+ * scenario built in code that disagrees ends here with a reason. */
+static int data_people(salesim_world *w) {
+  const salesim_data *d = w->sc->data;
+  if (d == NULL)
+    return 0;
+  if (d->n_territories > 0 && (size_t)w->n_terr != d->n_territories) {
+    salesim_world_fail(w, SALESIM_EINVAL, "%d territories, the data has %zu", w->n_terr,
+                       d->n_territories);
+    return SALESIM_EINVAL;
+  }
+  if (d->n_reps == 0)
+    return 0;
+  size_t n = salesim_data_starting_force(d, NULL, 0);
+  if (n != (size_t)w->n_agents || d->n_territories == 0) {
+    salesim_world_fail(w, SALESIM_EINVAL,
+                       "%d reps, the roster has %zu people employed on the start date%s",
+                       w->n_agents, n, d->n_territories == 0 ? " but no territories" : "");
+    return SALESIM_EINVAL;
+  }
+  w->data_rep = malloc((n > 0 ? n : 1) * sizeof *w->data_rep);
+  if (w->data_rep == NULL)
+    return SALESIM_ENOMEM;
+  salesim_data_starting_force(d, w->data_rep, n);
+  return 0;
+}
+
 /* 2. Territories (listed in the scenario or drawn from rng_world), the
  *    slots spread over them, and the bounds of work. */
 static void draw_territories(salesim_world *w) {
@@ -185,6 +243,13 @@ static void draw_territories(salesim_world *w) {
       t->prospects0 = salesim_dist_draw(&ts->prospects, w->rng_world);
       t->difficulty = salesim_dist_draw(&ts->difficulty, w->rng_world);
     }
+    if (w->sc->data != NULL && (size_t)k < w->sc->data->n_territories) {
+      const salesim_data_territory *dt = &w->sc->data->territories[k];
+      if (isfinite(dt->potential))
+        t->potential = dt->potential;
+      if (isfinite(dt->prospects))
+        t->prospects0 = dt->prospects;
+    }
     t->prospects0 = fmax(1, t->prospects0);
     t->prospects = t->prospects0;
     if (!(t->difficulty > 0))
@@ -197,7 +262,7 @@ static void draw_territories(salesim_world *w) {
     t->lead_mult = 1;
   }
   for (int i = 0; i < w->n_agents; i++)
-    w->terr[i % w->n_terr].n_slots++;
+    w->terr[slot_territory(w, i)].n_slots++;
   /* bounded work (docs/limits.md) */
   w->leads_limit = SALESIM_MAX_LEADS_PER_MONTH;
   {
@@ -252,7 +317,7 @@ static int draw_force(salesim_world *w, gsl_rng *pr) {
   const salesim_population *pop = &w->sc->population;
   for (int i = 0; i < w->n_agents; i++) {
     salesim_agent *a = &w->agents[i];
-    a->territory = i % w->n_terr;
+    a->territory = slot_territory(w, i);
     a->manager = -1;
     for (int j = 0; j < SALESIM_STAGES; j++)
       a->stage_sum[j] = a->stage_sum2[j] = 0;
@@ -264,6 +329,8 @@ static int draw_force(salesim_world *w, gsl_rng *pr) {
     salesim_stream_seed(pr, w->seed, (uint64_t)w->rep, SALESIM_STREAM_POPULATION, (uint64_t)i);
     salesim_world_draw_person(w, a, pr);
     a->tenure = (int)fmax(0, salesim_dist_draw(&pop->tenure_months, pr));
+    if (w->data_rep != NULL) /* drawn all the same: the stream stays in step */
+      a->tenure = months_between(w->sc->data->reps[w->data_rep[i]].hire_date, w->sc->data->start);
     a->hired_month = -1 - a->tenure;
     w->scratch_a[i] = a->ability;
   }
@@ -277,19 +344,52 @@ static int draw_force(salesim_world *w, gsl_rng *pr) {
  *    where the force's draws left it. */
 static int split_books(salesim_world *w, gsl_rng *pr) {
   const salesim_production *prod = &w->sc->production;
+  const salesim_data *data = w->sc->data;
   if (prod->mode == SALESIM_MODE_LINEAR)
     for (int k = 0; k < w->n_terr; k++)
       w->terr[k].orphan_book = 0;
-  for (int k = 0; k < w->n_terr; k++) {
-    double tsum = 0;
-    for (int i = k; i < w->n_agents; i += w->n_terr)
-      tsum += w->agents[i].tenure;
-    salesim_territory *t = &w->terr[k];
-    for (int i = k; i < w->n_agents; i += w->n_terr) {
-      salesim_agent *a = &w->agents[i];
-      a->book = tsum > 0 ? t->orphan_book * a->tenure / tsum : t->orphan_book / t->n_slots;
+  if (prod->mode == SALESIM_MODE_PIPELINE && data != NULL && data->n_accounts > 0) {
+    /* the company's accounts: each starting rep's own, the rest (nobody's,
+     * or of someone not in the starting force) the territory's orphan book */
+    long *slot_of = malloc((data->n_reps > 0 ? data->n_reps : 1) * sizeof *slot_of);
+    if (slot_of == NULL)
+      return SALESIM_ENOMEM;
+    for (size_t r = 0; r < data->n_reps; r++)
+      slot_of[r] = -1;
+    for (int i = 0; w->data_rep != NULL && i < w->n_agents; i++)
+      slot_of[w->data_rep[i]] = i;
+    for (int k = 0; k < w->n_terr; k++)
+      w->terr[k].orphan_book = 0;
+    for (int i = 0; i < w->n_agents; i++)
+      w->agents[i].book = 0;
+    for (size_t c = 0; c < data->n_accounts; c++) {
+      const salesim_data_account *ac = &data->accounts[c];
+      double monthly = ac->annual_revenue / 12.0;
+      long i = ac->owner >= 0 ? slot_of[ac->owner] : -1;
+      if (i >= 0)
+        w->agents[i].book += monthly;
+      else if (ac->territory >= 0 && ac->territory < w->n_terr)
+        w->terr[ac->territory].orphan_book += monthly;
     }
-    t->orphan_book = 0;
+    free(slot_of);
+  } else {
+    /* each territory's book split in proportion to tenure (per territory in
+     * slot order: the sums below add in the same order as a loop over the
+     * territory's slots) */
+    double *tsum = calloc((size_t)w->n_terr, sizeof *tsum);
+    if (tsum == NULL)
+      return SALESIM_ENOMEM;
+    for (int i = 0; i < w->n_agents; i++)
+      tsum[w->agents[i].territory] += w->agents[i].tenure;
+    for (int i = 0; i < w->n_agents; i++) {
+      salesim_agent *a = &w->agents[i];
+      const salesim_territory *t = &w->terr[a->territory];
+      double ts = tsum[a->territory];
+      a->book = ts > 0 ? t->orphan_book * a->tenure / ts : t->orphan_book / t->n_slots;
+    }
+    free(tsum);
+    for (int k = 0; k < w->n_terr; k++)
+      w->terr[k].orphan_book = 0;
   }
   if (prod->mode == SALESIM_MODE_PIPELINE) {
     double q = 4.0 / prod->cycle_months;
@@ -360,7 +460,7 @@ int salesim_world_alloc_why(salesim_world **out, const salesim_scenario *sc, int
   w->n_agents = sc->population.reps;
   w->n_terr = ts->list_count > 0 ? ts->list_count : ts->count;
   gsl_rng *pr = NULL; /* the population's stream, reseeded per slot */
-  if (alloc_arrays(w) != 0)
+  if (alloc_arrays(w) != 0 || data_people(w) != 0)
     goto fail;
   draw_territories(w);
   if (draw_market(w) != 0)
