@@ -358,6 +358,34 @@ void salesim_data_ymd(long days, int *y, int *m, int *dd) {
   *dd = (int)day;
 }
 
+salesim_data *salesim_data_copy_shape(const salesim_data *d, long start) {
+  salesim_data *c = salesim_data_new();
+  if (c == NULL)
+    return NULL;
+  c->start = start;
+  int ok = 1;
+  for (int f = 0; f < SALESIM_DATA_FILES && ok; f++) {
+    memcpy(c->hash[f], d->hash[f], sizeof c->hash[f]);
+    if (d->path[f] != NULL) {
+      size_t n = strlen(d->path[f]) + 1;
+      ok = (c->path[f] = malloc(n)) != NULL;
+      if (ok)
+        memcpy(c->path[f], d->path[f], n);
+    }
+  }
+  for (size_t i = 0; i < d->n_territories && ok; i++)
+    ok = salesim_data_add_territory(c, &d->territories[i]) >= 0;
+  for (size_t i = 0; i < d->n_reps && ok; i++)
+    ok = salesim_data_add_rep(c, &d->reps[i]) >= 0;
+  for (size_t i = 0; i < d->n_accounts && ok; i++)
+    ok = salesim_data_add_account(c, &d->accounts[i]) >= 0;
+  if (!ok) {
+    salesim_data_free(c);
+    return NULL;
+  }
+  return c;
+}
+
 size_t salesim_data_starting_force(const salesim_data *d, long *out, size_t cap) {
   size_t n = 0;
   for (size_t r = 0; r < d->n_reps; r++) {

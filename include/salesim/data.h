@@ -178,6 +178,11 @@ typedef struct salesim_data {
 salesim_data *salesim_data_new(void);
 /** One more owner; returns d. */
 salesim_data *salesim_data_retain(salesim_data *d);
+/** A new data set with `d`'s territories, accounts and people (not its
+ *  periods, deals or activities: the shape a simulation starts from) and
+ *  the start `start`: the calibration's firm as it stood on its history's
+ *  first day. NULL if out of memory. */
+salesim_data *salesim_data_copy_shape(const salesim_data *d, long start);
 /** Drop one owner; the last frees everything. NULL is ignored. */
 void salesim_data_free(salesim_data *d);
 

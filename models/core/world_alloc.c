@@ -24,8 +24,8 @@
  * territory's potential and prospects (territories.csv), each slot's
  * territory and tenure (roster.csv: slot i is the i-th person employed on
  * the start date), each rep's book and the territories' unowned accounts
- * (accounts.csv). Traits are always drawn: calibration estimates their
- * distribution.
+ * (accounts.csv: those that were customers before the start date). Traits
+ * are always drawn: calibration estimates their distribution.
  *
  * salesim_world_draw_person (also used for hires, models/core/sim.c) puts a
  * freshly drawn person into a slot.
@@ -364,6 +364,8 @@ static int split_books(salesim_world *w, gsl_rng *pr) {
       w->agents[i].book = 0;
     for (size_t c = 0; c < data->n_accounts; c++) {
       const salesim_data_account *ac = &data->accounts[c];
+      if (ac->customer_since != SALESIM_DATA_NO_DATE && ac->customer_since >= data->start)
+        continue; /* not yet a customer on the start date */
       double monthly = ac->annual_revenue / 12.0;
       long i = ac->owner >= 0 ? slot_of[ac->owner] : -1;
       if (i >= 0)

@@ -1,0 +1,626 @@
+/*
+ * engine/run/calibrate.c: the simulated method of moments (engine/run/
+ * calibrate.h; the method and its assumptions in docs/calibration.md).
+ *
+ *   1. the history window [from, to): from the first plan period's first
+ *      day (performance.csv) to the data's start date;
+ *   2. the observed moments, and their covariance from a bootstrap over
+ *      reps (each draw weights every person by how often it was drawn);
+ *   3. the objective J(theta) = sum over usable moments of
+ *      (mean simulated - observed)^2 / bootstrap variance, the simulated
+ *      mean over R histories with the same seeds for every theta;
+ *   4. GSL's nmsimplex2 on log theta from the scenario's values;
+ *   5. at the estimate: the Jacobian G of the simulated means by central
+ *      differences (step 0.1 in log theta, on the same seeds), the
+ *      sandwich (1 + 1/R) (G'WG)^-1 G'W S W G (G'WG)^-1 with W the
+ *      weights and S the bootstrap covariance, and the sensitivity of each
+ *      parameter sqrt(G_p' W G_p) (observed-moment SEs per unit of log
+ *      parameter): below 1, the parameter is reported not identified;
+ *   6. the moments at the estimate over more histories, for fit.csv.
+ *
+ * Everything is a function of the scenario, its data and the seed: the
+ * histories run on threads, each into its own slot, and are summed in
+ * replication order, so any thread count gives the same bits.
+ *
+ * Read next: engine/run/moments.c, docs/calibration.md.
+ */
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_multimin.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "calibrate.h"
+#include "metrics.h"
+#include "sim.h"
+
+/* ---- the parameters ---------------------------------------------------- */
+
+enum { FIELD_MEAN = 0, FIELD_SD = 1 };
+static const struct {
+  const char *name, *setting;
+  size_t offset; /* of the salesim_dist in salesim_population */
+  int field;
+} params[SALESIM_CALIB_PARAMS] = {
+    {"ability_sd", "population.ability.sd", offsetof(salesim_population, ability), FIELD_SD},
+    {"effort_cost_mean", "population.effort_cost.mean", offsetof(salesim_population, effort_cost),
+     FIELD_MEAN},
+    {"risk_aversion_mean", "population.risk_aversion.mean",
+     offsetof(salesim_population, risk_aversion), FIELD_MEAN},
+    {"outside_wage_mean", "population.outside_wage.mean",
+     offsetof(salesim_population, outside_wage), FIELD_MEAN},
+    {"savings_months_mean", "population.savings_months.mean",
+     offsetof(salesim_population, savings_months), FIELD_MEAN},
+};
+
+static salesim_dist *dist_of(salesim_scenario *sc, int p) {
+  return (salesim_dist *)(void *)((char *)&sc->population + params[p].offset);
+}
+
+static double param_get(const salesim_scenario *sc, int p) {
+  const salesim_dist *d =
+      (const salesim_dist *)(const void *)((const char *)&sc->population + params[p].offset);
+  return params[p].field == FIELD_SD ? d->sd : d->mean;
+}
+
+/* Set parameter p to v: a mean keeps the distribution's coefficient of
+ * variation (its sd moves with it); a spread turns a constant into a
+ * lognormal around the same mean. */
+static void param_set(salesim_scenario *sc, int p, double v) {
+  salesim_dist *d = dist_of(sc, p);
+  if (params[p].field == FIELD_SD) {
+    if (d->kind == SALESIM_DIST_CONSTANT) {
+      d->kind = SALESIM_DIST_LOGNORMAL;
+      d->min = 0;
+      d->max = INFINITY;
+    }
+    d->sd = v;
+  } else {
+    if (d->mean > 0)
+      d->sd *= v / d->mean;
+    d->mean = v;
+  }
+}
+
+/* ---- a history's moments, R at a time ------------------------------------ */
+
+/* Whole calendar months from day `from` to day `to`. */
+static int months_between(long from, long to) {
+  int y0, m0, d0, y1, m1, d1;
+  salesim_data_ymd(from, &y0, &m0, &d0);
+  salesim_data_ymd(to, &y1, &m1, &d1);
+  return (y1 - y0) * 12 + (m1 - m0) - (d1 < d0);
+}
+
+static int first_of_month(long day) {
+  int y, m, dd;
+  salesim_data_ymd(day, &y, &m, &dd);
+  return dd == 1;
+}
+
+int salesim_calibrate_simulate(const salesim_scenario *sc, int mech, long start, long to,
+                               long measure_from, int reps, uint64_t seed, int threads,
+                               salesim_moments *out, salesim_diag *diag) {
+  if (sc->data == NULL || reps < 1 || to <= start || !first_of_month(start) ||
+      !first_of_month(to)) {
+    salesim_diag_add(diag, "calibrate: a history needs the company's data and whole months");
+    return SALESIM_EINVAL;
+  }
+  salesim_scenario *cs = salesim_scenario_copy(sc);
+  if (cs == NULL)
+    return SALESIM_ENOMEM;
+  salesim_data_free(cs->data);
+  cs->data = salesim_data_copy_shape(sc->data, start);
+  if (cs->data == NULL) {
+    salesim_scenario_free(cs);
+    return SALESIM_ENOMEM;
+  }
+  cs->population.reps = (int)salesim_data_starting_force(cs->data, NULL, 0);
+  cs->months = months_between(start, to);
+  if (cs->population.reps < 1) {
+    salesim_diag_add(diag, "calibrate: nobody in the roster was employed on the history's first "
+                           "day (expected people hired before it)");
+    salesim_scenario_free(cs);
+    return SALESIM_EINVAL;
+  }
+  int n_metrics = salesim_metric_count();
+  int *rc = calloc((size_t)reps, sizeof *rc);
+  salesim_diag *dg = calloc((size_t)reps, sizeof *dg);
+  if (rc == NULL || dg == NULL) {
+    free(rc);
+    free(dg);
+    salesim_scenario_free(cs);
+    return SALESIM_ENOMEM;
+  }
+#ifdef _OPENMP
+  if (threads <= 0)
+    threads = omp_get_max_threads();
+  if (threads > reps)
+    threads = reps;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+#endif
+  for (int r = 0; r < reps; r++) {
+    double *metrics = malloc((size_t)n_metrics * sizeof *metrics);
+    double *monthly = calloc((size_t)cs->months * SALESIM_SERIES_COUNT, sizeof *monthly);
+    salesim_data *h = NULL;
+    if (metrics == NULL || monthly == NULL) {
+      rc[r] = SALESIM_ENOMEM;
+    } else {
+      salesim_task_out to_ = {metrics, monthly, NULL, 0, NULL};
+      rc[r] = salesim_sim_run_recorded(cs, mech, r, seed, &to_, &dg[r], &h);
+      for (int t = 0; t < to_.n_tables; t++)
+        salesim_table_free(to_.tables[t]);
+      free(to_.tables);
+    }
+    if (rc[r] == 0 && h != NULL) {
+      h->start = to; /* the accounts describe the history's last day */
+      rc[r] = salesim_moments_compute(h, measure_from, to, NULL, &out[r]);
+    }
+    salesim_data_free(h);
+    free(metrics);
+    free(monthly);
+  }
+  (void)threads;
+  int first = 0;
+  for (int r = 0; r < reps; r++) {
+    if (rc[r] != 0 && first == 0) {
+      first = rc[r];
+      if (dg[r].count > 0)
+        salesim_diag_add(diag, "calibrate: %s", dg[r].lines[0]);
+      else
+        salesim_diag_add(diag, "calibrate: replication %d: %s", r + 1, salesim_strerror(rc[r]));
+    }
+    salesim_diag_clear(&dg[r]);
+  }
+  free(rc);
+  free(dg);
+  salesim_scenario_free(cs);
+  return first;
+}
+
+/* ---- the objective ------------------------------------------------------- */
+
+typedef struct fit {
+  const salesim_scenario *sc;
+  const salesim_calibrate_options *opt;
+  salesim_calibrate_result *res;
+  int threads;
+  uint64_t seed;
+  salesim_moments *buf; /* R histories */
+  double w[SALESIM_MOMENTS]; /* 1 / bootstrap variance of the used moments */
+  int evaluations;
+  int error;
+  salesim_diag *diag;
+} fit;
+
+/* The mean over histories of each moment (NAN when no history has it). */
+static void mean_moments(const salesim_moments *m, int n, double *mean) {
+  for (int k = 0; k < SALESIM_MOMENTS; k++) {
+    double s = 0;
+    int c = 0;
+    for (int r = 0; r < n; r++)
+      if (isfinite(m[r].value[k])) {
+        s += m[r].value[k];
+        c++;
+      }
+    mean[k] = c > 0 ? s / c : NAN;
+  }
+}
+
+/* The simulated means at log parameters x (R histories, the same seeds). */
+static int simulate_at(fit *f, const double *x, int reps, salesim_moments *buf, double *mean) {
+  salesim_scenario *s = salesim_scenario_copy(f->sc);
+  if (s == NULL)
+    return SALESIM_ENOMEM;
+  for (int p = 0; p < SALESIM_CALIB_PARAMS; p++)
+    param_set(s, p, exp(x[p]));
+  int rc = salesim_calibrate_simulate(s, f->res->mech, f->res->from, f->res->to, f->res->from, reps,
+                                      f->seed, f->threads, buf, f->diag);
+  salesim_scenario_free(s);
+  if (rc == 0)
+    mean_moments(buf, reps, mean);
+  return rc;
+}
+
+#define PENALTY 1e6 /* a used moment no simulated history has */
+
+static double objective_of(const fit *f, const double *mean) {
+  double j = 0;
+  for (int k = 0; k < SALESIM_MOMENTS; k++) {
+    if (!f->res->used[k])
+      continue;
+    if (!isfinite(mean[k])) {
+      j += PENALTY;
+      continue;
+    }
+    double d = mean[k] - f->res->observed.value[k];
+    j += f->w[k] * d * d;
+  }
+  return j;
+}
+
+static double objective(const gsl_vector *v, void *arg) {
+  fit *f = arg;
+  if (f->error != 0 || (f->opt->cancel != NULL && *f->opt->cancel))
+    return GSL_POSINF;
+  double x[SALESIM_CALIB_PARAMS], mean[SALESIM_MOMENTS];
+  for (int p = 0; p < SALESIM_CALIB_PARAMS; p++) {
+    x[p] = gsl_vector_get(v, (size_t)p);
+    if (!(fabs(x[p]) < 700)) /* exp would leave the doubles */
+      return GSL_POSINF;
+  }
+  f->evaluations++;
+  int rc = simulate_at(f, x, f->res->replications, f->buf, mean);
+  if (rc != 0) {
+    f->error = rc;
+    return GSL_POSINF;
+  }
+  return objective_of(f, mean);
+}
+
+/* ---- the observed moments and their bootstrap ------------------------------ */
+
+static int observe(const salesim_data *d, salesim_calibrate_result *res, int draws, uint64_t seed,
+                   double *cov /* SALESIM_MOMENTS^2 */) {
+  int rc = salesim_moments_compute(d, res->from, res->to, NULL, &res->observed);
+  if (rc != 0)
+    return rc;
+  size_t n = d->n_reps;
+  double *wt = malloc((n > 0 ? n : 1) * sizeof *wt);
+  double *val = malloc((size_t)draws * SALESIM_MOMENTS * sizeof *val);
+  gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+  if (wt == NULL || val == NULL || g == NULL) {
+    free(wt);
+    free(val);
+    gsl_rng_free(g);
+    return SALESIM_ENOMEM;
+  }
+  gsl_rng_set(g, (unsigned long)(seed ^ 0x5bd1e995u));
+  for (int b = 0; b < draws && rc == 0; b++) {
+    for (size_t i = 0; i < n; i++)
+      wt[i] = 0;
+    for (size_t i = 0; i < n; i++)
+      wt[gsl_rng_uniform_int(g, n)] += 1;
+    salesim_moments m;
+    rc = salesim_moments_compute(d, res->from, res->to, wt, &m);
+    for (int k = 0; k < SALESIM_MOMENTS; k++)
+      val[(size_t)b * SALESIM_MOMENTS + k] = m.value[k];
+  }
+  /* covariance over the draws where both moments exist */
+  for (int k = 0; k < SALESIM_MOMENTS && rc == 0; k++)
+    for (int l = 0; l < SALESIM_MOMENTS; l++) {
+      double sk = 0, sl = 0, skl = 0;
+      int c = 0;
+      for (int b = 0; b < draws; b++) {
+        double a = val[(size_t)b * SALESIM_MOMENTS + k], e = val[(size_t)b * SALESIM_MOMENTS + l];
+        if (isfinite(a) && isfinite(e)) {
+          sk += a;
+          sl += e;
+          skl += a * e;
+          c++;
+        }
+      }
+      cov[k * SALESIM_MOMENTS + l] = c > 1 ? (skl - sk * sl / c) / (c - 1) : NAN;
+    }
+  free(wt);
+  free(val);
+  gsl_rng_free(g);
+  return rc;
+}
+
+/* ---- the fit ------------------------------------------------------------- */
+
+static int check_data(const salesim_scenario *sc, const salesim_calibrate_options *opt,
+                      salesim_calibrate_result *res, salesim_diag *diag) {
+  const salesim_data *d = sc->data;
+  if (d == NULL || d->n_reps == 0 || d->n_periods == 0) {
+    salesim_diag_add(diag, "%s: calibrate: the scenario's data has no %s (expected a data group "
+                           "naming roster.csv and performance.csv, docs/data-format.md)",
+                     sc->path ? sc->path : "scenario",
+                     d == NULL ? "files" : d->n_reps == 0 ? "roster" : "plan-period results");
+    return SALESIM_EINVAL;
+  }
+  res->mech = sc->baseline_index;
+  if (opt->mechanism != NULL) {
+    res->mech = -1;
+    for (int m = 0; m < sc->n_mechanisms; m++)
+      if (strcmp(sc->mechanisms[m].name, opt->mechanism) == 0)
+        res->mech = m;
+    if (res->mech < 0) {
+      salesim_diag_add(diag, "--mechanism %s: no such mechanism in %s", opt->mechanism,
+                       sc->path ? sc->path : "the scenario");
+      return SALESIM_EINVAL;
+    }
+  }
+  res->to = opt->to != SALESIM_DATA_NO_DATE ? opt->to : d->start;
+  if (opt->from != SALESIM_DATA_NO_DATE) {
+    res->from = opt->from;
+  } else {
+    long first = -1;
+    for (size_t i = 0; i < d->n_periods; i++)
+      if (first < 0 || d->periods[i].first_month < first)
+        first = d->periods[i].first_month;
+    long y = first / 12;
+    res->from = salesim_data_days((int)y, (int)(first - 12 * y) + 1, 1);
+  }
+  if (!first_of_month(res->from) || !first_of_month(res->to) || res->to <= res->from) {
+    salesim_diag_add(diag, "%s: calibrate: the history [%ld, %ld) is not whole months (expected "
+                           "the first plan period's first day before the data's start date)",
+                     sc->path ? sc->path : "scenario", res->from, res->to);
+    return SALESIM_EINVAL;
+  }
+  res->months = months_between(res->from, res->to);
+  if (res->months < 12) {
+    salesim_diag_add(diag, "%s: calibrate: %d months of history (expected at least 12)",
+                     sc->path ? sc->path : "scenario", res->months);
+    return SALESIM_EINVAL;
+  }
+  salesim_data *shape = salesim_data_copy_shape(d, res->from);
+  if (shape == NULL)
+    return SALESIM_ENOMEM;
+  res->reps_at_start = (int)salesim_data_starting_force(shape, NULL, 0);
+  salesim_data_free(shape);
+  if (res->reps_at_start < 1) {
+    salesim_diag_add(diag, "%s: calibrate: nobody in roster.csv was employed on the history's "
+                           "first day (expected people hired before it)",
+                     sc->path ? sc->path : "scenario");
+    return SALESIM_EINVAL;
+  }
+  for (int p = 0; p < SALESIM_CALIB_PARAMS; p++) {
+    const salesim_dist *pd = (const salesim_dist *)(const void *)((const char *)&sc->population +
+                                                                  params[p].offset);
+    if (pd->kind == SALESIM_DIST_UNIFORM) {
+      salesim_diag_add(diag, "%s: %s: a uniform distribution cannot be calibrated (expected "
+                             "normal, lognormal or a constant)",
+                       sc->path ? sc->path : "scenario", params[p].setting);
+      return SALESIM_EINVAL;
+    }
+  }
+  return 0;
+}
+
+int salesim_calibrate(const salesim_scenario *sc, const salesim_calibrate_options *opt,
+                      salesim_calibrate_result *res, salesim_diag *diag, salesim_diag *warn) {
+  memset(res, 0, sizeof *res);
+  int rc = check_data(sc, opt, res, diag);
+  if (rc != 0)
+    return rc;
+  res->replications = opt->replications > 0 ? opt->replications : 24;
+  int check_reps = opt->check_replications > 0 ? opt->check_replications : 100;
+  int draws = opt->bootstrap > 1 ? opt->bootstrap : 200;
+  fit f = {sc, opt, res, opt->threads, opt->has_seed ? opt->seed : sc->seed, NULL, {0}, 0, 0, diag};
+  double cov[SALESIM_MOMENTS * SALESIM_MOMENTS];
+  if ((rc = observe(sc->data, res, draws, f.seed, cov)) != 0)
+    return rc;
+  int n_used = 0;
+  for (int k = 0; k < SALESIM_MOMENTS; k++) {
+    double v = cov[k * SALESIM_MOMENTS + k];
+    res->observed_se[k] = v >= 0 ? sqrt(v) : NAN;
+    res->used[k] = isfinite(res->observed.value[k]) && v > 0 && isfinite(v);
+    if (res->used[k]) {
+      f.w[k] = 1.0 / v;
+      n_used++;
+    } else if (warn != NULL) {
+      salesim_diag_add(warn, "calibrate: moment %s not used (%s)", salesim_moment_name(k),
+                       !isfinite(res->observed.value[k]) ? "the data has no observation of it"
+                                                         : "it does not vary in the bootstrap");
+    }
+  }
+  if (n_used < SALESIM_CALIB_PARAMS) {
+    salesim_diag_add(diag, "%s: calibrate: %d usable moments for %d parameters (expected at least "
+                           "as many moments: docs/calibration.md lists what each needs)",
+                     sc->path ? sc->path : "scenario", n_used, SALESIM_CALIB_PARAMS);
+    return SALESIM_EINVAL;
+  }
+  int nb = res->replications > check_reps ? res->replications : check_reps;
+  f.buf = calloc((size_t)nb, sizeof *f.buf);
+  if (f.buf == NULL)
+    return SALESIM_ENOMEM;
+  /* 4. the simplex on log parameters from the scenario's values */
+  double x0[SALESIM_CALIB_PARAMS];
+  for (int p = 0; p < SALESIM_CALIB_PARAMS; p++) {
+    double v = param_get(sc, p);
+    res->param[p].name = params[p].name;
+    res->param[p].setting = params[p].setting;
+    res->param[p].start = v;
+    if (!(v > 0)) /* a constant ability: start from a spread of 0.3 */
+      v = params[p].field == FIELD_SD ? 0.3 : 1;
+    x0[p] = log(v);
+  }
+  gsl_multimin_fminimizer *mz =
+      gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, SALESIM_CALIB_PARAMS);
+  gsl_vector *x = gsl_vector_alloc(SALESIM_CALIB_PARAMS);
+  gsl_vector *step = gsl_vector_alloc(SALESIM_CALIB_PARAMS);
+  if (mz == NULL || x == NULL || step == NULL) {
+    rc = SALESIM_ENOMEM;
+    goto done;
+  }
+  for (int p = 0; p < SALESIM_CALIB_PARAMS; p++) {
+    gsl_vector_set(x, (size_t)p, x0[p]);
+    gsl_vector_set(step, (size_t)p, 0.4);
+  }
+  gsl_multimin_function fn = {objective, SALESIM_CALIB_PARAMS, &f};
+  res->objective_start = objective(x, &f);
+  if (f.error != 0) {
+    rc = f.error;
+    goto done;
+  }
+  gsl_multimin_fminimizer_set(mz, &fn, x, step);
+  int budget = opt->max_evaluations > 0 ? opt->max_evaluations : 120;
+  while (f.evaluations < budget) {
+    int st = gsl_multimin_fminimizer_iterate(mz);
+    if (f.error != 0) {
+      rc = f.error;
+      goto done;
+    }
+    if (opt->cancel != NULL && *opt->cancel) {
+      rc = SALESIM_EINTERRUPTED;
+      goto done;
+    }
+    if (st != GSL_SUCCESS)
+      break;
+    if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(mz), 0.01) == GSL_SUCCESS) {
+      res->converged = 1;
+      break;
+    }
+  }
+  double xe[SALESIM_CALIB_PARAMS];
+  for (int p = 0; p < SALESIM_CALIB_PARAMS; p++)
+    xe[p] = gsl_vector_get(mz->x, (size_t)p);
+  res->objective = mz->fval;
+  res->evaluations = f.evaluations;
+  /* 5. the Jacobian of the simulated means on the same seeds */
+  double G[SALESIM_MOMENTS][SALESIM_CALIB_PARAMS];
+  const double h = 0.1;
+  for (int p = 0; p < SALESIM_CALIB_PARAMS && rc == 0; p++) {
+    double xp[SALESIM_CALIB_PARAMS], up[SALESIM_MOMENTS], dn[SALESIM_MOMENTS];
+    memcpy(xp, xe, sizeof xp);
+    xp[p] = xe[p] + h;
+    rc = simulate_at(&f, xp, res->replications, f.buf, up);
+    xp[p] = xe[p] - h;
+    if (rc == 0)
+      rc = simulate_at(&f, xp, res->replications, f.buf, dn);
+    for (int k = 0; k < SALESIM_MOMENTS; k++)
+      G[k][p] = res->used[k] && isfinite(up[k]) && isfinite(dn[k]) ? (up[k] - dn[k]) / (2 * h) : 0;
+  }
+  if (rc != 0)
+    goto done;
+  /* A = G'WG, B = G'W S W G; V = (1 + 1/R) A^-1 B A^-1 on the log scale */
+  {
+    enum { P = SALESIM_CALIB_PARAMS };
+    gsl_matrix *A = gsl_matrix_calloc(P, P), *B = gsl_matrix_calloc(P, P);
+    gsl_matrix *Ai = gsl_matrix_alloc(P, P), *T = gsl_matrix_alloc(P, P),
+               *V = gsl_matrix_alloc(P, P);
+    gsl_permutation *perm = gsl_permutation_alloc(P);
+    if (!A || !B || !Ai || !T || !V || !perm) {
+      rc = SALESIM_ENOMEM;
+    } else {
+      for (int a = 0; a < P; a++)
+        for (int b = 0; b < P; b++) {
+          double s = 0, t = 0;
+          for (int k = 0; k < SALESIM_MOMENTS; k++) {
+            if (!res->used[k])
+              continue;
+            s += G[k][a] * f.w[k] * G[k][b];
+            for (int l = 0; l < SALESIM_MOMENTS; l++)
+              if (res->used[l])
+                t += G[k][a] * f.w[k] * cov[k * SALESIM_MOMENTS + l] * f.w[l] * G[l][b];
+          }
+          gsl_matrix_set(A, (size_t)a, (size_t)b, s);
+          gsl_matrix_set(B, (size_t)a, (size_t)b, t);
+        }
+      for (int p = 0; p < P; p++) {
+        double sens = sqrt(gsl_matrix_get(A, (size_t)p, (size_t)p));
+        res->param[p].sensitivity = sens;
+        res->param[p].identified = sens >= 1.0;
+      }
+      /* invert A where it can be (a flat direction leaves its SE infinite) */
+      gsl_matrix_memcpy(T, A);
+      int sign;
+      gsl_error_handler_t *old = gsl_set_error_handler_off();
+      int lu = gsl_linalg_LU_decomp(T, perm, &sign);
+      double det = lu == 0 ? gsl_linalg_LU_det(T, sign) : 0;
+      if (lu == 0 && det != 0 && isfinite(det) && gsl_linalg_LU_invert(T, perm, Ai) == 0) {
+        gsl_matrix_set_zero(T);
+        for (int a = 0; a < P; a++)
+          for (int b = 0; b < P; b++) {
+            double s = 0;
+            for (int c = 0; c < P; c++)
+              s += gsl_matrix_get(B, (size_t)a, (size_t)c) * gsl_matrix_get(Ai, (size_t)c, (size_t)b);
+            gsl_matrix_set(T, (size_t)a, (size_t)b, s);
+          }
+        for (int a = 0; a < P; a++)
+          for (int b = 0; b < P; b++) {
+            double s = 0;
+            for (int c = 0; c < P; c++)
+              s += gsl_matrix_get(Ai, (size_t)a, (size_t)c) * gsl_matrix_get(T, (size_t)c, (size_t)b);
+            gsl_matrix_set(V, (size_t)a, (size_t)b, (1.0 + 1.0 / res->replications) * s);
+          }
+      } else {
+        gsl_matrix_set_all(V, NAN);
+        for (int p = 0; p < P; p++)
+          res->param[p].identified = 0;
+      }
+      gsl_set_error_handler(old);
+      for (int p = 0; p < P; p++) {
+        double est = exp(xe[p]), v = gsl_matrix_get(V, (size_t)p, (size_t)p);
+        double sl = v >= 0 && isfinite(v) ? sqrt(v) : NAN;
+        res->param[p].estimate = est;
+        res->param[p].se = est * sl; /* delta method */
+        res->param[p].low = isfinite(sl) ? exp(xe[p] - 1.96 * sl) : NAN;
+        res->param[p].high = isfinite(sl) ? exp(xe[p] + 1.96 * sl) : NAN;
+        if (!isfinite(sl))
+          res->param[p].identified = 0;
+        if (!res->param[p].identified && warn != NULL)
+          salesim_diag_add(warn,
+                           "calibrate: %s is not identified by these data (the moments move %.2g "
+                           "of their standard errors per unit of its logarithm; expected at least "
+                           "1): its estimate is the scenario's assumption, nearly unchanged",
+                           params[p].name, res->param[p].sensitivity);
+      }
+    }
+    gsl_matrix_free(A);
+    gsl_matrix_free(B);
+    gsl_matrix_free(Ai);
+    gsl_matrix_free(T);
+    gsl_matrix_free(V);
+    gsl_permutation_free(perm);
+  }
+  if (rc != 0)
+    goto done;
+  /* 6. the moments at the estimate over more histories */
+  {
+    double mean[SALESIM_MOMENTS];
+    rc = simulate_at(&f, xe, check_reps, f.buf, mean);
+    double *v = malloc((size_t)check_reps * sizeof *v);
+    if (rc == 0 && v == NULL)
+      rc = SALESIM_ENOMEM;
+    for (int k = 0; k < SALESIM_MOMENTS && rc == 0; k++) {
+      int c = 0;
+      for (int r = 0; r < check_reps; r++)
+        if (isfinite(f.buf[r].value[k]))
+          v[c++] = f.buf[r].value[k];
+      res->sim_mean[k] = res->sim_low[k] = res->sim_high[k] = NAN;
+      res->sim_p025[k] = res->sim_p975[k] = NAN;
+      if (c == 0)
+        continue;
+      double m = gsl_stats_mean(v, 1, (size_t)c);
+      double s = c > 1 ? gsl_stats_sd_m(v, 1, (size_t)c, m) : 0;
+      gsl_sort(v, 1, (size_t)c);
+      res->sim_mean[k] = m;
+      res->sim_low[k] = m - 1.96 * s / sqrt((double)c);
+      res->sim_high[k] = m + 1.96 * s / sqrt((double)c);
+      res->sim_p025[k] = gsl_stats_quantile_from_sorted_data(v, 1, (size_t)c, 0.025);
+      res->sim_p975[k] = gsl_stats_quantile_from_sorted_data(v, 1, (size_t)c, 0.975);
+    }
+    free(v);
+  }
+done:
+  gsl_multimin_fminimizer_free(mz);
+  gsl_vector_free(x);
+  gsl_vector_free(step);
+  free(f.buf);
+  return rc;
+}
+
+salesim_scenario *salesim_calibrate_apply(const salesim_scenario *sc,
+                                          const salesim_calibrate_result *r) {
+  salesim_scenario *c = salesim_scenario_copy(sc);
+  if (c == NULL)
+    return NULL;
+  for (int p = 0; p < SALESIM_CALIB_PARAMS; p++)
+    param_set(c, p, r->param[p].estimate);
+  return c;
+}
