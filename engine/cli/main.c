@@ -91,7 +91,7 @@ static void usage_run(FILE *fp) {
   fprintf(fp,
           "usage: salesim run [SCENARIO] [-o DIR] [--seed N] [--replications N]\n"
           "                   [--threads N] [--costing] [--resume] [--include-dir DIR]\n"
-          "                   [--quiet]\n"
+          "                   [--export-history DIR] [--quiet]\n"
           "\n"
           "Runs every mechanism the scenario lists on common random numbers, prints\n"
           "the comparison table and writes summary.csv, replications.csv,\n"
@@ -109,6 +109,10 @@ static void usage_run(FILE *fp) {
           "                       costing.csv with P5/P50/P95 and P(pay cost > budget)\n"
           "  --resume             keep the sweep points an interrupted run into the same\n"
           "                       DIR finished (DIR.partial) and run only the others\n"
+          "  --export-history DIR also write replication 1 of every mechanism as a\n"
+          "                       company's data: DIR/<mechanism>/territories.csv,\n"
+          "                       accounts.csv, roster.csv, performance.csv,\n"
+          "                       opportunities.csv, activities.csv (docs/export-history.md)\n"
           "  -q, --quiet          no progress and no table on the terminal\n"
           "\n"
           "A scenario with a `sweep` group also runs every design point and writes\n"
@@ -213,7 +217,7 @@ static void progress(void *arg, int done, int total) {
 }
 
 static int cmd_run(int argc, char **argv, const salesim_load_options *load) {
-  const char *scenario = NULL, *outdir = NULL;
+  const char *scenario = NULL, *outdir = NULL, *histdir = NULL;
   salesim_run_options opt = SALESIM_RUN_OPTIONS_INIT;
   int quiet = 0, costing = 0, resume = 0;
   for (int i = 0; i < argc; i++) {
@@ -234,6 +238,12 @@ static int cmd_run(int argc, char **argv, const salesim_load_options *load) {
         return EXIT_INPUT;
       }
       outdir = argv[i];
+    } else if (!strcmp(a, "--export-history")) {
+      if (++i >= argc || argv[i][0] == '\0') {
+        fprintf(stderr, "salesim run: %s needs a folder\n", a);
+        return EXIT_INPUT;
+      }
+      histdir = argv[i];
     } else if (!strcmp(a, "--seed") || !strcmp(a, "--replications") ||
                !strcmp(a, "--threads")) {
       if (i + 1 >= argc) {
@@ -310,9 +320,26 @@ static int cmd_run(int argc, char **argv, const salesim_load_options *load) {
   salesim_results *res = NULL;
   if (costing)
     sc->mode = SALESIM_STUDY_COSTING;
+  if (histdir != NULL && strcmp(histdir, outdir) == 0) {
+    fprintf(stderr, "salesim run: --export-history %s: the same folder as the output (expected "
+                    "a folder of its own)\n", histdir);
+    salesim_scenario_free(sc);
+    return EXIT_INPUT;
+  }
+  /* the export's folder is checked before the run, like the output's */
+  if (histdir != NULL && (rc = salesim_study_export_check(histdir, &diag)) != 0) {
+    print_diag(&diag);
+    salesim_scenario_free(sc);
+    salesim_diag_clear(&diag);
+    return EXIT_RUNTIME;
+  }
   salesim_study_resume rs = {0};
   rs.resume = resume;
   rc = salesim_study_run_resumable(sc, outdir, &opt, &rs, &res, &diag);
+  /* the run is written; then its first replication again with the
+   * history recorder (the same numbers: docs/export-history.md) */
+  if (rc == 0 && histdir != NULL)
+    rc = salesim_study_export_history(sc, &opt, histdir, &diag);
   int root = salesim_dist_rank() == 0;
   if (rc == SALESIM_EINTERRUPTED && salesim_cli_mpi_hinted()) {
     salesim_scenario_free(sc);
@@ -356,6 +383,8 @@ static int cmd_run(int argc, char **argv, const salesim_load_options *load) {
            (unsigned long long)res->seed, res->wall_seconds);
     salesim_cli_print_table(stdout, res);
     printf("\nresults written to %s/\n", outdir);
+    if (histdir != NULL)
+      printf("history of replication 1 written to %s/\n", histdir);
   }
   salesim_results_free(res);
   salesim_scenario_free(sc);

@@ -118,6 +118,25 @@ int salesim_study_run_resumable(const salesim_scenario *sc, const char *outdir,
                                 const salesim_run_options *opt, salesim_study_resume *rs,
                                 salesim_results **out, salesim_diag *diag);
 
+/* ---- the history export (engine/run/export.c, docs/export-history.md) ---- */
+
+/** `--export-history DIR` checked before the run, as an output folder is
+ *  (docs/safety.md): 0, or a code with one line (rank 0's verdict). */
+int salesim_study_export_check(const char *dir, salesim_diag *diag);
+
+/** Replication 1 of mechanism `mech` of `sc` with `seed`, run with the
+ *  history recorder: *out (caller frees, salesim_data_free) is what it did
+ *  as a company's data. 0 or a code with one line. */
+int salesim_study_record(const salesim_scenario *sc, int mech, uint64_t seed,
+                         const volatile sig_atomic_t *cancel, salesim_data **out,
+                         salesim_diag *diag);
+
+/** Record replication 1 of every mechanism and write DIR/<mechanism>/ with
+ *  the six data files, atomically (rank 0 writes; every rank returns its
+ *  verdict). */
+int salesim_study_export_history(const salesim_scenario *sc, const salesim_run_options *opt,
+                                 const char *dir, salesim_diag *diag);
+
 /** Headline metrics of sweep.csv and batch.csv, in column order. */
 extern const int salesim_study_headline[];
 extern const int salesim_study_headline_count;

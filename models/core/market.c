@@ -26,6 +26,7 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "history.h"
 #include "pipeline.h"
 #include "streams.h"
 #include "sim_internal.h"
@@ -49,7 +50,10 @@ int salesim_market_agent(salesim_world *w, salesim_agent *a, int i, salesim_outc
   }
   /* book: revenue this month, then churn reduced by farming */
   o->revenue_book = a->book;
-  a->book *= 1 - prod->churn * exp(-prod->farm_effect * a->farm);
+  double keep = 1 - prod->churn * exp(-prod->farm_effect * a->farm);
+  a->book *= keep;
+  if (w->history != NULL) /* the accounts churn with the book */
+    salesim_history_scale(w, SALESIM_HOLD_BOOK, i, keep);
   double won = a->pushed_value, wins = a->pushed_wins; /* held back last period */
   a->pushed_value = a->pushed_wins = 0;
   int timing = prod->timing_games && a->status == SALESIM_AGENT_ACTIVE && a->period_left > 0;
@@ -74,6 +78,8 @@ int salesim_market_agent(salesim_world *w, salesim_agent *a, int i, salesim_outc
     a->book += won * prod->account_share;
     tr->prospects = fmax(0, tr->prospects - wins);
   }
+  if (w->history != NULL) /* the wins sign and become accounts, or wait */
+    salesim_history_book(w, a, wins > 0 ? won : 0, a->pushed_wins > 0);
   if (a->status == SALESIM_AGENT_ACTIVE && a->hunt > 0) {
     double rho = tr->prospects / tr->prospects0;
     double intensity = a->ability * a->skill * a->hunt;
@@ -114,11 +120,15 @@ void salesim_market_orphans(salesim_world *w, double *rev_book, double *book_sum
     *rev_book += a->held_book;
     *book_sum += a->held_book;
     a->held_book *= 1 - prod->orphan_churn;
+    if (w->history != NULL)
+      salesim_history_scale(w, SALESIM_HOLD_HELD, i, 1 - prod->orphan_churn);
   }
   for (int k = 0; k < w->n_terr; k++) {
     salesim_territory *tr = &w->terr[k];
     *rev_book += tr->orphan_book;
     *book_sum += tr->orphan_book;
     tr->orphan_book *= 1 - prod->orphan_churn;
+    if (w->history != NULL)
+      salesim_history_scale(w, SALESIM_HOLD_ORPHAN, k, 1 - prod->orphan_churn);
   }
 }

@@ -9,6 +9,7 @@
  * the mean time to close (four stages to pass) is 4/q = cycle_months.
  */
 #include "pipeline.h"
+#include "history.h"
 #include "streams.h"
 
 #include <math.h>
@@ -137,11 +138,15 @@ static inline int open_deal(salesim_world *w, salesim_agent *a, double value, in
 }
 
 int salesim_pipeline_open(salesim_world *w, int owner, double value) {
-  return open_deal(w, &w->agents[owner], value, 1);
+  return salesim_pipeline_open_at(w, owner, value, 1);
 }
 
 int salesim_pipeline_open_at(salesim_world *w, int owner, double value, int stage) {
-  return open_deal(w, &w->agents[owner], value, stage);
+  salesim_agent *a = &w->agents[owner];
+  int rc = open_deal(w, a, value, stage);
+  if (rc == 0 && w->history != NULL)
+    salesim_history_opened(w, a, a->n_opps - 1);
+  return rc;
 }
 
 /* The loop of salesim_pipeline_find; `taus` as in step_deals. */
@@ -173,10 +178,15 @@ int salesim_pipeline_find(salesim_world *w, int owner, unsigned n, double p_coll
                           double *collisions, double *leads) {
   salesim_agent *a = &w->agents[owner];
   salesim_taus t;
-  if (!salesim_taus_load(a->rng, &t))
-    return find_leads(w, a, n, p_coll, 0, NULL, collisions, leads);
-  int rc = find_leads(w, a, n, p_coll, 1, &t, collisions, leads);
-  salesim_taus_store(a->rng, &t);
+  int first = a->n_opps, rc;
+  if (!salesim_taus_load(a->rng, &t)) {
+    rc = find_leads(w, a, n, p_coll, 0, NULL, collisions, leads);
+  } else {
+    rc = find_leads(w, a, n, p_coll, 1, &t, collisions, leads);
+    salesim_taus_store(a->rng, &t);
+  }
+  if (w->history != NULL && a->n_opps > first) /* the new deals get their ids */
+    salesim_history_opened(w, a, first);
   return rc;
 }
 
@@ -248,6 +258,10 @@ static void pack(salesim_world *w, salesim_agent *a, int keep) {
   if (keep > 0 && n > 0) {
     memmove(a->deal_value, a->deal_value + keep, (size_t)n * sizeof *a->deal_value);
     memmove(a->deal_stage, a->deal_stage + keep, (size_t)n);
+    if (w->history != NULL) { /* the recorder's ids move with their deals */
+      long *ids = salesim_history_ids(w, a);
+      memmove(ids, ids + keep, (size_t)n * sizeof *ids);
+    }
   }
   w->n_open -= keep;
   a->n_opps = n;
@@ -267,9 +281,13 @@ static void pack(salesim_world *w, salesim_agent *a, int keep) {
   }
 }
 
-void salesim_pipeline_pull(salesim_world *w, salesim_agent *a, double m_now, double m_after,
-                           int months_left, double discount, double *won_value, double *wins,
-                           double *pulled, double *discount_cost) {
+/* salesim_pipeline_pull; with `hist` (a constant at each call) the deals'
+ * ids move with them and the pulls are recorded (models/core/history.h). */
+static inline __attribute__((always_inline)) void
+pull_deals(salesim_world *w, salesim_agent *a, double m_now, double m_after, int months_left,
+           double discount, double *won_value, double *wins, double *pulled,
+           double *discount_cost, int hist) {
+  long *ids = hist ? salesim_history_ids(w, a) : NULL;
   const int top = SALESIM_STAGES - 1;
   double in_time = w->win_within[top][months_left > 0 ? months_left : 0];
   double eventual = 0.2 * top;
@@ -292,6 +310,8 @@ void salesim_pipeline_pull(salesim_world *w, salesim_agent *a, double m_now, dou
       keep--;
       val[keep] = v;
       stg[keep] = (unsigned char)j;
+      if (hist)
+        ids[keep] = ids[k];
       continue;
     }
     *pulled += 1;
@@ -299,9 +319,24 @@ void salesim_pipeline_pull(salesim_world *w, salesim_agent *a, double m_now, dou
       *won_value += v * (1 - discount);
       *wins += 1;
       *discount_cost += v * discount;
+      if (hist)
+        salesim_history_win(w, a, ids[k], v * (1 - discount), 0);
+    } else if (hist) {
+      salesim_history_stage(w, a, ids[k], SALESIM_DATA_STAGE_LOST);
     }
   }
   pack(w, a, keep);
+}
+
+void salesim_pipeline_pull(salesim_world *w, salesim_agent *a, double m_now, double m_after,
+                           int months_left, double discount, double *won_value, double *wins,
+                           double *pulled, double *discount_cost) {
+  if (w->history != NULL)
+    pull_deals(w, a, m_now, m_after, months_left, discount, won_value, wins, pulled,
+               discount_cost, 1);
+  else
+    pull_deals(w, a, m_now, m_after, months_left, discount, won_value, wins, pulled,
+               discount_cost, 0);
 }
 
 /* One month of agent a's deals, newest first. With `taus` (a's stream is a
@@ -313,7 +348,10 @@ void salesim_pipeline_pull(salesim_world *w, salesim_agent *a, double m_now, dou
  * comparison (u = x / 2^32 and p * 2^32 are exact), one multiply fewer. */
 static inline __attribute__((always_inline)) void
 step_deals(salesim_world *w, salesim_agent *a, int taus, salesim_taus *t, gsl_rng *r,
-           double *won_value, double *wins) {
+           double *won_value, double *wins, int hist) {
+  /* with `hist` (a constant at each call) the deals' ids move with them and
+   * every stage change is recorded (models/core/history.h) */
+  long *ids = hist ? salesim_history_ids(w, a) : NULL;
   double adv[SALESIM_STAGES], out[SALESIM_STAGES];
   double sum[SALESIM_STAGES] = {0}, sum2[SALESIM_STAGES] = {0};
   for (int j = 0; j < SALESIM_STAGES; j++) {
@@ -333,15 +371,23 @@ step_deals(salesim_world *w, salesim_agent *a, int taus, salesim_taus *t, gsl_rn
       if (j + 1 == SALESIM_STAGES) {
         won += v;
         n_won += 1;
+        if (hist)
+          salesim_history_win(w, a, ids[k], v, 1);
         continue;
       }
       j++;
+      if (hist)
+        salesim_history_stage(w, a, ids[k], j);
     } else if (x < out[j]) {
+      if (hist)
+        salesim_history_stage(w, a, ids[k], SALESIM_DATA_STAGE_LOST);
       continue;
     }
     keep--;
     val[keep] = v;
     stg[keep] = (unsigned char)j;
+    if (hist)
+      ids[keep] = ids[k];
     sum[j] += v;
     sum2[j] += v * v;
     pv += v * j * 0.2;
@@ -364,15 +410,23 @@ step_deals(salesim_world *w, salesim_agent *a, int taus, salesim_taus *t, gsl_rn
 void salesim_pipeline_step(salesim_world *w, salesim_agent *a, double *won_value,
                            double *wins) {
   salesim_taus t;
+  int hist = w->history != NULL;
   if (salesim_taus_load(a->rng, &t)) {
-    step_deals(w, a, 1, &t, NULL, won_value, wins);
+    if (hist)
+      step_deals(w, a, 1, &t, NULL, won_value, wins, 1);
+    else
+      step_deals(w, a, 1, &t, NULL, won_value, wins, 0);
     salesim_taus_store(a->rng, &t);
+  } else if (hist) {
+    step_deals(w, a, 0, NULL, a->rng, won_value, wins, 1);
   } else {
-    step_deals(w, a, 0, NULL, a->rng, won_value, wins);
+    step_deals(w, a, 0, NULL, a->rng, won_value, wins, 0);
   }
 }
 
 void salesim_pipeline_clear(salesim_world *w, salesim_agent *a) {
+  if (w->history != NULL) /* the deals are lost with the person */
+    salesim_history_dropped(w, a);
   w->n_open -= a->n_opps;
   a->n_opps = 0;
   a->pipeline_value = 0;

@@ -45,6 +45,7 @@
 #include <string.h>
 
 #include "decision.h"
+#include "history.h"
 #include "mechanism.h"
 #include "pipeline.h"
 #include "sim_internal.h"
@@ -120,6 +121,10 @@ static int hire_into(salesim_world *w, salesim_agent *a, int slot) {
      * savings run out is worth nothing to it (issue 11 #5) */
     if (ch.ce_month_liquid >= a->outside_wage) {
       a->held_book = 0;
+      if (w->history != NULL) { /* the hire and the accounts that came with the job */
+        salesim_history_transfer(w, SALESIM_HOLD_HELD, slot, SALESIM_HOLD_BOOK, slot);
+        salesim_history_joined(w, a);
+      }
       a->hire_count++;
       w->ledger.hires += 1;
       w->ledger.mgmt_cost += pop->hiring_cost;
@@ -170,6 +175,10 @@ static int vacancies(salesim_world *w) {
       if (filled == 1) {
         a->book += a->held_book; /* filled from inside: the accounts go with the seat */
         a->held_book = 0;
+        if (w->history != NULL) {
+          salesim_history_transfer(w, SALESIM_HOLD_HELD, i, SALESIM_HOLD_BOOK, i);
+          salesim_history_joined(w, a);
+        }
         continue;
       }
     }
@@ -263,6 +272,8 @@ static int market_and_pay(salesim_world *w, month_totals *mt) {
       return rc;
     a->credit_period += o.credit;
     a->sales_year += o.credit;
+    if (w->history != NULL)
+      salesim_history_month(w, a, o.credit);
     a->savings -= pop->living_cost; /* pay was added as it was paid (salesim_world_pay) */
     mt->rev_new += o.revenue_new;
     mt->rev_book += o.revenue_book;
@@ -390,8 +401,9 @@ static int month_finite(const salesim_world *w, int t) {
   return 1;
 }
 
-int salesim_sim_run(const salesim_scenario *sc, int mech, int rep, uint64_t seed,
-                    salesim_task_out *out, salesim_diag *diag) {
+/* salesim_sim_run, and with `history` (not NULL) the recorded history. */
+static int sim_run(const salesim_scenario *sc, int mech, int rep, uint64_t seed,
+                   salesim_task_out *out, salesim_diag *diag, salesim_data **history) {
   salesim_world *w = NULL;
   const char *label = sc->mechanisms[mech].name;
   char why[sizeof w->error_text];
@@ -402,6 +414,12 @@ int salesim_sim_run(const salesim_scenario *sc, int mech, int rep, uint64_t seed
                        why);
     else
       salesim_diag_add(diag, "%s: replication %d: %s", label, rep + 1, salesim_strerror(rc));
+    return rc;
+  }
+  if (history != NULL && (rc = salesim_history_attach(w)) != 0) {
+    salesim_diag_add(diag, "%s: replication %d: the history recorder: %s", label, rep + 1,
+                     salesim_strerror(rc));
+    salesim_world_free(w);
     return rc;
   }
   w->monthly = out->monthly;
@@ -433,6 +451,12 @@ int salesim_sim_run(const salesim_scenario *sc, int mech, int rep, uint64_t seed
     salesim_world_free(w);
     return rc;
   }
+  if (history != NULL && (rc = salesim_history_finish(w, history)) != 0) {
+    salesim_diag_add(diag, "%s: replication %d: the history recorder: %s", label, rep + 1,
+                     salesim_strerror(rc));
+    salesim_world_free(w);
+    return rc;
+  }
 #ifdef _OPENMP
 #pragma omp atomic
 #endif
@@ -443,4 +467,16 @@ int salesim_sim_run(const salesim_scenario *sc, int mech, int rep, uint64_t seed
   w->n_tables = 0;
   salesim_world_free(w);
   return 0;
+}
+
+int salesim_sim_run(const salesim_scenario *sc, int mech, int rep, uint64_t seed,
+                    salesim_task_out *out, salesim_diag *diag) {
+  return sim_run(sc, mech, rep, seed, out, diag, NULL);
+}
+
+int salesim_sim_run_recorded(const salesim_scenario *sc, int mech, int rep, uint64_t seed,
+                             salesim_task_out *out, salesim_diag *diag,
+                             salesim_data **history) {
+  *history = NULL;
+  return sim_run(sc, mech, rep, seed, out, diag, history);
 }

@@ -32,6 +32,15 @@ typedef struct salesim_task_out {
 int salesim_sim_run(const salesim_scenario *sc, int mech, int rep, uint64_t seed,
                     salesim_task_out *out, salesim_diag *diag);
 
+/** salesim_sim_run with the history recorder on (models/core/history.h):
+ *  the same results, to the bit, and on success *history (caller frees with
+ *  salesim_data_free) holds what the replication did as a company's data
+ *  (`salesim run --export-history`, the calibration's simulated firm).
+ *  *history is NULL on failure. */
+int salesim_sim_run_recorded(const salesim_scenario *sc, int mech, int rep, uint64_t seed,
+                             salesim_task_out *out, salesim_diag *diag,
+                             salesim_data **history);
+
 /** Allocate and populate a world without running it (for tests): month 0,
  *  before the first plan year starts. Free with salesim_world_free(). */
 int salesim_world_alloc(salesim_world **out, const salesim_scenario *sc, int mech, int rep,

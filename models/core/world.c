@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "history.h"
 #include "pipeline.h"
 #include "sim_internal.h"
 
@@ -42,6 +43,8 @@ double salesim_world_rule_target(const salesim_world *w, const salesim_agent *a)
 void salesim_world_pay(salesim_world *w, salesim_agent *a, double amount, int variable) {
   if (amount == 0)
     return;
+  if (w->history != NULL)
+    salesim_history_pay(w, a, amount, variable);
   a->last_pay += amount;
   a->pay_year += amount;
   /* pay reaches the person's savings when it is paid, whichever hook pays
@@ -112,6 +115,9 @@ void salesim_world_move(salesim_world *w, salesim_agent *a, int k) {
     return;
   w->terr[old].orphan_book += a->book;
   a->book = 0;
+  if (w->history != NULL)
+    salesim_history_transfer(w, SALESIM_HOLD_BOOK, (int)(a - w->agents), SALESIM_HOLD_ORPHAN,
+                             old);
   w->terr[old].n_slots--;
   w->terr[k].n_slots++;
   a->territory = k;
@@ -144,6 +150,12 @@ void salesim_world_vacate(salesim_world *w, salesim_agent *a) {
   else
     t->orphan_book += a->book;
   a->book = 0;
+  if (w->history != NULL) /* the accounts go where the book went */
+    salesim_history_transfer(w, SALESIM_HOLD_BOOK, (int)(a - w->agents),
+                             w->sc->production.accounts_to_hire ? SALESIM_HOLD_HELD
+                                                                : SALESIM_HOLD_ORPHAN,
+                             w->sc->production.accounts_to_hire ? (int)(a - w->agents)
+                                                                : a->territory);
   salesim_pipeline_clear(w, a);
   a->status = SALESIM_AGENT_VACANT;
   a->vacant_until = w->month + 1 + w->sc->population.hire_delay;
@@ -160,6 +172,8 @@ void salesim_world_exit(salesim_world *w, salesim_agent *a, int why) {
   if (a->status == SALESIM_AGENT_VACANT)
     return;
   salesim_world_count_survival(w, a, 1);
+  if (w->history != NULL)
+    salesim_history_exit(w, a, why);
   salesim_world_vacate(w, a);
   salesim_world_count_leaver(w, why);
 }

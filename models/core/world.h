@@ -163,6 +163,7 @@ typedef struct salesim_ledger {
 } salesim_ledger;
 
 struct salesim_mechanism_type;
+struct salesim_history;
 
 typedef struct salesim_world {
   const salesim_scenario *sc;
@@ -252,6 +253,9 @@ typedef struct salesim_world {
    * `error_text` as its diagnostic (salesim_world_fail) */
   int error;
   char error_text[200];
+  /* the history recorder (models/core/history.h): NULL unless the run
+   * exports its history; it records, it never changes what happens */
+  struct salesim_history *history;
 } salesim_world;
 
 /* ---- helpers for mechanisms and the engine (models/core/world.c) ------------- */

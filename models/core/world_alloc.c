@@ -43,6 +43,7 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "history.h"
 #include "mechanism.h"
 #include "pipeline.h"
 #include "sim.h"
@@ -80,6 +81,7 @@ void salesim_world_free(salesim_world *w) {
     return;
   if (w->type && w->type->fini)
     w->type->fini(w);
+  salesim_history_free(w->history);
   free(w->state);
   free(w->agent_state);
   if (w->rng_slot) {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "fairdiv.h"
+#include "history.h"
 #include "org_internal.h"
 #include "util_sort.h"
 
@@ -111,6 +112,8 @@ static int hand_out_accounts(salesim_world *w, salesim_org *o, int k, const int 
   tr->orphan_book = 0;
   if (n == 1) {
     w->agents[members[0]].book += orphan;
+    if (w->history != NULL)
+      salesim_history_hand_out(w, k, members, 1, &orphan);
     return 0;
   }
   const salesim_production *prod = &w->sc->production;
@@ -183,6 +186,13 @@ static int hand_out_accounts(salesim_world *w, salesim_org *o, int k, const int 
   }
   for (int j = 0; j < na; j++)
     w->agents[members[o->acc_bundle[j]]].book += o->acc_rev[j];
+  if (w->history != NULL) { /* the recorded accounts follow (models/core/history.h) */
+    for (int b = 0; b < n; b++)
+      o->bundle_rev[b] = 0;
+    for (int j = 0; j < na; j++)
+      o->bundle_rev[o->acc_bundle[j]] += o->acc_rev[j];
+    salesim_history_hand_out(w, k, members, n, o->bundle_rev);
+  }
   return 0;
 }
 
