@@ -55,6 +55,7 @@ static salesim_data *company(void) {
   event(d, "O2", 1, DAY(2025, 1, 10), SALESIM_DATA_STAGE_20, 100);
   event(d, "O2", 1, DAY(2025, 3, 1), SALESIM_DATA_STAGE_LOST, 100);
   event(d, "O3", 0, DAY(2025, 12, 1), SALESIM_DATA_STAGE_60, 250); /* out of order on purpose */
+  event(d, "O3", 0, DAY(2025, 12, 5), SALESIM_DATA_STAGE_80, NAN); /* the value stays 250 */
   event(d, "O3", 0, DAY(2025, 10, 1), SALESIM_DATA_STAGE_20, 200);
   event(d, "O4", 0, DAY(2023, 5, 1), SALESIM_DATA_STAGE_WON, 900);
   event(d, "O5", 0, DAY(2026, 2, 1), SALESIM_DATA_STAGE_20, 700); /* after the window */

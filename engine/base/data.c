@@ -71,6 +71,7 @@ salesim_data *salesim_data_new(void) {
   atomic_init(&p->refs, 1);
   d->priv = p;
   d->start = SALESIM_DATA_NO_DATE;
+  d->account_scale = 1;
   return d;
 }
 
@@ -363,6 +364,7 @@ salesim_data *salesim_data_copy_shape(const salesim_data *d, long start) {
   if (c == NULL)
     return NULL;
   c->start = start;
+  c->account_scale = d->account_scale;
   int ok = 1;
   for (int f = 0; f < SALESIM_DATA_FILES && ok; f++) {
     memcpy(c->hash[f], d->hash[f], sizeof c->hash[f]);

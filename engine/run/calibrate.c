@@ -110,9 +110,71 @@ static int first_of_month(long day) {
   return dd == 1;
 }
 
+/* The revenue at the history's end of the accounts that were customers
+ * before its start, in a history and in the data it started from. */
+static double old_revenue(const salesim_data *d, long start) {
+  double s = 0;
+  for (size_t i = 0; i < d->n_accounts; i++)
+    if (d->accounts[i].customer_since == SALESIM_DATA_NO_DATE ||
+        d->accounts[i].customer_since < start)
+      s += d->accounts[i].annual_revenue;
+  return s;
+}
+
+/* The firm as it stood on day `start`, from data whose accounts describe
+ * day `to`: an account that was a customer before `start` but whose owner
+ * today was not in the firm then passed to its owner when someone left
+ * (the only way accounts change hands in the model's plans without a
+ * hand-out: the leaver's book waits for the replacement, or stays the
+ * territory's). It goes back to one of its territory's people of the
+ * start who left before `to`, the one with the least revenue per month of
+ * tenure so far (the model splits books in proportion to tenure); with
+ * nobody to give it to, it stays unowned. Returns 0 or SALESIM_ENOMEM. */
+static int reassign_old_accounts(salesim_data *c, long start, long to) {
+  size_t n = c->n_reps, nt = c->n_territories;
+  double *load = calloc(n > 0 ? n : 1, sizeof *load);
+  double *tenure = calloc(n > 0 ? n : 1, sizeof *tenure);
+  char *in_force = calloc(n > 0 ? n : 1, 1), *leaver = calloc(n > 0 ? n : 1, 1);
+  if (load == NULL || tenure == NULL || in_force == NULL || leaver == NULL) {
+    free(load);
+    free(tenure);
+    free(in_force);
+    free(leaver);
+    return SALESIM_ENOMEM;
+  }
+  for (size_t r = 0; r < n; r++) {
+    const salesim_data_rep *p = &c->reps[r];
+    in_force[r] = p->hire_date < start &&
+                  (p->exit_date == SALESIM_DATA_NO_DATE || p->exit_date >= start);
+    leaver[r] = in_force[r] && p->exit_date != SALESIM_DATA_NO_DATE && p->exit_date < to;
+    tenure[r] = months_between(p->hire_date, start);
+  }
+  for (size_t i = 0; i < c->n_accounts; i++) {
+    salesim_data_account *a = &c->accounts[i];
+    if ((a->customer_since != SALESIM_DATA_NO_DATE && a->customer_since >= start) ||
+        (a->owner >= 0 && in_force[a->owner]) || a->territory < 0 || (size_t)a->territory >= nt)
+      continue;
+    long best = -1;
+    for (size_t r = 0; r < n; r++) /* the territory's leavers */
+      if (leaver[r] && c->reps[r].territory == a->territory &&
+          (best < 0 || load[r] / (tenure[r] + 1) < load[best] / (tenure[best] + 1)))
+        best = (long)r;
+    if (best >= 0) {
+      a->owner = (int)best;
+      load[best] += a->annual_revenue;
+    }
+  }
+  free(load);
+  free(tenure);
+  free(in_force);
+  free(leaver);
+  return 0;
+}
+
 int salesim_calibrate_simulate(const salesim_scenario *sc, int mech, long start, long to,
-                               long measure_from, int reps, uint64_t seed, int threads,
-                               salesim_moments *out, salesim_diag *diag) {
+                               long measure_from, double account_scale, int reps, uint64_t seed,
+                               int threads, salesim_moments *out, double *kept,
+                               salesim_diag *diag) {
   if (sc->data == NULL || reps < 1 || to <= start || !first_of_month(start) ||
       !first_of_month(to)) {
     salesim_diag_add(diag, "calibrate: a history needs the company's data and whole months");
@@ -127,6 +189,12 @@ int salesim_calibrate_simulate(const salesim_scenario *sc, int mech, long start,
     salesim_scenario_free(cs);
     return SALESIM_ENOMEM;
   }
+  cs->data->account_scale = account_scale;
+  if (reassign_old_accounts(cs->data, start, to) != 0) {
+    salesim_scenario_free(cs);
+    return SALESIM_ENOMEM;
+  }
+  double old0 = old_revenue(cs->data, start) * account_scale;
   cs->population.reps = (int)salesim_data_starting_force(cs->data, NULL, 0);
   cs->months = months_between(start, to);
   if (cs->population.reps < 1) {
@@ -167,6 +235,8 @@ int salesim_calibrate_simulate(const salesim_scenario *sc, int mech, long start,
     if (rc[r] == 0 && h != NULL) {
       h->start = to; /* the accounts describe the history's last day */
       rc[r] = salesim_moments_compute(h, measure_from, to, NULL, &out[r]);
+      if (kept != NULL)
+        kept[r] = old0 > 0 ? old_revenue(h, start) / old0 : NAN;
     }
     salesim_data_free(h);
     free(metrics);
@@ -199,6 +269,11 @@ typedef struct fit {
   int threads;
   uint64_t seed;
   salesim_moments *buf; /* R histories */
+  double *kept;         /* R: the share of the old accounts' revenue kept */
+  double scale;         /* the old accounts' back-cast (data.h account_scale) */
+  int free_p[SALESIM_CALIB_PARAMS]; /* the simplex moves these */
+  int n_free;
+  double x_fixed[SALESIM_CALIB_PARAMS]; /* log values of all; the fixed ones stay */
   double w[SALESIM_MOMENTS]; /* 1 / bootstrap variance of the used moments */
   int evaluations;
   int error;
@@ -226,8 +301,8 @@ static int simulate_at(fit *f, const double *x, int reps, salesim_moments *buf, 
     return SALESIM_ENOMEM;
   for (int p = 0; p < SALESIM_CALIB_PARAMS; p++)
     param_set(s, p, exp(x[p]));
-  int rc = salesim_calibrate_simulate(s, f->res->mech, f->res->from, f->res->to, f->res->from, reps,
-                                      f->seed, f->threads, buf, f->diag);
+  int rc = salesim_calibrate_simulate(s, f->res->mech, f->res->from, f->res->to, f->res->from,
+                                      f->scale, reps, f->seed, f->threads, buf, f->kept, f->diag);
   salesim_scenario_free(s);
   if (rc == 0)
     mean_moments(buf, reps, mean);
@@ -256,8 +331,10 @@ static double objective(const gsl_vector *v, void *arg) {
   if (f->error != 0 || (f->opt->cancel != NULL && *f->opt->cancel))
     return GSL_POSINF;
   double x[SALESIM_CALIB_PARAMS], mean[SALESIM_MOMENTS];
-  for (int p = 0; p < SALESIM_CALIB_PARAMS; p++) {
-    x[p] = gsl_vector_get(v, (size_t)p);
+  memcpy(x, f->x_fixed, sizeof x);
+  for (int q = 0; q < f->n_free; q++) {
+    int p = f->free_p[q];
+    x[p] = gsl_vector_get(v, (size_t)q);
     if (!(fabs(x[p]) < 700)) /* exp would leave the doubles */
       return GSL_POSINF;
   }
@@ -391,6 +468,57 @@ static int check_data(const salesim_scenario *sc, const salesim_calibrate_option
   return 0;
 }
 
+/* One step of the old accounts' back-cast at log parameters x: the scale
+ * that would have kept, on average over the histories, exactly the
+ * revenue the data shows today. */
+static int backcast(fit *f, const double *x) {
+  double mean[SALESIM_MOMENTS];
+  int rc = simulate_at(f, x, f->res->replications, f->buf, mean);
+  if (rc != 0)
+    return rc;
+  double s = 0;
+  int c = 0;
+  for (int r = 0; r < f->res->replications; r++)
+    if (isfinite(f->kept[r]) && f->kept[r] > 0) {
+      s += f->kept[r];
+      c++;
+    }
+  if (c > 0 && s > 0)
+    f->scale = (double)c / s; /* kept is already per unit of the scaled start */
+  f->res->account_scale = f->scale;
+  return 0;
+}
+
+/* G[k][p]: the simulated means' derivatives in log parameter p at x, by
+ * central differences of 0.1 on the same seeds (0 for unused moments). */
+static int jacobian(fit *f, const double *x, double G[SALESIM_MOMENTS][SALESIM_CALIB_PARAMS]) {
+  const double h = 0.1;
+  for (int p = 0; p < SALESIM_CALIB_PARAMS; p++) {
+    double xp[SALESIM_CALIB_PARAMS], up[SALESIM_MOMENTS], dn[SALESIM_MOMENTS];
+    memcpy(xp, x, sizeof xp);
+    xp[p] = x[p] + h;
+    int rc = simulate_at(f, xp, f->res->replications, f->buf, up);
+    xp[p] = x[p] - h;
+    if (rc == 0)
+      rc = simulate_at(f, xp, f->res->replications, f->buf, dn);
+    if (rc != 0)
+      return rc;
+    for (int k = 0; k < SALESIM_MOMENTS; k++)
+      G[k][p] = f->res->used[k] && isfinite(up[k]) && isfinite(dn[k]) ? (up[k] - dn[k]) / (2 * h)
+                                                                      : 0;
+  }
+  return 0;
+}
+
+/* How many observed-moment SEs the moments move per unit of log p. */
+static double sensitivity(const fit *f, double G[SALESIM_MOMENTS][SALESIM_CALIB_PARAMS], int p) {
+  double s = 0;
+  for (int k = 0; k < SALESIM_MOMENTS; k++)
+    if (f->res->used[k])
+      s += G[k][p] * f->w[k] * G[k][p];
+  return sqrt(s);
+}
+
 int salesim_calibrate(const salesim_scenario *sc, const salesim_calibrate_options *opt,
                       salesim_calibrate_result *res, salesim_diag *diag, salesim_diag *warn) {
   memset(res, 0, sizeof *res);
@@ -400,7 +528,14 @@ int salesim_calibrate(const salesim_scenario *sc, const salesim_calibrate_option
   res->replications = opt->replications > 0 ? opt->replications : 24;
   int check_reps = opt->check_replications > 0 ? opt->check_replications : 100;
   int draws = opt->bootstrap > 1 ? opt->bootstrap : 200;
-  fit f = {sc, opt, res, opt->threads, opt->has_seed ? opt->seed : sc->seed, NULL, {0}, 0, 0, diag};
+  fit f;
+  memset(&f, 0, sizeof f);
+  f.sc = sc;
+  f.opt = opt;
+  f.res = res;
+  f.threads = opt->threads;
+  f.seed = opt->has_seed ? opt->seed : sc->seed;
+  f.diag = diag;
   double cov[SALESIM_MOMENTS * SALESIM_MOMENTS];
   if ((rc = observe(sc->data, res, draws, f.seed, cov)) != 0)
     return rc;
@@ -426,10 +561,13 @@ int salesim_calibrate(const salesim_scenario *sc, const salesim_calibrate_option
   }
   int nb = res->replications > check_reps ? res->replications : check_reps;
   f.buf = calloc((size_t)nb, sizeof *f.buf);
-  if (f.buf == NULL)
+  f.kept = calloc((size_t)nb, sizeof *f.kept);
+  if (f.buf == NULL || f.kept == NULL) {
+    free(f.buf);
+    free(f.kept);
     return SALESIM_ENOMEM;
-  /* 4. the simplex on log parameters from the scenario's values */
-  double x0[SALESIM_CALIB_PARAMS];
+  }
+  double x0[SALESIM_CALIB_PARAMS], xe[SALESIM_CALIB_PARAMS];
   for (int p = 0; p < SALESIM_CALIB_PARAMS; p++) {
     double v = param_get(sc, p);
     res->param[p].name = params[p].name;
@@ -439,143 +577,143 @@ int salesim_calibrate(const salesim_scenario *sc, const salesim_calibrate_option
       v = params[p].field == FIELD_SD ? 0.3 : 1;
     x0[p] = log(v);
   }
-  gsl_multimin_fminimizer *mz =
-      gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, SALESIM_CALIB_PARAMS);
-  gsl_vector *x = gsl_vector_alloc(SALESIM_CALIB_PARAMS);
-  gsl_vector *step = gsl_vector_alloc(SALESIM_CALIB_PARAMS);
-  if (mz == NULL || x == NULL || step == NULL) {
-    rc = SALESIM_ENOMEM;
+  memcpy(f.x_fixed, x0, sizeof x0);
+  gsl_multimin_fminimizer *mz = NULL;
+  gsl_vector *x = NULL, *step = NULL;
+  double G[SALESIM_MOMENTS][SALESIM_CALIB_PARAMS];
+  /* the old accounts' back-cast at the start values (two steps of the
+   * fixed point scale * kept(scale) = 1) */
+  f.scale = 1;
+  for (int it = 0; it < 2 && rc == 0; it++)
+    rc = backcast(&f, x0);
+  /* which parameters the moments move at all: the rest stay at the
+   * scenario's values */
+  if (rc == 0)
+    rc = jacobian(&f, x0, G);
+  if (rc != 0)
     goto done;
-  }
   for (int p = 0; p < SALESIM_CALIB_PARAMS; p++) {
-    gsl_vector_set(x, (size_t)p, x0[p]);
-    gsl_vector_set(step, (size_t)p, 0.4);
+    double sens = sensitivity(&f, G, p);
+    if (sens >= 1.0)
+      f.free_p[f.n_free++] = p;
+    else if (warn != NULL)
+      salesim_diag_add(warn,
+                       "calibrate: %s is not identified by these data (the moments move %.2g of "
+                       "their standard errors per unit of its logarithm; expected at least 1): "
+                       "kept at the scenario's %g",
+                       params[p].name, sens, res->param[p].start);
   }
-  gsl_multimin_function fn = {objective, SALESIM_CALIB_PARAMS, &f};
-  res->objective_start = objective(x, &f);
-  if (f.error != 0) {
-    rc = f.error;
-    goto done;
-  }
-  gsl_multimin_fminimizer_set(mz, &fn, x, step);
-  int budget = opt->max_evaluations > 0 ? opt->max_evaluations : 120;
-  while (f.evaluations < budget) {
-    int st = gsl_multimin_fminimizer_iterate(mz);
+  memcpy(xe, x0, sizeof xe);
+  if (f.n_free > 0) {
+    /* 4. the simplex on the free parameters' logarithms */
+    mz = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, (size_t)f.n_free);
+    x = gsl_vector_alloc((size_t)f.n_free);
+    step = gsl_vector_alloc((size_t)f.n_free);
+    if (mz == NULL || x == NULL || step == NULL) {
+      rc = SALESIM_ENOMEM;
+      goto done;
+    }
+    for (int q = 0; q < f.n_free; q++) {
+      gsl_vector_set(x, (size_t)q, x0[f.free_p[q]]);
+      gsl_vector_set(step, (size_t)q, 0.4);
+    }
+    gsl_multimin_function fn = {objective, (size_t)f.n_free, &f};
+    res->objective_start = objective(x, &f);
     if (f.error != 0) {
       rc = f.error;
       goto done;
     }
-    if (opt->cancel != NULL && *opt->cancel) {
-      rc = SALESIM_EINTERRUPTED;
-      goto done;
+    gsl_multimin_fminimizer_set(mz, &fn, x, step);
+    int budget = opt->max_evaluations > 0 ? opt->max_evaluations : 120;
+    while (f.evaluations < budget) {
+      int st = gsl_multimin_fminimizer_iterate(mz);
+      if (f.error != 0) {
+        rc = f.error;
+        goto done;
+      }
+      if (opt->cancel != NULL && *opt->cancel) {
+        rc = SALESIM_EINTERRUPTED;
+        goto done;
+      }
+      if (st != GSL_SUCCESS)
+        break;
+      if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(mz), 0.01) == GSL_SUCCESS) {
+        res->converged = 1;
+        break;
+      }
     }
-    if (st != GSL_SUCCESS)
-      break;
-    if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(mz), 0.01) == GSL_SUCCESS) {
-      res->converged = 1;
-      break;
-    }
+    for (int q = 0; q < f.n_free; q++)
+      xe[f.free_p[q]] = gsl_vector_get(mz->x, (size_t)q);
+    res->objective = mz->fval;
   }
-  double xe[SALESIM_CALIB_PARAMS];
-  for (int p = 0; p < SALESIM_CALIB_PARAMS; p++)
-    xe[p] = gsl_vector_get(mz->x, (size_t)p);
-  res->objective = mz->fval;
   res->evaluations = f.evaluations;
-  /* 5. the Jacobian of the simulated means on the same seeds */
-  double G[SALESIM_MOMENTS][SALESIM_CALIB_PARAMS];
-  const double h = 0.1;
-  for (int p = 0; p < SALESIM_CALIB_PARAMS && rc == 0; p++) {
-    double xp[SALESIM_CALIB_PARAMS], up[SALESIM_MOMENTS], dn[SALESIM_MOMENTS];
-    memcpy(xp, xe, sizeof xp);
-    xp[p] = xe[p] + h;
-    rc = simulate_at(&f, xp, res->replications, f.buf, up);
-    xp[p] = xe[p] - h;
-    if (rc == 0)
-      rc = simulate_at(&f, xp, res->replications, f.buf, dn);
-    for (int k = 0; k < SALESIM_MOMENTS; k++)
-      G[k][p] = res->used[k] && isfinite(up[k]) && isfinite(dn[k]) ? (up[k] - dn[k]) / (2 * h) : 0;
-  }
+  /* 5. at the estimate: the back-cast again, then the Jacobian */
+  rc = backcast(&f, xe);
+  if (rc == 0)
+    rc = jacobian(&f, xe, G);
   if (rc != 0)
     goto done;
-  /* A = G'WG, B = G'W S W G; V = (1 + 1/R) A^-1 B A^-1 on the log scale */
+  /* A = G'WG, B = G'W S W G over the free parameters; V = (1 + 1/R)
+   * A^-1 B A^-1 on the log scale */
   {
-    enum { P = SALESIM_CALIB_PARAMS };
-    gsl_matrix *A = gsl_matrix_calloc(P, P), *B = gsl_matrix_calloc(P, P);
-    gsl_matrix *Ai = gsl_matrix_alloc(P, P), *T = gsl_matrix_alloc(P, P),
-               *V = gsl_matrix_alloc(P, P);
-    gsl_permutation *perm = gsl_permutation_alloc(P);
-    if (!A || !B || !Ai || !T || !V || !perm) {
+    int P = f.n_free;
+    gsl_matrix *A = P > 0 ? gsl_matrix_calloc((size_t)P, (size_t)P) : NULL;
+    gsl_matrix *B = P > 0 ? gsl_matrix_calloc((size_t)P, (size_t)P) : NULL;
+    gsl_matrix *Ai = P > 0 ? gsl_matrix_alloc((size_t)P, (size_t)P) : NULL;
+    gsl_matrix *T = P > 0 ? gsl_matrix_alloc((size_t)P, (size_t)P) : NULL;
+    gsl_permutation *perm = P > 0 ? gsl_permutation_alloc((size_t)P) : NULL;
+    double V[SALESIM_CALIB_PARAMS];
+    for (int p = 0; p < SALESIM_CALIB_PARAMS; p++)
+      V[p] = NAN;
+    if (P > 0 && (!A || !B || !Ai || !T || !perm)) {
       rc = SALESIM_ENOMEM;
-    } else {
-      for (int a = 0; a < P; a++)
-        for (int b = 0; b < P; b++) {
-          double s = 0, t = 0;
+    } else if (P > 0) {
+      for (int qa = 0; qa < P; qa++)
+        for (int qb = 0; qb < P; qb++) {
+          int a = f.free_p[qa], b = f.free_p[qb];
+          double sa = 0, tb = 0;
           for (int k = 0; k < SALESIM_MOMENTS; k++) {
             if (!res->used[k])
               continue;
-            s += G[k][a] * f.w[k] * G[k][b];
+            sa += G[k][a] * f.w[k] * G[k][b];
             for (int l = 0; l < SALESIM_MOMENTS; l++)
               if (res->used[l])
-                t += G[k][a] * f.w[k] * cov[k * SALESIM_MOMENTS + l] * f.w[l] * G[l][b];
+                tb += G[k][a] * f.w[k] * cov[k * SALESIM_MOMENTS + l] * f.w[l] * G[l][b];
           }
-          gsl_matrix_set(A, (size_t)a, (size_t)b, s);
-          gsl_matrix_set(B, (size_t)a, (size_t)b, t);
+          gsl_matrix_set(A, (size_t)qa, (size_t)qb, sa);
+          gsl_matrix_set(B, (size_t)qa, (size_t)qb, tb);
         }
-      for (int p = 0; p < P; p++) {
-        double sens = sqrt(gsl_matrix_get(A, (size_t)p, (size_t)p));
-        res->param[p].sensitivity = sens;
-        res->param[p].identified = sens >= 1.0;
-      }
-      /* invert A where it can be (a flat direction leaves its SE infinite) */
       gsl_matrix_memcpy(T, A);
       int sign;
       gsl_error_handler_t *old = gsl_set_error_handler_off();
       int lu = gsl_linalg_LU_decomp(T, perm, &sign);
       double det = lu == 0 ? gsl_linalg_LU_det(T, sign) : 0;
       if (lu == 0 && det != 0 && isfinite(det) && gsl_linalg_LU_invert(T, perm, Ai) == 0) {
-        gsl_matrix_set_zero(T);
-        for (int a = 0; a < P; a++)
-          for (int b = 0; b < P; b++) {
-            double s = 0;
-            for (int c = 0; c < P; c++)
-              s += gsl_matrix_get(B, (size_t)a, (size_t)c) * gsl_matrix_get(Ai, (size_t)c, (size_t)b);
-            gsl_matrix_set(T, (size_t)a, (size_t)b, s);
-          }
-        for (int a = 0; a < P; a++)
-          for (int b = 0; b < P; b++) {
-            double s = 0;
-            for (int c = 0; c < P; c++)
-              s += gsl_matrix_get(Ai, (size_t)a, (size_t)c) * gsl_matrix_get(T, (size_t)c, (size_t)b);
-            gsl_matrix_set(V, (size_t)a, (size_t)b, (1.0 + 1.0 / res->replications) * s);
-          }
-      } else {
-        gsl_matrix_set_all(V, NAN);
-        for (int p = 0; p < P; p++)
-          res->param[p].identified = 0;
+        for (int qa = 0; qa < P; qa++) { /* diag(Ai B Ai) */
+          double v = 0;
+          for (int c = 0; c < P; c++)
+            for (int e = 0; e < P; e++)
+              v += gsl_matrix_get(Ai, (size_t)qa, (size_t)c) * gsl_matrix_get(B, (size_t)c, (size_t)e) *
+                   gsl_matrix_get(Ai, (size_t)e, (size_t)qa);
+          V[f.free_p[qa]] = (1.0 + 1.0 / res->replications) * v;
+        }
       }
       gsl_set_error_handler(old);
-      for (int p = 0; p < P; p++) {
-        double est = exp(xe[p]), v = gsl_matrix_get(V, (size_t)p, (size_t)p);
-        double sl = v >= 0 && isfinite(v) ? sqrt(v) : NAN;
-        res->param[p].estimate = est;
-        res->param[p].se = est * sl; /* delta method */
-        res->param[p].low = isfinite(sl) ? exp(xe[p] - 1.96 * sl) : NAN;
-        res->param[p].high = isfinite(sl) ? exp(xe[p] + 1.96 * sl) : NAN;
-        if (!isfinite(sl))
-          res->param[p].identified = 0;
-        if (!res->param[p].identified && warn != NULL)
-          salesim_diag_add(warn,
-                           "calibrate: %s is not identified by these data (the moments move %.2g "
-                           "of their standard errors per unit of its logarithm; expected at least "
-                           "1): its estimate is the scenario's assumption, nearly unchanged",
-                           params[p].name, res->param[p].sensitivity);
-      }
+    }
+    for (int p = 0; p < SALESIM_CALIB_PARAMS; p++) {
+      double est = exp(xe[p]), v = V[p];
+      double sl = v >= 0 && isfinite(v) ? sqrt(v) : NAN;
+      res->param[p].estimate = est;
+      res->param[p].sensitivity = sensitivity(&f, G, p);
+      res->param[p].se = est * sl; /* delta method */
+      res->param[p].low = isfinite(sl) ? exp(xe[p] - 1.96 * sl) : NAN;
+      res->param[p].high = isfinite(sl) ? exp(xe[p] + 1.96 * sl) : NAN;
+      res->param[p].identified = isfinite(sl);
     }
     gsl_matrix_free(A);
     gsl_matrix_free(B);
     gsl_matrix_free(Ai);
     gsl_matrix_free(T);
-    gsl_matrix_free(V);
     gsl_permutation_free(perm);
   }
   if (rc != 0)
@@ -612,6 +750,7 @@ done:
   gsl_vector_free(x);
   gsl_vector_free(step);
   free(f.buf);
+  free(f.kept);
   return rc;
 }
 

@@ -69,6 +69,7 @@ typedef struct salesim_calibrate_result {
   double sim_p025[SALESIM_MOMENTS], sim_p975[SALESIM_MOMENTS];  /* range of one history */
   salesim_calibrate_param param[SALESIM_CALIB_PARAMS];
   double objective_start, objective;
+  double account_scale;           /* the old accounts' back-cast to the history's start */
   int evaluations;
   int converged;                  /* the simplex met its size before the budget */
 } salesim_calibrate_result;
@@ -92,10 +93,14 @@ salesim_scenario *salesim_calibrate_apply(const salesim_scenario *sc,
  *  people then employed, the accounts it then had) until day `to`, `reps`
  *  histories under mechanism `mech` (the scenario as given, seeds `seed`
  *  and replications 0..reps-1), and measure each one's moments over
- *  [measure_from, to): out[r]. The calibration's inner step, public for the
- *  held-out check. Returns 0 or a run's code (one line in diag). */
+ *  [measure_from, to): out[r]. The accounts that were customers before
+ *  `start` enter the books at `account_scale` times their revenue in the
+ *  data; kept[r] (NULL: not wanted) is the share of that starting revenue
+ *  those accounts still bring at `to` in history r. The calibration's inner
+ *  step, public for the held-out check. Returns 0 or a run's code (one line in diag). */
 int salesim_calibrate_simulate(const salesim_scenario *sc, int mech, long start, long to,
-                               long measure_from, int reps, uint64_t seed, int threads,
-                               salesim_moments *out, salesim_diag *diag);
+                               long measure_from, double account_scale, int reps, uint64_t seed,
+                               int threads, salesim_moments *out, double *kept,
+                               salesim_diag *diag);
 
 #endif

@@ -162,13 +162,15 @@ int salesim_moments_compute(const salesim_data *d, long from, long to, const dou
     size_t no = d->n_opportunities;
     long *last = malloc(no * sizeof *last);   /* latest event before `to` */
     long *closed = malloc(no * sizeof *closed); /* its close (won/lost), any day */
-    if (last == NULL || closed == NULL) {
+    long *valued = malloc(no * sizeof *valued); /* its latest row before `to` with a value */
+    if (last == NULL || closed == NULL || valued == NULL) {
       free(last);
       free(closed);
+      free(valued);
       return SALESIM_ENOMEM;
     }
     for (size_t o = 0; o < no; o++)
-      last[o] = closed[o] = -1;
+      last[o] = closed[o] = valued[o] = -1;
     for (size_t i = 0; i < d->n_events; i++) {
       const salesim_data_event *e = &d->events[i];
       if (e->opportunity < 0 || (size_t)e->opportunity >= no)
@@ -179,6 +181,9 @@ int salesim_moments_compute(const salesim_data *d, long from, long to, const dou
         closed[o] = (long)i;
       if (e->date < to && (last[o] < 0 || d->events[last[o]].date <= e->date))
         last[o] = (long)i;
+      if (e->date < to && isfinite(e->value) &&
+          (valued[o] < 0 || d->events[valued[o]].date <= e->date))
+        valued[o] = (long)i;
     }
     acc win = {0};
     double open_value = 0;
@@ -191,12 +196,13 @@ int salesim_moments_compute(const salesim_data *d, long from, long to, const dou
       if (last[o] >= 0) {
         const salesim_data_event *e = &d->events[last[o]];
         if (e->stage >= SALESIM_DATA_STAGE_20 && e->stage <= SALESIM_DATA_STAGE_80 &&
-            isfinite(e->value))
-          open_value += WEIGHT(e->rep) * e->value;
+            valued[o] >= 0)
+          open_value += WEIGHT(e->rep) * d->events[valued[o]].value;
       }
     }
     free(last);
     free(closed);
+    free(valued);
     out->value[SALESIM_MOMENT_WIN_RATE] = mean(&win);
     out->n[SALESIM_MOMENT_WIN_RATE] = win.w;
     /* the annual quota of the reps employed on the window's last day: the

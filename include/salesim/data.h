@@ -156,6 +156,11 @@ typedef struct salesim_data {
   /* the simulated firm's month 0: the first day of a month, in days; the
    * history is what happened before it (SALESIM_DATA_NO_DATE: not set) */
   long start;
+  /* the revenue of the accounts that were customers before `start`, as the
+   * simulation's starting books: annual_revenue * account_scale (1 for a
+   * company's own data; the calibration's back-cast to the history's first
+   * day, engine/run/calibrate.c) */
+  double account_scale;
   salesim_data_territory *territories;
   size_t n_territories;
   salesim_data_account *accounts;

@@ -52,7 +52,7 @@ typedef struct hist_event {
   int month;             /* month of the run (negative: before the start) */
   int stage;             /* salesim_data_stage */
   int last_day;          /* 1: the month's last day (a drop), else a hashed day */
-  double value;          /* won: the value; else NAN */
+  double value;          /* the deal's value (won: what it signed for); NAN: as before */
 } hist_event;
 
 typedef struct hist_win {
@@ -369,7 +369,7 @@ void salesim_history_opened(salesim_world *w, const salesim_agent *a, int first)
   for (int k = first; k < a->n_opps; k++) {
     long id = h->n_opps++;
     s->ids[k] = id;
-    add_event(w, id, s->person, w->month, a->deal_stage[k], 0, NAN);
+    add_event(w, id, s->person, w->month, a->deal_stage[k], 0, a->deal_value[k]);
   }
 }
 
@@ -641,7 +641,7 @@ int salesim_history_attach(salesim_world *w) {
         s->ids[k] = id;
         int j = a->deal_stage[k];
         for (int st = 1; st <= j; st++)
-          add_event(w, id, s->person, st - 1 - j, st, 0, NAN);
+          add_event(w, id, s->person, st - 1 - j, st, 0, a->deal_value[k]);
       }
     }
   }
@@ -769,6 +769,13 @@ static int build(salesim_world *w, salesim_data *d) {
   }
   if (salesim_data_sort_events(d) != 0)
     return SALESIM_ENOMEM;
+  /* every row carries the deal's value as a CRM logs it: the value it was
+   * opened with until a win says otherwise (a pulled deal's discount) */
+  for (size_t e = 0; e < d->n_events; e++) {
+    salesim_data_event *r = &d->events[e];
+    if (!isfinite(r->value) && e > 0 && d->events[e - 1].opportunity == r->opportunity)
+      r->value = d->events[e - 1].value;
+  }
   /* periods: the finished rows, then the open ones, by person and period */
   for (int p = 0; p < h->n_people; p++)
     if (h->people[p].p_first >= 0 && push_row(h, p) != 0)

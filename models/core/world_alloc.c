@@ -368,7 +368,7 @@ static int split_books(salesim_world *w, gsl_rng *pr) {
       const salesim_data_account *ac = &data->accounts[c];
       if (ac->customer_since != SALESIM_DATA_NO_DATE && ac->customer_since >= data->start)
         continue; /* not yet a customer on the start date */
-      double monthly = ac->annual_revenue / 12.0;
+      double monthly = ac->annual_revenue * data->account_scale / 12.0;
       long i = ac->owner >= 0 ? slot_of[ac->owner] : -1;
       if (i >= 0)
         w->agents[i].book += monthly;
