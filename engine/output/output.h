@@ -34,6 +34,19 @@ int salesim_output_write_hooked(const salesim_results *r, const salesim_scenario
                                 const char *dir, salesim_output_hook hook, void *hook_arg,
                                 salesim_diag *diag);
 
+/** Fill the staging folder `tmpdir` (borrowed) with files: 0 or a
+ *  negative code with a message in `diag`. */
+typedef int (*salesim_output_fill)(const char *tmpdir, void *arg, salesim_diag *diag);
+
+/** A folder of files that is not a run's output (a calibration's fit, a
+ *  history export), written with the rules of docs/safety.md: `dir` checked
+ *  as salesim_output_check does, `fill` called on a staging folder that
+ *  already holds the marker (under the C locale), the result exchanged with
+ *  `dir` in one step. On failure nothing of `dir` changes. Returns 0 or a
+ *  negative code with one line in `diag` (engine/output/output_folder.c). */
+int salesim_output_folder(const char *dir, salesim_output_fill fill, void *arg,
+                          salesim_diag *diag);
+
 /* The marker file in every folder salesim writes; a folder is replaced (or
  * written into, for a batch) only if it carries it or is empty. Its first
  * line is SALESIM_OUTPUT_MARKER_TAG. */

@@ -184,3 +184,198 @@ int salesim_scenario_resolved_text(const salesim_scenario *sc, uint64_t seed, in
   *len = at;
   return 0;
 }
+
+/* ---- settings of groups written anew (the calibrated scenario) ------------ */
+
+/* The end of the value that starts at k: a bracketed value to its closing
+ * bracket, a string (adjacent strings joined), or a scalar. */
+static size_t value_end(const char *t, size_t n, size_t k) {
+  if (k < n && (t[k] == '{' || t[k] == '(' || t[k] == '[')) {
+    int depth = 0;
+    while ((k = skip_space(t, n, k)) < n) {
+      char c = t[k];
+      if (c == '"') {
+        k = skip_string(t, n, k);
+        continue;
+      }
+      k++;
+      if (c == '{' || c == '(' || c == '[')
+        depth++;
+      else if ((c == '}' || c == ')' || c == ']') && --depth == 0)
+        return k;
+    }
+    return n;
+  }
+  if (k < n && t[k] == '"') {
+    size_t e = k;
+    do {
+      k = skip_string(t, n, k);
+      e = k;
+      k = skip_space(t, n, k);
+    } while (k < n && t[k] == '"');
+    return e;
+  }
+  while (k < n && !scn_is_blank(t[k]) && t[k] != '\n' && t[k] != '\r' && t[k] != ';' &&
+         t[k] != ',' && t[k] != '#' && t[k] != '/' && t[k] != '}' && t[k] != ')')
+    k++;
+  return k;
+}
+
+/* Setting `name` at bracket depth 0 of t[lo, hi): [*start, *end) from its
+ * name through its terminator, its value at [*vs, *ve). 0 if found. */
+static int find_in(const char *t, size_t lo, size_t hi, const char *name, size_t *start,
+                   size_t *end, size_t *vs, size_t *ve) {
+  size_t i = lo, nl = strlen(name);
+  int depth = 0;
+  while ((i = skip_space(t, hi, i)) < hi) {
+    char c = t[i];
+    if (c == '"') {
+      i = skip_string(t, hi, i);
+    } else if (c == '{' || c == '(' || c == '[') {
+      depth++, i++;
+    } else if (c == '}' || c == ')' || c == ']') {
+      depth--, i++;
+    } else if (scn_is_name_start(c)) {
+      size_t s0 = i;
+      while (i < hi && scn_is_name_char(t[i]))
+        i++;
+      if (depth != 0 || i - s0 != nl || memcmp(t + s0, name, nl) != 0)
+        continue;
+      size_t k = skip_space(t, hi, i);
+      if (k >= hi || (t[k] != '=' && t[k] != ':'))
+        continue;
+      k = skip_space(t, hi, k + 1);
+      *vs = k;
+      *ve = value_end(t, hi, k);
+      size_t e = *ve;
+      while (e < hi && scn_is_blank(t[e]))
+        e++;
+      *start = s0;
+      *end = e < hi && (t[e] == ';' || t[e] == ',') ? e + 1 : *ve;
+      return 0;
+    } else
+      i++;
+  }
+  return -1;
+}
+
+typedef struct sbuf {
+  char *p;
+  size_t n, cap;
+  int oom;
+} sbuf;
+
+static void put(sbuf *b, const char *s, size_t n) {
+  if (b->oom)
+    return;
+  if (b->n + n + 1 > b->cap) {
+    size_t c = (b->n + n + 1) * 2;
+    char *q = realloc(b->p, c);
+    if (q == NULL) {
+      b->oom = 1;
+      return;
+    }
+    b->p = q;
+    b->cap = c;
+  }
+  memcpy(b->p + b->n, s, n);
+  b->n += n;
+  b->p[b->n] = '\0';
+}
+static void puts_(sbuf *b, const char *s) { put(b, s, strlen(s)); }
+
+int salesim_scenario_edited_text(const salesim_scenario *sc, const salesim_text_edit *edits,
+                                 int n_edits, const char *note, char **out, size_t *len) {
+  *out = NULL;
+  *len = 0;
+  if (sc == NULL || sc->source == NULL || n_edits < 0)
+    return SALESIM_EINVAL;
+  char *t = malloc(sc->source_len + 1);
+  if (t == NULL)
+    return SALESIM_ENOMEM;
+  memcpy(t, sc->source, sc->source_len + 1);
+  size_t n = sc->source_len;
+  int rc = 0;
+  /* one group at a time: its edited settings out, then in at its end */
+  for (int e = 0; e < n_edits && rc == 0; e++) {
+    int first = 1;
+    for (int f = 0; f < e; f++)
+      if (strcmp(edits[f].group, edits[e].group) == 0)
+        first = 0;
+    if (!first)
+      continue;
+    size_t gs, ge, vs, ve;
+    sbuf b = {NULL, 0, 0, 0};
+    if (find_in(t, 0, n, edits[e].group, &gs, &ge, &vs, &ve) == 0) {
+      if (t[vs] != '{') {
+        rc = SALESIM_EINVAL;
+        break;
+      }
+      size_t close = ve - 1; /* the group's '}' */
+      size_t pos = 0;
+      put(&b, t, vs + 1);
+      pos = vs + 1;
+      for (int f = e; f < n_edits; f++) {
+        if (strcmp(edits[f].group, edits[e].group) != 0)
+          continue;
+        size_t s0, s1, v0, v1;
+        if (find_in(t, pos, close, edits[f].name, &s0, &s1, &v0, &v1) == 0) {
+          put(&b, t + pos, s0 - pos);
+          pos = s1;
+        }
+      }
+      put(&b, t + pos, close - pos);
+      if (note != NULL) {
+        puts_(&b, "\n  # ");
+        puts_(&b, note);
+      }
+      for (int f = e; f < n_edits; f++) {
+        if (strcmp(edits[f].group, edits[e].group) != 0)
+          continue;
+        puts_(&b, "\n  ");
+        puts_(&b, edits[f].name);
+        puts_(&b, " = ");
+        puts_(&b, edits[f].value);
+        puts_(&b, ";");
+      }
+      puts_(&b, "\n");
+      put(&b, t + close, n - close);
+    } else {
+      put(&b, t, n);
+      if (n > 0 && t[n - 1] != '\n')
+        puts_(&b, "\n");
+      if (note != NULL) {
+        puts_(&b, "\n# ");
+        puts_(&b, note);
+      }
+      puts_(&b, "\n");
+      puts_(&b, edits[e].group);
+      puts_(&b, " = {");
+      for (int f = e; f < n_edits; f++) {
+        if (strcmp(edits[f].group, edits[e].group) != 0)
+          continue;
+        puts_(&b, "\n  ");
+        puts_(&b, edits[f].name);
+        puts_(&b, " = ");
+        puts_(&b, edits[f].value);
+        puts_(&b, ";");
+      }
+      puts_(&b, "\n};\n");
+    }
+    if (b.oom) {
+      free(b.p);
+      rc = SALESIM_ENOMEM;
+      break;
+    }
+    free(t);
+    t = b.p;
+    n = b.n;
+  }
+  if (rc != 0) {
+    free(t);
+    return rc;
+  }
+  *out = t;
+  *len = n;
+  return 0;
+}

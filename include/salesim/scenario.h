@@ -324,6 +324,28 @@ int salesim_scenario_check_include_dir(const char *dir, salesim_diag *diag);
 int salesim_scenario_resolved_text(const salesim_scenario *sc, uint64_t seed, int replications,
                                    char **out, size_t *len);
 
+/** One setting of a scenario group to write anew: `group.name = value;`
+ *  with `value` as libconfig text (a number, a "string", a { group }). */
+typedef struct salesim_text_edit {
+  const char *group; /* a top-level group: "population", "data", ... */
+  const char *name;  /* its setting */
+  const char *value; /* the new value's text */
+} salesim_text_edit;
+
+/**
+ * The scenario's text (`source`, every @include inlined) with each edit
+ * applied: the setting is taken out of its group where the text has it
+ * and written, under a comment line `note` (may be NULL), at the end of
+ * the group (the group is added at the end of the text when it has none).
+ * Comments and every other setting stay as they were. *out is malloc'd,
+ * NUL-terminated. Returns 0, SALESIM_EINVAL (no source; a group that is
+ * not a group) or SALESIM_ENOMEM. The result is meant to be loaded and
+ * checked like any scenario (the calibrated scenario of `salesim
+ * calibrate`).
+ */
+int salesim_scenario_edited_text(const salesim_scenario *sc, const salesim_text_edit *edits,
+                                 int n_edits, const char *note, char **out, size_t *len);
+
 /**
  * Set one number of a loaded scenario by its path, as a sweep or an
  * optimisation does: "GROUP.SETTING" for production, population,
