@@ -155,6 +155,16 @@ static const salesim_param_spec production_specs[] = {
      "Price discount a customer needs to sign an 80 % deal now."},
     {"pull_window", SALESIM_P_INT, offsetof(salesim_production, pull_window), 1, NULL, 1, 12, 0,
      NULL, "months", "Months before a pay period's end in which deals can be pulled in."},
+    {"stage_advance", SALESIM_P_VECTOR, offsetof(salesim_production, stage_advance), 0,
+     &no_values, 0, 1, SALESIM_PF_MIN_EXCL | SALESIM_PF_MAX_EXCL, NULL, "share/month",
+     "Pipeline mode: monthly chance that an opportunity at 20, 40, 60, 80 % moves up one stage "
+     "(at 80 %: is won), 4 values, with stage_loss (each stage's two values add up to at most "
+     "1; salesim calibrate estimates them, docs/pipeline-fit.md); default: advance "
+     "q*j/(j+1), loss q/(j+1) at stage j with q = 4/cycle_months."},
+    {"stage_loss", SALESIM_P_VECTOR, offsetof(salesim_production, stage_loss), 0, &no_values, 0,
+     1, SALESIM_PF_MIN_EXCL | SALESIM_PF_MAX_EXCL, NULL, "share/month",
+     "Pipeline mode: monthly chance that an opportunity at 20, 40, 60, 80 % is lost, 4 values, "
+     "with stage_advance; default: from cycle_months."},
 };
 
 /* ---- population (MODEL.md §3) ------------------------------------------ */
