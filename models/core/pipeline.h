@@ -82,9 +82,10 @@ void salesim_pipeline_step(salesim_world *w, salesim_agent *a, double *won_value
 /** Timing games (Larkin 2014): before the pipeline step, an agent with
  *  `months_left` in its pay period may pull each deal at stage 4 (80 %) into
  *  this month at a price discount: the deal is decided now, won with its
- *  eventual chance 0.8 at value*(1-discount). The agent pulls when that is
- *  worth more to it than waiting: 0.8*m_now*V*(1-d) against
- *  V*(m_now*P(win in time) + m_after*(0.8 - P(win in time))), with m_now and
+ *  eventual chance W_4 = w->p_win[4] (0.8 under the default rule) at
+ *  value*(1-discount). The agent pulls when that is worth more to it than
+ *  waiting: W_4*m_now*V*(1-d) against
+ *  V*(m_now*P(win in time) + m_after*(W_4 - P(win in time))), with m_now and
  *  m_after its marginal pay of credit in and after the period. Adds pulled
  *  wins to *won_value / *wins, and counts *pulled and *discount_cost. */
 void salesim_pipeline_pull(salesim_world *w, salesim_agent *a, double m_now, double m_after,
