@@ -431,6 +431,33 @@ static void test_settings_other_values(void **state) {
   salesim_scenario_free(sc);
 }
 
+/* The steady state handed to the starting pipelines: the default rule's
+ * exact expressions, and for per-stage values the fixed point of the
+ * month-end occupancy (step the open deals, then open lam new ones at 20 %). */
+static void test_steady_state(void **state) {
+  (void)state;
+  salesim_scenario *s0 = load_production("");
+  salesim_scenario *s1 = load_production(
+      " stage_advance = [0.25, 0.3, 0.35, 0.4]; stage_loss = [0.2, 0.15, 0.12, 0.1];");
+  double reach[S], exit_rate[S];
+  salesim_pipeline_steady(&s0->production, reach, exit_rate);
+  for (int j = 1; j < S; j++) {
+    assert_true(reach[j] == 1.0 / j);
+    assert_true(exit_rate[j] == 4.0 / 6.0);
+  }
+  salesim_pipeline_steady(&s1->production, reach, exit_rate);
+  const double lam = 3.7;
+  double n[S] = {0};
+  for (int t = 0; t < 3000; t++) {
+    for (int j = S - 1; j >= 1; j--)
+      n[j] = n[j] * (1 - A[j] - L[j]) + (j > 1 ? A[j - 1] * n[j - 1] : lam);
+  }
+  for (int j = 1; j < S; j++)
+    assert_close(lam * reach[j] / exit_rate[j], n[j], 1e-12, 0);
+  salesim_scenario_free(s0);
+  salesim_scenario_free(s1);
+}
+
 static void expect_error(const char *extra, const char *want, size_t lines) {
   char text[2048];
   snprintf(text, sizeof text, base_cfg, extra);
@@ -472,6 +499,7 @@ int main(void) {
       cmocka_unit_test(test_coverage),
       cmocka_unit_test(test_settings_default_rule),
       cmocka_unit_test(test_settings_other_values),
+      cmocka_unit_test(test_steady_state),
       cmocka_unit_test(test_settings_validation),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -57,6 +57,27 @@ void salesim_pipeline_chain(const double *advance, const double *lose, double *p
   }
 }
 
+void salesim_pipeline_steady(const salesim_production *p, double *reach, double *exit_rate) {
+  double a[SALESIM_STAGES], l[SALESIM_STAGES];
+  reach[0] = exit_rate[0] = 0;
+  if (!salesim_pipeline_stage_rates(p, a, l)) {
+    /* the rule's own expressions (world_alloc.c's starting pipelines drew
+     * with them before per-stage values existed): same bytes */
+    double q = 4.0 / p->cycle_months;
+    for (int j = 1; j < SALESIM_STAGES; j++) {
+      reach[j] = 1.0 / j;
+      exit_rate[j] = q;
+    }
+    return;
+  }
+  double r = 1;
+  for (int j = 1; j < SALESIM_STAGES; j++) {
+    reach[j] = r;
+    exit_rate[j] = a[j] + l[j];
+    r *= a[j] / (a[j] + l[j]);
+  }
+}
+
 void salesim_pipeline_calibrate(salesim_world *w) {
   const salesim_production *p = &w->sc->production;
   double months_left[SALESIM_STAGES], months_to_win[SALESIM_STAGES];

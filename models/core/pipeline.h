@@ -34,6 +34,16 @@ void salesim_pipeline_calibrate(salesim_world *w);
  *  rule q*j/(j+1), q/(j+1), q = 4/cycle_months (returns 0). */
 int salesim_pipeline_stage_rates(const salesim_production *p, double *advance, double *lose);
 
+/** The chain's steady state, for a pipeline that has run a long time (the
+ *  starting force's open deals): with lam new deals a month opening at
+ *  20 %, the expected open deals at stage j at a month's end are
+ *  lam * reach[j] / exit_rate[j], where reach[j] = P(a deal reaches stage
+ *  j) = prod_{i<j} a_i/(a_i+l_i) and exit_rate[j] = a_j + l_j (arrays of
+ *  SALESIM_STAGES, index 0 set to 0). Under the rule from cycle_months they
+ *  are exactly 1.0 / j and 4.0 / cycle_months, the expressions the
+ *  starting pipelines have always used, so defaults keep their bytes. */
+void salesim_pipeline_steady(const salesim_production *p, double *reach, double *exit_rate);
+
 /** The absorbing chain's exact figures from per-stage chances (arrays of
  *  SALESIM_STAGES, index 0 set to 0): p_win[j] = P(eventually won | stage
  *  j) = prod_{i>=j} a_i/(a_i+l_i); months_left[j] = expected months from
