@@ -7,6 +7,9 @@
  * a_j / (a_j + l_j) = j/(j+1). The time spent at a stage is geometric with
  * mean 1/(a_j + l_j) whatever the exit, so with a_j + l_j = q at every stage
  * the mean time to close (four stages to pass) is 4/q = cycle_months.
+ * production.stage_advance / stage_loss give a_j, l_j directly (estimated
+ * by models/algorithms/pipeline_fit.c); then W_j is the product and a won
+ * deal's mean time from 20 % is sum_j 1/(a_j + l_j) (salesim_pipeline_chain).
  */
 #include "pipeline.h"
 #include "streams.h"
