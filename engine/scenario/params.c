@@ -94,7 +94,9 @@ static const salesim_param_spec production_specs[] = {
     {"cycle_months", SALESIM_P_DOUBLE, offsetof(salesim_production, cycle_months), 6, NULL, 4,
      60, 0, NULL, "months",
      "Mean months from first contact to contract; at least 4, as an opportunity moves at most "
-     "one stage a month."},
+     "one stage a month. With stage_advance and stage_loss given, those set the stages and "
+     "this only sets the starting force's lead ramp and (for now) its starting pipelines "
+     "(docs/model.md)."},
     {"deal_value", SALESIM_P_DIST, offsetof(salesim_production, deal_value), 0,
      &default_deal_value, 0, INF, SALESIM_PF_MIN_EXCL, NULL, "currency",
      "Contract value of a won deal. Pipeline mode: the mean must keep leads at unit hunting "
@@ -155,6 +157,16 @@ static const salesim_param_spec production_specs[] = {
      "Price discount a customer needs to sign an 80 % deal now."},
     {"pull_window", SALESIM_P_INT, offsetof(salesim_production, pull_window), 1, NULL, 1, 12, 0,
      NULL, "months", "Months before a pay period's end in which deals can be pulled in."},
+    {"stage_advance", SALESIM_P_VECTOR, offsetof(salesim_production, stage_advance), 0,
+     &no_values, 0, 1, SALESIM_PF_MIN_EXCL | SALESIM_PF_MAX_EXCL, NULL, "share/month",
+     "Pipeline mode: monthly chance that an opportunity at 20, 40, 60, 80 % moves up one stage "
+     "(at 80 %: is won), 4 values, with stage_loss (each stage's two values add up to at most "
+     "1; salesim calibrate estimates them, docs/pipeline-fit.md); default: advance "
+     "q*j/(j+1), loss q/(j+1) at stage j with q = 4/cycle_months."},
+    {"stage_loss", SALESIM_P_VECTOR, offsetof(salesim_production, stage_loss), 0, &no_values, 0,
+     1, SALESIM_PF_MIN_EXCL | SALESIM_PF_MAX_EXCL, NULL, "share/month",
+     "Pipeline mode: monthly chance that an opportunity at 20, 40, 60, 80 % is lost, 4 values, "
+     "with stage_advance; default: from cycle_months."},
 };
 
 /* ---- population (MODEL.md §3) ------------------------------------------ */

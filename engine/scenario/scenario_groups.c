@@ -411,6 +411,9 @@ static const config_setting_t *locate(const config_setting_t *root, const char *
   return s != NULL ? s : root;
 }
 
+/* the pipeline's stages 20, 40, 60, 80 % (models/core/world.h: SALESIM_STAGES - 1) */
+#define N_PIPE_STAGES 4
+
 static void cross_checks(loader *ld, const config_setting_t *root, salesim_scenario *sc,
                          const salesim_scenario_top *top) {
   char num[32], where[NAME_TEXT + 4200];
@@ -457,6 +460,44 @@ static void cross_checks(loader *ld, const config_setting_t *root, salesim_scena
                config_setting_lookup((config_setting_t *)root, "firm.fixed_target")
                ? salesim_params_number_text(sc->firm.fixed_target, num, sizeof num)
                : "missing");
+  /* per-stage pipeline (docs/pipeline-fit.md): both vectors or neither, 4
+   * values each (stages 20, 40, 60, 80 %; each value's range is checked on
+   * reading), and a stage's advance and loss add up to at most 1 */
+  {
+    const salesim_vector *adv = &sc->production.stage_advance, *los = &sc->production.stage_loss;
+    int bad_a = scn_has_failed(ld, root, "production.stage_advance");
+    int bad_l = scn_has_failed(ld, root, "production.stage_loss");
+    if (!bad_a && !bad_l && (adv->n > 0) != (los->n > 0)) {
+      const char *given = adv->n > 0 ? "production.stage_advance" : "production.stage_loss";
+      const char *other = adv->n > 0 ? "production.stage_loss" : "production.stage_advance";
+      scn_report(ld, locate(root, given, "production"), other,
+                 "missing while %s is given (expected both, 4 values each, or neither)", given);
+    }
+    if (!bad_a && adv->n > 0 && adv->n != N_PIPE_STAGES)
+      scn_report(ld, locate(root, "production.stage_advance", "production"),
+                 "production.stage_advance",
+                 "%d values (expected %d: stages 20, 40, 60, 80 %%)", adv->n, N_PIPE_STAGES);
+    if (!bad_l && los->n > 0 && los->n != N_PIPE_STAGES)
+      scn_report(ld, locate(root, "production.stage_loss", "production"), "production.stage_loss",
+                 "%d values (expected %d: stages 20, 40, 60, 80 %%)", los->n, N_PIPE_STAGES);
+    if (!bad_a && !bad_l && adv->n == N_PIPE_STAGES && los->n == N_PIPE_STAGES) {
+      const config_setting_t *ls = config_setting_lookup((config_setting_t *)root,
+                                                         "production.stage_loss");
+      for (int j = 0; j < N_PIPE_STAGES; j++) {
+        if (!(adv->v[j] + los->v[j] <= 1)) {
+          char full[NAME_TEXT], num2[32], num3[32];
+          const config_setting_t *e =
+              ls != NULL ? config_setting_get_elem(ls, (unsigned)j) : NULL;
+          scn_index_name(full, sizeof full, "production.stage_loss", j);
+          scn_report(ld, e != NULL ? e : locate(root, "production.stage_loss", "production"),
+                     full, "%s with stage_advance[%d] = %s adds up to %s (expected at most 1)",
+                     salesim_params_number_text(los->v[j], num, sizeof num), j,
+                     salesim_params_number_text(adv->v[j], num2, sizeof num2),
+                     salesim_params_number_text(adv->v[j] + los->v[j], num3, sizeof num3));
+        }
+      }
+    }
+  }
   /* bounded work (docs/limits.md): in pipeline mode, leads per position and
    * month at unit hunting effort are potential / (positions * 12 * 0.2 *
    * deal value), and the effort people choose grows as effort_cost shrinks

@@ -123,6 +123,10 @@ typedef struct salesim_production {
   int push_deals;           /* bool: customers let reps delay a signature */
   double pull_discount;     /* price discount that pulls an 80 % deal in */
   int pull_window;          /* months before a period's end deals can be pulled */
+  /* per-stage monthly advance and loss chances of stages 20, 40, 60, 80 %
+   * (n = 4 each), or both empty (n = 0): the rule from cycle_months */
+  salesim_vector stage_advance;
+  salesim_vector stage_loss;
 } salesim_production;
 
 /** People (MODEL.md §3). */

@@ -942,7 +942,7 @@ static int broke_month(const salesim_world *w, const salesim_agent *a,
   double fixed = inc->base_month;
   if (fixed + rate * a->book * inc->book_credit >= living || inc->cash_floor >= living)
     return M + 1;
-  int cyc = (int)ceil(prod->cycle_months);
+  int cyc = (int)ceil(w->cycle); /* cycle_months, or the per-stage chain's mean */
   double pm = 0, pv;
   if (monthly)
     salesim_pipeline_expect(w, a, cyc, &pm, &pv);

@@ -7,6 +7,9 @@
  * a_j / (a_j + l_j) = j/(j+1). The time spent at a stage is geometric with
  * mean 1/(a_j + l_j) whatever the exit, so with a_j + l_j = q at every stage
  * the mean time to close (four stages to pass) is 4/q = cycle_months.
+ * production.stage_advance / stage_loss give a_j, l_j directly (estimated
+ * by models/algorithms/pipeline_fit.c); then W_j is the product and a won
+ * deal's mean time from 20 % is sum_j 1/(a_j + l_j) (salesim_pipeline_chain).
  */
 #include "pipeline.h"
 #include "history.h"
@@ -18,15 +21,77 @@
 
 #include <gsl/gsl_randist.h>
 
-void salesim_pipeline_calibrate(salesim_world *w) {
-  const salesim_production *p = &w->sc->production;
+int salesim_pipeline_stage_rates(const salesim_production *p, double *advance, double *lose) {
+  advance[0] = lose[0] = 0;
+  if (p->stage_advance.n == SALESIM_STAGES - 1 && p->stage_loss.n == SALESIM_STAGES - 1) {
+    for (int j = 1; j < SALESIM_STAGES; j++) {
+      advance[j] = p->stage_advance.v[j - 1];
+      lose[j] = p->stage_loss.v[j - 1];
+    }
+    return 1;
+  }
   double q = 4.0 / p->cycle_months;
   if (q > 1)
     q = 1;
-  w->p_advance[0] = w->p_lose[0] = 0;
   for (int j = 1; j < SALESIM_STAGES; j++) {
-    w->p_advance[j] = q * j / (j + 1.0);
-    w->p_lose[j] = q / (j + 1.0);
+    advance[j] = q * j / (j + 1.0);
+    lose[j] = q / (j + 1.0);
+  }
+  return 0;
+}
+
+void salesim_pipeline_chain(const double *advance, const double *lose, double *p_win,
+                            double *months_left, double *months_to_win) {
+  const int top = SALESIM_STAGES - 1;
+  double win = 1, left = 0, to_win = 0;
+  p_win[0] = months_left[0] = months_to_win[0] = 0;
+  for (int j = top; j >= 1; j--) {
+    double out = advance[j] + lose[j];
+    /* W_j = a_j/(a_j+l_j) W_{j+1}; T_j = (1 + a_j T_{j+1}) / (a_j + l_j):
+     * a geometric stay of mean 1/(a_j+l_j), then stage j+1 if advanced.
+     * Given that the deal is won, the chain conditioned on winning (Doob's
+     * h-transform with h = W) leaves stage j with chance a_j W_{j+1}/W_j =
+     * a_j + l_j a month and always upwards: S_j = sum_{i>=j} 1/(a_i+l_i) */
+    win = out > 0 ? advance[j] / out * win : 0;
+    left = out > 0 ? (1 + advance[j] * left) / out : HUGE_VAL;
+    to_win = out > 0 ? to_win + 1 / out : HUGE_VAL;
+    p_win[j] = win;
+    months_left[j] = left;
+    months_to_win[j] = to_win;
+  }
+}
+
+void salesim_pipeline_steady(const salesim_production *p, double *reach, double *exit_rate) {
+  double a[SALESIM_STAGES], l[SALESIM_STAGES];
+  reach[0] = exit_rate[0] = 0;
+  if (!salesim_pipeline_stage_rates(p, a, l)) {
+    /* the rule's own expressions (world_alloc.c's starting pipelines drew
+     * with them before per-stage values existed): same bytes */
+    double q = 4.0 / p->cycle_months;
+    for (int j = 1; j < SALESIM_STAGES; j++) {
+      reach[j] = 1.0 / j;
+      exit_rate[j] = q;
+    }
+    return;
+  }
+  double r = 1;
+  for (int j = 1; j < SALESIM_STAGES; j++) {
+    reach[j] = r;
+    exit_rate[j] = a[j] + l[j];
+    r *= a[j] / (a[j] + l[j]);
+  }
+}
+
+void salesim_pipeline_calibrate(salesim_world *w) {
+  const salesim_production *p = &w->sc->production;
+  double months_left[SALESIM_STAGES], months_to_win[SALESIM_STAGES];
+  int per_stage = salesim_pipeline_stage_rates(p, w->p_advance, w->p_lose);
+  salesim_pipeline_chain(w->p_advance, w->p_lose, w->p_win, months_left, months_to_win);
+  w->cycle = months_to_win[1];
+  if (!per_stage) { /* the rule's exact values, so defaults keep their bytes */
+    for (int j = 0; j < SALESIM_STAGES; j++)
+      w->p_win[j] = j * 0.2;
+    w->cycle = p->cycle_months;
   }
   /* win_within[j][m]: P(win within m monthly steps | at stage j) */
   for (int j = 0; j < SALESIM_STAGES; j++)
@@ -290,7 +355,7 @@ pull_deals(salesim_world *w, salesim_agent *a, double m_now, double m_after, int
   long *ids = hist ? salesim_history_ids(w, a) : NULL;
   const int top = SALESIM_STAGES - 1;
   double in_time = w->win_within[top][months_left > 0 ? months_left : 0];
-  double eventual = 0.2 * top;
+  double eventual = w->p_win[top]; /* 0.8 under the rule from cycle_months */
   double *val = a->deal_value;
   unsigned char *stg = a->deal_stage;
   int keep = a->n_opps; /* deals that stay go to [keep, n_opps) */

@@ -7,6 +7,10 @@
  * loss q/(j+1), the chance of eventually winning from stage j is exactly
  * j * 20 % and the mean time from first contact to contract is
  * cycle_months (four geometric stays of mean 1/q; see pipeline.c).
+ * production.stage_advance / stage_loss replace that rule by per-stage
+ * values (estimated from a company's deal log: algorithms/pipeline_fit.h);
+ * then P(win | j) = prod_{i>=j} a_i/(a_i+l_i) and the cycle (a won deal's
+ * months from 20 % to contract) is sum_j 1/(a_j+l_j) (w->p_win, w->cycle).
  */
 #ifndef SALESIM_PIPELINE_H
 #define SALESIM_PIPELINE_H
@@ -20,9 +24,35 @@
 int salesim_pipeline_alloc(salesim_world *w);
 void salesim_pipeline_free(salesim_world *w);
 
-/** Fill w->p_advance, p_lose, win_within, psi, deal_mean, deal_m2 from the
- *  scenario's production settings. */
+/** Fill w->p_advance, p_lose, p_win, cycle, win_within, psi, deal_mean,
+ *  deal_m2 from the scenario's production settings. */
 void salesim_pipeline_calibrate(salesim_world *w);
+
+/** The monthly advance and loss chances of stages 1..4 into advance[j],
+ *  lose[j] (index 0 set to 0; arrays of SALESIM_STAGES): the scenario's
+ *  stage_advance / stage_loss when both hold 4 values (returns 1), else the
+ *  rule q*j/(j+1), q/(j+1), q = 4/cycle_months (returns 0). */
+int salesim_pipeline_stage_rates(const salesim_production *p, double *advance, double *lose);
+
+/** The chain's steady state, for a pipeline that has run a long time (the
+ *  starting force's open deals): with lam new deals a month opening at
+ *  20 %, the expected open deals at stage j at a month's end are
+ *  lam * reach[j] / exit_rate[j], where reach[j] = P(a deal reaches stage
+ *  j) = prod_{i<j} a_i/(a_i+l_i) and exit_rate[j] = a_j + l_j (arrays of
+ *  SALESIM_STAGES, index 0 set to 0). Under the rule from cycle_months they
+ *  are exactly 1.0 / j and 4.0 / cycle_months, the expressions the
+ *  starting pipelines have always used, so defaults keep their bytes. */
+void salesim_pipeline_steady(const salesim_production *p, double *reach, double *exit_rate);
+
+/** The absorbing chain's exact figures from per-stage chances (arrays of
+ *  SALESIM_STAGES, index 0 set to 0): p_win[j] = P(eventually won | stage
+ *  j) = prod_{i>=j} a_i/(a_i+l_i); months_left[j] = expected months from
+ *  entering stage j to the close, won or lost; months_to_win[j] = expected
+ *  months from stage j to the contract of a deal that is won, sum_{i>=j}
+ *  1/(a_i+l_i) (cycle_months under the default rule). HUGE_VAL where a
+ *  stage is never left. */
+void salesim_pipeline_chain(const double *advance, const double *lose, double *p_win,
+                            double *months_left, double *months_to_win);
 
 /** Open a new opportunity at stage 1 for slot `owner`; returns 0, or a
  *  negative code when out of memory (SALESIM_ENOMEM) or past w->opp_limit
@@ -62,9 +92,10 @@ void salesim_pipeline_step(salesim_world *w, salesim_agent *a, double *won_value
 /** Timing games (Larkin 2014): before the pipeline step, an agent with
  *  `months_left` in its pay period may pull each deal at stage 4 (80 %) into
  *  this month at a price discount: the deal is decided now, won with its
- *  eventual chance 0.8 at value*(1-discount). The agent pulls when that is
- *  worth more to it than waiting: 0.8*m_now*V*(1-d) against
- *  V*(m_now*P(win in time) + m_after*(0.8 - P(win in time))), with m_now and
+ *  eventual chance W_4 = w->p_win[4] (0.8 under the default rule) at
+ *  value*(1-discount). The agent pulls when that is worth more to it than
+ *  waiting: W_4*m_now*V*(1-d) against
+ *  V*(m_now*P(win in time) + m_after*(W_4 - P(win in time))), with m_now and
  *  m_after its marginal pay of credit in and after the period. Adds pulled
  *  wins to *won_value / *wins, and counts *pulled and *discount_cost. */
 void salesim_pipeline_pull(salesim_world *w, salesim_agent *a, double m_now, double m_after,

@@ -106,7 +106,8 @@ void salesim_world_territory_update(salesim_world *w, int k) {
   salesim_territory *t = &w->terr[k];
   double n = t->n_slots > 0 ? t->n_slots : 1;
   t->lead_rate =
-      w->deal_mean > 0 ? t->potential * t->lead_mult / (n * 12.0 * 0.2 * w->deal_mean) : 0;
+      w->deal_mean > 0 ? t->potential * t->lead_mult / (n * 12.0 * w->p_win[1] * w->deal_mean)
+                       : 0;
 }
 
 void salesim_world_move(salesim_world *w, salesim_agent *a, int k) {

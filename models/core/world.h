@@ -204,6 +204,11 @@ typedef struct salesim_world {
 
   /* pipeline calibration (models/core/pipeline.c) */
   double p_advance[SALESIM_STAGES], p_lose[SALESIM_STAGES];
+  /* p_win[j]: P(an opp at stage j is eventually won), exactly j * 0.2 under
+   * the rule from cycle_months; cycle: mean months from stage 1 (20 %) to
+   * the contract of a deal that is won, sum_j 1/(a_j+l_j) (cycle_months
+   * under that rule) */
+  double p_win[SALESIM_STAGES], cycle;
   /* win_within[j][m]: P(an opp at stage j wins within m months) */
   double win_within[SALESIM_STAGES][SALESIM_MAX_HORIZON + 1];
   double psi[SALESIM_MAX_HORIZON + 1]; /* sum_{u<m} win_within[1][u] */
@@ -332,7 +337,7 @@ void salesim_world_pay_staff(salesim_world *w, double amount, int variable);
  *  never do. */
 void salesim_world_advise_huge(void *p, size_t n);
 /** Recompute territory k's lead_rate from its potential, slot count and
- *  lead_mult: lead_rate = P * lead_mult / (n_slots * 12 * 0.2 * E[V]), so a
+ *  lead_mult: lead_rate = P * lead_mult / (n_slots * 12 * W_1 * E[V]), W_1 = p_win[1], so a
  *  full team hunting at unit intensity meets the potential. */
 void salesim_world_territory_update(salesim_world *w, int k);
 /** Move the person in slot `a` to territory k (team formation): the slot
