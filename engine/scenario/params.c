@@ -95,8 +95,7 @@ static const salesim_param_spec production_specs[] = {
      60, 0, NULL, "months",
      "Mean months from first contact to contract; at least 4, as an opportunity moves at most "
      "one stage a month. With stage_advance and stage_loss given, those set the stages and "
-     "this only sets the starting force's lead ramp and (for now) its starting pipelines "
-     "(docs/model.md)."},
+     "this is not used (docs/model.md)."},
     {"deal_value", SALESIM_P_DIST, offsetof(salesim_production, deal_value), 0,
      &default_deal_value, 0, INF, SALESIM_PF_MIN_EXCL, NULL, "currency",
      "Contract value of a won deal. Pipeline mode: the mean must keep leads at unit hunting "

@@ -396,16 +396,18 @@ static int split_books(salesim_world *w, gsl_rng *pr) {
       w->terr[k].orphan_book = 0;
   }
   if (prod->mode == SALESIM_MODE_PIPELINE) {
-    double q = 4.0 / prod->cycle_months;
+    /* the chain's steady state: lam * reach_j / (a_j + l_j) open deals at
+     * stage j (exactly 1/j and 4/cycle_months under the default rule) */
+    double reach[SALESIM_STAGES], exit_rate[SALESIM_STAGES];
+    salesim_pipeline_steady(prod, reach, exit_rate);
     for (int i = 0; i < w->n_agents; i++) {
       salesim_agent *a = &w->agents[i];
       const salesim_territory *t = &w->terr[a->territory];
-      double ramp = fmin(1.0, a->tenure / prod->cycle_months);
+      double ramp = fmin(1.0, a->tenure / w->cycle);
       double lam = 0.5 * t->lead_rate * a->ability * a->skill / t->difficulty * ramp;
       for (int j = 1; j < SALESIM_STAGES; j++) {
-        double reach = 1.0 / j; /* P(reach stage j from stage 1) */
         unsigned n;
-        int prc = salesim_pipeline_leads(w, lam * reach / q, pr, &n);
+        int prc = salesim_pipeline_leads(w, lam * reach[j] / exit_rate[j], pr, &n);
         for (unsigned u = 0; u < n && prc == 0; u++) {
           prc = salesim_pipeline_open_at(w, i, salesim_dist_fast_draw(&w->deal, pr), j);
         }
