@@ -25,7 +25,7 @@ salesim_layer(mechanisms models/mechanisms    algorithms core base)
 salesim_layer(scenario   engine/scenario      core base)
 salesim_layer(output     engine/output        scenario core base)
 salesim_layer(report     engine/report        base)
-salesim_layer(run        engine/run           output report scenario core base)
+salesim_layer(run        engine/run           output report scenario algorithms core base)
 salesim_layer(cli        engine/cli           run report output base)
 
 # SALESIM_LAYER_EXCEPTIONS: known leaks, each allowed for ONE file and ONE

@@ -45,6 +45,7 @@ int salesim_cli_mpi_hinted(void);
 int salesim_cli_report(int argc, char **argv);
 int salesim_cli_batch(int argc, char **argv, const salesim_load_options *load);
 int salesim_cli_optimize(int argc, char **argv, const salesim_load_options *load);
+int salesim_cli_calibrate(int argc, char **argv, const salesim_load_options *load);
 
 
 #endif

@@ -76,6 +76,7 @@ static void usage_main(FILE *fp) {
           "  validate SCENARIO..  check scenario files and report every problem\n"
           "  batch SCENARIO|DIR.. run many scenarios, one output folder each, with an index\n"
           "  optimize SCENARIO    find the plan parameter value that maximises profit\n"
+          "  calibrate SCENARIO   fit the people's traits to the company's own history\n"
           "  report OUTDIR..      rebuild report.xlsx, report.html and report.md of a run\n"
           "  params               list every scenario setting (markdown)\n"
           "  mechanisms           list the mechanisms a scenario can use\n"
@@ -507,7 +508,7 @@ static int dispatch(int argc, char **argv) {
     return EXIT_OK;
   }
   if (!strcmp(cmd, "run") || !strcmp(cmd, "validate") || !strcmp(cmd, "batch") ||
-      !strcmp(cmd, "optimize")) {
+      !strcmp(cmd, "optimize") || !strcmp(cmd, "calibrate")) {
     int rc = salesim_cli_include_dirs(cmd, &argc, argv, dirs, &load);
     if (rc != EXIT_OK)
       return rc;
@@ -528,6 +529,8 @@ static int dispatch(int argc, char **argv) {
     return salesim_cli_batch(argc - 2, argv + 2, &load);
   if (!strcmp(cmd, "optimize"))
     return salesim_cli_optimize(argc - 2, argv + 2, &load);
+  if (!strcmp(cmd, "calibrate"))
+    return salesim_cli_calibrate(argc - 2, argv + 2, &load);
   if (!strcmp(cmd, "validate"))
     return cmd_validate(argc - 2, argv + 2, &load);
   if (!strcmp(cmd, "params"))

@@ -20,9 +20,12 @@
 #include <salesim/salesim.h>
 
 #include "batch.h"
+#include "calibrate.h"
+#include "calibrate_out.h"
 #include "cli.h"
 #include "dist.h"
 #include "optimize.h"
+#include "output.h"
 #include "report.h"
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_INPUT = 2 };
@@ -434,5 +437,136 @@ int salesim_cli_optimize(int argc, char **argv, const salesim_load_options *load
   salesim_optimize_result_clear(&res);
   salesim_scenario_free(sc);
   salesim_diag_clear(&diag);
+  return status;
+}
+
+/* ---- salesim calibrate ---------------------------------------------------- */
+
+static void usage_calibrate(FILE *fp) {
+  fprintf(fp,
+          "usage: salesim calibrate SCENARIO -o DIR [--mechanism NAME] [--replications N]\n"
+          "                         [--max-evaluations N] [--bootstrap N] [--seed N]\n"
+          "                         [--threads N] [--include-dir DIR]\n"
+          "\n"
+          "Fits a scenario to its company's own history (its `data` group names\n"
+          "roster.csv, performance.csv and ideally accounts.csv, opportunities.csv;\n"
+          "docs/data-format.md): the pipeline from the deal log by maximum likelihood,\n"
+          "then the people's hidden traits (ability spread, effort cost, risk aversion,\n"
+          "outside wage, savings) by the simulated method of moments on common random\n"
+          "numbers, with standard errors; a trait the data cannot move is reported\n"
+          "as not identified (docs/calibration.md). Writes DIR/fit.csv,\n"
+          "DIR/calibration.md, DIR/calibrated.cfg (loads and runs as it is) and\n"
+          "DIR/data/ (copies of the data files it names).\n"
+          "\n"
+          "  -o, --output DIR     where to write (refused unless absent, empty or\n"
+          "                       salesim's; replaced in one step)\n"
+          "  --mechanism NAME     the plan the history was sold under (default: the\n"
+          "                       scenario's baseline)\n"
+          "  --replications N     simulated histories per candidate (default 24)\n"
+          "  --max-evaluations N  candidates the simplex may try (default 120)\n"
+          "  --bootstrap N        bootstrap draws of the observed moments (default 200)\n"
+          "  --seed N             the simulations' seed (default: the scenario's)\n"
+          "  --threads N          threads (default: all cores); any N gives the same\n"
+          "                       numbers\n" SALESIM_CLI_INCLUDE_HELP);
+}
+
+int salesim_cli_calibrate(int argc, char **argv, const salesim_load_options *load) {
+  const char *scenario = NULL, *out = NULL;
+  salesim_calibrate_options o = SALESIM_CALIBRATE_OPTIONS_INIT;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+    long v;
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      usage_calibrate(stdout);
+      return EXIT_OK;
+    } else if (a[0] != '-' || a[1] == '\0') {
+      if (scenario != NULL) {
+        fprintf(stderr, "salesim calibrate: one scenario at a time (got %s and %s)\n", scenario,
+                a);
+        return EXIT_INPUT;
+      }
+      scenario = a;
+      continue;
+    }
+    if (val == NULL) {
+      fprintf(stderr, "salesim calibrate: %s needs a value (see salesim calibrate --help)\n", a);
+      return EXIT_INPUT;
+    }
+    i++;
+    if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+      out = val;
+    } else if (!strcmp(a, "--mechanism")) {
+      o.mechanism = val;
+    } else if (!strcmp(a, "--seed")) {
+      if (salesim_cli_parse_count(val, 0, LONG_MAX, &v) != 0) {
+        fprintf(stderr, "salesim calibrate: --seed %s: not a whole number >= 0\n", val);
+        return EXIT_INPUT;
+      }
+      o.has_seed = 1;
+      o.seed = (uint64_t)v;
+    } else if (!strcmp(a, "--replications") || !strcmp(a, "--max-evaluations") ||
+               !strcmp(a, "--bootstrap") || !strcmp(a, "--threads")) {
+      if (salesim_cli_parse_count(val, !strcmp(a, "--bootstrap") ? 20 : 1,
+                                  !strcmp(a, "--threads") ? salesim_threads_max() : 100000,
+                                  &v) != 0) {
+        fprintf(stderr, "salesim calibrate: %s %s: not a whole number in range\n", a, val);
+        return EXIT_INPUT;
+      }
+      if (!strcmp(a, "--replications"))
+        o.replications = (int)v;
+      else if (!strcmp(a, "--max-evaluations"))
+        o.max_evaluations = (int)v;
+      else if (!strcmp(a, "--bootstrap"))
+        o.bootstrap = (int)v;
+      else
+        o.threads = (int)v;
+    } else {
+      fprintf(stderr, "salesim calibrate: unknown option %s (see salesim calibrate --help)\n", a);
+      return EXIT_INPUT;
+    }
+  }
+  if (scenario == NULL || out == NULL) {
+    fprintf(stderr, "salesim calibrate: needs SCENARIO and -o DIR (see salesim calibrate "
+                    "--help)\n");
+    return EXIT_INPUT;
+  }
+  salesim_diag diag = SALESIM_DIAG_INIT, warn = SALESIM_DIAG_INIT;
+  salesim_scenario *sc = NULL;
+  if (salesim_scenario_load_with(&sc, scenario, load, &diag) != 0 ||
+      salesim_output_check(out, &diag) != 0) {
+    print_diag(&diag);
+    salesim_diag_clear(&diag);
+    salesim_scenario_free(sc);
+    return EXIT_INPUT;
+  }
+  o.cancel = (const volatile int *)&interrupted;
+  signal(SIGINT, on_signal);
+  salesim_calibrate_result res;
+  int rc = salesim_calibrate(sc, &o, &res, &diag, &warn);
+  if (rc == 0)
+    rc = salesim_calibrate_write(sc, &res, &warn, out, &diag);
+  int status = EXIT_OK;
+  if (rc != 0) {
+    print_diag(&diag);
+    status = rc == SALESIM_EINVAL ? EXIT_INPUT : EXIT_RUNTIME;
+  } else {
+    print_diag(&warn);
+    printf("calibrated %s on %d months of history (%d people at its start), %d candidates%s\n",
+           scenario, res.months, res.reps_at_start, res.evaluations,
+           res.converged ? "" : " (stopped at the budget)");
+    for (int p = 0; p < SALESIM_CALIB_PARAMS; p++) {
+      const salesim_calibrate_param *q = &res.param[p];
+      if (q->identified)
+        printf("  %-30s %.6g  [%.6g, %.6g]\n", q->setting, q->estimate, q->low, q->high);
+      else
+        printf("  %-30s %.6g  not identified (kept)\n", q->setting, q->estimate);
+    }
+    printf("wrote %s/fit.csv, calibration.md, calibrated.cfg\n", out);
+  }
+  salesim_calibrate_result_clear(&res);
+  salesim_scenario_free(sc);
+  salesim_diag_clear(&diag);
+  salesim_diag_clear(&warn);
   return status;
 }

@@ -43,6 +43,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "calibrate.h"
+#include "pipeline_fit.h"
 #include "metrics.h"
 #include "sim.h"
 
@@ -526,6 +527,29 @@ int salesim_calibrate(const salesim_scenario *sc, const salesim_calibrate_option
   if (rc != 0)
     return rc;
   res->replications = opt->replications > 0 ? opt->replications : 24;
+  /* 0. the pipeline from the deal log, into the scenario the fit runs on */
+  salesim_scenario *own = NULL;
+  if (sc->data->n_events > 0) {
+    res->pipeline = calloc(1, sizeof *res->pipeline);
+    if (res->pipeline == NULL)
+      return SALESIM_ENOMEM;
+    rc = salesim_pipeline_fit(sc->data, res->from, res->to, res->pipeline, warn);
+    if (rc == SALESIM_ENOMEM)
+      return rc;
+    if (rc == 0) {
+      own = salesim_scenario_copy(sc);
+      if (own == NULL)
+        return SALESIM_ENOMEM;
+      if (salesim_pipeline_fit_apply(res->pipeline, &own->production, warn) == 0) {
+        res->pipeline_fitted = 1;
+        sc = own;
+      }
+    }
+    if (!res->pipeline_fitted && warn != NULL)
+      salesim_diag_add(warn, "calibrate: the pipeline could not be estimated from the deal log: "
+                             "the scenario's is kept");
+    rc = 0;
+  }
   int check_reps = opt->check_replications > 0 ? opt->check_replications : 100;
   int draws = opt->bootstrap > 1 ? opt->bootstrap : 200;
   fit f;
@@ -537,8 +561,10 @@ int salesim_calibrate(const salesim_scenario *sc, const salesim_calibrate_option
   f.seed = opt->has_seed ? opt->seed : sc->seed;
   f.diag = diag;
   double cov[SALESIM_MOMENTS * SALESIM_MOMENTS];
-  if ((rc = observe(sc->data, res, draws, f.seed, cov)) != 0)
+  if ((rc = observe(sc->data, res, draws, f.seed, cov)) != 0) {
+    salesim_scenario_free(own);
     return rc;
+  }
   int n_used = 0;
   for (int k = 0; k < SALESIM_MOMENTS; k++) {
     double v = cov[k * SALESIM_MOMENTS + k];
@@ -557,6 +583,7 @@ int salesim_calibrate(const salesim_scenario *sc, const salesim_calibrate_option
     salesim_diag_add(diag, "%s: calibrate: %d usable moments for %d parameters (expected at least "
                            "as many moments: docs/calibration.md lists what each needs)",
                      sc->path ? sc->path : "scenario", n_used, SALESIM_CALIB_PARAMS);
+    salesim_scenario_free(own);
     return SALESIM_EINVAL;
   }
   int nb = res->replications > check_reps ? res->replications : check_reps;
@@ -565,6 +592,7 @@ int salesim_calibrate(const salesim_scenario *sc, const salesim_calibrate_option
   if (f.buf == NULL || f.kept == NULL) {
     free(f.buf);
     free(f.kept);
+    salesim_scenario_free(own);
     return SALESIM_ENOMEM;
   }
   double x0[SALESIM_CALIB_PARAMS], xe[SALESIM_CALIB_PARAMS];
@@ -751,6 +779,7 @@ done:
   gsl_vector_free(step);
   free(f.buf);
   free(f.kept);
+  salesim_scenario_free(own);
   return rc;
 }
 
@@ -759,7 +788,19 @@ salesim_scenario *salesim_calibrate_apply(const salesim_scenario *sc,
   salesim_scenario *c = salesim_scenario_copy(sc);
   if (c == NULL)
     return NULL;
+  if (r->pipeline_fitted && salesim_pipeline_fit_apply(r->pipeline, &c->production, NULL) != 0) {
+    salesim_scenario_free(c);
+    return NULL;
+  }
   for (int p = 0; p < SALESIM_CALIB_PARAMS; p++)
     param_set(c, p, r->param[p].estimate);
   return c;
+}
+
+void salesim_calibrate_result_clear(salesim_calibrate_result *r) {
+  if (r == NULL)
+    return;
+  free(r->pipeline);
+  r->pipeline = NULL;
+  r->pipeline_fitted = 0;
 }

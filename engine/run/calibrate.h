@@ -17,6 +17,11 @@
  * with the simulation's (1 + 1/R); a parameter the moments hardly move is
  * reported as not identified.
  *
+ * Before the traits, the pipeline (stage chances and deal values) is
+ * estimated directly from the deal log by maximum likelihood
+ * (models/algorithms/pipeline_fit.h) and replaces the scenario's, so the
+ * simulated firms sell through the company's own funnel.
+ *
  * Read next: engine/run/calibrate.c, engine/run/moments.h.
  */
 #ifndef SALESIM_ENGINE_CALIBRATE_H
@@ -27,6 +32,8 @@
 #include <salesim/salesim.h>
 
 #include "moments.h"
+
+struct salesim_pipeline_estimate; /* models/algorithms/pipeline_fit.h */
 
 /* The traits fitted (population settings): their names in fit.csv. */
 #define SALESIM_CALIB_PARAMS 5
@@ -69,6 +76,9 @@ typedef struct salesim_calibrate_result {
   double sim_p025[SALESIM_MOMENTS], sim_p975[SALESIM_MOMENTS];  /* range of one history */
   salesim_calibrate_param param[SALESIM_CALIB_PARAMS];
   double objective_start, objective;
+  int pipeline_fitted;            /* 1: the pipeline below replaced the scenario's */
+  struct salesim_pipeline_estimate *pipeline; /* owned: from opportunities.csv
+                                                 (docs/pipeline-fit.md), NULL without one */
   double account_scale;           /* the old accounts' back-cast to the history's start */
   int evaluations;
   int converged;                  /* the simplex met its size before the budget */
@@ -84,8 +94,11 @@ typedef struct salesim_calibrate_result {
 int salesim_calibrate(const salesim_scenario *sc, const salesim_calibrate_options *opt,
                       salesim_calibrate_result *out, salesim_diag *diag, salesim_diag *warn);
 
-/** A copy of `sc` with the fitted values set (its data shared); NULL if
- *  out of memory. */
+/** Free what a result owns (salesim_calibrate fills it in every case). */
+void salesim_calibrate_result_clear(salesim_calibrate_result *r);
+
+/** A copy of `sc` with the fitted values set (the pipeline when it was
+ *  fitted, the traits; its data shared); NULL if out of memory. */
 salesim_scenario *salesim_calibrate_apply(const salesim_scenario *sc,
                                           const salesim_calibrate_result *r);
 
