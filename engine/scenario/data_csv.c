@@ -28,6 +28,10 @@ static const char *shown(const char *s, char *buf, size_t cap) {
   return buf;
 }
 
+const char *salesim_data_csv_shown(const char *s, char *buf, size_t cap) {
+  return shown(s, buf, cap);
+}
+
 static void verror(salesim_data_csv *t, salesim_diag *d, long line, const char *col, const char *fmt,
                    va_list ap) {
   t->n_errors++;
