@@ -330,6 +330,8 @@ int salesim_data_csv_parse(salesim_data_csv *t, const char *name, const char *te
     int found = 0;
     for (size_t h = 0; h < n_head; h++)
       found |= map[h] == c;
+    if (found && c < 64)
+      t->present |= 1ULL << c;
     if (!found && spec[c].required) {
       ferr(t, d, R.line[0], spec[c].name, "missing column (expected it in the header row)");
       rc = SALESIM_ESCENARIO;

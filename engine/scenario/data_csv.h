@@ -41,6 +41,7 @@ typedef struct salesim_data_csv {
   long *line;        /* the line on which each row starts (1-based) */
   char *text;        /* the cells' bytes, NUL-terminated each */
   size_t n_errors;   /* problems reported against this file so far */
+  unsigned long long present; /* bit c: spec column c is in the header (c < 64) */
 } salesim_data_csv;
 
 /** Parse `len` bytes of `text` as file `name` with columns `spec[0..n)`.

@@ -100,6 +100,12 @@ typedef struct dload {
   /* the line of each row added, by the row's index in d */
   long *line[SALESIM_DATA_FILES];
   const char **owner;  /* accounts.csv owner_rep_id by account, resolved after the roster */
+  /* a file whose text or header has problems: references to its ids are
+   * not reported (its rows may be missing: the first problem is enough) */
+  int broken[SALESIM_DATA_FILES];
+  /* ids of rows not added for a problem of another cell, by kind: a
+   * reference to one is not reported again as unknown */
+  salesim_data *rejected;
   int start_given;
   int oom;
 } dload;
@@ -139,12 +145,30 @@ static void err(dload *L, int f, size_t row, int col, const char *fmt, ...) {
   salesim_data_csv_error(&L->t[f], row, col, D_DIAG(L), "%s", msg);
 }
 
+/* A required cell left blank: reported unless its whole column is missing
+ * (reported once, on the header). */
+static void blank(dload *L, int f, size_t row, int col, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+static void blank(dload *L, int f, size_t row, int col, const char *fmt, ...) {
+  char msg[512];
+  va_list ap;
+  if (col < 64 && !(L->t[f].present & (1ULL << col)))
+    return;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  err(L, f, row, col, "blank (expected %s)", msg);
+}
+
 /* The id in (row, col), or NULL when blank (reported as `what` missing). */
 static const char *need(dload *L, int f, size_t row, int col, const char *what) {
   const char *s = salesim_data_csv_cell(&L->t[f], row, col);
   if (*s != '\0')
     return s;
-  err(L, f, row, col, "blank (expected %s)", what);
+  blank(L, f, row, col, "%s", what);
   return NULL;
 }
 
@@ -156,7 +180,7 @@ static long ref(dload *L, int f, size_t row, int col, salesim_data_kind kind, in
   if (*s == '\0')
     return -1;
   long i = salesim_data_find(L->d, kind, s);
-  if (i < 0)
+  if (i < 0 && !L->broken[of] && salesim_data_find(L->rejected, kind, s) < 0)
     err(L, f, row, col, "'%s' is not in %s (expected a %s of %s)",
         salesim_data_csv_shown(s, b, sizeof b), salesim_data_file_name((salesim_data_file)of),
         files[of].cols[0].name, salesim_data_file_name((salesim_data_file)of));
@@ -191,8 +215,7 @@ static int stage_of(dload *L, size_t row) {
   int k = choice(L, SALESIM_DATA_OPPORTUNITIES, row, OP_STAGE, stage_names, N_OF(stage_names),
                  "a stage");
   if (k == -1)
-    err(L, SALESIM_DATA_OPPORTUNITIES, row, OP_STAGE,
-        "blank (expected one of: lead, 20, 40, 60, 80, won, lost)");
+    blank(L, SALESIM_DATA_OPPORTUNITIES, row, OP_STAGE, "one of: lead, 20, 40, 60, 80, won, lost");
   return k;
 }
 
@@ -255,8 +278,7 @@ static void read_accounts(dload *L) {
                                SALESIM_DATA_TERRITORIES);
     if (salesim_data_csv_number(t, r, AC_REVENUE, 0, "an amount a year", &row.annual_revenue,
                                 D_DIAG(L)) == 0)
-      err(L, f, r, AC_REVENUE, "blank (expected the account's recurring revenue a year, 0 or "
-                               "more)");
+      blank(L, f, r, AC_REVENUE, "the account's recurring revenue a year, 0 or more");
     salesim_data_csv_date(t, r, AC_SINCE, &row.customer_since, D_DIAG(L));
     if (row.id == NULL)
       continue;
@@ -281,7 +303,7 @@ static void read_roster(dload *L) {
                                SALESIM_DATA_TERRITORIES);
     int hire = salesim_data_csv_date(t, r, RO_HIRE, &row.hire_date, D_DIAG(L));
     if (hire == 0)
-      err(L, f, r, RO_HIRE, "blank (expected the date the person was hired, YYYY-MM-DD)");
+      blank(L, f, r, RO_HIRE, "the date the person was hired, YYYY-MM-DD");
     int ex = salesim_data_csv_date(t, r, RO_EXIT, &row.exit_date, D_DIAG(L));
     if (hire == 1 && ex == 1 && row.exit_date < row.hire_date)
       err(L, f, r, RO_EXIT, "%s is before hire_date %s (expected a date on or after hire_date)",
@@ -309,6 +331,8 @@ static void read_roster(dload *L) {
     salesim_data_csv_number(t, r, RO_QUOTA, 0, "an amount a year", &row.annual_quota, D_DIAG(L));
     if (row.id != NULL && hire == 1)
       added(L, f, r, RO_ID, salesim_data_add_rep(L->d, &row), SALESIM_DATA_K_REP, row.id);
+    else if (row.id != NULL && salesim_data_add_rep(L->rejected, &row) == SALESIM_ENOMEM)
+      L->oom = 1;
   }
 }
 
@@ -324,14 +348,14 @@ static void read_periods(dload *L) {
       ok = 0;
     int p = salesim_data_csv_period(t, r, PE_PERIOD, &row.first_month, &row.months, D_DIAG(L));
     if (p == 0)
-      err(L, f, r, PE_PERIOD, "blank (expected YYYY, YYYY-Qn or YYYY-MM, e.g. 2025-Q2)");
+      blank(L, f, r, PE_PERIOD, "YYYY, YYYY-Qn or YYYY-MM, e.g. 2025-Q2");
     int q = salesim_data_csv_number(t, r, PE_QUOTA, 0, "an amount", &row.quota, D_DIAG(L));
     if (q == 0)
-      err(L, f, r, PE_QUOTA, "blank (expected the period's quota, 0 or more)");
+      blank(L, f, r, PE_QUOTA, "the period's quota, 0 or more");
     int s = salesim_data_csv_number(t, r, PE_SALES, 0, "an amount", &row.credited_sales,
                                     D_DIAG(L));
     if (s == 0)
-      err(L, f, r, PE_SALES, "blank (expected the sales credited in the period, 0 or more)");
+      blank(L, f, r, PE_SALES, "the sales credited in the period, 0 or more");
     salesim_data_csv_number(t, r, PE_PAY, 0, "an amount", &row.variable_pay, D_DIAG(L));
     if (q == 1 && s == 1 && row.quota == 0 && row.credited_sales > 0)
       err(L, f, r, PE_QUOTA, "0 with credited_sales %s (expected a quota > 0 when sales are "
@@ -362,11 +386,14 @@ static void read_events(dload *L) {
       ok = 0;
     int dt = salesim_data_csv_date(t, r, OP_DATE, &row.date, D_DIAG(L));
     if (dt == 0)
-      err(L, f, r, OP_DATE, "blank (expected the date of the stage change, YYYY-MM-DD)");
+      blank(L, f, r, OP_DATE, "the date of the stage change, YYYY-MM-DD");
     int st = stage_of(L, r);
     salesim_data_csv_number(t, r, OP_VALUE, 0, "an amount", &row.value, D_DIAG(L));
-    if (id == NULL || !ok || dt != 1 || st < 0)
+    if (id == NULL || !ok || dt != 1 || st < 0) {
+      if (id != NULL && salesim_data_opportunity(L->rejected, id) < 0)
+        L->oom = 1;
       continue;
+    }
     row.stage = st;
     long o = salesim_data_opportunity(L->d, id);
     if (o < 0) {
@@ -395,14 +422,14 @@ static void read_activities(dload *L) {
       ok = 0;
     int dt = salesim_data_csv_date(t, r, AV_DATE, &row.date, D_DIAG(L));
     if (dt == 0)
-      err(L, f, r, AV_DATE, "blank (expected the activity's date, YYYY-MM-DD)");
+      blank(L, f, r, AV_DATE, "the activity's date, YYYY-MM-DD");
     row.type = choice(L, f, r, AV_TYPE, type_names, N_OF(type_names), "an activity type");
     if (row.type == -1)
-      err(L, f, r, AV_TYPE, "blank (expected one of: daily, visit, trip)");
+      blank(L, f, r, AV_TYPE, "one of: daily, visit, trip");
     row.state = choice(L, f, r, AV_STATE, state_names, N_OF(state_names), "an activity state");
     if (row.state == -1)
-      err(L, f, r, AV_STATE, "blank (expected one of: planned, unplanned, postponed, cancelled, "
-                             "in_progress, done, overdue)");
+      blank(L, f, r, AV_STATE, "one of: planned, unplanned, postponed, cancelled, in_progress, "
+                               "done, overdue");
     if (with_accounts)
       row.account = (int)ref(L, f, r, AV_ACCOUNT, SALESIM_DATA_K_ACCOUNT, SALESIM_DATA_ACCOUNTS);
     if (row.id == NULL || !ok || dt != 1 || row.type < 0 || row.state < 0)
@@ -742,15 +769,19 @@ static void read_file(dload *L, int f, const config_setting_t *s) {
     ld->oom = 1;
     return;
   }
+  L->broken[f] = rc != 0;
   L->parsed[f] = 1;
   if ((L->line[f] = calloc(L->t[f].n_rows + 1, sizeof *L->line[f])) == NULL)
     L->oom = 1;
 }
 
-/* File f needs file `need_f`: report at f's setting when it is missing. */
-static int needs(dload *L, int f, int need_f, const char *why) {
-  if (L->set[need_f] != NULL)
+/* File f needs file `need_f`: report at f's setting when it is not given
+ * (given but not read for a problem of its own: no second line). */
+static int needs(dload *L, const int *want, int f, int need_f, const char *why) {
+  if (want[need_f])
     return 1;
+  if (L->set[need_f] != NULL)
+    return 0;
   char name[NAME_TEXT];
   scn_join_name(name, sizeof name, "data", files[f].key);
   scn_report(L->ld, L->set[f], name, "needs data.%s (expected %s = \"...\" too: %s)",
@@ -852,7 +883,8 @@ void scn_load_data(loader *ld, const config_setting_t *root, salesim_scenario *s
                                           "data.territories, ... with it)");
     return;
   }
-  if ((L.d = salesim_data_new()) == NULL) {
+  if ((L.d = salesim_data_new()) == NULL || (L.rejected = salesim_data_new()) == NULL) {
+    salesim_data_free(L.d);
     ld->oom = 1;
     return;
   }
@@ -872,16 +904,16 @@ void scn_load_data(loader *ld, const config_setting_t *root, salesim_scenario *s
   for (int f = 0; f < SALESIM_DATA_FILES; f++)
     want[f] = L.set[f] != NULL;
   if (want[SALESIM_DATA_ROSTER])
-    want[SALESIM_DATA_ROSTER] = needs(&L, SALESIM_DATA_ROSTER, SALESIM_DATA_TERRITORIES,
+    want[SALESIM_DATA_ROSTER] = needs(&L, want, SALESIM_DATA_ROSTER, SALESIM_DATA_TERRITORIES,
                                       "roster.csv's territory_id names its rows");
   if (want[SALESIM_DATA_ACCOUNTS])
-    want[SALESIM_DATA_ACCOUNTS] = needs(&L, SALESIM_DATA_ACCOUNTS, SALESIM_DATA_TERRITORIES,
+    want[SALESIM_DATA_ACCOUNTS] = needs(&L, want, SALESIM_DATA_ACCOUNTS, SALESIM_DATA_TERRITORIES,
                                         "accounts.csv's territory_id names its rows");
   static const int on_roster[] = {SALESIM_DATA_PERFORMANCE, SALESIM_DATA_OPPORTUNITIES,
                                    SALESIM_DATA_ACTIVITIES};
   for (size_t i = 0; i < N_OF(on_roster); i++)
     if (want[on_roster[i]])
-      want[on_roster[i]] = needs(&L, on_roster[i], SALESIM_DATA_ROSTER,
+      want[on_roster[i]] = needs(&L, want, on_roster[i], SALESIM_DATA_ROSTER,
                                  "its rep_id names the people of roster.csv");
   for (int f = 0; f < SALESIM_DATA_FILES && !ld->oom && !L.oom; f++) {
     if (!want[f])
@@ -959,4 +991,5 @@ void scn_load_data(loader *ld, const config_setting_t *root, salesim_scenario *s
     free(L.line[f]);
   }
   free(L.owner);
+  salesim_data_free(L.rejected);
 }
