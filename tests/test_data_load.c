@@ -405,6 +405,36 @@ static void test_cli_writes_nothing(void **state) {
   assert_false(salesim_test_exists(out_dir));
 }
 
+/* A run on the company: the manifest names the data, scenario.cfg keeps
+ * the group and notes the files it read. */
+static void test_cli_run_names_its_data(void **state) {
+  (void)state;
+  const char *dir = company("run", NULL, NULL, NULL);
+  char out_dir[1100], path[1200], *out = NULL;
+  snprintf(out_dir, sizeof out_dir, "%s/out", dir);
+  assert_int_equal(salesim_test_sh(&out, "%s run '%s/scenario.cfg' --replications 1 --quiet -o '%s'",
+                                   SALESIM_BINARY, dir, out_dir),
+                   0);
+  free(out);
+  snprintf(path, sizeof path, "%s/summary.json", out_dir);
+  char *json = salesim_test_slurp(path, NULL);
+  assert_non_null(json);
+  const char *data = strstr(json, "\"data\": {");
+  assert_non_null(data);
+  assert_non_null(strstr(data, "\"roster.csv\": {"));
+  assert_non_null(strstr(data, "\"path\": \"roster.csv\""));
+  assert_non_null(strstr(data, "\"hash\": \"97b90871fcfe9eea\""));
+  assert_non_null(strstr(data, "\"rows\": 18"));
+  assert_non_null(strstr(data, "\"start\": \"2026-01-01\""));
+  free(json);
+  snprintf(path, sizeof path, "%s/scenario.cfg", out_dir);
+  char *cfg = salesim_test_slurp(path, NULL);
+  assert_non_null(cfg);
+  assert_non_null(strstr(cfg, "  roster = \"roster.csv\";"));
+  assert_non_null(strstr(cfg, "#   roster.csv = \"roster.csv\": FNV-1a 97b90871fcfe9eea, 8 rows\n"));
+  free(cfg);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_company_loads),
@@ -419,6 +449,7 @@ int main(void) {
       cmocka_unit_test(test_group_and_conflicts),
       cmocka_unit_test(test_confinement),
       cmocka_unit_test(test_cli_writes_nothing),
+      cmocka_unit_test(test_cli_run_names_its_data),
   };
   return cmocka_run_group_tests(tests, salesim_test_root_setup, salesim_test_root_teardown);
 }
