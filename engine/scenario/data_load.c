@@ -97,7 +97,8 @@ typedef struct dload {
   salesim_data_csv t[SALESIM_DATA_FILES];
   int parsed[SALESIM_DATA_FILES];                   /* t[f] holds rows */
   int inited[SALESIM_DATA_FILES];                   /* t[f] to free */
-  /* the line of each row added, by the row's index in d */
+  /* the csv row of each row added, by the row's index in d (its line:
+   * lineof) */
   long *line[SALESIM_DATA_FILES];
   const char **owner;  /* accounts.csv owner_rep_id by account, resolved after the roster */
   /* a file whose text or header has problems: references to its ids are
@@ -219,10 +220,13 @@ static int stage_of(dload *L, size_t row) {
   return k;
 }
 
+/* The line on which data row `i` of file f starts. */
+static long lineof(const dload *L, int f, long i) { return L->t[f].line[L->line[f][i]]; }
+
 static int remember_line(dload *L, int f, long row_index, size_t csv_row) {
   if (row_index < 0)
     return 0;
-  L->line[f][row_index] = L->t[f].line[csv_row];
+  L->line[f][row_index] = (long)csv_row;
   return 0;
 }
 
@@ -238,7 +242,7 @@ static long added(dload *L, int f, size_t row, int col, long rc, salesim_data_ki
   if (rc == SALESIM_EINVAL) {
     long first = salesim_data_find(L->d, kind, id);
     err(L, f, row, col, "'%s' also on line %ld (expected each %s once)",
-        salesim_data_csv_shown(id, b, sizeof b), first >= 0 ? L->line[f][first] : 0L,
+        salesim_data_csv_shown(id, b, sizeof b), first >= 0 ? lineof(L, f, first) : 0L,
         files[f].cols[col].name);
     return -1;
   }
@@ -452,28 +456,28 @@ static long month_days(long month) {
 
 /* The first day of the month after the latest date in the data. */
 static long default_start(const salesim_data *d) {
-  long last = LONG_MIN;
-#define LATER(x)                                                                                \
-  do {                                                                                          \
-    long v_ = (x);                                                                              \
-    if (v_ != SALESIM_DATA_NO_DATE && month_of(v_) + 1 > last)                                 \
-      last = month_of(v_) + 1;                                                                  \
-  } while (0)
+  long last = LONG_MIN, month = LONG_MIN;
   for (size_t i = 0; i < d->n_reps; i++) {
-    LATER(d->reps[i].hire_date);
-    LATER(d->reps[i].exit_date);
+    if (d->reps[i].hire_date > last)
+      last = d->reps[i].hire_date;
+    if (d->reps[i].exit_date > last)
+      last = d->reps[i].exit_date;
   }
   for (size_t i = 0; i < d->n_accounts; i++)
-    LATER(d->accounts[i].customer_since);
+    if (d->accounts[i].customer_since > last)
+      last = d->accounts[i].customer_since; /* SALESIM_DATA_NO_DATE is LONG_MIN */
   for (size_t i = 0; i < d->n_events; i++)
-    LATER(d->events[i].date);
+    if (d->events[i].date > last)
+      last = d->events[i].date;
   for (size_t i = 0; i < d->n_activities; i++)
-    LATER(d->activities[i].date);
-#undef LATER
+    if (d->activities[i].date > last)
+      last = d->activities[i].date;
+  if (last != LONG_MIN)
+    month = month_of(last) + 1;
   for (size_t i = 0; i < d->n_periods; i++)
-    if (d->periods[i].first_month + d->periods[i].months > last)
-      last = d->periods[i].first_month + d->periods[i].months;
-  return last == LONG_MIN ? SALESIM_DATA_NO_DATE : month_days(last);
+    if (d->periods[i].first_month + d->periods[i].months > month)
+      month = d->periods[i].first_month + d->periods[i].months;
+  return month == LONG_MIN ? SALESIM_DATA_NO_DATE : month_days(month);
 }
 
 /* A date of file f (row) that must lie before the start. */
@@ -488,28 +492,15 @@ static void before_start(dload *L, int f, size_t csv_row_line_index, int col, lo
       date_text(date, d1), date_text(L->d->start, d2));
 }
 
-/* The csv row of data row `i` of file f: rows are added in file order, so
- * find the row by its line (binary search over the file's lines). */
-static size_t csv_row(const dload *L, int f, long i) {
-  const salesim_data_csv *t = &L->t[f];
-  long want = L->line[f][i];
-  size_t lo = 0, hi = t->n_rows;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (t->line[mid] < want)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo;
-}
+/* The csv row of data row `i` of file f. */
+static size_t csv_row(const dload *L, int f, long i) { return (size_t)L->line[f][i]; }
 
 /* A date of rep `rep`'s work (an event, an activity) inside the rep's
  * employment. */
 static void within_employment(dload *L, int f, size_t row, int col, int rep, long date) {
   const salesim_data_rep *p = &L->d->reps[rep];
   char d1[16], d2[16], b[64];
-  long rl = L->line[SALESIM_DATA_ROSTER][rep];
+  long rl = lineof(L, SALESIM_DATA_ROSTER, rep);
   if (date < p->hire_date)
     err(L, f, row, col, "%s is before hire_date %s of rep '%s' on roster.csv:%ld (expected a "
                         "date during the rep's employment)",
@@ -543,7 +534,7 @@ static void check_accounts(dload *L) {
           "owner from the account's own territory)",
           salesim_data_csv_shown(p->id, b, sizeof b),
           salesim_data_csv_shown(d->territories[p->territory].id, b2, sizeof b2),
-          L->line[SALESIM_DATA_ROSTER][o],
+          lineof(L, SALESIM_DATA_ROSTER, o),
           salesim_data_csv_shown(d->territories[ac->territory].id, b3, sizeof b3));
     else if (p->exit_date != SALESIM_DATA_NO_DATE && d->start != SALESIM_DATA_NO_DATE &&
              p->exit_date < d->start)
@@ -551,7 +542,7 @@ static void check_accounts(dload *L) {
           "rep '%s' left on %s (roster.csv:%ld), before data.start %s (expected an owner "
           "employed at the start, or blank)",
           salesim_data_csv_shown(p->id, b, sizeof b), date_text(p->exit_date, d1),
-          L->line[SALESIM_DATA_ROSTER][o], date_text(d->start, d2));
+          lineof(L, SALESIM_DATA_ROSTER, o), date_text(d->start, d2));
   }
 }
 
@@ -591,7 +582,7 @@ static void check_periods(dload *L) {
     const salesim_data_period *p = &d->periods[i];
     const salesim_data_rep *rp = &d->reps[p->rep];
     size_t r = csv_row(L, f, (long)i);
-    long rl = L->line[SALESIM_DATA_ROSTER][p->rep];
+    long rl = lineof(L, SALESIM_DATA_ROSTER, p->rep);
     it[i] = (sort_item){p->rep, p->first_month, (long)i};
     period_text(p->first_month, p->months, p1);
     if (p->first_month + p->months - 1 < month_of(rp->hire_date))
@@ -618,7 +609,7 @@ static void check_periods(dload *L) {
     err(L, f, csv_row(L, f, later), PE_PERIOD,
         "%s overlaps %s on line %ld for rep '%s' (expected each rep's periods not to overlap)",
         period_text(lp->first_month, lp->months, p1), period_text(op->first_month, op->months, p2),
-        L->line[f][other], salesim_data_csv_shown(d->reps[p->rep].id, b, sizeof b));
+        lineof(L, f, other), salesim_data_csv_shown(d->reps[p->rep].id, b, sizeof b));
   }
   free(it);
 }
@@ -630,16 +621,43 @@ static void check_events(dload *L) {
   size_t n = d->n_events;
   if (n == 0)
     return;
+  /* the events by opportunity, then date, then file order (the order of
+   * salesim_data_sort_events): a counting sort by opportunity keeps the
+   * file order, then each opportunity's few rows by date (insertion) */
   sort_item *it = malloc(n * sizeof *it);
-  if (it == NULL) {
+  size_t *at = calloc(d->n_opportunities + 1, sizeof *at);
+  if (it == NULL || at == NULL) {
+    free(it);
+    free(at);
     L->oom = 1;
     return;
   }
+  for (size_t i = 0; i < n; i++)
+    at[d->events[i].opportunity + 1]++;
+  for (size_t o = 0; o < d->n_opportunities; o++)
+    at[o + 1] += at[o];
   for (size_t i = 0; i < n; i++) {
     const salesim_data_event *e = &d->events[i];
-    it[i] = (sort_item){e->opportunity, e->date, (long)i};
+    it[at[e->opportunity]++] = (sort_item){e->opportunity, e->date, (long)i};
   }
-  qsort(it, n, sizeof *it, item_cmp);
+  free(at);
+  for (size_t lo = 0, hi; lo < n; lo = hi) {
+    for (hi = lo + 1; hi < n && it[hi].key1 == it[lo].key1; hi++)
+      ;
+    if (hi - lo > 16) { /* a long history: no quadratic insertion */
+      qsort(it + lo, hi - lo, sizeof *it, item_cmp);
+      continue;
+    }
+    for (size_t k = lo + 1; k < hi; k++) {
+      sort_item x = it[k];
+      size_t j = k;
+      while (j > lo && it[j - 1].key2 > x.key2) {
+        it[j] = it[j - 1];
+        j--;
+      }
+      it[j] = x;
+    }
+  }
   for (size_t lo = 0, hi; lo < n; lo = hi) {
     int opp = d->events[it[lo].idx].opportunity;
     int has_value = 0;
@@ -659,13 +677,13 @@ static void check_events(dload *L) {
                                  "opportunity)",
             salesim_data_csv_shown(d->accounts[e->account].id, b, sizeof b),
             salesim_data_csv_shown(d->accounts[first->account].id, b2, sizeof b2),
-            L->line[f][it[lo].idx]);
+            lineof(L, f, it[lo].idx));
       if (closed >= 0) {
         const salesim_data_event *c = &d->events[closed];
         err(L, f, r, OP_STAGE, "a row after the opportunity was %s on %s (line %ld) (expected "
                                "won or lost as its last row by date)",
             c->stage == SALESIM_DATA_STAGE_WON ? "won" : "lost", date_text(c->date, d1),
-            L->line[f][closed]);
+            lineof(L, f, closed));
         continue;
       }
       if (e->stage != SALESIM_DATA_STAGE_LOST) {
@@ -675,7 +693,7 @@ static void check_events(dload *L) {
               "%s on %s after %s on %s (line %ld) (expected stages in the order of their dates: "
               "a deal only moves forward)",
               stage_names[e->stage], date_text(e->date, d1), stage_names[t->stage],
-              date_text(t->date, d2), L->line[f][top]);
+              date_text(t->date, d2), lineof(L, f, top));
         } else
           top = i;
       }
