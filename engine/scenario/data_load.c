@@ -817,8 +817,15 @@ static void apply(dload *L, const config_setting_t *root, salesim_scenario *sc) 
                                                          "territories.list");
     const config_setting_t *count = config_setting_lookup((config_setting_t *)root,
                                                           "territories.count");
-    int n = (int)d->n_territories;
-    if (list != NULL)
+    const salesim_param_table *tt = &salesim_scenario_tables(NULL)[SALESIM_TABLE_TERRITORIES];
+    const salesim_param_spec *cs = &tt->specs[scn_spec_index(tt, "count")];
+    int n = d->n_territories > INT32_MAX ? INT32_MAX : (int)d->n_territories;
+    if (!salesim_params_in_range(cs, n))
+      scn_report(ld, L->set[SALESIM_DATA_TERRITORIES], "data.territories",
+                 "territories.csv has %d territories (expected %g to %g, the bounds of "
+                 "territories.count)",
+                 n, cs->min, cs->max);
+    else if (list != NULL)
       scn_report(ld, list, "territories.list",
                  "given with data.territories (expected one of the two: with territories.csv "
                  "the territories are its %d rows)",
@@ -829,11 +836,13 @@ static void apply(dload *L, const config_setting_t *root, salesim_scenario *sc) 
                  "%d but territories.csv has %d territories (expected %d, or leave "
                  "territories.count out)",
                  config_setting_get_int(count), n, n);
-    else if (n > 0)
+    else
       sc->territories.count = n;
   }
   if (L->parsed[SALESIM_DATA_ROSTER]) {
     size_t force = salesim_data_starting_force(d, NULL, 0);
+    const salesim_param_table *pt = &salesim_scenario_tables(NULL)[SALESIM_TABLE_POPULATION];
+    const salesim_param_spec *rs = &pt->specs[scn_spec_index(pt, "reps")];
     const config_setting_t *reps = config_setting_lookup((config_setting_t *)root,
                                                          "population.reps");
     if (force == 0)
@@ -841,9 +850,11 @@ static void apply(dload *L, const config_setting_t *root, salesim_scenario *sc) 
                  "nobody in roster.csv is employed on data.start %s (expected at least one "
                  "person hired before it and not left before it)",
                  d->start == SALESIM_DATA_NO_DATE ? "(none)" : date_text(d->start, d1));
-    else if (force > INT32_MAX)
+    else if (!salesim_params_in_range(rs, force > INT32_MAX ? (double)INT32_MAX + 1 : (double)force))
       scn_report(ld, L->set[SALESIM_DATA_ROSTER], "data.roster",
-                 "%zu people employed at the start (expected at most %d)", force, INT32_MAX);
+                 "%zu people employed at the start (expected at most %g, the bound of "
+                 "population.reps)",
+                 force, rs->max);
     else if (reps != NULL && config_setting_type(reps) == CONFIG_TYPE_INT &&
              (size_t)config_setting_get_int(reps) != force)
       scn_report(ld, reps, "population.reps",
