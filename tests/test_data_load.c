@@ -283,6 +283,20 @@ static void test_exits_and_deals(void **state) {
       NULL});
 }
 
+/* Values outside an enumeration, a grade that is not one, a blank required
+ * cell, an account held by a leaver, one deal on two accounts. */
+static void test_values_and_leavers(void **state) {
+  (void)state;
+  fails_with(company("misc", "misc", NULL, NULL), (const char *const[]){
+      "%s/roster.csv:6: grade: '2.5' is not a grade (expected an integer 1..1000)",
+      "%s/opportunities.csv:19: stage: 'closed' is not a stage (expected one of: lead, 20, 40, 60, 80, won, lost)",
+      "%s/activities.csv:3: type: 'call' is not an activity type (expected one of: daily, visit, trip)",
+      "%s/activities.csv:4: rep_id: blank (expected a rep_id of roster.csv)",
+      "%s/accounts.csv:7: owner_rep_id: rep 'R7' left on 2025-06-30 (roster.csv:8), before data.start 2026-01-01 (expected an owner employed at the start, or blank)",
+      "%s/opportunities.csv:12: account_id: 'A14' but 'A13' on line 11 (expected one account per opportunity)",
+      NULL});
+}
+
 /* Several files wrong at once: every problem of every file in one run. */
 static void test_all_at_once(void **state) {
   (void)state;
@@ -445,6 +459,7 @@ int main(void) {
       cmocka_unit_test(test_rep_in_two_territories),
       cmocka_unit_test(test_negative_money_encoding_columns),
       cmocka_unit_test(test_exits_and_deals),
+      cmocka_unit_test(test_values_and_leavers),
       cmocka_unit_test(test_all_at_once),
       cmocka_unit_test(test_group_and_conflicts),
       cmocka_unit_test(test_confinement),
