@@ -375,35 +375,55 @@ static void read_periods(dload *L) {
   }
 }
 
+/* The last id found in a column: a deal log lists a deal's rows together,
+ * so most rows repeat the row before's ids (one lookup saved per repeat). */
+typedef struct memo {
+  const char *s;
+  long i;
+} memo;
+
+static long ref_memo(dload *L, memo *m, int f, size_t row, int col, salesim_data_kind kind,
+                     int of) {
+  const char *s = salesim_data_csv_cell(&L->t[f], row, col);
+  if (m->s != NULL && m->i >= 0 && strcmp(s, m->s) == 0)
+    return m->i;
+  m->s = s;
+  m->i = ref(L, f, row, col, kind, of);
+  return m->i;
+}
+
 static void read_events(dload *L) {
   const int f = SALESIM_DATA_OPPORTUNITIES;
   salesim_data_csv *t = &L->t[f];
   int with_accounts = L->parsed[SALESIM_DATA_ACCOUNTS];
+  memo m_acc = {NULL, -1}, m_rep = {NULL, -1}, m_opp = {NULL, -1};
   for (size_t r = 0; r < t->n_rows && !L->oom; r++) {
     salesim_data_event row = {-1, -1, -1, 0, 0, NAN};
     int ok = 1;
     const char *id = need(L, f, r, OP_ID, "an opportunity id");
     if (with_accounts)
-      row.account = (int)ref(L, f, r, OP_ACCOUNT, SALESIM_DATA_K_ACCOUNT, SALESIM_DATA_ACCOUNTS);
+      row.account = (int)ref_memo(L, &m_acc, f, r, OP_ACCOUNT, SALESIM_DATA_K_ACCOUNT,
+                                  SALESIM_DATA_ACCOUNTS);
     if (need(L, f, r, OP_REP, "a rep_id of roster.csv") == NULL ||
-        (row.rep = (int)ref(L, f, r, OP_REP, SALESIM_DATA_K_REP, SALESIM_DATA_ROSTER)) < 0)
+        (row.rep = (int)ref_memo(L, &m_rep, f, r, OP_REP, SALESIM_DATA_K_REP,
+                                 SALESIM_DATA_ROSTER)) < 0)
       ok = 0;
     int dt = salesim_data_csv_date(t, r, OP_DATE, &row.date, D_DIAG(L));
     if (dt == 0)
       blank(L, f, r, OP_DATE, "the date of the stage change, YYYY-MM-DD");
     int st = stage_of(L, r);
     salesim_data_csv_number(t, r, OP_VALUE, 0, "an amount", &row.value, D_DIAG(L));
-    if (id == NULL || !ok || dt != 1 || st < 0) {
-      if (id != NULL && salesim_data_opportunity(L->rejected, id) < 0)
-        L->oom = 1;
+    if (id == NULL || !ok || dt != 1 || st < 0)
       continue;
-    }
     row.stage = st;
-    long o = salesim_data_opportunity(L->d, id);
+    long o = m_opp.s != NULL && strcmp(id, m_opp.s) == 0 ? m_opp.i
+                                                          : salesim_data_opportunity(L->d, id);
     if (o < 0) {
       L->oom = 1;
       break;
     }
+    m_opp.s = id;
+    m_opp.i = o;
     row.opportunity = (int)o;
     long i = salesim_data_add_event(L->d, &row);
     if (i < 0)
