@@ -370,6 +370,12 @@ static void test_group_and_conflicts(void **state) {
   fails_with(dir, (const char *const[]){
       "%s/scenario.cfg:1: data.roster: nobody in roster.csv is employed on data.start 2025-10-01 (expected at least one person hired before it and not left before it)",
       NULL});
+  /* fewer people than territories: the model has no vacant territory */
+  snprintf(path, sizeof path, "%s/roster.csv", dir);
+  salesim_test_write_text(path, "rep_id,territory_id,hire_date\nR1,T1,2020-01-01\nR2,T2,2020-01-01\n");
+  fails_with(dir, (const char *const[]){
+      "%s/scenario.cfg:1: data.roster: 2 people employed at the start for 3 territories (expected at least one per territory: population.reps and territories.count come from the data)",
+      NULL});
 }
 
 /* Data paths follow @include's rules: the scenario's folder tree, or a

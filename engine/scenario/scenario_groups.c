@@ -445,7 +445,13 @@ static void cross_checks(loader *ld, const config_setting_t *root, salesim_scena
   }
   /* each territory needs at least one position */
   int territories = sc->territories.list ? sc->territories.list_count : sc->territories.count;
-  if (sc->population.reps < territories && !scn_has_failed(ld, root, "population.reps") &&
+  if (sc->population.reps < territories && sc->data != NULL &&
+      sc->data->path[SALESIM_DATA_ROSTER] != NULL)
+    scn_report(ld, locate(root, "data.roster", NULL), "data.roster",
+               "%d people employed at the start for %d territories (expected at least one per "
+               "territory: population.reps and territories.count come from the data)",
+               sc->population.reps, territories);
+  else if (sc->population.reps < territories && !scn_has_failed(ld, root, "population.reps") &&
       !scn_has_failed(ld, root, "territories.count"))
     scn_report(ld, locate(root, "population.reps", "territories.count"), "population.reps",
                "%d reps for %d territories (expected at least one rep per territory)",
