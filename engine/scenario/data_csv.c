@@ -386,8 +386,15 @@ int salesim_data_csv_col(const salesim_data_csv *t, const char *name) {
   return -1;
 }
 
+void salesim_data_csv_drop_cells(salesim_data_csv *t) {
+  free(t->cells);
+  free(t->text);
+  t->cells = NULL;
+  t->text = NULL;
+}
+
 const char *salesim_data_csv_cell(const salesim_data_csv *t, size_t row, int col) {
-  if (row >= t->n_rows || col < 0 || col >= t->n_cols)
+  if (t->cells == NULL || row >= t->n_rows || col < 0 || col >= t->n_cols)
     return "";
   return t->cells[row * (size_t)t->n_cols + (size_t)col];
 }

@@ -53,6 +53,10 @@ int salesim_data_csv_parse(salesim_data_csv *t, const char *name, const char *te
 
 void salesim_data_csv_free(salesim_data_csv *t);
 
+/** Free the cells' text once the rows are read, keeping what messages
+ *  need (name, lines, error count); every cell then reads as blank. */
+void salesim_data_csv_drop_cells(salesim_data_csv *t);
+
 /** The spec's column `name`, or -1. */
 int salesim_data_csv_col(const salesim_data_csv *t, const char *name);
 

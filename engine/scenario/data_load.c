@@ -994,6 +994,11 @@ void scn_load_data(loader *ld, const config_setting_t *root, salesim_scenario *s
       read_activities(&L);
       break;
     }
+    /* no file refers to these rows' text later (accounts' owners, read
+     * after the roster, do): the memory goes back before the next file */
+    if (f == SALESIM_DATA_PERFORMANCE || f == SALESIM_DATA_OPPORTUNITIES ||
+        f == SALESIM_DATA_ACTIVITIES)
+      salesim_data_csv_drop_cells(&L.t[f]);
   }
   /* accounts' owners need the roster, which is read after them */
   if (L.parsed[SALESIM_DATA_ACCOUNTS] && !L.parsed[SALESIM_DATA_ROSTER] && L.set[SALESIM_DATA_ROSTER] == NULL) {
