@@ -29,6 +29,7 @@ test: build
 bench: build
 	./$(BUILD)/bench/bench_core
 	./$(BUILD)/bench/bench_batch
+	./$(BUILD)/bench/bench_data
 
 install: build
 	cmake --install $(BUILD)

@@ -59,6 +59,37 @@ static json_t *jstr(const char *s, int empty_null) {
   return j;
 }
 
+/* The data files of the scenario's `data` group: file -> {path, hash,
+ * rows}, and the start date. */
+static json_t *data_json(const salesim_data *d, int *ok) {
+  json_t *o = json_object();
+  if (o == NULL) {
+    *ok = 0;
+    return NULL;
+  }
+  const size_t rows[SALESIM_DATA_FILES] = {d->n_territories, d->n_accounts, d->n_reps,
+                                           d->n_periods,     d->n_events,   d->n_activities};
+  for (int f = 0; f < SALESIM_DATA_FILES; f++) {
+    if (d->path[f] == NULL)
+      continue;
+    json_t *one = json_object();
+    if (one != NULL) {
+      jset(one, "path", jstr(d->path[f], 0), ok);
+      jset(one, "hash", jstr(d->hash[f], 0), ok);
+      jset(one, "rows", json_integer((json_int_t)rows[f]), ok);
+    }
+    jset(o, salesim_data_file_name((salesim_data_file)f), one, ok);
+  }
+  if (d->start != SALESIM_DATA_NO_DATE) {
+    int y, m, dd;
+    char buf[16];
+    salesim_data_ymd(d->start, &y, &m, &dd);
+    snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, dd);
+    jset(o, "start", json_string(buf), ok);
+  }
+  return o;
+}
+
 static json_t *manifest_json(const report *rp, int *ok) {
   const salesim_results *r = rp->r;
   const salesim_scenario *sc = rp->sc;
@@ -115,6 +146,10 @@ static json_t *manifest_json(const report *rp, int *ok) {
     jset(man, "months_per_year", json_integer(sc->months_per_year), ok);
     jset(man, "description", jstr(sc->description, 1), ok);
   }
+  /* which company data the run used (only with a data group: shipped
+   * scenarios keep their bytes) */
+  if (sc != NULL && sc->data != NULL)
+    jset(man, "data", data_json(sc->data, ok), ok);
   return man;
 }
 

@@ -28,6 +28,10 @@ static const char *shown(const char *s, char *buf, size_t cap) {
   return buf;
 }
 
+const char *salesim_data_csv_shown(const char *s, char *buf, size_t cap) {
+  return shown(s, buf, cap);
+}
+
 static void verror(salesim_data_csv *t, salesim_diag *d, long line, const char *col, const char *fmt,
                    va_list ap) {
   t->n_errors++;
@@ -326,6 +330,8 @@ int salesim_data_csv_parse(salesim_data_csv *t, const char *name, const char *te
     int found = 0;
     for (size_t h = 0; h < n_head; h++)
       found |= map[h] == c;
+    if (found && c < 64)
+      t->present |= 1ULL << c;
     if (!found && spec[c].required) {
       ferr(t, d, R.line[0], spec[c].name, "missing column (expected it in the header row)");
       rc = SALESIM_ESCENARIO;
@@ -380,8 +386,15 @@ int salesim_data_csv_col(const salesim_data_csv *t, const char *name) {
   return -1;
 }
 
+void salesim_data_csv_drop_cells(salesim_data_csv *t) {
+  free(t->cells);
+  free(t->text);
+  t->cells = NULL;
+  t->text = NULL;
+}
+
 const char *salesim_data_csv_cell(const salesim_data_csv *t, size_t row, int col) {
-  if (row >= t->n_rows || col < 0 || col >= t->n_cols)
+  if (t->cells == NULL || row >= t->n_rows || col < 0 || col >= t->n_cols)
     return "";
   return t->cells[row * (size_t)t->n_cols + (size_t)col];
 }

@@ -10,8 +10,8 @@
  * ...)" in a salesim_diag, all of a file's problems in one pass (at most
  * SALESIM_DATA_CSV_MAX_ERRORS lines a file, then one line with the count of the
  * rest); the values are never quoted back beyond a short, printable
- * prefix. Which files and columns a scenario can name comes with the rest
- * of issue 13 (its page on the data format with it).
+ * prefix. Which files and columns a scenario can name, and the checks
+ * across rows and files: engine/scenario/data_load.c, docs/data-format.md.
  *
  * Read next: tests/test_data_csv.c.
  */
@@ -41,6 +41,7 @@ typedef struct salesim_data_csv {
   long *line;        /* the line on which each row starts (1-based) */
   char *text;        /* the cells' bytes, NUL-terminated each */
   size_t n_errors;   /* problems reported against this file so far */
+  unsigned long long present; /* bit c: spec column c is in the header (c < 64) */
 } salesim_data_csv;
 
 /** Parse `len` bytes of `text` as file `name` with columns `spec[0..n)`.
@@ -51,6 +52,10 @@ int salesim_data_csv_parse(salesim_data_csv *t, const char *name, const char *te
                       const salesim_data_column *spec, int n, salesim_diag *d);
 
 void salesim_data_csv_free(salesim_data_csv *t);
+
+/** Free the cells' text once the rows are read, keeping what messages
+ *  need (name, lines, error count); every cell then reads as blank. */
+void salesim_data_csv_drop_cells(salesim_data_csv *t);
 
 /** The spec's column `name`, or -1. */
 int salesim_data_csv_col(const salesim_data_csv *t, const char *name);
@@ -69,6 +74,10 @@ void salesim_data_csv_error(salesim_data_csv *t, size_t row, int col, salesim_di
 /** After all checks: if more problems were found than reported, one line
  *  saying how many more. */
 void salesim_data_csv_error_tail(salesim_data_csv *t, salesim_diag *d);
+
+/** A cell's text as messages show it: at most 40 bytes (not cutting a
+ *  UTF-8 character), control bytes as '?', "..." when cut; cap >= 48. */
+const char *salesim_data_csv_shown(const char *s, char *buf, size_t cap);
 
 /* Typed cells: 1 a value, 0 blank, -1 not valid (reported). */
 

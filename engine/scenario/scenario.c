@@ -1,7 +1,7 @@
 /*
-<<<<<<< HEAD:engine/scenario/scenario.c
  * engine/scenario/scenario.c: load and validate a scenario file: the steps of one
- * load (engine/scenario/scenario*.c are the only code that includes libconfig.h).
+ * load (engine/scenario/scenario*.c and engine/scenario/data_load.c are the only code
+ * that includes libconfig.h).
  *
  * A load reads the file itself and inlines its @include'd files
  * (engine/scenario/scenario_source.c), lets libconfig parse that text from memory,
@@ -9,17 +9,9 @@
  * (engine/scenario/scenario_wrap.c) and walks every group with its
  * salesim_param_table (engine/scenario/scenario_groups.c, engine/scenario/params.c for the
  * scenario's own groups, the mechanism's table for each entry of
- * `mechanisms`). Validation never stops at the first problem: every bad
- * setting adds one line to the diag,
-=======
- * engine/scenario/scenario.c: load and validate a scenario file (the only code that
- * includes libconfig.h).
- *
- * The file is read with libconfig; every group is then walked with its
- * salesim_param_table (engine/scenario/params.c for the scenario's own groups, the
- * mechanism's table for each entry of `mechanisms`). Validation never stops
- * at the first problem: every bad setting adds one line to the diag,
->>>>>>> issue10-layers:engine/scenario/scenario.c
+ * `mechanisms`; the `data` group's CSV files in engine/scenario/data_load.c).
+ * Validation never stops at the first problem: every bad setting adds one
+ * line to the diag,
  *
  *   FILE:LINE: SETTING: problem (expected ...)
  *
@@ -31,22 +23,12 @@
  * the folders its options allow for @include: loads on several threads at
  * once are independent. docs/input-safety.md has the rules for the files.
  *
-<<<<<<< HEAD:engine/scenario/scenario.c
+ * The scenario's hash (sc->hash, summary.json's scenario_hash) is the
+ * FNV-1a 64 of the resolved text; with a `data` group the hash goes on over
+ * each data file's own hash, so a changed data file changes it too.
+ *
  * Read next: engine/scenario/scenario_loader.h (the loader's state and its files),
  * then engine/scenario/scenario_source.c.
-=======
- * Before libconfig sees anything, the loader reads the file itself
- * (expand_source): a regular file of bounded size without NUL bytes, its
- * `@include` directives found with libconfig's lexical rules, each checked
- * (inside the scenario's folder tree or a folder allowed with
- * salesim_scenario_allow_include_dir, a regular file, bounded size, depth,
- * count, no cycle) and inlined. libconfig then parses that one text from
- * memory with its include folder pointing nowhere, so it never opens a file
- * of its own; a table of segments maps each line of the text back to its
- * file and line for messages. docs/input-safety.md has the rules.
- *
- * Read next: engine/scenario/params.c (the tables), models/core/mechanism.h.
->>>>>>> issue10-layers:engine/scenario/scenario.c
  */
 #define _XOPEN_SOURCE 700
 
@@ -58,11 +40,23 @@
 
 #include "scenario_loader.h"
 
-static void fnv1a_hex(const char *buf, size_t n, char out[17]) {
-  uint64_t h = UINT64_C(0xcbf29ce484222325);
+static uint64_t fnv1a(uint64_t h, const char *buf, size_t n) {
   for (size_t i = 0; i < n; i++) {
     h ^= (unsigned char)buf[i];
     h *= UINT64_C(0x100000001b3);
+  }
+  return h;
+}
+
+/* The resolved text's hash, then each data file's name and hash. */
+static void scenario_hash(const salesim_scenario *sc, const char *text, size_t n, char out[17]) {
+  uint64_t h = fnv1a(UINT64_C(0xcbf29ce484222325), text, n);
+  for (int f = 0; sc->data != NULL && f < SALESIM_DATA_FILES; f++) {
+    if (sc->data->path[f] == NULL)
+      continue;
+    const char *name = salesim_data_file_name((salesim_data_file)f);
+    h = fnv1a(h, name, strlen(name) + 1);
+    h = fnv1a(h, sc->data->hash[f], strlen(sc->data->hash[f]) + 1);
   }
   snprintf(out, 17, "%016" PRIx64, h);
 }
@@ -127,9 +121,9 @@ int salesim_scenario_load_with(salesim_scenario **out, const char *path,
     goto cleanup;
   }
   sc->source_len = ld.flat_len;
-  fnv1a_hex(ld.flat, ld.flat_len, sc->hash);
   scn_scan_wraps(&ld, "", ld.flat, ld.flat_len); /* wrapped integers, by line of the text */
   scn_load_tree(&ld, &cf, sc);
+  scenario_hash(sc, ld.flat, ld.flat_len, sc->hash);
   if (ld.oom)
     rc = SALESIM_ENOMEM;
   else if (ld.errors > 0)

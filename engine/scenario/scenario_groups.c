@@ -5,7 +5,8 @@
  * scn_load_tree reads the top-level settings and each group with its table
  * (engine/scenario/params.c for the scenario's own groups), the territory list, each
  * entry of `mechanisms` with its mechanism's table and check, and the
- * optional `sweep` group; then the cross-checks between settings (run only
+ * optional `sweep` group, the optional `data` group (engine/scenario/data_load.c);
+ * then the cross-checks between settings (run only
  * on settings that were valid on their own) and, last, that every swept
  * path names a number.
  *
@@ -447,7 +448,13 @@ static void cross_checks(loader *ld, const config_setting_t *root, salesim_scena
   }
   /* each territory needs at least one position */
   int territories = sc->territories.list ? sc->territories.list_count : sc->territories.count;
-  if (sc->population.reps < territories && !scn_has_failed(ld, root, "population.reps") &&
+  if (sc->population.reps < territories && sc->data != NULL &&
+      sc->data->path[SALESIM_DATA_ROSTER] != NULL)
+    scn_report(ld, locate(root, "data.roster", NULL), "data.roster",
+               "%d people employed at the start for %d territories (expected at least one per "
+               "territory: population.reps and territories.count come from the data)",
+               sc->population.reps, territories);
+  else if (sc->population.reps < territories && !scn_has_failed(ld, root, "population.reps") &&
       !scn_has_failed(ld, root, "territories.count"))
     scn_report(ld, locate(root, "population.reps", "territories.count"), "population.reps",
                "%d reps for %d territories (expected at least one rep per territory)",
@@ -545,7 +552,7 @@ static void cross_checks(loader *ld, const config_setting_t *root, salesim_scena
 void scn_load_tree(loader *ld, const config_t *cf, salesim_scenario *sc) {
   static const char *const top_skip[] = {"description", "production", "population",
                                          "territories", "firm",       "mechanisms",
-                                         "sweep"};
+                                         "sweep",       "data"};
   const salesim_param_table *tables = salesim_scenario_tables(NULL);
   const config_setting_t *root = config_root_setting(cf);
   const config_setting_t *s;
@@ -605,6 +612,7 @@ void scn_load_tree(loader *ld, const config_t *cf, salesim_scenario *sc) {
   sc->months_per_year = top.months_per_year;
   sc->mode = top.mode;
   sc->budget = top.budget;
+  scn_load_data(ld, root, sc); /* may set territories.count, population.reps */
   cross_checks(ld, root, sc, &top);
   if (ld->errors == 0 && !ld->oom)
     check_sweep_paths(ld, root, sc);

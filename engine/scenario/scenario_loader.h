@@ -18,6 +18,7 @@
  *   scenario_groups.c  the scenario's parts: territories, mechanisms,
  *                      sweep, the cross-checks between settings
  *   scenario_text.c    the self-contained text of a run (scenario.cfg)
+ *   data_load.c        the `data` group: a company's CSV files (issue 13)
  *
  * Functions shared between these files carry the prefix scn_.
  * Read next: engine/scenario/scenario.c.
@@ -108,6 +109,20 @@ static inline int scn_is_digit(char c) { return c >= '0' && c <= '9'; }
 int scn_allow_dirs(loader *ld, const salesim_load_options *opt);
 /* Read the main file and everything it includes into ld->flat. */
 int scn_expand_source(loader *ld, char **main_bytes);
+/* `path` (relative to the main file's folder, or absolute) as a file this
+ * load may read: its name for messages in shown[0..size) (the folder joined
+ * with the path) and its realpath in *real (malloc'd), which must lie in the
+ * scenario's folder tree or one of the load's allowed folders. 0, or
+ * SALESIM_ESCENARIO / SALESIM_ENOMEM with one line "WHO: ..." in the diag.
+ * @include and the data files (engine/scenario/data_load.c) share it. */
+int scn_confine(loader *ld, const char *path, const char *who, char *shown, size_t size,
+                char **real);
+/* Read the file at `path` (opened with O_NOFOLLOW if no_follow): a regular
+ * file of at most `max` bytes (and, if no_nul, without NUL bytes) into a
+ * malloc'd, NUL-terminated *out of *len bytes. `who` names it in messages,
+ * `shown` in the NUL message. 0 or a SALESIM_ code with one line. */
+int scn_read_file(loader *ld, const char *path, const char *who, const char *shown,
+                  int no_follow, size_t max, int no_nul, char **out, size_t *len);
 
 /* ---- engine/scenario/scenario_wrap.c ---- */
 
@@ -159,6 +174,17 @@ int scn_spec_index(const salesim_param_table *t, const char *name);
 int scn_read_table(loader *ld, const config_setting_t *g, const char *prefix,
                    const salesim_param_table *t, void *out, const char *const *skip,
                    size_t n_skip, uint64_t *present);
+
+/* ---- engine/scenario/data_load.c ---- */
+
+/* A data file (docs/data-format.md) may have at most this many bytes
+ * (docs/limits.md, docs/input-safety.md). */
+#define SALESIM_DATA_FILE_MAX_BYTES ((size_t)1 << 30)
+
+/* The optional top-level `data` group: read its files into sc->data, check
+ * them, and set what they decide (territories.count, population.reps).
+ * Every problem is reported (ld->errors, ld->oom). */
+void scn_load_data(loader *ld, const config_setting_t *root, salesim_scenario *sc);
 
 /* ---- engine/scenario/scenario_groups.c ---- */
 

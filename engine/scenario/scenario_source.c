@@ -108,6 +108,11 @@ static int add_file(loader *ld, const char *shown) {
  * the diag). */
 static int read_source(loader *ld, const char *path, const char *who, const char *shown,
                        int no_follow, char **out, size_t *len) {
+  return scn_read_file(ld, path, who, shown, no_follow, SALESIM_FILE_MAX_BYTES, 1, out, len);
+}
+
+int scn_read_file(loader *ld, const char *path, const char *who, const char *shown,
+                  int no_follow, size_t max, int no_nul, char **out, size_t *len) {
   *out = NULL;
   *len = 0;
   int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | (no_follow ? O_NOFOLLOW : 0));
@@ -122,7 +127,6 @@ static int read_source(loader *ld, const char *path, const char *who, const char
     close(fd);
     return SALESIM_ESCENARIO;
   }
-  const size_t max = SALESIM_FILE_MAX_BYTES;
   if (st.st_size > (off_t)max) {
     salesim_diag_add(ld->diag, "%s: larger than %zu bytes (expected at most %zu)", who, max, max);
     close(fd);
@@ -171,7 +175,7 @@ static int read_source(loader *ld, const char *path, const char *who, const char
     return SALESIM_ESCENARIO;
   }
   buf[n] = '\0';
-  const char *nul = memchr(buf, '\0', n);
+  const char *nul = no_nul ? memchr(buf, '\0', n) : NULL;
   if (nul != NULL) {
     int line = 1;
     for (const char *c = buf; c < nul; c++)
@@ -191,6 +195,35 @@ static int is_under(const char *real, const char *dir) {
   if (n == 1 && dir[0] == '/')
     return 1;
   return strncmp(real, dir, n) == 0 && (real[n] == '/' || real[n] == '\0');
+}
+
+int scn_confine(loader *ld, const char *path, const char *who, char *shown, size_t size,
+                char **real) {
+  size_t dl = strlen(ld->dir);
+  *real = NULL;
+  if (path[0] == '/' || strcmp(ld->dir, ".") == 0)
+    snprintf(shown, size, "%s", path);
+  else
+    snprintf(shown, size, "%s%s%s", ld->dir, dl > 0 && ld->dir[dl - 1] == '/' ? "" : "/", path);
+  if ((*real = realpath(shown, NULL)) == NULL) {
+    int e = errno;
+    salesim_diag_add(ld->diag, "%s: cannot read: %s", who, strerror(e));
+    return e == ENOMEM ? SALESIM_ENOMEM : SALESIM_ESCENARIO;
+  }
+  int allowed = is_under(*real, ld->top_real);
+  for (int i = 0; !allowed && i < ld->n_allowed; i++)
+    allowed = is_under(*real, ld->allowed[i]);
+  if (!allowed) {
+    char tv[SHOWN_SIZE];
+    salesim_diag_add(ld->diag,
+                     "%s: outside the scenario's folder %s (expected a file in that folder or "
+                     "below it; --include-dir DIR allows another folder)",
+                     who, scn_shown_value(ld->top_real, tv));
+    free(*real);
+    *real = NULL;
+    return SALESIM_ESCENARIO;
+  }
+  return 0;
 }
 
 static int expand_file(loader *ld, int file, const char *b, size_t n, int depth);
@@ -234,28 +267,9 @@ static int include_file(loader *ld, int parent, int line, const char *p, size_t 
                      who, SALESIM_INCLUDE_MAX_COUNT, SALESIM_INCLUDE_MAX_COUNT);
     return rc;
   }
-  size_t dl = strlen(ld->dir);
-  if (path[0] == '/' || strcmp(ld->dir, ".") == 0)
-    snprintf(shown, sizeof shown, "%s", path);
-  else
-    snprintf(shown, sizeof shown, "%s%s%s", ld->dir, dl > 0 && ld->dir[dl - 1] == '/' ? "" : "/",
-             path);
-  if ((real = realpath(shown, NULL)) == NULL) {
-    int e = errno;
-    salesim_diag_add(ld->diag, "%s: cannot read: %s", who, strerror(e));
-    return e == ENOMEM ? SALESIM_ENOMEM : SALESIM_ESCENARIO;
-  }
-  int allowed = is_under(real, ld->top_real);
-  for (int i = 0; !allowed && i < ld->n_allowed; i++)
-    allowed = is_under(real, ld->allowed[i]);
-  if (!allowed) {
-    char tv[SHOWN_SIZE];
-    salesim_diag_add(ld->diag,
-                     "%s: outside the scenario's folder %s (expected a file in that folder or "
-                     "below it; --include-dir DIR allows another folder)",
-                     who, scn_shown_value(ld->top_real, tv));
-    goto done;
-  }
+  if ((rc = scn_confine(ld, path, who, shown, sizeof shown, &real)) != 0)
+    return rc;
+  rc = SALESIM_ESCENARIO;
   for (int k = 0; k <= depth; k++)
     if (ld->chain[k] != NULL && strcmp(ld->chain[k], real) == 0) {
       salesim_diag_add(ld->diag, "%s: includes itself through %s (expected no include cycle)",

@@ -6,7 +6,9 @@
  * inlined) and sets its top-level seed, replications, months and mode to
  * the values a run used, moving the changed settings to a commented block
  * at the end, so loading the text and running it with no options
- * reproduces that run.
+ * reproduces that run. With a `data` group a comment at the end names the
+ * data files the run read (their paths stay relative to the original
+ * scenario's folder: docs/data-format.md).
  *
  * Read next: engine/scenario/override.c (a number of a loaded scenario by path).
  */
@@ -102,6 +104,54 @@ static int find_top_setting(const char *t, size_t n, const char *name, size_t *s
   return -1;
 }
 
+/* With a `data` group: a comment at the end naming the data files the run
+ * read, their hashes and rows, and how to run the text again. The group
+ * itself is kept as written: its paths are relative to the folder of the
+ * scenario that was run, not to the output folder (docs/data-format.md). */
+static int data_note(const salesim_scenario *sc, char **o, size_t *at) {
+  const salesim_data *d = sc->data;
+  const size_t rows[SALESIM_DATA_FILES] = {d->n_territories, d->n_accounts, d->n_reps,
+                                           d->n_periods,     d->n_events,   d->n_activities};
+  char folder[4096];
+  const char *slash = sc->path ? strrchr(sc->path, '/') : NULL;
+  if (slash == NULL)
+    snprintf(folder, sizeof folder, ".");
+  else
+    snprintf(folder, sizeof folder, "%.*s", (int)(slash - sc->path > 4000 ? 4000 : slash - sc->path),
+             sc->path);
+  for (char *c = folder; *c; c++)
+    if (*c == '\n' || *c == '\r')
+      *c = '?';
+  size_t need = strlen(folder) + 400;
+  for (int f = 0; f < SALESIM_DATA_FILES; f++)
+    need += d->path[f] ? strlen(d->path[f]) + 120 : 0;
+  char *g = realloc(*o, *at + need);
+  if (g == NULL)
+    return SALESIM_ENOMEM;
+  *o = g;
+  size_t cap = *at + need;
+  *at += (size_t)snprintf(g + *at, cap - *at,
+                          "%s\n# The data group's files are relative to the folder of the scenario "
+                          "that was run,\n#   %s\n# not to this folder: to run this file again, "
+                          "put it in that folder (or the files next to it).\n# The files this "
+                          "run read:\n",
+                          *at > 0 && g[*at - 1] != '\n' ? "\n" : "", folder);
+  for (int f = 0; f < SALESIM_DATA_FILES; f++) {
+    if (d->path[f] == NULL)
+      continue;
+    *at += (size_t)snprintf(g + *at, cap - *at, "#   %s = \"", salesim_data_file_name((salesim_data_file)f));
+    for (const char *c = d->path[f]; *c && *at + 2 < cap; c++)
+      g[(*at)++] = (*c == '\n' || *c == '\r') ? '?' : *c;
+    *at += (size_t)snprintf(g + *at, cap - *at, "\": FNV-1a %s, %zu rows\n", d->hash[f], rows[f]);
+  }
+  if (d->start != SALESIM_DATA_NO_DATE) {
+    int y, m, dd;
+    salesim_data_ymd(d->start, &y, &m, &dd);
+    *at += (size_t)snprintf(g + *at, cap - *at, "#   start: %04d-%02d-%02d\n", y, m, dd);
+  }
+  return 0;
+}
+
 int salesim_scenario_resolved_text(const salesim_scenario *sc, uint64_t seed, int replications,
                                    char **out, size_t *len) {
   *out = NULL;
@@ -180,6 +230,10 @@ int salesim_scenario_resolved_text(const salesim_scenario *sc, uint64_t seed, in
                              set[k].want > INT_MAX ? "L" : "");
   }
   o[at] = '\0';
+  if (sc->data != NULL && data_note(sc, &o, &at) != 0) {
+    free(o);
+    return SALESIM_ENOMEM;
+  }
   *out = o;
   *len = at;
   return 0;
