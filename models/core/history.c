@@ -243,6 +243,14 @@ static int split_start(salesim_world *w, double book, double unit, int months, i
   return 0;
 }
 
+double salesim_history_holder_sum(const salesim_world *w, int kind, int index) {
+  struct salesim_history *h = w->history;
+  double s = 0;
+  for (int i = holder(h, kind, index)->head; i >= 0; i = h->acc[i].next)
+    s += h->acc[i].rev;
+  return s;
+}
+
 void salesim_history_scale(salesim_world *w, int kind, int index, double factor) {
   struct salesim_history *h = w->history;
   for (int i = holder(h, kind, index)->head; i >= 0; i = h->acc[i].next)

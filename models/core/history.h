@@ -64,6 +64,10 @@ void salesim_history_free(struct salesim_history *h);
 /** The first day (days since 1970) of month m of the run. */
 long salesim_history_month_day(const salesim_world *w, int m);
 
+/** The monthly revenue of a holder's accounts (tests: it equals the
+ *  holder's number, a->book, a->held_book or the orphan book). */
+double salesim_history_holder_sum(const salesim_world *w, int kind, int index);
+
 /* ---- recording sites (each called only when w->history != NULL) ---------- */
 
 /** Opportunity ids of slot a's open deals, parallel to a->deal_value. */
