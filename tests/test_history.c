@@ -13,7 +13,8 @@
  *   - the opportunity log is consistent: dates increase, stages go one step
  *     at a time from 20, every opportunity ends won (with a value) or lost,
  *     or is open at the end;
- *   - people: the run's hires and leavers equal the roster's;
+ *   - people: the run's hires and leavers equal the roster's (not under the
+ *     training ladder, whose bench is not recorded: docs/export-history.md);
  *   - the CLI writes the six files per mechanism, with the issue's columns
  *     (read back with engine/scenario/data_csv.h), the same bytes with
  *     --threads 1 and 2, and refuses a folder that is not salesim's.
@@ -140,7 +141,7 @@ static void check_opportunities(const salesim_data *d, long end) {
   assert_int_equal(n_won + n_lost + n_open, d->n_opportunities);
 }
 
-static void stepped(const char *rel, int mech) {
+static void stepped(const char *rel, int mech, int people) {
   salesim_scenario *sc = load(rel);
   salesim_world *w = NULL;
   assert_int_equal(salesim_world_alloc(&w, sc, mech, 0, sc->seed), 0);
@@ -163,9 +164,13 @@ static void stepped(const char *rel, int mech) {
   }
   printf("%s/%s: %zu people, %zu hires, %zu exits, %zu accounts, %zu periods\n", rel,
          sc->mechanisms[mech].name, d->n_reps, hires, exits, d->n_accounts, d->n_periods);
-  assert_int_equal((double)hires, w->ledger.hires);
-  assert_int_equal((double)exits, w->ledger.quits);
-  assert_int_equal(salesim_data_starting_force(d, NULL, 0), (size_t)w->n_agents);
+  printf("  the run's hires %g, leavers %g\n", w->ledger.hires, w->ledger.quits);
+  if (people) {
+    assert_int_equal((double)hires, w->ledger.hires);
+    assert_int_equal((double)exits, w->ledger.quits);
+  }
+  if (people) /* the ladder's bench at the start is employed too */
+    assert_int_equal(salesim_data_starting_force(d, NULL, 0), (size_t)w->n_agents);
   salesim_data_free(d);
   salesim_world_free(w);
   salesim_scenario_free(sc);
@@ -173,11 +178,15 @@ static void stepped(const char *rel, int mech) {
 
 static void test_stepped(void **state) {
   (void)state;
-  stepped("scenarios/default.cfg", 0);
-  stepped("scenarios/default.cfg", 1);
-  stepped("scenarios/timing-games.cfg", 1);
-  stepped("scenarios/territory-tender.cfg", 0);
-  stepped("scenarios/territory-tender.cfg", 1);
+  stepped("scenarios/default.cfg", 0, 1);
+  stepped("scenarios/default.cfg", 1, 1);
+  stepped("scenarios/timing-games.cfg", 1, 1);
+  stepped("scenarios/territory-tender.cfg", 0, 1);
+  stepped("scenarios/territory-tender.cfg", 1, 1);
+  stepped("scenarios/territory-tender.cfg", 2, 1);
+  stepped("scenarios/rules-vs-mechanism.cfg", 0, 1);
+  stepped("scenarios/rules-vs-mechanism.cfg", 1, 1);
+  stepped("scenarios/rules-vs-mechanism.cfg", 2, 0);
 }
 
 /* ---- the CLI ---------------------------------------------------------------------- */
