@@ -61,6 +61,11 @@ typedef struct hist_win {
   int deferrable;
 } hist_win;
 
+typedef struct hist_visits {
+  int person, month;
+  unsigned done, struck;
+} hist_visits;
+
 typedef struct hist_slot {
   long *ids;             /* opportunity ids parallel to the deal block */
   int cap;
@@ -89,6 +94,8 @@ struct salesim_history {
   long n_opps;
   hist_slot *slots;
   int n_slots;
+  hist_visits *visits;   /* one record per rep-month with reported visits */
+  int n_visits, cap_visits;
   int failed;            /* out of memory while recording */
 };
 
@@ -533,6 +540,19 @@ void salesim_history_month(salesim_world *w, const salesim_agent *a, double cred
   q->target_pay = a->target_pay;
 }
 
+void salesim_history_visits(salesim_world *w, const salesim_agent *a, unsigned done,
+                            unsigned struck) {
+  struct salesim_history *h = w->history;
+  int p = slot_person(w, a);
+  if (p < 0 || done + struck == 0)
+    return;
+  if (grow((void **)&h->visits, &h->cap_visits, h->n_visits + 1, sizeof *h->visits) != 0) {
+    oom(w);
+    return;
+  }
+  h->visits[h->n_visits++] = (hist_visits){p, w->month, done, struck};
+}
+
 /* ---- the finished rows ------------------------------------------------------------ */
 
 static period_list *rows_of(struct salesim_history *h);
@@ -572,6 +592,7 @@ void salesim_history_free(struct salesim_history *h) {
   free(h->acc);
   free(h->lists);
   free(h->ev);
+  free(h->visits);
   free(rows_of(h)->rows);
   free(h);
 }
@@ -777,6 +798,22 @@ static int build(salesim_world *w, salesim_data *d) {
   }
   if (salesim_data_sort_events(d) != 0)
     return SALESIM_ENOMEM;
+  /* activities: the visits monitoring's reps reported, on days spread over
+   * the month by a hash; those an audit found false as cancelled */
+  long n_act = 0;
+  for (int v = 0; v < h->n_visits; v++) {
+    const hist_visits *x = &h->visits[v];
+    for (unsigned u = 0; u < x->done + x->struck; u++) {
+      snprintf(id, sizeof id, "V%08ld", ++n_act);
+      salesim_data_activity r = {id, x->person,
+                                 day_in(h, x->month, hash3(0x715, (uint64_t)x->person, u), 0),
+                                 SALESIM_DATA_ACT_VISIT,
+                                 u < x->done ? SALESIM_DATA_ACT_DONE : SALESIM_DATA_ACT_CANCELLED,
+                                 -1};
+      if (salesim_data_add_activity(d, &r) < 0)
+        return SALESIM_ENOMEM;
+    }
+  }
   /* periods: the finished rows, then the open ones, by person and period */
   for (int p = 0; p < h->n_people; p++)
     if (h->people[p].p_first >= 0 && push_row(h, p) != 0)

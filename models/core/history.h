@@ -102,6 +102,10 @@ void salesim_history_joined(salesim_world *w, const salesim_agent *a);
 void salesim_history_exit(salesim_world *w, const salesim_agent *a, int why);
 /** The person in slot a was paid `amount` (fixed or variable). */
 void salesim_history_pay(salesim_world *w, const salesim_agent *a, double amount, int variable);
+/** The person in slot a reported `done` customer visits this month, and
+ *  `struck` more that an audit found false (monitoring). */
+void salesim_history_visits(salesim_world *w, const salesim_agent *a, unsigned done,
+                            unsigned struck);
 /** The person in slot a had `credit` of credited sales this month. */
 void salesim_history_month(salesim_world *w, const salesim_agent *a, double credit);
 
