@@ -31,7 +31,10 @@ typedef struct hist_person {
   int data_rep;          /* the data's roster row for the starting force, or -1 */
   long hire, exit;       /* days; exit SALESIM_DATA_NO_DATE while employed */
   int exit_reason;       /* salesim_data_exit */
-  double target, target_pay; /* annual, last seen */
+  double target, target_pay; /* the plan year's, last seen (prorated) */
+  int plan_left;         /* months of the plan year that target covers */
+  int plan_year;         /* the plan year of target, -1 none */
+  int grade;             /* 1, 2, ...; 0 unknown */
   double fixed_cur, fixed_last; /* fixed pay of the current and the last month */
   int cur_month;         /* month of fixed_cur, -1 none */
   long p_first;          /* the open period's first calendar month, -1 none */
@@ -72,6 +75,7 @@ typedef struct hist_slot {
   int person;            /* index into people of the slot's holder, -1 none */
   hist_win *wins;        /* wins waiting to be booked */
   int n_wins, cap_wins;
+  int grade_id, grade;   /* a grade set for person grade_id before it joined */
 } hist_slot;
 
 typedef struct list {
@@ -183,6 +187,7 @@ static int add_person(salesim_world *w, const salesim_agent *a, long hire, int d
   p->exit = SALESIM_DATA_NO_DATE;
   p->cur_month = -1;
   p->p_first = -1;
+  p->plan_year = -1;
   h->person_of_id[a->id] = h->n_people;
   return h->n_people++;
 }
@@ -457,9 +462,13 @@ void salesim_history_joined(salesim_world *w, const salesim_agent *a) {
       return;
     }
   }
-  h->slots[a - w->agents].person = p;
+  hist_slot *s = &h->slots[a - w->agents];
+  s->person = p;
   h->people[p].slot = (int)(a - w->agents);
   h->people[p].territory = a->territory;
+  if (s->grade > 0 && s->grade_id == a->id)
+    h->people[p].grade = s->grade;
+  s->grade = 0;
 }
 
 void salesim_history_exit(salesim_world *w, const salesim_agent *a, int why) {
@@ -473,8 +482,6 @@ void salesim_history_exit(salesim_world *w, const salesim_agent *a, int why) {
                    : why == SALESIM_EXIT_EXOGENOUS ? SALESIM_DATA_EXIT_OTHER
                                                    : SALESIM_DATA_EXIT_QUIT;
   q->territory = a->territory;
-  q->target = a->target;
-  q->target_pay = a->target_pay;
 }
 
 /* Finished period rows, kept until the end (people's periods are flushed
@@ -532,12 +539,33 @@ void salesim_history_month(salesim_world *w, const salesim_agent *a, double cred
   }
   hist_person *q = &w->history->people[p];
   q->p_credit += credit;
+  /* every mechanism prorates a plan set after the plan year's start to the
+   * months left: a month's quota is the target over those months */
+  if (q->plan_year != w->year || q->target != a->target) {
+    q->plan_year = w->year;
+    q->plan_left = w->sc->months_per_year - w->month_in_year;
+  }
   if (a->target > 0) {
-    q->p_quota += a->target / 12.0;
+    q->p_quota += a->target / q->plan_left;
     q->p_has_target = 1;
   }
   q->target = a->target;
   q->target_pay = a->target_pay;
+}
+
+void salesim_history_grade(salesim_world *w, const salesim_agent *a,
+                           const salesim_vector *grade_tenure) {
+  int p = slot_person(w, a), g = 0;
+  for (int i = 0; i < grade_tenure->n; i++)
+    if (a->tenure >= grade_tenure->v[i])
+      g = i;
+  if (p >= 0 && w->history->people[p].id == a->id) {
+    w->history->people[p].grade = g + 1;
+  } else { /* an applicant's plan (the hire hook): kept until it joins */
+    hist_slot *s = &w->history->slots[a - w->agents];
+    s->grade_id = a->id;
+    s->grade = g + 1;
+  }
 }
 
 void salesim_history_visits(salesim_world *w, const salesim_agent *a, unsigned done,
@@ -730,11 +758,8 @@ static int build(salesim_world *w, salesim_data *d) {
   for (int i = 0; i < w->n_agents; i++) {
     const salesim_agent *a = &w->agents[i];
     int p = h->slots[i].person;
-    if (a->status != SALESIM_AGENT_VACANT && p >= 0 && h->people[p].id == a->id) {
+    if (a->status != SALESIM_AGENT_VACANT && p >= 0 && h->people[p].id == a->id)
       h->people[p].territory = a->territory;
-      h->people[p].target = a->target;
-      h->people[p].target_pay = a->target_pay;
-    }
   }
   for (int p = 0; p < h->n_people; p++) {
     const hist_person *q = &h->people[p];
@@ -752,11 +777,14 @@ static int build(salesim_world *w, salesim_data *d) {
     r.hire_date = q->hire;
     r.exit_date = q->exit;
     r.exit_reason = q->exit == SALESIM_DATA_NO_DATE ? SALESIM_DATA_EXIT_NONE : q->exit_reason;
-    r.grade = 0;
+    r.grade = q->grade;
     double fixed = q->cur_month >= 0 ? q->fixed_cur : q->fixed_last;
     r.annual_base = 12 * fixed;
-    r.annual_quota = q->target > 0 ? q->target : NAN;
-    r.target_incentive = q->target_pay > 0 ? fmax(0, q->target_pay - r.annual_base) : NAN;
+    /* the last plan, a year's worth (plans set mid-year are prorated) */
+    double per_year = q->plan_left > 0 ? 12.0 / q->plan_left : 0;
+    r.annual_quota = q->target > 0 ? q->target * per_year : NAN;
+    r.target_incentive =
+        q->target_pay > 0 ? fmax(0, q->target_pay * per_year - r.annual_base) : NAN;
     if (salesim_data_add_rep(d, &r) < 0)
       return SALESIM_ENOMEM;
   }

@@ -106,6 +106,10 @@ void salesim_history_pay(salesim_world *w, const salesim_agent *a, double amount
  *  `struck` more that an audit found false (monitoring). */
 void salesim_history_visits(salesim_world *w, const salesim_agent *a, unsigned done,
                             unsigned struck);
+/** The plan just set for slot a puts its person in the grade that
+ *  `grade_tenure` gives its tenure (1-based; the mechanisms with grades). */
+void salesim_history_grade(salesim_world *w, const salesim_agent *a,
+                           const salesim_vector *grade_tenure);
 /** The person in slot a had `credit` of credited sales this month. */
 void salesim_history_month(salesim_world *w, const salesim_agent *a, double credit);
 
