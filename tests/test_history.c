@@ -10,8 +10,8 @@
  *   - every month the accounts of each holder (a rep's book, an empty
  *     slot's held book, a territory's orphan book) sum to its number within
  *     1e-9 relative;
- *   - the opportunity log is consistent: dates increase, stages go one step
- *     at a time from 20, every opportunity ends won (with a value) or lost,
+ *   - the opportunity log is consistent: dates increase and fall within the
+ *     rep's employment, stages go one step at a time from 20, every opportunity ends won (with a value) or lost,
  *     or is open at the end;
  *   - people: the run's hires and leavers equal the roster's (not under the
  *     training ladder, whose bench is not recorded: docs/export-history.md);
@@ -111,6 +111,20 @@ static void check_sums(const salesim_world *w) {
 
 static void check_opportunities(const salesim_data *d, long end) {
   size_t i = 0, n_won = 0, n_lost = 0, n_open = 0;
+  /* every row within its rep's employment */
+  for (size_t k = 0; k < d->n_events; k++) {
+    const salesim_data_rep *r = &d->reps[d->events[k].rep];
+    if (!(d->events[k].date > r->hire_date))
+      printf("row %zu: opportunity %s stage %d on day %ld, its rep %s hired on day %ld\n", k,
+             d->opportunities[d->events[k].opportunity], d->events[k].stage, d->events[k].date,
+             r->id, r->hire_date);
+    assert_true(d->events[k].date > r->hire_date);
+    if (!(r->exit_date == SALESIM_DATA_NO_DATE || d->events[k].date <= r->exit_date))
+      printf("row %zu: opportunity %s stage %d on day %ld, its rep %s left on day %ld\n", k,
+             d->opportunities[d->events[k].opportunity], d->events[k].stage, d->events[k].date,
+             r->id, r->exit_date);
+    assert_true(r->exit_date == SALESIM_DATA_NO_DATE || d->events[k].date <= r->exit_date);
+  }
   while (i < d->n_events) {
     size_t j = i;
     const salesim_data_event *e = &d->events[i];

@@ -54,8 +54,9 @@ typedef struct hist_event {
   int person;            /* index into people, -1 none */
   int month;             /* month of the run (negative: before the start) */
   int stage;             /* salesim_data_stage */
-  int last_day;          /* 1: the month's last day (a drop), else a hashed day */
+  int last_day;          /* 1: the month's last day (a drop), 2: `date`, 0: a hashed day */
   double value;          /* won: the value; else NAN */
+  long date;             /* days, when last_day == 2 */
 } hist_event;
 
 typedef struct hist_win {
@@ -146,14 +147,16 @@ long salesim_history_month_day(const salesim_world *w, int m) {
 
 static int month_days(long cal) { return (int)(month_first(cal + 1) - month_first(cal)); }
 
-/* A day of month m of the run: the last one, or one of the others by a hash. */
+/* A day of month m of the run: the last one, or one between by a hash. */
 static long day_in(const struct salesim_history *h, int m, uint64_t key, int last) {
   long cal = h->base_month + m;
   int dim = month_days(cal);
   long d0 = month_first(cal);
   if (last)
     return d0 + dim - 1;
-  return d0 + (long)(hash3(key, (uint64_t)(int64_t)m, 0x5A1E5) % (uint64_t)(dim - 1));
+  /* the 2nd .. the day before the last: after a hire (the 1st), before a
+   * leaver's dropped deals and exit (the last) */
+  return d0 + 1 + (long)(hash3(key, (uint64_t)(int64_t)m, 0x5A1E5) % (uint64_t)(dim - 2));
 }
 
 static list *holder(struct salesim_history *h, int kind, int index) {
@@ -368,7 +371,7 @@ static void add_event(salesim_world *w, long opp, int person, int month, int sta
     h->ev = e;
     h->cap_ev = c;
   }
-  h->ev[h->n_ev++] = (hist_event){opp, person, month, stage, last, value};
+  h->ev[h->n_ev++] = (hist_event){opp, person, month, stage, last, value, 0};
 }
 
 long *salesim_history_ids(salesim_world *w, const salesim_agent *a) {
@@ -377,6 +380,17 @@ long *salesim_history_ids(salesim_world *w, const salesim_agent *a) {
 
 static int slot_person(salesim_world *w, const salesim_agent *a) {
   return w->history->slots[a - w->agents].person;
+}
+
+/* The person in slot a now, registered when a mechanism seated someone
+ * without the loop's fill (the training ladder seats its bench at the
+ * month's end): the market's sites use it, never an applicant's plan. */
+static int occupant(salesim_world *w, const salesim_agent *a) {
+  int p = slot_person(w, a);
+  if (p >= 0 && w->history->people[p].id == a->id)
+    return p;
+  salesim_history_joined(w, a);
+  return slot_person(w, a);
 }
 
 void salesim_history_opened(salesim_world *w, const salesim_agent *a, int first) {
@@ -389,12 +403,12 @@ void salesim_history_opened(salesim_world *w, const salesim_agent *a, int first)
   for (int k = first; k < a->n_opps; k++) {
     long id = h->n_opps++;
     s->ids[k] = id;
-    add_event(w, id, s->person, w->month, a->deal_stage[k], 0, NAN);
+    add_event(w, id, occupant(w, a), w->month, a->deal_stage[k], 0, NAN);
   }
 }
 
 void salesim_history_stage(salesim_world *w, const salesim_agent *a, long opp, int stage) {
-  add_event(w, opp, slot_person(w, a), w->month, stage, 0, NAN);
+  add_event(w, opp, occupant(w, a), w->month, stage, 0, NAN);
 }
 
 void salesim_history_win(salesim_world *w, const salesim_agent *a, long opp, double value,
@@ -426,7 +440,7 @@ void salesim_history_book(salesim_world *w, const salesim_agent *a, double won, 
       s->wins[kept++] = *x;
       continue;
     }
-    add_event(w, x->opp, s->person, w->month, SALESIM_DATA_STAGE_WON, 0, x->value);
+    add_event(w, x->opp, occupant(w, a), w->month, SALESIM_DATA_STAGE_WON, 0, x->value);
     long since = day_in(h, w->month, (uint64_t)x->opp, 0); /* the won row's day */
     if (new_account(w, x->value * scale * share, since, SALESIM_HOLD_BOOK, slot) >= 0)
       made++;
@@ -440,9 +454,9 @@ void salesim_history_dropped(salesim_world *w, const salesim_agent *a) {
   struct salesim_history *h = w->history;
   hist_slot *s = &h->slots[a - w->agents];
   for (int k = 0; k < a->n_opps; k++)
-    add_event(w, s->ids[k], s->person, w->month, SALESIM_DATA_STAGE_LOST, 1, NAN);
+    add_event(w, s->ids[k], occupant(w, a), w->month, SALESIM_DATA_STAGE_LOST, 1, NAN);
   for (int i = 0; i < s->n_wins; i++)
-    add_event(w, s->wins[i].opp, s->person, w->month, SALESIM_DATA_STAGE_LOST, 1, NAN);
+    add_event(w, s->wins[i].opp, occupant(w, a), w->month, SALESIM_DATA_STAGE_LOST, 1, NAN);
   s->n_wins = 0;
 }
 
@@ -473,7 +487,7 @@ void salesim_history_joined(salesim_world *w, const salesim_agent *a) {
 
 void salesim_history_exit(salesim_world *w, const salesim_agent *a, int why) {
   struct salesim_history *h = w->history;
-  int p = slot_person(w, a);
+  int p = occupant(w, a);
   if (p < 0)
     return;
   hist_person *q = &h->people[p];
@@ -530,8 +544,8 @@ void salesim_history_pay(salesim_world *w, const salesim_agent *a, double amount
 }
 
 void salesim_history_month(salesim_world *w, const salesim_agent *a, double credit) {
-  int p = slot_person(w, a);
-  if (p < 0 || w->history->people[p].id != a->id)
+  int p = occupant(w, a);
+  if (p < 0)
     return;
   if (roll_month(w, p) != 0) {
     oom(w);
@@ -571,7 +585,7 @@ void salesim_history_grade(salesim_world *w, const salesim_agent *a,
 void salesim_history_visits(salesim_world *w, const salesim_agent *a, unsigned done,
                             unsigned struck) {
   struct salesim_history *h = w->history;
-  int p = slot_person(w, a);
+  int p = occupant(w, a);
   if (p < 0 || done + struck == 0)
     return;
   if (grow((void **)&h->visits, &h->cap_visits, h->n_visits + 1, sizeof *h->visits) != 0) {
@@ -699,6 +713,23 @@ int salesim_history_attach(salesim_world *w) {
         int j = a->deal_stage[k];
         for (int st = 1; st <= j; st++)
           add_event(w, id, s->person, st - 1 - j, st, 0, NAN);
+        if (h->failed) {
+          free(force);
+          goto fail;
+        }
+        /* the earlier stages fit between the holder's hire and the start:
+         * spread over the j months before the start, or from the day after
+         * the hire when that is later */
+        long t0 = month_first(h->base_month);
+        long first = month_first(h->base_month - j);
+        long hired = s->person >= 0 ? h->people[s->person].hire : SALESIM_DATA_NO_DATE;
+        if (hired != SALESIM_DATA_NO_DATE && hired + 1 > first && t0 - (hired + 1) >= j)
+          first = hired + 1;
+        for (int st = 1; st <= j; st++) {
+          hist_event *e = &h->ev[h->n_ev - j + st - 1];
+          e->last_day = 2;
+          e->date = first + (long)(st - 1) * (t0 - first) / j;
+        }
       }
     }
   }
@@ -816,9 +847,9 @@ static int build(salesim_world *w, salesim_data *d) {
     long o = salesim_data_opportunity(d, id);
     if (o < 0)
       return SALESIM_ENOMEM;
-    salesim_data_event r = {(int)o, -1, x->person, day_in(h, x->month, (uint64_t)x->opp,
-                                                          x->last_day),
-                            x->stage, x->value};
+    long date = x->last_day == 2 ? x->date
+                                 : day_in(h, x->month, (uint64_t)x->opp, x->last_day);
+    salesim_data_event r = {(int)o, -1, x->person, date, x->stage, x->value};
     if (x->person < 0)
       continue; /* a deal of nobody (cannot happen: deals belong to people) */
     if (salesim_data_add_event(d, &r) < 0)
