@@ -13,6 +13,8 @@
  *   - the opportunity log is consistent: dates increase and fall within the
  *     rep's employment, stages go one step at a time from 20, every opportunity ends won (with a value) or lost,
  *     or is open at the end;
+ *   - an account's owner works in its territory, a pay period overlaps its
+ *     rep's employment;
  *   - people: the run's hires and leavers equal the roster's (not under the
  *     training ladder, whose bench is not recorded: docs/export-history.md);
  *   - the CLI writes the six files per mechanism, with the issue's columns
@@ -182,6 +184,20 @@ static void stepped(const char *rel, int mech, int people) {
   if (people) {
     assert_int_equal((double)hires, w->ledger.hires);
     assert_int_equal((double)exits, w->ledger.quits);
+  }
+  /* what the loader checks across files: an account's owner works in its
+   * territory; a pay period overlaps its rep's employment */
+  for (size_t k = 0; k < d->n_accounts; k++)
+    if (d->accounts[k].owner >= 0)
+      assert_int_equal(d->reps[d->accounts[k].owner].territory, d->accounts[k].territory);
+  for (size_t k = 0; k < d->n_periods; k++) {
+    const salesim_data_period *p = &d->periods[k];
+    const salesim_data_rep *r = &d->reps[p->rep];
+    long from = salesim_data_days((int)(p->first_month / 12), (int)(p->first_month % 12) + 1, 1);
+    long last = p->first_month + p->months;
+    long to = salesim_data_days((int)(last / 12), (int)(last % 12) + 1, 1);
+    assert_true(r->hire_date < to);
+    assert_true(r->exit_date == SALESIM_DATA_NO_DATE || r->exit_date >= from);
   }
   if (people) /* the ladder's bench at the start is employed too */
     assert_int_equal(salesim_data_starting_force(d, NULL, 0), (size_t)w->n_agents);

@@ -298,8 +298,8 @@ void salesim_history_hand_out(salesim_world *w, int k, const int *members, int n
     salesim_history_transfer(w, SALESIM_HOLD_ORPHAN, k, SALESIM_HOLD_BOOK, members[0]);
     return;
   }
-  /* whole accounts to the member furthest below its share, largest first in
-   * list order; then each member's new accounts scaled to what it was dealt
+  /* whole accounts, in list order, each to the member furthest below what
+   * it was dealt; then each member's new accounts scaled to exactly that
    * (the mechanism re-cut the orphan book: docs/export-history.md) */
   double *given = calloc((size_t)n, sizeof *given);
   int *first = malloc((size_t)n * sizeof *first);
