@@ -537,9 +537,9 @@ void salesim_history_pay(salesim_world *w, const salesim_agent *a, double amount
     return;
   }
   hist_person *q = &w->history->people[p];
-  if (variable)
+  if (variable && amount > 0) /* fines and clawbacks are not variable pay earned */
     q->p_var += amount;
-  else
+  else if (!variable)
     q->fixed_cur += amount;
 }
 
@@ -895,8 +895,13 @@ static int build(salesim_world *w, salesim_data *d) {
   int rc = 0;
   for (int i = 0; i < pl->n && rc == 0; i++) {
     const period_row *x = &sorted[i];
-    salesim_data_period r = {x->person, x->first, h->period, x->has_target ? x->quota : NAN,
-                             x->credit, x->var};
+    /* a period without a quota (monitoring, the training ladder) is no row:
+     * attainment is not defined; a linear-mode period can sell less than
+     * nothing (noise): credited 0 */
+    if (!x->has_target)
+      continue;
+    salesim_data_period r = {x->person, x->first, h->period, x->quota, fmax(0, x->credit),
+                             x->var};
     if (salesim_data_add_period(d, &r) < 0)
       rc = SALESIM_ENOMEM;
   }
