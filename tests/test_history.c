@@ -19,7 +19,9 @@
  *     training ladder, whose bench is not recorded: docs/export-history.md);
  *   - the CLI writes the six files per mechanism, with the issue's columns
  *     (read back with engine/scenario/data_csv.h), the same bytes with
- *     --threads 1 and 2, and refuses a folder that is not salesim's.
+ *     --threads 1 and 2, and refuses a folder that is not salesim's;
+ *   - the export loads back as a company's data with every row (skipped in
+ *     a tree without the loader, engine/scenario/data_load.c).
  */
 #include "testutil.h"
 
@@ -32,8 +34,10 @@
 
 #include "data_csv.h"
 #include "history.h"
+#include "history_csv.h"
 #include "metrics.h"
 #include "sim.h"
+#include "study.h"
 #include "world.h"
 
 #define sh(...) salesim_test_sh(__VA_ARGS__)
@@ -337,11 +341,65 @@ static void test_cli(void **state) {
   assert_int_equal(rc, 2);
 }
 
+/* ---- the round trip through the loader ------------------------------------------ */
+
+/* The export of a run loads as a company's data, with every row: the
+ * loader (engine/scenario/data_load.c) reads what the writer wrote. Skipped
+ * in a tree without the loader. */
+static void test_loads_back(void **state) {
+  (void)state;
+  if (!salesim_test_exists(salesim_test_path("engine/scenario/data_load.c")))
+    skip();
+  salesim_scenario *sc = load("scenarios/default.cfg");
+  for (int m = 0; m < sc->n_mechanisms; m++) {
+    salesim_data *h = NULL;
+    salesim_diag d = SALESIM_DIAG_INIT;
+    assert_int_equal(salesim_study_record(sc, m, sc->seed, NULL, &h, &d), 0);
+    char sub[64];
+    snprintf(sub, sizeof sub, "h%d", m);
+    assert_int_equal(sh(NULL, "mkdir -p '%s'", salesim_test_at(sub)), 0);
+    assert_int_equal(salesim_history_csv_write(h, salesim_test_at(sub), &d), 0);
+    char text[2000];
+    snprintf(text, sizeof text,
+             "name = \"back\";\nmonths = 12;\nreplications = 1;\n"
+             "data = { territories = \"%s/territories.csv\"; accounts = \"%s/accounts.csv\";\n"
+             "  roster = \"%s/roster.csv\"; performance = \"%s/performance.csv\";\n"
+             "  opportunities = \"%s/opportunities.csv\"; activities = \"%s/activities.csv\"; };\n"
+             "mechanisms = ( { type = \"target_salary\"; } );\n",
+             sub, sub, sub, sub, sub, sub);
+    const char *cfg = salesim_test_write_at("back.cfg", text);
+    salesim_scenario *back = NULL;
+    int rc = salesim_scenario_load(&back, cfg, &d);
+    for (size_t i = 0; i < d.count && i < 10; i++)
+      printf("%s\n", d.lines[i]);
+    assert_int_equal(rc, 0);
+    assert_non_null(back->data);
+    const salesim_data *b = back->data;
+    assert_int_equal(b->n_territories, h->n_territories);
+    assert_int_equal(b->n_reps, h->n_reps);
+    assert_int_equal(b->n_accounts, h->n_accounts);
+    assert_int_equal(b->n_periods, h->n_periods);
+    assert_int_equal(b->n_events, h->n_events);
+    assert_int_equal(b->n_opportunities, h->n_opportunities);
+    for (size_t r = 0; r < h->n_reps; r++) {
+      assert_string_equal(b->reps[r].id, h->reps[r].id);
+      assert_int_equal(b->reps[r].hire_date, h->reps[r].hire_date);
+      assert_int_equal(b->reps[r].exit_date, h->reps[r].exit_date);
+    }
+    salesim_scenario_free(back);
+    salesim_data_free(h);
+    salesim_diag_clear(&d);
+  }
+  salesim_scenario_free(sc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_no_change),
       cmocka_unit_test(test_stepped),
       cmocka_unit_test_setup_teardown(test_cli, salesim_test_root_setup,
+                                      salesim_test_root_teardown),
+      cmocka_unit_test_setup_teardown(test_loads_back, salesim_test_root_setup,
                                       salesim_test_root_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
