@@ -339,8 +339,21 @@ static int cmd_run(int argc, char **argv, const salesim_load_options *load) {
   rc = salesim_study_run_resumable(sc, outdir, &opt, &rs, &res, &diag);
   /* the run is written; then its first replication again with the
    * history recorder (the same numbers: docs/export-history.md) */
-  if (rc == 0 && histdir != NULL)
+  if (rc == 0 && histdir != NULL) {
     rc = salesim_study_export_history(sc, &opt, histdir, &diag);
+    if (rc != 0) { /* the run's outputs are written: say so, and what failed */
+      if (salesim_dist_rank() == 0) {
+        print_diag(&diag);
+        fprintf(stderr, "salesim run: results written to %s; the history export %s, nothing "
+                        "written to %s\n",
+                outdir, rc == SALESIM_EINTERRUPTED ? "was interrupted" : "failed", histdir);
+      }
+      salesim_results_free(res);
+      salesim_scenario_free(sc);
+      salesim_diag_clear(&diag);
+      return EXIT_RUNTIME;
+    }
+  }
   int root = salesim_dist_rank() == 0;
   if (rc == SALESIM_EINTERRUPTED && salesim_cli_mpi_hinted()) {
     salesim_scenario_free(sc);

@@ -2,8 +2,8 @@
  * engine/output/history_csv.c: a company's data as its six CSV files
  * (engine/output/history_csv.h), and the `--export-history` folder.
  *
- * The columns are exactly those the loader reads (issue 13,
- * docs/data-format.md); each file is written through an out_file
+ * The columns are exactly those the loader reads (issue 13); each file is
+ * written through an out_file
  * (engine/output/output_file.c: %.10g numbers with NAN blank, RFC 4180
  * quoting and the formula guard of docs/safety.md), and the folder through
  * the output's staging folder and atomic exchange (engine/output/output_fs.c).

@@ -1,6 +1,6 @@
 /*
  * engine/output/history_csv.h: a company's data (include/salesim/data.h) as
- * the six CSV files of docs/data-format.md, and `salesim run
+ * the six CSV files of the issue 13 data format, and `salesim run
  * --export-history DIR`'s folder: one subfolder per mechanism, written with
  * the rules of docs/safety.md (the marker, a staging folder, one atomic
  * exchange; a folder that is neither salesim's nor empty is refused).

@@ -31,7 +31,10 @@ typedef struct hist_person {
   int data_rep;          /* the data's roster row for the starting force, or -1 */
   long hire, exit;       /* days; exit SALESIM_DATA_NO_DATE while employed */
   int exit_reason;       /* salesim_data_exit */
-  double target, target_pay; /* annual, last seen */
+  double target, target_pay; /* the plan year's, last seen (prorated) */
+  int plan_left;         /* months of the plan year that target covers */
+  int plan_year;         /* the plan year of target, -1 none */
+  int grade;             /* 1, 2, ...; 0 unknown */
   double fixed_cur, fixed_last; /* fixed pay of the current and the last month */
   int cur_month;         /* month of fixed_cur, -1 none */
   long p_first;          /* the open period's first calendar month, -1 none */
@@ -51,8 +54,9 @@ typedef struct hist_event {
   int person;            /* index into people, -1 none */
   int month;             /* month of the run (negative: before the start) */
   int stage;             /* salesim_data_stage */
-  int last_day;          /* 1: the month's last day (a drop), else a hashed day */
+  int last_day;          /* 1: the month's last day (a drop), 2: `date`, 0: a hashed day */
   double value;          /* the deal's value (won: what it signed for); NAN: as before */
+  long date;             /* days, when last_day == 2 */
 } hist_event;
 
 typedef struct hist_win {
@@ -61,12 +65,18 @@ typedef struct hist_win {
   int deferrable;
 } hist_win;
 
+typedef struct hist_visits {
+  int person, month;
+  unsigned done, struck;
+} hist_visits;
+
 typedef struct hist_slot {
   long *ids;             /* opportunity ids parallel to the deal block */
   int cap;
   int person;            /* index into people of the slot's holder, -1 none */
   hist_win *wins;        /* wins waiting to be booked */
   int n_wins, cap_wins;
+  int grade_id, grade;   /* a grade set for person grade_id before it joined */
 } hist_slot;
 
 typedef struct list {
@@ -89,6 +99,8 @@ struct salesim_history {
   long n_opps;
   hist_slot *slots;
   int n_slots;
+  hist_visits *visits;   /* one record per rep-month with reported visits */
+  int n_visits, cap_visits;
   int failed;            /* out of memory while recording */
 };
 
@@ -135,14 +147,16 @@ long salesim_history_month_day(const salesim_world *w, int m) {
 
 static int month_days(long cal) { return (int)(month_first(cal + 1) - month_first(cal)); }
 
-/* A day of month m of the run: the last one, or one of the others by a hash. */
+/* A day of month m of the run: the last one, or one between by a hash. */
 static long day_in(const struct salesim_history *h, int m, uint64_t key, int last) {
   long cal = h->base_month + m;
   int dim = month_days(cal);
   long d0 = month_first(cal);
   if (last)
     return d0 + dim - 1;
-  return d0 + (long)(hash3(key, (uint64_t)(int64_t)m, 0x5A1E5) % (uint64_t)(dim - 1));
+  /* the 2nd .. the day before the last: after a hire (the 1st), before a
+   * leaver's dropped deals and exit (the last) */
+  return d0 + 1 + (long)(hash3(key, (uint64_t)(int64_t)m, 0x5A1E5) % (uint64_t)(dim - 2));
 }
 
 static list *holder(struct salesim_history *h, int kind, int index) {
@@ -176,6 +190,7 @@ static int add_person(salesim_world *w, const salesim_agent *a, long hire, int d
   p->exit = SALESIM_DATA_NO_DATE;
   p->cur_month = -1;
   p->p_first = -1;
+  p->plan_year = -1;
   h->person_of_id[a->id] = h->n_people;
   return h->n_people++;
 }
@@ -243,6 +258,14 @@ static int split_start(salesim_world *w, double book, double unit, int months, i
   return 0;
 }
 
+double salesim_history_holder_sum(const salesim_world *w, int kind, int index) {
+  struct salesim_history *h = w->history;
+  double s = 0;
+  for (int i = holder(h, kind, index)->head; i >= 0; i = h->acc[i].next)
+    s += h->acc[i].rev;
+  return s;
+}
+
 void salesim_history_scale(salesim_world *w, int kind, int index, double factor) {
   struct salesim_history *h = w->history;
   for (int i = holder(h, kind, index)->head; i >= 0; i = h->acc[i].next)
@@ -275,8 +298,8 @@ void salesim_history_hand_out(salesim_world *w, int k, const int *members, int n
     salesim_history_transfer(w, SALESIM_HOLD_ORPHAN, k, SALESIM_HOLD_BOOK, members[0]);
     return;
   }
-  /* whole accounts to the member furthest below its share, largest first in
-   * list order; then each member's new accounts scaled to what it was dealt
+  /* whole accounts, in list order, each to the member furthest below what
+   * it was dealt; then each member's new accounts scaled to exactly that
    * (the mechanism re-cut the orphan book: docs/export-history.md) */
   double *given = calloc((size_t)n, sizeof *given);
   int *first = malloc((size_t)n * sizeof *first);
@@ -348,7 +371,7 @@ static void add_event(salesim_world *w, long opp, int person, int month, int sta
     h->ev = e;
     h->cap_ev = c;
   }
-  h->ev[h->n_ev++] = (hist_event){opp, person, month, stage, last, value};
+  h->ev[h->n_ev++] = (hist_event){opp, person, month, stage, last, value, 0};
 }
 
 long *salesim_history_ids(salesim_world *w, const salesim_agent *a) {
@@ -357,6 +380,17 @@ long *salesim_history_ids(salesim_world *w, const salesim_agent *a) {
 
 static int slot_person(salesim_world *w, const salesim_agent *a) {
   return w->history->slots[a - w->agents].person;
+}
+
+/* The person in slot a now, registered when a mechanism seated someone
+ * without the loop's fill (the training ladder seats its bench at the
+ * month's end): the market's sites use it, never an applicant's plan. */
+static int occupant(salesim_world *w, const salesim_agent *a) {
+  int p = slot_person(w, a);
+  if (p >= 0 && w->history->people[p].id == a->id)
+    return p;
+  salesim_history_joined(w, a);
+  return slot_person(w, a);
 }
 
 void salesim_history_opened(salesim_world *w, const salesim_agent *a, int first) {
@@ -369,12 +403,12 @@ void salesim_history_opened(salesim_world *w, const salesim_agent *a, int first)
   for (int k = first; k < a->n_opps; k++) {
     long id = h->n_opps++;
     s->ids[k] = id;
-    add_event(w, id, s->person, w->month, a->deal_stage[k], 0, a->deal_value[k]);
+    add_event(w, id, occupant(w, a), w->month, a->deal_stage[k], 0, a->deal_value[k]);
   }
 }
 
 void salesim_history_stage(salesim_world *w, const salesim_agent *a, long opp, int stage) {
-  add_event(w, opp, slot_person(w, a), w->month, stage, 0, NAN);
+  add_event(w, opp, occupant(w, a), w->month, stage, 0, NAN);
 }
 
 void salesim_history_win(salesim_world *w, const salesim_agent *a, long opp, double value,
@@ -406,7 +440,7 @@ void salesim_history_book(salesim_world *w, const salesim_agent *a, double won, 
       s->wins[kept++] = *x;
       continue;
     }
-    add_event(w, x->opp, s->person, w->month, SALESIM_DATA_STAGE_WON, 0, x->value);
+    add_event(w, x->opp, occupant(w, a), w->month, SALESIM_DATA_STAGE_WON, 0, x->value);
     long since = day_in(h, w->month, (uint64_t)x->opp, 0); /* the won row's day */
     if (new_account(w, x->value * scale * share, since, SALESIM_HOLD_BOOK, slot) >= 0)
       made++;
@@ -420,9 +454,9 @@ void salesim_history_dropped(salesim_world *w, const salesim_agent *a) {
   struct salesim_history *h = w->history;
   hist_slot *s = &h->slots[a - w->agents];
   for (int k = 0; k < a->n_opps; k++)
-    add_event(w, s->ids[k], s->person, w->month, SALESIM_DATA_STAGE_LOST, 1, NAN);
+    add_event(w, s->ids[k], occupant(w, a), w->month, SALESIM_DATA_STAGE_LOST, 1, NAN);
   for (int i = 0; i < s->n_wins; i++)
-    add_event(w, s->wins[i].opp, s->person, w->month, SALESIM_DATA_STAGE_LOST, 1, NAN);
+    add_event(w, s->wins[i].opp, occupant(w, a), w->month, SALESIM_DATA_STAGE_LOST, 1, NAN);
   s->n_wins = 0;
 }
 
@@ -442,14 +476,18 @@ void salesim_history_joined(salesim_world *w, const salesim_agent *a) {
       return;
     }
   }
-  h->slots[a - w->agents].person = p;
+  hist_slot *s = &h->slots[a - w->agents];
+  s->person = p;
   h->people[p].slot = (int)(a - w->agents);
   h->people[p].territory = a->territory;
+  if (s->grade > 0 && s->grade_id == a->id)
+    h->people[p].grade = s->grade;
+  s->grade = 0;
 }
 
 void salesim_history_exit(salesim_world *w, const salesim_agent *a, int why) {
   struct salesim_history *h = w->history;
-  int p = slot_person(w, a);
+  int p = occupant(w, a);
   if (p < 0)
     return;
   hist_person *q = &h->people[p];
@@ -458,8 +496,6 @@ void salesim_history_exit(salesim_world *w, const salesim_agent *a, int why) {
                    : why == SALESIM_EXIT_EXOGENOUS ? SALESIM_DATA_EXIT_OTHER
                                                    : SALESIM_DATA_EXIT_QUIT;
   q->territory = a->territory;
-  q->target = a->target;
-  q->target_pay = a->target_pay;
 }
 
 /* Finished period rows, kept until the end (people's periods are flushed
@@ -501,15 +537,15 @@ void salesim_history_pay(salesim_world *w, const salesim_agent *a, double amount
     return;
   }
   hist_person *q = &w->history->people[p];
-  if (variable)
+  if (variable && amount > 0) /* fines and clawbacks are not variable pay earned */
     q->p_var += amount;
-  else
+  else if (!variable)
     q->fixed_cur += amount;
 }
 
 void salesim_history_month(salesim_world *w, const salesim_agent *a, double credit) {
-  int p = slot_person(w, a);
-  if (p < 0 || w->history->people[p].id != a->id)
+  int p = occupant(w, a);
+  if (p < 0)
     return;
   if (roll_month(w, p) != 0) {
     oom(w);
@@ -517,12 +553,46 @@ void salesim_history_month(salesim_world *w, const salesim_agent *a, double cred
   }
   hist_person *q = &w->history->people[p];
   q->p_credit += credit;
+  /* every mechanism prorates a plan set after the plan year's start to the
+   * months left: a month's quota is the target over those months */
+  if (q->plan_year != w->year || q->target != a->target) {
+    q->plan_year = w->year;
+    q->plan_left = w->sc->months_per_year - w->month_in_year;
+  }
   if (a->target > 0) {
-    q->p_quota += a->target / 12.0;
+    q->p_quota += a->target / q->plan_left;
     q->p_has_target = 1;
   }
   q->target = a->target;
   q->target_pay = a->target_pay;
+}
+
+void salesim_history_grade(salesim_world *w, const salesim_agent *a,
+                           const salesim_vector *grade_tenure) {
+  int p = slot_person(w, a), g = 0;
+  for (int i = 0; i < grade_tenure->n; i++)
+    if (a->tenure >= grade_tenure->v[i])
+      g = i;
+  if (p >= 0 && w->history->people[p].id == a->id) {
+    w->history->people[p].grade = g + 1;
+  } else { /* an applicant's plan (the hire hook): kept until it joins */
+    hist_slot *s = &w->history->slots[a - w->agents];
+    s->grade_id = a->id;
+    s->grade = g + 1;
+  }
+}
+
+void salesim_history_visits(salesim_world *w, const salesim_agent *a, unsigned done,
+                            unsigned struck) {
+  struct salesim_history *h = w->history;
+  int p = occupant(w, a);
+  if (p < 0 || done + struck == 0)
+    return;
+  if (grow((void **)&h->visits, &h->cap_visits, h->n_visits + 1, sizeof *h->visits) != 0) {
+    oom(w);
+    return;
+  }
+  h->visits[h->n_visits++] = (hist_visits){p, w->month, done, struck};
 }
 
 /* ---- the finished rows ------------------------------------------------------------ */
@@ -564,6 +634,7 @@ void salesim_history_free(struct salesim_history *h) {
   free(h->acc);
   free(h->lists);
   free(h->ev);
+  free(h->visits);
   free(rows_of(h)->rows);
   free(h);
 }
@@ -642,6 +713,23 @@ int salesim_history_attach(salesim_world *w) {
         int j = a->deal_stage[k];
         for (int st = 1; st <= j; st++)
           add_event(w, id, s->person, st - 1 - j, st, 0, a->deal_value[k]);
+        if (h->failed) {
+          free(force);
+          goto fail;
+        }
+        /* the earlier stages fit between the holder's hire and the start:
+         * spread over the j months before the start, or from the day after
+         * the hire when that is later */
+        long t0 = month_first(h->base_month);
+        long first = month_first(h->base_month - j);
+        long hired = s->person >= 0 ? h->people[s->person].hire : SALESIM_DATA_NO_DATE;
+        if (hired != SALESIM_DATA_NO_DATE && hired + 1 > first && t0 - (hired + 1) >= j)
+          first = hired + 1;
+        for (int st = 1; st <= j; st++) {
+          hist_event *e = &h->ev[h->n_ev - j + st - 1];
+          e->last_day = 2;
+          e->date = first + (long)(st - 1) * (t0 - first) / j;
+        }
       }
     }
   }
@@ -701,11 +789,8 @@ static int build(salesim_world *w, salesim_data *d) {
   for (int i = 0; i < w->n_agents; i++) {
     const salesim_agent *a = &w->agents[i];
     int p = h->slots[i].person;
-    if (a->status != SALESIM_AGENT_VACANT && p >= 0 && h->people[p].id == a->id) {
+    if (a->status != SALESIM_AGENT_VACANT && p >= 0 && h->people[p].id == a->id)
       h->people[p].territory = a->territory;
-      h->people[p].target = a->target;
-      h->people[p].target_pay = a->target_pay;
-    }
   }
   for (int p = 0; p < h->n_people; p++) {
     const hist_person *q = &h->people[p];
@@ -723,11 +808,14 @@ static int build(salesim_world *w, salesim_data *d) {
     r.hire_date = q->hire;
     r.exit_date = q->exit;
     r.exit_reason = q->exit == SALESIM_DATA_NO_DATE ? SALESIM_DATA_EXIT_NONE : q->exit_reason;
-    r.grade = 0;
+    r.grade = q->grade;
     double fixed = q->cur_month >= 0 ? q->fixed_cur : q->fixed_last;
     r.annual_base = 12 * fixed;
-    r.annual_quota = q->target > 0 ? q->target : NAN;
-    r.target_incentive = q->target_pay > 0 ? fmax(0, q->target_pay - r.annual_base) : NAN;
+    /* the last plan, a year's worth (plans set mid-year are prorated) */
+    double per_year = q->plan_left > 0 ? 12.0 / q->plan_left : 0;
+    r.annual_quota = q->target > 0 ? q->target * per_year : NAN;
+    r.target_incentive =
+        q->target_pay > 0 ? fmax(0, q->target_pay * per_year - r.annual_base) : NAN;
     if (salesim_data_add_rep(d, &r) < 0)
       return SALESIM_ENOMEM;
   }
@@ -759,9 +847,9 @@ static int build(salesim_world *w, salesim_data *d) {
     long o = salesim_data_opportunity(d, id);
     if (o < 0)
       return SALESIM_ENOMEM;
-    salesim_data_event r = {(int)o, -1, x->person, day_in(h, x->month, (uint64_t)x->opp,
-                                                          x->last_day),
-                            x->stage, x->value};
+    long date = x->last_day == 2 ? x->date
+                                 : day_in(h, x->month, (uint64_t)x->opp, x->last_day);
+    salesim_data_event r = {(int)o, -1, x->person, date, x->stage, x->value};
     if (x->person < 0)
       continue; /* a deal of nobody (cannot happen: deals belong to people) */
     if (salesim_data_add_event(d, &r) < 0)
@@ -775,6 +863,22 @@ static int build(salesim_world *w, salesim_data *d) {
     salesim_data_event *r = &d->events[e];
     if (!isfinite(r->value) && e > 0 && d->events[e - 1].opportunity == r->opportunity)
       r->value = d->events[e - 1].value;
+  }
+  /* activities: the visits monitoring's reps reported, on days spread over
+   * the month by a hash; those an audit found false as cancelled */
+  long n_act = 0;
+  for (int v = 0; v < h->n_visits; v++) {
+    const hist_visits *x = &h->visits[v];
+    for (unsigned u = 0; u < x->done + x->struck; u++) {
+      snprintf(id, sizeof id, "V%08ld", ++n_act);
+      salesim_data_activity r = {id, x->person,
+                                 day_in(h, x->month, hash3(0x715, (uint64_t)x->person, u), 0),
+                                 SALESIM_DATA_ACT_VISIT,
+                                 u < x->done ? SALESIM_DATA_ACT_DONE : SALESIM_DATA_ACT_CANCELLED,
+                                 -1};
+      if (salesim_data_add_activity(d, &r) < 0)
+        return SALESIM_ENOMEM;
+    }
   }
   /* periods: the finished rows, then the open ones, by person and period */
   for (int p = 0; p < h->n_people; p++)
@@ -798,8 +902,13 @@ static int build(salesim_world *w, salesim_data *d) {
   int rc = 0;
   for (int i = 0; i < pl->n && rc == 0; i++) {
     const period_row *x = &sorted[i];
-    salesim_data_period r = {x->person, x->first, h->period, x->has_target ? x->quota : NAN,
-                             x->credit, x->var};
+    /* a period without a quota (monitoring, the training ladder) is no row:
+     * attainment is not defined; a linear-mode period can sell less than
+     * nothing (noise): credited 0 */
+    if (!x->has_target)
+      continue;
+    salesim_data_period r = {x->person, x->first, h->period, x->quota, fmax(0, x->credit),
+                             x->var};
     if (salesim_data_add_period(d, &r) < 0)
       rc = SALESIM_ENOMEM;
   }

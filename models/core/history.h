@@ -64,6 +64,10 @@ void salesim_history_free(struct salesim_history *h);
 /** The first day (days since 1970) of month m of the run. */
 long salesim_history_month_day(const salesim_world *w, int m);
 
+/** The monthly revenue of a holder's accounts (tests: it equals the
+ *  holder's number, a->book, a->held_book or the orphan book). */
+double salesim_history_holder_sum(const salesim_world *w, int kind, int index);
+
 /* ---- recording sites (each called only when w->history != NULL) ---------- */
 
 /** Opportunity ids of slot a's open deals, parallel to a->deal_value. */
@@ -98,6 +102,14 @@ void salesim_history_joined(salesim_world *w, const salesim_agent *a);
 void salesim_history_exit(salesim_world *w, const salesim_agent *a, int why);
 /** The person in slot a was paid `amount` (fixed or variable). */
 void salesim_history_pay(salesim_world *w, const salesim_agent *a, double amount, int variable);
+/** The person in slot a reported `done` customer visits this month, and
+ *  `struck` more that an audit found false (monitoring). */
+void salesim_history_visits(salesim_world *w, const salesim_agent *a, unsigned done,
+                            unsigned struck);
+/** The plan just set for slot a puts its person in the grade that
+ *  `grade_tenure` gives its tenure (1-based; the mechanisms with grades). */
+void salesim_history_grade(salesim_world *w, const salesim_agent *a,
+                           const salesim_vector *grade_tenure);
 /** The person in slot a had `credit` of credited sales this month. */
 void salesim_history_month(salesim_world *w, const salesim_agent *a, double credit);
 

@@ -23,6 +23,7 @@
  */
 #include <stddef.h>
 
+#include "history.h"
 #include "mechanism.h"
 
 typedef struct flat_salary_params {
@@ -98,6 +99,8 @@ static int flat_set_plan(salesim_world *w, salesim_agent *a) {
   a->target_pay = salary * prorate;
   fa(w, a)->salary_month = salary / 12.0;
   salesim_schedule_linear(&a->sched, 0.0); /* no variable pay */
+  if (w->history != NULL)
+    salesim_history_grade(w, a, &p->grade_tenure);
   return 0;
 }
 

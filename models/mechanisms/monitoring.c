@@ -43,6 +43,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "decision.h"
+#include "history.h"
 #include "mechanism.h"
 
 /* ---- the rep's reporting choice (pure) ------------------------------------ */
@@ -353,6 +354,8 @@ static int monitoring_month_end(salesim_world *w) {
       a->savings -= fines;
       s->fines += fines;
     }
+    if (w->history != NULL) /* what the firm's records show (models/core/history.h) */
+      salesim_history_visits(w, a, real + fake - caught, caught);
     st->strikes += strikes;
     st->real = st->fake = st->reported = 0;
     if (p->max_strikes > 0 && st->strikes >= p->max_strikes) {

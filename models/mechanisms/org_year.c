@@ -247,6 +247,8 @@ int salesim_org_rep_plan(salesim_world *w, salesim_org *o, salesim_agent *a) {
     target = salary * prorate;
   a->target = target;
   a->target_pay = salary * prorate;
+  if (w->history != NULL)
+    salesim_history_grade(w, a, &p->rep_grade_tenure);
   salesim_org_agent *st = oa(w, a);
   st->base_month = salary * p->rep_fixed_share / 12.0;
   st->variable_full = salary * (1 - p->rep_fixed_share) * prorate;

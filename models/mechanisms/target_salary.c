@@ -19,6 +19,7 @@
 #include <math.h>
 #include <stddef.h>
 
+#include "history.h"
 #include "mechanism.h"
 
 enum { SETTLE_ANNUAL = 0, SETTLE_QUARTERLY = 1 };
@@ -107,6 +108,8 @@ static int ts_set_plan(salesim_world *w, salesim_agent *a) {
   double salary = salesim_grade_salary(&p->salary_by_grade, &p->grade_tenure, a->tenure);
   a->target = salesim_world_rule_target(w, a) * prorate;
   a->target_pay = salary * prorate;
+  if (w->history != NULL)
+    salesim_history_grade(w, a, &p->grade_tenure);
   st->base_month = salary * p->fixed_share / 12.0;
   st->variable_full = salary * (1 - p->fixed_share) * prorate;
   st->advanced = 0;
