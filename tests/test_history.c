@@ -354,7 +354,7 @@ static void test_loads_back(void **state) {
   for (int m = 0; m < sc->n_mechanisms; m++) {
     salesim_data *h = NULL;
     salesim_diag d = SALESIM_DIAG_INIT;
-    assert_int_equal(salesim_study_record(sc, m, sc->seed, NULL, &h, &d), 0);
+    assert_int_equal(salesim_study_record(sc, m, 0, sc->seed, NULL, &h, &d), 0);
     char sub[64];
     snprintf(sub, sizeof sub, "h%d", m);
     assert_int_equal(sh(NULL, "mkdir -p '%s'", salesim_test_at(sub)), 0);

@@ -11,10 +11,8 @@
  *
  * Read next: docs/export-history.md.
  */
-#define _GNU_SOURCE /* locale_t, newlocale, uselocale */
 
 #include <errno.h>
-#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -228,54 +226,37 @@ static int label_ok(const char *s) {
   return s != NULL && s[0] != '\0' && s[0] != '.' && strchr(s, '/') == NULL;
 }
 
+typedef struct export_job {
+  int n;
+  const char *const *labels;
+  const salesim_data *const *data;
+} export_job;
+
+static int export_fill(const char *tmp, void *arg, salesim_diag *diag) {
+  const export_job *j = arg;
+  int rc = 0;
+  for (int i = 0; i < j->n && rc == 0; i++) {
+    char *sub = salesim_fs_join(tmp, j->labels[i]);
+    if (sub == NULL)
+      return SALESIM_ENOMEM;
+    if (mkdir(sub, 0777) != 0) {
+      salesim_diag_add(diag, "%s: %s", sub, strerror(errno));
+      rc = SALESIM_EIO;
+    } else {
+      rc = salesim_history_csv_write(j->data[i], sub, diag);
+    }
+    free(sub);
+  }
+  return rc;
+}
+
 int salesim_history_export_write(const char *dir, int n, const char *const *labels,
                                  const salesim_data *const *data, salesim_diag *diag) {
-  int rc = 0, tmp_made = 0;
-  char *target = NULL, *tmp = NULL, *old = NULL;
-  size_t n0 = diag ? diag->count : 0;
-  locale_t c_locale = (locale_t)0, saved = (locale_t)0;
   for (int i = 0; i < n; i++)
     if (!label_ok(labels[i]) || data[i] == NULL) {
       salesim_diag_add(diag, "%s: mechanism %d: no usable folder name or no history", dir, i + 1);
       return SALESIM_EINVAL;
     }
-  if ((rc = salesim_output_resolve_target(&target, dir, diag)) != 0 ||
-      (rc = salesim_output_check_target(target, dir, diag)) != 0 ||
-      (rc = salesim_output_stage(target, &tmp, &old, diag)) != 0)
-    goto cleanup;
-  tmp_made = 1;
-  c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-  if (c_locale != (locale_t)0)
-    saved = uselocale(c_locale);
-  rc = salesim_output_write_marker(tmp, diag);
-  for (int i = 0; i < n && rc == 0; i++) {
-    char *sub = salesim_fs_join(tmp, labels[i]);
-    if (sub == NULL) {
-      rc = SALESIM_ENOMEM;
-      break;
-    }
-    if (mkdir(sub, 0777) != 0) {
-      salesim_diag_add(diag, "%s: %s", sub, strerror(errno));
-      rc = SALESIM_EIO;
-    } else {
-      rc = salesim_history_csv_write(data[i], sub, diag);
-    }
-    free(sub);
-  }
-  if (c_locale != (locale_t)0)
-    uselocale(saved);
-  if (rc != 0)
-    goto cleanup;
-  if ((rc = salesim_output_swap_in(tmp, target, old, dir, diag)) != 0)
-    goto cleanup;
-  tmp_made = 0;
-cleanup:
-  if (tmp_made)
-    salesim_output_remove_tree(tmp);
-  if (c_locale != (locale_t)0)
-    freelocale(c_locale);
-  free(target);
-  free(tmp);
-  free(old);
-  return salesim_output_said(rc, diag, n0, dir);
+  export_job j = {n, labels, data};
+  return salesim_output_folder(dir, export_fill, &j, diag);
 }

@@ -44,8 +44,7 @@
 
 #include "calibrate.h"
 #include "pipeline_fit.h"
-#include "metrics.h"
-#include "sim.h"
+#include "study.h"
 
 /* ---- the parameters ---------------------------------------------------- */
 
@@ -204,7 +203,6 @@ int salesim_calibrate_simulate(const salesim_scenario *sc, int mech, long start,
     salesim_scenario_free(cs);
     return SALESIM_EINVAL;
   }
-  int n_metrics = salesim_metric_count();
   int *rc = calloc((size_t)reps, sizeof *rc);
   salesim_diag *dg = calloc((size_t)reps, sizeof *dg);
   if (rc == NULL || dg == NULL) {
@@ -221,18 +219,8 @@ int salesim_calibrate_simulate(const salesim_scenario *sc, int mech, long start,
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
 #endif
   for (int r = 0; r < reps; r++) {
-    double *metrics = malloc((size_t)n_metrics * sizeof *metrics);
-    double *monthly = calloc((size_t)cs->months * SALESIM_SERIES_COUNT, sizeof *monthly);
     salesim_data *h = NULL;
-    if (metrics == NULL || monthly == NULL) {
-      rc[r] = SALESIM_ENOMEM;
-    } else {
-      salesim_task_out to_ = {metrics, monthly, NULL, 0, NULL};
-      rc[r] = salesim_sim_run_recorded(cs, mech, r, seed, &to_, &dg[r], &h);
-      for (int t = 0; t < to_.n_tables; t++)
-        salesim_table_free(to_.tables[t]);
-      free(to_.tables);
-    }
+    rc[r] = salesim_study_record(cs, mech, r, seed, NULL, &h, &dg[r]);
     if (rc[r] == 0 && h != NULL) {
       h->start = to; /* the accounts describe the history's last day */
       rc[r] = salesim_moments_compute(h, measure_from, to, NULL, &out[r]);
@@ -240,8 +228,6 @@ int salesim_calibrate_simulate(const salesim_scenario *sc, int mech, long start,
         kept[r] = old0 > 0 ? old_revenue(h, start) / old0 : NAN;
     }
     salesim_data_free(h);
-    free(metrics);
-    free(monthly);
   }
   (void)threads;
   int first = 0;
@@ -301,7 +287,8 @@ static int simulate_at(fit *f, const double *x, int reps, salesim_moments *buf, 
   if (s == NULL)
     return SALESIM_ENOMEM;
   for (int p = 0; p < SALESIM_CALIB_PARAMS; p++)
-    param_set(s, p, exp(x[p]));
+    param_set(s, p, x[p] == f->x_fixed[p] && f->res->param[p].start > 0 ? f->res->param[p].start
+                                                                        : exp(x[p]));
   int rc = salesim_calibrate_simulate(s, f->res->mech, f->res->from, f->res->to, f->res->from,
                                       f->scale, reps, f->seed, f->threads, buf, f->kept, f->diag);
   salesim_scenario_free(s);
@@ -729,7 +716,9 @@ int salesim_calibrate(const salesim_scenario *sc, const salesim_calibrate_option
       gsl_set_error_handler(old);
     }
     for (int p = 0; p < SALESIM_CALIB_PARAMS; p++) {
-      double est = exp(xe[p]), v = V[p];
+      /* a trait that did not move keeps the scenario's value to the bit */
+    double est = xe[p] == x0[p] && res->param[p].start > 0 ? res->param[p].start : exp(xe[p]);
+    double v = V[p];
       double sl = v >= 0 && isfinite(v) ? sqrt(v) : NAN;
       res->param[p].estimate = est;
       res->param[p].sensitivity = sensitivity(&f, G, p);

@@ -29,6 +29,7 @@
 #include "calibrate_out.h"
 #include "fs.h"
 #include "output.h"
+#include "output_write.h"
 #include "pipeline_fit.h"
 
 typedef struct job {
@@ -39,52 +40,22 @@ typedef struct job {
 
 /* ---- fit.csv ---- */
 
-static void num(FILE *fp, double x) {
-  if (isfinite(x))
-    fprintf(fp, "%.10g", x);
-}
-
-/* A text cell: quoted, quotes doubled, a leading formula sign guarded. */
-static void text(FILE *fp, const char *s) {
-  fputc('"', fp);
-  if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')
-    fputc('\'', fp);
-  for (; *s; s++) {
-    if (*s == '"')
-      fputc('"', fp);
-    fputc(*s, fp);
-  }
-  fputc('"', fp);
-}
-
 /* section,name,estimate,se,ci_low,ci_high,observed,observed_se,
  * one_history_low,one_history_high,n,status,meaning */
-static void row(FILE *fp, const char *section, const char *name, double est, double se,
+static void row(out_file *f, const char *section, const char *name, double est, double se,
                 double lo, double hi, double obs, double obs_se, double r_lo, double r_hi,
                 double n, const char *status, const char *meaning) {
-  fprintf(fp, "%s,%s,", section, name);
-  num(fp, est);
-  fputc(',', fp);
-  num(fp, se);
-  fputc(',', fp);
-  num(fp, lo);
-  fputc(',', fp);
-  num(fp, hi);
-  fputc(',', fp);
-  num(fp, obs);
-  fputc(',', fp);
-  num(fp, obs_se);
-  fputc(',', fp);
-  num(fp, r_lo);
-  fputc(',', fp);
-  num(fp, r_hi);
-  fputc(',', fp);
-  num(fp, n);
-  fputc(',', fp);
-  text(fp, status);
-  fputc(',', fp);
-  text(fp, meaning);
-  fputc('\n', fp);
+  salesim_out_printf(f, "%s,%s", section, name);
+  const double v[] = {est, se, lo, hi, obs, obs_se, r_lo, r_hi, n};
+  for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+    salesim_out_printf(f, ",");
+    salesim_out_number(f, v[i]);
+  }
+  salesim_out_printf(f, ",");
+  salesim_out_text(f, status);
+  salesim_out_printf(f, ",");
+  salesim_out_text(f, meaning);
+  salesim_out_printf(f, "\n");
 }
 
 static void day_text(long day, char *buf, size_t n) {
@@ -93,12 +64,11 @@ static void day_text(long day, char *buf, size_t n) {
   snprintf(buf, n, "%04d-%02d-%02d", y, m, d);
 }
 
-static int write_fit_csv(const job *j, FILE *fp) {
+static int write_fit_csv(const job *j, out_file *fp) {
   const salesim_calibrate_result *r = j->r;
   const double N = NAN;
-  fputs("section,name,estimate,se,ci_low,ci_high,observed,observed_se,one_history_low,"
-        "one_history_high,n,status,meaning\n",
-        fp);
+  salesim_out_printf(fp, "section,name,estimate,se,ci_low,ci_high,observed,observed_se,"
+                         "one_history_low,one_history_high,n,status,meaning\n");
   char buf[256], from[16], to[16];
   day_text(r->from, from, sizeof from);
   day_text(r->to, to, sizeof to);
@@ -140,19 +110,19 @@ static int write_fit_csv(const job *j, FILE *fp) {
         r->observed.value[k], r->observed_se[k], r->sim_p025[k], r->sim_p975[k],
         r->observed.n[k], status, salesim_moment_doc(k));
   }
-  return ferror(fp) ? SALESIM_EIO : 0;
+  return 0;
 }
 
 /* ---- calibration.md ---- */
 
-static void md_num(FILE *fp, double x) {
+static void md_num(out_file *fp, double x) {
   if (isfinite(x))
-    fprintf(fp, "%.4g", x);
+    salesim_out_printf(fp, "%.4g", x);
   else
-    fputs("–", fp);
+    salesim_out_printf(fp, "–");
 }
 
-static int write_md(const job *j, FILE *fp) {
+static int write_md(const job *j, out_file *fp) {
   const salesim_calibrate_result *r = j->r;
   char from[16], to[16];
   day_text(r->from, from, sizeof from);
@@ -165,83 +135,83 @@ static int write_md(const job *j, FILE *fp) {
       used++;
       outside += !(r->observed.value[k] >= r->sim_p025[k] && r->observed.value[k] <= r->sim_p975[k]);
     }
-  fprintf(fp, "## Calibration\n\n");
-  fprintf(fp,
+  salesim_out_printf(fp, "## Calibration\n\n");
+  salesim_out_printf(fp,
           "Fitted to %d months of the company's history (%s to the day before %s), starting from "
           "the %d people employed on its first day, under the plan `%s`. **%d of %d traits are "
           "identified** by the data; %d of the %d moments used lie outside the range one "
           "simulated history shows at the estimate.\n\n",
           r->months, from, to, r->reps_at_start, j->sc->mechanisms[r->mech].name, ident,
           SALESIM_CALIB_PARAMS, outside, used);
-  fprintf(fp, "### Traits (simulated method of moments)\n\n"
+  salesim_out_printf(fp, "### Traits (simulated method of moments)\n\n"
               "| trait | estimate | 95 %% interval | the scenario said | status |\n"
               "| --- | ---: | --- | ---: | --- |\n");
   for (int p = 0; p < SALESIM_CALIB_PARAMS; p++) {
     const salesim_calibrate_param *q = &r->param[p];
-    fprintf(fp, "| `%s` | ", q->setting);
+    salesim_out_printf(fp, "| `%s` | ", q->setting);
     md_num(fp, q->estimate);
-    fputs(" | ", fp);
+    salesim_out_printf(fp, " | ");
     if (q->identified) {
       md_num(fp, q->low);
-      fputs(" – ", fp);
+      salesim_out_printf(fp, " – ");
       md_num(fp, q->high);
     } else {
-      fputs("not identified", fp);
+      salesim_out_printf(fp, "not identified");
     }
-    fputs(" | ", fp);
+    salesim_out_printf(fp, " | ");
     md_num(fp, q->start);
-    fprintf(fp, " | %s |\n", q->identified ? "identified" : "kept at the scenario's value");
+    salesim_out_printf(fp, " | %s |\n", q->identified ? "identified" : "kept at the scenario's value");
   }
-  fprintf(fp, "\n### Moments: observed and simulated at the estimate\n\n"
+  salesim_out_printf(fp, "\n### Moments: observed and simulated at the estimate\n\n"
               "| moment | observed | simulated mean (95 %% interval) | one history's range | "
               "used |\n| --- | ---: | --- | --- | --- |\n");
   for (int k = 0; k < SALESIM_MOMENTS; k++) {
-    fprintf(fp, "| %s | ", salesim_moment_doc(k));
+    salesim_out_printf(fp, "| %s | ", salesim_moment_doc(k));
     md_num(fp, r->observed.value[k]);
-    fputs(" | ", fp);
+    salesim_out_printf(fp, " | ");
     md_num(fp, r->sim_mean[k]);
-    fputs(" (", fp);
+    salesim_out_printf(fp, " (");
     md_num(fp, r->sim_low[k]);
-    fputs(" – ", fp);
+    salesim_out_printf(fp, " – ");
     md_num(fp, r->sim_high[k]);
-    fputs(") | ", fp);
+    salesim_out_printf(fp, ") | ");
     md_num(fp, r->sim_p025[k]);
-    fputs(" – ", fp);
+    salesim_out_printf(fp, " – ");
     md_num(fp, r->sim_p975[k]);
-    fprintf(fp, " | %s |\n", r->used[k] ? "yes" : "no");
+    salesim_out_printf(fp, " | %s |\n", r->used[k] ? "yes" : "no");
   }
   if (r->pipeline_fitted) {
     const salesim_pipeline_estimate *e = r->pipeline;
-    fprintf(fp, "\n### Pipeline (maximum likelihood from the deal log)\n\n"
+    salesim_out_printf(fp, "\n### Pipeline (maximum likelihood from the deal log)\n\n"
                 "| stage | advance a month | lost a month | chance of winning |\n"
                 "| --- | ---: | ---: | ---: |\n");
     for (int s = 1; s < SALESIM_STAGES; s++) {
-      fprintf(fp, "| %d %% | ", 20 * s);
+      salesim_out_printf(fp, "| %d %% | ", 20 * s);
       md_num(fp, e->advance[s]);
-      fputs(" ± ", fp);
+      salesim_out_printf(fp, " ± ");
       md_num(fp, 1.96 * e->advance_se[s]);
-      fputs(" | ", fp);
+      salesim_out_printf(fp, " | ");
       md_num(fp, e->loss[s]);
-      fputs(" ± ", fp);
+      salesim_out_printf(fp, " ± ");
       md_num(fp, 1.96 * e->loss_se[s]);
-      fputs(" | ", fp);
+      salesim_out_printf(fp, " | ");
       md_num(fp, e->p_win[s]);
-      fputs(" |\n", fp);
+      salesim_out_printf(fp, " |\n");
     }
-    fputs("\nDeal value: lognormal, mean ", fp);
+    salesim_out_printf(fp, "\nDeal value: lognormal, mean ");
     md_num(fp, e->value_mean);
-    fputs(", sd ", fp);
+    salesim_out_printf(fp, ", sd ");
     md_num(fp, e->value_sd);
-    fprintf(fp, " (%ld won deals). Months to a contract: ", e->n_values);
+    salesim_out_printf(fp, " (%ld won deals). Months to a contract: ", e->n_values);
     md_num(fp, e->cycle_won);
-    fputs(".\n", fp);
+    salesim_out_printf(fp, ".\n");
   }
   if (j->warn != NULL && j->warn->count > 0) {
-    fprintf(fp, "\n### Warnings\n\n");
+    salesim_out_printf(fp, "\n### Warnings\n\n");
     for (size_t i = 0; i < j->warn->count; i++)
-      fprintf(fp, "- %s\n", j->warn->lines[i]);
+      salesim_out_printf(fp, "- %s\n", j->warn->lines[i]);
   }
-  fprintf(fp,
+  salesim_out_printf(fp,
           "\n### Method and assumptions\n\n"
           "- Each candidate's simulated firm starts as the data says the company stood on the "
           "history's first day: its territories, the people then employed with their tenure, the "
@@ -261,7 +231,7 @@ static int write_md(const job *j, FILE *fp) {
           "- Everything else in the scenario (the plan, market, costs and the traits not listed) "
           "is an assumption stated in `calibrated.cfg`.\n",
           r->account_scale, r->replications, "draws of the reps with replacement");
-  return ferror(fp) ? SALESIM_EIO : 0;
+  return 0;
 }
 
 /* ---- calibrated.cfg and the data's copies ---- */
@@ -325,7 +295,10 @@ static void dist_text(const salesim_dist *d, char *buf, size_t n) {
   }
   int at = snprintf(buf, n, "{ dist = \"%s\"; mean = %.17g; sd = %.17g;", kinds[d->kind], d->mean,
                     d->sd);
-  if (isfinite(d->min) && at > 0 && (size_t)at < n)
+  /* min as the user may write it: a lognormal's must be above 0 (0 is its
+   * default anyway) */
+  if (isfinite(d->min) && (d->kind != SALESIM_DIST_LOGNORMAL || d->min > 0) && at > 0 &&
+      (size_t)at < n)
     at += snprintf(buf + at, n - (size_t)at, " min = %.17g;", d->min);
   if (isfinite(d->max) && at > 0 && (size_t)at < n)
     at += snprintf(buf + at, n - (size_t)at, " max = %.17g;", d->max);
@@ -431,23 +404,14 @@ static int write_scenario(const job *j, const char *tmp, salesim_diag *diag) {
 }
 
 static int write_text_file(const char *tmp, const char *name, const job *j,
-                           int (*body)(const job *, FILE *), salesim_diag *diag) {
-  char *path = salesim_fs_join(tmp, name);
-  if (path == NULL)
-    return SALESIM_ENOMEM;
-  FILE *fp = fopen(path, "wx");
-  int rc = 0;
-  if (fp == NULL) {
-    rc = SALESIM_EIO;
-  } else {
-    rc = body(j, fp);
-    if (fclose(fp) != 0)
-      rc = SALESIM_EIO;
-  }
-  if (rc == SALESIM_EIO)
-    salesim_diag_add(diag, "%s: %s", path, strerror(errno ? errno : EIO));
-  free(path);
-  return rc;
+                           int (*body)(const job *, out_file *), salesim_diag *diag) {
+  out_file f;
+  int rc = salesim_out_open(&f, tmp, name, diag);
+  if (rc != 0)
+    return rc;
+  rc = body(j, &f);
+  int rc2 = salesim_out_close(&f, diag);
+  return rc != 0 ? rc : rc2;
 }
 
 static int fill(const char *tmp, void *arg, salesim_diag *diag) {

@@ -27,7 +27,7 @@ int salesim_study_export_check(const char *dir, salesim_diag *diag) {
   return salesim_dist_agree(rc);
 }
 
-int salesim_study_record(const salesim_scenario *sc, int mech, uint64_t seed,
+int salesim_study_record(const salesim_scenario *sc, int mech, int rep, uint64_t seed,
                          const volatile sig_atomic_t *cancel, salesim_data **out,
                          salesim_diag *diag) {
   *out = NULL;
@@ -38,7 +38,7 @@ int salesim_study_record(const salesim_scenario *sc, int mech, uint64_t seed,
   int rc = SALESIM_ENOMEM;
   if (metrics != NULL && monthly != NULL) {
     salesim_task_out to = {metrics, monthly, NULL, 0, cancel};
-    rc = salesim_sim_run_recorded(sc, mech, 0, seed, &to, diag, out);
+    rc = salesim_sim_run_recorded(sc, mech, rep, seed, &to, diag, out);
     for (int t = 0; t < to.n_tables; t++)
       salesim_table_free(to.tables[t]);
     free(to.tables);
@@ -64,7 +64,7 @@ int salesim_study_export_history(const salesim_scenario *sc, const salesim_run_o
     }
     for (int m = 0; m < n && rc == 0; m++) {
       labels[m] = sc->mechanisms[m].name;
-      rc = salesim_study_record(sc, m, seed, opt != NULL ? opt->cancel : NULL, &data[m], diag);
+      rc = salesim_study_record(sc, m, 0, seed, opt != NULL ? opt->cancel : NULL, &data[m], diag);
     }
     if (rc == 0)
       rc = salesim_history_export_write(dir, n, labels, (const salesim_data *const *)data, diag);

@@ -124,10 +124,10 @@ int salesim_study_run_resumable(const salesim_scenario *sc, const char *outdir,
  *  (docs/safety.md): 0, or a code with one line (rank 0's verdict). */
 int salesim_study_export_check(const char *dir, salesim_diag *diag);
 
-/** Replication 1 of mechanism `mech` of `sc` with `seed`, run with the
- *  history recorder: *out (caller frees, salesim_data_free) is what it did
- *  as a company's data. 0 or a code with one line. */
-int salesim_study_record(const salesim_scenario *sc, int mech, uint64_t seed,
+/** Replication `rep` (0-based) of mechanism `mech` of `sc` with `seed`,
+ *  run with the history recorder: *out (caller frees, salesim_data_free) is
+ *  what it did as a company's data. 0 or a code with one line. */
+int salesim_study_record(const salesim_scenario *sc, int mech, int rep, uint64_t seed,
                          const volatile sig_atomic_t *cancel, salesim_data **out,
                          salesim_diag *diag);
 

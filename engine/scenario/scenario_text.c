@@ -374,6 +374,16 @@ int salesim_scenario_edited_text(const salesim_scenario *sc, const salesim_text_
           continue;
         size_t s0, s1, v0, v1;
         if (find_in(t, pos, close, edits[f].name, &s0, &s1, &v0, &v1) == 0) {
+          /* a line left blank goes with it */
+          size_t ls = s0, le = s1;
+          while (ls > pos && scn_is_blank(t[ls - 1]))
+            ls--;
+          while (le < close && scn_is_blank(t[le]))
+            le++;
+          if ((ls == 0 || t[ls - 1] == '\n') && le < close && t[le] == '\n') {
+            s0 = ls;
+            s1 = le + 1;
+          }
           put(&b, t + pos, s0 - pos);
           pos = s1;
         }

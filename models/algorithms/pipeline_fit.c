@@ -138,7 +138,8 @@ static int month_move(counts *c, salesim_pipeline_estimate *e, int s, int t, int
 
 /* The rows [b, end) of one opportunity (in date order, all before the
  * window's end); M0, M1: the window's months. */
-static void one_opportunity(const salesim_data_event *ev, const size_t *ix, size_t b,
+static void one_opportunity(const salesim_data *d, const salesim_data_event *ev,
+                            const size_t *ix, size_t b,
                             size_t end, long M0, long M1, counts *c,
                             salesim_pipeline_estimate *e, double *lead_sum, double *lead_sum2) {
   /* entry: the first row at a stage of the model (or a close) */
@@ -172,14 +173,26 @@ static void one_opportunity(const salesim_data_event *ev, const size_t *ix, size
   k++;
   for (;;) {
     /* the month's last row, skipping lead rows once staged */
-    int end_stage = state;
+    int end_stage = state, end_rep = -1;
     while (k < end && month_of(ev[ix[k]].date) == month) {
       int st = ev[ix[k]].stage;
-      if (st == SALESIM_DATA_STAGE_LEAD)
+      if (st == SALESIM_DATA_STAGE_LEAD) {
         e->rows_ignored++;
-      else
+      } else {
         end_stage = st;
+        end_rep = ev[ix[k]].rep;
+      }
       k++;
+    }
+    if (end_stage == LOST && end_rep >= 0 && (size_t)end_rep < d->n_reps &&
+        d->reps[end_rep].exit_date != SALESIM_DATA_NO_DATE &&
+        month_of(d->reps[end_rep].exit_date) == month) {
+      /* lost in the month its rep left: the deal left with the person, not
+       * the market's verdict; censored there */
+      e->dropped++;
+      for (; k < end; k++)
+        e->rows_ignored++;
+      return;
     }
     int counted = month >= M0 && month <= M1;
     if (counted && !seen) {
@@ -398,7 +411,7 @@ int salesim_pipeline_fit(const salesim_data *d, long from_day, long to_day,
       e++;
     for (stop = b; stop < e && ev[ix[stop]].date < end_day; stop++)
       ;
-    one_opportunity(ev, ix, b, stop, M0, M1, &c, out, &lead_sum, &lead_sum2);
+    one_opportunity(d, ev, ix, b, stop, M0, M1, &c, out, &lead_sum, &lead_sum2);
     /* deal values: the first won row of the opportunity, won in the window */
     for (size_t k = b; k < stop; k++) {
       const salesim_data_event *r = &ev[ix[k]];
@@ -588,6 +601,7 @@ int salesim_pipeline_fit_rows(const salesim_pipeline_estimate *e,
   row(&rows[k++], "skipped_stages", (double)e->jump_stages, NAN, e->jump_stages);
   row(&rows[k++], "backward_moves", (double)e->backward, NAN, e->backward);
   row(&rows[k++], "censored_open", (double)e->censored, NAN, e->censored);
+  row(&rows[k++], "dropped_with_leaver", (double)e->dropped, NAN, e->dropped);
   row(&rows[k++], "left_truncated", (double)e->left_truncated, NAN, e->left_truncated);
   row(&rows[k++], "closed_from_lead", (double)e->closed_unstaged, NAN, e->closed_unstaged);
   row(&rows[k++], "values_excluded", (double)e->values_excluded, NAN, e->values_excluded);

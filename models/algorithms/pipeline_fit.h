@@ -61,6 +61,7 @@ typedef struct salesim_pipeline_estimate {
   long backward;         /* months that ended at a lower stage (counted as stays) */
   long closed_unstaged;  /* won or lost straight from lead (no stage of the model) */
   long censored;         /* still open at the window's end */
+  long dropped;          /* lost in the month its rep left: censored there */
   long left_truncated;   /* open when the window began */
   long rows_ignored;     /* rows after the close, or lead rows after 20 % */
   /* time from the first `lead` row to the first stage (20 % or later) */
@@ -107,7 +108,7 @@ typedef struct salesim_pipeline_fit_row {
 } salesim_pipeline_fit_row;
 
 /** The number of rows salesim_pipeline_fit_rows writes. */
-#define SALESIM_PIPELINE_FIT_ROWS 34
+#define SALESIM_PIPELINE_FIT_ROWS 35
 
 /** Fill rows[0..SALESIM_PIPELINE_FIT_ROWS) (cap at least that) and return
  *  how many, or SALESIM_EINVAL if cap is too small. */
