@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build run test bench install clean asan check-determinism check-mpi check-slurm memcheck fuzz
+.PHONY: all deps configure build run test bench install clean asan check-determinism check-mpi check-slurm check-calibration memcheck fuzz
 
 all: build
 
@@ -54,6 +54,9 @@ check-mpi: build
 # resumed) against one process, on the Slurm cluster sbatch reaches
 check-slurm: build
 	bash scripts/check-slurm.sh $(BUILD)/salesim
+
+check-calibration: build
+	bash scripts/check-calibration.sh $(BUILD)/salesim
 
 memcheck: deps
 	@SALESIM_OPTIONAL_PKGS=valgrind bash scripts/setup-deps.sh

@@ -172,6 +172,29 @@ static void test_command(void **state) {
   assert_non_null(strstr(fitcsv, "\nmoment,win_rate,"));
   assert_non_null(strstr(fitcsv, "\npipeline,p_win_20,"));
   free(fitcsv);
+  /* held out: fitted on the first year, the second predicted */
+  rc = salesim_test_sh(&out, "cd '%s' && '%s' calibrate company.cfg -o held --replications 4 "
+                             "--max-evaluations 6 --bootstrap 40 --holdout-months 12 2>&1",
+                       root, SALESIM_BINARY);
+  print_message("%s", out ? out : "");
+  assert_true(out != NULL && strstr(out, "on 12 months of history") != NULL &&
+              strstr(out, "held-out 12 months: ") != NULL);
+  free(out);
+  assert_int_equal(rc, 0);
+  fitcsv = salesim_test_slurp(salesim_test_at("held/fit.csv"), NULL);
+  assert_non_null(fitcsv);
+  assert_non_null(strstr(fitcsv, "\nholdout,attainment_mean_tenure_ge12,"));
+  assert_non_null(strstr(fitcsv, "\nholdout,credited_sales_per_rep_year,"));
+  free(fitcsv);
+  /* a hold-out that leaves less than a year to fit on is refused */
+  rc = salesim_test_sh(&out, "cd '%s' && '%s' calibrate company.cfg -o held2 --holdout-months 13 "
+                             "2>&1",
+                       root, SALESIM_BINARY);
+  assert_true(out != NULL && strstr(out, "11 months of history before the held-out months "
+                                         "(expected at least 12)") != NULL);
+  free(out);
+  assert_int_equal(rc, 2);
+  assert_false(salesim_test_exists(salesim_test_at("held2")));
   /* no data: one line, exit 2, no folder */
   rc = salesim_test_sh(&out, "cd '%s' && '%s' calibrate truth.cfg -o nodata 2>&1", root,
                        SALESIM_BINARY);

@@ -72,6 +72,13 @@ static void test_by_hand(void **state) {
   want[SALESIM_MOMENT_ATT_MEAN_EST] = 1.0;
   want[SALESIM_MOMENT_ATT_SD_EST] = sqrt(0.08);
   want[SALESIM_MOMENT_ATT_AT_QUOTA] = 2.0 / 6;
+  /* 120 + 80 + 10 + 30 + 60 + 20 over 2 + 4 * 0.25 rep-years */
+  want[SALESIM_MOMENT_SALES_PER_REP] = 320.0 / 3;
+  /* R1 and R3 quit; employed 731 + (2025-06-15 - 2024-03-01) + (2025-09-01 - 2024-06-01) +
+   * (2024-10-01 - 2024-02-01) days */
+  want[SALESIM_MOMENT_QUIT_RATE] =
+      2.0 / ((731.0 + (DAY(2025, 6, 15) - DAY(2024, 3, 1)) + (DAY(2025, 9, 1) - DAY(2024, 6, 1)) +
+              (DAY(2024, 10, 1) - DAY(2024, 2, 1))) / 365.25);
   want[SALESIM_MOMENT_SURVIVAL_12] = 2.0 / 3;
   want[SALESIM_MOMENT_QUIT_LOW] = 2.0; /* R1 quit within the quarter after 40 %: 4 a year, and 0 */
   want[SALESIM_MOMENT_QUIT_MID] = 0;
@@ -79,7 +86,7 @@ static void test_by_hand(void **state) {
   want[SALESIM_MOMENT_NEW_REVENUE] = 0.25;
   want[SALESIM_MOMENT_WIN_RATE] = 0.5;
   want[SALESIM_MOMENT_COVERAGE] = 2.5;
-  double n[SALESIM_MOMENTS] = {4, 2, 2, 6, 3, 2, 1, 2, 3, 2, 1};
+  double n[SALESIM_MOMENTS] = {4, 2, 2, 6, 6, 4, 3, 2, 1, 2, 3, 2, 1};
   for (int k = 0; k < SALESIM_MOMENTS; k++) {
     print_message("%s = %g (n %g)\n", salesim_moment_name(k), m.value[k], m.n[k]);
     assert_close(m.value[k], want[k], 1e-12, 1e-15);

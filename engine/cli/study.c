@@ -465,6 +465,8 @@ static void usage_calibrate(FILE *fp) {
           "  --replications N     simulated histories per candidate (default 24)\n"
           "  --max-evaluations N  candidates the simplex may try (default 120)\n"
           "  --bootstrap N        bootstrap draws of the observed moments (default 200)\n"
+          "  --holdout-months N   fit without the history's last N months, then predict\n"
+          "                       them (fit.csv rows `holdout`)\n"
           "  --seed N             the simulations' seed (default: the scenario's)\n"
           "  --threads N          threads (default: all cores); any N gives the same\n"
           "                       numbers\n" SALESIM_CLI_INCLUDE_HELP);
@@ -506,7 +508,8 @@ int salesim_cli_calibrate(int argc, char **argv, const salesim_load_options *loa
       o.has_seed = 1;
       o.seed = (uint64_t)v;
     } else if (!strcmp(a, "--replications") || !strcmp(a, "--max-evaluations") ||
-               !strcmp(a, "--bootstrap") || !strcmp(a, "--threads")) {
+               !strcmp(a, "--bootstrap") || !strcmp(a, "--threads") ||
+               !strcmp(a, "--holdout-months")) {
       if (salesim_cli_parse_count(val, !strcmp(a, "--bootstrap") ? 20 : 1,
                                   !strcmp(a, "--threads") ? salesim_threads_max() : 100000,
                                   &v) != 0) {
@@ -519,6 +522,8 @@ int salesim_cli_calibrate(int argc, char **argv, const salesim_load_options *loa
         o.max_evaluations = (int)v;
       else if (!strcmp(a, "--bootstrap"))
         o.bootstrap = (int)v;
+      else if (!strcmp(a, "--holdout-months"))
+        o.holdout_months = (int)v;
       else
         o.threads = (int)v;
     } else {
@@ -561,6 +566,18 @@ int salesim_cli_calibrate(int argc, char **argv, const salesim_load_options *loa
         printf("  %-30s %.6g  [%.6g, %.6g]\n", q->setting, q->estimate, q->low, q->high);
       else
         printf("  %-30s %.6g  not identified (kept)\n", q->setting, q->estimate);
+    }
+    if (res.holdout_to > res.to) {
+      int covered = 0, observed = 0;
+      for (int k = 0; k < SALESIM_MOMENTS; k++) {
+        double ob = res.holdout_observed.value[k];
+        if (!isfinite(ob) || !isfinite(res.holdout_p025[k]))
+          continue;
+        observed++;
+        covered += ob >= res.holdout_p025[k] && ob <= res.holdout_p975[k];
+      }
+      printf("held-out %d months: %d of %d moments inside the predicted 95 %% range\n",
+             o.holdout_months, covered, observed);
     }
     printf("wrote %s/fit.csv, calibration.md, calibrated.cfg\n", out);
   }

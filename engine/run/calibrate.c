@@ -282,16 +282,25 @@ static void mean_moments(const salesim_moments *m, int n, double *mean) {
 }
 
 /* The simulated means at log parameters x (R histories, the same seeds). */
-static int simulate_at(fit *f, const double *x, int reps, salesim_moments *buf, double *mean) {
+/* `reps` histories at log parameters x from the history's start to day
+ * `to`, measured over [measure_from, to) (a trait at the scenario's value
+ * keeps it to the bit). */
+static int simulate_to(fit *f, const double *x, long to, long measure_from, int reps,
+                       salesim_moments *buf, double *kept) {
   salesim_scenario *s = salesim_scenario_copy(f->sc);
   if (s == NULL)
     return SALESIM_ENOMEM;
   for (int p = 0; p < SALESIM_CALIB_PARAMS; p++)
     param_set(s, p, x[p] == f->x_fixed[p] && f->res->param[p].start > 0 ? f->res->param[p].start
                                                                         : exp(x[p]));
-  int rc = salesim_calibrate_simulate(s, f->res->mech, f->res->from, f->res->to, f->res->from,
-                                      f->scale, reps, f->seed, f->threads, buf, f->kept, f->diag);
+  int rc = salesim_calibrate_simulate(s, f->res->mech, f->res->from, to, measure_from, f->scale,
+                                      reps, f->seed, f->threads, buf, kept, f->diag);
   salesim_scenario_free(s);
+  return rc;
+}
+
+static int simulate_at(fit *f, const double *x, int reps, salesim_moments *buf, double *mean) {
+  int rc = simulate_to(f, x, f->res->to, f->res->from, reps, buf, NULL);
   if (rc == 0)
     mean_moments(buf, reps, mean);
   return rc;
@@ -426,10 +435,18 @@ static int check_data(const salesim_scenario *sc, const salesim_calibrate_option
                      sc->path ? sc->path : "scenario", res->from, res->to);
     return SALESIM_EINVAL;
   }
+  if (opt->holdout_months > 0) {
+    int y, m, dd;
+    salesim_data_ymd(res->to, &y, &m, &dd);
+    long mi = (long)y * 12 + (m - 1) - opt->holdout_months;
+    res->holdout_to = res->to;
+    res->to = salesim_data_days((int)(mi / 12), (int)(mi % 12) + 1, 1);
+  }
   res->months = months_between(res->from, res->to);
   if (res->months < 12) {
-    salesim_diag_add(diag, "%s: calibrate: %d months of history (expected at least 12)",
-                     sc->path ? sc->path : "scenario", res->months);
+    salesim_diag_add(diag, "%s: calibrate: %d months of history%s (expected at least 12)",
+                     sc->path ? sc->path : "scenario", res->months,
+                     opt->holdout_months > 0 ? " before the held-out months" : "");
     return SALESIM_EINVAL;
   }
   salesim_data *shape = salesim_data_copy_shape(d, res->from);
@@ -460,8 +477,10 @@ static int check_data(const salesim_scenario *sc, const salesim_calibrate_option
  * that would have kept, on average over the histories, exactly the
  * revenue the data shows today. */
 static int backcast(fit *f, const double *x) {
-  double mean[SALESIM_MOMENTS];
-  int rc = simulate_at(f, x, f->res->replications, f->buf, mean);
+  /* through the day the accounts describe: the history's end, or the
+   * held-out months' */
+  long end = f->res->holdout_to > f->res->to ? f->res->holdout_to : f->res->to;
+  int rc = simulate_to(f, x, end, f->res->from, f->res->replications, f->buf, f->kept);
   if (rc != 0)
     return rc;
   double s = 0;
@@ -556,6 +575,10 @@ int salesim_calibrate(const salesim_scenario *sc, const salesim_calibrate_option
   for (int k = 0; k < SALESIM_MOMENTS; k++) {
     double v = cov[k * SALESIM_MOMENTS + k];
     res->observed_se[k] = v >= 0 ? sqrt(v) : NAN;
+    /* the issue's moments are fitted; the sales level and the overall quit
+     * rate are measured and predicted (the held-out months) but not fitted */
+    if (k == SALESIM_MOMENT_SALES_PER_REP || k == SALESIM_MOMENT_QUIT_RATE)
+      continue;
     res->used[k] = isfinite(res->observed.value[k]) && v > 0 && isfinite(v);
     if (res->used[k]) {
       f.w[k] = 1.0 / v;
@@ -759,6 +782,30 @@ int salesim_calibrate(const salesim_scenario *sc, const salesim_calibrate_option
       res->sim_high[k] = m + 1.96 * s / sqrt((double)c);
       res->sim_p025[k] = gsl_stats_quantile_from_sorted_data(v, 1, (size_t)c, 0.025);
       res->sim_p975[k] = gsl_stats_quantile_from_sorted_data(v, 1, (size_t)c, 0.975);
+    }
+    free(v);
+  }
+  /* the held-out months: the model at the estimate, from the history's
+   * start through them, measured on them only */
+  if (rc == 0 && res->holdout_to > res->to) {
+    rc = salesim_moments_compute(sc->data, res->to, res->holdout_to, NULL, &res->holdout_observed);
+    if (rc == 0)
+      rc = simulate_to(&f, xe, res->holdout_to, res->to, check_reps, f.buf, NULL);
+    double *v = rc == 0 ? malloc((size_t)check_reps * sizeof *v) : NULL;
+    if (rc == 0 && v == NULL)
+      rc = SALESIM_ENOMEM;
+    for (int k = 0; k < SALESIM_MOMENTS && rc == 0; k++) {
+      int c = 0;
+      for (int r = 0; r < check_reps; r++)
+        if (isfinite(f.buf[r].value[k]))
+          v[c++] = f.buf[r].value[k];
+      res->holdout_mean[k] = res->holdout_p025[k] = res->holdout_p975[k] = NAN;
+      if (c == 0)
+        continue;
+      res->holdout_mean[k] = gsl_stats_mean(v, 1, (size_t)c);
+      gsl_sort(v, 1, (size_t)c);
+      res->holdout_p025[k] = gsl_stats_quantile_from_sorted_data(v, 1, (size_t)c, 0.025);
+      res->holdout_p975[k] = gsl_stats_quantile_from_sorted_data(v, 1, (size_t)c, 0.975);
     }
     free(v);
   }

@@ -47,12 +47,13 @@ typedef struct salesim_calibrate_options {
   uint64_t seed;         /* the simulations' and the bootstrap's seed (default: the scenario's) */
   int has_seed;
   long from, to;         /* the history's days [from, to); SALESIM_DATA_NO_DATE: from the data */
+  int holdout_months;    /* fit without the history's last N months, then predict them (0: none) */
   const char *mechanism; /* the current plan's label (default: the baseline) */
   const volatile int *cancel; /* checked between candidates; may be NULL */
 } salesim_calibrate_options;
 
 #define SALESIM_CALIBRATE_OPTIONS_INIT                                                            \
-  {24, 100, 200, 120, 0, 0, 0, SALESIM_DATA_NO_DATE, SALESIM_DATA_NO_DATE, NULL, NULL}
+  {24, 100, 200, 120, 0, 0, 0, SALESIM_DATA_NO_DATE, SALESIM_DATA_NO_DATE, 0, NULL, NULL}
 
 typedef struct salesim_calibrate_param {
   const char *name;      /* "ability_sd", ... */
@@ -80,6 +81,13 @@ typedef struct salesim_calibrate_result {
   struct salesim_pipeline_estimate *pipeline; /* owned: from opportunities.csv
                                                  (docs/pipeline-fit.md), NULL without one */
   double account_scale;           /* the old accounts' back-cast to the history's start */
+  /* the held-out months [to, holdout_to) (options.holdout_months > 0): the
+   * company's moments there and what the fitted model, run from the
+   * history's start through them, predicts (check_replications histories) */
+  long holdout_to;                /* 0: no hold-out */
+  salesim_moments holdout_observed;
+  double holdout_mean[SALESIM_MOMENTS];
+  double holdout_p025[SALESIM_MOMENTS], holdout_p975[SALESIM_MOMENTS];
   int evaluations;
   int converged;                  /* the simplex met its size before the budget */
 } salesim_calibrate_result;

@@ -103,12 +103,26 @@ static int write_fit_csv(const job *j, out_file *fp) {
   }
   for (int k = 0; k < SALESIM_MOMENTS; k++) {
     const char *status = r->used[k] ? "used"
+                         : k == SALESIM_MOMENT_SALES_PER_REP || k == SALESIM_MOMENT_QUIT_RATE
+                             ? "reported, not fitted"
                          : !isfinite(r->observed.value[k])
                              ? "not used: the data has no observation of it"
                              : "not used: it does not vary between bootstrap draws";
     row(fp, "moment", salesim_moment_name(k), r->sim_mean[k], N, r->sim_low[k], r->sim_high[k],
         r->observed.value[k], r->observed_se[k], r->sim_p025[k], r->sim_p975[k],
         r->observed.n[k], status, salesim_moment_doc(k));
+  }
+  if (r->holdout_to > r->to) {
+    for (int k = 0; k < SALESIM_MOMENTS; k++) {
+      double o = r->holdout_observed.value[k];
+      const char *status = !isfinite(o) || !isfinite(r->holdout_p025[k])
+                               ? "no observation"
+                           : o >= r->holdout_p025[k] && o <= r->holdout_p975[k] ? "covered"
+                                                                                : "not covered";
+      row(fp, "holdout", salesim_moment_name(k), r->holdout_mean[k], NAN, r->holdout_p025[k],
+          r->holdout_p975[k], o, NAN, r->holdout_p025[k], r->holdout_p975[k],
+          r->holdout_observed.n[k], status, salesim_moment_doc(k));
+    }
   }
   return 0;
 }
@@ -205,6 +219,37 @@ static int write_md(const job *j, out_file *fp) {
     salesim_out_printf(fp, " (%ld won deals). Months to a contract: ", e->n_values);
     md_num(fp, e->cycle_won);
     salesim_out_printf(fp, ".\n");
+  }
+  if (r->holdout_to > r->to) {
+    char hto[16];
+    day_text(r->holdout_to, hto, sizeof hto);
+    int covered = 0, observed = 0;
+    for (int k = 0; k < SALESIM_MOMENTS; k++) {
+      double o = r->holdout_observed.value[k];
+      if (!isfinite(o) || !isfinite(r->holdout_p025[k]))
+        continue;
+      observed++;
+      covered += o >= r->holdout_p025[k] && o <= r->holdout_p975[k];
+    }
+    salesim_out_printf(fp,
+                       "\n### Held-out months: %s to the day before %s\n\n"
+                       "Fitted without these months, the model was run from the history's start "
+                       "through them; %d of the %d moments observed there lie inside the 95 %% "
+                       "range of the predicted histories.\n\n"
+                       "| moment | observed | predicted mean | 95 %% range of one history |\n"
+                       "| --- | ---: | ---: | --- |\n",
+                       to, hto, covered, observed);
+    for (int k = 0; k < SALESIM_MOMENTS; k++) {
+      salesim_out_printf(fp, "| %s | ", salesim_moment_doc(k));
+      md_num(fp, r->holdout_observed.value[k]);
+      salesim_out_printf(fp, " | ");
+      md_num(fp, r->holdout_mean[k]);
+      salesim_out_printf(fp, " | ");
+      md_num(fp, r->holdout_p025[k]);
+      salesim_out_printf(fp, " – ");
+      md_num(fp, r->holdout_p975[k]);
+      salesim_out_printf(fp, " |\n");
+    }
   }
   if (j->warn != NULL && j->warn->count > 0) {
     salesim_out_printf(fp, "\n### Warnings\n\n");

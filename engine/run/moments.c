@@ -88,6 +88,7 @@ int salesim_moments_compute(const salesim_data *d, long from, long to, const dou
   }
 #define WEIGHT(r) ((r) >= 0 && rep_weight != NULL ? rep_weight[r] : 1.0)
   acc att_new = {0}, att_est = {0}, at_quota = {0}, surv = {0}, quit[3] = {{0}};
+  double sales_w = 0, years_w = 0;
   /* plan periods: attainment, and quits in the period after */
   for (size_t i = 0; i < d->n_periods; i++) {
     const salesim_data_period *p = &d->periods[i];
@@ -103,6 +104,8 @@ int salesim_moments_compute(const salesim_data *d, long from, long to, const dou
     double a = p->credited_sales / p->quota;
     add(months_between(r->hire_date, first) < 12 ? &att_new : &att_est, w, a);
     add(&at_quota, w, a >= 1);
+    sales_w += w * p->credited_sales;
+    years_w += w * p->months / 12.0;
     long follow = month_day(p->first_month + 2 * p->months);
     if (follow <= to) {
       int band = a < 0.5 ? 0 : a < 1 ? 1 : 2;
@@ -110,6 +113,28 @@ int salesim_moments_compute(const salesim_data *d, long from, long to, const dou
                  r->exit_date < follow;
       add(&quit[band], w, left * 12.0 / p->months);
     }
+  }
+  /* resignations per person-year employed in the window */
+  double quits = 0, person_years = 0, n_people = 0;
+  for (size_t i = 0; i < d->n_reps; i++) {
+    const salesim_data_rep *r = &d->reps[i];
+    long a = r->hire_date > from ? r->hire_date : from;
+    long b = r->exit_date != SALESIM_DATA_NO_DATE && r->exit_date < to ? r->exit_date : to;
+    if (b <= a)
+      continue;
+    double w = WEIGHT((long)i);
+    person_years += w * (double)(b - a) / 365.25;
+    n_people += w;
+    quits += w * (r->exit_reason == SALESIM_DATA_EXIT_QUIT && r->exit_date != SALESIM_DATA_NO_DATE &&
+                  r->exit_date >= from && r->exit_date < to);
+  }
+  if (person_years > 0) {
+    out->value[SALESIM_MOMENT_QUIT_RATE] = quits / person_years;
+    out->n[SALESIM_MOMENT_QUIT_RATE] = n_people;
+  }
+  if (years_w > 0) {
+    out->value[SALESIM_MOMENT_SALES_PER_REP] = sales_w / years_w;
+    out->n[SALESIM_MOMENT_SALES_PER_REP] = at_quota.w;
   }
   /* the window's hires: still employed 12 months on? */
   for (size_t i = 0; i < d->n_reps; i++) {

@@ -28,6 +28,9 @@
   X(ATT_SD_EST, "attainment_sd_tenure_ge12",                                                    \
     "standard deviation of those periods' attainment")                                          \
   X(ATT_AT_QUOTA, "share_periods_at_quota", "share of plan periods with attainment >= 100 %")   \
+  X(SALES_PER_REP, "credited_sales_per_rep_year",                                               \
+    "credited sales of those plan periods per rep and year (currency)")                         \
+  X(QUIT_RATE, "quit_rate", "resignations in the window per person-year employed in it")       \
   X(SURVIVAL_12, "new_hire_survival_12m",                                                       \
     "share of the window's hires still employed 12 months after their hire")                    \
   X(QUIT_LOW, "quit_rate_att_lt50", "annual resignation rate after a period below 50 % of quota") \
