@@ -17,10 +17,7 @@
  * the same results give the same bytes. Read next: engine/output/output_fs.c,
  * then engine/cli/table.c.
  */
-#define _GNU_SOURCE /* locale_t, newlocale, uselocale */
-
 #include <errno.h>
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,8 +106,7 @@ static int write_scenario_copy(const report *rp, const char *dir, salesim_diag *
 
 static int write_all(const report *rp, const char *tmp, salesim_diag *diag) {
   int rc;
-  if ((rc = salesim_output_write_marker(tmp, diag)) != 0 ||
-      (rc = salesim_output_summary_csv(rp, tmp, diag)) != 0 ||
+  if ((rc = salesim_output_summary_csv(rp, tmp, diag)) != 0 ||
       (rc = salesim_output_replications_csv(rp, tmp, diag)) != 0 ||
       (rc = salesim_output_monthly_csv(rp, tmp, diag)) != 0)
     return rc;
@@ -127,13 +123,27 @@ int salesim_output_write(const salesim_results *r, const salesim_scenario *sc,
   return salesim_output_write_hooked(r, sc, dir, NULL, NULL, diag);
 }
 
+/* The run's files, then the hook, in the staging folder (the marker is
+ * already there: salesim_output_folder). */
+typedef struct run_job {
+  const report *rp;
+  salesim_output_hook hook;
+  void *hook_arg;
+} run_job;
+
+static int fill_run(const char *tmp, void *arg, salesim_diag *diag) {
+  const run_job *j = arg;
+  int rc = write_all(j->rp, tmp, diag);
+  if (rc == 0 && j->hook != NULL)
+    rc = j->hook(tmp, j->rp->r, j->rp->sc, j->hook_arg, diag);
+  return rc;
+}
+
 int salesim_output_write_hooked(const salesim_results *r, const salesim_scenario *sc,
                                 const char *dir, salesim_output_hook hook, void *hook_arg,
                                 salesim_diag *diag) {
-  int rc = 0, tmp_made = 0;
-  char *target = NULL, *tmp = NULL, *old = NULL;
+  int rc = 0;
   report rp = {r, sc, NULL, NULL};
-  locale_t c_locale = (locale_t)0, saved_locale = (locale_t)0;
   size_t n0 = diag ? diag->count : 0;
 
   if (r == NULL || dir == NULL || dir[0] == '\0' || r->n_mech < 1 ||
@@ -148,54 +158,25 @@ int salesim_output_write_hooked(const salesim_results *r, const salesim_scenario
   if ((rc = check_names(r, diag)) != 0)
     return rc;
 
-  /* The target without trailing slashes (so "<dir>.tmp.<pid>" is beside
-   * it), a symbolic link to a folder resolved (the folder it points to is
-   * replaced, the link kept); then the checks of salesim_output_check. */
-  if ((rc = salesim_output_resolve_target(&target, dir, diag)) != 0 ||
-      (rc = salesim_output_check_target(target, dir, diag)) != 0)
-    goto cleanup;
-
   rp.stats = malloc((size_t)r->n_mech * (size_t)r->n_metrics * sizeof *rp.stats);
   rp.has_data = calloc((size_t)r->n_metrics, sizeof *rp.has_data);
-  if (rp.stats == NULL || rp.has_data == NULL) {
+  if (rp.stats == NULL || rp.has_data == NULL)
     rc = SALESIM_ENOMEM;
-    goto cleanup;
+  else
+    rc = salesim_stats_summarize_into(r, rp.stats);
+  if (rc == 0) {
+    for (int m = 0; m < r->n_metrics; m++)
+      for (int mech = 0; mech < r->n_mech; mech++)
+        if (REPORT_STAT(&rp, mech, m).n > 0)
+          rp.has_data[m] = 1;
+    /* the target checked, the files staged with the marker under the C
+     * locale, exchanged in one step (docs/safety.md) */
+    run_job job = {&rp, hook, hook_arg};
+    rc = salesim_output_folder(dir, fill_run, &job, diag);
+  } else {
+    rc = salesim_output_said(rc, diag, n0, dir);
   }
-  if ((rc = salesim_stats_summarize_into(r, rp.stats)) != 0)
-    goto cleanup;
-  for (int m = 0; m < r->n_metrics; m++)
-    for (int mech = 0; mech < r->n_mech; mech++)
-      if (REPORT_STAT(&rp, mech, m).n > 0)
-        rp.has_data[m] = 1;
-
-  if ((rc = salesim_output_stage(target, &tmp, &old, diag)) != 0)
-    goto cleanup;
-  tmp_made = 1;
-
-  c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-  if (c_locale != (locale_t)0)
-    saved_locale = uselocale(c_locale);
-  rc = write_all(&rp, tmp, diag);
-  if (rc == 0 && hook != NULL)
-    rc = hook(tmp, r, sc, hook_arg, diag);
-  if (c_locale != (locale_t)0)
-    uselocale(saved_locale);
-  if (rc != 0)
-    goto cleanup;
-
-  if ((rc = salesim_output_swap_in(tmp, target, old, dir, diag)) != 0)
-    goto cleanup;
-  tmp_made = 0;
-
-cleanup:
-  if (tmp_made)
-    salesim_output_remove_tree(tmp);
-  if (c_locale != (locale_t)0)
-    freelocale(c_locale);
   free(rp.stats);
   free(rp.has_data);
-  free(target);
-  free(tmp);
-  free(old);
-  return salesim_output_said(rc, diag, n0, dir);
+  return rc;
 }

@@ -473,6 +473,25 @@ static int check_data(const salesim_scenario *sc, const salesim_calibrate_option
   return 0;
 }
 
+/* Moment k over `n` histories: its mean, the half-width of the mean's 95 %
+ * interval, and the 2.5 and 97.5 percentiles (the range of one history);
+ * NAN without a history that has it. `v` holds n doubles of scratch. */
+static void spread(const salesim_moments *buf, int n, int k, double *v, double *mean,
+                   double *half, double *p025, double *p975) {
+  int c = 0;
+  for (int r = 0; r < n; r++)
+    if (isfinite(buf[r].value[k]))
+      v[c++] = buf[r].value[k];
+  *mean = *half = *p025 = *p975 = NAN;
+  if (c == 0)
+    return;
+  *mean = gsl_stats_mean(v, 1, (size_t)c);
+  *half = c > 1 ? 1.96 * gsl_stats_sd_m(v, 1, (size_t)c, *mean) / sqrt((double)c) : 0;
+  gsl_sort(v, 1, (size_t)c);
+  *p025 = gsl_stats_quantile_from_sorted_data(v, 1, (size_t)c, 0.025);
+  *p975 = gsl_stats_quantile_from_sorted_data(v, 1, (size_t)c, 0.975);
+}
+
 /* One step of the old accounts' back-cast at log parameters x: the scale
  * that would have kept, on average over the histories, exactly the
  * revenue the data shows today. */
@@ -766,22 +785,11 @@ int salesim_calibrate(const salesim_scenario *sc, const salesim_calibrate_option
     if (rc == 0 && v == NULL)
       rc = SALESIM_ENOMEM;
     for (int k = 0; k < SALESIM_MOMENTS && rc == 0; k++) {
-      int c = 0;
-      for (int r = 0; r < check_reps; r++)
-        if (isfinite(f.buf[r].value[k]))
-          v[c++] = f.buf[r].value[k];
-      res->sim_mean[k] = res->sim_low[k] = res->sim_high[k] = NAN;
-      res->sim_p025[k] = res->sim_p975[k] = NAN;
-      if (c == 0)
-        continue;
-      double m = gsl_stats_mean(v, 1, (size_t)c);
-      double s = c > 1 ? gsl_stats_sd_m(v, 1, (size_t)c, m) : 0;
-      gsl_sort(v, 1, (size_t)c);
-      res->sim_mean[k] = m;
-      res->sim_low[k] = m - 1.96 * s / sqrt((double)c);
-      res->sim_high[k] = m + 1.96 * s / sqrt((double)c);
-      res->sim_p025[k] = gsl_stats_quantile_from_sorted_data(v, 1, (size_t)c, 0.025);
-      res->sim_p975[k] = gsl_stats_quantile_from_sorted_data(v, 1, (size_t)c, 0.975);
+      double half;
+      spread(f.buf, check_reps, k, v, &res->sim_mean[k], &half, &res->sim_p025[k],
+             &res->sim_p975[k]);
+      res->sim_low[k] = res->sim_mean[k] - half;
+      res->sim_high[k] = res->sim_mean[k] + half;
     }
     free(v);
   }
@@ -795,17 +803,9 @@ int salesim_calibrate(const salesim_scenario *sc, const salesim_calibrate_option
     if (rc == 0 && v == NULL)
       rc = SALESIM_ENOMEM;
     for (int k = 0; k < SALESIM_MOMENTS && rc == 0; k++) {
-      int c = 0;
-      for (int r = 0; r < check_reps; r++)
-        if (isfinite(f.buf[r].value[k]))
-          v[c++] = f.buf[r].value[k];
-      res->holdout_mean[k] = res->holdout_p025[k] = res->holdout_p975[k] = NAN;
-      if (c == 0)
-        continue;
-      res->holdout_mean[k] = gsl_stats_mean(v, 1, (size_t)c);
-      gsl_sort(v, 1, (size_t)c);
-      res->holdout_p025[k] = gsl_stats_quantile_from_sorted_data(v, 1, (size_t)c, 0.025);
-      res->holdout_p975[k] = gsl_stats_quantile_from_sorted_data(v, 1, (size_t)c, 0.975);
+      double half;
+      spread(f.buf, check_reps, k, v, &res->holdout_mean[k], &half, &res->holdout_p025[k],
+             &res->holdout_p975[k]);
     }
     free(v);
   }

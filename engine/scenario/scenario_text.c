@@ -54,54 +54,83 @@ static size_t skip_string(const char *t, size_t n, size_t i) {
   return i < n ? i + 1 : n;
 }
 
-/* The top-level setting `name` in the text: [*start, *end) from its name to
- * after its terminator, its value in [*vs, *ve). 0 if found. */
-static int find_top_setting(const char *t, size_t n, const char *name, size_t *start,
-                            size_t *end, size_t *vs, size_t *ve) {
-  size_t i = 0, nl = strlen(name);
+/* The end of the value that starts at k: a bracketed value to its closing
+ * bracket, a string (adjacent strings joined), or a scalar. */
+static size_t value_end(const char *t, size_t n, size_t k) {
+  if (k < n && (t[k] == '{' || t[k] == '(' || t[k] == '[')) {
+    int depth = 0;
+    while ((k = skip_space(t, n, k)) < n) {
+      char c = t[k];
+      if (c == '"') {
+        k = skip_string(t, n, k);
+        continue;
+      }
+      k++;
+      if (c == '{' || c == '(' || c == '[')
+        depth++;
+      else if ((c == '}' || c == ')' || c == ']') && --depth == 0)
+        return k;
+    }
+    return n;
+  }
+  if (k < n && t[k] == '"') {
+    size_t e = k;
+    do {
+      k = skip_string(t, n, k);
+      e = k;
+      k = skip_space(t, n, k);
+    } while (k < n && t[k] == '"');
+    return e;
+  }
+  while (k < n && !scn_is_blank(t[k]) && t[k] != '\n' && t[k] != '\r' && t[k] != ';' &&
+         t[k] != ',' && t[k] != '#' && t[k] != '/' && t[k] != '}' && t[k] != ')')
+    k++;
+  return k;
+}
+
+/* Setting `name` at bracket depth 0 of t[lo, hi): [*start, *end) from its
+ * name through its terminator, its value at [*vs, *ve). 0 if found. */
+static int find_in(const char *t, size_t lo, size_t hi, const char *name, size_t *start,
+                   size_t *end, size_t *vs, size_t *ve) {
+  size_t i = lo, nl = strlen(name);
   int depth = 0;
-  while ((i = skip_space(t, n, i)) < n) {
+  while ((i = skip_space(t, hi, i)) < hi) {
     char c = t[i];
     if (c == '"') {
-      i = skip_string(t, n, i);
+      i = skip_string(t, hi, i);
     } else if (c == '{' || c == '(' || c == '[') {
       depth++, i++;
     } else if (c == '}' || c == ')' || c == ']') {
       depth--, i++;
     } else if (scn_is_name_start(c)) {
       size_t s0 = i;
-      while (i < n && scn_is_name_char(t[i]))
+      while (i < hi && scn_is_name_char(t[i]))
         i++;
       if (depth != 0 || i - s0 != nl || memcmp(t + s0, name, nl) != 0)
         continue;
-      size_t k = skip_space(t, n, i);
-      if (k >= n || (t[k] != '=' && t[k] != ':'))
+      size_t k = skip_space(t, hi, i);
+      if (k >= hi || (t[k] != '=' && t[k] != ':'))
         continue;
-      k = skip_space(t, n, k + 1);
+      k = skip_space(t, hi, k + 1);
       *vs = k;
-      if (k < n && t[k] == '"') {
-        do {
-          k = skip_string(t, n, k);
-          *ve = k;
-          k = skip_space(t, n, k);
-        } while (k < n && t[k] == '"');
-        k = *ve;
-      } else {
-        while (k < n && !scn_is_blank(t[k]) && t[k] != '\n' && t[k] != '\r' && t[k] != ';' &&
-               t[k] != ',' && t[k] != '#' && t[k] != '/')
-          k++;
-        *ve = k;
-      }
-      size_t e = k;
-      while (e < n && scn_is_blank(t[e]))
+      *ve = value_end(t, hi, k);
+      size_t e = *ve;
+      while (e < hi && scn_is_blank(t[e]))
         e++;
       *start = s0;
-      *end = e < n && (t[e] == ';' || t[e] == ',') ? e + 1 : k;
+      *end = e < hi && (t[e] == ';' || t[e] == ',') ? e + 1 : *ve;
       return 0;
     } else
       i++;
   }
   return -1;
+}
+
+/* The top-level setting `name` in the text: [*start, *end) from its name to
+ * after its terminator, its value in [*vs, *ve). 0 if found. */
+static int find_top_setting(const char *t, size_t n, const char *name, size_t *start,
+                            size_t *end, size_t *vs, size_t *ve) {
+  return find_in(t, 0, n, name, start, end, vs, ve);
 }
 
 /* With a `data` group: a comment at the end naming the data files the run
@@ -240,78 +269,6 @@ int salesim_scenario_resolved_text(const salesim_scenario *sc, uint64_t seed, in
 }
 
 /* ---- settings of groups written anew (the calibrated scenario) ------------ */
-
-/* The end of the value that starts at k: a bracketed value to its closing
- * bracket, a string (adjacent strings joined), or a scalar. */
-static size_t value_end(const char *t, size_t n, size_t k) {
-  if (k < n && (t[k] == '{' || t[k] == '(' || t[k] == '[')) {
-    int depth = 0;
-    while ((k = skip_space(t, n, k)) < n) {
-      char c = t[k];
-      if (c == '"') {
-        k = skip_string(t, n, k);
-        continue;
-      }
-      k++;
-      if (c == '{' || c == '(' || c == '[')
-        depth++;
-      else if ((c == '}' || c == ')' || c == ']') && --depth == 0)
-        return k;
-    }
-    return n;
-  }
-  if (k < n && t[k] == '"') {
-    size_t e = k;
-    do {
-      k = skip_string(t, n, k);
-      e = k;
-      k = skip_space(t, n, k);
-    } while (k < n && t[k] == '"');
-    return e;
-  }
-  while (k < n && !scn_is_blank(t[k]) && t[k] != '\n' && t[k] != '\r' && t[k] != ';' &&
-         t[k] != ',' && t[k] != '#' && t[k] != '/' && t[k] != '}' && t[k] != ')')
-    k++;
-  return k;
-}
-
-/* Setting `name` at bracket depth 0 of t[lo, hi): [*start, *end) from its
- * name through its terminator, its value at [*vs, *ve). 0 if found. */
-static int find_in(const char *t, size_t lo, size_t hi, const char *name, size_t *start,
-                   size_t *end, size_t *vs, size_t *ve) {
-  size_t i = lo, nl = strlen(name);
-  int depth = 0;
-  while ((i = skip_space(t, hi, i)) < hi) {
-    char c = t[i];
-    if (c == '"') {
-      i = skip_string(t, hi, i);
-    } else if (c == '{' || c == '(' || c == '[') {
-      depth++, i++;
-    } else if (c == '}' || c == ')' || c == ']') {
-      depth--, i++;
-    } else if (scn_is_name_start(c)) {
-      size_t s0 = i;
-      while (i < hi && scn_is_name_char(t[i]))
-        i++;
-      if (depth != 0 || i - s0 != nl || memcmp(t + s0, name, nl) != 0)
-        continue;
-      size_t k = skip_space(t, hi, i);
-      if (k >= hi || (t[k] != '=' && t[k] != ':'))
-        continue;
-      k = skip_space(t, hi, k + 1);
-      *vs = k;
-      *ve = value_end(t, hi, k);
-      size_t e = *ve;
-      while (e < hi && scn_is_blank(t[e]))
-        e++;
-      *start = s0;
-      *end = e < hi && (t[e] == ';' || t[e] == ',') ? e + 1 : *ve;
-      return 0;
-    } else
-      i++;
-  }
-  return -1;
-}
 
 typedef struct sbuf {
   char *p;
