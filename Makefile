@@ -30,6 +30,7 @@ bench: build
 	./$(BUILD)/bench/bench_core
 	./$(BUILD)/bench/bench_batch
 	./$(BUILD)/bench/bench_data
+	bash bench/bench_calibrate.sh $(BUILD)/salesim
 
 install: build
 	cmake --install $(BUILD)
