@@ -104,7 +104,21 @@ int salesim_output_monthly_csv(const report *rp, const char *dir, salesim_diag *
   return salesim_out_close(&f, diag);
 }
 
-int salesim_output_table_csv(const salesim_table *t, const char *dir, salesim_diag *diag) {
+/* The company's territory k (include/salesim/data.h) a cell of a
+ * `territory` column names: the world's territory k is the data's row k
+ * (models/core/world_alloc.c). NULL when the cell is not such an index. */
+static const salesim_data_territory *cell_territory(const salesim_data *d, double v) {
+  if (d == NULL || !(v >= 0) || v != floor(v) || v >= (double)d->n_territories)
+    return NULL;
+  return &d->territories[(size_t)v];
+}
+
+int salesim_output_table_csv(const salesim_table *t, const salesim_scenario *sc, const char *dir,
+                             salesim_diag *diag) {
+  /* with the company's data, a `territory` column is followed by the
+   * territory's id and name (docs/output-format.md "Names") */
+  const salesim_data *d =
+      sc != NULL && sc->data != NULL && sc->data->n_territories > 0 ? sc->data : NULL;
   out_file f;
   char *name = salesim_fs_concat(t->name, "", ".csv");
   if (name == NULL)
@@ -117,13 +131,23 @@ int salesim_output_table_csv(const salesim_table *t, const char *dir, salesim_di
   for (int c = 0; c < t->ncols; c++) {
     salesim_out_printf(&f, ",");
     salesim_out_text(&f, t->colnames[c]);
+    if (d != NULL && strcmp(t->colnames[c], "territory") == 0)
+      salesim_out_printf(&f, ",territory_id,territory_name");
   }
   salesim_out_printf(&f, "\n");
   for (size_t i = 0; i < t->nrows; i++) {
     salesim_out_text(&f, t->labels[i]);
     for (int c = 0; c < t->ncols; c++) {
       salesim_out_printf(&f, ",");
-      salesim_out_number(&f, t->cells[i * (size_t)t->ncols + (size_t)c]);
+      double v = t->cells[i * (size_t)t->ncols + (size_t)c];
+      salesim_out_number(&f, v);
+      if (d != NULL && strcmp(t->colnames[c], "territory") == 0) {
+        const salesim_data_territory *dt = cell_territory(d, v);
+        salesim_out_printf(&f, ",");
+        salesim_out_text(&f, dt ? dt->id : "");
+        salesim_out_printf(&f, ",");
+        salesim_out_text(&f, dt ? dt->name : "");
+      }
     }
     salesim_out_printf(&f, "\n");
   }
