@@ -3,9 +3,11 @@
 # outputs, and --redact (docs/data-format.md "Names and --redact").
 #
 # On tests/data/company/ (the loader's small company; tender.cfg adds a
-# territory tender so that a detail table has a `territory` column):
+# territory tender so that a detail table has a `territory` column, and
+# population.people_table for people.csv):
 #  * without --redact, tender_territories.csv carries territory_id and
-#    territory_name, the reports show the names, and the exported history
+#    territory_name, people.csv rep_id and rep_name (its figures consistent,
+#    the results the same without it), the reports show the names, and the exported history
 #    carries the people's and territories' names (its accounts are the
 #    model's, "Customer N": docs/export-history.md);
 #  * with --redact, no name of the data (territory names and regions,
@@ -82,6 +84,29 @@ grep -q 'North Coast' "$work/plain/report.html" || die "report.html: no territor
 grep -q 'Ana Lima' "$work/plain-hist/tender/roster.csv" || die "exported roster: no rep name"
 grep -q 'River Valley' "$work/plain-hist/tender/territories.csv" ||
   die "exported territories: no name"
+# people.csv (population.people_table): every starting person, each
+# mechanism and replication, with rep_id and name after the roster row
+head -1 "$work/plain/people.csv" | grep -q '^label,replication,rep,rep_id,rep_name,slot,' ||
+  die "people.csv: no rep_id, rep_name after rep"
+[ "$(grep -c '' "$work/plain/people.csv")" -eq $((1 + 6 * 2 * 2)) ] ||
+  die "people.csv: not 6 people x 2 mechanisms x 2 replications"
+grep -q '^commission,2,3,R4,Dana Krüger,3,' "$work/plain/people.csv" ||
+  die "people.csv: roster row 3 is not R4, Dana Krüger"
+# commission at 3 % with no base: each person's pay is 3 % of their credit;
+# months within the run, employed at the end only after 24 months
+awk -F, 'NR > 1 && $1 == "commission" {
+  if ($8 < 0 || $8 > 24 || ($7 == 1 && $8 != 24) || ($7 != 0 && $7 != 1)) { print "months " $0; bad = 1 }
+  if ($8 > 0 && ($9 - 0.03 * $10 > 1e-6 * $10 || 0.03 * $10 - $9 > 1e-6 * $10)) { print "pay " $0; bad = 1 }
+} END { exit bad }' "$work/plain/people.csv" || die "people.csv: figures inconsistent (above)"
+# the table records only: the same results without it (a copy of the
+# company's folder with people_table off)
+mkdir -p "$work/co" && cp "$co"/*.csv "$work/co/" &&
+  sed 's/people_table = true/people_table = false/' "$co/tender.cfg" >"$work/co/tender.cfg"
+"$bin" run "$work/co/tender.cfg" -o "$work/nopeople" -q || die "salesim run without people_table"
+[ -e "$work/nopeople/people.csv" ] && die "people.csv written with people_table = false"
+for f in summary.csv replications.csv monthly.csv tender_territories.csv; do
+  cmp -s "$work/plain/$f" "$work/nopeople/$f" || die "$f differs with people_table"
+done
 # (hunting_by_book has no territory column: unchanged)
 head -1 "$work/plain/hunting_by_book.csv" | grep -q territory && die "hunting_by_book.csv got names"
 
@@ -112,7 +137,8 @@ for r in "" --redact; do
 done
 hits=$(found "$work/cal--redact")
 [ -z "$hits" ] || die "names in the redacted calibration: $(echo "$hits" | head -5)"
-found "$work/cal" | grep -q 'data/roster.csv: Ana Lima' || die "plain calibration: no copy of the roster"
+hits=$(found "$work/cal")
+echo "$hits" | grep -q 'data/roster.csv: Ana Lima' || die "plain calibration: no copy of the roster"
 for f in fit.csv calibrated.cfg; do
   cmp -s "$work/cal/$f" "$work/cal--redact/$f" || die "calibrate $f differs with --redact"
 done

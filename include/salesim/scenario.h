@@ -147,6 +147,8 @@ typedef struct salesim_population {
   double quit_rate;            /* exogenous monthly quit probability */
   int horizon_months;          /* horizon of the stay/leave comparison */
   double discount;             /* monthly discount factor of the agents */
+  int people_table;            /* bool: people.csv, each starting person's own figures
+                                  (needs the company's roster; issue 13) */
 } salesim_population;
 
 /** One territory (MODEL.md §2). */
