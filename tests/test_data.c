@@ -1,10 +1,12 @@
 /* tests/test_data.c: a company's data in memory (engine/base/data.c, issue
  * 13): ids found by index across growth, duplicates refused, strings kept,
- * events sorted stably, the calendar both ways, the reference count. */
+ * events sorted stably, the calendar both ways, the reference count, the
+ * redacted copy of --redact. */
 #include "testutil.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <salesim/data.h>
@@ -96,11 +98,83 @@ static void test_calendar(void **state) {
   assert_string_equal(salesim_data_file_name(SALESIM_DATA_ACTIVITIES), "activities.csv");
 }
 
+/* --redact's copy (salesim_data_redacted): every row, index, number, path
+ * and hash kept; names are ids, regions region-N by first appearance, blank
+ * stays blank; the ids still found; the original untouched. */
+static void test_redacted_copy(void **state) {
+  (void)state;
+  salesim_data *d = salesim_data_new();
+  assert_non_null(d);
+  d->start = salesim_data_days(2025, 1, 1);
+  d->account_scale = 0.75;
+  d->path[SALESIM_DATA_ROSTER] = strdup("roster.csv");
+  strcpy(d->hash[SALESIM_DATA_ROSTER], "0123456789abcdef");
+  salesim_data_territory t[4] = {{"T1", "North Coast", "North", 1e6, 40},
+                                 {"T2", "River Valley", "", NAN, NAN},
+                                 {"T3", "Plains", "South", 2e6, NAN},
+                                 {"T4", "Cape", "North", NAN, 5}};
+  for (int k = 0; k < 4; k++)
+    assert_int_equal(salesim_data_add_territory(d, &t[k]), k);
+  salesim_data_rep r = {"R1", "Ana Lima", 2, 100, SALESIM_DATA_NO_DATE, 0, 2, 9e4, 4e4, 1.2e6};
+  assert_int_equal(salesim_data_add_rep(d, &r), 0);
+  salesim_data_account a = {"A1", "Harbor Foods", 0, 0, 12e4, 50};
+  assert_int_equal(salesim_data_add_account(d, &a), 0);
+  salesim_data_period pe = {0, 2025 * 12, 3, 3e5, 2.8e5, 8500};
+  assert_int_equal(salesim_data_add_period(d, &pe), 0);
+  long o2 = salesim_data_opportunity(d, "O2"), o1 = salesim_data_opportunity(d, "O1");
+  salesim_data_event e1 = {(int)o1, 0, 0, 200, SALESIM_DATA_STAGE_LEAD, NAN};
+  salesim_data_event e2 = {(int)o2, -1, 0, 210, SALESIM_DATA_STAGE_WON, 5e4};
+  assert_int_equal(salesim_data_add_event(d, &e1), 0);
+  assert_int_equal(salesim_data_add_event(d, &e2), 1);
+  salesim_data_activity ac = {"V1", 0, 205, SALESIM_DATA_ACT_VISIT, SALESIM_DATA_ACT_DONE, 0};
+  assert_int_equal(salesim_data_add_activity(d, &ac), 0);
+
+  salesim_data *c = salesim_data_redacted(d);
+  assert_non_null(c);
+  assert_int_equal(c->redacted, 1);
+  assert_int_equal(d->redacted, 0);
+  assert_int_equal(c->start, d->start);
+  assert_true(c->account_scale == 0.75);
+  assert_string_equal(c->path[SALESIM_DATA_ROSTER], "roster.csv");
+  assert_string_equal(c->hash[SALESIM_DATA_ROSTER], "0123456789abcdef");
+  assert_null(c->path[SALESIM_DATA_ACCOUNTS]);
+  assert_int_equal(c->n_territories, 4);
+  static const char *const region[4] = {"region-1", "", "region-2", "region-1"};
+  for (int k = 0; k < 4; k++) {
+    assert_string_equal(c->territories[k].id, t[k].id);
+    assert_string_equal(c->territories[k].name, t[k].id);
+    assert_string_equal(c->territories[k].region, region[k]);
+    assert_memory_equal(&c->territories[k].potential, &d->territories[k].potential,
+                        sizeof(double));
+  }
+  assert_string_equal(d->territories[0].name, "North Coast"); /* the original kept */
+  assert_string_equal(c->reps[0].name, "R1");
+  assert_int_equal(c->reps[0].territory, 2);
+  assert_true(c->reps[0].annual_quota == 1.2e6);
+  assert_string_equal(c->accounts[0].name, "A1");
+  assert_int_equal(c->accounts[0].customer_since, 50);
+  assert_int_equal(c->n_periods, 1);
+  assert_true(c->periods[0].credited_sales == 2.8e5);
+  assert_int_equal(c->n_opportunities, 2);
+  assert_string_equal(c->opportunities[0], "O2");
+  assert_int_equal(c->n_events, 2);
+  assert_int_equal(c->events[1].opportunity, (int)o2);
+  assert_int_equal(c->events[1].account, -1);
+  assert_int_equal(c->n_activities, 1);
+  assert_string_equal(c->activities[0].id, "V1");
+  assert_int_equal(salesim_data_find(c, SALESIM_DATA_K_REP, "R1"), 0);
+  assert_int_equal(salesim_data_find(c, SALESIM_DATA_K_TERRITORY, "T4"), 3);
+  assert_int_equal(salesim_data_find(c, SALESIM_DATA_K_OPPORTUNITY, "O1"), o1);
+  salesim_data_free(c);
+  salesim_data_free(d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_ids_and_growth),
       cmocka_unit_test(test_events_sorted_stably),
       cmocka_unit_test(test_calendar),
+      cmocka_unit_test(test_redacted_copy),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -407,4 +408,59 @@ const char *salesim_data_file_name(salesim_data_file f) {
       "territories.csv", "accounts.csv", "roster.csv", "performance.csv",
       "opportunities.csv", "activities.csv"};
   return f >= 0 && f < SALESIM_DATA_FILES ? names[f] : "";
+}
+
+/* The index + 1 of region `r` among the first `n` territories' regions
+ * (0: not among them). Quadratic in the territories, which are few. */
+static size_t region_number(const salesim_data *d, size_t n, const char *r) {
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    const char *q = d->territories[i].region;
+    if (q == NULL || q[0] == '\0')
+      continue;
+    size_t j = 0;
+    while (j < i && (d->territories[j].region == NULL ||
+                     strcmp(d->territories[j].region, q) != 0))
+      j++;
+    if (j < i)
+      continue; /* seen before */
+    k++;
+    if (strcmp(q, r) == 0)
+      return k;
+  }
+  return 0;
+}
+
+salesim_data *salesim_data_redacted(const salesim_data *d) {
+  salesim_data *c = salesim_data_copy_shape(d, d->start);
+  if (c == NULL)
+    return NULL;
+  int ok = 1;
+  char buf[32];
+  for (size_t i = 0; i < c->n_territories && ok; i++) {
+    salesim_data_territory *t = &c->territories[i];
+    t->name = t->id;
+    if (t->region != NULL && t->region[0] != '\0') {
+      snprintf(buf, sizeof buf, "region-%zu", region_number(d, d->n_territories, t->region));
+      ok = (t->region = salesim_data_intern(c, buf)) != NULL;
+    }
+  }
+  for (size_t i = 0; i < c->n_reps; i++)
+    c->reps[i].name = c->reps[i].id;
+  for (size_t i = 0; i < c->n_accounts; i++)
+    c->accounts[i].name = c->accounts[i].id;
+  for (size_t i = 0; i < d->n_periods && ok; i++)
+    ok = salesim_data_add_period(c, &d->periods[i]) >= 0;
+  for (size_t i = 0; i < d->n_opportunities && ok; i++)
+    ok = salesim_data_opportunity(c, d->opportunities[i]) == (long)i;
+  for (size_t i = 0; i < d->n_events && ok; i++)
+    ok = salesim_data_add_event(c, &d->events[i]) >= 0;
+  for (size_t i = 0; i < d->n_activities && ok; i++)
+    ok = salesim_data_add_activity(c, &d->activities[i]) >= 0;
+  if (!ok) {
+    salesim_data_free(c);
+    return NULL;
+  }
+  c->redacted = 1;
+  return c;
 }

@@ -13,13 +13,19 @@ const char *salesim_cli_default_scenario(void);
 
 /** Take every `--include-dir DIR` out of argv[2..] into load->include_dirs
  *  (pointers into argv; `dirs` holds SALESIM_INCLUDE_DIRS_MAX) after
- *  checking it is a folder; EXIT_OK or EXIT_INPUT (message printed). */
+ *  checking it is a folder, and, for run, batch, optimize and calibrate,
+ *  every `--redact` into load->redact; EXIT_OK or EXIT_INPUT (message
+ *  printed). */
 int salesim_cli_include_dirs(const char *cmd, int *argc, char **argv, const char **dirs,
                              salesim_load_options *load);
 #define SALESIM_CLI_INCLUDE_HELP                                                \
   "  --include-dir DIR    also allow @include of files under DIR (by default\n"  \
   "                       only the scenario's own folder tree; see\n"          \
   "                       docs/input-safety.md)\n"
+#define SALESIM_CLI_REDACT_HELP                                                 \
+  "  --redact             every name of the company's data (people, territories,\n" \
+  "                       regions, accounts) replaced by its id in every output\n" \
+  "                       (pay data is personal data; docs/data-format.md)\n"
 /** Parse a whole number in [lo, hi]; 0 or -1. */
 int salesim_cli_parse_count(const char *s, long lo, long hi, long *out);
 

@@ -92,7 +92,7 @@ static void usage_run(FILE *fp) {
   fprintf(fp,
           "usage: salesim run [SCENARIO] [-o DIR] [--seed N] [--replications N]\n"
           "                   [--threads N] [--costing] [--resume] [--include-dir DIR]\n"
-          "                   [--export-history DIR] [--quiet]\n"
+          "                   [--export-history DIR] [--redact] [--quiet]\n"
           "\n"
           "Runs every mechanism the scenario lists on common random numbers, prints\n"
           "the comparison table and writes summary.csv, replications.csv,\n"
@@ -114,6 +114,7 @@ static void usage_run(FILE *fp) {
           "                       company's data: DIR/<mechanism>/territories.csv,\n"
           "                       accounts.csv, roster.csv, performance.csv,\n"
           "                       opportunities.csv, activities.csv (docs/export-history.md)\n"
+          SALESIM_CLI_REDACT_HELP
           "  -q, --quiet          no progress and no table on the terminal\n"
           "\n"
           "A scenario with a `sweep` group also runs every design point and writes\n"
@@ -445,7 +446,12 @@ static int cmd_validate(int argc, char **argv, const salesim_load_options *load)
 int salesim_cli_include_dirs(const char *cmd, int *argc, char **argv, const char **dirs,
                              salesim_load_options *load) {
   int w = 2;
+  int redact_ok = strcmp(cmd, "validate") != 0; /* run, batch, optimize, calibrate */
   for (int i = 2; i < *argc; i++) {
+    if (redact_ok && strcmp(argv[i], "--redact") == 0) {
+      load->redact = 1;
+      continue;
+    }
     if (strcmp(argv[i], "--include-dir") != 0) {
       argv[w++] = argv[i];
       continue;

@@ -111,7 +111,8 @@ static double wall(void) {
 static void usage_batch(FILE *fp) {
   fprintf(fp,
           "usage: salesim batch SCENARIO|FOLDER... [-o DIR] [--threads N]\n"
-          "                     [--replications N] [--resume] [--include-dir DIR] [--quiet]\n"
+          "                     [--replications N] [--resume] [--include-dir DIR]\n"
+          "                     [--redact] [--quiet]\n"
           "\n"
           "Runs each scenario (a folder stands for its *.cfg files) into DIR/<file name>\n"
           "as `salesim run` would, one after another, and keeps an index of the batch in\n"
@@ -128,6 +129,7 @@ static void usage_batch(FILE *fp) {
           "                       file, seed, replications, months and salesim version\n"
           "                       (docs/batch-and-sweeps.md)\n"
           SALESIM_CLI_INCLUDE_HELP
+          SALESIM_CLI_REDACT_HELP
           "  -q, --quiet          no progress lines\n"
           "\n"
           "exit status: 0 all ok, 1 some failed or interrupted, 2 bad usage or every\n"
@@ -294,7 +296,7 @@ static void usage_optimize(FILE *fp) {
           "                        [--range LO:HI] [--max-cost-of-sales X]\n"
           "                        [--min-retention X] [--bind-participation]\n"
           "                        [--seed N] [--replications N] [--threads N]\n"
-          "                        [--include-dir DIR]\n"
+          "                        [--include-dir DIR] [--redact]\n"
           "\n"
           "Finds the value of one setting of one plan that maximises expected profit\n"
           "per year (mean over replications), running that plan alone with the same\n"
@@ -312,7 +314,7 @@ static void usage_optimize(FILE *fp) {
           "                       agents' participation binds (Holmstrom-Milgrom):\n"
           "                       profit + pay - participation cost; linear mode,\n"
           "                       commission rate (scenarios/hm-linear.cfg)\n"
-          SALESIM_CLI_INCLUDE_HELP);
+          SALESIM_CLI_INCLUDE_HELP SALESIM_CLI_REDACT_HELP);
 }
 
 static int parse_double(const char *s, double *out) {
@@ -446,7 +448,7 @@ static void usage_calibrate(FILE *fp) {
   fprintf(fp,
           "usage: salesim calibrate SCENARIO -o DIR [--mechanism NAME] [--replications N]\n"
           "                         [--max-evaluations N] [--bootstrap N] [--seed N]\n"
-          "                         [--threads N] [--include-dir DIR]\n"
+          "                         [--threads N] [--include-dir DIR] [--redact]\n"
           "\n"
           "Fits a scenario to its company's own history (its `data` group names\n"
           "roster.csv, performance.csv and ideally accounts.csv, opportunities.csv;\n"
@@ -456,7 +458,8 @@ static void usage_calibrate(FILE *fp) {
           "numbers, with standard errors; a trait the data cannot move is reported\n"
           "as not identified (docs/calibration.md). Writes DIR/fit.csv,\n"
           "DIR/calibration.md, DIR/calibrated.cfg (loads and runs as it is) and\n"
-          "DIR/data/ (copies of the data files it names).\n"
+          "DIR/data/ (copies of the data files it names; with --redact written from\n"
+          "the data in memory, names replaced by ids).\n"
           "\n"
           "  -o, --output DIR     where to write (refused unless absent, empty or\n"
           "                       salesim's; replaced in one step)\n"
@@ -469,7 +472,7 @@ static void usage_calibrate(FILE *fp) {
           "                       them (fit.csv rows `holdout`)\n"
           "  --seed N             the simulations' seed (default: the scenario's)\n"
           "  --threads N          threads (default: all cores); any N gives the same\n"
-          "                       numbers\n" SALESIM_CLI_INCLUDE_HELP);
+          "                       numbers\n" SALESIM_CLI_INCLUDE_HELP SALESIM_CLI_REDACT_HELP);
 }
 
 int salesim_cli_calibrate(int argc, char **argv, const salesim_load_options *load) {

@@ -111,7 +111,7 @@ static int write_all(const report *rp, const char *tmp, salesim_diag *diag) {
       (rc = salesim_output_monthly_csv(rp, tmp, diag)) != 0)
     return rc;
   for (int i = 0; i < rp->r->n_tables; i++)
-    if ((rc = salesim_output_table_csv(rp->r->tables[i], tmp, diag)) != 0)
+    if ((rc = salesim_output_table_csv(rp->r->tables[i], rp->sc, tmp, diag)) != 0)
       return rc;
   if ((rc = write_scenario_copy(rp, tmp, diag)) != 0)
     return rc;

@@ -104,7 +104,41 @@ int salesim_output_monthly_csv(const report *rp, const char *dir, salesim_diag *
   return salesim_out_close(&f, diag);
 }
 
-int salesim_output_table_csv(const salesim_table *t, const char *dir, salesim_diag *diag) {
+/* The company's territory k (include/salesim/data.h) a cell of a
+ * `territory` column names: the world's territory k is the data's row k
+ * (models/core/world_alloc.c). NULL when the cell is not such an index. */
+static const salesim_data_territory *cell_territory(const salesim_data *d, double v) {
+  if (d == NULL || !(v >= 0) || v != floor(v) || v >= (double)d->n_territories)
+    return NULL;
+  return &d->territories[(size_t)v];
+}
+
+/* The company's person a cell of a `rep` column names: row k of the
+ * roster. NULL when the cell is not such an index. */
+static const salesim_data_rep *cell_rep(const salesim_data *d, double v) {
+  if (d == NULL || !(v >= 0) || v != floor(v) || v >= (double)d->n_reps)
+    return NULL;
+  return &d->reps[(size_t)v];
+}
+
+/* What follows column `name` with the company's data: 1 a territory's id
+ * and name, 2 a person's, 0 nothing. */
+static int named_column(const salesim_data *d, const char *name) {
+  if (d == NULL)
+    return 0;
+  if (d->n_territories > 0 && strcmp(name, "territory") == 0)
+    return 1;
+  if (d->n_reps > 0 && strcmp(name, "rep") == 0)
+    return 2;
+  return 0;
+}
+
+int salesim_output_table_csv(const salesim_table *t, const salesim_scenario *sc, const char *dir,
+                             salesim_diag *diag) {
+  /* with the company's data, a `territory` column is followed by the
+   * territory's id and name, a `rep` column (a roster row) by the person's
+   * (docs/output-format.md "Names") */
+  const salesim_data *d = sc != NULL ? sc->data : NULL;
   out_file f;
   char *name = salesim_fs_concat(t->name, "", ".csv");
   if (name == NULL)
@@ -117,13 +151,28 @@ int salesim_output_table_csv(const salesim_table *t, const char *dir, salesim_di
   for (int c = 0; c < t->ncols; c++) {
     salesim_out_printf(&f, ",");
     salesim_out_text(&f, t->colnames[c]);
+    int named = named_column(d, t->colnames[c]);
+    if (named == 1)
+      salesim_out_printf(&f, ",territory_id,territory_name");
+    else if (named == 2)
+      salesim_out_printf(&f, ",rep_id,rep_name");
   }
   salesim_out_printf(&f, "\n");
   for (size_t i = 0; i < t->nrows; i++) {
     salesim_out_text(&f, t->labels[i]);
     for (int c = 0; c < t->ncols; c++) {
       salesim_out_printf(&f, ",");
-      salesim_out_number(&f, t->cells[i * (size_t)t->ncols + (size_t)c]);
+      double v = t->cells[i * (size_t)t->ncols + (size_t)c];
+      salesim_out_number(&f, v);
+      int named = named_column(d, t->colnames[c]);
+      if (named != 0) {
+        const salesim_data_territory *dt = named == 1 ? cell_territory(d, v) : NULL;
+        const salesim_data_rep *dr = named == 2 ? cell_rep(d, v) : NULL;
+        salesim_out_printf(&f, ",");
+        salesim_out_text(&f, dt ? dt->id : dr ? dr->id : "");
+        salesim_out_printf(&f, ",");
+        salesim_out_text(&f, dt ? dt->name : dr ? dr->name : "");
+      }
     }
     salesim_out_printf(&f, "\n");
   }

@@ -92,7 +92,10 @@ int salesim_out_close(out_file *f, salesim_diag *diag);
 int salesim_output_summary_csv(const report *rp, const char *dir, salesim_diag *diag);
 int salesim_output_replications_csv(const report *rp, const char *dir, salesim_diag *diag);
 int salesim_output_monthly_csv(const report *rp, const char *dir, salesim_diag *diag);
-int salesim_output_table_csv(const salesim_table *t, const char *dir, salesim_diag *diag);
+/* A detail table; with the company's data in `sc` (may be NULL), a
+ * `territory` column is followed by territory_id and territory_name. */
+int salesim_output_table_csv(const salesim_table *t, const salesim_scenario *sc, const char *dir,
+                             salesim_diag *diag);
 int salesim_output_summary_json(const report *rp, const char *dir, salesim_diag *diag);
 
 #endif

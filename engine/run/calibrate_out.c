@@ -12,6 +12,7 @@
  *                    and every other setting kept) naming the data copies
  *                    below: it loads and runs as it is
  *   data/FILE.csv    byte copies of the data files the scenario named
+ *                    (with --redact written from memory, names as ids)
  *
  * Read next: engine/run/calibrate.c.
  */
@@ -27,6 +28,7 @@
 
 #include "calibrate.h"
 #include "calibrate_out.h"
+#include "history_csv.h"
 #include "fs.h"
 #include "output.h"
 #include "output_write.h"
@@ -276,6 +278,10 @@ static int write_md(const job *j, out_file *fp) {
           "- Everything else in the scenario (the plan, market, costs and the traits not listed) "
           "is an assumption stated in `calibrated.cfg`.\n",
           r->account_scale, r->replications, "draws of the reps with replacement");
+  if (j->sc->data != NULL && j->sc->data->redacted)
+    salesim_out_printf(fp, "- Redacted (`--redact`): `data/` is not a copy of the data files but "
+                           "the data written from memory with every name replaced by its id "
+                           "(numbers to 10 significant digits; docs/data-format.md).\n");
   return 0;
 }
 
@@ -402,12 +408,23 @@ static int write_scenario(const job *j, const char *tmp, salesim_diag *diag) {
       salesim_diag_add(diag, "%s: %s", datadir, strerror(errno));
     rc = datadir == NULL ? SALESIM_ENOMEM : SALESIM_EIO;
   }
+  /* --redact: the files are written from the data in memory, names
+   * replaced by ids (salesim_data_redacted), never copied; the files the
+   * scenario did not name are not kept */
+  if (rc == 0 && d->redacted)
+    rc = salesim_history_csv_write(d, datadir, diag);
   for (int f = 0; f < SALESIM_DATA_FILES && rc == 0; f++) {
-    if (d->path[f] == NULL)
-      continue;
-    char *src = data_source(sc, d->path[f]);
     char *dst = salesim_fs_join(datadir, salesim_data_file_name((salesim_data_file)f));
-    rc = src == NULL || dst == NULL ? SALESIM_ENOMEM : copy_file(src, dst, diag);
+    if (d->path[f] == NULL) {
+      if (dst != NULL && d->redacted)
+        unlink(dst);
+      free(dst);
+      continue;
+    }
+    char *src = d->redacted ? NULL : data_source(sc, d->path[f]);
+    rc = (src == NULL && !d->redacted) || dst == NULL ? SALESIM_ENOMEM
+         : d->redacted                                ? 0
+                                                      : copy_file(src, dst, diag);
     free(src);
     free(dst);
     snprintf(vals[n], sizeof vals[n], "\"data/%s\"", salesim_data_file_name((salesim_data_file)f));

@@ -223,6 +223,11 @@ static const salesim_param_spec population_specs[] = {
      240, 0, NULL, "months", "Horizon over which a person compares staying with leaving."},
     {"discount", SALESIM_P_DOUBLE, offsetof(salesim_population, discount), 0.99, NULL, 0, 1,
      SALESIM_PF_MIN_EXCL, NULL, "factor/month", "People's monthly discount factor."},
+    {"people_table", SALESIM_P_BOOL, offsetof(salesim_population, people_table), 0, NULL, 0, 1,
+     0, NULL, "bool",
+     "With the company's roster (data.roster): the detail table people.csv, per starting person, "
+     "mechanism and replication: still employed at the end, months employed, pay and credited "
+     "sales a year, with rep_id and name (docs/output-format.md)."},
 };
 
 /* ---- territories (MODEL.md §2) ----------------------------------------- */

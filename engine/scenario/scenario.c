@@ -79,6 +79,17 @@ static void loader_free(loader *ld) {
   free(ld->chain[0]);
 }
 
+/* --redact: the data replaced by its copy with names as ids (the numbers,
+ * paths and file hashes unchanged, so the scenario's hash is too). */
+static int redact_data(salesim_scenario *sc) {
+  salesim_data *c = salesim_data_redacted(sc->data);
+  if (c == NULL)
+    return SALESIM_ENOMEM;
+  salesim_data_free(sc->data);
+  sc->data = c;
+  return 0;
+}
+
 /* ---- public ------------------------------------------------------------------ */
 
 int salesim_scenario_load(salesim_scenario **out, const char *path, salesim_diag *diag) {
@@ -128,6 +139,9 @@ int salesim_scenario_load_with(salesim_scenario **out, const char *path,
     rc = SALESIM_ENOMEM;
   else if (ld.errors > 0)
     rc = SALESIM_ESCENARIO;
+  else if (opt != NULL && opt->redact && sc->data != NULL &&
+           (rc = redact_data(sc)) != 0)
+    ; /* out of memory, said below */
   else {
     *out = sc;
     sc = NULL;

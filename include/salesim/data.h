@@ -176,6 +176,9 @@ typedef struct salesim_data {
   salesim_data_activity *activities;
   size_t n_activities;
   void *priv;                  /* the arena, the id indexes, the reference count */
+  /* 1: the names are the ids (salesim_data_redacted, `--redact`): writers
+   * that would copy the data's files write them from memory instead */
+  int redacted;
 } salesim_data;
 
 /** An empty data set (start = SALESIM_DATA_NO_DATE), or NULL if out of
@@ -229,6 +232,15 @@ size_t salesim_data_starting_force(const salesim_data *d, long *out, size_t cap)
 
 /** The file's name as messages and docs use it ("roster.csv"...). */
 const char *salesim_data_file_name(salesim_data_file f);
+
+/** A full copy of `d` (every row, in the same order, the same indexes,
+ *  paths, hashes, start and scale) whose names are replaced by ids: a
+ *  territory's, a rep's and an account's name by its own id, a territory's
+ *  region by "region-N", N counting the distinct regions in their order of
+ *  first appearance (blank stays blank). What `--redact` runs on, so that
+ *  no output carries a name (docs/data-format.md "Names and --redact").
+ *  Its reference count is 1; NULL if out of memory. (Issue 13, names.) */
+salesim_data *salesim_data_redacted(const salesim_data *d);
 
 #ifdef __cplusplus
 }

@@ -147,6 +147,8 @@ typedef struct salesim_population {
   double quit_rate;            /* exogenous monthly quit probability */
   int horizon_months;          /* horizon of the stay/leave comparison */
   double discount;             /* monthly discount factor of the agents */
+  int people_table;            /* bool: people.csv, each starting person's own figures
+                                  (needs the company's roster; issue 13) */
 } salesim_population;
 
 /** One territory (MODEL.md §2). */
@@ -294,9 +296,14 @@ typedef struct salesim_load_options {
    * --include-dir gives them. Borrowed: read during the load only. */
   const char *const *include_dirs;
   int n_include_dirs;              /* 0 to SALESIM_INCLUDE_DIRS_MAX */
+  /* 1: the company's data (sc->data) is loaded with every name replaced by
+   * its id (salesim_data_redacted), so that no output of the scenario
+   * carries one: the command line's --redact (docs/data-format.md). The
+   * results are the same numbers. */
+  int redact;
 } salesim_load_options;
 
-#define SALESIM_LOAD_OPTIONS_INIT {1, NULL, 0}
+#define SALESIM_LOAD_OPTIONS_INIT {1, NULL, 0, 0}
 
 /**
  * salesim_scenario_load() with options (`opt` may be NULL: none). The

@@ -272,6 +272,10 @@ static int market_and_pay(salesim_world *w, month_totals *mt) {
       return rc;
     a->credit_period += o.credit;
     a->sales_year += o.credit;
+    if (w->person != NULL && a->hire_count == 0) { /* people.csv: the first holder */
+      w->person[3 * (size_t)i] += 1;
+      w->person[3 * (size_t)i + 2] += o.credit;
+    }
     if (w->history != NULL)
       salesim_history_month(w, a, o.credit);
     a->savings -= pop->living_cost; /* pay was added as it was paid (salesim_world_pay) */

@@ -217,6 +217,43 @@ static void hunting_table(salesim_world *w) {
   salesim_world_add_table(w, t);
 }
 
+/* Detail table people.csv (population.people_table with the company's
+ * roster): one row per starting person of the data (slot i held by roster
+ * row w->data_rep[i]) for this replication: still in the slot at the end,
+ * months employed, and pay and credited sales per year employed while they
+ * held it. Only recorded figures: no result depends on it. */
+static void people_table(salesim_world *w) {
+  static const char *const cols[] = {"replication",    "rep",          "slot",
+                                     "employed_end",   "months_employed", "pay_per_year",
+                                     "credited_sales_per_year"};
+  enum { NC = (int)(sizeof cols / sizeof cols[0]) };
+  salesim_table *t = NULL;
+  int rc = salesim_table_alloc(&t, "people", NC, cols);
+  if (rc != 0) {
+    salesim_world_fail(w, rc, "out of memory for the table people");
+    return;
+  }
+  double per_year = w->sc->months_per_year;
+  for (int i = 0; i < w->n_agents; i++) {
+    const salesim_agent *a = &w->agents[i];
+    const double *p = &w->person[3 * (size_t)i];
+    double row[NC] = {w->rep + 1,
+                      (double)w->data_rep[i],
+                      i,
+                      a->hire_count == 0 && a->status != SALESIM_AGENT_VACANT,
+                      p[0],
+                      ratio(p[1] * per_year, p[0]),
+                      ratio(p[2] * per_year, p[0])};
+    rc = salesim_table_add(t, w->spec->name, row);
+    if (rc != 0) {
+      salesim_world_fail(w, rc, "out of memory for the table people");
+      salesim_table_free(t);
+      return;
+    }
+  }
+  salesim_world_add_table(w, t);
+}
+
 void salesim_metrics_finish(salesim_world *w) {
   const salesim_scenario *sc = w->sc;
   const salesim_ledger *L = &w->ledger;
@@ -289,6 +326,8 @@ void salesim_metrics_finish(salesim_world *w) {
     m[SALESIM_METRIC_WARNING_RECALL] = ratio(L->warn_tp, L->warn_tp + L->warn_fn);
     m[SALESIM_METRIC_WARNING_LEAD] = ratio(L->warn_lead, L->warn_tp);
   }
+  if (w->person != NULL && w->data_rep != NULL)
+    people_table(w);
   if (w->type->report) {
     int rc = w->type->report(w);
     if (rc != 0 && w->error == 0)

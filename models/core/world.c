@@ -47,6 +47,10 @@ void salesim_world_pay(salesim_world *w, salesim_agent *a, double amount, int va
     salesim_history_pay(w, a, amount, variable);
   a->last_pay += amount;
   a->pay_year += amount;
+  /* people.csv: the pay of a slot's first holder (the company's person) */
+  if (w->person != NULL && a->hire_count == 0 && a->status != SALESIM_AGENT_VACANT &&
+      a >= w->agents && a < w->agents + w->n_agents)
+    w->person[3 * (size_t)(a - w->agents) + 1] += amount;
   /* pay reaches the person's savings when it is paid, whichever hook pays
    * it (month_pay, month_end, period_end): a year-end bonus included */
   a->savings += amount;

@@ -235,6 +235,11 @@ typedef struct salesim_world {
    * row of the person who held slot i at the start, for i < n_agents
    * (salesim_data_starting_force); NULL without a roster */
   long *data_rep;
+  /* the starting person's own figures while they hold their slot
+   * (hire_count 0), [3*i + 0, 1, 2]: months employed, pay, credited sales;
+   * NULL unless population.people_table and data_rep (people.csv,
+   * models/core/sim_metrics.c); recorded only, never read by the model */
+  double *person;
 
   salesim_ledger ledger;
   double mgmt_prev;       /* management cost up to last month */

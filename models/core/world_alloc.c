@@ -104,6 +104,7 @@ void salesim_world_free(salesim_world *w) {
   free(w->tables);
   free(w->ote_ratio);
   free(w->data_rep);
+  free(w->person);
   free(w->own_metrics);
   free(w->own_monthly);
   free(w);
@@ -225,6 +226,9 @@ static int data_people(salesim_world *w) {
   if (w->data_rep == NULL)
     return SALESIM_ENOMEM;
   salesim_data_starting_force(d, w->data_rep, n);
+  if (w->sc->population.people_table &&
+      (w->person = calloc((n > 0 ? n : 1) * 3, sizeof *w->person)) == NULL)
+    return SALESIM_ENOMEM;
   return 0;
 }
 
