@@ -661,6 +661,7 @@ int salesim_calibrate(const salesim_scenario *sc, const salesim_calibrate_option
                        params[p].name, sens, res->param[p].start);
   }
   memcpy(xe, x0, sizeof xe);
+  res->objective_start = res->objective = NAN; /* nothing to move: no search */
   if (f.n_free > 0) {
     /* 4. the simplex on the free parameters' logarithms */
     mz = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, (size_t)f.n_free);
@@ -682,8 +683,10 @@ int salesim_calibrate(const salesim_scenario *sc, const salesim_calibrate_option
     }
     gsl_multimin_fminimizer_set(mz, &fn, x, step);
     int budget = opt->max_evaluations > 0 ? opt->max_evaluations : 120;
+    int iterations = 0;
     while (f.evaluations < budget) {
       int st = gsl_multimin_fminimizer_iterate(mz);
+      iterations++;
       if (f.error != 0) {
         rc = f.error;
         goto done;
@@ -699,9 +702,14 @@ int salesim_calibrate(const salesim_scenario *sc, const salesim_calibrate_option
         break;
       }
     }
-    for (int q = 0; q < f.n_free; q++)
-      xe[f.free_p[q]] = gsl_vector_get(mz->x, (size_t)q);
-    res->objective = mz->fval;
+    /* a budget spent on the first simplex leaves the start (the
+     * minimiser's fval is set by its first iteration only) */
+    res->objective = res->objective_start;
+    if (iterations > 0) {
+      for (int q = 0; q < f.n_free; q++)
+        xe[f.free_p[q]] = gsl_vector_get(mz->x, (size_t)q);
+      res->objective = mz->fval;
+    }
   }
   res->evaluations = f.evaluations;
   /* 5. at the estimate: the back-cast again, then the Jacobian */
