@@ -291,8 +291,8 @@ static int simulate_to(fit *f, const double *x, long to, long measure_from, int 
   if (s == NULL)
     return SALESIM_ENOMEM;
   for (int p = 0; p < SALESIM_CALIB_PARAMS; p++)
-    param_set(s, p, x[p] == f->x_fixed[p] && f->res->param[p].start > 0 ? f->res->param[p].start
-                                                                        : exp(x[p]));
+    if (x[p] != f->x_fixed[p]) /* a trait at its start keeps the scenario's, to the bit */
+      param_set(s, p, exp(x[p]));
   int rc = salesim_calibrate_simulate(s, f->res->mech, f->res->from, to, measure_from, f->scale,
                                       reps, f->seed, f->threads, buf, kept, f->diag);
   salesim_scenario_free(s);
@@ -767,7 +767,7 @@ int salesim_calibrate(const salesim_scenario *sc, const salesim_calibrate_option
     }
     for (int p = 0; p < SALESIM_CALIB_PARAMS; p++) {
       /* a trait that did not move keeps the scenario's value to the bit */
-    double est = xe[p] == x0[p] && res->param[p].start > 0 ? res->param[p].start : exp(xe[p]);
+    double est = xe[p] == x0[p] ? res->param[p].start : exp(xe[p]);
     double v = V[p];
       double sl = v >= 0 && isfinite(v) ? sqrt(v) : NAN;
       res->param[p].estimate = est;
@@ -837,7 +837,8 @@ salesim_scenario *salesim_calibrate_apply(const salesim_scenario *sc,
     return NULL;
   }
   for (int p = 0; p < SALESIM_CALIB_PARAMS; p++)
-    param_set(c, p, r->param[p].estimate);
+    if (r->param[p].estimate != r->param[p].start) /* unmoved: kept as written */
+      param_set(c, p, r->param[p].estimate);
   return c;
 }
 
