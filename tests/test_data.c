@@ -94,6 +94,15 @@ static void test_calendar(void **state) {
   assert_int_equal(force[0], 0);
   assert_int_equal(force[1], 3);
   salesim_data_free(d);
+  /* whole months: a month counts once its day is reached */
+  assert_int_equal(salesim_data_months_between(salesim_data_days(2020, 3, 15),
+                                               salesim_data_days(2026, 1, 1)), 69);
+  assert_int_equal(salesim_data_months_between(salesim_data_days(2025, 1, 31),
+                                               salesim_data_days(2025, 2, 28)), 0);
+  assert_int_equal(salesim_data_months_between(salesim_data_days(2025, 1, 1),
+                                               salesim_data_days(2025, 2, 1)), 1);
+  assert_int_equal(salesim_data_months_between(salesim_data_days(2025, 2, 1),
+                                               salesim_data_days(2025, 1, 1)), 0);
   assert_string_equal(salesim_data_file_name(SALESIM_DATA_ROSTER), "roster.csv");
   assert_string_equal(salesim_data_file_name(SALESIM_DATA_ACTIVITIES), "activities.csv");
 }

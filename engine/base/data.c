@@ -389,6 +389,16 @@ salesim_data *salesim_data_copy_shape(const salesim_data *d, long start) {
   return c;
 }
 
+int salesim_data_months_between(long from, long to) {
+  if (to <= from)
+    return 0;
+  int y0, m0, d0, y1, m1, d1;
+  salesim_data_ymd(from, &y0, &m0, &d0);
+  salesim_data_ymd(to, &y1, &m1, &d1);
+  int m = (y1 - y0) * 12 + (m1 - m0) - (d1 < d0);
+  return m > 0 ? m : 0;
+}
+
 size_t salesim_data_starting_force(const salesim_data *d, long *out, size_t cap) {
   size_t n = 0;
   for (size_t r = 0; r < d->n_reps; r++) {

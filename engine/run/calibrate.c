@@ -96,13 +96,6 @@ static void param_set(salesim_scenario *sc, int p, double v) {
 
 /* ---- a history's moments, R at a time ------------------------------------ */
 
-/* Whole calendar months from day `from` to day `to`. */
-static int months_between(long from, long to) {
-  int y0, m0, d0, y1, m1, d1;
-  salesim_data_ymd(from, &y0, &m0, &d0);
-  salesim_data_ymd(to, &y1, &m1, &d1);
-  return (y1 - y0) * 12 + (m1 - m0) - (d1 < d0);
-}
 
 static int first_of_month(long day) {
   int y, m, dd;
@@ -147,7 +140,7 @@ static int reassign_old_accounts(salesim_data *c, long start, long to) {
     in_force[r] = p->hire_date < start &&
                   (p->exit_date == SALESIM_DATA_NO_DATE || p->exit_date >= start);
     leaver[r] = in_force[r] && p->exit_date != SALESIM_DATA_NO_DATE && p->exit_date < to;
-    tenure[r] = months_between(p->hire_date, start);
+    tenure[r] = salesim_data_months_between(p->hire_date, start);
   }
   for (size_t i = 0; i < c->n_accounts; i++) {
     salesim_data_account *a = &c->accounts[i];
@@ -196,7 +189,7 @@ int salesim_calibrate_simulate(const salesim_scenario *sc, int mech, long start,
   }
   double old0 = old_revenue(cs->data, start) * account_scale;
   cs->population.reps = (int)salesim_data_starting_force(cs->data, NULL, 0);
-  cs->months = months_between(start, to);
+  cs->months = salesim_data_months_between(start, to);
   if (cs->population.reps < 1) {
     salesim_diag_add(diag, "calibrate: nobody in the roster was employed on the history's first "
                            "day (expected people hired before it)");
@@ -442,7 +435,7 @@ static int check_data(const salesim_scenario *sc, const salesim_calibrate_option
     res->holdout_to = res->to;
     res->to = salesim_data_days((int)(mi / 12), (int)(mi % 12) + 1, 1);
   }
-  res->months = months_between(res->from, res->to);
+  res->months = salesim_data_months_between(res->from, res->to);
   if (res->months < 12) {
     salesim_diag_add(diag, "%s: calibrate: %d months of history%s (expected at least 12)",
                      sc->path ? sc->path : "scenario", res->months,

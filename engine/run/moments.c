@@ -48,16 +48,6 @@ static long add_months(long day, int months) {
   return out < next ? out : next - 1;
 }
 
-/* Whole calendar months from `from` to `to` (0 when to <= from). */
-static long months_between(long from, long to) {
-  if (to <= from)
-    return 0;
-  int y0, m0, d0, y1, m1, d1;
-  salesim_data_ymd(from, &y0, &m0, &d0);
-  salesim_data_ymd(to, &y1, &m1, &d1);
-  long m = (long)(y1 - y0) * 12 + (m1 - m0) - (d1 < d0);
-  return m > 0 ? m : 0;
-}
 
 typedef struct acc {
   double w, x, xx; /* weight, weighted sum, weighted sum of squares */
@@ -102,7 +92,7 @@ int salesim_moments_compute(const salesim_data *d, long from, long to, const dou
     if (!(w > 0))
       continue;
     double a = p->credited_sales / p->quota;
-    add(months_between(r->hire_date, first) < 12 ? &att_new : &att_est, w, a);
+    add(salesim_data_months_between(r->hire_date, first) < 12 ? &att_new : &att_est, w, a);
     add(&at_quota, w, a >= 1);
     sales_w += w * p->credited_sales;
     years_w += w * p->months / 12.0;

@@ -295,6 +295,19 @@ static void put(sbuf *b, const char *s, size_t n) {
 }
 static void puts_(sbuf *b, const char *s) { put(b, s, strlen(s)); }
 
+/* The settings of edits[e]'s group (edits[e..n)), one a line. */
+static void put_group_edits(sbuf *b, const salesim_text_edit *edits, int e, int n) {
+  for (int f = e; f < n; f++) {
+    if (strcmp(edits[f].group, edits[e].group) != 0)
+      continue;
+    puts_(b, "\n  ");
+    puts_(b, edits[f].name);
+    puts_(b, " = ");
+    puts_(b, edits[f].value);
+    puts_(b, ";");
+  }
+}
+
 int salesim_scenario_edited_text(const salesim_scenario *sc, const salesim_text_edit *edits,
                                  int n_edits, const char *note, char **out, size_t *len) {
   *out = NULL;
@@ -350,15 +363,7 @@ int salesim_scenario_edited_text(const salesim_scenario *sc, const salesim_text_
         puts_(&b, "\n  # ");
         puts_(&b, note);
       }
-      for (int f = e; f < n_edits; f++) {
-        if (strcmp(edits[f].group, edits[e].group) != 0)
-          continue;
-        puts_(&b, "\n  ");
-        puts_(&b, edits[f].name);
-        puts_(&b, " = ");
-        puts_(&b, edits[f].value);
-        puts_(&b, ";");
-      }
+      put_group_edits(&b, edits, e, n_edits);
       puts_(&b, "\n");
       put(&b, t + close, n - close);
     } else {
@@ -372,15 +377,7 @@ int salesim_scenario_edited_text(const salesim_scenario *sc, const salesim_text_
       puts_(&b, "\n");
       puts_(&b, edits[e].group);
       puts_(&b, " = {");
-      for (int f = e; f < n_edits; f++) {
-        if (strcmp(edits[f].group, edits[e].group) != 0)
-          continue;
-        puts_(&b, "\n  ");
-        puts_(&b, edits[f].name);
-        puts_(&b, " = ");
-        puts_(&b, edits[f].value);
-        puts_(&b, ";");
-      }
+      put_group_edits(&b, edits, e, n_edits);
       puts_(&b, "\n};\n");
     }
     if (b.oom) {

@@ -230,6 +230,11 @@ void salesim_data_ymd(long days, int *y, int *m, int *dd);
  *  into `out` (may be NULL with cap 0) and returns how many there are. */
 size_t salesim_data_starting_force(const salesim_data *d, long *out, size_t cap);
 
+/** Whole calendar months from day `from` to day `to` (a month counts once
+ *  its day of the month is reached); 0 when to <= from. Tenure from a hire
+ *  date, the length of a history. */
+int salesim_data_months_between(long from, long to);
+
 /** The file's name as messages and docs use it ("roster.csv"...). */
 const char *salesim_data_file_name(salesim_data_file f);
 

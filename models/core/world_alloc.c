@@ -189,16 +189,6 @@ static int slot_territory(const salesim_world *w, int i) {
   return i % w->n_terr;
 }
 
-/* Whole calendar months from day `from` to day `to` (0 when to <= from). */
-static int months_between(long from, long to) {
-  if (to <= from)
-    return 0;
-  int y0, m0, d0, y1, m1, d1;
-  salesim_data_ymd(from, &y0, &m0, &d0);
-  salesim_data_ymd(to, &y1, &m1, &d1);
-  int m = (y1 - y0) * 12 + (m1 - m0) - (d1 < d0);
-  return m > 0 ? m : 0;
-}
 
 /* The company's data (sc->data) as the world's shape: its territories
  * are the world's (the loader sets territories.count to their number), its
@@ -336,7 +326,8 @@ static int draw_force(salesim_world *w, gsl_rng *pr) {
     salesim_world_draw_person(w, a, pr);
     a->tenure = (int)fmax(0, salesim_dist_draw(&pop->tenure_months, pr));
     if (w->data_rep != NULL) /* drawn all the same: the stream stays in step */
-      a->tenure = months_between(w->sc->data->reps[w->data_rep[i]].hire_date, w->sc->data->start);
+      a->tenure = salesim_data_months_between(w->sc->data->reps[w->data_rep[i]].hire_date,
+                                              w->sc->data->start);
     a->hired_month = -1 - a->tenure;
     w->scratch_a[i] = a->ability;
   }
