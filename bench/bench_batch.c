@@ -19,11 +19,7 @@
 #include "batch.h"
 #include "study.h"
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
+#include "bench_clock.h"
 
 static const char scenario[] =
     "name = \"bench%d\";\nseed = %d;\nreplications = 8;\nmonths = 36;\n"

@@ -24,19 +24,7 @@
 
 #include "sim.h"
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-/* CPU time of the process (all threads): on a machine shared with other
- * jobs it moves less than the wall clock (bench/peer/compare.sh uses it) */
-static double cpu_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
+#include "bench_clock.h"
 
 int main(int argc, char **argv) {
   const char *path = SALESIM_SOURCE_DIR "/bench/standard.cfg";

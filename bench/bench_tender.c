@@ -26,11 +26,7 @@
 #define N_REPS 20000
 #define RANKS_PER_REP 10
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+#include "bench_clock.h"
 
 typedef struct keyed {
   double key;
