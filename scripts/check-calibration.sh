@@ -5,11 +5,13 @@
 # Three simulated firms with different, known traits (and plans), each
 # exported as a company's data at SEEDS seeds (`salesim run --export-history`),
 # are calibrated from the same wrong guesses: the check counts how often each
-# identified trait's 95 % interval covers the truth (target: at least 90 %),
-# how far the pipeline's stage chances land from the truth (target: within
-# 5 %), and, fitted without the last 12 months, how many of those months'
-# moments lie in the predicted 95 % range. Prints one line per fit and a
-# summary; exits 1 when a target is missed.
+# identified trait's 95 % interval covers the truth (target: at least 90 %)
+# and, fitted without the last 12 months, how many of those months' moments
+# lie in the predicted 95 % range (target: at least 90 %; a 95 % range
+# misses one in twenty by design). Three larger deal logs with different
+# stage chances check the pipeline's estimates (target: every stage chance
+# within 5 % of the truth). Prints one line per fit and a summary; exits 1
+# when a target is missed.
 # Usage: scripts/check-calibration.sh [SALESIM_BINARY]   (env SEEDS="1 2")
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,15 +67,6 @@ for r in rows:
         out.append("trait %s %s est=%.4g [%.4g, %.4g] truth=%g" % (
             r["name"], "covered" if cov else "MISSED", float(r["estimate"]), float(r["ci_low"]),
             float(r["ci_high"]), t))
-q = 4.0 / 6.0
-want = {}
-for j in range(1, 5):
-    want["advance_%d" % (20 * j) if j < 4 else "won_80"] = q * j / (j + 1)
-    want["loss_%d" % (20 * j)] = q / (j + 1)
-for r in rows:
-    if r["section"] == "pipeline" and r["name"] in want:
-        err = abs(float(r["estimate"]) / want[r["name"]] - 1)
-        out.append("pipeline %s %s err=%.3f" % (r["name"], "within5" if err <= 0.05 else "OFF5", err))
 held = list(csv.DictReader(open(d + "/held/fit.csv")))
 for r in held:
     if r["section"] == "holdout" and r["status"] in ("covered", "not covered"):
@@ -83,6 +76,56 @@ for line in out:
 PY
     grep "^firm$n seed$seed trait" "$results" || true
   done
+done
+# The pipeline: three deal logs with different stage chances, each large
+# enough (2,000 reps over three years, about 450,000 stage changes) that
+# 5 % of every stage chance is at least 3 of its standard errors; the
+# firms above (150 reps) estimate them within 2-6 % SEs, so 5 % there
+# would test luck (docs/calibration.md).
+# pipe: cycle_months stage_advance stage_loss ("-": from cycle_months)
+pipes=("6 - -" "4 - -" "6 0.30,0.40,0.50,0.45 0.25,0.20,0.10,0.15")
+n=0
+for pipe in "${pipes[@]}"; do
+  read -r cycle adv loss <<< "$pipe"
+  n=$((n + 1))
+  d=$tmp/p$n
+  mkdir -p "$d"
+  stages=""
+  [ "$adv" != "-" ] && stages="stage_advance = [ $adv ]; stage_loss = [ $loss ];"
+  sed -e "s/@PLAN@/target_salary/" -e "s/@ABILITY_SD@/0.3/" -e "s/@EFFORT@/1500/" \
+      -e "s/@EFFORT_SD@/500/" -e "s/@WAGE@/5500/" -e "s/@WAGE_SD@/1200/" \
+      -e "s/reps = 150;/reps = 2000;/" -e "s/count = 40;/count = 500;/" \
+      -e "s/cycle_months = 6.0;/cycle_months = $cycle.0; $stages/" \
+      tests/calibration/truth.cfg.in > "$d/truth.cfg"
+  (cd "$d" && "$bin" run truth.cfg -o run --replications 1 --seed "$n" \
+      --export-history hist --quiet > /dev/null)
+  sed -e 's/reps = 2000;//' -e 's/count = 500;//' "$d/truth.cfg" > "$d/company.cfg"
+  cat >> "$d/company.cfg" <<CFG
+data = { territories = "hist/plan/territories.csv"; accounts = "hist/plan/accounts.csv";
+  roster = "hist/plan/roster.csv"; performance = "hist/plan/performance.csv";
+  opportunities = "hist/plan/opportunities.csv"; };
+CFG
+  (cd "$d" && "$bin" calibrate company.cfg -o fit --replications 2 --max-evaluations 1 \
+      --bootstrap 20 > fit.log 2>&1)
+  python3 - "$d" "$cycle" "$adv" "$loss" "$n" >> "$results" <<'PY'
+import csv, sys
+d, cycle, adv, loss, n = sys.argv[1:]
+q = 4.0 / float(cycle)
+want = {}
+for j in range(1, 5):
+    a = q * j / (j + 1) if adv == "-" else float(adv.split(",")[j - 1])
+    l = q / (j + 1) if loss == "-" else float(loss.split(",")[j - 1])
+    want["advance_%d" % (20 * j) if j < 4 else "won_80"] = a
+    want["loss_%d" % (20 * j)] = l
+rows = list(csv.DictReader(open(d + "/fit/fit.csv")))
+for r in rows:
+    if r["section"] == "pipeline" and r["name"] in want:
+        err = abs(float(r["estimate"]) / want[r["name"]] - 1)
+        print("pipe%s - pipeline %s %s err=%.3f se=%.3f" % (
+            n, r["name"], "within5" if err <= 0.05 else "OFF5", err,
+            float(r["se"]) / want[r["name"]]))
+PY
+  grep "^pipe$n " "$results" || true
 done
 python3 - "$results" <<'PY'
 import sys
@@ -97,8 +140,8 @@ nid = sum(1 for l in lines if l[2] == "trait" and l[4] == "not-identified")
 print("round trip: %d of %d identified traits covered (%.0f %%), %d not identified" % (
     cov, len(traits), 100.0 * cov / max(1, len(traits)), nid))
 print("pipeline: %d of %d stage chances within 5 %% of the truth" % (pok, len(pipe)))
-print("held out: %d of %d moments of the last 12 months inside the predicted 95 %% range" % (
-    hok, len(held)))
-ok = cov >= 0.9 * len(traits) and pok == len(pipe) and hok == len(held)
+print("held out: %d of %d moments of the last 12 months inside the predicted 95 %% range (%.0f %%)" % (
+    hok, len(held), 100.0 * hok / max(1, len(held))))
+ok = cov >= 0.9 * len(traits) and pok == len(pipe) and len(pipe) > 0 and hok >= 0.9 * len(held)
 sys.exit(0 if ok else 1)
 PY

@@ -538,6 +538,130 @@ static double sensitivity(const fit *f, double G[SALESIM_MOMENTS][SALESIM_CALIB_
   return sqrt(s);
 }
 
+/* The held-out months' histories (f->buf, n of them) with the estimate's
+ * uncertainty: PREDICT_DRAWS draws of the log parameters from the normal
+ * with the sandwich's covariance V around xe (the free ones; a V that is
+ * not positive definite: its diagonal), each run on its own seeds, the n
+ * histories shared out among them in turn. A prediction at the estimate
+ * alone would ignore that the traits are estimated and claim too narrow a
+ * range. */
+#define PREDICT_DRAWS 20
+static int predict(fit *f, const double *xe, double V[SALESIM_CALIB_PARAMS][SALESIM_CALIB_PARAMS],
+                   int n) {
+  int P = f->n_free;
+  double L[SALESIM_CALIB_PARAMS][SALESIM_CALIB_PARAMS] = {{0}};
+  if (P > 0) {
+    gsl_matrix *C = gsl_matrix_alloc((size_t)P, (size_t)P);
+    if (C == NULL)
+      return SALESIM_ENOMEM;
+    for (int a = 0; a < P; a++)
+      for (int b = 0; b < P; b++)
+        gsl_matrix_set(C, (size_t)a, (size_t)b, V[f->free_p[a]][f->free_p[b]]);
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    int chol = gsl_linalg_cholesky_decomp1(C);
+    gsl_set_error_handler(old);
+    for (int a = 0; a < P; a++)
+      for (int b = 0; b <= a; b++) {
+        double d = V[f->free_p[a]][f->free_p[a]];
+        L[a][b] = chol == 0 ? gsl_matrix_get(C, (size_t)a, (size_t)b)
+                            : (a == b && d > 0 ? sqrt(d) : 0);
+        if (!isfinite(L[a][b]))
+          L[a][b] = 0;
+      }
+    gsl_matrix_free(C);
+  }
+  gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+  if (g == NULL)
+    return SALESIM_ENOMEM;
+  gsl_rng_set(g, (unsigned long)(f->seed ^ 0x7f4a7c15u));
+  int draws = n < PREDICT_DRAWS ? n : PREDICT_DRAWS, rc = 0, done = 0;
+  uint64_t seed = f->seed;
+  for (int d = 0; d < draws && rc == 0; d++) {
+    int k = n / draws + (d < n % draws);
+    double z[SALESIM_CALIB_PARAMS], x[SALESIM_CALIB_PARAMS];
+    for (int a = 0; a < P; a++)
+      z[a] = gsl_ran_ugaussian(g);
+    memcpy(x, xe, sizeof x);
+    for (int a = 0; a < P; a++)
+      for (int b = 0; b <= a; b++)
+        x[f->free_p[a]] += L[a][b] * z[b];
+    f->seed = seed + 0x9e3779b97f4a7c15ull * (uint64_t)(d + 1); /* the draw's own seeds */
+    rc = simulate_to(f, x, f->res->holdout_to, f->res->to, k, f->buf + done, NULL);
+    done += k;
+  }
+  f->seed = seed;
+  gsl_rng_free(g);
+  return rc;
+}
+
+/* The objective at log parameters x (the histories of the fit's seeds). */
+static int objective_at(fit *f, const double *x, double *j) {
+  double mean[SALESIM_MOMENTS];
+  int rc = simulate_at(f, x, f->res->replications, f->buf, mean);
+  *j = rc == 0 ? objective_of(f, mean) : NAN;
+  return rc;
+}
+
+/* Parameter p's interval followed along the objective. In the quadratic
+ * approximation the objective, with the other free parameters at their
+ * best for each value of p (the direction `dir`, p's column of (G'WG)^-1
+ * scaled to 1 in p), rises by `crit` at the sandwich's ends xe[p] +- half.
+ * Where the moments are flatter than that approximation (a spread that
+ * hardly shows in small samples, a quit rate that saturates), the rise is
+ * slower and the end moves out to where it reaches `crit`: by doubling,
+ * at most FOLLOW_DOUBLINGS times, then by bisection. An interval is never
+ * narrower than the sandwich's; an end at the search's limit is flagged
+ * open (the data do not bound it). */
+#define FOLLOW_DOUBLINGS 4
+#define FOLLOW_BISECTIONS 5
+static int follow_interval(fit *f, const double *xe, const double *dir, int p, double half,
+                           double crit, salesim_calibrate_param *out) {
+  double j0, x[SALESIM_CALIB_PARAMS];
+  int rc = objective_at(f, xe, &j0);
+  for (int side = -1; side <= 1 && rc == 0; side += 2) {
+    double lo = 0, hi = half, j = NAN; /* rise(lo) < crit; hi under test */
+    int doublings = 0, found = 0;
+    for (;;) {
+      for (int c = 0; c < SALESIM_CALIB_PARAMS; c++)
+        x[c] = xe[c] + side * hi * dir[c];
+      if ((rc = objective_at(f, x, &j)) != 0)
+        return rc;
+      if (!(j - j0 < crit)) { /* reached (NAN: no history has a moment there) */
+        found = 1;
+        break;
+      }
+      if (doublings == FOLLOW_DOUBLINGS)
+        break;
+      lo = hi;
+      hi *= 2;
+      doublings++;
+    }
+    if (found && lo == 0) /* at least as steep as the approximation: the sandwich's end */
+      continue;
+    if (found)
+      for (int b = 0; b < FOLLOW_BISECTIONS; b++) {
+        double mid = 0.5 * (lo + hi);
+        for (int c = 0; c < SALESIM_CALIB_PARAMS; c++)
+          x[c] = xe[c] + side * mid * dir[c];
+        if ((rc = objective_at(f, x, &j)) != 0)
+          return rc;
+        if (j - j0 < crit)
+          lo = mid;
+        else
+          hi = mid;
+      }
+    double end = exp(xe[p] + side * hi);
+    if (side < 0) {
+      out->low = end;
+      out->open_low = !found;
+    } else {
+      out->high = end;
+      out->open_high = !found;
+    }
+  }
+  return rc;
+}
+
 int salesim_calibrate(const salesim_scenario *sc, const salesim_calibrate_options *opt,
                       salesim_calibrate_result *res, salesim_diag *diag, salesim_diag *warn) {
   memset(res, 0, sizeof *res);
@@ -631,6 +755,12 @@ int salesim_calibrate(const salesim_scenario *sc, const salesim_calibrate_option
   gsl_multimin_fminimizer *mz = NULL;
   gsl_vector *x = NULL, *step = NULL;
   double G[SALESIM_MOMENTS][SALESIM_CALIB_PARAMS];
+  double dir[SALESIM_CALIB_PARAMS][SALESIM_CALIB_PARAMS] = {{0}};
+  double crit[SALESIM_CALIB_PARAMS], reach[SALESIM_CALIB_PARAMS];
+  double Vfull[SALESIM_CALIB_PARAMS][SALESIM_CALIB_PARAMS] = {{0}}; /* log scale, free ones */
+  double V_at[SALESIM_CALIB_PARAMS]; /* its diagonal (NAN: none) */
+  for (int p = 0; p < SALESIM_CALIB_PARAMS; p++)
+    crit[p] = reach[p] = NAN;
   /* the old accounts' back-cast at the start values (two steps of the
    * fixed point scale * kept(scale) = 1) */
   f.scale = 1;
@@ -655,8 +785,15 @@ int salesim_calibrate(const salesim_scenario *sc, const salesim_calibrate_option
   }
   memcpy(xe, x0, sizeof xe);
   res->objective_start = res->objective = NAN; /* nothing to move: no search */
+  int searches = 0;
+search:
   if (f.n_free > 0) {
-    /* 4. the simplex on the free parameters' logarithms */
+    /* 4. the simplex on the free parameters' logarithms, from the start
+     * (or, searching again without a trait, from the last estimate) */
+    gsl_multimin_fminimizer_free(mz);
+    gsl_vector_free(x);
+    gsl_vector_free(step);
+    res->converged = 0;
     mz = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, (size_t)f.n_free);
     x = gsl_vector_alloc((size_t)f.n_free);
     step = gsl_vector_alloc((size_t)f.n_free);
@@ -665,11 +802,13 @@ int salesim_calibrate(const salesim_scenario *sc, const salesim_calibrate_option
       goto done;
     }
     for (int q = 0; q < f.n_free; q++) {
-      gsl_vector_set(x, (size_t)q, x0[f.free_p[q]]);
+      gsl_vector_set(x, (size_t)q, xe[f.free_p[q]]);
       gsl_vector_set(step, (size_t)q, 0.4);
     }
     gsl_multimin_function fn = {objective, (size_t)f.n_free, &f};
-    res->objective_start = objective(x, &f);
+    double jstart = objective(x, &f);
+    if (searches++ == 0)
+      res->objective_start = jstart;
     if (f.error != 0) {
       rc = f.error;
       goto done;
@@ -697,7 +836,7 @@ int salesim_calibrate(const salesim_scenario *sc, const salesim_calibrate_option
     }
     /* a budget spent on the first simplex leaves the start (the
      * minimiser's fval is set by its first iteration only) */
-    res->objective = res->objective_start;
+    res->objective = jstart;
     if (iterations > 0) {
       for (int q = 0; q < f.n_free; q++)
         xe[f.free_p[q]] = gsl_vector_get(mz->x, (size_t)q);
@@ -721,8 +860,10 @@ int salesim_calibrate(const salesim_scenario *sc, const salesim_calibrate_option
     gsl_matrix *T = P > 0 ? gsl_matrix_alloc((size_t)P, (size_t)P) : NULL;
     gsl_permutation *perm = P > 0 ? gsl_permutation_alloc((size_t)P) : NULL;
     double V[SALESIM_CALIB_PARAMS];
-    for (int p = 0; p < SALESIM_CALIB_PARAMS; p++)
+    for (int p = 0; p < SALESIM_CALIB_PARAMS; p++) {
       V[p] = NAN;
+      crit[p] = NAN;
+    }
     if (P > 0 && (!A || !B || !Ai || !T || !perm)) {
       rc = SALESIM_ENOMEM;
     } else if (P > 0) {
@@ -747,13 +888,26 @@ int salesim_calibrate(const salesim_scenario *sc, const salesim_calibrate_option
       int lu = gsl_linalg_LU_decomp(T, perm, &sign);
       double det = lu == 0 ? gsl_linalg_LU_det(T, sign) : 0;
       if (lu == 0 && det != 0 && isfinite(det) && gsl_linalg_LU_invert(T, perm, Ai) == 0) {
-        for (int qa = 0; qa < P; qa++) { /* diag(Ai B Ai) */
-          double v = 0;
-          for (int c = 0; c < P; c++)
-            for (int e = 0; e < P; e++)
-              v += gsl_matrix_get(Ai, (size_t)qa, (size_t)c) * gsl_matrix_get(B, (size_t)c, (size_t)e) *
-                   gsl_matrix_get(Ai, (size_t)e, (size_t)qa);
-          V[f.free_p[qa]] = (1.0 + 1.0 / res->replications) * v;
+        for (int qa = 0; qa < P; qa++) /* Ai B Ai */
+          for (int qb = 0; qb < P; qb++) {
+            double v = 0;
+            for (int c = 0; c < P; c++)
+              for (int e = 0; e < P; e++)
+                v += gsl_matrix_get(Ai, (size_t)qa, (size_t)c) *
+                     gsl_matrix_get(B, (size_t)c, (size_t)e) * gsl_matrix_get(Ai, (size_t)e, (size_t)qb);
+            Vfull[f.free_p[qa]][f.free_p[qb]] = (1.0 + 1.0 / res->replications) * v;
+          }
+        for (int qa = 0; qa < P; qa++) {
+          double v = Vfull[f.free_p[qa]][f.free_p[qa]];
+          V[f.free_p[qa]] = v;
+          /* the profile's direction and the objective's rise at the
+           * sandwich's ends, both in the quadratic approximation */
+          double aii = gsl_matrix_get(Ai, (size_t)qa, (size_t)qa);
+          if (aii > 0 && v > 0) {
+            for (int c = 0; c < P; c++)
+              dir[f.free_p[qa]][f.free_p[c]] = gsl_matrix_get(Ai, (size_t)c, (size_t)qa) / aii;
+            crit[f.free_p[qa]] = 1.96 * 1.96 * V[f.free_p[qa]] / aii;
+          }
         }
       }
       gsl_set_error_handler(old);
@@ -769,12 +923,56 @@ int salesim_calibrate(const salesim_scenario *sc, const salesim_calibrate_option
       res->param[p].low = isfinite(sl) ? exp(xe[p] - 1.96 * sl) : NAN;
       res->param[p].high = isfinite(sl) ? exp(xe[p] + 1.96 * sl) : NAN;
       res->param[p].identified = isfinite(sl);
+      reach[p] = 1.96 * sl;
+      V_at[p] = v;
     }
     gsl_matrix_free(A);
     gsl_matrix_free(B);
     gsl_matrix_free(Ai);
     gsl_matrix_free(T);
     gsl_permutation_free(perm);
+  }
+  if (rc != 0)
+    goto done;
+  /* 5a. a trait the moments do not move at the estimate (the search went
+   * where they are flat in it, or two traits move them alike) has no
+   * interval and an arbitrary value: the least sensitive one goes back to
+   * the scenario's value and the others are searched again */
+  {
+    int drop = -1, singular = 0;
+    for (int q = 0; q < f.n_free; q++) {
+      int p = f.free_p[q];
+      singular |= !isfinite(V_at[p]);
+      if (drop < 0 || sensitivity(&f, G, p) < sensitivity(&f, G, drop))
+        drop = p;
+    }
+    if (drop >= 0 && (singular || sensitivity(&f, G, drop) < 1.0)) {
+      if (warn != NULL)
+        salesim_diag_add(warn,
+                         "calibrate: %s does not move the moments at the fitted values (%.2g of "
+                         "their standard errors per unit of its logarithm%s; expected at least "
+                         "1): kept at the scenario's %g, the other traits searched again",
+                         params[drop].name, sensitivity(&f, G, drop),
+                         singular ? ", and the traits' effects are not separable" : "",
+                         res->param[drop].start);
+      int n = 0;
+      for (int q = 0; q < f.n_free; q++)
+        if (f.free_p[q] != drop)
+          f.free_p[n++] = f.free_p[q];
+      f.n_free = n;
+      xe[drop] = x0[drop];
+      for (int p = 0; p < SALESIM_CALIB_PARAMS; p++)
+        crit[p] = reach[p] = NAN;
+      memset(dir, 0, sizeof dir);
+      memset(Vfull, 0, sizeof Vfull);
+      goto search;
+    }
+  }
+  /* 5b. the intervals followed along the objective */
+  for (int q = 0; q < f.n_free && rc == 0; q++) {
+    int p = f.free_p[q];
+    if (res->param[p].identified && isfinite(crit[p]))
+      rc = follow_interval(&f, xe, dir[p], p, reach[p], crit[p], &res->param[p]);
   }
   if (rc != 0)
     goto done;
@@ -799,7 +997,7 @@ int salesim_calibrate(const salesim_scenario *sc, const salesim_calibrate_option
   if (rc == 0 && res->holdout_to > res->to) {
     rc = salesim_moments_compute(sc->data, res->to, res->holdout_to, NULL, &res->holdout_observed);
     if (rc == 0)
-      rc = simulate_to(&f, xe, res->holdout_to, res->to, check_reps, f.buf, NULL);
+      rc = predict(&f, xe, Vfull, check_reps);
     double *v = rc == 0 ? malloc((size_t)check_reps * sizeof *v) : NULL;
     if (rc == 0 && v == NULL)
       rc = SALESIM_ENOMEM;

@@ -60,7 +60,8 @@ typedef struct salesim_calibrate_param {
   const char *setting;   /* "population.ability.sd", ... */
   double start;          /* the scenario's value */
   double estimate, se;   /* se of the estimate (delta method from the log scale) */
-  double low, high;      /* 95 % interval (exp of the log-scale interval) */
+  double low, high;      /* 95 % interval: the sandwich's, followed along the objective */
+  int open_low, open_high; /* 1: that end is the search's limit (the data do not bound it) */
   double sensitivity;    /* observed-moment SEs moved per unit of log parameter */
   int identified;        /* 0: the moments hardly move with it (a warning) */
 } salesim_calibrate_param;
