@@ -134,7 +134,8 @@ static int find_top_setting(const char *t, size_t n, const char *name, size_t *s
 }
 
 /* With a `data` group: a comment at the end naming the data files the run
- * read, their hashes and rows, and how to run the text again. The group
+ * read, their hashes and rows (and the `calibration` file's hash), and how
+ * to run the text again. The group
  * itself is kept as written: its paths are relative to the folder of the
  * scenario that was run, not to the output folder (docs/data-format.md). */
 static int data_note(const salesim_scenario *sc, char **o, size_t *at) {
@@ -154,6 +155,7 @@ static int data_note(const salesim_scenario *sc, char **o, size_t *at) {
   size_t need = strlen(folder) + 400;
   for (int f = 0; f < SALESIM_DATA_FILES; f++)
     need += d->path[f] ? strlen(d->path[f]) + 120 : 0;
+  need += sc->calibration_path ? strlen(sc->calibration_path) + 160 : 0;
   char *g = realloc(*o, *at + need);
   if (g == NULL)
     return SALESIM_ENOMEM;
@@ -177,6 +179,14 @@ static int data_note(const salesim_scenario *sc, char **o, size_t *at) {
     int y, m, dd;
     salesim_data_ymd(d->start, &y, &m, &dd);
     *at += (size_t)snprintf(g + *at, cap - *at, "#   start: %04d-%02d-%02d\n", y, m, dd);
+  }
+  if (sc->calibration_path != NULL) {
+    *at += (size_t)snprintf(g + *at, cap - *at, "#   calibration = \"");
+    for (const char *c = sc->calibration_path; *c && *at + 2 < cap; c++)
+      g[(*at)++] = (*c == '\n' || *c == '\r') ? '?' : *c;
+    *at += (size_t)snprintf(g + *at, cap - *at,
+                            "\": FNV-1a %s, copied into this folder as calibration.csv\n",
+                            sc->calibration_hash);
   }
   return 0;
 }
