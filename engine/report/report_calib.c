@@ -173,9 +173,10 @@ int salesim_report_calib_build(const salesim_fit *f, salesim_report_calib *out) 
   memset(out, 0, sizeof *out);
   int oom = 0;
   char a[64], b[64], c[160], d[64], e[64];
-  int traits = 0, ident = 0, used = 0, outside = 0, held = 0, covered = 0;
+  int traits = 0, ident = 0, used = 0, outside = 0, held = 0, covered = 0, pipes = 0;
   for (size_t i = 0; i < f->n_rows; i++) {
     const salesim_fit_row *q = &f->rows[i];
+    pipes += q->section == SALESIM_FIT_PIPELINE;
     if (q->section == SALESIM_FIT_TRAIT) {
       traits++;
       ident += !not_identified(q);
@@ -198,13 +199,16 @@ int salesim_report_calib_build(const salesim_fit *f, salesim_report_calib *out) 
       "the %s people employed on its first day; %s simulated histories per candidate, %s "
       "candidates evaluated (%s); the distance of the moments went from %s at the scenario's "
       "values to %s at the estimate. %d of %d traits are identified by the data; %d of the %d "
-      "moments used lie outside the range one simulated history shows at the estimate. %s",
+      "moments used lie outside the range one simulated history shows at the estimate.%s %s",
       count(hist->v[SALESIM_FIT_ESTIMATE], m, sizeof m), hist->meaning[0] ? hist->meaning : "–",
       count(fact_value(f, "people_at_start"), p, sizeof p),
       count(fact_value(f, "replications"), r, sizeof r),
       count(ev ? ev->v[SALESIM_FIT_ESTIMATE] : NAN, n, sizeof n),
       ev && ev->status[0] ? ev->status : "–", num(fact_value(f, "objective_start"), obj0, sizeof obj0),
       num(fact_value(f, "objective"), obj1, sizeof obj1), ident, traits, outside, used,
+      pipes > 0 ? ""
+                : " The pipeline was not estimated from the deal log: the scenario's pipeline "
+                  "settings are kept.",
       ident < traits ? "The traits not identified keep the scenario's values: they, and every "
                        "other setting of the scenario (the plan, market, costs), are assumptions "
                        "the comparison above rests on."
@@ -252,9 +256,6 @@ int salesim_report_calib_build(const salesim_fit *f, salesim_report_calib *out) 
   }
 
   /* the pipeline */
-  int pipes = 0;
-  for (size_t i = 0; i < f->n_rows; i++)
-    pipes += f->rows[i].section == SALESIM_FIT_PIPELINE;
   if (pipes > 0) {
     t = &out->table[out->n_tables++];
     t->title = "Pipeline (maximum likelihood from the deal log)";
