@@ -228,6 +228,7 @@ static void test_calibrated_run(void **state) {
       "cd '%s' && sed 's/^trait,effort_cost_mean,\\(.*\\),identified,/trait,effort_cost_mean,\\1,"
       "not identified: kept at the scenario'\"'\"'s value,/' cal/fit.csv > run/calibration.csv && "
       "printf 'pipeline,p_win_20,0.25,0.05,0.15,0.35,,,,,12,estimated,ml\\n"
+      "pipeline,opportunities,18,,,,,,,,18,estimated,ml\\n"
       "holdout,win_rate,0.2,,0.1,0.3,0.5,,0.1,0.3,4,not covered,share won\\n' >> "
       "run/calibration.csv && grep -c 'not identified' run/calibration.csv && '%s' report run 2>&1",
       root, SALESIM_BINARY);
@@ -240,10 +241,12 @@ static void test_calibrated_run(void **state) {
   sec = strstr(md, "\n## Calibration\n");
   assert_non_null(sec);
   assert_non_null(strstr(sec, "4 of 5 traits are identified"));
-  assert_non_null(strstr(sec, "**Warning:** Trait effort_cost_mean is not identified by the data: "
-                              "the run kept the scenario's value (population.effort_cost.mean "));
-  assert_non_null(strstr(sec, "| effort_cost_mean |"));
-  assert_non_null(strstr(sec, "| not identified |"));
+  assert_non_null(strstr(sec, "**Warning:** Trait effort_cost_mean (population.effort_cost.mean) "
+                              "is not identified by the data: the run kept the scenario's value, "
+                              "3,000; every result that depends on it rests on that assumption."));
+  assert_non_null(strstr(sec, "| effort_cost_mean | population.effort_cost.mean | 3,000 | "));
+  assert_non_null(strstr(sec, "| not identified | not identified: kept at the scenario's value |"));
+  assert_non_null(strstr(sec, "The deal log's counts: opportunities 18."));
   assert_non_null(strstr(sec, "### Pipeline (maximum likelihood from the deal log)"));
   assert_non_null(strstr(sec, "| p_win_20 | 0\\.25 | \\[0.15, 0.35\\] | 12 |"));
   assert_non_null(strstr(sec, "### Held-out months"));
@@ -253,7 +256,7 @@ static void test_calibrated_run(void **state) {
   html = salesim_test_slurp(salesim_test_at("run/report.html"), NULL);
   assert_non_null(html);
   assert_non_null(strstr(html, "<p class=\"bad\"><strong>Warning:</strong> Trait effort_cost_mean "
-                               "is not identified"));
+                               "(population.effort_cost.mean) is not identified"));
 
   /* a broken calibration.csv in the folder: salesim report refuses it, one line */
   rc = salesim_test_sh(&out, "cd '%s' && sed -i '1s/^section/sektion/' run/calibration.csv && "

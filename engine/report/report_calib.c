@@ -134,6 +134,37 @@ static int not_identified(const salesim_fit_row *q) {
   return strncmp(q->status, "not identified", 14) == 0;
 }
 
+/* A trait's meaning as fit.csv writes it, "SETTING (the scenario said X;
+ * sensitivity S)": the setting and X ("–" when the text is not of that form:
+ * then the setting is the whole meaning). */
+static void trait_meaning(const salesim_fit_row *q, char *setting, size_t ns, char *said,
+                          size_t nsaid) {
+  static const char mark[] = " (the scenario said ";
+  const char *at = strstr(q->meaning, mark);
+  const char *semi = at != NULL ? strchr(at + sizeof mark - 1, ';') : NULL;
+  if (at == NULL || semi == NULL) {
+    snprintf(setting, ns, "%s", q->meaning[0] ? q->meaning : "–");
+    snprintf(said, nsaid, "–");
+    return;
+  }
+  snprintf(setting, ns, "%.*s", (int)(at - q->meaning), q->meaning);
+  const char *v = at + sizeof mark - 1;
+  snprintf(said, nsaid, "%.*s", (int)(semi - v), v);
+  /* a number is rounded as the report's others are */
+  char *end = NULL;
+  double x = strtod(said, &end);
+  if (end != said && *end == '\0' && isfinite(x)) {
+    char buf[64];
+    snprintf(said, nsaid, "%s", num(x, buf, sizeof buf));
+  }
+}
+
+/* A pipeline row that is an estimate (with an interval), not a count of
+ * the deal log (opportunities, stage_months, censored_open...). */
+static int has_interval(const salesim_fit_row *q) {
+  return !isnan(q->v[SALESIM_FIT_CI_LOW]) && !isnan(q->v[SALESIM_FIT_CI_HIGH]);
+}
+
 static const salesim_fit_row *fact(const salesim_fit *f, const char *name) {
   return salesim_fit_find(f, SALESIM_FIT_FACT, name);
 }
@@ -161,7 +192,7 @@ void salesim_report_calib_free(salesim_report_calib *c) {
 }
 
 int salesim_report_calib_build(const salesim_fit *f, salesim_report_calib *out) {
-  static const char *const trait_head[] = {"trait", "setting (the scenario's value)", "estimate",
+  static const char *const trait_head[] = {"trait", "setting", "the scenario said", "estimate",
                                            "95 % interval", "status"};
   static const char *const pipe_head[] = {"parameter", "estimate", "95 % interval", "n"};
   static const char *const moment_head[] = {"moment", "observed",
@@ -226,10 +257,12 @@ int salesim_report_calib_build(const salesim_fit *f, salesim_report_calib *out) 
       break;
     }
     out->warn = w;
+    char setting[256], said[64];
+    trait_meaning(q, setting, sizeof setting, said, sizeof said);
     out->warn[out->n_warn] =
-        textf(&oom, "Trait %s is not identified by the data: the run kept the scenario's value "
-                    "(%s); every result that depends on it rests on that assumption.",
-              q->name, q->meaning);
+        textf(&oom, "Trait %s (%s) is not identified by the data: the run kept the scenario's "
+                    "value, %s; every result that depends on it rests on that assumption.",
+              q->name, setting, said);
     out->n_warn += out->warn[out->n_warn] != NULL;
   }
 
@@ -238,20 +271,22 @@ int salesim_report_calib_build(const salesim_fit *f, salesim_report_calib *out) 
   t->title = "Traits (simulated method of moments)";
   t->intro = textf(&oom, "%s", "Estimates with their 95 % interval (asymptotic: exp(log "
                                "estimate ± 1.96 SE)).");
-  t->ncols = 5;
+  t->ncols = 6;
   t->head = trait_head;
-  t->align = "llrrl";
+  t->align = "llrrrl";
   for (size_t i = 0; i < f->n_rows; i++) {
     const salesim_fit_row *q = &f->rows[i];
     if (q->section != SALESIM_FIT_TRAIT)
       continue;
     int ni = not_identified(q);
-    const char *cells[] = {q->name, q->meaning, num(q->v[SALESIM_FIT_ESTIMATE], a, sizeof a),
+    char setting[256], said[64];
+    trait_meaning(q, setting, sizeof setting, said, sizeof said);
+    const char *cells[] = {q->name, setting, said, num(q->v[SALESIM_FIT_ESTIMATE], a, sizeof a),
                            ni ? "not identified"
                               : interval(q->v[SALESIM_FIT_CI_LOW], q->v[SALESIM_FIT_CI_HIGH], c,
                                          sizeof c),
                            q->status};
-    const double nums[] = {NAN, NAN, q->v[SALESIM_FIT_ESTIMATE], NAN, NAN};
+    const double nums[] = {NAN, NAN, NAN, q->v[SALESIM_FIT_ESTIMATE], NAN, NAN};
     add_row(t, &oom, cells, nums);
   }
 
@@ -259,14 +294,27 @@ int salesim_report_calib_build(const salesim_fit *f, salesim_report_calib *out) 
   if (pipes > 0) {
     t = &out->table[out->n_tables++];
     t->title = "Pipeline (maximum likelihood from the deal log)";
-    t->intro = textf(&oom, "%s", "Estimates with their 95 % interval; n: the observations "
-                                 "behind each.");
+    /* the rows without an interval are counts of the deal log: one sentence */
+    salesim_sbuf cnt = {0};
+    for (size_t i = 0; i < f->n_rows; i++) {
+      const salesim_fit_row *q = &f->rows[i];
+      if (q->section != SALESIM_FIT_PIPELINE || has_interval(q) ||
+          isnan(q->v[SALESIM_FIT_ESTIMATE]))
+        continue;
+      salesim_sbuf_printf(&cnt, "%s%s %s", cnt.len ? ", " : " The deal log's counts: ", q->name,
+                          num(q->v[SALESIM_FIT_ESTIMATE], a, sizeof a));
+    }
+    oom |= cnt.oom;
+    t->intro = textf(&oom, "Estimates with their 95 %% interval; n: the observations behind "
+                           "each.%s%s",
+                     cnt.s ? cnt.s : "", cnt.len ? "." : "");
+    salesim_sbuf_free(&cnt);
     t->ncols = 4;
     t->head = pipe_head;
     t->align = "lrrr";
     for (size_t i = 0; i < f->n_rows; i++) {
       const salesim_fit_row *q = &f->rows[i];
-      if (q->section != SALESIM_FIT_PIPELINE)
+      if (q->section != SALESIM_FIT_PIPELINE || !has_interval(q))
         continue;
       const char *cells[] = {q->name, num(q->v[SALESIM_FIT_ESTIMATE], a, sizeof a),
                              interval(q->v[SALESIM_FIT_CI_LOW], q->v[SALESIM_FIT_CI_HIGH], c,
