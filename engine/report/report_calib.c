@@ -135,17 +135,17 @@ static int not_identified(const salesim_fit_row *q) {
 }
 
 /* A trait's meaning as fit.csv writes it, "SETTING (the scenario said X;
- * sensitivity S)": the setting and X ("–" when the text is not of that form:
- * then the setting is the whole meaning). */
-static void trait_meaning(const salesim_fit_row *q, char *setting, size_t ns, char *said,
-                          size_t nsaid) {
+ * sensitivity S)": the setting and X as text, X returned (NAN and "–" when
+ * the text is not of that form: then the setting is the whole meaning). */
+static double trait_meaning(const salesim_fit_row *q, char *setting, size_t ns, char *said,
+                            size_t nsaid) {
   static const char mark[] = " (the scenario said ";
   const char *at = strstr(q->meaning, mark);
   const char *semi = at != NULL ? strchr(at + sizeof mark - 1, ';') : NULL;
   if (at == NULL || semi == NULL) {
     snprintf(setting, ns, "%s", q->meaning[0] ? q->meaning : "–");
     snprintf(said, nsaid, "–");
-    return;
+    return NAN;
   }
   snprintf(setting, ns, "%.*s", (int)(at - q->meaning), q->meaning);
   const char *v = at + sizeof mark - 1;
@@ -153,10 +153,11 @@ static void trait_meaning(const salesim_fit_row *q, char *setting, size_t ns, ch
   /* a number is rounded as the report's others are */
   char *end = NULL;
   double x = strtod(said, &end);
-  if (end != said && *end == '\0' && isfinite(x)) {
-    char buf[64];
-    snprintf(said, nsaid, "%s", num(x, buf, sizeof buf));
-  }
+  if (end == said || *end != '\0' || !isfinite(x))
+    return NAN;
+  char buf[64];
+  snprintf(said, nsaid, "%s", num(x, buf, sizeof buf));
+  return x;
 }
 
 /* A pipeline row that is an estimate (with an interval), not a count of
@@ -280,13 +281,13 @@ int salesim_report_calib_build(const salesim_fit *f, salesim_report_calib *out) 
       continue;
     int ni = not_identified(q);
     char setting[256], said[64];
-    trait_meaning(q, setting, sizeof setting, said, sizeof said);
+    double said_x = trait_meaning(q, setting, sizeof setting, said, sizeof said);
     const char *cells[] = {q->name, setting, said, num(q->v[SALESIM_FIT_ESTIMATE], a, sizeof a),
                            ni ? "not identified"
                               : interval(q->v[SALESIM_FIT_CI_LOW], q->v[SALESIM_FIT_CI_HIGH], c,
                                          sizeof c),
                            q->status};
-    const double nums[] = {NAN, NAN, NAN, q->v[SALESIM_FIT_ESTIMATE], NAN, NAN};
+    const double nums[] = {NAN, NAN, said_x, q->v[SALESIM_FIT_ESTIMATE], NAN, NAN};
     add_row(t, &oom, cells, nums);
   }
 
