@@ -88,6 +88,7 @@ static void test_fit_parse(void **state) {
   bad(HEADER TRAIT, 2, "no fit history_months row");
   bad(HEADER FACT "trait,ability_sd,1,,,,,,,,,,\"open\n", 3, "a quoted field is not closed");
   bad(HEADER FACT "trait,ability_sd,1,,,,,,,,,,\"x\"y\n", 3, "text after a closing quote");
+  bad(HEADER FACT "trait,ability_sd,1,,,,,,,,,,a\033[31mred\n", 3, "a control character 0x1b");
   const char nul[] = HEADER FACT "tr\0it";
   salesim_fit *g = NULL;
   assert_int_equal(salesim_fit_parse(&g, nul, sizeof nul - 1, &line, why, sizeof why),

@@ -150,12 +150,19 @@ int salesim_fit_parse(salesim_fit **out, const char *bytes, size_t len, long *li
   *out = NULL;
   *line = 1;
   char sv[48], sv2[48];
-  if (memchr(bytes, '\0', len) != NULL) {
-    size_t z = (size_t)((const char *)memchr(bytes, '\0', len) - bytes);
-    for (size_t i = 0; i < z; i++)
-      *line += bytes[i] == '\n';
-    say(why, why_size, "a NUL byte (expected the text of a fit.csv)");
-    return SALESIM_EINVAL;
+  /* no control character but the line ends and tab: the reports put the
+   * text into HTML, markdown and XML (docs/safety.md) */
+  for (size_t i = 0; i < len; i++) {
+    unsigned char u = (unsigned char)bytes[i];
+    if ((u < 0x20 && u != '\n' && u != '\r' && u != '\t') || u == 0x7f) {
+      for (size_t k = 0; k < i; k++)
+        *line += bytes[k] == '\n';
+      if (u == 0)
+        say(why, why_size, "a NUL byte (expected the text of a fit.csv)");
+      else
+        say(why, why_size, "a control character 0x%02x (expected the text of a fit.csv)", u);
+      return SALESIM_EINVAL;
+    }
   }
   salesim_fit *f = calloc(1, sizeof *f);
   parser p = {bytes, len, 0, malloc(len + 1), 0, 1};

@@ -243,9 +243,9 @@ int salesim_report_calib_build(const salesim_fit *f, salesim_report_calib *out) 
                   "settings are kept.",
       ident < traits ? "The traits not identified keep the scenario's values: they, and every "
                        "other setting of the scenario (the plan, market, costs), are assumptions "
-                       "the comparison above rests on."
+                       "the results above rest on."
                      : "Every other setting of the scenario (the plan, market, costs) is an "
-                       "assumption the comparison above rests on.");
+                       "assumption the results above rest on.");
 
   /* a warning per trait not identified */
   for (size_t i = 0; i < f->n_rows && !oom; i++) {
