@@ -13,7 +13,10 @@
 #  * with --redact, no name of the data (territory names and regions,
 #    account names, people's names) is in any file of the output, the
 #    exported history, a batch folder or a calibration folder (report.xlsx
-#    is unzipped and its parts searched), and the numbers are the same.
+#    is unzipped and its parts searched), and the numbers are the same;
+#  * fit.csv has no name even without --redact, and a redacted run of the
+#    calibrated scenario (its calibration.csv, the reports' Calibration
+#    section) has none either.
 #
 # usage: tests/check_redact.sh [SALESIM_BINARY]   (default build/salesim)
 # Exit 0 if every check passes, 1 otherwise, 77 (skipped) without python3.
@@ -147,6 +150,18 @@ grep -q '^- Redacted (`--redact`)' "$work/cal--redact/calibration.md" ||
 grep -v '^- Redacted (`--redact`)' "$work/cal--redact/calibration.md" |
   cmp -s - "$work/cal/calibration.md" || die "calibration.md differs with --redact"
 "$bin" validate "$work/cal--redact/calibrated.cfg" >/dev/null || die "redacted calibrated.cfg does not load"
+# fit.csv holds no names, also without --redact (only figures, dates and the
+# model's setting and moment names): a calibrated run's calibration.csv and
+# its reports' Calibration section need no redaction of their own
+mkdir -p "$work/fitonly" && cp "$work/cal/fit.csv" "$work/fitonly/" || die "copying fit.csv"
+hits=$(found "$work/fitonly")
+[ -z "$hits" ] || die "names in fit.csv: $(echo "$hits" | head -5)"
+"$bin" run "$work/cal--redact/calibrated.cfg" -o "$work/calrun" --redact -q ||
+  die "salesim run calibrated.cfg --redact"
+hits=$(found "$work/calrun")
+[ -z "$hits" ] || die "names in the redacted calibrated run: $(echo "$hits" | head -5)"
+cmp -s "$work/cal/fit.csv" "$work/calrun/calibration.csv" || die "calibration.csv is not fit.csv"
+grep -q '^## Calibration$' "$work/calrun/report.md" || die "the calibrated run's report.md has no Calibration section"
 
 # validate does not take --redact (it writes nothing)
 "$bin" validate "$co/company.cfg" --redact >/dev/null 2>&1 && die "validate accepted --redact"

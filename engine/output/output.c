@@ -7,7 +7,8 @@
  * values (engine/base/stats.h), a staging folder made
  * (engine/output/output_fs.c), then summary.csv, replications.csv,
  * monthly.csv and one CSV per detail table (engine/output/output_csv.c),
- * scenario.cfg and summary.json (engine/output/output_json.c) written into
+ * scenario.cfg, calibration.csv (a calibrated scenario's fit, byte for byte)
+ * and summary.json (engine/output/output_json.c) written into
  * it, the caller's hook run, and the folder exchanged with the target in one
  * step. A failed write leaves the previous output untouched and no
  * temporary folder (docs/safety.md).
@@ -44,7 +45,7 @@ static int same_name_nocase(const char *a, const char *b) {
  * files; mechanism names must be distinct (they key summary.json). */
 static int check_names(const salesim_results *r, salesim_diag *diag) {
   static const char *const reserved[] = {"summary", "replications", "monthly", "sweep",
-                                         "costing", "batch"};
+                                         "costing", "batch", "calibration"};
   int rc = 0;
   for (int i = 0; i < r->n_tables; i++) {
     const salesim_table *t = r->tables[i];
@@ -104,6 +105,23 @@ static int write_scenario_copy(const report *rp, const char *dir, salesim_diag *
   return rc;
 }
 
+/* calibration.csv: with a `calibration` setting, the fit.csv the scenario
+ * named, byte for byte as the load checked and hashed it (the reports'
+ * Calibration section is rebuilt from it: engine/report/report_calib.c). */
+static int write_calibration_copy(const report *rp, const char *dir, salesim_diag *diag) {
+  if (rp->sc == NULL || rp->sc->calibration == NULL)
+    return 0;
+  out_file f;
+  int rc = salesim_out_open(&f, dir, "calibration.csv", diag);
+  if (rc == 0) {
+    if (rp->sc->calibration_len > 0 &&
+        fwrite(rp->sc->calibration, 1, rp->sc->calibration_len, f.fp) != rp->sc->calibration_len)
+      f.err = errno ? errno : EIO;
+    rc = salesim_out_close(&f, diag);
+  }
+  return rc;
+}
+
 static int write_all(const report *rp, const char *tmp, salesim_diag *diag) {
   int rc;
   if ((rc = salesim_output_summary_csv(rp, tmp, diag)) != 0 ||
@@ -113,7 +131,8 @@ static int write_all(const report *rp, const char *tmp, salesim_diag *diag) {
   for (int i = 0; i < rp->r->n_tables; i++)
     if ((rc = salesim_output_table_csv(rp->r->tables[i], rp->sc, tmp, diag)) != 0)
       return rc;
-  if ((rc = write_scenario_copy(rp, tmp, diag)) != 0)
+  if ((rc = write_scenario_copy(rp, tmp, diag)) != 0 ||
+      (rc = write_calibration_copy(rp, tmp, diag)) != 0)
     return rc;
   return salesim_output_summary_json(rp, tmp, diag);
 }

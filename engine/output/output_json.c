@@ -150,6 +150,16 @@ static json_t *manifest_json(const report *rp, int *ok) {
    * scenarios keep their bytes) */
   if (sc != NULL && sc->data != NULL)
     jset(man, "data", data_json(sc->data, ok), ok);
+  /* the calibration the scenario named (only with the setting) */
+  if (sc != NULL && sc->calibration != NULL) {
+    json_t *cal = json_object();
+    if (cal != NULL) {
+      jset(cal, "path", jstr(sc->calibration_path, 0), ok);
+      jset(cal, "hash", jstr(sc->calibration_hash, 0), ok);
+      jset(cal, "copy", jstr("calibration.csv", 0), ok);
+    }
+    jset(man, "calibration", cal, ok);
+  }
   return man;
 }
 

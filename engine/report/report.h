@@ -6,7 +6,8 @@
  * `salesim report OUTDIR` and `salesim run` give the same reports.
  *
  * Reading order: salesim_report_load() reads summary.json, monthly.csv, the
- * detail tables, scenario.cfg and the optional sweep.csv / costing.csv into a
+ * detail tables, scenario.cfg and the optional sweep.csv / costing.csv /
+ * calibration.csv (engine/report/report_calib.c) into a
  * salesim_report_data; the writers (report_xlsx.c, report_html.c,
  * report_md.c) only format it; report_chart.c draws the SVG charts.
  * docs/reports.md explains every table and chart.
@@ -19,6 +20,8 @@
 #include <jansson.h>
 
 #include <salesim/salesim.h>
+
+#include "fit_table.h"
 
 
 /* Bounds of what the report reader loads (docs/reports.md, "Limits"): a
@@ -98,6 +101,7 @@ typedef struct salesim_report_data {
   salesim_csv *sweep;        /* sweep.csv or NULL */
   salesim_csv *costing;      /* costing.csv or NULL */
   char *scenario_text;       /* scenario.cfg or NULL */
+  salesim_fit *calibration;  /* calibration.csv (a calibrated scenario's fit) or NULL */
 } salesim_report_data;
 
 #define SALESIM_REPORT_MONTHLY(d, mech, t, s) \
@@ -147,6 +151,35 @@ int salesim_report_output_hook(const char *tmpdir, const salesim_results *r,
 int salesim_report_write_xlsx(const salesim_report_data *d, const char *path, salesim_diag *diag);
 int salesim_report_write_html(const salesim_report_data *d, const char *path, salesim_diag *diag);
 int salesim_report_write_md(const salesim_report_data *d, const char *path, salesim_diag *diag);
+
+/* ---- the Calibration section (report_calib.c) ---- */
+
+/** A table of text for the three writers: ncols columns, nrows rows. */
+typedef struct salesim_report_ttable {
+  const char *title;       /* static */
+  char *intro;             /* owned, a sentence above the table (may be NULL) */
+  int ncols;
+  const char *const *head; /* static, ncols names */
+  const char *align;       /* static, ncols letters: 'l' text, 'r' numbers */
+  size_t nrows;
+  char **cell;             /* owned, nrows * ncols */
+  double *num;             /* nrows * ncols: the number a spreadsheet writes in
+                              the cell's place, NAN where the text stands */
+} salesim_report_ttable;
+
+/** The Calibration section of a calibrated run (docs/reports.md). */
+typedef struct salesim_report_calib {
+  char *facts;   /* one paragraph: history, people, replications, evaluations */
+  size_t n_warn;
+  char **warn;   /* one line per trait the data do not identify */
+  int n_tables;  /* traits, [pipeline], moments, [held-out months] */
+  salesim_report_ttable table[4];
+} salesim_report_calib;
+
+/** The section from a fit (d->calibration): 0 or SALESIM_ENOMEM (then
+ *  *out is empty). Free with salesim_report_calib_free. */
+int salesim_report_calib_build(const salesim_fit *fit, salesim_report_calib *out);
+void salesim_report_calib_free(salesim_report_calib *c);
 
 /* ---- formatting shared by the writers (report_format.c) ---- */
 

@@ -59,6 +59,7 @@ void salesim_report_data_free(salesim_report_data *d) {
   salesim_csv_free(d->sweep);
   salesim_csv_free(d->costing);
   free(d->scenario_text);
+  salesim_fit_free(d->calibration);
   free(d);
 }
 
@@ -89,7 +90,8 @@ int salesim_report_load(salesim_report_data **out, const char *dir, salesim_diag
       (rc = salesim_report_load_monthly(&ld)) != 0 || (rc = salesim_report_load_tables(&ld)) != 0 ||
       (rc = salesim_report_load_optional_csv(&ld, &ld.d->sweep, "sweep.csv")) != 0 ||
       (rc = salesim_report_load_optional_csv(&ld, &ld.d->costing, "costing.csv")) != 0 ||
-      (rc = salesim_report_load_scenario_text(&ld)) != 0) {
+      (rc = salesim_report_load_scenario_text(&ld)) != 0 ||
+      (rc = salesim_report_load_calibration(&ld)) != 0) {
     salesim_report_data_free(ld.d);
     free(ld.json_has);
     return rc;

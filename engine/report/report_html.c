@@ -3,7 +3,9 @@
  * external file, no URL) that opens offline in any browser: the headline
  * comparison, every metric with intervals and differences against the
  * baseline, risk bands, the charts as inline SVG (engine/report/report_chart.c),
- * costing and sweep tables when the run has them, every detail table, the
+ * the Calibration section of a calibrated run after the headline comparison
+ * (engine/report/report_calib.c), costing and sweep tables when the run has
+ * them, every detail table, the
  * scenario file and the manifest. docs/reports.md explains how to read it.
  */
 #include <math.h>
@@ -123,6 +125,49 @@ static void csv_table_cols(salesim_sbuf *b, const salesim_csv *c,
 }
 
 static void csv_table(salesim_sbuf *b, const salesim_csv *c) { csv_table_cols(b, c, NULL); }
+
+/* The Calibration section of a calibrated run (engine/report/report_calib.c):
+ * a warning per trait not identified in the report's red (class "bad"). */
+static void calibration(salesim_sbuf *b, const salesim_report_data *d) {
+  salesim_report_calib c;
+  if (salesim_report_calib_build(d->calibration, &c) != 0) {
+    b->oom = 1;
+    return;
+  }
+  salesim_sbuf_printf(b, "<h2 id=\"calibration\">Calibration</h2>\n<p>");
+  salesim_sbuf_html(b, c.facts);
+  salesim_sbuf_printf(b, "</p>\n");
+  for (size_t i = 0; i < c.n_warn; i++) {
+    salesim_sbuf_printf(b, "<p class=\"bad\"><strong>Warning:</strong> ");
+    salesim_sbuf_html(b, c.warn[i]);
+    salesim_sbuf_printf(b, "</p>\n");
+  }
+  for (int k = 0; k < c.n_tables; k++) {
+    const salesim_report_ttable *t = &c.table[k];
+    salesim_sbuf_printf(b, "<h3>");
+    salesim_sbuf_html(b, t->title);
+    salesim_sbuf_printf(b, "</h3>\n");
+    if (t->intro != NULL) {
+      salesim_sbuf_printf(b, "<p>");
+      salesim_sbuf_html(b, t->intro);
+      salesim_sbuf_printf(b, "</p>\n");
+    }
+    salesim_sbuf_printf(b, "<table>\n<tr>");
+    for (int j = 0; j < t->ncols; j++)
+      cell_text(b, "th", t->align[j] == 'l' ? "l" : NULL, t->head[j]);
+    salesim_sbuf_printf(b, "</tr>\n");
+    for (size_t i = 0; i < t->nrows; i++) {
+      salesim_sbuf_printf(b, "<tr>");
+      for (int j = 0; j < t->ncols; j++)
+        cell_text(b, "td", t->align[j] == 'l' ? "l" : NULL, t->cell[i * (size_t)t->ncols + (size_t)j]);
+      salesim_sbuf_printf(b, "</tr>\n");
+    }
+    salesim_sbuf_printf(b, "</table>\n");
+  }
+  salesim_sbuf_printf(b, "<p class=\"meta\">Every figure of the fit is in calibration.csv (the "
+                         "fit.csv of salesim calibrate).</p>\n");
+  salesim_report_calib_free(&c);
+}
 
 static void figure(salesim_sbuf *b, char *svg, const char *caption) {
   salesim_sbuf_printf(b, "<figure>\n");
@@ -389,7 +434,10 @@ int salesim_report_write_html(const salesim_report_data *d, const char *path,
   salesim_sbuf_printf(&b, ", run ");
   salesim_sbuf_html(&b, started ? started : "?");
   salesim_sbuf_printf(&b, ".</p>\n");
-  salesim_sbuf_printf(&b, "<nav><a href=\"#summary\">Summary</a><a href=\"#charts\">Charts</a>"
+  salesim_sbuf_printf(&b, "<nav><a href=\"#summary\">Summary</a>");
+  if (d->calibration)
+    salesim_sbuf_printf(&b, "<a href=\"#calibration\">Calibration</a>");
+  salesim_sbuf_printf(&b, "<a href=\"#charts\">Charts</a>"
                           "<a href=\"#metrics\">All metrics</a><a href=\"#risk\">Risk bands</a>");
   if (d->costing)
     salesim_sbuf_printf(&b, "<a href=\"#costing\">Costing</a>");
@@ -405,6 +453,8 @@ int salesim_report_write_html(const salesim_report_data *d, const char *path,
                           "each mechanism with the baseline on the same random numbers "
                           "(green: better, red: worse, where the interval excludes 0).</p>\n");
   metrics_table(&b, d, salesim_report_headline, salesim_report_headline_count, 1);
+  if (d->calibration != NULL)
+    calibration(&b, d);
   charts(&b, d, &id);
 
   int *all = malloc((size_t)d->n_metrics * sizeof *all);

@@ -2,7 +2,8 @@
  * engine/report/report_md.c: report.md, the plain-text report for version control
  * and e-mail: the same tables as report.html (summary with differences
  * against the baseline, every metric, risk bands, attainment distribution,
- * payout curves at a few attainments, costing and sweep when present), the
+ * payout curves at a few attainments, costing and sweep when present, the
+ * calibration of a calibrated run after the summary), the
  * manifest, and pointers to the CSV files instead of the detail tables.
  * GitHub-flavoured markdown tables; no charts (they are in the .xlsx and
  * .html reports).
@@ -183,6 +184,50 @@ static void md_csv_cols(salesim_sbuf *b, const salesim_csv *c,
 
 static void md_csv(salesim_sbuf *b, const salesim_csv *c) { md_csv_cols(b, c, NULL); }
 
+/* The Calibration section of a calibrated run (engine/report/report_calib.c). */
+static void md_calibration(salesim_sbuf *b, const salesim_report_data *d) {
+  salesim_report_calib c;
+  if (salesim_report_calib_build(d->calibration, &c) != 0) {
+    b->oom = 1;
+    return;
+  }
+  salesim_sbuf_printf(b, "## Calibration\n\n");
+  md_text(b, c.facts, 0);
+  salesim_sbuf_printf(b, "\n\n");
+  for (size_t i = 0; i < c.n_warn; i++) {
+    salesim_sbuf_printf(b, "**Warning:** ");
+    md_text(b, c.warn[i], 0);
+    salesim_sbuf_printf(b, "\n\n");
+  }
+  for (int k = 0; k < c.n_tables; k++) {
+    const salesim_report_ttable *t = &c.table[k];
+    salesim_sbuf_printf(b, "### ");
+    md_text(b, t->title, 0);
+    salesim_sbuf_printf(b, "\n\n");
+    if (t->intro != NULL) {
+      md_text(b, t->intro, 0);
+      salesim_sbuf_printf(b, "\n\n");
+    }
+    salesim_sbuf_printf(b, "|");
+    for (int j = 0; j < t->ncols; j++)
+      md_cell(b, t->head[j]);
+    salesim_sbuf_printf(b, "\n|");
+    for (int j = 0; j < t->ncols; j++)
+      salesim_sbuf_printf(b, "%s|", t->align[j] == 'r' ? "---:" : "---");
+    salesim_sbuf_printf(b, "\n");
+    for (size_t i = 0; i < t->nrows; i++) {
+      salesim_sbuf_printf(b, "|");
+      for (int j = 0; j < t->ncols; j++)
+        md_cell(b, t->cell[i * (size_t)t->ncols + (size_t)j]);
+      salesim_sbuf_printf(b, "\n");
+    }
+    salesim_sbuf_printf(b, "\n");
+  }
+  salesim_sbuf_printf(b, "Every figure of the fit is in `calibration.csv` (the fit.csv of "
+                         "salesim calibrate).\n\n");
+  salesim_report_calib_free(&c);
+}
+
 int salesim_report_write_md(const salesim_report_data *d, const char *path, salesim_diag *diag) {
   salesim_sbuf b = {0};
   const json_t *man = d->manifest;
@@ -216,6 +261,8 @@ int salesim_report_write_md(const salesim_report_data *d, const char *path, sale
                           "brackets; the difference columns are paired differences against "
                           "the baseline on common random numbers.\n\n");
   md_metrics(&b, d, salesim_report_headline, salesim_report_headline_count);
+  if (d->calibration != NULL)
+    md_calibration(&b, d);
 
   int any_att = 0;
   for (int i = 0; i < salesim_report_attainment_count; i++)

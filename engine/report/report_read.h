@@ -53,5 +53,7 @@ int salesim_report_load_monthly(loader *ld);
 int salesim_report_load_tables(loader *ld);
 int salesim_report_load_optional_csv(loader *ld, salesim_csv **out, const char *name);
 int salesim_report_load_scenario_text(loader *ld);
+/** calibration.csv (optional) into d->calibration (report_calib.c). */
+int salesim_report_load_calibration(loader *ld);
 
 #endif

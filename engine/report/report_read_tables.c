@@ -322,7 +322,7 @@ static int add_table(loader *ld, const char *stem) {
 }
 
 static const char *const reserved_stems[] = {"summary", "replications", "monthly", "sweep",
-                                             "costing", "batch"};
+                                             "costing", "batch", "calibration"};
 
 static int reserved_stem(const char *s) {
   for (size_t k = 0; k < sizeof reserved_stems / sizeof reserved_stems[0]; k++)

@@ -4,7 +4,8 @@
  *
  * Sheets, in order: Summary (mechanisms side by side: mean, 95 % interval,
  * paired difference against the baseline with its interval; risk bands
- * below), Charts (native Excel charts), Monthly (monthly.csv), Payout curves,
+ * below), Calibration (a calibrated run's fit: engine/report/report_calib.c),
+ * Charts (native Excel charts), Monthly (monthly.csv), Payout curves,
  * Costing and Sweep when the run has them, one sheet per detail table,
  * Scenario (the file, one line per row), Manifest, and Chart data (the
  * numbers the charts plot). The headline charts have one series per
@@ -53,6 +54,53 @@ static lxw_format *fmt_for(const xl *x, const char *unit) {
 static void put_num(lxw_worksheet *ws, int row, int col, double v, lxw_format *f) {
   if (isfinite(v))
     worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)col, v, f);
+}
+
+/* The Calibration sheet of a calibrated run (engine/report/report_calib.c):
+ * the facts, a warning row per trait not identified (bold red), then each
+ * table with its numbers as numbers. 0 or SALESIM_ENOMEM. */
+static int calibration_sheet(xl *x, lxw_worksheet *ws, const salesim_report_data *d) {
+  salesim_report_calib c;
+  if (salesim_report_calib_build(d->calibration, &c) != 0)
+    return SALESIM_ENOMEM;
+  lxw_format *warn = workbook_add_format(x->wb);
+  format_set_bold(warn);
+  format_set_font_color(warn, 0xC62828);
+  int row = 0;
+  worksheet_write_string(ws, (lxw_row_t)row++, 0, "Calibration", x->title);
+  worksheet_write_string(ws, (lxw_row_t)row++, 0, c.facts, NULL);
+  for (size_t i = 0; i < c.n_warn; i++) {
+    char line[1200];
+    snprintf(line, sizeof line, "Warning: %s", c.warn[i]);
+    worksheet_write_string(ws, (lxw_row_t)row++, 0, line, warn);
+  }
+  for (int k = 0; k < c.n_tables; k++) {
+    const salesim_report_ttable *t = &c.table[k];
+    row++;
+    worksheet_write_string(ws, (lxw_row_t)row++, 0, t->title, x->bold);
+    if (t->intro != NULL)
+      worksheet_write_string(ws, (lxw_row_t)row++, 0, t->intro, NULL);
+    for (int j = 0; j < t->ncols; j++)
+      worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)j, t->head[j], x->head);
+    row++;
+    for (size_t i = 0; i < t->nrows; i++, row++)
+      for (int j = 0; j < t->ncols; j++) {
+        size_t at = i * (size_t)t->ncols + (size_t)j;
+        if (isfinite(t->num[at]))
+          worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)j, t->num[at], NULL);
+        else
+          worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)j, t->cell[at], NULL);
+      }
+  }
+  row++;
+  worksheet_write_string(ws, (lxw_row_t)row, 0,
+                         "Every figure of the fit is in calibration.csv (the fit.csv of salesim "
+                         "calibrate).",
+                         NULL);
+  worksheet_set_column(ws, 0, 0, 30, NULL);
+  worksheet_set_column(ws, 1, 7, 18, NULL);
+  salesim_report_calib_free(&c);
+  return 0;
 }
 
 /* A valid, unique sheet name (31 characters, none of []:*?/\). */
@@ -258,6 +306,7 @@ int salesim_report_write_xlsx(const salesim_report_data *d, const char *path,
   format_set_font_name(x.mono, "Courier New");
 
   lxw_worksheet *summary = workbook_add_worksheet(x.wb, "Summary");
+  lxw_worksheet *calib = d->calibration ? workbook_add_worksheet(x.wb, "Calibration") : NULL;
   lxw_worksheet *charts = workbook_add_worksheet(x.wb, "Charts");
   lxw_worksheet *monthly = d->n_months > 0 ? workbook_add_worksheet(x.wb, "Monthly") : NULL;
   int any_curve = 0;
@@ -265,6 +314,7 @@ int salesim_report_write_xlsx(const salesim_report_data *d, const char *path,
     any_curve |= d->mech[k].curve_n > 0;
   lxw_worksheet *payout = any_curve ? workbook_add_worksheet(x.wb, "Payout curves") : NULL;
   summary_sheet(&x, summary, d);
+  int calib_rc = calib != NULL ? calibration_sheet(&x, calib, d) : 0;
   if (d->costing)
     csv_sheet(&x, "Costing", d->costing);
   if (d->sweep)
@@ -274,7 +324,7 @@ int salesim_report_write_xlsx(const salesim_report_data *d, const char *path,
 
   /* Scenario, Manifest */
   lxw_worksheet *scen = workbook_add_worksheet(x.wb, "Scenario");
-  int oom = 0;
+  int oom = calib_rc != 0; /* a workbook without its calibration is not written */
   if (d->scenario_text) {
     const char *p = d->scenario_text;
     int row = 0;

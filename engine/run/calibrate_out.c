@@ -10,7 +10,8 @@
  *                    the data could not tell, the method's assumptions
  *   calibrated.cfg   the scenario with the estimates written in (comments
  *                    and every other setting kept) naming the data copies
- *                    below: it loads and runs as it is
+ *                    below and `calibration = "fit.csv";`: it loads and
+ *                    runs as it is, and its run's reports show the fit
  *   data/FILE.csv    byte copies of the data files the scenario named
  *                    (with --redact written from memory, names as ids)
  *
@@ -28,6 +29,7 @@
 
 #include "calibrate.h"
 #include "calibrate_out.h"
+#include "fit_table.h"
 #include "history_csv.h"
 #include "fs.h"
 #include "output.h"
@@ -42,7 +44,9 @@ typedef struct job {
 
 /* ---- fit.csv ---- */
 
-/* section,name,estimate,se,ci_low,ci_high,observed,observed_se,
+/* One row under SALESIM_FIT_HEADER (engine/base/fit_table.h: the reader of
+ * the `calibration` setting and of the reports parses what this writes):
+ * section,name,estimate,se,ci_low,ci_high,observed,observed_se,
  * one_history_low,one_history_high,n,status,meaning */
 static void row(out_file *f, const char *section, const char *name, double est, double se,
                 double lo, double hi, double obs, double obs_se, double r_lo, double r_hi,
@@ -69,8 +73,7 @@ static void day_text(long day, char *buf, size_t n) {
 static int write_fit_csv(const job *j, out_file *fp) {
   const salesim_calibrate_result *r = j->r;
   const double N = NAN;
-  salesim_out_printf(fp, "section,name,estimate,se,ci_low,ci_high,observed,observed_se,"
-                         "one_history_low,one_history_high,n,status,meaning\n");
+  salesim_out_printf(fp, "%s\n", SALESIM_FIT_HEADER);
   char buf[256], from[16], to[16];
   day_text(r->from, from, sizeof from);
   day_text(r->to, to, sizeof to);
@@ -371,7 +374,8 @@ static int write_scenario(const job *j, const char *tmp, salesim_diag *diag) {
   salesim_scenario *cal = salesim_calibrate_apply(sc, j->r);
   if (cal == NULL)
     return SALESIM_ENOMEM;
-  /* at most: 5 traits, 3 pipeline settings, 6 files and the start */
+  /* at most: 5 traits, 3 pipeline settings, 6 files, the start and the
+   * calibration */
   salesim_text_edit ed[16];
   char vals[16][1024];
   int n = 0, rc = 0;
@@ -439,6 +443,10 @@ static int write_scenario(const job *j, const char *tmp, salesim_diag *diag) {
     n++;
   }
   free(datadir);
+  /* the fit itself, next to calibrated.cfg: a run of it carries the fit
+   * into its output folder (calibration.csv) and its reports */
+  ed[n] = (salesim_text_edit){NULL, "calibration", "\"fit.csv\""};
+  n++;
   char *txt = NULL;
   size_t len = 0;
   if (rc == 0)

@@ -224,7 +224,16 @@ salesim_scenario *salesim_scenario_copy(const salesim_scenario *sc) {
   c->sweep = NULL;
   c->source = NULL;
   c->data = salesim_data_retain(sc->data); /* shared, read-only */
+  c->calibration_path = NULL;
+  c->calibration = NULL;
   int ok = 1;
+  if (sc->calibration_path &&
+      (c->calibration_path = dup_bytes(sc->calibration_path, strlen(sc->calibration_path) + 1)) ==
+          NULL)
+    ok = 0;
+  if (sc->calibration &&
+      (c->calibration = dup_bytes(sc->calibration, sc->calibration_len + 1)) == NULL)
+    ok = 0;
   if (sc->source && (c->source = dup_bytes(sc->source, sc->source_len + 1)) == NULL)
     ok = 0;
   if (sc->path && (c->path = dup_bytes(sc->path, strlen(sc->path) + 1)) == NULL)

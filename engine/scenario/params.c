@@ -52,6 +52,11 @@ static const salesim_param_spec top_specs[] = {
     {"budget", SALESIM_P_DOUBLE, offsetof(salesim_scenario_top, budget), 0, NULL, 0, INF, 0,
      NULL, "currency/year",
      "costing: annual pay-cost budget whose chance of being exceeded is reported; 0: none."},
+    {"calibration", SALESIM_P_STRING, offsetof(salesim_scenario_top, calibration), 0, "", 0, 0,
+     0, NULL, "path",
+     "The fit.csv a `salesim calibrate` wrote (calibrated.cfg names it): relative to the "
+     "scenario's folder and confined like the data files, checked at load; a run copies it "
+     "to calibration.csv and its reports show the fit (docs/calibration.md); default: none."},
 };
 
 /* ---- sweeps (docs/batch-and-sweeps.md) ------------------------------------ */

@@ -32,6 +32,9 @@ typedef struct salesim_scenario_top {
   char baseline[SALESIM_NAME_MAX];
   int mode;      /* salesim_study_mode */
   double budget; /* costing: annual pay-cost budget */
+  char calibration[SALESIM_NAME_MAX]; /* the table's entry for the docs: the
+                                         loader reads the setting itself
+                                         (engine/scenario/calibration_load.c) */
 } salesim_scenario_top;
 
 /** Indexes into the array salesim_scenario_tables() returns. */

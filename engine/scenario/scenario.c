@@ -25,7 +25,8 @@
  *
  * The scenario's hash (sc->hash, summary.json's scenario_hash) is the
  * FNV-1a 64 of the resolved text; with a `data` group the hash goes on over
- * each data file's own hash, so a changed data file changes it too.
+ * each data file's own hash, so a changed data file changes it too, and with
+ * a `calibration` setting over its fit.csv's hash.
  *
  * Read next: engine/scenario/scenario_loader.h (the loader's state and its files),
  * then engine/scenario/scenario_source.c.
@@ -48,7 +49,8 @@ static uint64_t fnv1a(uint64_t h, const char *buf, size_t n) {
   return h;
 }
 
-/* The resolved text's hash, then each data file's name and hash. */
+/* The resolved text's hash, then each data file's name and hash, then the
+ * calibration's (the `calibration` setting's fit.csv) when there is one. */
 static void scenario_hash(const salesim_scenario *sc, const char *text, size_t n, char out[17]) {
   uint64_t h = fnv1a(UINT64_C(0xcbf29ce484222325), text, n);
   for (int f = 0; sc->data != NULL && f < SALESIM_DATA_FILES; f++) {
@@ -57,6 +59,10 @@ static void scenario_hash(const salesim_scenario *sc, const char *text, size_t n
     const char *name = salesim_data_file_name((salesim_data_file)f);
     h = fnv1a(h, name, strlen(name) + 1);
     h = fnv1a(h, sc->data->hash[f], strlen(sc->data->hash[f]) + 1);
+  }
+  if (sc->calibration != NULL) { /* only with the setting: other hashes stay */
+    h = fnv1a(h, "calibration", sizeof "calibration");
+    h = fnv1a(h, sc->calibration_hash, strlen(sc->calibration_hash) + 1);
   }
   snprintf(out, 17, "%016" PRIx64, h);
 }
@@ -171,5 +177,7 @@ void salesim_scenario_free(salesim_scenario *sc) {
   free(sc->path);
   free(sc->source);
   salesim_data_free(sc->data);
+  free(sc->calibration_path);
+  free(sc->calibration);
   free(sc);
 }

@@ -552,7 +552,7 @@ static void cross_checks(loader *ld, const config_setting_t *root, salesim_scena
 void scn_load_tree(loader *ld, const config_t *cf, salesim_scenario *sc) {
   static const char *const top_skip[] = {"description", "production", "population",
                                          "territories", "firm",       "mechanisms",
-                                         "sweep",       "data"};
+                                         "sweep",       "data",       "calibration"};
   const salesim_param_table *tables = salesim_scenario_tables(NULL);
   const config_setting_t *root = config_root_setting(cf);
   const config_setting_t *s;
@@ -613,6 +613,7 @@ void scn_load_tree(loader *ld, const config_t *cf, salesim_scenario *sc) {
   sc->mode = top.mode;
   sc->budget = top.budget;
   scn_load_data(ld, root, sc); /* may set territories.count, population.reps */
+  scn_load_calibration(ld, root, sc);
   cross_checks(ld, root, sc, &top);
   if (ld->errors == 0 && !ld->oom)
     check_sweep_paths(ld, root, sc);

@@ -19,6 +19,7 @@
  *                      sweep, the cross-checks between settings
  *   scenario_text.c    the self-contained text of a run (scenario.cfg)
  *   data_load.c        the `data` group: a company's CSV files (issue 13)
+ *   calibration_load.c the `calibration` setting: a calibration's fit.csv
  *
  * Functions shared between these files carry the prefix scn_.
  * Read next: engine/scenario/scenario.c.
@@ -185,6 +186,13 @@ int scn_read_table(loader *ld, const config_setting_t *g, const char *prefix,
  * them, and set what they decide (territories.count, population.reps).
  * Every problem is reported (ld->errors, ld->oom). */
 void scn_load_data(loader *ld, const config_setting_t *root, salesim_scenario *sc);
+
+/* ---- engine/scenario/calibration_load.c ---- */
+
+/* The optional top-level `calibration = "fit.csv";`: the file confined like
+ * the data files, read (at most SALESIM_FIT_MAX_BYTES) and checked as fit.csv
+ * (engine/base/fit_table.h) into sc->calibration*; one line per problem. */
+void scn_load_calibration(loader *ld, const config_setting_t *root, salesim_scenario *sc);
 
 /* ---- engine/scenario/scenario_groups.c ---- */
 

@@ -134,7 +134,8 @@ static int find_top_setting(const char *t, size_t n, const char *name, size_t *s
 }
 
 /* With a `data` group: a comment at the end naming the data files the run
- * read, their hashes and rows, and how to run the text again. The group
+ * read, their hashes and rows (and the `calibration` file's hash), and how
+ * to run the text again. The group
  * itself is kept as written: its paths are relative to the folder of the
  * scenario that was run, not to the output folder (docs/data-format.md). */
 static int data_note(const salesim_scenario *sc, char **o, size_t *at) {
@@ -154,6 +155,7 @@ static int data_note(const salesim_scenario *sc, char **o, size_t *at) {
   size_t need = strlen(folder) + 400;
   for (int f = 0; f < SALESIM_DATA_FILES; f++)
     need += d->path[f] ? strlen(d->path[f]) + 120 : 0;
+  need += sc->calibration_path ? strlen(sc->calibration_path) + 160 : 0;
   char *g = realloc(*o, *at + need);
   if (g == NULL)
     return SALESIM_ENOMEM;
@@ -177,6 +179,14 @@ static int data_note(const salesim_scenario *sc, char **o, size_t *at) {
     int y, m, dd;
     salesim_data_ymd(d->start, &y, &m, &dd);
     *at += (size_t)snprintf(g + *at, cap - *at, "#   start: %04d-%02d-%02d\n", y, m, dd);
+  }
+  if (sc->calibration_path != NULL) {
+    *at += (size_t)snprintf(g + *at, cap - *at, "#   calibration = \"");
+    for (const char *c = sc->calibration_path; *c && *at + 2 < cap; c++)
+      g[(*at)++] = (*c == '\n' || *c == '\r') ? '?' : *c;
+    *at += (size_t)snprintf(g + *at, cap - *at,
+                            "\": FNV-1a %s, copied into this folder as calibration.csv\n",
+                            sc->calibration_hash);
   }
   return 0;
 }
@@ -295,10 +305,15 @@ static void put(sbuf *b, const char *s, size_t n) {
 }
 static void puts_(sbuf *b, const char *s) { put(b, s, strlen(s)); }
 
+/* Edits a and b are of the same group (NULL: the top level). */
+static int same_group(const char *a, const char *b) {
+  return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
 /* The settings of edits[e]'s group (edits[e..n)), one a line. */
 static void put_group_edits(sbuf *b, const salesim_text_edit *edits, int e, int n) {
   for (int f = e; f < n; f++) {
-    if (strcmp(edits[f].group, edits[e].group) != 0)
+    if (!same_group(edits[f].group, edits[e].group))
       continue;
     puts_(b, "\n  ");
     puts_(b, edits[f].name);
@@ -324,13 +339,46 @@ int salesim_scenario_edited_text(const salesim_scenario *sc, const salesim_text_
   for (int e = 0; e < n_edits && rc == 0; e++) {
     int first = 1;
     for (int f = 0; f < e; f++)
-      if (strcmp(edits[f].group, edits[e].group) == 0)
+      if (same_group(edits[f].group, edits[e].group))
         first = 0;
     if (!first)
       continue;
     size_t gs, ge, vs, ve;
     sbuf b = {NULL, 0, 0, 0};
-    if (find_in(t, 0, n, edits[e].group, &gs, &ge, &vs, &ve) == 0) {
+    if (edits[e].group == NULL) {
+      /* top-level settings: out of the text where they are, then at its end */
+      size_t pos = 0;
+      for (;;) {
+        size_t next = SIZE_MAX, s1 = 0;
+        for (int f = e; f < n_edits; f++) {
+          size_t a, z, v0, v1;
+          if (edits[f].group == NULL && find_in(t, pos, n, edits[f].name, &a, &z, &v0, &v1) == 0 &&
+              a < next)
+            next = a, s1 = z;
+        }
+        if (next == SIZE_MAX)
+          break;
+        put(&b, t + pos, next - pos);
+        pos = s1;
+      }
+      put(&b, t + pos, n - pos);
+      if (b.n > 0 && b.p[b.n - 1] != '\n')
+        puts_(&b, "\n");
+      if (note != NULL) {
+        puts_(&b, "\n# ");
+        puts_(&b, note);
+      }
+      for (int f = e; f < n_edits; f++) {
+        if (edits[f].group != NULL)
+          continue;
+        puts_(&b, "\n");
+        puts_(&b, edits[f].name);
+        puts_(&b, " = ");
+        puts_(&b, edits[f].value);
+        puts_(&b, ";");
+      }
+      puts_(&b, "\n");
+    } else if (find_in(t, 0, n, edits[e].group, &gs, &ge, &vs, &ve) == 0) {
       if (t[vs] != '{') {
         rc = SALESIM_EINVAL;
         break;
@@ -340,7 +388,7 @@ int salesim_scenario_edited_text(const salesim_scenario *sc, const salesim_text_
       put(&b, t, vs + 1);
       pos = vs + 1;
       for (int f = e; f < n_edits; f++) {
-        if (strcmp(edits[f].group, edits[e].group) != 0)
+        if (!same_group(edits[f].group, edits[e].group))
           continue;
         size_t s0, s1, v0, v1;
         if (find_in(t, pos, close, edits[f].name, &s0, &s1, &v0, &v1) == 0) {

@@ -267,6 +267,14 @@ typedef struct salesim_scenario {
   salesim_data *data;  /* a reference (salesim_data_free), NULL when the file
                           has no `data` group: the company's own data
                           (include/salesim/data.h, issue 13) */
+  /* `calibration = "fit.csv";` (issue 13, docs/calibration.md): the fit a
+   * `salesim calibrate` wrote, checked at load; a run copies the bytes into
+   * its output folder as calibration.csv and its reports show them. All NULL
+   * / 0 when the scenario has no such setting. */
+  char *calibration_path;    /* owned: as written, relative to the scenario's folder */
+  char *calibration;         /* owned: the file's bytes (NUL after them) */
+  size_t calibration_len;
+  char calibration_hash[17]; /* FNV-1a 64 of the bytes, hex; "" without */
 } salesim_scenario;
 
 /* Limits on what a scenario may read (docs/input-safety.md). */
@@ -338,7 +346,8 @@ int salesim_scenario_resolved_text(const salesim_scenario *sc, uint64_t seed, in
 /** One setting of a scenario group to write anew: `group.name = value;`
  *  with `value` as libconfig text (a number, a "string", a { group }). */
 typedef struct salesim_text_edit {
-  const char *group; /* a top-level group: "population", "data", ... */
+  const char *group; /* a top-level group: "population", "data", ...; NULL:
+                        a top-level setting (`calibration`) */
   const char *name;  /* its setting */
   const char *value; /* the new value's text */
 } salesim_text_edit;
@@ -347,7 +356,8 @@ typedef struct salesim_text_edit {
  * The scenario's text (`source`, every @include inlined) with each edit
  * applied: the setting is taken out of its group where the text has it
  * and written, under a comment line `note` (may be NULL), at the end of
- * the group (the group is added at the end of the text when it has none).
+ * the group (the group is added at the end of the text when it has none);
+ * top-level settings (group NULL) are taken out and written at the text's end.
  * Comments and every other setting stay as they were. *out is malloc'd,
  * NUL-terminated. Returns 0, SALESIM_EINVAL (no source; a group that is
  * not a group) or SALESIM_ENOMEM. The result is meant to be loaded and
