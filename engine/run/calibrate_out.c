@@ -104,7 +104,13 @@ static int write_fit_csv(const job *j, out_file *fp) {
     snprintf(buf, sizeof buf, "%s (the scenario said %.6g; sensitivity %.3g)", q->setting,
              q->start, q->sensitivity);
     row(fp, "trait", q->name, q->estimate, q->se, q->low, q->high, N, N, N, N, N,
-        q->identified ? "identified" : "not identified: kept at the scenario's value", buf);
+        !q->identified ? "not identified: kept at the scenario's value"
+        : q->open_low && q->open_high ? "identified; the data do not bound it either way: both "
+                                        "ends are the search's limits"
+        : q->open_low  ? "identified; the data do not bound it below: ci_low is the search's limit"
+        : q->open_high ? "identified; the data do not bound it above: ci_high is the search's limit"
+                       : "identified",
+        buf);
   }
   for (int k = 0; k < SALESIM_MOMENTS; k++) {
     const char *status = r->used[k] ? "used"
@@ -273,11 +279,14 @@ static int write_md(const job *j, out_file *fp) {
           "- The moments are measured on each simulated history exactly as on the company's; "
           "the objective weighs each by the inverse of its bootstrap variance (%s).\n"
           "- Standard errors are asymptotic: the SMM sandwich with the factor (1 + 1/R) for the "
-          "simulation, the Jacobian by central differences on the same seeds. Intervals are "
-          "exp(log estimate ± 1.96 SE).\n"
+          "simulation, the Jacobian by central differences on the same seeds. Intervals start "
+          "from exp(log estimate ± 1.96 SE) and are followed along the objective: an end moves "
+          "out where the objective rises more slowly than the sandwich assumes (moments flat in "
+          "the trait there), never in (docs/calibration.md, \"Intervals\").\n"
           "- A trait whose moments move less than one standard error of the observed moments per "
-          "unit of its logarithm is not identified: it stays at the scenario's value, and any "
-          "comparison that depends on it rests on that assumption.\n"
+          "unit of its logarithm, at the start or at the estimate, is not identified: it stays "
+          "at the scenario's value, and any comparison that depends on it rests on that "
+          "assumption.\n"
           "- Everything else in the scenario (the plan, market, costs and the traits not listed) "
           "is an assumption stated in `calibrated.cfg`.\n",
           r->account_scale, r->replications, "draws of the reps with replacement");
