@@ -270,8 +270,9 @@ int salesim_report_calib_build(const salesim_fit *f, salesim_report_calib *out) 
   /* the traits */
   salesim_report_ttable *t = &out->table[out->n_tables++];
   t->title = "Traits (simulated method of moments)";
-  t->intro = textf(&oom, "%s", "Estimates with their 95 % interval (asymptotic: exp(log "
-                               "estimate ± 1.96 SE)).");
+  t->intro = textf(&oom, "%s", "Estimates with their 95 % interval (asymptotic: the sandwich's, "
+                               "exp(log estimate ± 1.96 SE), widened where the moments are "
+                               "flatter in the trait than that assumes; docs/calibration.md).");
   t->ncols = 6;
   t->head = trait_head;
   t->align = "llrrrl";

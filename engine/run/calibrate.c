@@ -609,14 +609,18 @@ static int objective_at(fit *f, const double *x, double *j) {
  * Where the moments are flatter than that approximation (a spread that
  * hardly shows in small samples, a quit rate that saturates), the rise is
  * slower and the end moves out to where it reaches `crit`: by doubling,
- * at most FOLLOW_DOUBLINGS times, then by bisection. An interval is never
+ * at most FOLLOW_DOUBLINGS times and never past FOLLOW_MAX_LOG, then by
+ * bisection. An interval is never
  * narrower than the sandwich's; an end at the search's limit is flagged
  * open (the data do not bound it). */
 #define FOLLOW_DOUBLINGS 4
 #define FOLLOW_BISECTIONS 5
+#define FOLLOW_MAX_LOG 6.9 /* never past a factor of 1000 from the estimate */
 static int follow_interval(fit *f, const double *xe, const double *dir, int p, double half,
                            double crit, salesim_calibrate_param *out) {
   double j0, x[SALESIM_CALIB_PARAMS];
+  if (!(half < FOLLOW_MAX_LOG)) /* the sandwich's ends are already that far */
+    return 0;
   int rc = objective_at(f, xe, &j0);
   for (int side = -1; side <= 1 && rc == 0; side += 2) {
     double lo = 0, hi = half, j = NAN; /* rise(lo) < crit; hi under test */
@@ -630,10 +634,10 @@ static int follow_interval(fit *f, const double *xe, const double *dir, int p, d
         found = 1;
         break;
       }
-      if (doublings == FOLLOW_DOUBLINGS)
+      if (doublings == FOLLOW_DOUBLINGS || hi >= FOLLOW_MAX_LOG)
         break;
       lo = hi;
-      hi *= 2;
+      hi = fmin(2 * hi, FOLLOW_MAX_LOG);
       doublings++;
     }
     if (found && lo == 0) /* at least as steep as the approximation: the sandwich's end */
