@@ -139,19 +139,28 @@ static int problem_lines(const char *out) {
   return n;
 }
 
-static void test_calibrated_run(void **state) {
-  (void)state;
-  const char *root = salesim_test_root();
+/* The test company copied to ROOT/co and calibrated cheaply into ROOT/cal
+ * (as tests/check_redact.sh runs it) with at most `evals` candidates. */
+static void calibrate_company(const char *root, int evals) {
   char *out = NULL;
   int rc = salesim_test_sh(&out, "cp -R '%s/tests/data/company' '%s/co' 2>&1", SALESIM_SOURCE_DIR,
                            root);
   free(out);
   assert_int_equal(rc, 0);
-  /* a cheap calibration (as tests/check_redact.sh runs it) */
-  out = sh_out(0, "cd '%s' && '%s' calibrate co/company.cfg -o cal --replications 2 "
-                  "--max-evaluations 12 --bootstrap 20 --threads 1 2>&1",
-               root, SALESIM_BINARY);
+  rc = salesim_test_sh(&out, "cd '%s' && '%s' calibrate co/company.cfg -o cal --replications 2 "
+                            "--max-evaluations %d --bootstrap 20 --threads 1 2>&1",
+                       root, SALESIM_BINARY, evals);
+  print_message("%s", out ? out : "");
   free(out);
+  assert_int_equal(rc, 0);
+}
+
+static void test_calibrated_run(void **state) {
+  (void)state;
+  const char *root = salesim_test_root();
+  char *out = NULL;
+  int rc;
+  calibrate_company(root, 12);
   char *cfg = salesim_test_slurp(salesim_test_at("cal/calibrated.cfg"), NULL);
   assert_non_null(cfg);
   assert_non_null(strstr(cfg, "\ncalibration = \"fit.csv\";\n"));
@@ -276,14 +285,8 @@ static void test_bad_setting(void **state) {
   (void)state;
   const char *root = salesim_test_root();
   char *out = NULL;
-  int rc = salesim_test_sh(&out, "cp -R '%s/tests/data/company' '%s/co' 2>&1", SALESIM_SOURCE_DIR,
-                           root);
-  free(out);
-  assert_int_equal(rc, 0);
-  out = sh_out(0, "cd '%s' && '%s' calibrate co/company.cfg -o cal --replications 2 "
-                  "--max-evaluations 4 --bootstrap 20 --threads 1 2>&1",
-               root, SALESIM_BINARY);
-  free(out);
+  int rc;
+  calibrate_company(root, 4);
   /* a wrong header: one line at fit.csv's line, exit 2, no output folder */
   rc = salesim_test_sh(NULL, "cd '%s/cal' && sed '1s/,estimate,/,estimat,/' fit.csv > bad.csv && "
                              "sed 's/^calibration = \"fit.csv\";/calibration = \"bad.csv\";/' "

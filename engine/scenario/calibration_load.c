@@ -21,23 +21,12 @@
  */
 #define _XOPEN_SOURCE 700
 
-#include <inttypes.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fit_table.h"
 #include "scenario_loader.h"
-
-static void fnv1a_hex(const char *buf, size_t n, char out[17]) {
-  uint64_t h = UINT64_C(0xcbf29ce484222325);
-  for (size_t i = 0; i < n; i++) {
-    h ^= (unsigned char)buf[i];
-    h *= UINT64_C(0x100000001b3);
-  }
-  snprintf(out, 17, "%016" PRIx64, h);
-}
 
 void scn_load_calibration(loader *ld, const config_setting_t *root, salesim_scenario *sc) {
   const config_setting_t *s = config_setting_get_member(root, "calibration");
@@ -48,38 +37,19 @@ void scn_load_calibration(loader *ld, const config_setting_t *root, salesim_scen
     return;
   }
   const char *path = config_setting_get_string(s);
-  if (path[0] == '\0') {
-    scn_report(ld, s, "calibration", "empty path (expected the fit.csv of salesim calibrate, "
-                                     "relative to the scenario's folder)");
-    return;
-  }
-  for (const char *c = path; *c; c++)
-    if ((unsigned char)*c < 0x20 || *c == 0x7f || *c == '\\') {
-      scn_report(ld, s, "calibration", "a backslash or control character in the path (expected "
-                                       "a plain file path)");
-      return;
-    }
-  char who[4400], shown[2200], *real = NULL, *bytes = NULL;
-  int line;
+  char shown[2200], *bytes = NULL;
   size_t len = 0;
-  const char *src = scn_setting_source(ld, s, &line);
-  snprintf(who, sizeof who, "%s:%d: calibration", src, line);
-  int rc = scn_confine(ld, path, who, shown, sizeof shown, &real);
-  if (rc == 0)
-    rc = scn_read_file(ld, real, who, shown, 1, SALESIM_FIT_MAX_BYTES, 1, &bytes, &len);
-  free(real);
-  if (rc != 0) {
-    if (rc == SALESIM_ENOMEM)
-      ld->oom = 1;
-    ld->errors++;
+  if (scn_read_named_file(ld, s, "calibration", "the fit.csv of salesim calibrate",
+                          SALESIM_FIT_MAX_BYTES, 1, shown, sizeof shown, &bytes, &len,
+                          sc->calibration_hash) != 0)
     return;
-  }
   salesim_fit *fit = NULL;
   long at = 0;
   char why[600];
-  rc = salesim_fit_parse(&fit, bytes, len, &at, why, sizeof why);
+  int rc = salesim_fit_parse(&fit, bytes, len, &at, why, sizeof why);
   salesim_fit_free(fit); /* the load only checks it: the reports parse their copy */
   if (rc != 0) {
+    sc->calibration_hash[0] = '\0';
     if (rc == SALESIM_ENOMEM)
       ld->oom = 1;
     else {
@@ -89,9 +59,9 @@ void scn_load_calibration(loader *ld, const config_setting_t *root, salesim_scen
     free(bytes);
     return;
   }
-  fnv1a_hex(bytes, len, sc->calibration_hash);
   if ((sc->calibration_path = scn_copy_text(path, strlen(path))) == NULL) {
     ld->oom = 1;
+    sc->calibration_hash[0] = '\0';
     free(bytes);
     return;
   }

@@ -25,7 +25,6 @@
  */
 #define _XOPEN_SOURCE 700
 
-#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -740,15 +739,6 @@ static void check_activities(dload *L) {
 
 /* ---- the data group ---------------------------------------------------------------- */
 
-static void fnv1a_hex(const char *buf, size_t n, char out[17]) {
-  uint64_t h = UINT64_C(0xcbf29ce484222325);
-  for (size_t i = 0; i < n; i++) {
-    h ^= (unsigned char)buf[i];
-    h *= UINT64_C(0x100000001b3);
-  }
-  snprintf(out, 17, "%016" PRIx64, h);
-}
-
 /* "YYYY-MM-01" as days, or SALESIM_DATA_NO_DATE. */
 static long parse_start(const char *s) {
   int y, m, dd;
@@ -765,35 +755,14 @@ static long parse_start(const char *s) {
 /* Read one file named by setting `s` (a string, checked) into L->t[f]. */
 static void read_file(dload *L, int f, const config_setting_t *s) {
   loader *ld = L->ld;
-  char name[NAME_TEXT], who[NAME_TEXT + 4200], shown[2200], *real = NULL, *bytes = NULL;
-  int line;
-  const char *src = scn_setting_source(ld, s, &line);
+  char name[NAME_TEXT], shown[2200], *bytes = NULL;
   const char *path = config_setting_get_string(s);
   size_t len = 0;
   scn_join_name(name, sizeof name, "data", files[f].key);
-  snprintf(who, sizeof who, "%s:%d: %s", src, line, name);
-  if (path[0] == '\0') {
-    scn_report(ld, s, name, "empty path (expected a CSV file, relative to the scenario's "
-                            "folder)");
+  int rc = scn_read_named_file(ld, s, name, "a CSV file", SALESIM_DATA_FILE_MAX_BYTES, 0, shown,
+                               sizeof shown, &bytes, &len, L->d->hash[f]);
+  if (rc != 0)
     return;
-  }
-  for (const char *c = path; *c; c++)
-    if ((unsigned char)*c < 0x20 || *c == 0x7f || *c == '\\') {
-      scn_report(ld, s, name, "a backslash or control character in the path (expected a plain "
-                              "file path)");
-      return;
-    }
-  int rc = scn_confine(ld, path, who, shown, sizeof shown, &real);
-  if (rc == 0)
-    rc = scn_read_file(ld, real, who, shown, 1, SALESIM_DATA_FILE_MAX_BYTES, 0, &bytes, &len);
-  free(real);
-  if (rc != 0) {
-    if (rc == SALESIM_ENOMEM)
-      ld->oom = 1;
-    ld->errors++;
-    return;
-  }
-  fnv1a_hex(bytes, len, L->d->hash[f]);
   if ((L->d->path[f] = scn_copy_text(path, strlen(path))) == NULL) {
     ld->oom = 1;
     free(bytes);

@@ -124,6 +124,19 @@ int scn_confine(loader *ld, const char *path, const char *who, char *shown, size
  * `shown` in the NUL message. 0 or a SALESIM_ code with one line. */
 int scn_read_file(loader *ld, const char *path, const char *who, const char *shown,
                   int no_follow, size_t max, int no_nul, char **out, size_t *len);
+/* The file that string setting `s` (called `name` in messages) names,
+ * relative to the scenario's folder: the path checked (not empty, no
+ * backslash or control character; `expected` says what it should name),
+ * confined like @include (scn_confine) and read (scn_read_file, not
+ * following a link, at most `max` bytes, without NUL bytes if no_nul). 0
+ * with *out (malloc'd, a NUL after its *len bytes), its name for messages
+ * in shown[0..size) and its FNV-1a 64 hash in hex in hash; otherwise one
+ * line is reported, ld->errors or ld->oom set, and nonzero returned. The
+ * data files (engine/scenario/data_load.c) and `calibration`
+ * (engine/scenario/calibration_load.c) share it. */
+int scn_read_named_file(loader *ld, const config_setting_t *s, const char *name,
+                        const char *expected, size_t max, int no_nul, char *shown, size_t size,
+                        char **out, size_t *len, char hash[17]);
 
 /* ---- engine/scenario/scenario_wrap.c ---- */
 

@@ -468,3 +468,46 @@ int scn_allow_dirs(loader *ld, const salesim_load_options *opt) {
   }
   return 0;
 }
+
+int scn_read_named_file(loader *ld, const config_setting_t *s, const char *name,
+                        const char *expected, size_t max, int no_nul, char *shown, size_t size,
+                        char **out, size_t *len, char hash[17]) {
+  char who[4400], *real = NULL;
+  int line;
+  const char *src = scn_setting_source(ld, s, &line);
+  const char *path = config_setting_get_string(s);
+  *out = NULL;
+  *len = 0;
+  hash[0] = '\0';
+  if (path[0] == '\0') {
+    char why[400];
+    snprintf(why, sizeof why, "empty path (expected %s, relative to the scenario's folder)",
+             expected);
+    scn_report(ld, s, name, why);
+    return SALESIM_ESCENARIO;
+  }
+  for (const char *c = path; *c; c++)
+    if ((unsigned char)*c < 0x20 || *c == 0x7f || *c == '\\') {
+      scn_report(ld, s, name, "a backslash or control character in the path (expected a plain "
+                              "file path)");
+      return SALESIM_ESCENARIO;
+    }
+  snprintf(who, sizeof who, "%s:%d: %s", src, line, name);
+  int rc = scn_confine(ld, path, who, shown, size, &real);
+  if (rc == 0)
+    rc = scn_read_file(ld, real, who, shown, 1, max, no_nul, out, len);
+  free(real);
+  if (rc != 0) {
+    if (rc == SALESIM_ENOMEM)
+      ld->oom = 1;
+    ld->errors++;
+    return rc;
+  }
+  uint64_t h = UINT64_C(0xcbf29ce484222325);
+  for (size_t i = 0; i < *len; i++) {
+    h ^= (unsigned char)(*out)[i];
+    h *= UINT64_C(0x100000001b3);
+  }
+  snprintf(hash, 17, "%016" PRIx64, h);
+  return 0;
+}
