@@ -387,8 +387,11 @@ int salesim_cli_optimize(int argc, char **argv, const salesim_load_options *load
         o.min_retention = x;
     } else if (!strcmp(a, "--seed") || !strcmp(a, "--replications") || !strcmp(a, "--threads")) {
       int is_seed = !strcmp(a, "--seed");
-      if (salesim_cli_parse_count(val, is_seed ? 0 : 1, is_seed ? LONG_MAX : 100000, &v) != 0) {
-        fprintf(stderr, "salesim optimize: %s %s: not a whole number in range\n", a, val);
+      long lo = is_seed ? 0 : 1, hi = is_seed ? LONG_MAX : 100000;
+      if (salesim_cli_parse_count(val, lo, hi, &v) != 0) {
+        fprintf(stderr,
+                "salesim optimize: %s %s: not a whole number in range (expected %ld to %ld)\n", a,
+                val, lo, hi);
         return EXIT_INPUT;
       }
       if (is_seed) {
@@ -513,10 +516,12 @@ int salesim_cli_calibrate(int argc, char **argv, const salesim_load_options *loa
     } else if (!strcmp(a, "--replications") || !strcmp(a, "--max-evaluations") ||
                !strcmp(a, "--bootstrap") || !strcmp(a, "--threads") ||
                !strcmp(a, "--holdout-months")) {
-      if (salesim_cli_parse_count(val, !strcmp(a, "--bootstrap") ? 20 : 1,
-                                  !strcmp(a, "--threads") ? salesim_threads_max() : 100000,
-                                  &v) != 0) {
-        fprintf(stderr, "salesim calibrate: %s %s: not a whole number in range\n", a, val);
+      long lo = !strcmp(a, "--bootstrap") ? 20 : 1,
+           hi = !strcmp(a, "--threads") ? salesim_threads_max() : 100000;
+      if (salesim_cli_parse_count(val, lo, hi, &v) != 0) {
+        fprintf(stderr,
+                "salesim calibrate: %s %s: not a whole number in range (expected %ld to %ld)\n",
+                a, val, lo, hi);
         return EXIT_INPUT;
       }
       if (!strcmp(a, "--replications"))
