@@ -73,7 +73,7 @@ static const salesim_param_spec sweep_specs[] = {
 };
 
 static const salesim_param_spec sweep_param_specs[] = {
-    {"path", SALESIM_P_STRING, offsetof(salesim_sweep_param, path), 0, "", 0, 0,
+    {"path", SALESIM_P_STRING, offsetof(salesim_sweep_param, path), 0, "", 0, SALESIM_PATH_MAX,
      SALESIM_PF_REQUIRED, NULL, "path",
      "The number to vary: mechanisms.LABEL.SETTING, or GROUP.SETTING for production, "
      "population, territories, firm."},
