@@ -105,6 +105,12 @@ static int find_in_table(const salesim_param_table *t, void *base, const char *n
         }
         return -2;
       }
+      if (k >= count && count == 0) {
+        if (diag)
+          salesim_diag_add(diag, "%s: %s has no %s (expected it set in the scenario first)", path,
+                           s->name, pts ? "points" : "values");
+        return -2;
+      }
       if (k >= count) {
         if (diag)
           salesim_diag_add(diag, "%s: no %s %d in %s (expected an index from 0 to %d: %s has %d %s)",
@@ -247,7 +253,7 @@ static int resolve(const salesim_scenario *csc, const char *path, target *out,
       if (diag)
         salesim_diag_add(diag,
                          "%s: no mechanism %d (expected an index from 0 to %d: the scenario has "
-                         "%d: %s)",
+                         "%d mechanisms: %s)",
                          path, m, sc->n_mechanisms - 1, sc->n_mechanisms, names);
       return SALESIM_ENOTFOUND;
     }
@@ -307,6 +313,12 @@ static void allowed(const target *t, double *lo, double *hi, int *lo_open, int *
   *hi = s->max;
   *lo_open = (s->flags & SALESIM_PF_MIN_EXCL) != 0;
   *hi_open = (s->flags & SALESIM_PF_MAX_EXCL) != 0;
+  if (s->kind == SALESIM_P_DIST && t->dist_part > 0) { /* sd, min, max: set checks none */
+    *lo = -INFINITY;
+    *hi = INFINITY;
+    *lo_open = *hi_open = 0;
+    return;
+  }
   if (t->index < 0 || t->axis == 1 || !(s->flags & SALESIM_PF_INCREASING))
     return;
   if (t->axis == 0) {
