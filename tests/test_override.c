@@ -128,6 +128,11 @@ static void test_bad_paths_and_values(void **state) {
   refused(sc, "mechanisms.ts.curve[2].pay", 0.1, SALESIM_EINVAL,
           "mechanisms.ts.curve: multiple falls from 0.3 to 0.1 (expected non-decreasing)");
   refused(sc, "mechanisms.ts.salary_by_grade[0]", NAN, SALESIM_EINVAL, "out of range");
+  refused(sc, "mechanisms.ts.curve[3].x", INFINITY, SALESIM_EINVAL,
+          "out of range (expected a finite number)");
+  /* a group's vector left at its default (empty): nothing to address */
+  refused(sc, "production.stage_advance[0]", 0.5, SALESIM_ENOTFOUND,
+          "stage_advance has no values (expected it set in the scenario first)");
   salesim_scenario_free(sc);
 }
 
@@ -224,11 +229,33 @@ static void test_optimize_a_curve_point(void **state) {
   free(out);
 }
 
+static void test_group_vector(void **state) {
+  (void)state;
+  char text[4096];
+  snprintf(text, sizeof text, "%s%s", three_plans,
+           "production = { stage_advance = [0.3, 0.3, 0.3, 0.3];\n"
+           "  stage_loss = [0.1, 0.1, 0.1, 0.1]; };\n");
+  salesim_scenario *sc = salesim_test_load_text(text);
+  salesim_diag d = SALESIM_DIAG_INIT;
+  assert_close(salesim_scenario_get(sc, "production.stage_advance[3]", &d), 0.3, 0, 0);
+  assert_int_equal(salesim_scenario_set(sc, "production.stage_advance[3]", 0.5, &d), 0);
+  assert_close(salesim_scenario_get(sc, "production.stage_advance[3]", &d), 0.5, 0, 0);
+  assert_close(salesim_scenario_get(sc, "production.stage_advance[2]", &d), 0.3, 0, 0);
+  assert_int_equal(d.count, 0);
+  refused(sc, "production.stage_advance[0]", 1.0, SALESIM_EINVAL, "out of range");
+  refused(sc, "production.stage_loss[3]", 0.6, SALESIM_EINVAL,
+          "= 0.6: with stage_advance[3] = 0.5 adds up to 1.1 (expected at most 1)");
+  refused(sc, "production.stage_advance[4]", 0.5, SALESIM_ENOTFOUND,
+          "no value 4 in stage_advance (expected an index from 0 to 3");
+  salesim_scenario_free(sc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_points_by_name_and_axis),
       cmocka_unit_test(test_labels_with_dots),
       cmocka_unit_test(test_bad_paths_and_values),
+      cmocka_unit_test(test_group_vector),
       cmocka_unit_test(test_sweep_over_a_curve_point),
       cmocka_unit_test(test_optimize_a_curve_point),
   };

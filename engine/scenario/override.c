@@ -404,7 +404,8 @@ int salesim_scenario_set(salesim_scenario *sc, const char *path, double value,
     char range[96];
     if (!isfinite(value) || (t.axis != 0 && !salesim_params_in_range(s, value))) {
       salesim_diag_add(diag, "%s = %g: out of range (expected %s)", path, value,
-                       salesim_params_range_text(s, range, sizeof range));
+                       t.axis == 0 ? "a finite number" /* x: bounded by its neighbours only */
+                                   : salesim_params_range_text(s, range, sizeof range));
       return SALESIM_EINVAL;
     }
     double prev, next;
@@ -414,6 +415,20 @@ int salesim_scenario_set(salesim_scenario *sc, const char *path, double value,
         char order[256];
         order_text(&t, prev, next, order, sizeof order);
         salesim_diag_add(diag, "%s = %g: out of order (expected %s)", path, value, order);
+        return SALESIM_EINVAL;
+      }
+    }
+    /* the one cross-check of a group's list (the loader's, scenario_groups.c):
+     * a pipeline stage's advance and loss add up to at most 1 */
+    const salesim_vector *adv = &sc->production.stage_advance, *los = &sc->production.stage_loss;
+    if ((t.field == (char *)adv || t.field == (char *)los) && t.index < adv->n &&
+        t.index < los->n) {
+      int is_adv = t.field == (char *)adv;
+      double other = is_adv ? los->v[t.index] : adv->v[t.index];
+      if (!(value + other <= 1)) {
+        salesim_diag_add(diag, "%s = %g: with %s[%d] = %g adds up to %g (expected at most 1)",
+                         path, value, is_adv ? "stage_loss" : "stage_advance", t.index, other,
+                         value + other);
         return SALESIM_EINVAL;
       }
     }
