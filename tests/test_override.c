@@ -196,6 +196,39 @@ static void test_sweep_over_a_curve_point(void **state) {
   free(out);
 }
 
+/* Sweep paths hold 159 characters (SALESIM_PATH_MAX - 1), labels 63. */
+static void test_long_paths(void **state) {
+  (void)state;
+  char label[64], text[8192], path[256];
+  memset(label, 'a', 63);
+  label[63] = '\0';
+  label[10] = '.'; /* a label with a dot, as long as labels go */
+  for (int extra = 0; extra < 2; extra++) {
+    /* 11 + 63 + 1 + len(setting) characters; pad the setting's index with zeros */
+    int pad = 159 - (11 + 63 + 1 + (int)strlen("curve[].pay")) + extra;
+    snprintf(path, sizeof path, "mechanisms.%s.curve[%0*d].pay", label, pad, 2);
+    assert_int_equal((int)strlen(path), 159 + extra);
+    snprintf(text, sizeof text,
+             "name = \"long\";\nseed = 5;\nreplications = 2;\nmonths = 12;\n"
+             "territories = { count = 4; };\npopulation = { reps = 8; };\n"
+             "firm = { target_rule = \"fixed\"; fixed_target = 5000000.0; };\n"
+             "mechanisms = ( { type = \"target_salary\"; name = \"%s\";\n"
+             "  curve = ( (0.0, 0.0), (1.0, 1.0), (1.5, 3.0) ); } );\n"
+             "sweep = { params = ( { path = \"%s\"; values = [2.0, 4.0]; } ); };\n",
+             label, path);
+    const char *cfg = salesim_test_write_temp("long.cfg", text);
+    char *out = NULL;
+    int rc = salesim_test_sh(&out, "'%s' validate '%s'", SALESIM_BINARY, cfg);
+    if (extra == 0)
+      assert_int_equal(rc, 0);
+    else {
+      assert_int_equal(rc, 2);
+      assert_non_null(strstr(out, "sweep.params[0].path: 160 characters (expected at most 159)"));
+    }
+    free(out);
+  }
+}
+
 static void test_optimize_a_curve_point(void **state) {
   (void)state;
   const char *cfg = swept("opt.cfg", "");
@@ -257,6 +290,7 @@ int main(void) {
       cmocka_unit_test(test_bad_paths_and_values),
       cmocka_unit_test(test_group_vector),
       cmocka_unit_test(test_sweep_over_a_curve_point),
+      cmocka_unit_test(test_long_paths),
       cmocka_unit_test(test_optimize_a_curve_point),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
