@@ -17,12 +17,13 @@
 #include "mechanism.h"
 #include "numerics.h"
 #include "optimize.h"
+#include "override.h"
 #include "study.h"
 
 typedef struct eval_ctx {
   salesim_scenario *sc; /* the mechanism alone */
   const salesim_optimize_options *opt;
-  char path[160];
+  char path[SALESIM_PATH_MAX];
   double *per_rep;      /* objective by replication, per stored evaluation */
   int n_rep;
   salesim_optimize_point *pts;
@@ -241,9 +242,19 @@ static int setup(eval_ctx *e, const salesim_scenario *sc, const salesim_optimize
                      opt->mechanism ? opt->mechanism : "", names);
     return SALESIM_EINVAL;
   }
-  if (strncmp(opt->param, "mechanisms.", 11) == 0)
-    snprintf(e->path, sizeof e->path, "%s", opt->param);
-  else
+  salesim_path_info info;
+  if (strncmp(opt->param, "mechanisms.", 11) == 0 || strncmp(opt->param, "mechanisms[", 11) == 0) {
+    /* by label before the mechanism moves to slot 0 */
+    if (salesim_scenario_path_info(sc, opt->param, &info, diag) != 0)
+      return SALESIM_EINVAL;
+    if (info.mech != m) {
+      salesim_diag_add(diag, "--param %s: a number of mechanism '%s', not of --mechanism %s "
+                             "(expected a path of that mechanism)",
+                       opt->param, sc->mechanisms[info.mech].name, opt->mechanism);
+      return SALESIM_EINVAL;
+    }
+    snprintf(e->path, sizeof e->path, "%s", info.label_path);
+  } else
     snprintf(e->path, sizeof e->path, "mechanisms.%s.%s", opt->mechanism, opt->param);
   snprintf(out->path, sizeof out->path, "%s", e->path);
   e->sc = salesim_scenario_copy(sc);
@@ -258,23 +269,24 @@ static int setup(eval_ctx *e, const salesim_scenario *sc, const salesim_optimize
   e->sc->n_mechanisms = 1;
   e->sc->baseline_index = 0;
   snprintf(e->sc->baseline, sizeof e->sc->baseline, "%s", keep.name);
-  if (isnan(salesim_scenario_get(e->sc, e->path, diag)))
+  if (salesim_scenario_path_info(e->sc, e->path, &info, diag) != 0 || info.mech != 0) {
+    if (info.mech > 0) /* a full path of a mechanism dropped above */
+      salesim_diag_add(diag, "%s: not a number of mechanism '%s'", e->path, keep.name);
     return SALESIM_EINVAL;
-  const salesim_param_spec *spec = NULL;
-  const salesim_param_table *t = keep.type->params;
+  }
   const char *setting = e->path + 11 + strlen(keep.name) + 1;
-  for (size_t i = 0; i < t->count; i++)
-    if (strcmp(t->specs[i].name, setting) == 0)
-      spec = &t->specs[i];
   out->lo = opt->lo;
   out->hi = opt->hi;
   if (!opt->has_range) {
-    if (spec == NULL || !isfinite(spec->min) || !isfinite(spec->max) || spec->max - spec->min > 1e6) {
+    /* the values the number may take: the spec's range, a point's x between
+     * its neighbours (open: searched from 0.1 % of the gap inside) */
+    if (!isfinite(info.lo) || !isfinite(info.hi) || info.hi - info.lo > 1e6) {
       salesim_diag_add(diag, "%s: give the range to search with --range LO:HI", e->path);
       return SALESIM_EINVAL;
     }
-    out->lo = spec->min;
-    out->hi = spec->max;
+    double inset = info.index >= 0 ? (info.hi - info.lo) * 1e-3 : 0;
+    out->lo = info.lo + (info.lo_open ? inset : 0);
+    out->hi = info.hi - (info.hi_open ? inset : 0);
   }
   if (!(out->hi > out->lo)) {
     salesim_diag_add(diag, "--range %g:%g: empty (expected LO < HI)", out->lo, out->hi);
@@ -284,8 +296,13 @@ static int setup(eval_ctx *e, const salesim_scenario *sc, const salesim_optimize
   int bad = salesim_scenario_set(e->sc, e->path, out->lo, &one) != 0 ||
             salesim_scenario_set(e->sc, e->path, out->hi, &one) != 0;
   if (bad) {
-    salesim_diag_add(diag, "--range %g:%g: %s", out->lo, out->hi,
-                     one.count ? one.lines[0] : "out of range");
+    if (opt->has_range)
+      salesim_diag_add(diag, "--range %g:%g: %s", out->lo, out->hi,
+                       one.count ? one.lines[0] : "out of range");
+    else /* the setting's own range, which the plan's cross-checks narrow */
+      salesim_diag_add(diag, "%s: the default range %g:%g fails: %s (give the range to search "
+                             "with --range LO:HI)",
+                       e->path, out->lo, out->hi, one.count ? one.lines[0] : "out of range");
     salesim_diag_clear(&one);
     return SALESIM_EINVAL;
   }

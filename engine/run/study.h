@@ -19,7 +19,7 @@
 typedef struct salesim_sweep_result {
   int n_points, n_params, n_mech;
   int n_metrics;                    /* the metric catalogue's size */
-  char (*paths)[SALESIM_NAME_MAX];  /* n_params */
+  char (*paths)[SALESIM_PATH_MAX];  /* n_params */
   char (*mech_names)[64];           /* n_mech */
   double *values;                   /* [point * n_params + j] */
   salesim_stat *stats;              /* [(point * n_mech + mech) * n_metrics + m] */

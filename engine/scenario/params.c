@@ -73,10 +73,12 @@ static const salesim_param_spec sweep_specs[] = {
 };
 
 static const salesim_param_spec sweep_param_specs[] = {
-    {"path", SALESIM_P_STRING, offsetof(salesim_sweep_param, path), 0, "", 0, 0,
+    {"path", SALESIM_P_STRING, offsetof(salesim_sweep_param, path), 0, "", 0, SALESIM_PATH_MAX,
      SALESIM_PF_REQUIRED, NULL, "path",
-     "The number to vary: mechanisms.LABEL.SETTING, or GROUP.SETTING for production, "
-     "population, territories, firm."},
+     "The number to vary: mechanisms.LABEL.SETTING or mechanisms[INDEX].SETTING, or "
+     "GROUP.SETTING for production, population, territories, firm; one element of a list "
+     "as SETTING[i] or a point as SETTING[i].x, .y (curve[2].pay: docs/batch-and-sweeps.md); "
+     "at most 159 characters."},
     {"min", SALESIM_P_DOUBLE, offsetof(salesim_sweep_param, min), 0, NULL, -INF, INF, 0, NULL,
      "setting's unit", "Lowest value (lhs, sobol, grid with steps)."},
     {"max", SALESIM_P_DOUBLE, offsetof(salesim_sweep_param, max), 0, NULL, -INF, INF, 0, NULL,

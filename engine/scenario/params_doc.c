@@ -62,8 +62,15 @@ static const char *allowed_text(const salesim_param_spec *s, char *buf, size_t s
     snprintf(buf, size, "mean %s", r[0] ? r : "any");
     break;
   case SALESIM_P_POINTS:
-    snprintf(buf, size, "up to %d points%s; y %s", SALESIM_MAX_POINTS,
-             (s->flags & SALESIM_PF_INCREASING) ? ", x increasing" : "", r[0] ? r : "any");
+    /* the names of x and y in paths (curve[2].pay), from `choices` */
+    if (s->choices != NULL && strchr(s->choices, '|') != NULL)
+      snprintf(c, sizeof c, "; in paths x is .%.*s, y .%s", (int)(strchr(s->choices, '|') -
+                                                                s->choices),
+               s->choices, strchr(s->choices, '|') + 1);
+    else
+      c[0] = '\0';
+    snprintf(buf, size, "up to %d points%s; y %s%s", SALESIM_MAX_POINTS,
+             (s->flags & SALESIM_PF_INCREASING) ? ", x increasing" : "", r[0] ? r : "any", c);
     break;
   case SALESIM_P_VECTOR:
     snprintf(buf, size, "1 to %d values, each %s%s", SALESIM_MAX_POINTS, r[0] ? r : "any",

@@ -223,7 +223,8 @@ const char *salesim_params_expect_text(const salesim_param_spec *s, char *buf, s
     snprintf(buf, size, "one of: %s", salesim_params_choice_text(s->choices, -1, c, sizeof c));
     break;
   case SALESIM_P_STRING:
-    snprintf(buf, size, "a string of at most %d characters", SALESIM_NAME_MAX - 1);
+    snprintf(buf, size, "a string of at most %d characters",
+             (s->max > 0 ? (int)s->max : SALESIM_NAME_MAX) - 1);
     break;
   case SALESIM_P_DIST:
     snprintf(buf, size,

@@ -439,9 +439,9 @@ static int read_value(loader *ld, const config_setting_t *s, const char *name,
       return -1;
     }
     const char *str = config_setting_get_string(s);
-    size_t len = strlen(str);
-    if (len >= SALESIM_NAME_MAX) {
-      scn_report(ld, s, name, "%zu characters (expected at most %d)", len, SALESIM_NAME_MAX - 1);
+    size_t len = strlen(str), cap = spec->max > 0 ? (size_t)spec->max : SALESIM_NAME_MAX;
+    if (len >= cap) {
+      scn_report(ld, s, name, "%zu characters (expected at most %zu)", len, cap - 1);
       return -1;
     }
     memcpy(field, str, len + 1);

@@ -24,6 +24,9 @@ extern "C" {
 
 #define SALESIM_MAX_POINTS 16
 #define SALESIM_NAME_MAX 64
+/** Longest path of a number (salesim_scenario_set), including the NUL:
+ *  "mechanisms.LABEL.SETTING[i].NAME" with a label of SALESIM_NAME_MAX. */
+#define SALESIM_PATH_MAX 160
 
 /** Up to 16 (x, y) points, e.g. a payout curve (attainment -> multiple). */
 typedef struct salesim_points {
@@ -57,7 +60,8 @@ typedef enum salesim_param_kind {
   SALESIM_P_INT,
   SALESIM_P_BOOL,
   SALESIM_P_CHOICE, /* a string from `choices` ("a|b|c"), stored as int index */
-  SALESIM_P_STRING, /* stored as char[SALESIM_NAME_MAX] */
+  SALESIM_P_STRING, /* stored as char[max] when the spec's max > 0, else
+                       char[SALESIM_NAME_MAX] */
   SALESIM_P_DIST,   /* salesim_dist */
   SALESIM_P_POINTS, /* salesim_points: list of (x, y) pairs */
   SALESIM_P_VECTOR  /* salesim_vector: array of numbers */
@@ -78,7 +82,9 @@ typedef struct salesim_param_spec {
   const void *def_ptr;   /* default for dist, points, vector, string */
   double min, max;       /* allowed range (numbers, dist mean, points y) */
   unsigned flags;
-  const char *choices;   /* "annual|quarterly" for SALESIM_P_CHOICE */
+  const char *choices;   /* "annual|quarterly" for SALESIM_P_CHOICE; for
+                            SALESIM_P_POINTS the names of x and y in paths,
+                            "attainment|pay" (curve[2].pay), or NULL */
   const char *unit;      /* "currency/month", "share", "months", ... */
   const char *doc;       /* one sentence */
 } salesim_param_spec;
@@ -223,7 +229,7 @@ typedef enum salesim_sweep_design {
 
 /** One swept parameter (an entry of sweep.params). */
 typedef struct salesim_sweep_param {
-  char path[SALESIM_NAME_MAX]; /* "mechanisms.LABEL.rate", "firm.margin", ... */
+  char path[SALESIM_PATH_MAX]; /* "mechanisms.LABEL.rate", "firm.margin", ... */
   double min, max;             /* range (lhs, sobol, grid with steps) */
   int steps;                   /* grid: values min..max in `steps` equal steps */
   salesim_vector values;       /* grid: explicit values (overrides steps) */
@@ -372,10 +378,13 @@ int salesim_scenario_edited_text(const salesim_scenario *sc, const salesim_text_
  * optimisation does: "GROUP.SETTING" for production, population,
  * territories and firm ("firm.margin"; a distribution as
  * "population.ability" sets a constant, "population.ability.mean" one
- * field), "mechanisms.LABEL.SETTING" for a mechanism's number
- * ("mechanisms.commission.rate"), and the top-level "budget". Integers are
- * rounded. The value must be in the setting's range and the mechanism's
- * cross-checks must still pass. Returns 0, SALESIM_ENOTFOUND (no such
+ * field), "mechanisms.LABEL.SETTING" or "mechanisms[INDEX].SETTING" for a
+ * mechanism's number ("mechanisms.commission.rate", "mechanisms[0].rate"),
+ * and the top-level "budget". An element of a list setting: "SETTING[i]"
+ * (a vector), "SETTING[i].x" / ".y" or the spec's names for them (a
+ * point: "mechanisms[0].curve[2].pay"). Integers are rounded. The value
+ * must be in the setting's range (a point's x strictly between its
+ * neighbours') and the mechanism's cross-checks must still pass. Returns 0, SALESIM_ENOTFOUND (no such
  * number: the message lists what exists) or SALESIM_EINVAL (out of range),
  * one line in diag.
  */

@@ -35,7 +35,7 @@ static const salesim_param_spec commission_specs[] = {
      0, NULL, "share",
      "Commission on recurring revenue of owned accounts; -1 means the same as rate."},
     {"tiers", SALESIM_P_POINTS, offsetof(commission_params, tiers), 0, &no_tiers, 0, 1,
-     SALESIM_PF_INCREASING, NULL, "(currency/year, share)",
+     SALESIM_PF_INCREASING, "threshold|rate", "(currency/year, share)",
      "Marginal-rate tiers as (annual credit threshold, rate) pairs, first threshold 0; "
      "replaces rate when given."},
     {"base", SALESIM_P_DOUBLE, offsetof(commission_params, base), 0, NULL, 0, 1e9, 0,

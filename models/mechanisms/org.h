@@ -122,14 +122,14 @@ extern const salesim_points salesim_org_default_rep_curve;
    NULL, "elasticity", "Lead arrival of a managed territory is multiplied by "                \
    "manager ability^manager_effect (0: managers do not change sales)."},                      \
   {"package", SALESIM_P_POINTS, offsetof(T, org.package), 0, &salesim_org_default_package, 0, \
-   1e12, SALESIM_PF_INCREASING, NULL, "(currency/year, currency/year)",                        \
+   1e12, SALESIM_PF_INCREASING, "target|package", "(currency/year, currency/year)",            \
    "A manager's annual package as a function of the territory target: linear between "        \
    "points, extended along the last segment."},                                               \
   {"manager_fixed_share", SALESIM_P_DOUBLE, offsetof(T, org.manager_fixed_share), 0.4, NULL,   \
    0, 1, 0, NULL, "share", "Share of the manager's package paid monthly; the rest on "         \
    "attainment against the territory target at year end."},                                  \
   {"manager_curve", SALESIM_P_POINTS, offsetof(T, org.manager_curve), 0,                       \
-   &salesim_org_default_manager_curve, 0, 100, SALESIM_PF_INCREASING, NULL,                   \
+   &salesim_org_default_manager_curve, 0, 100, SALESIM_PF_INCREASING, "attainment|pay",       \
    "(attainment, multiple)", "Manager's payout curve: attainment of the team against the "    \
    "territory target -> multiple of the variable package (flat after the last point)."},     \
   {"rep_salary_by_grade", SALESIM_P_VECTOR, offsetof(T, org.rep_salary_by_grade), 0,           \
@@ -142,7 +142,7 @@ extern const salesim_points salesim_org_default_rep_curve;
   {"rep_fixed_share", SALESIM_P_DOUBLE, offsetof(T, org.rep_fixed_share), 0.7, NULL, 0, 1, 0,  \
    NULL, "share", "Fixed part of a rep's target salary, paid monthly."},                      \
   {"rep_curve", SALESIM_P_POINTS, offsetof(T, org.rep_curve), 0,                               \
-   &salesim_org_default_rep_curve, 0, 100, SALESIM_PF_INCREASING, NULL,                       \
+   &salesim_org_default_rep_curve, 0, 100, SALESIM_PF_INCREASING, "attainment|pay",           \
    "(attainment, multiple)", "Reps' payout curve on attainment of their own target."},        \
   {"prior_new_share", SALESIM_P_DOUBLE, offsetof(T, org.prior_new_share), 0.3, NULL, 0, 10,   \
    SALESIM_PF_MIN_EXCL, NULL, "ratio", "Managers' prior belief of a year's new business per " \

@@ -47,7 +47,7 @@ static const salesim_param_spec target_salary_specs[] = {
     {"fixed_share", SALESIM_P_DOUBLE, offsetof(target_salary_params, fixed_share), 0.7, NULL,
      0, 1, 0, NULL, "share", "Fixed part of the target salary, paid monthly (70:30 -> 0.7)."},
     {"curve", SALESIM_P_POINTS, offsetof(target_salary_params, curve), 0, &default_curve, 0,
-     100, SALESIM_PF_INCREASING, NULL, "(attainment, multiple)",
+     100, SALESIM_PF_INCREASING, "attainment|pay", "(attainment, multiple)",
      "Payout curve: attainment -> multiple of the variable part; linear between points, "
      "flat after the last (cap)."},
     {"settlement", SALESIM_P_CHOICE, offsetof(target_salary_params, settlement), 0, NULL, 0, 1,
