@@ -64,7 +64,10 @@ typedef enum salesim_param_kind {
                        char[SALESIM_NAME_MAX] */
   SALESIM_P_DIST,   /* salesim_dist */
   SALESIM_P_POINTS, /* salesim_points: list of (x, y) pairs */
-  SALESIM_P_VECTOR  /* salesim_vector: array of numbers */
+  SALESIM_P_VECTOR, /* salesim_vector: array of numbers */
+  SALESIM_P_ITEMS   /* salesim_items: a list of groups, each with a `type`
+                       choosing its own table (a plan's components); the
+                       spec's def_ptr is a salesim_item_kinds */
 } salesim_param_kind;
 
 /* Flags of a parameter spec. */
@@ -96,6 +99,53 @@ typedef struct salesim_param_table {
   size_t count;
   size_t struct_size;
 } salesim_param_table;
+
+/* ---- lists of typed groups (SALESIM_P_ITEMS) ----------------------------
+ * A setting such as a plan's `components = ( { type = "spif"; ... }, ... );`
+ * holds up to SALESIM_MAX_ITEMS groups. Each group's `type` picks one of the
+ * spec's kinds; its other settings are read with that kind's table into the
+ * item's body (a struct of at most SALESIM_ITEM_BYTES, no pointers: scenario
+ * copies are flat). `name` is optional (default: the type's name) and
+ * unique within the list. Paths address items as `SETTING[j].NAME` or
+ * `SETTING.ITEMNAME.NAME` (engine/scenario/override.c). */
+#define SALESIM_MAX_ITEMS 16
+#define SALESIM_ITEM_BYTES 1536
+
+typedef struct salesim_item {
+  int type;                    /* index into the spec's kinds */
+  int line;                    /* line of the group in its file (0: none) */
+  char name[SALESIM_NAME_MAX]; /* its `name`, or the type's name */
+  union {
+    double align_d;
+    long long align_l;
+    unsigned char bytes[SALESIM_ITEM_BYTES];
+  } body;                      /* the kind's settings struct */
+} salesim_item;
+
+typedef struct salesim_items {
+  int n;
+  salesim_item item[SALESIM_MAX_ITEMS];
+} salesim_items;
+
+struct salesim_diag;
+/** One kind of item: its `type` name, its settings and its own checks.
+ *  `check` (may be NULL) runs after the table's range checks with
+ *  where = "FILE:LINE: mechanisms[i].components[j]" at the item's own line,
+ *  and adds one line per problem "WHERE.SETTING: problem (expected ...)";
+ *  it returns the number of problems added. */
+typedef struct salesim_item_kind {
+  const char *type;
+  const salesim_param_table *table;
+  int (*check)(const void *body, const char *where, struct salesim_diag *diag);
+} salesim_item_kind;
+
+/** The kinds a SALESIM_P_ITEMS setting accepts (the spec's def_ptr); the
+ *  list's default is empty. The spec's max is the most items allowed
+ *  (<= SALESIM_MAX_ITEMS). */
+typedef struct salesim_item_kinds {
+  const salesim_item_kind *kinds;
+  int n;
+} salesim_item_kinds;
 
 /** Fill `out` (struct_size bytes) with every default of `table`. */
 void salesim_params_defaults(const salesim_param_table *table, void *out);
