@@ -98,11 +98,12 @@ static const salesim_param_spec production_specs[] = {
      1, 0, "pipeline|linear", "choice",
      "pipeline: hunting and farming, opportunities move through stages 20..100 %; linear: "
      "sales = ability * effort + noise, to check against theory."},
-    {"cycle_months", SALESIM_P_DOUBLE, offsetof(salesim_production, cycle_months), 6, NULL, 4,
-     60, 0, NULL, "months",
-     "Mean months from first contact to contract; at least 4, as an opportunity moves at most "
-     "one stage a month. With stage_advance and stage_loss given, those set the stages and "
-     "this is not used (docs/model.md)."},
+    {"cycle_months", SALESIM_P_DOUBLE, offsetof(salesim_production, cycle_months), 6, NULL,
+     0.5, 60, 0, NULL, "months",
+     "Mean months from first contact to contract, from 0.5 (two weeks). At 4 and above an "
+     "opportunity moves at most one stage a month; below 4 a month is k = ceil(4/cycle_months) "
+     "sub-steps and a deal may move several stages (docs/model.md). With stage_advance and "
+     "stage_loss given, those set the stages and this is not used."},
     {"deal_value", SALESIM_P_DIST, offsetof(salesim_production, deal_value), 0,
      &default_deal_value, 0, INF, SALESIM_PF_MIN_EXCL, NULL, "currency",
      "Contract value of a won deal. Pipeline mode: the mean must keep leads at unit hunting "

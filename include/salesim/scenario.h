@@ -160,7 +160,7 @@ typedef enum salesim_mode {
 /** Production (MODEL.md §4). */
 typedef struct salesim_production {
   int mode;                 /* salesim_mode */
-  double cycle_months;      /* mean months first contact -> contract (>= 4) */
+  double cycle_months;      /* mean months first contact -> contract (>= 0.5) */
   salesim_dist deal_value;  /* contract value of a won deal, currency */
   double account_share;     /* monthly recurring revenue of a won account / V */
   double churn;             /* base monthly churn of the book, share */

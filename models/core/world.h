@@ -207,8 +207,16 @@ typedef struct salesim_world {
   /* p_win[j]: P(an opp at stage j is eventually won), exactly j * 0.2 under
    * the rule from cycle_months; cycle: mean months from stage 1 (20 %) to
    * the contract of a deal that is won, sum_j 1/(a_j+l_j) (cycle_months
-   * under that rule) */
+   * under that rule; with sub-steps the composed monthly chain's exact
+   * mean) */
   double p_win[SALESIM_STAGES], cycle;
+  /* sub_steps: k, the chain's steps a month (1 unless cycle_months < 4);
+   * month_row[j][s]: P(a deal at stage j ends the month lost (s = 0), at
+   * stage s (1..4), won (s = SALESIM_STAGES)), the k-step chain composed
+   * (salesim_pipeline_month_rows); with k = 1 step_deals uses p_advance and
+   * p_lose directly */
+  int sub_steps;
+  double month_row[SALESIM_STAGES][SALESIM_STAGES + 1];
   /* win_within[j][m]: P(an opp at stage j wins within m months) */
   double win_within[SALESIM_STAGES][SALESIM_MAX_HORIZON + 1];
   double psi[SALESIM_MAX_HORIZON + 1]; /* sum_{u<m} win_within[1][u] */
