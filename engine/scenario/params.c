@@ -300,6 +300,15 @@ static const salesim_param_spec firm_specs[] = {
      NULL, "multiple", "potential_book rule: multiple of a year of book revenue (12 * book)."},
     {"fixed_target", SALESIM_P_DOUBLE, offsetof(salesim_firm, fixed_target), 0, NULL, 0, INF, 0,
      NULL, "currency/year", "fixed rule: annual target of every rep; required (> 0) then."},
+    {"fiscal_year_start", SALESIM_P_INT, offsetof(salesim_firm, fiscal_year_start), 1, NULL, 1,
+     12, 0, NULL, "month",
+     "Calendar month (1..12) the plan year starts: 4 for a fiscal year from April. Other than 1 "
+     "only with months_per_year = 12. A run that starts inside a plan year begins with a stub "
+     "year: plans set at month 0 are prorated to the months left (docs/model.md)."},
+    {"start_month", SALESIM_P_INT, offsetof(salesim_firm, start_month), 0, NULL, 0, 12, 0, NULL,
+     "month",
+     "Calendar month (1..12) of the run's first month; 0: the data's start month (data.start or "
+     "the data's own dates), else 1 (January). With data it must be the data's start month."},
 };
 
 /* ---- overlays: accepted in every mechanism entry (MODEL.md §6) ---------- */

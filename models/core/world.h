@@ -179,8 +179,9 @@ typedef struct salesim_world {
   int rep;                /* replication index */
   uint64_t seed;          /* the run's seed (streams mix it with rep) */
   int month;              /* 0-based month of the run */
-  int month_in_year;      /* 0..months_per_year-1 */
-  int year;
+  int month_in_year;      /* 0..months_per_year-1: (month + fiscal_offset) % mpy */
+  int year;               /* (month + fiscal_offset) / mpy: 0 the first (stub) year */
+  int fiscal_offset;      /* plan-year month of run month 0 (salesim_calendar_offset) */
   int next_person_id;
 
   salesim_agent *agents;  /* n_agents slots, 64-byte aligned inside agents_mem */
