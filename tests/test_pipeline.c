@@ -262,6 +262,48 @@ static void test_short_cycle_world(void **state) {
   salesim_scenario_free(sc);
 }
 
+/* The starting pipelines' steady state with sub-steps: a deal opened at
+ * 20 % sits at stage s at reach[s] / exit_rate[s] month ends on average
+ * (walked here month by month over the composed rows). */
+static void test_short_cycle_steady(void **state) {
+  (void)state;
+  static salesim_world w;
+  salesim_scenario sc;
+  calibrate(&w, &sc, 1.5);
+  double reach[SALESIM_STAGES], exit_rate[SALESIM_STAGES];
+  salesim_pipeline_steady(&sc.production, reach, exit_rate);
+  assert_close(reach[1], 1, 0, 0);
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+  gsl_rng_set(r, 41);
+  const int n = 200000;
+  double ends[SALESIM_STAGES] = {0};
+  for (int i = 0; i < n; i++) {
+    int j = 1;
+    for (;;) {
+      ends[j] += 1; /* a month's end at stage j */
+      double u = gsl_rng_uniform(r), c = 0;
+      int to = j; /* stays unless the row says otherwise */
+      for (int s = 0; s <= SALESIM_STAGES; s++) {
+        if (s == j)
+          continue;
+        c += w.month_row[j][s];
+        if (u < c) {
+          to = s;
+          break;
+        }
+      }
+      if (to == 0 || to == SALESIM_STAGES)
+        break;
+      j = to;
+    }
+  }
+  for (int s = 1; s < SALESIM_STAGES; s++)
+    assert_close(ends[s] / n, reach[s] / exit_rate[s], 0.02, 0);
+  /* a deal can skip a stage within a month: reach below the one-step 1/s */
+  assert_true(reach[2] < 0.5 && reach[4] < 0.25);
+  gsl_rng_free(r);
+}
+
 /* cycle_months from 0.5 (two weeks); 0.4 is refused with the house line. */
 static void test_cycle_bounds(void **state) {
   (void)state;
@@ -294,6 +336,7 @@ int main(void) {
       cmocka_unit_test(test_one_step_unchanged),
       cmocka_unit_test(test_short_cycle_chain),
       cmocka_unit_test(test_short_cycle_world),
+      cmocka_unit_test(test_short_cycle_steady),
       cmocka_unit_test(test_cycle_bounds),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
