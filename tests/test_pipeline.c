@@ -3,6 +3,12 @@
  * eventually winning from stage j is j*20 % and the mean time from first
  * contact to contract is cycle_months (MODEL.md §4), checked over many
  * simulated opportunities, and the win_within table agrees with simulation.
+ * Cycles under 4 months (sub-steps, issue 14): at one step a month the
+ * tables are bit for bit those of the one-step computation kept here; at
+ * 1.5 months a deal walked through k sub-steps a month closes in the
+ * chain's exact mean months (w->cycle) and wins as often as before, and a
+ * real world's monthly step (one uniform a deal over the composed row)
+ * agrees; cycle_months 0.5 loads and 0.4 is refused.
  */
 #include "testutil.h"
 
@@ -12,7 +18,11 @@
 
 #include <gsl/gsl_rng.h>
 
+#include <salesim/salesim.h>
+
 #include "pipeline.h"
+#include "sim.h"
+#include "world.h"
 
 static void calibrate(salesim_world *w, salesim_scenario *sc, double cycle) {
   memset(sc, 0, sizeof *sc);
@@ -78,10 +88,256 @@ static void test_cycle_9(void **state) {
   check_cycle(9);
 }
 
+/* The tables as pipeline.c computed them before sub-steps existed (one
+ * stage a month at most): win_within, psi, cycle. */
+static void old_tables(const salesim_production *p,
+                       double ww[SALESIM_STAGES][SALESIM_MAX_HORIZON + 1], double *psi,
+                       double *cycle) {
+  double a[SALESIM_STAGES], l[SALESIM_STAGES], pw[SALESIM_STAGES], left[SALESIM_STAGES],
+      to_win[SALESIM_STAGES];
+  int per_stage = salesim_pipeline_stage_rates(p, a, l);
+  salesim_pipeline_chain(a, l, pw, left, to_win);
+  *cycle = per_stage ? to_win[1] : p->cycle_months;
+  for (int j = 0; j < SALESIM_STAGES; j++)
+    ww[j][0] = 0;
+  for (int m = 1; m <= SALESIM_MAX_HORIZON; m++) {
+    for (int j = SALESIM_STAGES - 1; j >= 1; j--) {
+      double up = (j == SALESIM_STAGES - 1) ? 1.0 : ww[j + 1][m - 1];
+      double stay = 1 - a[j] - l[j];
+      ww[j][m] = a[j] * up + stay * ww[j][m - 1];
+    }
+    ww[0][m] = 0;
+  }
+  psi[0] = 0;
+  for (int m = 1; m <= SALESIM_MAX_HORIZON; m++)
+    psi[m] = psi[m - 1] + ww[1][m - 1];
+}
+
+static void same_as_before(salesim_world *w) {
+  static double ww[SALESIM_STAGES][SALESIM_MAX_HORIZON + 1];
+  double psi[SALESIM_MAX_HORIZON + 1], cycle;
+  old_tables(&w->sc->production, ww, psi, &cycle);
+  assert_int_equal(w->sub_steps, 1);
+  assert_memory_equal(ww, w->win_within, sizeof ww);
+  assert_memory_equal(psi, w->psi, sizeof psi);
+  assert_memory_equal(&cycle, &w->cycle, sizeof cycle);
+  /* the monthly rows are the one-step chances themselves */
+  for (int j = 1; j < SALESIM_STAGES; j++) {
+    int up = j + 1;
+    assert_memory_equal(&w->month_row[j][up], &w->p_advance[j], sizeof(double));
+    assert_memory_equal(&w->month_row[j][0], &w->p_lose[j], sizeof(double));
+  }
+}
+
+static void test_one_step_unchanged(void **state) {
+  (void)state;
+  static salesim_world w;
+  salesim_scenario sc;
+  const double cycles[] = {4, 4.5, 6, 9, 24, 60};
+  for (size_t i = 0; i < sizeof cycles / sizeof *cycles; i++) {
+    calibrate(&w, &sc, cycles[i]);
+    same_as_before(&w);
+  }
+  /* per-stage values: one step a month even with a short cycle_months */
+  calibrate(&w, &sc, 1.0);
+  assert_int_equal(w.sub_steps, 4);
+  const double adv[] = {0.5, 0.4, 0.6, 0.7}, los[] = {0.2, 0.1, 0.15, 0.1};
+  sc.production.stage_advance.n = sc.production.stage_loss.n = 4;
+  for (int j = 0; j < 4; j++) {
+    sc.production.stage_advance.v[j] = adv[j];
+    sc.production.stage_loss.v[j] = los[j];
+  }
+  memset(&w, 0, sizeof w);
+  w.sc = &sc;
+  salesim_pipeline_calibrate(&w);
+  same_as_before(&w);
+}
+
+/* Cycle 1.5 months: k = 3 sub-steps a month at q' = 4/4.5. Deals walked
+ * sub-step by sub-step (not through the composed rows) close, counted in
+ * whole months, in w->cycle on average (within 1.96 standard errors), win
+ * with chance j/5 from stage j, and win within 2 months as win_within
+ * says. */
+static void test_short_cycle_chain(void **state) {
+  (void)state;
+  static salesim_world w;
+  salesim_scenario sc;
+  calibrate(&w, &sc, 1.5);
+  assert_int_equal(w.sub_steps, 3);
+  double q = 4.0 / (1.5 * 3);
+  /* the exact mean is above 1.5: a month is counted whole, and four stages
+   * take at least two months of three sub-steps */
+  assert_true(w.cycle > 1.9 && w.cycle < 2.4);
+  /* worked out apart: a won deal leaves every stage upwards with chance q'
+   * a sub-step (the chain conditioned on winning), so its sub-steps N are
+   * four geometric(8/9) and its months ceil(N/3): E = 2.02128453999412
+   * (the distribution of N convolved to 200 sub-steps, in Python) */
+  assert_close(w.cycle, 2.0212845399941246, 1e-9, 0);
+  for (int j = 1; j < SALESIM_STAGES; j++) {
+    double row = 0;
+    for (int s = 0; s <= SALESIM_STAGES; s++) {
+      assert_true(w.month_row[j][s] >= 0);
+      row += w.month_row[j][s];
+    }
+    assert_close(row, 1, 1e-12, 0);
+    assert_close(w.p_win[j], 0.2 * j, 1e-12, 0);
+    assert_close(w.win_within[j][SALESIM_MAX_HORIZON], 0.2 * j, 1e-9, 0);
+  }
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+  gsl_rng_set(r, 29);
+  const int n = 200000;
+  for (int start = 1; start < SALESIM_STAGES; start++) {
+    int won = 0, within2 = 0;
+    double sum = 0, sum2 = 0;
+    for (int i = 0; i < n; i++) {
+      int j = start, t = 0, done = 0;
+      while (!done) {
+        t++;
+        for (int sub = 0; sub < 3 && !done; sub++) {
+          double u = gsl_rng_uniform(r);
+          if (u < q * j / (j + 1.0)) {
+            if (++j == SALESIM_STAGES) {
+              won++;
+              sum += t;
+              sum2 += (double)t * t;
+              within2 += t <= 2;
+              done = 1;
+            }
+          } else if (u < q * j / (j + 1.0) + q / (j + 1.0)) {
+            done = 1;
+          }
+        }
+      }
+    }
+    double p = (double)won / n;
+    assert_close(p, 0.2 * start, 0, 5 * sqrt(0.2 * start * (1 - 0.2 * start) / n));
+    assert_close((double)within2 / n, w.win_within[start][2], 0, 0.005);
+    if (start == 1) {
+      double mean = sum / won, sd = sqrt(sum2 / won - mean * mean);
+      assert_close(mean, w.cycle, 0, 1.96 * sd / sqrt(won));
+    }
+  }
+  gsl_rng_free(r);
+}
+
+/* The real monthly step (models/core/pipeline.c step_deals, one uniform a
+ * deal over the composed row) in a world with cycle_months = 1.5: deals
+ * opened at 20 % win one in five, in w->cycle months on average. */
+static void test_short_cycle_world(void **state) {
+  (void)state;
+  salesim_scenario *sc =
+      salesim_test_load_text("name = \"short\";\nseed = 7;\nmonths = 12;\n"
+                             "population = { reps = 4; };\nterritories = { count = 1; };\n"
+                             "production = { cycle_months = 1.5; };\n"
+                             "mechanisms = ( { type = \"commission\"; } );\n");
+  assert_non_null(sc);
+  salesim_world *w = NULL;
+  assert_int_equal(salesim_world_alloc(&w, sc, 0, 0, sc->seed), 0);
+  assert_int_equal(w->sub_steps, 3);
+  salesim_agent *a = &w->agents[0];
+  long opened = 0;
+  double won_n = 0, t_sum = 0, t_sum2 = 0;
+  for (int batch = 0; batch < 20; batch++) {
+    salesim_pipeline_clear(w, a);
+    for (int k = 0; k < 2000; k++)
+      assert_int_equal(salesim_pipeline_open(w, 0, 1.0), 0);
+    opened += 2000;
+    for (int t = 1; t <= 200 && a->n_opps > 0; t++) {
+      double won = 0, wins = 0;
+      salesim_pipeline_step(w, a, &won, &wins);
+      assert_true(won == wins);
+      won_n += wins;
+      t_sum += t * wins;
+      t_sum2 += (double)t * t * wins;
+      for (int k = 0; k < a->n_opps; k++)
+        assert_true(a->deal_stage[k] >= 1 && a->deal_stage[k] < SALESIM_STAGES);
+    }
+    assert_int_equal(a->n_opps, 0);
+  }
+  double p = won_n / (double)opened;
+  assert_close(p, 0.2, 0, 5 * sqrt(0.2 * 0.8 / (double)opened));
+  double mean = t_sum / won_n, sd = sqrt(t_sum2 / won_n - mean * mean);
+  assert_close(mean, w->cycle, 0, 1.96 * sd / sqrt(won_n));
+  salesim_world_free(w);
+  salesim_scenario_free(sc);
+}
+
+/* The starting pipelines' steady state with sub-steps: a deal opened at
+ * 20 % sits at stage s at reach[s] / exit_rate[s] month ends on average
+ * (walked here month by month over the composed rows). */
+static void test_short_cycle_steady(void **state) {
+  (void)state;
+  static salesim_world w;
+  salesim_scenario sc;
+  calibrate(&w, &sc, 1.5);
+  double reach[SALESIM_STAGES], exit_rate[SALESIM_STAGES];
+  salesim_pipeline_steady(&sc.production, reach, exit_rate);
+  assert_close(reach[1], 1, 0, 0);
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+  gsl_rng_set(r, 41);
+  const int n = 200000;
+  double ends[SALESIM_STAGES] = {0};
+  for (int i = 0; i < n; i++) {
+    int j = 1;
+    for (;;) {
+      ends[j] += 1; /* a month's end at stage j */
+      double u = gsl_rng_uniform(r), c = 0;
+      int to = j; /* stays unless the row says otherwise */
+      for (int s = 0; s <= SALESIM_STAGES; s++) {
+        if (s == j)
+          continue;
+        c += w.month_row[j][s];
+        if (u < c) {
+          to = s;
+          break;
+        }
+      }
+      if (to == 0 || to == SALESIM_STAGES)
+        break;
+      j = to;
+    }
+  }
+  for (int s = 1; s < SALESIM_STAGES; s++)
+    assert_close(ends[s] / n, reach[s] / exit_rate[s], 0.02, 0);
+  /* a deal can skip a stage within a month: reach below the one-step 1/s */
+  assert_true(reach[2] < 0.5 && reach[4] < 0.25);
+  gsl_rng_free(r);
+}
+
+/* cycle_months from 0.5 (two weeks); 0.4 is refused with the house line. */
+static void test_cycle_bounds(void **state) {
+  (void)state;
+  salesim_scenario *sc = salesim_test_load_text(
+      "name = \"half\";\nmonths = 12;\nproduction = { cycle_months = 0.5; };\n"
+      "mechanisms = ( { type = \"commission\"; } );\n");
+  assert_non_null(sc);
+  static salesim_world w;
+  memset(&w, 0, sizeof w);
+  w.sc = sc;
+  salesim_pipeline_calibrate(&w);
+  assert_int_equal(w.sub_steps, 8);
+  assert_close(w.win_within[1][SALESIM_MAX_HORIZON], 0.2, 1e-9, 0);
+  salesim_scenario_free(sc);
+  const char *p = salesim_test_write_temp("short_cycle_bad.cfg",
+                                          "name = \"bad\";\nmonths = 12;\n"
+                                          "production = { cycle_months = 0.4; };\n"
+                                          "mechanisms = ( { type = \"commission\"; } );\n");
+  salesim_diag d = SALESIM_DIAG_INIT;
+  assert_int_equal(salesim_test_load_bad(p, &d), SALESIM_ESCENARIO);
+  assert_true(
+      salesim_test_has_line(&d, "%s:3: production.cycle_months: 0.4 out of range (expected", p));
+  salesim_diag_clear(&d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_cycle_6),
       cmocka_unit_test(test_cycle_9),
+      cmocka_unit_test(test_one_step_unchanged),
+      cmocka_unit_test(test_short_cycle_chain),
+      cmocka_unit_test(test_short_cycle_world),
+      cmocka_unit_test(test_short_cycle_steady),
+      cmocka_unit_test(test_cycle_bounds),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

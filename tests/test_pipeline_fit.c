@@ -342,6 +342,11 @@ static void test_rules(void **state) {
   /* few months everywhere: a warning per stage, plus few values */
   assert_int_equal(diag.count, 4 + 1 + 1);
   assert_non_null(strstr(diag.lines[0], "pipeline fit: stage 20 %: 8 stage-months"));
+  int jump_line = 0; /* the jumps' warning points a short cycle to cycle_months */
+  for (size_t i = 0; i < diag.count; i++)
+    jump_line += strstr(diag.lines[i], "4 moves of more than one stage in a month") != NULL &&
+                 strstr(diag.lines[i], "set production.cycle_months instead") != NULL;
+  assert_int_equal(jump_line, 1);
   salesim_diag_clear(&diag);
   salesim_diag_clear(&d2);
   /* an empty window */

@@ -98,11 +98,12 @@ static const salesim_param_spec production_specs[] = {
      1, 0, "pipeline|linear", "choice",
      "pipeline: hunting and farming, opportunities move through stages 20..100 %; linear: "
      "sales = ability * effort + noise, to check against theory."},
-    {"cycle_months", SALESIM_P_DOUBLE, offsetof(salesim_production, cycle_months), 6, NULL, 4,
-     60, 0, NULL, "months",
-     "Mean months from first contact to contract; at least 4, as an opportunity moves at most "
-     "one stage a month. With stage_advance and stage_loss given, those set the stages and "
-     "this is not used (docs/model.md)."},
+    {"cycle_months", SALESIM_P_DOUBLE, offsetof(salesim_production, cycle_months), 6, NULL,
+     0.5, 60, 0, NULL, "months",
+     "Mean months from first contact to contract, from 0.5 (two weeks). At 4 and above an "
+     "opportunity moves at most one stage a month; below 4 a month is k = ceil(4/cycle_months) "
+     "sub-steps and a deal may move several stages (docs/model.md). With stage_advance and "
+     "stage_loss given, those set the stages and this is not used."},
     {"deal_value", SALESIM_P_DIST, offsetof(salesim_production, deal_value), 0,
      &default_deal_value, 0, INF, SALESIM_PF_MIN_EXCL, NULL, "currency",
      "Contract value of a won deal. Pipeline mode: the mean must keep leads at unit hunting "
@@ -299,6 +300,15 @@ static const salesim_param_spec firm_specs[] = {
      NULL, "multiple", "potential_book rule: multiple of a year of book revenue (12 * book)."},
     {"fixed_target", SALESIM_P_DOUBLE, offsetof(salesim_firm, fixed_target), 0, NULL, 0, INF, 0,
      NULL, "currency/year", "fixed rule: annual target of every rep; required (> 0) then."},
+    {"fiscal_year_start", SALESIM_P_INT, offsetof(salesim_firm, fiscal_year_start), 1, NULL, 1,
+     12, 0, NULL, "month",
+     "Calendar month (1..12) the plan year starts: 4 for a fiscal year from April. Other than 1 "
+     "only with months_per_year = 12. A run that starts inside a plan year begins with a stub "
+     "year: plans set at month 0 are prorated to the months left (docs/model.md)."},
+    {"start_month", SALESIM_P_INT, offsetof(salesim_firm, start_month), 0, NULL, 0, 12, 0, NULL,
+     "month",
+     "Calendar month (1..12) of the run's first month; 0: the data's start month (data.start or "
+     "the data's own dates), else 1 (January). With data it must be the data's start month."},
 };
 
 /* ---- overlays: accepted in every mechanism entry (MODEL.md §6) ---------- */

@@ -468,6 +468,22 @@ static void cross_checks(loader *ld, const config_setting_t *root, salesim_scena
                config_setting_lookup((config_setting_t *)root, "firm.fixed_target")
                ? salesim_params_number_text(sc->firm.fixed_target, num, sizeof num)
                : "missing");
+  /* the calendar (docs/model.md): a fiscal year other than January needs a
+   * plan year of 12 months; a start month given with data is the data's */
+  if (sc->firm.fiscal_year_start != 1 && sc->months_per_year != 12 &&
+      !scn_has_failed(ld, root, "firm.fiscal_year_start"))
+    scn_report(ld, locate(root, "firm.fiscal_year_start", "firm"), "firm.fiscal_year_start",
+               "%d with months_per_year = %d (expected 1, or months_per_year = 12)",
+               sc->firm.fiscal_year_start, sc->months_per_year);
+  if (sc->firm.start_month > 0 && sc->data != NULL && sc->data->start != SALESIM_DATA_NO_DATE &&
+      !scn_has_failed(ld, root, "firm.start_month")) {
+    int y, m, dd;
+    salesim_data_ymd(sc->data->start, &y, &m, &dd);
+    if (m != sc->firm.start_month)
+      scn_report(ld, locate(root, "firm.start_month", "firm"), "firm.start_month",
+                 "%d but the data start in month %d of %d (expected %d, or leave it out)",
+                 sc->firm.start_month, m, y, m);
+  }
   /* per-stage pipeline (docs/pipeline-fit.md): both vectors or neither, 4
    * values each (stages 20, 40, 60, 80 %; each value's range is checked on
    * reading), and a stage's advance and loss add up to at most 1 */

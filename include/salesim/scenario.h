@@ -160,7 +160,7 @@ typedef enum salesim_mode {
 /** Production (MODEL.md §4). */
 typedef struct salesim_production {
   int mode;                 /* salesim_mode */
-  double cycle_months;      /* mean months first contact -> contract (>= 4) */
+  double cycle_months;      /* mean months first contact -> contract (>= 0.5) */
   salesim_dist deal_value;  /* contract value of a won deal, currency */
   double account_share;     /* monthly recurring revenue of a won account / V */
   double churn;             /* base monthly churn of the book, share */
@@ -240,6 +240,9 @@ typedef struct salesim_firm {
   double potential_share; /* rule potential_book: share of territory potential */
   double book_factor;     /* rule potential_book: multiple of 12*book */
   double fixed_target;    /* rule fixed: annual target per rep */
+  int fiscal_year_start;  /* calendar month 1..12 the plan year starts (1) */
+  int start_month;        /* calendar month 1..12 of run month 0; 0: the
+                           * data's start month, else January */
 } salesim_firm;
 
 /** Settings every mechanism entry accepts besides its own (overlays that

@@ -11,6 +11,12 @@
  * Censored opportunities contribute their stays and no exit, and months
  * before the window are conditioned on (left truncation): both leave the
  * likelihood of the counted months unchanged for a Markov chain.
+ * The fit assumes one stage a month at most, as the simulation does with
+ * per-stage values (stage_advance / stage_loss): a log's multi-stage jumps
+ * (legitimate for cycles under 4 months, which the simulation runs as
+ * sub-steps of the rule from cycle_months, models/core/pipeline.c) count
+ * as advances through each skipped stage in that month, and are counted
+ * and warned about, not modelled.
  * The derived figures (P(win | j), months in stage, the cycle) are
  * functions of (a, l) computed by salesim_pipeline_chain; their standard
  * errors come from the delta method with the gradient by central
@@ -473,9 +479,10 @@ int salesim_pipeline_fit(const salesim_data *d, long from_day, long to_day,
     if (diag != NULL &&
         salesim_diag_add(diag,
                          "pipeline fit: %ld moves of more than one stage in a month, against "
-                         "%ld advances and losses counted (the monthly model is coarse for "
-                         "this log: each jump counts as advances through every stage it "
-                         "skipped)",
+                         "%ld advances and losses counted (per-stage chances move a deal one "
+                         "stage a month: each jump counts as advances through every stage it "
+                         "skipped; for a cycle under 4 months set production.cycle_months "
+                         "instead, docs/pipeline-fit.md)",
                          out->jumps, exits) != 0)
       rc = SALESIM_ENOMEM;
   int all = 1;

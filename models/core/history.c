@@ -639,23 +639,50 @@ void salesim_history_free(struct salesim_history *h) {
   free(h);
 }
 
+int salesim_calendar_start_month(const salesim_scenario *sc) {
+  if (sc->firm.start_month >= 1 && sc->firm.start_month <= 12)
+    return sc->firm.start_month;
+  if (sc->data != NULL && sc->data->start != SALESIM_DATA_NO_DATE) {
+    int y, m, dd;
+    salesim_data_ymd(sc->data->start, &y, &m, &dd);
+    return m;
+  }
+  return 1;
+}
+
+int salesim_calendar_offset(const salesim_scenario *sc) {
+  if (sc->months_per_year != 12)
+    return 0; /* the loader refuses fiscal_year_start != 1 then */
+  int fy = sc->firm.fiscal_year_start >= 1 && sc->firm.fiscal_year_start <= 12
+               ? sc->firm.fiscal_year_start
+               : 1;
+  return ((salesim_calendar_start_month(sc) - fy) % 12 + 12) % 12;
+}
+
 int salesim_history_attach(salesim_world *w) {
   history_block *b = calloc(1, sizeof *b);
   if (b == NULL)
     return SALESIM_ENOMEM;
   struct salesim_history *h = &b->h;
   const salesim_scenario *sc = w->sc;
-  long start = sc->data != NULL && sc->data->start != SALESIM_DATA_NO_DATE
-                   ? sc->data->start
-                   : salesim_data_days(SALESIM_HISTORY_DEFAULT_YEAR, 1, 1);
+  long start =
+      sc->data != NULL && sc->data->start != SALESIM_DATA_NO_DATE
+          ? sc->data->start
+          : salesim_data_days(SALESIM_HISTORY_DEFAULT_YEAR, salesim_calendar_start_month(sc), 1);
   int y, m, dd;
   salesim_data_ymd(start, &y, &m, &dd);
   h->base_month = (long)y * 12 + m - 1;
-  /* the plan year when it is a calendar year, else quarters when they
-   * align, else months (performance.csv's period) */
-  h->period = sc->months_per_year == 12 && h->base_month % 12 == 0 ? 12
-              : sc->months_per_year % 3 == 0 && h->base_month % 3 == 0 ? 3
-                                                                       : 1;
+  /* the plan year when it is a calendar year (performance.csv's periods
+   * are calendar years, quarters or months), else quarters when the plan
+   * year's quarters are calendar quarters (a fiscal year from January,
+   * April, July or October), else months. A run that starts inside a plan
+   * year (a stub year) has that year's months in periods of its own: no
+   * period starts before the run. */
+  int fy = sc->firm.fiscal_year_start >= 1 ? sc->firm.fiscal_year_start : 1;
+  h->period = sc->months_per_year == 12 && h->base_month % 12 == 0 && fy == 1 ? 12
+              : sc->months_per_year % 3 == 0 && h->base_month % 3 == 0 && (fy - 1) % 3 == 0
+                  ? 3
+                  : 1;
   h->n_slots = w->n_agents;
   h->stride = w->n_agents > w->n_terr ? w->n_agents : w->n_terr;
   h->slots = calloc((size_t)w->n_agents, sizeof *h->slots);

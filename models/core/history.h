@@ -47,6 +47,16 @@ typedef enum salesim_history_holder {
 /** The calendar's first month when the scenario has no data (2026-01-01). */
 #define SALESIM_HISTORY_DEFAULT_YEAR 2026
 
+/** The calendar month (1..12) of run month 0: firm.start_month, else the
+ *  data's start month, else 1 (January). */
+int salesim_calendar_start_month(const salesim_scenario *sc);
+
+/** The plan-year month (0..11) of run month 0: (start month -
+ *  firm.fiscal_year_start) mod 12 with months_per_year = 12, else 0 (the
+ *  plan year then starts at run month 0). month_in_year = (month + offset)
+ *  % months_per_year. */
+int salesim_calendar_offset(const salesim_scenario *sc);
+
 /** Attach a recorder to a world just set up (month 0, before the first
  *  step): the territories, the starting force, their books split into
  *  accounts and their open opportunities with their earlier stages. Returns

@@ -10,6 +10,18 @@
  * production.stage_advance / stage_loss give a_j, l_j directly (estimated
  * by models/algorithms/pipeline_fit.c); then W_j is the product and a won
  * deal's mean time from 20 % is sum_j 1/(a_j + l_j) (salesim_pipeline_chain).
+ *
+ * Sub-steps (cycle_months < 4, issue 14). One stage a month at most cannot
+ * make a cycle under 4 months, so a month is k = ceil(4/cycle_months)
+ * sub-steps of the rule at q' = 4/(cycle_months*k), composed into one
+ * monthly row per stage (salesim_pipeline_month_rows): P(won this month),
+ * P(end at stage s), P(lost), P(stay). The step still draws one uniform a
+ * deal a month, with cut points over that row; win_within, psi, psi_d and
+ * w->cycle come from the rows. The eventual win chances stay j/5; the mean
+ * months to a won contract is the composed chain's exact mean, above
+ * cycle_months by up to half a month (a month is counted whole: 2.02 at
+ * 1.5, see docs/model.md). With k = 1 (cycle_months >= 4, or per-stage
+ * values) nothing of this runs: the same code and bytes as before.
  */
 #include "pipeline.h"
 #include "history.h"
@@ -61,9 +73,72 @@ void salesim_pipeline_chain(const double *advance, const double *lose, double *p
   }
 }
 
+int salesim_pipeline_substeps(const salesim_production *p) {
+  if (p->stage_advance.n == SALESIM_STAGES - 1 && p->stage_loss.n == SALESIM_STAGES - 1)
+    return 1;
+  if (!(p->cycle_months < 4))
+    return 1;
+  int k = (int)ceil(4.0 / p->cycle_months);
+  return k < 1 ? 1 : k;
+}
+
+int salesim_pipeline_month_rows(const salesim_production *p,
+                                double rows[SALESIM_STAGES][SALESIM_STAGES + 1]) {
+  const int top = SALESIM_STAGES - 1, WIN = SALESIM_STAGES;
+  double a[SALESIM_STAGES], l[SALESIM_STAGES];
+  int k = salesim_pipeline_substeps(p);
+  int per_stage = salesim_pipeline_stage_rates(p, a, l);
+  if (k > 1 && !per_stage) { /* the rule at q' = 4 / (cycle_months * k) a sub-step */
+    double q = 4.0 / (p->cycle_months * k);
+    if (q > 1)
+      q = 1;
+    for (int j = 1; j <= top; j++) {
+      a[j] = q * j / (j + 1.0);
+      l[j] = q / (j + 1.0);
+    }
+  }
+  for (int s = 0; s <= WIN; s++)
+    rows[0][s] = 0;
+  for (int j = 1; j <= top; j++) {
+    /* the distribution after each sub-step, from a deal at stage j; lost
+     * (0) and won (WIN) absorb */
+    double v[SALESIM_STAGES + 1] = {0};
+    v[j] = 1;
+    for (int step = 0; step < k; step++) {
+      double nv[SALESIM_STAGES + 1] = {0};
+      nv[0] = v[0];
+      nv[WIN] = v[WIN];
+      for (int s = 1; s <= top; s++) {
+        nv[s + 1] += v[s] * a[s]; /* s + 1 == WIN at the top stage */
+        nv[0] += v[s] * l[s];
+        nv[s] += v[s] * (1 - a[s] - l[s]);
+      }
+      memcpy(v, nv, sizeof v);
+    }
+    for (int s = 0; s <= WIN; s++)
+      rows[j][s] = v[s];
+  }
+  return k;
+}
+
 void salesim_pipeline_steady(const salesim_production *p, double *reach, double *exit_rate) {
   double a[SALESIM_STAGES], l[SALESIM_STAGES];
   reach[0] = exit_rate[0] = 0;
+  if (salesim_pipeline_substeps(p) > 1) {
+    /* sub-steps: a deal may skip stages within a month. reach[s] = P(the
+     * deal sits at stage s at some month's end); a month's end at s is
+     * left with chance 1 - rows[s][s] */
+    double rows[SALESIM_STAGES][SALESIM_STAGES + 1];
+    salesim_pipeline_month_rows(p, rows);
+    for (int s = 1; s < SALESIM_STAGES; s++) {
+      double r = s == 1 ? 1 : 0;
+      for (int j = 1; j < s; j++)
+        r += reach[j] * rows[j][s] / exit_rate[j];
+      reach[s] = r;
+      exit_rate[s] = 1 - rows[s][s];
+    }
+    return;
+  }
   if (!salesim_pipeline_stage_rates(p, a, l)) {
     /* the rule's own expressions (world_alloc.c's starting pipelines drew
      * with them before per-stage values existed): same bytes */
@@ -85,6 +160,10 @@ void salesim_pipeline_steady(const salesim_production *p, double *reach, double 
 void salesim_pipeline_calibrate(salesim_world *w) {
   const salesim_production *p = &w->sc->production;
   double months_left[SALESIM_STAGES], months_to_win[SALESIM_STAGES];
+  /* p_advance, p_lose: the chances of a chain of one step a month (the
+   * monthly step with k = 1); with sub-steps (cycle_months < 4) the rule at
+   * q = 1, used only for p_win (the eventual win chances are the same at
+   * any q): the step, the tables and the cycle then come from month_row */
   int per_stage = salesim_pipeline_stage_rates(p, w->p_advance, w->p_lose);
   salesim_pipeline_chain(w->p_advance, w->p_lose, w->p_win, months_left, months_to_win);
   w->cycle = months_to_win[1];
@@ -93,16 +172,45 @@ void salesim_pipeline_calibrate(salesim_world *w) {
       w->p_win[j] = j * 0.2;
     w->cycle = p->cycle_months;
   }
+  w->sub_steps = salesim_pipeline_month_rows(p, w->month_row);
   /* win_within[j][m]: P(win within m monthly steps | at stage j) */
   for (int j = 0; j < SALESIM_STAGES; j++)
     w->win_within[j][0] = 0;
-  for (int m = 1; m <= SALESIM_MAX_HORIZON; m++) {
-    for (int j = SALESIM_STAGES - 1; j >= 1; j--) {
-      double up = (j == SALESIM_STAGES - 1) ? 1.0 : w->win_within[j + 1][m - 1];
-      double stay = 1 - w->p_advance[j] - w->p_lose[j];
-      w->win_within[j][m] = w->p_advance[j] * up + stay * w->win_within[j][m - 1];
+  if (w->sub_steps > 1) { /* from the composed monthly rows */
+    const int WIN = SALESIM_STAGES;
+    for (int m = 1; m <= SALESIM_MAX_HORIZON; m++) {
+      for (int j = SALESIM_STAGES - 1; j >= 1; j--) {
+        double x = w->month_row[j][WIN];
+        for (int s = j; s < SALESIM_STAGES; s++)
+          x += w->month_row[j][s] * w->win_within[s][m - 1];
+        w->win_within[j][m] = x;
+      }
+      w->win_within[0][m] = 0;
     }
-    w->win_within[0][m] = 0;
+    /* the monthly chain's exact mean months from stage 1 to the contract of
+     * a won deal: g_j = E[months * 1{won} | j] solves
+     * g_j = row_j(W) + sum_{s>=j} row_j(s) (W_s + g_s), W_s = P(won | s) */
+    double g[SALESIM_STAGES + 1] = {0}, h[SALESIM_STAGES + 1] = {0};
+    for (int j = SALESIM_STAGES - 1; j >= 1; j--) {
+      double hw = w->month_row[j][WIN], gw = w->month_row[j][WIN];
+      for (int s = j + 1; s < SALESIM_STAGES; s++) {
+        hw += w->month_row[j][s] * h[s];
+        gw += w->month_row[j][s] * (h[s] + g[s]);
+      }
+      double stay = w->month_row[j][j];
+      h[j] = hw / (1 - stay);
+      g[j] = (gw + stay * h[j]) / (1 - stay);
+    }
+    w->cycle = g[1] / h[1];
+  } else {
+    for (int m = 1; m <= SALESIM_MAX_HORIZON; m++) {
+      for (int j = SALESIM_STAGES - 1; j >= 1; j--) {
+        double up = (j == SALESIM_STAGES - 1) ? 1.0 : w->win_within[j + 1][m - 1];
+        double stay = 1 - w->p_advance[j] - w->p_lose[j];
+        w->win_within[j][m] = w->p_advance[j] * up + stay * w->win_within[j][m - 1];
+      }
+      w->win_within[0][m] = 0;
+    }
   }
   w->psi[0] = 0;
   for (int m = 1; m <= SALESIM_MAX_HORIZON; m++)
@@ -413,7 +521,7 @@ void salesim_pipeline_pull(salesim_world *w, salesim_agent *a, double m_now, dou
  * comparison (u = x / 2^32 and p * 2^32 are exact), one multiply fewer. */
 static inline __attribute__((always_inline)) void
 step_deals(salesim_world *w, salesim_agent *a, int taus, salesim_taus *t, gsl_rng *r,
-           double *won_value, double *wins, int hist) {
+           double *won_value, double *wins, int hist, int multi) {
   /* with `hist` (a constant at each call) the deals' ids move with them and
    * every stage change is recorded (models/core/history.h) */
   long *ids = hist ? salesim_history_ids(w, a) : NULL;
@@ -422,6 +530,31 @@ step_deals(salesim_world *w, salesim_agent *a, int taus, salesim_taus *t, gsl_rn
   for (int j = 0; j < SALESIM_STAGES; j++) {
     adv[j] = w->p_advance[j] * 4294967296.0;
     out[j] = (w->p_advance[j] + w->p_lose[j]) * 4294967296.0;
+  }
+  /* with `multi` (sub-steps: a deal may move several stages a month) the
+   * cut points over the composed monthly row of stage j, in the order won,
+   * stage top .. j+1, lost (dest[j][o]: SALESIM_STAGES = won, 0 = lost);
+   * past the last one the deal stays */
+  double cut[SALESIM_STAGES][SALESIM_STAGES + 1];
+  int dest[SALESIM_STAGES][SALESIM_STAGES + 1], n_cut[SALESIM_STAGES];
+  if (multi) {
+    n_cut[0] = 0;
+    for (int j = 1; j < SALESIM_STAGES; j++) {
+      const double *row = w->month_row[j];
+      double c = row[SALESIM_STAGES];
+      int o = 0;
+      cut[j][o] = c * 4294967296.0;
+      dest[j][o++] = SALESIM_STAGES;
+      for (int s = SALESIM_STAGES - 1; s > j; s--) {
+        c += row[s];
+        cut[j][o] = c * 4294967296.0;
+        dest[j][o++] = s;
+      }
+      c += row[0];
+      cut[j][o] = c * 4294967296.0;
+      dest[j][o++] = 0;
+      n_cut[j] = o;
+    }
   }
   double pv = 0, won = *won_value, n_won = *wins; /* added to in the same order */
   int max_stage = 0;
@@ -432,7 +565,29 @@ step_deals(salesim_world *w, salesim_agent *a, int taus, salesim_taus *t, gsl_rn
     double v = val[k];
     double x = taus ? (double)salesim_taus_get(t) : gsl_rng_uniform(r) * 4294967296.0;
     int j = stg[k];
-    if (x < adv[j]) {
+    if (multi) {
+      int o = 0;
+      while (o < n_cut[j] && !(x < cut[j][o]))
+        o++;
+      if (o < n_cut[j]) {
+        int d = dest[j][o];
+        if (d == SALESIM_STAGES) {
+          won += v;
+          n_won += 1;
+          if (hist)
+            salesim_history_win(w, a, ids[k], v, 1);
+          continue;
+        }
+        if (d == 0) {
+          if (hist)
+            salesim_history_stage(w, a, ids[k], SALESIM_DATA_STAGE_LOST);
+          continue;
+        }
+        j = d;
+        if (hist)
+          salesim_history_stage(w, a, ids[k], j);
+      }
+    } else if (x < adv[j]) {
       if (j + 1 == SALESIM_STAGES) {
         won += v;
         n_won += 1;
@@ -472,20 +627,30 @@ step_deals(salesim_world *w, salesim_agent *a, int taus, salesim_taus *t, gsl_rn
   a->max_stage = max_stage;
 }
 
+/* step_deals with `multi` a constant at each call */
+static inline __attribute__((always_inline)) void
+step_any(salesim_world *w, salesim_agent *a, int taus, salesim_taus *t, gsl_rng *r,
+         double *won_value, double *wins, int hist) {
+  if (w->sub_steps > 1)
+    step_deals(w, a, taus, t, r, won_value, wins, hist, 1);
+  else
+    step_deals(w, a, taus, t, r, won_value, wins, hist, 0);
+}
+
 void salesim_pipeline_step(salesim_world *w, salesim_agent *a, double *won_value,
                            double *wins) {
   salesim_taus t;
   int hist = w->history != NULL;
   if (salesim_taus_load(a->rng, &t)) {
     if (hist)
-      step_deals(w, a, 1, &t, NULL, won_value, wins, 1);
+      step_any(w, a, 1, &t, NULL, won_value, wins, 1);
     else
-      step_deals(w, a, 1, &t, NULL, won_value, wins, 0);
+      step_any(w, a, 1, &t, NULL, won_value, wins, 0);
     salesim_taus_store(a->rng, &t);
   } else if (hist) {
-    step_deals(w, a, 0, NULL, a->rng, won_value, wins, 1);
+    step_any(w, a, 0, NULL, a->rng, won_value, wins, 1);
   } else {
-    step_deals(w, a, 0, NULL, a->rng, won_value, wins, 0);
+    step_any(w, a, 0, NULL, a->rng, won_value, wins, 0);
   }
 }
 

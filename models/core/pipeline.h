@@ -11,6 +11,9 @@
  * values (estimated from a company's deal log: algorithms/pipeline_fit.h);
  * then P(win | j) = prod_{i>=j} a_i/(a_i+l_i) and the cycle (a won deal's
  * months from 20 % to contract) is sum_j 1/(a_j+l_j) (w->p_win, w->cycle).
+ * Under 4 months (issue 14) the rule runs k = ceil(4/cycle_months)
+ * sub-steps a month, composed into monthly rows (w->month_row): a deal may
+ * then move several stages, or close, within a month (pipeline.c).
  */
 #ifndef SALESIM_PIPELINE_H
 #define SALESIM_PIPELINE_H
@@ -34,6 +37,18 @@ void salesim_pipeline_calibrate(salesim_world *w);
  *  rule q*j/(j+1), q/(j+1), q = 4/cycle_months (returns 0). */
 int salesim_pipeline_stage_rates(const salesim_production *p, double *advance, double *lose);
 
+/** k, the chain's sub-steps a month: ceil(4 / cycle_months) under the rule
+ *  when cycle_months < 4, else 1 (also with per-stage values). */
+int salesim_pipeline_substeps(const salesim_production *p);
+
+/** The monthly transition rows: rows[j][s] = P(a deal at stage j ends the
+ *  month lost (s = 0), at stage s (1..SALESIM_STAGES-1), or won (s =
+ *  SALESIM_STAGES)), the k-step chain composed, each sub-step with the
+ *  rule's chances at q' = 4 / (cycle_months * k) (with k = 1, the monthly
+ *  chances of salesim_pipeline_stage_rates). Row 0 is all 0. Returns k. */
+int salesim_pipeline_month_rows(const salesim_production *p,
+                                double rows[SALESIM_STAGES][SALESIM_STAGES + 1]);
+
 /** The chain's steady state, for a pipeline that has run a long time (the
  *  starting force's open deals): with lam new deals a month opening at
  *  20 %, the expected open deals at stage j at a month's end are
@@ -41,7 +56,10 @@ int salesim_pipeline_stage_rates(const salesim_production *p, double *advance, d
  *  j) = prod_{i<j} a_i/(a_i+l_i) and exit_rate[j] = a_j + l_j (arrays of
  *  SALESIM_STAGES, index 0 set to 0). Under the rule from cycle_months they
  *  are exactly 1.0 / j and 4.0 / cycle_months, the expressions the
- *  starting pipelines have always used, so defaults keep their bytes. */
+ *  starting pipelines have always used, so defaults keep their bytes.
+ *  With sub-steps (a deal may skip stages in a month) reach[j] is the
+ *  chance that a deal sits at stage j at some month's end and exit_rate[j]
+ *  = 1 - P(it stays there a month), both from the monthly rows. */
 void salesim_pipeline_steady(const salesim_production *p, double *reach, double *exit_rate);
 
 /** The absorbing chain's exact figures from per-stage chances (arrays of

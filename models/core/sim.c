@@ -358,11 +358,15 @@ static void month_series(salesim_world *w, const month_totals *mt) {
 
 int salesim_world_step(salesim_world *w) {
   int mpy = w->sc->months_per_year;
-  w->month_in_year = w->month % mpy;
-  w->year = w->month / mpy;
+  /* the plan year's calendar: fiscal_offset is 0 unless the run starts
+   * inside a plan year (firm.fiscal_year_start, firm.start_month); that
+   * first, stub, year still starts at run month 0, its plans prorated to
+   * the months left (months_per_year - month_in_year) */
+  w->month_in_year = (w->month + w->fiscal_offset) % mpy;
+  w->year = (w->month + w->fiscal_offset) / mpy;
   month_totals mt;
   int rc;
-  if (w->month_in_year == 0 && (rc = plan_year_start(w)) != 0)
+  if ((w->month_in_year == 0 || w->month == 0) && (rc = plan_year_start(w)) != 0)
     return rc;
   if ((rc = vacancies(w)) != 0)
     return rc;

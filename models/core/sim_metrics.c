@@ -87,8 +87,9 @@ void salesim_metrics_year_end(salesim_world *w) {
   double *pay = w->scratch_a, *sales = w->scratch_b;
   double below50 = 0, mid = 0, at = 0, above150 = 0, err = 0;
   int nerr = 0;
-  int mpy = w->sc->months_per_year;
-  int year_start = w->month - (mpy - 1);
+  /* the plan year's first run month: below 0 for a stub year (the run
+   * started inside it), which nobody served in full */
+  int year_start = w->month - w->month_in_year;
   const salesim_overlays *ov = &w->spec->overlays;
   salesim_ledger *L = &w->ledger;
   for (int i = 0; i < w->n_agents; i++) {
@@ -96,7 +97,7 @@ void salesim_metrics_year_end(salesim_world *w) {
     if (a->status == SALESIM_AGENT_VACANT || !(a->target > 0))
       continue;
     double att = a->sales_year / a->target;
-    int full_year = a->hired_month <= year_start;
+    int full_year = year_start >= 0 && a->hired_month <= year_start;
     if (full_year) {
       /* for a ratchet next year, and the review's hit rate this year */
       a->prev_target = a->target;
@@ -169,8 +170,9 @@ static void year_shape(salesim_world *w) {
 #define NEW_REV(t) (m[(size_t)(t) * SALESIM_SERIES_COUNT + SALESIM_SERIES_REVENUE_NEW])
   double spike = 0, trough = 0;
   int ns = 0, nt = 0;
-  for (int last = mpy - 1; last + 1 < T; last += mpy) {
-    double around = 0.5 * (NEW_REV(last - 1) + NEW_REV(last + 1));
+  /* the first plan year's last month (earlier with a stub year) */
+  for (int last = mpy - 1 - w->fiscal_offset % mpy; last + 1 < T; last += mpy) {
+    double around = last >= 1 ? 0.5 * (NEW_REV(last - 1) + NEW_REV(last + 1)) : 0;
     if (last >= 1 && around > 0) {
       spike += NEW_REV(last) / around;
       ns++;

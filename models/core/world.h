@@ -179,8 +179,9 @@ typedef struct salesim_world {
   int rep;                /* replication index */
   uint64_t seed;          /* the run's seed (streams mix it with rep) */
   int month;              /* 0-based month of the run */
-  int month_in_year;      /* 0..months_per_year-1 */
-  int year;
+  int month_in_year;      /* 0..months_per_year-1: (month + fiscal_offset) % mpy */
+  int year;               /* (month + fiscal_offset) / mpy: 0 the first (stub) year */
+  int fiscal_offset;      /* plan-year month of run month 0 (salesim_calendar_offset) */
   int next_person_id;
 
   salesim_agent *agents;  /* n_agents slots, 64-byte aligned inside agents_mem */
@@ -207,8 +208,16 @@ typedef struct salesim_world {
   /* p_win[j]: P(an opp at stage j is eventually won), exactly j * 0.2 under
    * the rule from cycle_months; cycle: mean months from stage 1 (20 %) to
    * the contract of a deal that is won, sum_j 1/(a_j+l_j) (cycle_months
-   * under that rule) */
+   * under that rule; with sub-steps the composed monthly chain's exact
+   * mean) */
   double p_win[SALESIM_STAGES], cycle;
+  /* sub_steps: k, the chain's steps a month (1 unless cycle_months < 4);
+   * month_row[j][s]: P(a deal at stage j ends the month lost (s = 0), at
+   * stage s (1..4), won (s = SALESIM_STAGES)), the k-step chain composed
+   * (salesim_pipeline_month_rows); with k = 1 step_deals uses p_advance and
+   * p_lose directly */
+  int sub_steps;
+  double month_row[SALESIM_STAGES][SALESIM_STAGES + 1];
   /* win_within[j][m]: P(an opp at stage j wins within m months) */
   double win_within[SALESIM_STAGES][SALESIM_MAX_HORIZON + 1];
   double psi[SALESIM_MAX_HORIZON + 1]; /* sum_{u<m} win_within[1][u] */

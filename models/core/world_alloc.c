@@ -444,6 +444,9 @@ int salesim_world_alloc_why(salesim_world **out, const salesim_scenario *sc, int
     return SALESIM_ENOMEM;
   const salesim_territories *ts = &sc->territories;
   w->sc = sc;
+  /* the plan-year month of run month 0 (firm.fiscal_year_start) */
+  w->fiscal_offset = salesim_calendar_offset(sc);
+  w->month_in_year = w->fiscal_offset;
   {
     const salesim_population *pop = &sc->population;
     const salesim_dist *traits[7] = {&pop->ability,      &pop->skill,
