@@ -389,6 +389,32 @@ static void check_names_in(const char *text, const char *what) {
         print_message("%s lacks %s.%s\n", what, all[m]->name, t->specs[i].name);
         missing++;
       }
+      /* a list of typed groups (SALESIM_P_ITEMS): each kind has its own
+       * sub-table, "`MECH.LIST`: `KIND`", with every setting of the kind */
+      const salesim_item_kinds *ks = t->specs[i].def_ptr;
+      if (t->specs[i].kind != SALESIM_P_ITEMS || ks == NULL)
+        continue;
+      for (int k = 0; k < ks->n; k++) {
+        char head[3 * SALESIM_NAME_MAX + 16];
+        snprintf(head, sizeof head, "`%s.%s`: `%s`", all[m]->name, t->specs[i].name,
+                 ks->kinds[k].type);
+        const char *sub = strstr(text, head);
+        if (sub == NULL) {
+          print_message("%s lacks %s\n", what, head);
+          missing++;
+          continue;
+        }
+        const char *end = strstr(sub + 1, "\n#"); /* the sub-table ends at the next heading */
+        const salesim_param_table *kt = ks->kinds[k].table;
+        for (size_t j = 0; j < kt->count; j++) {
+          snprintf(needle, sizeof needle, "`%s`", kt->specs[j].name);
+          const char *at = strstr(sub, needle);
+          if (at == NULL || (end != NULL && at > end)) {
+            print_message("%s lacks %s.%s\n", what, head, kt->specs[j].name);
+            missing++;
+          }
+        }
+      }
     }
   }
   assert_int_equal(missing, 0);

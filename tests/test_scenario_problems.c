@@ -3,8 +3,9 @@
  * reported by the loader (engine/scenario/scenario.c) at its FILE:LINE with
  * its full setting name, all of them in one run: bad values, missing and
  * empty mechanisms, distributions, points and vectors, cross-checks,
- * territories and the firm, integers that would wrap, and messages kept to
- * one line. The loader's normal paths are in tests/test_scenario.c.
+ * territories and the firm, a share written as a percentage, integers that
+ * would wrap, and messages kept to one line. The loader's normal paths are
+ * in tests/test_scenario.c.
  */
 #define _POSIX_C_SOURCE 200809L /* mkdtemp */
 #include <stdarg.h>
@@ -92,7 +93,8 @@ static void test_many_problems(void **state) {
                        "%s:17: mechanisms[3].name: \"target_salary\" is also the name of "
                        "mechanisms[2] on line 16 (expected unique names",
                        p));
-  assert_true(has_line(&d, "%s:17: mechanisms[3].rate: 2 out of range (expected a number 0..1)",
+  assert_true(has_line(&d, "%s:17: mechanisms[3].rate: 2 out of range (expected a number 0..1; a share: "
+                       "write 0.02 for 2 %%)",
                        p));
   assert_true(has_line(&d,
                        "%s:18: mechanisms[4].type: unknown mechanism \"xyz\" (expected one of: "
@@ -232,6 +234,36 @@ static void test_points_vectors_and_checks(void **state) {
   salesim_diag_clear(&d);
 }
 
+/* A share given as a percentage (1 < v <= 100) says how to write it (issue
+ * 14); above 100 it is only out of range. Points and vectors with a share
+ * unit: tests/test_items.c. */
+static void test_share_as_percentage(void **state) {
+  (void)state;
+  salesim_diag d = SALESIM_DIAG_INIT;
+  const char *p = write_file(
+      "pct.cfg",
+      /* 1 */ "firm = { margin = 40; };\n"
+      /* 2 */ "mechanisms = (\n"
+      /* 3 */ "  { type = \"target_salary\"; fixed_share = 70; },\n"
+      /* 4 */ "  { type = \"target_salary\"; name = \"b\"; fixed_share = 700; }\n"
+      /* 5 */ ");\n");
+  assert_int_equal(load_bad(p, &d), SALESIM_ESCENARIO);
+  assert_true(has_line(&d,
+                       "%s:1: firm.margin: 40 out of range (expected a number 0..1; a share: "
+                       "write 0.4 for 40 %%)",
+                       p));
+  assert_true(has_line(&d,
+                       "%s:3: mechanisms[0].fixed_share: 70 out of range (expected a number 0..1; "
+                       "a share: write 0.7 for 70 %%)",
+                       p));
+  assert_true(has_line(&d,
+                       "%s:4: mechanisms[1].fixed_share: 700 out of range (expected a number "
+                       "0..1)",
+                       p));
+  assert_int_equal(d.count, 3);
+  salesim_diag_clear(&d);
+}
+
 static void test_territories_and_firm(void **state) {
   (void)state;
   salesim_diag d = SALESIM_DIAG_INIT;
@@ -320,6 +352,7 @@ int main(void) {
       cmocka_unit_test(test_missing_and_empty_mechanisms),
       cmocka_unit_test(test_dist_problems),
       cmocka_unit_test(test_points_vectors_and_checks),
+      cmocka_unit_test(test_share_as_percentage),
       cmocka_unit_test(test_territories_and_firm),
       cmocka_unit_test(test_wrapped_integers),
       cmocka_unit_test(test_messages_are_one_line),

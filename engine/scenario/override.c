@@ -13,9 +13,14 @@
  *     longest label that fits wins, so labels with dots work),
  *   mechanisms[INDEX].SETTING (by its place in the file, from 0),
  *   SETTING[i] (an element of a vector), SETTING[i].x / .y or the spec's
- *     names for them (a point: mechanisms[0].curve[2].pay).
+ *     names for them (a point: mechanisms[0].curve[2].pay),
+ *   LIST[j].SETTING or LIST.NAME.SETTING (a setting of an item of a list of
+ *     typed groups, SALESIM_P_ITEMS, by place or by name, with every form
+ *     above inside: mechanisms.plan.components.kicker.curve[1].pay); a set
+ *     reruns the item kind's check, then the mechanism's.
  * Read next: engine/run/sweep.c.
  */
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +40,11 @@ typedef struct target {
   int index;         /* element of a points or vector setting, or -1 */
   int axis;          /* points: 0 x, 1 y; otherwise -1 */
   int mech;          /* mechanism index or -1 */
+  /* inside an item of a list of typed groups (SALESIM_P_ITEMS), or NULL */
+  const salesim_item_kind *kind;
+  salesim_item *item;
+  const char *items_name; /* the list's setting, e.g. "components" */
+  int item_index;
 } target;
 
 static const char *const dist_parts[] = {"mean", "sd", "min", "max"};
@@ -65,10 +75,114 @@ static int read_index(const char **p) {
   return (int)v;
 }
 
-/* Find `name` ("rate", "ability.mean", "curve[2].pay", "salary_by_grade[1]")
- * in table t over struct `base`. Returns 0; -1 when no setting of that name
- * is a number (the caller says so); -2 when the setting exists but the
- * element does not (said here, in diag, about `path`). */
+static int find_in_table(const salesim_param_table *t, void *base, const char *name,
+                         const char *path, target *out, salesim_diag *diag);
+
+/* The items' names as "a, b, c". */
+static void item_names(const salesim_items *its, char *buf, size_t size) {
+  buf[0] = '\0';
+  for (int j = 0; j < its->n; j++)
+    snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", j ? ", " : "", its->item[j].name);
+}
+
+/* A number inside an item of the list setting s (SALESIM_P_ITEMS) over
+ * `field`: `rest` is "[j].SETTING..." or ".NAME.SETTING..." (the item's
+ * name; the longest name that fits and leads to a number wins, so names
+ * with dots work). 0, or -2 with one line in diag. */
+static int find_in_items(const salesim_param_spec *s, char *field, const char *rest,
+                         const char *path, target *out, salesim_diag *diag) {
+  salesim_items *its = (salesim_items *)field;
+  const salesim_item_kinds *ks = s->def_ptr;
+  char names[SALESIM_MAX_ITEMS * (SALESIM_NAME_MAX + 2)];
+  const char *after = rest;
+  int j = read_index(&after), rc;
+  item_names(its, names, sizeof names);
+  if (j >= 0) {
+    if (j >= its->n) {
+      if (diag && its->n == 0)
+        salesim_diag_add(diag, "%s: %s has no items (expected them set in the scenario first)",
+                         path, s->name);
+      else if (diag)
+        salesim_diag_add(diag,
+                         "%s: no item %d in %s (expected an index from 0 to %d: %s has %d "
+                         "item%s: %s)",
+                         path, j, s->name, its->n - 1, s->name, its->n, its->n == 1 ? "" : "s",
+                         names);
+      return -2;
+    }
+    if (*after != '.') {
+      if (diag)
+        salesim_diag_add(diag, "%s: %s[%d] is a group of settings (expected %s[%d].SETTING)",
+                         path, s->name, j, s->name, j);
+      return -2;
+    }
+    after++;
+  } else if (*rest == '.') {
+    /* by name: the longest that fits and resolves; else say why for the longest */
+    const char *r = rest + 1;
+    int longest = -1;
+    size_t below = (size_t)-1;
+    for (;;) {
+      int best = -1;
+      size_t best_len = 0;
+      for (int k = 0; k < its->n; k++) {
+        size_t len = strlen(its->item[k].name);
+        if (len < below && (best < 0 || len > best_len) &&
+            strncmp(r, its->item[k].name, len) == 0 && r[len] == '.') {
+          best = k;
+          best_len = len;
+        }
+      }
+      if (best < 0)
+        break;
+      if (longest < 0)
+        longest = best;
+      salesim_item *it = &its->item[best];
+      if (it->type >= 0 && it->type < ks->n &&
+          find_in_table(ks->kinds[it->type].table, it->body.bytes, r + best_len + 1, path, out,
+                        NULL) == 0) {
+        j = best;
+        after = r + best_len + 1;
+        break;
+      }
+      below = best_len;
+    }
+    if (j < 0 && longest >= 0) {
+      j = longest;
+      after = r + strlen(its->item[j].name) + 1;
+    } else if (j < 0) {
+      if (diag)
+        salesim_diag_add(diag, "%s: no item of %s has that name (expected one of: %s)", path,
+                         s->name, its->n ? names : "none: the list is empty");
+      return -2;
+    }
+  } else {
+    if (diag)
+      salesim_diag_add(diag, "%s: %s is a list of groups (expected %s[j].SETTING or "
+                       "%s.NAME.SETTING)", path, s->name, s->name, s->name);
+    return -2;
+  }
+  salesim_item *it = &its->item[j];
+  assert(it->type >= 0 && it->type < ks->n);
+  const salesim_item_kind *kind = &ks->kinds[it->type];
+  rc = find_in_table(kind->table, it->body.bytes, after, path, out, diag);
+  if (rc == -1 && diag)
+    salesim_diag_add(diag, "%s: item %d of %s ('%s', type %s) has no number %s", path, j, s->name,
+                     it->name, kind->type, after);
+  if (rc != 0)
+    return -2;
+  out->kind = kind;
+  out->item = it;
+  out->items_name = s->name;
+  out->item_index = j;
+  return 0;
+}
+
+/* Find `name` ("rate", "ability.mean", "curve[2].pay", "salary_by_grade[1]",
+ * "components[1].rate", "components.kicker.rate") in table t over struct
+ * `base`. Returns 0; -1 when no setting of that name is a number (the caller
+ * says so); -2 when the setting exists but the element does not (said here,
+ * in diag, about `path`). */
 static int find_in_table(const salesim_param_table *t, void *base, const char *name,
                          const char *path, target *out, salesim_diag *diag) {
   for (size_t i = 0; i < t->count; i++) {
@@ -79,6 +193,8 @@ static int find_in_table(const salesim_param_table *t, void *base, const char *n
     const char *rest = name + n;
     if (*rest != '\0' && *rest != '.' && *rest != '[')
       continue; /* a longer name that starts with this one */
+    if (s->kind == SALESIM_P_ITEMS)
+      return find_in_items(s, (char *)base + s->offset, rest, path, out, diag);
     out->spec = s;
     out->field = (char *)base + s->offset;
     out->dist_part = -1;
@@ -215,6 +331,10 @@ static int resolve(const salesim_scenario *csc, const char *path, target *out,
   out->mech = -1;
   out->index = -1;
   out->axis = -1;
+  out->kind = NULL;
+  out->item = NULL;
+  out->items_name = NULL;
+  out->item_index = -1;
   if (path == NULL || sc == NULL)
     return SALESIM_EINVAL;
   if (strcmp(path, "budget") == 0) {
@@ -469,6 +589,12 @@ int salesim_scenario_set(salesim_scenario *sc, const char *path, double value,
   }
   if (t.mech >= 0) {
     const salesim_mechanism_spec *m = &sc->mechanisms[t.mech];
+    if (t.item != NULL && t.kind->check != NULL) { /* the item's own checks, then the type's */
+      char where[3 * SALESIM_NAME_MAX + 32];
+      snprintf(where, sizeof where, "mechanisms.%s.%s[%d]", m->name, t.items_name, t.item_index);
+      if (t.kind->check(t.item->body.bytes, where, diag) != 0)
+        return SALESIM_EINVAL;
+    }
     if (m->type->check != NULL) {
       char where[160]; /* the check names its settings after this prefix */
       snprintf(where, sizeof where, "mechanisms.%s", m->name);

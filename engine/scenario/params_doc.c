@@ -2,7 +2,8 @@
  * engine/scenario/params_doc.c: the markdown reference of every scenario setting
  * (salesim_scenario_doc_markdown, `salesim params`; docs/scenario-format.md
  * holds the same tables): one table per group and per registered mechanism,
- * with type, default, allowed values, unit and meaning.
+ * with type, default, allowed values, unit and meaning; a mechanism's list
+ * of typed groups (SALESIM_P_ITEMS) adds one sub-table per kind of group.
  *
  * Read next: engine/scenario/params_limits.c.
  */
@@ -35,6 +36,8 @@ static const char *kind_name(salesim_param_kind k) {
     return "points";
   case SALESIM_P_VECTOR:
     return "vector";
+  case SALESIM_P_ITEMS:
+    return "list of groups";
   }
   return "?";
 }
@@ -76,6 +79,14 @@ static const char *allowed_text(const salesim_param_spec *s, char *buf, size_t s
     snprintf(buf, size, "1 to %d values, each %s%s", SALESIM_MAX_POINTS, r[0] ? r : "any",
              (s->flags & SALESIM_PF_INCREASING) ? ", increasing" : "");
     break;
+  case SALESIM_P_ITEMS: {
+    const salesim_item_kinds *ks = s->def_ptr;
+    int max = s->max > 0 && s->max < SALESIM_MAX_ITEMS ? (int)s->max : SALESIM_MAX_ITEMS;
+    size_t used = (size_t)snprintf(buf, size, "up to %d groups; type one of: ", max);
+    for (int k = 0; ks != NULL && k < ks->n && used < size; k++)
+      used += (size_t)snprintf(buf + used, size - used, "%s%s", k ? ", " : "", ks->kinds[k].type);
+    break;
+  }
   }
   return buf;
 }
@@ -90,10 +101,10 @@ static int put_cell(FILE *fp, const char *text) {
   return fputc(' ', fp) == EOF ? -1 : 0;
 }
 
-static int table_markdown(FILE *fp, const char *heading, const char *summary,
+static int table_markdown(FILE *fp, const char *level, const char *heading, const char *summary,
                           const salesim_param_table *t) {
   char name[SALESIM_NAME_MAX + 4], def[512], allowed[512];
-  if (fprintf(fp, "### %s\n\n", heading) < 0)
+  if (fprintf(fp, "%s %s\n\n", level, heading) < 0)
     return -1;
   if (summary != NULL && fprintf(fp, "%s\n\n", summary) < 0)
     return -1;
@@ -114,6 +125,28 @@ static int table_markdown(FILE *fp, const char *heading, const char *summary,
   return fputc('\n', fp) == EOF ? -1 : 0;
 }
 
+/* Each kind of each list-of-groups setting (SALESIM_P_ITEMS) of table t, as
+ * its own sub-table under the mechanism `mech`: "`plan.components`: `spif`". */
+static int items_markdown(FILE *fp, const char *mech, const salesim_param_table *t) {
+  char heading[3 * SALESIM_NAME_MAX + 16], summary[3 * SALESIM_NAME_MAX + 160];
+  for (size_t i = 0; i < t->count; i++) {
+    const salesim_param_spec *s = &t->specs[i];
+    const salesim_item_kinds *ks = s->def_ptr;
+    if (s->kind != SALESIM_P_ITEMS || ks == NULL)
+      continue;
+    for (int k = 0; k < ks->n; k++) {
+      snprintf(heading, sizeof heading, "`%s.%s`: `%s`", mech, s->name, ks->kinds[k].type);
+      snprintf(summary, sizeof summary,
+               "A group `{ type = \"%s\"; name = \"...\"; ... }` in `%s` (`name` optional, "
+               "default \"%s\", unique in the list) takes these settings:",
+               ks->kinds[k].type, s->name, ks->kinds[k].type);
+      if (table_markdown(fp, "####", heading, summary, ks->kinds[k].table) != 0)
+        return -1;
+    }
+  }
+  return 0;
+}
+
 int salesim_scenario_doc_markdown(FILE *fp) {
   static const char *const headings[SALESIM_TABLE_COUNT] = {
       "Top level",  "`production`", "`population`",
@@ -123,12 +156,13 @@ int salesim_scenario_doc_markdown(FILE *fp) {
   size_t n;
   const salesim_param_table *tables = salesim_scenario_tables(&n);
   for (size_t i = 0; i < n; i++)
-    if (table_markdown(fp, headings[i], NULL, &tables[i]) != 0)
+    if (table_markdown(fp, "###", headings[i], NULL, &tables[i]) != 0)
       return SALESIM_EIO;
   const salesim_mechanism_type *const *all = salesim_mechanism_all();
   for (size_t i = 0; all[i] != NULL; i++) {
     snprintf(heading, sizeof heading, "Mechanism `%s`", all[i]->name);
-    if (table_markdown(fp, heading, all[i]->summary, all[i]->params) != 0)
+    if (table_markdown(fp, "###", heading, all[i]->summary, all[i]->params) != 0 ||
+        items_markdown(fp, all[i]->name, all[i]->params) != 0)
       return SALESIM_EIO;
   }
   return fflush(fp) == 0 ? 0 : SALESIM_EIO;

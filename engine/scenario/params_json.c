@@ -1,7 +1,9 @@
 /*
  * engine/scenario/params_json.c: parameter groups as JSON and the reference target
  * (engine/scenario/params_json.h). Generic over salesim_param_spec kinds, so a new
- * mechanism's settings appear in summary.json with no change here.
+ * mechanism's settings appear in summary.json with no change here; a list of
+ * typed groups (SALESIM_P_ITEMS) becomes an array of objects, each with its
+ * "type", its "name" and every setting of its kind.
  */
 #include <math.h>
 #include <string.h>
@@ -36,6 +38,8 @@ static const char *choice_at(const char *choices, int idx, char *buf, size_t siz
   buf[n] = '\0';
   return buf;
 }
+
+static int add_fields(json_t *o, const salesim_param_table *table, const void *params);
 
 static json_t *value_json(const salesim_param_spec *s, const char *field) {
   char buf[SALESIM_NAME_MAX + 1];
@@ -88,8 +92,42 @@ static json_t *value_json(const salesim_param_spec *s, const char *field) {
       json_array_append_new(a, num(v->v[i]));
     return a;
   }
+  case SALESIM_P_ITEMS: {
+    /* [ {"type": ..., "name": ..., each setting of its kind}, ... ] */
+    const salesim_items *its = (const salesim_items *)field;
+    const salesim_item_kinds *ks = s->def_ptr;
+    json_t *a = json_array();
+    for (int i = 0; a != NULL && i < its->n && i < SALESIM_MAX_ITEMS; i++) {
+      const salesim_item *it = &its->item[i];
+      json_t *o = json_object();
+      if (o == NULL || ks == NULL || it->type < 0 || it->type >= ks->n ||
+          json_object_set_new(o, "type", json_string(ks->kinds[it->type].type)) != 0 ||
+          json_object_set_new(o, "name", json_string(it->name)) != 0 ||
+          add_fields(o, ks->kinds[it->type].table, it->body.bytes) != 0) {
+        json_decref(o);
+        json_decref(a);
+        return NULL;
+      }
+      if (json_array_append_new(a, o) != 0) { /* o is released by jansson */
+        json_decref(a);
+        return NULL;
+      }
+    }
+    return a;
+  }
   }
   return json_null();
+}
+
+/* Every setting of `table` over `params` into object o; 0 or -1. */
+static int add_fields(json_t *o, const salesim_param_table *table, const void *params) {
+  for (size_t i = 0; i < table->count; i++) {
+    const salesim_param_spec *s = &table->specs[i];
+    json_t *v = value_json(s, (const char *)params + s->offset);
+    if (v == NULL || json_object_set_new(o, s->name, v) != 0)
+      return -1;
+  }
+  return 0;
 }
 
 json_t *salesim_params_to_json(const salesim_param_table *table, const void *params) {
@@ -98,13 +136,9 @@ json_t *salesim_params_to_json(const salesim_param_table *table, const void *par
   json_t *o = json_object();
   if (o == NULL)
     return NULL;
-  for (size_t i = 0; i < table->count; i++) {
-    const salesim_param_spec *s = &table->specs[i];
-    json_t *v = value_json(s, (const char *)params + s->offset);
-    if (v == NULL || json_object_set_new(o, s->name, v) != 0) {
-      json_decref(o);
-      return NULL;
-    }
+  if (add_fields(o, table, params) != 0) {
+    json_decref(o);
+    return NULL;
   }
   return o;
 }

@@ -52,6 +52,9 @@ void salesim_params_defaults(const salesim_param_table *table, void *out) {
       if (s->def_ptr != NULL)
         *(salesim_vector *)field = *(const salesim_vector *)s->def_ptr;
       break;
+    case SALESIM_P_ITEMS: /* the default is an empty list */
+      ((salesim_items *)field)->n = 0;
+      break;
     }
   }
 }
@@ -237,6 +240,15 @@ const char *salesim_params_expect_text(const salesim_param_spec *s, char *buf, s
   case SALESIM_P_VECTOR:
     snprintf(buf, size, "an array of numbers, e.g. [1, 2]");
     break;
+  case SALESIM_P_ITEMS: {
+    const salesim_item_kinds *ks = s->def_ptr;
+    size_t used = (size_t)snprintf(buf, size, "a list of { type = \"...\"; ... } groups (kinds: ");
+    for (int k = 0; ks != NULL && k < ks->n && used < size; k++)
+      used += (size_t)snprintf(buf + used, size - used, "%s%s", k ? "|" : "", ks->kinds[k].type);
+    if (used < size)
+      snprintf(buf + used, size - used, ")");
+    break;
+  }
   }
   return buf;
 }
@@ -330,6 +342,9 @@ const char *salesim_params_default_text(const salesim_param_spec *s, char *buf, 
       snprintf(buf + used, size - used, "]");
     break;
   }
+  case SALESIM_P_ITEMS:
+    snprintf(buf, size, "empty list");
+    break;
   }
   return buf;
 }

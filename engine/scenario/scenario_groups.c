@@ -252,7 +252,8 @@ static void check_sweep_paths(loader *ld, const config_setting_t *root, salesim_
   }
 }
 
-static int label_ok(const char *s) {
+/* A mechanism's label or an item's name (SALESIM_P_ITEMS) is fit to be one. */
+int scn_label_ok(const char *s) {
   if (*s == '\0' || *s == '.' || *s == '-') /* a folder or CSV text: docs/safety.md */
     return 0;
   for (; *s; s++)
@@ -341,7 +342,7 @@ static void read_mechanisms(loader *ld, const config_setting_t *root, salesim_sc
         if (strlen(label) >= SALESIM_NAME_MAX)
           scn_report(ld, ns, full, "%zu characters (expected at most %d)", strlen(label),
                      SALESIM_NAME_MAX - 1);
-        else if (!label_ok(label))
+        else if (!scn_label_ok(label))
           scn_report(ld, ns, full,
                      "\"%s\" (expected letters, digits, '_', '-' or '.', not empty, not "
                      "starting with '.' or '-')",

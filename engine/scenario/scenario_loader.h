@@ -209,6 +209,9 @@ void scn_load_calibration(loader *ld, const config_setting_t *root, salesim_scen
 
 /* ---- engine/scenario/scenario_groups.c ---- */
 
+/* Nonzero if `s` may be a mechanism's label or an item's name: letters,
+ * digits, '_', '-' or '.', not empty, not starting with '.' or '-'. */
+int scn_label_ok(const char *s);
 /* Walk the whole tree into `sc`, reporting every problem. */
 void scn_load_tree(loader *ld, const config_t *cf, salesim_scenario *sc);
 

@@ -3,7 +3,8 @@
  *
  * Each kind of salesim_param_spec has its reader here: numbers (range
  * checks, the 32-bit trap), choices (with did-you-mean), distributions
- * (a number or a { dist = ...; } group), points and vectors; scn_read_table
+ * (a number or a { dist = ...; } group), points, vectors and lists of typed
+ * groups (SALESIM_P_ITEMS: a plan's components); scn_read_table
  * fills a whole group's struct from its table and reports every setting
  * the table does not know. Every problem is one line through
  * engine/scenario/scenario_diag.c; a reader never stops at the first.
@@ -64,12 +65,26 @@ static int need_number(loader *ld, const config_setting_t *s, const char *name,
   return rc == 0 ? 0 : -1;
 }
 
+/* "; a share: write 0.5 for 50 %" when a share setting got a value that
+ * looks like a percentage (1 < v <= 100), else "": appended to a range
+ * message (issue 14: a fixed share written as 50 instead of 0.5). */
+static const char *share_hint(const salesim_param_spec *spec, double v, char *buf, size_t size) {
+  char a[32], b[32];
+  buf[0] = '\0';
+  if (spec->unit != NULL && strcmp(spec->unit, "share") == 0 && v > 1 && v <= 100)
+    snprintf(buf, size, "; a share: write %s for %s %%",
+             salesim_params_number_text(v / 100, a, sizeof a),
+             salesim_params_number_text(v, b, sizeof b));
+  return buf;
+}
+
 static int out_of_range(loader *ld, const config_setting_t *s, const char *name, double v,
                         const salesim_param_spec *spec) {
-  char num[32], expect[256];
-  scn_report(ld, s, name, "%s out of range (expected %s)",
+  char num[32], expect[256], hint[96];
+  scn_report(ld, s, name, "%s out of range (expected %s%s)",
              salesim_params_number_text(v, num, sizeof num),
-             salesim_params_expect_text(spec, expect, sizeof expect));
+             salesim_params_expect_text(spec, expect, sizeof expect),
+             share_hint(spec, v, hint, sizeof hint));
   return -1;
 }
 
@@ -331,8 +346,10 @@ static int read_points(loader *ld, const config_setting_t *s, const char *name,
       bad = 1;
     }
     if (!salesim_params_in_range(spec, p.y[i])) {
-      scn_report(ld, e, full, "y = %s out of range (expected y %s)",
-                 salesim_params_number_text(p.y[i], a, sizeof a), range);
+      char hint[96];
+      scn_report(ld, e, full, "y = %s out of range (expected y %s%s)",
+                 salesim_params_number_text(p.y[i], a, sizeof a), range,
+                 share_hint(spec, p.y[i], hint, sizeof hint));
       bad = 1;
     }
   }
@@ -368,8 +385,10 @@ static int read_vector(loader *ld, const config_setting_t *s, const char *name,
       continue;
     }
     if (!salesim_params_in_range(spec, v.v[i])) {
-      scn_report(ld, e, full, "%s out of range (expected %s)",
-                 salesim_params_number_text(v.v[i], a, sizeof a), range);
+      char hint[96];
+      scn_report(ld, e, full, "%s out of range (expected %s%s)",
+                 salesim_params_number_text(v.v[i], a, sizeof a), range,
+                 share_hint(spec, v.v[i], hint, sizeof hint));
       bad = 1;
     } else if ((spec->flags & SALESIM_PF_INCREASING) && i > 0 && !(v.v[i] > v.v[i - 1])) {
       scn_report(ld, e, full, "%s is not above the previous value %s (expected strictly "
@@ -382,6 +401,146 @@ static int read_vector(loader *ld, const config_setting_t *s, const char *name,
   if (bad)
     return -1;
   *out = v;
+  return 0;
+}
+
+/* A list of typed groups (SALESIM_P_ITEMS):
+ *   ( { type = "K"; name = "N"; ...settings of K... }, ... )
+ * Each group's `type` picks one of the spec's kinds (def_ptr); its body gets
+ * the kind's defaults, then its settings (scn_read_table, prefix
+ * NAME[j]); `name` follows the rules of a mechanism's label and defaults to
+ * the type's name; names are unique; at most spec->max items. A kind's
+ * `check` runs on each item whose settings are valid, with where =
+ * "FILE:LINE: NAME[j]" at the group's own line. Every problem of every
+ * item is reported. */
+static int read_items(loader *ld, const config_setting_t *s, const char *name,
+                      const salesim_param_spec *spec, salesim_items *out) {
+  static const char *const skip[] = {"type", "name"};
+  const salesim_item_kinds *ks = spec->def_ptr;
+  const char *types[MAX_CANDIDATES];
+  char list[LIST_TEXT], expect[LIST_TEXT + 16], full[NAME_TEXT], at[NAME_TEXT], sv[SHOWN_SIZE];
+  size_t nt = 0;
+  int bad = 0;
+  assert(ks != NULL && ks->n > 0 && ks->n <= MAX_CANDIDATES);
+  for (int k = 0; k < ks->n; k++) {
+    /* a kind's settings must fit an item's body: a programming error */
+    assert(ks->kinds[k].table != NULL && ks->kinds[k].table->struct_size <= SALESIM_ITEM_BYTES);
+    types[nt++] = ks->kinds[k].type;
+  }
+  scn_join_list(types, nt, list, sizeof list);
+  snprintf(expect, sizeof expect, "one of: %s", list);
+  out->n = 0;
+  if (!is_sequence(s)) {
+    char what[LIST_TEXT + 64];
+    scn_wrong_type(ld, s, name, salesim_params_expect_text(spec, what, sizeof what));
+    return -1;
+  }
+  int n = config_setting_length(s);
+  int max = spec->max > 0 && spec->max < SALESIM_MAX_ITEMS ? (int)spec->max : SALESIM_MAX_ITEMS;
+  if (n > max) {
+    scn_report(ld, s, name, "%d items (expected at most %d)", n, max);
+    return -1;
+  }
+  for (int j = 0; j < n; j++) {
+    const config_setting_t *e = config_setting_get_elem(s, (unsigned)j);
+    salesim_item *it = &out->item[j];
+    memset(it, 0, sizeof *it);
+    it->type = -1;
+    scn_setting_source(ld, e, &it->line);
+    scn_index_name(at, sizeof at, name, j);
+    if (!config_setting_is_group(e)) {
+      char what[LIST_TEXT + 64];
+      snprintf(what, sizeof what, "a group { type = \"...\"; ... }, type %s", expect);
+      scn_wrong_type(ld, e, at, what);
+      bad = 1;
+      continue;
+    }
+    const config_setting_t *ts = config_setting_get_member(e, "type");
+    scn_join_name(full, sizeof full, at, "type");
+    if (ts == NULL)
+      scn_report(ld, e, full, "missing (expected %s)", expect);
+    else if (config_setting_type(ts) != CONFIG_TYPE_STRING)
+      scn_wrong_type(ld, ts, full, expect);
+    else {
+      const char *tn = config_setting_get_string(ts);
+      for (int k = 0; k < ks->n && it->type < 0; k++)
+        if (strcmp(ks->kinds[k].type, tn) == 0)
+          it->type = k;
+      if (it->type < 0) {
+        const char *guess = salesim_params_suggest(tn, types, nt);
+        if (guess != NULL)
+          scn_report(ld, ts, full, "unknown type \"%s\", did you mean '%s'? (expected %s)",
+                     scn_shown_value(tn, sv), guess, expect);
+        else
+          scn_report(ld, ts, full, "unknown type \"%s\" (expected %s)", scn_shown_value(tn, sv),
+                     expect);
+      }
+    }
+    const config_setting_t *ns = config_setting_get_member(e, "name");
+    scn_join_name(full, sizeof full, at, "name");
+    if (ns != NULL) {
+      if (config_setting_type(ns) != CONFIG_TYPE_STRING)
+        scn_wrong_type(ld, ns, full, "a string");
+      else {
+        const char *label = config_setting_get_string(ns);
+        if (strlen(label) >= SALESIM_NAME_MAX)
+          scn_report(ld, ns, full, "%zu characters (expected at most %d)", strlen(label),
+                     SALESIM_NAME_MAX - 1);
+        else if (!scn_label_ok(label))
+          scn_report(ld, ns, full,
+                     "\"%s\" (expected letters, digits, '_', '-' or '.', not empty, not "
+                     "starting with '.' or '-')",
+                     scn_shown_value(label, sv));
+        else
+          snprintf(it->name, sizeof it->name, "%s", label);
+      }
+      if (it->name[0] == '\0')
+        bad = 1;
+    } else if (it->type >= 0)
+      snprintf(it->name, sizeof it->name, "%s", ks->kinds[it->type].type);
+    if (it->type < 0) {
+      bad = 1;
+      continue;
+    }
+    const salesim_item_kind *kind = &ks->kinds[it->type];
+    salesim_params_defaults(kind->table, it->body.bytes);
+    if (scn_read_table(ld, e, at, kind->table, it->body.bytes, skip, 2, NULL) != 0) {
+      bad = 1;
+      continue;
+    }
+    if (kind->check != NULL) {
+      char where[NAME_TEXT + 600];
+      int line;
+      const char *file = scn_setting_source(ld, e, &line);
+      snprintf(where, sizeof where, "%s:%d: %s", file, line > 0 ? line : 1, at);
+      int problems = kind->check(it->body.bytes, where, ld->diag);
+      if (problems > 0) {
+        ld->errors += problems;
+        bad = 1;
+      }
+    }
+  }
+  /* names are unique within the list */
+  for (int j = 1; j < n; j++) {
+    if (out->item[j].name[0] == '\0')
+      continue;
+    for (int i = 0; i < j; i++)
+      if (strcmp(out->item[i].name, out->item[j].name) == 0) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)j);
+        const config_setting_t *ns = config_setting_get_member(e, "name");
+        scn_index_name(at, sizeof at, name, j);
+        scn_join_name(full, sizeof full, at, "name");
+        scn_report(ld, ns ? ns : e, full,
+                   "\"%s\" is also the name of %s[%d] on line %d (expected unique names: set "
+                   "name = \"...\")",
+                   scn_shown_value(out->item[j].name, sv), name, i, out->item[i].line);
+        bad = 1;
+        break;
+      }
+  }
+  if (bad)
+    return -1;
+  out->n = n;
   return 0;
 }
 
@@ -453,6 +612,8 @@ static int read_value(loader *ld, const config_setting_t *s, const char *name,
     return read_points(ld, s, name, spec, field);
   case SALESIM_P_VECTOR:
     return read_vector(ld, s, name, spec, field);
+  case SALESIM_P_ITEMS:
+    return read_items(ld, s, name, spec, field);
   }
   return -1;
 }
