@@ -123,7 +123,7 @@ static const salesim_param_spec comm_specs[] = {
     {"tiers", SALESIM_P_POINTS, offsetof(salesim_plan_commission, tiers), 0, &no_points, 0, 1,
      SALESIM_PF_INCREASING, "threshold|rate", "(threshold, share)",
      "Tiers as (threshold, rate) pairs, first threshold 0; thresholds in currency a period or "
-     "in attainment (tiers_on); replaces rate when given."},
+     "in attainment (tiers_on); give tiers or rate, not both."},
     {"tiers_on", SALESIM_P_CHOICE, offsetof(salesim_plan_commission, tiers_on), 0, NULL, 0, 1, 0,
      "amount|attainment", "choice",
      "Tier thresholds in credit a period (currency), or in attainment of the period's target "
