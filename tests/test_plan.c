@@ -6,7 +6,9 @@
  * addressable by path and compile into the schedule the run uses; bad
  * components give one line each, all in one run, exit 2 (a cap below the
  * accelerator's start, points and a named shape both, an unknown kind, too
- * many breakpoints in all).
+ * many breakpoints in all); the hooks on a world: a hire at month 6 gets
+ * half the target and the 8 % break at half the credit, the incentive's
+ * fields, quarters that reset credit and set a full quarter's target.
  */
 #include "testutil.h"
 
@@ -17,6 +19,7 @@
 #include <salesim/salesim.h>
 
 #include "plan.h"
+#include "sim.h"
 
 static double monthly(const salesim_results *r, int mech, int rep, int t, int s) {
   return r->monthly[(((size_t)mech * r->n_rep + rep) * r->n_months + t) * SALESIM_SERIES_COUNT +
@@ -99,6 +102,95 @@ static void test_paths_and_compile(void **state) {
   salesim_scenario_free(sc);
 }
 
+
+static const char *const hook_text =
+    "seed = 3;\nmonths = 24;\n"
+    "population = { reps = 6; };\nterritories = { count = 2; };\n"
+    "firm = { target_rule = \"fixed\"; fixed_target = 1000000.0; };\n"
+    "mechanisms = ( { type = \"plan\"; base = 4000.0; measurement = \"%s\";\n"
+    "  payment = \"period_end\";\n"
+    "  components = ( { type = \"commission\"; tiers = ((0.0, 0.05), (1.0, 0.08));\n"
+    "    tiers_on = \"attainment\"; tiers_apply = \"retroactive\"; } ); } );\n";
+
+/* The hooks on a world: year start, a hire at month 6, the incentive, a
+ * quarter's end. */
+static void test_hooks(void **state) {
+  (void)state;
+  char text[1024];
+  /* measured by the year: a hire at month 6 has half the target, and the
+   * 8 % break moves to half the credit */
+  snprintf(text, sizeof text, hook_text, "year");
+  salesim_scenario *sc = salesim_test_load_text(text);
+  assert_non_null(sc);
+  salesim_world *w = NULL;
+  assert_int_equal(salesim_world_alloc(&w, sc, 0, 0, sc->seed), 0);
+  w->month_in_year = 0;
+  assert_int_equal(w->type->year_start(w), 0);
+  assert_close(salesim_schedule_eval(&w->agents[0].sched, 1.2e6), 96000, 1e-12, 1e-9);
+  w->month_in_year = 6;
+  assert_int_equal(w->type->hire(w, &w->agents[0]), 0);
+  assert_close(w->agents[0].target, 5e5, 1e-15, 0);
+  assert_close(salesim_schedule_eval(&w->agents[0].sched, 499999), 24999.95, 1e-12, 1e-9);
+  assert_close(salesim_schedule_eval(&w->agents[0].sched, 6e5), 48000, 1e-12, 1e-9);
+  salesim_world_free(w);
+  salesim_scenario_free(sc);
+  /* measured by the quarter */
+  snprintf(text, sizeof text, hook_text, "quarter");
+  sc = salesim_test_load_text(text);
+  assert_non_null(sc);
+  w = NULL;
+  assert_int_equal(salesim_world_alloc(&w, sc, 0, 0, sc->seed), 0);
+  const salesim_mechanism_type *t = w->type;
+  assert_string_equal(t->name, "plan");
+  salesim_agent *a = &w->agents[0];
+  w->month_in_year = 0;
+  assert_int_equal(t->year_start(w), 0);
+  assert_close(a->target, 1e6, 1e-15, 0);
+  /* the first quarter: target 250,000, the 8 % break there */
+  assert_close(salesim_schedule_eval(&a->sched, 249999), 0.05 * 249999, 1e-12, 1e-9);
+  assert_close(salesim_schedule_eval(&a->sched, 3e5), 24000, 1e-12, 1e-9);
+  /* a hire at month 6 of 12 (the first month of the third quarter): the
+   * year's target halves, the quarter's is a full quarter */
+  w->month_in_year = 6;
+  assert_int_equal(t->hire(w, a), 0);
+  assert_close(a->target, 5e5, 1e-15, 0);
+  assert_close(salesim_schedule_eval(&a->sched, 3e5), 24000, 1e-12, 1e-9);
+  /* a hire at month 7: two months of the quarter left, the break at 2/3 of it */
+  w->month_in_year = 7;
+  assert_int_equal(t->hire(w, a), 0);
+  assert_close(salesim_schedule_eval(&a->sched, 166666), 0.05 * 166666, 1e-12, 1e-9);
+  assert_close(salesim_schedule_eval(&a->sched, 1.7e5), 0.08 * 1.7e5, 1e-12, 1e-9);
+  salesim_incentive inc;
+  a->credit_period = 1000;
+  assert_int_equal(salesim_sim_incentive(w, a, &inc), 0);
+  assert_int_equal(inc.period_months, 3);
+  assert_int_equal(inc.months_left, 2);
+  assert_int_equal(inc.paid_at_end, 1);
+  assert_int_equal(inc.pay_scales_with_target, 1);
+  assert_close(inc.credit_to_date, 1000, 0, 0);
+  assert_close(inc.paid_to_date, 0, 0, 0);
+  assert_close(inc.book_credit, 1, 0, 0);
+  assert_close(inc.base_month, 4000, 0, 0);
+  salesim_world_free(w);
+  /* stepping through a quarter: its end resets the credit and sets a full
+   * quarter's schedule */
+  assert_int_equal(salesim_world_alloc(&w, sc, 0, 0, sc->seed), 0);
+  for (int m = 0; m < 3; m++)
+    assert_int_equal(salesim_world_step(w), 0);
+  int active = 0;
+  for (int i = 0; i < w->n_agents; i++) {
+    salesim_agent *b = &w->agents[i];
+    if (b->status == SALESIM_AGENT_VACANT)
+      continue;
+    active++;
+    assert_close(b->credit_period, 0, 0, 0);
+    assert_close(salesim_schedule_eval(&b->sched, 3e5), 24000, 1e-12, 1e-9);
+  }
+  assert_true(active > 0);
+  salesim_world_free(w);
+  salesim_scenario_free(sc);
+}
+
 static char *validate(const char *name, const char *text, int *status) {
   const char *path = salesim_test_write_temp(name, text);
   char cmd[1024], *out = NULL;
@@ -165,6 +257,7 @@ int main(void) {
       cmocka_unit_test(test_saas_file_runs),
       cmocka_unit_test(test_paths_and_compile),
       cmocka_unit_test(test_bad_components),
+      cmocka_unit_test(test_hooks),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
