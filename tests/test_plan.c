@@ -18,6 +18,7 @@
 
 #include <salesim/salesim.h>
 
+#include "decision.h"
 #include "plan.h"
 #include "sim.h"
 
@@ -191,6 +192,55 @@ static void test_hooks(void **state) {
   salesim_scenario_free(sc);
 }
 
+
+typedef struct exact_tally {
+  long n, bad;
+  double worst;
+} exact_tally;
+
+static void exact_probe(void *ctx, const salesim_world *w, const salesim_agent *a,
+                        const salesim_incentive *inc, const salesim_choice *out) {
+  exact_tally *t = ctx;
+  double ref = salesim_decide_reference_ce(w, a, inc, 0);
+  if (isnan(ref))
+    return;
+  double gap = (ref - out->ce) / fmax(1, fabs(ref));
+  t->n++;
+  t->bad += gap > 1e-6;
+  t->worst = fmax(t->worst, gap);
+  if (out->credit_months > 0) {
+    double refl = salesim_decide_reference_ce(w, a, inc, (int)out->credit_months);
+    double gl = (refl - out->ce_liquid) / fmax(1, fabs(refl));
+    t->bad += gl > 1e-6;
+    t->worst = fmax(t->worst, gl);
+  }
+}
+
+/* Every decision of the first 13 months under both plans of the file. */
+static void test_decisions_exact(void **state) {
+  (void)state;
+  salesim_diag d = SALESIM_DIAG_INIT;
+  salesim_scenario *sc = NULL;
+  assert_int_equal(salesim_scenario_load(&sc, salesim_test_path("tests/data/plan-saas.cfg"), &d),
+                   0);
+  for (int m = 0; m < 2; m++) {
+    salesim_world *w = NULL;
+    assert_int_equal(salesim_world_alloc(&w, sc, m, 0, sc->seed), 0);
+    exact_tally t = {0, 0, 0};
+    salesim_decide_set_probe(exact_probe, &t);
+    for (int k = 0; k < 13; k++)
+      assert_int_equal(salesim_world_step(w), 0);
+    salesim_decide_set_probe(NULL, NULL);
+    salesim_world_free(w);
+    print_message("%s: decisions %ld, worst shortfall %.2e, %ld above 1e-6\n",
+                  sc->mechanisms[m].name, t.n, t.worst, t.bad);
+    assert_true(t.n > 0);
+    assert_true(t.worst <= 1e-6);
+  }
+  salesim_scenario_free(sc);
+  salesim_diag_clear(&d);
+}
+
 static char *validate(const char *name, const char *text, int *status) {
   const char *path = salesim_test_write_temp(name, text);
   char cmd[1024], *out = NULL;
@@ -258,6 +308,7 @@ int main(void) {
       cmocka_unit_test(test_paths_and_compile),
       cmocka_unit_test(test_bad_components),
       cmocka_unit_test(test_hooks),
+      cmocka_unit_test(test_decisions_exact),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,7 +32,8 @@ static const salesim_param_spec plan_specs[] = {
      "currency/month", "Monthly base salary."},
     {"ote", SALESIM_P_DOUBLE, offsetof(salesim_plan_params, ote), 0, NULL, 0, 1e12, 0, NULL,
      "currency/year",
-     "Advertised on-target earnings; 0: base*12 plus the components' pay at 100 % of target."},
+     "Advertised on-target earnings; 0: base*12 plus the components' pay at 100 % of the "
+     "period's target times the periods in the year (prorated for a hire)."},
     {"measurement", SALESIM_P_CHOICE, offsetof(salesim_plan_params, measurement), 0, NULL, 0, 2,
      0, "year|quarter|month", "choice",
      "Measurement period: credit and attainment reset at the end of each plan year, quarter "
@@ -40,7 +41,7 @@ static const salesim_param_spec plan_specs[] = {
     {"payment", SALESIM_P_CHOICE, offsetof(salesim_plan_params, payment), 0, NULL, 0, 1, 0,
      "as_earned|period_end", "choice",
      "As earned: each month the pay of the period's credit so far less what was paid; period "
-     "end: all of it in the period's last month."},
+     "end: all of it in the period's last month (a person who leaves before it forfeits it)."},
     {"components", SALESIM_P_ITEMS, offsetof(salesim_plan_params, components), 0,
      &salesim_plan_kinds, 0, SALESIM_MAX_ITEMS, 0, NULL, "components",
      "The plan's components, each a group with its `type`: target_incentive, commission, "
