@@ -297,7 +297,7 @@ static void test_bad_components(void **state) {
   print_message("%s", out);
   assert_int_equal(status, 2);
   assert_non_null(
-      strstr(out, ":1: mechanisms[0].components: 20 breakpoints in all (expected at most 18)"));
+      strstr(out, ":1: mechanisms[0].components: 19 breakpoints in all (expected at most 18)"));
   assert_int_equal(count_lines(out), 1);
   free(out);
 }

@@ -239,24 +239,32 @@ static void test_plan_check(void **state) {
   c->cap = 9e9;
   int nk, nj;
   salesim_plan_worst_case(&plan, &nk, &nj);
-  assert_int_equal(nk, 20);
-  assert_int_equal(nj, 3);
+  assert_int_equal(nk, 19); /* 16 + two breaks + the cap */
+  assert_int_equal(nj, 2);
   assert_int_equal(salesim_plan_check(&plan, &sc, "f.cfg:4: mechanisms[0]", &d),
                    SALESIM_ESCENARIO);
   assert_int_equal((int)d.count, 1);
   assert_string_equal(d.lines[0],
-                      "f.cfg:4: mechanisms[0].components: 20 breakpoints in all (expected at most 18)");
-  /* at run time the same plan does not fit: 16 + 2 breaks + the cap */
+                      "f.cfg:4: mechanisms[0].components: 19 breakpoints in all (expected at most 18)");
+  /* at run time the same plan does not fit either */
   salesim_schedule s;
   assert_int_equal(salesim_plan_compile(&s, &plan, 1e7, 1), SALESIM_ELIMIT);
   salesim_diag_clear(&d);
-  /* quarters need a year of a multiple of 3 months; nine jumps */
+  /* one break fewer: 18, at the limit, passes and compiles */
+  c->tiers = (salesim_points){2, {0, 0.85}, {0.01, 0.02}};
+  salesim_plan_worst_case(&plan, &nk, &nj);
+  assert_int_equal(nk, 18);
+  assert_int_equal(salesim_plan_check(&plan, &sc, "f.cfg:4: mechanisms[0]", &d), 0);
+  assert_int_equal((int)d.count, 0);
+  assert_int_equal(salesim_plan_compile(&s, &plan, 1e7, 1), 0);
+  assert_int_equal(s.nk, 18);
+  /* quarters need a year of a multiple of 3 months; nine jumps (ten tiers from 0) */
   plan_reset(0);
   plan.measurement = SALESIM_PLAN_QUARTER;
   sc.months_per_year = 10;
   c = plan_add(SALESIM_PLAN_COMMISSION);
-  c->tiers.n = 9;
-  for (int i = 0; i < 9; i++)
+  c->tiers.n = 10;
+  for (int i = 0; i < 10; i++)
     c->tiers.x[i] = 0.2 * i, c->tiers.y[i] = 0.01 * (i + 1);
   c->tiers_on = SALESIM_PLAN_ON_ATTAINMENT;
   c->tiers_apply = SALESIM_PLAN_RETROACTIVE;

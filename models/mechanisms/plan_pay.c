@@ -190,9 +190,10 @@ void salesim_plan_worst_case(const salesim_plan_params *p, int *knots, int *jump
     case SALESIM_PLAN_COMMISSION: {
       const salesim_plan_commission *c = body;
       if (c->tiers.n > 0) {
-        nk += c->tiers.n + (c->cap > 0);
+        int breaks = c->tiers.n - (c->tiers.x[0] <= 0); /* a first tier at 0 is a rate */
+        nk += breaks + (c->cap > 0);
         if (c->tiers_apply == SALESIM_PLAN_RETROACTIVE)
-          nj += c->tiers.n;
+          nj += breaks;
       } else
         nk += c->cap > 0 && c->rate > 0;
       break;
