@@ -1,6 +1,7 @@
 /*
  * tests/test_plan.c: the mechanism type `plan` from scenario files
- * (models/mechanisms/plan.c): tests/data/plan-saas.cfg runs; paid at the
+ * (models/mechanisms/plan.c): tests/data/plan-saas.cfg runs (money adds
+ * up, the same bits on one and two threads); paid at the
  * quarter's end, variable pay comes only in the plan year's quarter-end
  * months, paid as earned it comes every month; the components are
  * addressable by path and compile into the schedule the run uses; bad
@@ -61,6 +62,22 @@ static void test_saas_file_runs(void **state) {
   assert_int_equal(off_quarter_variable[0], 0);
   assert_true(quarter_end_variable[0] > 0);
   assert_true(off_quarter_variable[1] > 0);
+  /* money adds up; the same results on two threads */
+  for (int mech = 0; mech < 2; mech++)
+    for (int rep = 0; rep < r->n_rep; rep++)
+      assert_close(SALESIM_METRIC_AT(r, mech, rep, SALESIM_METRIC_PAY_COST),
+                   SALESIM_METRIC_AT(r, mech, rep, SALESIM_METRIC_PAY_FIXED) +
+                       SALESIM_METRIC_AT(r, mech, rep, SALESIM_METRIC_PAY_VARIABLE),
+                   1e-12, 1e-6);
+  salesim_results *r2 = NULL;
+  opt.threads = 2;
+  assert_int_equal(salesim_run(&r2, sc, &opt, &d), 0);
+  salesim_diag_clear(&d);
+  size_t nm = (size_t)r->n_mech * r->n_rep * r->n_metrics;
+  size_t ns = (size_t)r->n_mech * r->n_rep * r->n_months * SALESIM_SERIES_COUNT;
+  assert_memory_equal(r->metric, r2->metric, nm * sizeof(double));
+  assert_memory_equal(r->monthly, r2->monthly, ns * sizeof(double));
+  salesim_results_free(r2);
   salesim_results_free(r);
   salesim_scenario_free(sc);
 }
