@@ -28,15 +28,18 @@
 
 #define TARGET 1200000.0
 
+/* fiscal < 0: fiscal_year_start left out (the default, 0: the start month) */
 static salesim_scenario *load_fiscal(int fiscal, int start, int months) {
-  char text[1024];
+  char text[1024], fy[64] = "";
+  if (fiscal >= 0)
+    snprintf(fy, sizeof fy, " fiscal_year_start = %d;", fiscal);
   snprintf(text, sizeof text,
            "name = \"fiscal\";\nseed = 3;\nmonths = %d;\n"
            "population = { reps = 24; };\nterritories = { count = 4; };\n"
-           "firm = { target_rule = \"fixed\"; fixed_target = %.1f; fiscal_year_start = %d;"
+           "firm = { target_rule = \"fixed\"; fixed_target = %.1f;%s"
            " start_month = %d; };\n"
            "mechanisms = ( { type = \"target_salary\"; name = \"ts\"; } );\n",
-           months, TARGET, fiscal, start);
+           months, TARGET, fy, start);
   salesim_scenario *sc = salesim_test_load_text(text);
   assert_non_null(sc);
   return sc;
@@ -122,6 +125,85 @@ static void test_stub_year(void **state) {
   walk(sc, marks, 12);
   expect_marks(marks, 36, starts1, ends1, ote1);
   salesim_scenario_free(sc);
+  /* a run from July with fiscal_year_start left out (0: the start month):
+   * plan years from run month 0, as before fiscal years existed */
+  sc = load_fiscal(-1, 7, 36);
+  assert_int_equal(sc->firm.fiscal_year_start, 0);
+  walk(sc, marks, 12);
+  expect_marks(marks, 36, starts1, ends1, ote1);
+  salesim_scenario_free(sc);
+  /* the same run under a January plan year: a stub of 6 months */
+  sc = load_fiscal(1, 7, 36);
+  walk(sc, marks, 6);
+  static const int starts7[] = {0, 6, 18, 30, -1}, ends7[] = {5, 17, 29, -1},
+                   ote7[] = {17, 29, -1};
+  expect_marks(marks, 36, starts7, ends7, ote7);
+  salesim_scenario_free(sc);
+}
+
+/* The company of tests/data/company with data.start = `start` and `firm`
+ * (a group's body, may be empty) in a fresh folder: its scenario.cfg. */
+static const char *company(const char *name, const char *start, const char *firm) {
+  static char path[1100];
+  char dir[1024], *out = NULL, text[2048];
+  assert_true(salesim_test_root()[0] == '/'); /* the group's folder (main) */
+  snprintf(dir, sizeof dir, "%s", salesim_test_at(name));
+  assert_int_equal(salesim_test_sh(&out, "mkdir -p '%s' && cp '%s'/*.csv '%s'/", dir,
+                                   salesim_test_path("tests/data/company"), dir),
+                   0);
+  free(out);
+  snprintf(text, sizeof text,
+           "name = \"company\";\nmonths = 36;\nfirm = {%s};\ndata = {\n"
+           "  start = \"%s\";\n"
+           "  territories = \"territories.csv\";\n  accounts = \"accounts.csv\";\n"
+           "  roster = \"roster.csv\";\n  performance = \"performance.csv\";\n"
+           "  opportunities = \"opportunities.csv\";\n  activities = \"activities.csv\";\n"
+           "};\nmechanisms = ( { type = \"commission\"; rate = 0.03; } );\n",
+           firm, start);
+  snprintf(path, sizeof path, "%s/scenario.cfg", dir);
+  salesim_test_write_text(path, text);
+  return path;
+}
+
+/* The run months where year_start runs (salesim_world_step: month 0 and
+ * every plan-year month 0) into starts[], -1 after the last. */
+static void year_starts(const char *cfg, int *starts, int *stub_months) {
+  salesim_scenario *sc = NULL;
+  salesim_diag d = SALESIM_DIAG_INIT;
+  assert_int_equal(salesim_scenario_load(&sc, cfg, &d), 0);
+  salesim_diag_clear(&d);
+  salesim_world *w = NULL;
+  assert_int_equal(salesim_world_alloc(&w, sc, 0, 0, sc->seed), 0);
+  *stub_months = sc->months_per_year - w->fiscal_offset;
+  int n = 0;
+  for (int m = 0; m < sc->months; m++) {
+    assert_int_equal(salesim_world_step(w), 0);
+    if (m == 0 || w->month_in_year == 0)
+      starts[n++] = m;
+  }
+  starts[n] = -1;
+  salesim_world_free(w);
+  salesim_scenario_free(sc);
+}
+
+/* Data that start in July: with fiscal_year_start left out the plan years
+ * start at run months 0, 12, 24 (as before fiscal years existed); with
+ * fiscal_year_start = 1 the first is a stub of 6 months. */
+static void test_data_from_july(void **state) {
+  (void)state;
+  int starts[64], stub;
+  year_starts(company("fiscal_july", "2026-07-01", ""), starts, &stub);
+  assert_int_equal(stub, 12);
+  static const int want0[] = {0, 12, 24, -1};
+  assert_memory_equal(starts, want0, sizeof want0);
+  year_starts(company("fiscal_july_jan", "2026-07-01", " fiscal_year_start = 1; "), starts,
+              &stub);
+  assert_int_equal(stub, 6);
+  static const int want1[] = {0, 6, 18, 30, -1};
+  assert_memory_equal(starts, want1, sizeof want1);
+  /* start_month given and equal to the data's: accepted */
+  year_starts(company("fiscal_july_7", "2026-07-01", " start_month = 7; "), starts, &stub);
+  assert_int_equal(stub, 12);
 }
 
 /* A whole 36-month run with the fiscal year from April: the year-end
@@ -226,7 +308,7 @@ static void test_refused(void **state) {
   salesim_diag d = SALESIM_DIAG_INIT;
   assert_int_equal(salesim_test_load_bad(p, &d), SALESIM_ESCENARIO);
   assert_true(salesim_test_has_line(
-      &d, "%s:4: firm.fiscal_year_start: 13 out of range (expected an integer 1..12)", p));
+      &d, "%s:4: firm.fiscal_year_start: 13 out of range (expected an integer 0..12)", p));
   assert_true(salesim_test_has_line(
       &d, "%s:5: firm.start_month: -1 out of range (expected an integer 0..12)", p));
   salesim_diag_clear(&d);
@@ -238,9 +320,74 @@ static void test_refused(void **state) {
   assert_int_equal(salesim_test_load_bad(p, &d), SALESIM_ESCENARIO);
   assert_true(salesim_test_has_line(&d,
                                     "%s:4: firm.fiscal_year_start: 4 with months_per_year = 6 "
-                                    "(expected 1, or months_per_year = 12)",
+                                    "(expected 0, the start month, or months_per_year = 12)",
                                     p));
   salesim_diag_clear(&d);
+  /* ... and 1 (January) is a calendar month too */
+  p = salesim_test_write_temp("fiscal_mpy1.cfg",
+                              "name = \"bad\";\nmonths = 12;\nmonths_per_year = 6;\n"
+                              "firm = { fiscal_year_start = 1; };\n"
+                              "mechanisms = ( { type = \"commission\"; } );\n");
+  assert_int_equal(salesim_test_load_bad(p, &d), SALESIM_ESCENARIO);
+  assert_true(salesim_test_has_line(&d,
+                                    "%s:4: firm.fiscal_year_start: 1 with months_per_year = 6 "
+                                    "(expected 0, the start month, or months_per_year = 12)",
+                                    p));
+  salesim_diag_clear(&d);
+  /* a start month that is not the data's */
+  const char *cfg = company("fiscal_start_bad", "2029-01-01", " start_month = 4; ");
+  assert_int_equal(salesim_test_load_bad(cfg, &d), SALESIM_ESCENARIO);
+  assert_true(salesim_test_has_line(&d,
+                                    "%s:3: firm.start_month: 4 but the data start in month 1 "
+                                    "of 2029 (expected 1, or leave it out)",
+                                    cfg));
+  salesim_diag_clear(&d);
+}
+
+/* The calendar's cross-checks hold for every point of a sweep (and for an
+ * override: salesim_scenario_set): a swept fiscal_year_start under
+ * 6-month plan years and a swept start_month against the data's are
+ * refused at load, naming the sweep's parameter; a sweep of fiscal years
+ * under 12-month plan years loads. */
+static void test_sweep_calendar(void **state) {
+  (void)state;
+  salesim_diag d = SALESIM_DIAG_INIT;
+  const char *p = salesim_test_write_temp(
+      "fiscal_sweep_fy.cfg",
+      "name = \"bad\";\nmonths = 12;\nmonths_per_year = 6;\n"
+      "mechanisms = ( { type = \"commission\"; } );\n"
+      "sweep = { params = ( { path = \"firm.fiscal_year_start\"; values = [0, 4]; } ); };\n");
+  assert_int_equal(salesim_test_load_bad(p, &d), SALESIM_ESCENARIO);
+  assert_true(salesim_test_has_line(&d,
+                                    "%s:5: sweep.params[0]: firm.fiscal_year_start = 4 with "
+                                    "months_per_year = 6 (expected 0, the start month, or "
+                                    "months_per_year = 12)",
+                                    p));
+  assert_int_equal(d.count, 1);
+  salesim_diag_clear(&d);
+  /* a swept start month against the data's */
+  char text[4096];
+  const char *cfg = company("fiscal_sweep_start", "2026-07-01", "");
+  char *body = salesim_test_slurp(cfg, NULL);
+  assert_non_null(body);
+  snprintf(text, sizeof text,
+           "%ssweep = { params = ( { path = \"firm.start_month\"; values = [7, 1]; } ); };\n",
+           body);
+  free(body);
+  salesim_test_write_text(cfg, text);
+  assert_int_equal(salesim_test_load_bad(cfg, &d), SALESIM_ESCENARIO);
+  assert_true(salesim_test_has_line(&d,
+                                    "%s:14: sweep.params[0]: firm.start_month = 1: the data "
+                                    "start in month 7 of 2026 (expected 7, or 0)",
+                                    cfg));
+  salesim_diag_clear(&d);
+  /* fiscal years swept under 12-month plan years: fine */
+  salesim_scenario *sc = salesim_test_load_text(
+      "name = \"ok\";\nmonths = 12;\nmechanisms = ( { type = \"commission\"; } );\n"
+      "sweep = { params = ( { path = \"firm.fiscal_year_start\"; values = [0, 1, 4]; } ); "
+      "};\n");
+  assert_non_null(sc);
+  salesim_scenario_free(sc);
 }
 
 int main(void) {
@@ -249,6 +396,8 @@ int main(void) {
       cmocka_unit_test(test_year_metrics),
       cmocka_unit_test(test_history_calendar),
       cmocka_unit_test(test_refused),
+      cmocka_unit_test(test_data_from_july),
+      cmocka_unit_test(test_sweep_calendar),
   };
-  return cmocka_run_group_tests(tests, NULL, NULL);
+  return cmocka_run_group_tests(tests, salesim_test_root_setup, salesim_test_root_teardown);
 }

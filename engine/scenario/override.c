@@ -563,6 +563,29 @@ int salesim_scenario_set(salesim_scenario *sc, const char *path, double value,
                                                  : salesim_params_range_text(s, range, sizeof range));
       return SALESIM_EINVAL;
     }
+    /* the calendar's cross-checks (the loader's, scenario_groups.c), so
+     * that a sweep's point or an override meets them too: a fiscal year
+     * given as a calendar month needs 12-month plan years (months_per_year
+     * is no path), and a start month given with dated data is the data's */
+    if (s->kind == SALESIM_P_INT && t.field == (char *)&sc->firm.fiscal_year_start &&
+        lround(value) != 0 && sc->months_per_year != 12) {
+      salesim_diag_add(diag,
+                       "%s = %g with months_per_year = %d (expected 0, the start month, or "
+                       "months_per_year = 12)",
+                       path, value, sc->months_per_year);
+      return SALESIM_EINVAL;
+    }
+    if (s->kind == SALESIM_P_INT && t.field == (char *)&sc->firm.start_month && value >= 1 &&
+        sc->data != NULL && sc->data->start != SALESIM_DATA_NO_DATE) {
+      int y, m, dd;
+      salesim_data_ymd(sc->data->start, &y, &m, &dd);
+      if ((int)lround(value) != m) {
+        salesim_diag_add(diag,
+                         "%s = %g: the data start in month %d of %d (expected %d, or 0)", path,
+                         value, m, y, m);
+        return SALESIM_EINVAL;
+      }
+    }
     switch (s->kind) {
     case SALESIM_P_DOUBLE:
       *(double *)t.field = value;

@@ -100,10 +100,12 @@ static const salesim_param_spec production_specs[] = {
      "sales = ability * effort + noise, to check against theory."},
     {"cycle_months", SALESIM_P_DOUBLE, offsetof(salesim_production, cycle_months), 6, NULL,
      0.5, 60, 0, NULL, "months",
-     "Mean months from first contact to contract, from 0.5 (two weeks). At 4 and above an "
-     "opportunity moves at most one stage a month; below 4 a month is k = ceil(4/cycle_months) "
-     "sub-steps and a deal may move several stages (docs/model.md). With stage_advance and "
-     "stage_loss given, those set the stages and this is not used."},
+     "Mean months from first contact to a won contract, from 0.5 (two weeks). At 4 and above "
+     "an opportunity moves at most one stage a month; below 4 a month is k sub-steps (4 to 16) "
+     "at a chance solved so that the mean is exactly this, a deal may move several stages in "
+     "a month and a lead takes half a month's sub-steps in the month it is found "
+     "(docs/model.md). With stage_advance and stage_loss given, those set the stages and this "
+     "is not used."},
     {"deal_value", SALESIM_P_DIST, offsetof(salesim_production, deal_value), 0,
      &default_deal_value, 0, INF, SALESIM_PF_MIN_EXCL, NULL, "currency",
      "Contract value of a won deal. Pipeline mode: the mean must keep leads at unit hunting "
@@ -300,11 +302,13 @@ static const salesim_param_spec firm_specs[] = {
      NULL, "multiple", "potential_book rule: multiple of a year of book revenue (12 * book)."},
     {"fixed_target", SALESIM_P_DOUBLE, offsetof(salesim_firm, fixed_target), 0, NULL, 0, INF, 0,
      NULL, "currency/year", "fixed rule: annual target of every rep; required (> 0) then."},
-    {"fiscal_year_start", SALESIM_P_INT, offsetof(salesim_firm, fiscal_year_start), 1, NULL, 1,
+    {"fiscal_year_start", SALESIM_P_INT, offsetof(salesim_firm, fiscal_year_start), 0, NULL, 0,
      12, 0, NULL, "month",
-     "Calendar month (1..12) the plan year starts: 4 for a fiscal year from April. Other than 1 "
-     "only with months_per_year = 12. A run that starts inside a plan year begins with a stub "
-     "year: plans set at month 0 are prorated to the months left (docs/model.md)."},
+     "Calendar month (1..12) the plan year starts: 4 for a fiscal year from April. 0: the run's "
+     "start month (start_month), so the plan year starts at run month 0 whatever month the "
+     "data start in. Other than 0 only with months_per_year = 12. A run that starts inside a "
+     "plan year begins with a stub year: plans set at month 0 are prorated to the months left "
+     "(docs/model.md)."},
     {"start_month", SALESIM_P_INT, offsetof(salesim_firm, start_month), 0, NULL, 0, 12, 0, NULL,
      "month",
      "Calendar month (1..12) of the run's first month; 0: the data's start month (data.start or "

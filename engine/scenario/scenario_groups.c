@@ -468,12 +468,15 @@ static void cross_checks(loader *ld, const config_setting_t *root, salesim_scena
                config_setting_lookup((config_setting_t *)root, "firm.fixed_target")
                ? salesim_params_number_text(sc->firm.fixed_target, num, sizeof num)
                : "missing");
-  /* the calendar (docs/model.md): a fiscal year other than January needs a
-   * plan year of 12 months; a start month given with data is the data's */
-  if (sc->firm.fiscal_year_start != 1 && sc->months_per_year != 12 &&
+  /* the calendar (docs/model.md): a fiscal year given as a calendar month
+   * needs a plan year of 12 months; a start month given with data is the
+   * data's. A sweep's or an override's point gets the same checks from
+   * salesim_scenario_set (override.c) */
+  if (sc->firm.fiscal_year_start != 0 && sc->months_per_year != 12 &&
       !scn_has_failed(ld, root, "firm.fiscal_year_start"))
     scn_report(ld, locate(root, "firm.fiscal_year_start", "firm"), "firm.fiscal_year_start",
-               "%d with months_per_year = %d (expected 1, or months_per_year = 12)",
+               "%d with months_per_year = %d (expected 0, the start month, or "
+               "months_per_year = 12)",
                sc->firm.fiscal_year_start, sc->months_per_year);
   if (sc->firm.start_month > 0 && sc->data != NULL && sc->data->start != SALESIM_DATA_NO_DATE &&
       !scn_has_failed(ld, root, "firm.start_month")) {

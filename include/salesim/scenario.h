@@ -240,7 +240,8 @@ typedef struct salesim_firm {
   double potential_share; /* rule potential_book: share of territory potential */
   double book_factor;     /* rule potential_book: multiple of 12*book */
   double fixed_target;    /* rule fixed: annual target per rep */
-  int fiscal_year_start;  /* calendar month 1..12 the plan year starts (1) */
+  int fiscal_year_start;  /* calendar month 1..12 the plan year starts; 0
+                           * (default): the start month (no stub year) */
   int start_month;        /* calendar month 1..12 of run month 0; 0: the
                            * data's start month, else January */
 } salesim_firm;

@@ -650,12 +650,16 @@ int salesim_calendar_start_month(const salesim_scenario *sc) {
   return 1;
 }
 
+int salesim_calendar_fiscal_start(const salesim_scenario *sc) {
+  if (sc->firm.fiscal_year_start >= 1 && sc->firm.fiscal_year_start <= 12)
+    return sc->firm.fiscal_year_start;
+  return salesim_calendar_start_month(sc); /* 0: the plan year from run month 0 */
+}
+
 int salesim_calendar_offset(const salesim_scenario *sc) {
   if (sc->months_per_year != 12)
-    return 0; /* the loader refuses fiscal_year_start != 1 then */
-  int fy = sc->firm.fiscal_year_start >= 1 && sc->firm.fiscal_year_start <= 12
-               ? sc->firm.fiscal_year_start
-               : 1;
+    return 0; /* the loader refuses fiscal_year_start != 0 then */
+  int fy = salesim_calendar_fiscal_start(sc);
   return ((salesim_calendar_start_month(sc) - fy) % 12 + 12) % 12;
 }
 
@@ -678,7 +682,7 @@ int salesim_history_attach(salesim_world *w) {
    * April, July or October), else months. A run that starts inside a plan
    * year (a stub year) has that year's months in periods of its own: no
    * period starts before the run. */
-  int fy = sc->firm.fiscal_year_start >= 1 ? sc->firm.fiscal_year_start : 1;
+  int fy = salesim_calendar_fiscal_start(sc);
   h->period = sc->months_per_year == 12 && h->base_month % 12 == 0 && fy == 1 ? 12
               : sc->months_per_year % 3 == 0 && h->base_month % 3 == 0 && (fy - 1) % 3 == 0
                   ? 3

@@ -51,10 +51,15 @@ typedef enum salesim_history_holder {
  *  data's start month, else 1 (January). */
 int salesim_calendar_start_month(const salesim_scenario *sc);
 
-/** The plan-year month (0..11) of run month 0: (start month -
- *  firm.fiscal_year_start) mod 12 with months_per_year = 12, else 0 (the
- *  plan year then starts at run month 0). month_in_year = (month + offset)
- *  % months_per_year. */
+/** The calendar month (1..12) the plan year starts: firm.fiscal_year_start,
+ *  else (0, the default) the start month (salesim_calendar_start_month):
+ *  the plan year starts at run month 0. */
+int salesim_calendar_fiscal_start(const salesim_scenario *sc);
+
+/** The plan-year month (0..11) of run month 0: (start month - the fiscal
+ *  start month) mod 12 with months_per_year = 12, else 0 (the plan year
+ *  then starts at run month 0). month_in_year = (month + offset) %
+ *  months_per_year. */
 int salesim_calendar_offset(const salesim_scenario *sc);
 
 /** Attach a recorder to a world just set up (month 0, before the first

@@ -12,7 +12,9 @@
  *     hunting finds new leads (Poisson in the territory's lead rate, the
  *     pool left and the month's shock), some lost to a teammate hunting the
  *     same prospects (collisions); the pipeline review overlay looks at the
- *     result.
+ *     result. With sub-steps (cycle_months < 4, w->sub_steps > 1) hunting
+ *     comes before the step and the new leads take part in it with the
+ *     first-month row (half a month's sub-steps; docs/model.md).
  *
  * salesim_market_orphans: the orphan books (accounts of people who left)
  * of every territory pay the firm and churn untended.
@@ -30,6 +32,42 @@
 #include "pipeline.h"
 #include "streams.h"
 #include "sim_internal.h"
+
+/* Hunting: the month's new leads (Poisson in the territory's lead rate,
+ * the pool left and the month's shock), collisions, deals opened at stage
+ * 1 at the end of slot i's list. Returns 0 or a negative code (w->error
+ * set). */
+static int hunt(salesim_world *w, salesim_agent *a, int i, salesim_outcome *o) {
+  const salesim_production *prod = &w->sc->production;
+  salesim_ledger *L = &w->ledger;
+  salesim_territory *tr = &w->terr[a->territory];
+  int rc;
+  if (a->status == SALESIM_AGENT_ACTIVE && a->hunt > 0) {
+    double rho = tr->prospects / tr->prospects0;
+    double intensity = a->ability * a->skill * a->hunt;
+    double lam = tr->lead_rate * intensity * rho * tr->shock / tr->difficulty;
+    unsigned n = 0;
+    if ((lam > 0 || !isfinite(lam)) && (rc = salesim_pipeline_leads(w, lam, a->rng, &n)) != 0)
+      return rc; /* past a bound: w->error says which */
+    w->draws += 1 + n;
+    /* hunters without assigned accounts work the same prospect pool:
+     * a lead a teammate also found is wasted (a conflict) */
+    double p_coll = 0;
+    if (prod->collisions && !a->assigned && tr->hunters > intensity) {
+      double others = tr->hunters - intensity;
+      double contacts = tr->lead_rate * others * tr->shock / tr->difficulty * 5.0;
+      p_coll = fmin(0.9, contacts / fmax(1.0, tr->prospects));
+    }
+    /* each lead: a collision, or a deal opened (pipeline.c); a lead the
+     * pool cannot take ends the run (w->error says why) */
+    if ((rc = salesim_pipeline_find(w, i, n, p_coll, &o->collisions, &o->leads)) < 0)
+      return rc;
+    a->leads_month = o->leads;
+    L->collisions += o->collisions;
+    L->leads += o->leads;
+  }
+  return 0;
+}
 
 int salesim_market_agent(salesim_world *w, salesim_agent *a, int i, salesim_outcome *o) {
   const salesim_production *prod = &w->sc->production;
@@ -63,9 +101,20 @@ int salesim_market_agent(salesim_world *w, salesim_agent *a, int i, salesim_outc
                           &won, &wins, &L->pulled, &L->discount_cost);
     L->pulled_value += (won - won0) + (L->discount_cost - dc0); /* at list price */
   }
+  /* with sub-steps (cycle_months < 4) the month's leads are found first
+   * and take part in this month's step with the first-month row (half the
+   * month's sub-steps: they arrive evenly over the month); at k = 1 they
+   * open after the step, as before (below) */
+  int fresh = 0;
+  if (w->sub_steps > 1) {
+    int before = a->n_opps;
+    if ((rc = hunt(w, a, i, o)) != 0)
+      return rc;
+    fresh = a->n_opps - before;
+  }
   w->draws += (unsigned long long)a->n_opps;
   double won_now = 0, wins_now = 0;
-  salesim_pipeline_step(w, a, &won_now, &wins_now);
+  salesim_pipeline_step_fresh(w, a, fresh, &won_now, &wins_now);
   if (timing) {
     salesim_overlay_push(w, a, o->revenue_book * a->book_credit + won, &won_now, &wins_now);
     L->pushed_value += a->pushed_value; /* 0 unless pushed this month */
@@ -80,30 +129,8 @@ int salesim_market_agent(salesim_world *w, salesim_agent *a, int i, salesim_outc
   }
   if (w->history != NULL) /* the wins sign and become accounts, or wait */
     salesim_history_book(w, a, wins > 0 ? won : 0, a->pushed_wins > 0);
-  if (a->status == SALESIM_AGENT_ACTIVE && a->hunt > 0) {
-    double rho = tr->prospects / tr->prospects0;
-    double intensity = a->ability * a->skill * a->hunt;
-    double lam = tr->lead_rate * intensity * rho * tr->shock / tr->difficulty;
-    unsigned n = 0;
-    if ((lam > 0 || !isfinite(lam)) && (rc = salesim_pipeline_leads(w, lam, a->rng, &n)) != 0)
-      return rc; /* past a bound: w->error says which */
-    w->draws += 1 + n;
-    /* hunters without assigned accounts work the same prospect pool:
-     * a lead a teammate also found is wasted (a conflict) */
-    double p_coll = 0;
-    if (prod->collisions && !a->assigned && tr->hunters > intensity) {
-      double others = tr->hunters - intensity;
-      double contacts = tr->lead_rate * others * tr->shock / tr->difficulty * 5.0;
-      p_coll = fmin(0.9, contacts / fmax(1.0, tr->prospects));
-    }
-    /* each lead: a collision, or a deal opened (pipeline.c); a lead the
-     * pool cannot take ends the run (w->error says why) */
-    if ((rc = salesim_pipeline_find(w, i, n, p_coll, &o->collisions, &o->leads)) < 0)
-      return rc;
-    a->leads_month = o->leads;
-    L->collisions += o->collisions;
-    L->leads += o->leads;
-  }
+  if (w->sub_steps == 1 && (rc = hunt(w, a, i, o)) != 0)
+    return rc; /* one stage a month at most: leads open after the step */
   if (w->spec->overlays.review && a->status == SALESIM_AGENT_ACTIVE)
     salesim_overlay_review(w, a);
   return 0;

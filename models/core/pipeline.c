@@ -12,16 +12,21 @@
  * deal's mean time from 20 % is sum_j 1/(a_j + l_j) (salesim_pipeline_chain).
  *
  * Sub-steps (cycle_months < 4, issue 14). One stage a month at most cannot
- * make a cycle under 4 months, so a month is k = ceil(4/cycle_months)
- * sub-steps of the rule at q' = 4/(cycle_months*k), composed into one
- * monthly row per stage (salesim_pipeline_month_rows): P(won this month),
- * P(end at stage s), P(lost), P(stay). The step still draws one uniform a
- * deal a month, with cut points over that row; win_within, psi, psi_d and
- * w->cycle come from the rows. The eventual win chances stay j/5; the mean
- * months to a won contract is the composed chain's exact mean, above
- * cycle_months by up to half a month (a month is counted whole: 2.02 at
- * 1.5, see docs/model.md). With k = 1 (cycle_months >= 4, or per-stage
- * values) nothing of this runs: the same code and bytes as before.
+ * make a cycle under 4 months, so a month is k sub-steps of the rule
+ * (salesim_pipeline_substeps: k = 2 * min(8, ceil(6/cycle_months))), each
+ * with exit chance q', composed into one monthly row per stage
+ * (salesim_pipeline_month_rows): P(won this month), P(end at stage s),
+ * P(lost), P(stay). A lead found in a month takes part in it: it gets half
+ * the month's sub-steps (leads arrive evenly over the month), the
+ * first-month row w->first_row, and that month counts half a month. q' is
+ * solved (salesim_pipeline_solve, bisection) so that the chain's exact
+ * mean months from first contact to a won contract
+ * (salesim_pipeline_mean_months) is cycle_months. The step still draws one
+ * uniform a deal a month, with cut points over its row; win_within, the
+ * new leads' lead_within, psi, psi_d and the steady state come from the
+ * rows. The eventual win chances stay j/5 at any q'. With k = 1
+ * (cycle_months >= 4, or per-stage values) nothing of this runs: the same
+ * code and bytes as before.
  */
 #include "pipeline.h"
 #include "history.h"
@@ -78,25 +83,23 @@ int salesim_pipeline_substeps(const salesim_production *p) {
     return 1;
   if (!(p->cycle_months < 4))
     return 1;
-  int k = (int)ceil(4.0 / p->cycle_months);
-  return k < 1 ? 1 : k;
+  /* k = 2h, h = ceil(6/cycle) capped at 8: even, so that the first month
+   * is exactly half of them, and enough of them that the fastest chain
+   * (q' = 1) closes no later than cycle_months on average (its mean is 0.5
+   * with h >= 4, 1.5 with h = 2 or 3; see salesim_pipeline_solve) */
+  double h = ceil(6.0 / p->cycle_months);
+  if (!(h <= 8))
+    h = 8;
+  return 2 * (int)h;
 }
 
-int salesim_pipeline_month_rows(const salesim_production *p,
-                                double rows[SALESIM_STAGES][SALESIM_STAGES + 1]) {
+/* rows[j] (j = 1..4) after k sub-steps of the rule at exit chance q (a
+ * stage j advances q*j/(j+1), is lost q/(j+1)), or of the given chances
+ * a, l; first: from stage 1 after k/2 sub-steps */
+static void compose(const double *a, const double *l, int k,
+                    double rows[SALESIM_STAGES][SALESIM_STAGES + 1],
+                    double first[SALESIM_STAGES + 1]) {
   const int top = SALESIM_STAGES - 1, WIN = SALESIM_STAGES;
-  double a[SALESIM_STAGES], l[SALESIM_STAGES];
-  int k = salesim_pipeline_substeps(p);
-  int per_stage = salesim_pipeline_stage_rates(p, a, l);
-  if (k > 1 && !per_stage) { /* the rule at q' = 4 / (cycle_months * k) a sub-step */
-    double q = 4.0 / (p->cycle_months * k);
-    if (q > 1)
-      q = 1;
-    for (int j = 1; j <= top; j++) {
-      a[j] = q * j / (j + 1.0);
-      l[j] = q / (j + 1.0);
-    }
-  }
   for (int s = 0; s <= WIN; s++)
     rows[0][s] = 0;
   for (int j = 1; j <= top; j++) {
@@ -105,19 +108,115 @@ int salesim_pipeline_month_rows(const salesim_production *p,
     double v[SALESIM_STAGES + 1] = {0};
     v[j] = 1;
     for (int step = 0; step < k; step++) {
+      if (first != NULL && j == 1 && step == k / 2)
+        memcpy(first, v, sizeof v);
       double nv[SALESIM_STAGES + 1] = {0};
       nv[0] = v[0];
       nv[WIN] = v[WIN];
       for (int s = 1; s <= top; s++) {
         nv[s + 1] += v[s] * a[s]; /* s + 1 == WIN at the top stage */
         nv[0] += v[s] * l[s];
-        nv[s] += v[s] * (1 - a[s] - l[s]);
+        nv[s] += v[s] * fmax(0, 1 - a[s] - l[s]); /* -5e-17 at q' = 1 */
       }
       memcpy(v, nv, sizeof v);
     }
     for (int s = 0; s <= WIN; s++)
       rows[j][s] = v[s];
   }
+}
+
+static void rule_rates(double q, double *a, double *l) {
+  a[0] = l[0] = 0;
+  for (int j = 1; j < SALESIM_STAGES; j++) {
+    a[j] = q * j / (j + 1.0);
+    l[j] = q / (j + 1.0);
+  }
+}
+
+double salesim_pipeline_mean_months(double rows[SALESIM_STAGES][SALESIM_STAGES + 1],
+                                    const double first[SALESIM_STAGES + 1], double *p_won) {
+  const int WIN = SALESIM_STAGES;
+  /* from a month's end at stage j: h_j = P(won), g_j = E[months * 1{won}]
+   * (months: the monthly steps to the win) solve
+   * h_j = row_j(W) + sum_{s>=j} row_j(s) h_s and
+   * g_j = row_j(W) + sum_{s>=j} row_j(s) (h_s + g_s) */
+  double g[SALESIM_STAGES + 1] = {0}, h[SALESIM_STAGES + 1] = {0};
+  for (int j = SALESIM_STAGES - 1; j >= 1; j--) {
+    double hw = rows[j][WIN], gw = rows[j][WIN];
+    for (int s = j + 1; s < SALESIM_STAGES; s++) {
+      hw += rows[j][s] * h[s];
+      gw += rows[j][s] * (h[s] + g[s]);
+    }
+    double stay = rows[j][j];
+    h[j] = hw / (1 - stay);
+    g[j] = (gw + stay * h[j]) / (1 - stay);
+  }
+  if (first == NULL) {
+    if (p_won != NULL)
+      *p_won = h[1];
+    return g[1] / h[1];
+  }
+  /* a new lead: its first month (half a month on average) counts 0.5, a
+   * win in it closes then; after it, whole months from the month's end */
+  double pw = first[WIN], gm = 0;
+  for (int s = 1; s < SALESIM_STAGES; s++) {
+    pw += first[s] * h[s];
+    gm += first[s] * g[s];
+  }
+  if (p_won != NULL)
+    *p_won = pw;
+  return 0.5 + gm / pw;
+}
+
+double salesim_pipeline_solve(double cycle, int k) {
+  double a[SALESIM_STAGES], l[SALESIM_STAGES];
+  double rows[SALESIM_STAGES][SALESIM_STAGES + 1], first[SALESIM_STAGES + 1];
+  /* the mean falls as q' rises (a won deal's sub-steps are four
+   * geometric(q') stays, see salesim_pipeline_chain): bisection, from the
+   * fastest chain down. With k from salesim_pipeline_substeps the mean at
+   * q' = 1 is at most cycle (0.5 for cycles under 1.5, else 1.5) */
+  rule_rates(1, a, l);
+  compose(a, l, k, rows, first);
+  if (!(salesim_pipeline_mean_months(rows, first, NULL) < cycle))
+    return 1;
+  double lo = 0, hi = 1; /* mean(lo) > cycle >= mean(hi) */
+  for (int it = 0; it < 200 && hi - lo > 1e-16; it++) {
+    double mid = 0.5 * (lo + hi);
+    rule_rates(mid, a, l);
+    compose(a, l, k, rows, first);
+    if (salesim_pipeline_mean_months(rows, first, NULL) > cycle)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  /* the nearer end */
+  double m[2];
+  double q[2] = {lo, hi};
+  for (int e = 0; e < 2; e++) {
+    rule_rates(q[e], a, l);
+    compose(a, l, k, rows, first);
+    m[e] = q[e] > 0 ? salesim_pipeline_mean_months(rows, first, NULL) : HUGE_VAL;
+  }
+  return fabs(m[0] - cycle) < fabs(m[1] - cycle) ? lo : hi;
+}
+
+int salesim_pipeline_month_rows(const salesim_production *p,
+                                double rows[SALESIM_STAGES][SALESIM_STAGES + 1],
+                                double first[SALESIM_STAGES + 1], double *q_sub) {
+  double a[SALESIM_STAGES], l[SALESIM_STAGES];
+  int k = salesim_pipeline_substeps(p);
+  int per_stage = salesim_pipeline_stage_rates(p, a, l);
+  double q = per_stage ? 0 : fmin(1.0, 4.0 / p->cycle_months);
+  if (k > 1) { /* the rule at the solved q' a sub-step (per-stage: k = 1) */
+    q = salesim_pipeline_solve(p->cycle_months, k);
+    rule_rates(q, a, l);
+  }
+  compose(a, l, k, rows, k > 1 ? first : NULL);
+  if (k == 1) /* no step in the month found */
+    for (int s = 0; s <= SALESIM_STAGES; s++)
+      first[s] = s == 1;
+  if (q_sub != NULL)
+    *q_sub = q;
   return k;
 }
 
@@ -125,13 +224,13 @@ void salesim_pipeline_steady(const salesim_production *p, double *reach, double 
   double a[SALESIM_STAGES], l[SALESIM_STAGES];
   reach[0] = exit_rate[0] = 0;
   if (salesim_pipeline_substeps(p) > 1) {
-    /* sub-steps: a deal may skip stages within a month. reach[s] = P(the
-     * deal sits at stage s at some month's end); a month's end at s is
-     * left with chance 1 - rows[s][s] */
-    double rows[SALESIM_STAGES][SALESIM_STAGES + 1];
-    salesim_pipeline_month_rows(p, rows);
+    /* sub-steps: a deal may skip stages within a month, its first month
+     * included. reach[s] = P(the deal sits at stage s at some month's
+     * end); a month's end at s is left with chance 1 - rows[s][s] */
+    double rows[SALESIM_STAGES][SALESIM_STAGES + 1], first[SALESIM_STAGES + 1];
+    salesim_pipeline_month_rows(p, rows, first, NULL);
     for (int s = 1; s < SALESIM_STAGES; s++) {
-      double r = s == 1 ? 1 : 0;
+      double r = first[s]; /* its first month's end (the first-month rule) */
       for (int j = 1; j < s; j++)
         r += reach[j] * rows[j][s] / exit_rate[j];
       reach[s] = r;
@@ -163,7 +262,7 @@ void salesim_pipeline_calibrate(salesim_world *w) {
   /* p_advance, p_lose: the chances of a chain of one step a month (the
    * monthly step with k = 1); with sub-steps (cycle_months < 4) the rule at
    * q = 1, used only for p_win (the eventual win chances are the same at
-   * any q): the step, the tables and the cycle then come from month_row */
+   * any q): the step and the tables then come from month_row, first_row */
   int per_stage = salesim_pipeline_stage_rates(p, w->p_advance, w->p_lose);
   salesim_pipeline_chain(w->p_advance, w->p_lose, w->p_win, months_left, months_to_win);
   w->cycle = months_to_win[1];
@@ -172,7 +271,7 @@ void salesim_pipeline_calibrate(salesim_world *w) {
       w->p_win[j] = j * 0.2;
     w->cycle = p->cycle_months;
   }
-  w->sub_steps = salesim_pipeline_month_rows(p, w->month_row);
+  w->sub_steps = salesim_pipeline_month_rows(p, w->month_row, w->first_row, &w->sub_q);
   /* win_within[j][m]: P(win within m monthly steps | at stage j) */
   for (int j = 0; j < SALESIM_STAGES; j++)
     w->win_within[j][0] = 0;
@@ -187,21 +286,18 @@ void salesim_pipeline_calibrate(salesim_world *w) {
       }
       w->win_within[0][m] = 0;
     }
-    /* the monthly chain's exact mean months from stage 1 to the contract of
-     * a won deal: g_j = E[months * 1{won} | j] solves
-     * g_j = row_j(W) + sum_{s>=j} row_j(s) (W_s + g_s), W_s = P(won | s) */
-    double g[SALESIM_STAGES + 1] = {0}, h[SALESIM_STAGES + 1] = {0};
-    for (int j = SALESIM_STAGES - 1; j >= 1; j--) {
-      double hw = w->month_row[j][WIN], gw = w->month_row[j][WIN];
-      for (int s = j + 1; s < SALESIM_STAGES; s++) {
-        hw += w->month_row[j][s] * h[s];
-        gw += w->month_row[j][s] * (h[s] + g[s]);
-      }
-      double stay = w->month_row[j][j];
-      h[j] = hw / (1 - stay);
-      g[j] = (gw + stay * h[j]) / (1 - stay);
+    /* a lead found this month: its first-month row, then whole months */
+    for (int m = 0; m <= SALESIM_MAX_HORIZON; m++) {
+      double x = w->first_row[WIN];
+      for (int s = 1; s < SALESIM_STAGES; s++)
+        x += w->first_row[s] * w->win_within[s][m];
+      w->lead_within[m] = x;
     }
-    w->cycle = g[1] / h[1];
+    /* q' was solved so that the chain's exact mean months from first
+     * contact to a won contract (salesim_pipeline_mean_months, to about
+     * 1e-14) is cycle_months: the setting itself, so that ceil(w->cycle)
+     * does not round a last bit up */
+    w->cycle = p->cycle_months;
   } else {
     for (int m = 1; m <= SALESIM_MAX_HORIZON; m++) {
       for (int j = SALESIM_STAGES - 1; j >= 1; j--) {
@@ -211,10 +307,11 @@ void salesim_pipeline_calibrate(salesim_world *w) {
       }
       w->win_within[0][m] = 0;
     }
+    memcpy(w->lead_within, w->win_within[1], sizeof w->lead_within);
   }
   w->psi[0] = 0;
   for (int m = 1; m <= SALESIM_MAX_HORIZON; m++)
-    w->psi[m] = w->psi[m - 1] + w->win_within[1][m - 1];
+    w->psi[m] = w->psi[m - 1] + w->lead_within[m - 1];
   double keep = 1;
   w->book_keep[0] = w->book_gain[0] = 0;
   for (int m = 1; m <= SALESIM_MAX_HORIZON; m++) {
@@ -226,11 +323,11 @@ void salesim_pipeline_calibrate(salesim_world *w) {
   /* discounted versions (see world.h) */
   double d = w->sc->population.discount > 0 ? w->sc->population.discount : 1;
   double wd[SALESIM_MAX_HORIZON + 1];
-  wd[0] = 0;
+  wd[0] = w->lead_within[0]; /* won in the month found: 0 at k = 1 */
   double dk = 1;
   for (int u = 1; u <= SALESIM_MAX_HORIZON; u++) {
     dk *= d;
-    wd[u] = wd[u - 1] + dk * (w->win_within[1][u] - w->win_within[1][u - 1]);
+    wd[u] = wd[u - 1] + dk * (w->lead_within[u] - w->lead_within[u - 1]);
   }
   w->disc[0] = w->psi_d[0] = w->book_keep_d[0] = w->book_gain_d[0] = 0;
   w->dpow[0] = 1;
@@ -521,7 +618,7 @@ void salesim_pipeline_pull(salesim_world *w, salesim_agent *a, double m_now, dou
  * comparison (u = x / 2^32 and p * 2^32 are exact), one multiply fewer. */
 static inline __attribute__((always_inline)) void
 step_deals(salesim_world *w, salesim_agent *a, int taus, salesim_taus *t, gsl_rng *r,
-           double *won_value, double *wins, int hist, int multi) {
+           double *won_value, double *wins, int hist, int multi, int fresh) {
   /* with `hist` (a constant at each call) the deals' ids move with them and
    * every stage change is recorded (models/core/history.h) */
   long *ids = hist ? salesim_history_ids(w, a) : NULL;
@@ -534,18 +631,20 @@ step_deals(salesim_world *w, salesim_agent *a, int taus, salesim_taus *t, gsl_rn
   /* with `multi` (sub-steps: a deal may move several stages a month) the
    * cut points over the composed monthly row of stage j, in the order won,
    * stage top .. j+1, lost (dest[j][o]: SALESIM_STAGES = won, 0 = lost);
-   * past the last one the deal stays */
+   * past the last one the deal stays. Row 0 holds the first-month row of
+   * the `fresh` newest deals (leads found this month, at stage 1: past its
+   * last cut point such a deal stays at stage 1) */
   double cut[SALESIM_STAGES][SALESIM_STAGES + 1];
   int dest[SALESIM_STAGES][SALESIM_STAGES + 1], n_cut[SALESIM_STAGES];
   if (multi) {
-    n_cut[0] = 0;
-    for (int j = 1; j < SALESIM_STAGES; j++) {
-      const double *row = w->month_row[j];
+    for (int j = 0; j < SALESIM_STAGES; j++) {
+      const double *row = j > 0 ? w->month_row[j] : w->first_row;
+      int from = j > 0 ? j : 1;
       double c = row[SALESIM_STAGES];
       int o = 0;
       cut[j][o] = c * 4294967296.0;
       dest[j][o++] = SALESIM_STAGES;
-      for (int s = SALESIM_STAGES - 1; s > j; s--) {
+      for (int s = SALESIM_STAGES - 1; s > from; s--) {
         c += row[s];
         cut[j][o] = c * 4294967296.0;
         dest[j][o++] = s;
@@ -561,16 +660,17 @@ step_deals(salesim_world *w, salesim_agent *a, int taus, salesim_taus *t, gsl_rn
   double *val = a->deal_value;
   unsigned char *stg = a->deal_stage;
   int keep = a->n_opps; /* deals that stay go to [keep, n_opps) */
+  int fresh_from = a->n_opps - fresh;
   for (int k = a->n_opps - 1; k >= 0; k--) {
     double v = val[k];
     double x = taus ? (double)salesim_taus_get(t) : gsl_rng_uniform(r) * 4294967296.0;
     int j = stg[k];
     if (multi) {
-      int o = 0;
-      while (o < n_cut[j] && !(x < cut[j][o]))
+      int row = k >= fresh_from ? 0 : j, o = 0;
+      while (o < n_cut[row] && !(x < cut[row][o]))
         o++;
-      if (o < n_cut[j]) {
-        int d = dest[j][o];
+      if (o < n_cut[row]) {
+        int d = dest[row][o];
         if (d == SALESIM_STAGES) {
           won += v;
           n_won += 1;
@@ -630,28 +730,35 @@ step_deals(salesim_world *w, salesim_agent *a, int taus, salesim_taus *t, gsl_rn
 /* step_deals with `multi` a constant at each call */
 static inline __attribute__((always_inline)) void
 step_any(salesim_world *w, salesim_agent *a, int taus, salesim_taus *t, gsl_rng *r,
-         double *won_value, double *wins, int hist) {
+         double *won_value, double *wins, int hist, int fresh) {
   if (w->sub_steps > 1)
-    step_deals(w, a, taus, t, r, won_value, wins, hist, 1);
+    step_deals(w, a, taus, t, r, won_value, wins, hist, 1, fresh);
   else
-    step_deals(w, a, taus, t, r, won_value, wins, hist, 0);
+    step_deals(w, a, taus, t, r, won_value, wins, hist, 0, 0);
+}
+
+void salesim_pipeline_step_fresh(salesim_world *w, salesim_agent *a, int fresh,
+                                 double *won_value, double *wins) {
+  salesim_taus t;
+  int hist = w->history != NULL;
+  if (fresh < 0 || fresh > a->n_opps || w->sub_steps <= 1)
+    fresh = 0; /* k = 1: no step in the month found (market.c opens after) */
+  if (salesim_taus_load(a->rng, &t)) {
+    if (hist)
+      step_any(w, a, 1, &t, NULL, won_value, wins, 1, fresh);
+    else
+      step_any(w, a, 1, &t, NULL, won_value, wins, 0, fresh);
+    salesim_taus_store(a->rng, &t);
+  } else if (hist) {
+    step_any(w, a, 0, NULL, a->rng, won_value, wins, 1, fresh);
+  } else {
+    step_any(w, a, 0, NULL, a->rng, won_value, wins, 0, fresh);
+  }
 }
 
 void salesim_pipeline_step(salesim_world *w, salesim_agent *a, double *won_value,
                            double *wins) {
-  salesim_taus t;
-  int hist = w->history != NULL;
-  if (salesim_taus_load(a->rng, &t)) {
-    if (hist)
-      step_any(w, a, 1, &t, NULL, won_value, wins, 1);
-    else
-      step_any(w, a, 1, &t, NULL, won_value, wins, 0);
-    salesim_taus_store(a->rng, &t);
-  } else if (hist) {
-    step_any(w, a, 0, NULL, a->rng, won_value, wins, 1);
-  } else {
-    step_any(w, a, 0, NULL, a->rng, won_value, wins, 0);
-  }
+  salesim_pipeline_step_fresh(w, a, 0, won_value, wins);
 }
 
 void salesim_pipeline_clear(salesim_world *w, salesim_agent *a) {

@@ -11,9 +11,11 @@
  * values (estimated from a company's deal log: algorithms/pipeline_fit.h);
  * then P(win | j) = prod_{i>=j} a_i/(a_i+l_i) and the cycle (a won deal's
  * months from 20 % to contract) is sum_j 1/(a_j+l_j) (w->p_win, w->cycle).
- * Under 4 months (issue 14) the rule runs k = ceil(4/cycle_months)
- * sub-steps a month, composed into monthly rows (w->month_row): a deal may
- * then move several stages, or close, within a month (pipeline.c).
+ * Under 4 months (issue 14) the rule runs k sub-steps a month at an exit
+ * chance q' solved so that the mean months from first contact to a won
+ * contract is cycle_months, composed into monthly rows (w->month_row): a
+ * deal may then move several stages, or close, within a month, its first
+ * month (half of the sub-steps, w->first_row) included (pipeline.c).
  */
 #ifndef SALESIM_PIPELINE_H
 #define SALESIM_PIPELINE_H
@@ -37,17 +39,40 @@ void salesim_pipeline_calibrate(salesim_world *w);
  *  rule q*j/(j+1), q/(j+1), q = 4/cycle_months (returns 0). */
 int salesim_pipeline_stage_rates(const salesim_production *p, double *advance, double *lose);
 
-/** k, the chain's sub-steps a month: ceil(4 / cycle_months) under the rule
- *  when cycle_months < 4, else 1 (also with per-stage values). */
+/** k, the chain's sub-steps a month: under the rule when cycle_months < 4,
+ *  2 * min(8, ceil(6 / cycle_months)) (even: the first month is half of
+ *  them; 4 at 3 months, 8 at 1.5, 16 from 0.75 down); else 1 (also with
+ *  per-stage values). */
 int salesim_pipeline_substeps(const salesim_production *p);
+
+/** The exact mean months from first contact to a won contract of the
+ *  monthly chain `rows` (as from salesim_pipeline_month_rows), for a lead
+ *  that starts with the row `first` in the month it is found: that month
+ *  counts 0.5 (leads arrive evenly over the month; a win in it closes at
+ *  its end), every later month 1. With first NULL: from a month's end at
+ *  stage 1, whole months. *p_won (may be NULL): its chance of a win. */
+double salesim_pipeline_mean_months(double rows[SALESIM_STAGES][SALESIM_STAGES + 1],
+                                    const double first[SALESIM_STAGES + 1], double *p_won);
+
+/** q' in (0, 1]: the sub-step exit chance of the rule (advance q'j/(j+1),
+ *  loss q'/(j+1)) at which k sub-steps a month, a new lead's first month
+ *  k/2 of them, give a mean (salesim_pipeline_mean_months) of `cycle`
+ *  months: bisection to the last bit. 1 when even q' = 1 is not faster
+ *  (cycle 0.5 at k = 16 is exactly q' = 1). */
+double salesim_pipeline_solve(double cycle, int k);
 
 /** The monthly transition rows: rows[j][s] = P(a deal at stage j ends the
  *  month lost (s = 0), at stage s (1..SALESIM_STAGES-1), or won (s =
  *  SALESIM_STAGES)), the k-step chain composed, each sub-step with the
- *  rule's chances at q' = 4 / (cycle_months * k) (with k = 1, the monthly
- *  chances of salesim_pipeline_stage_rates). Row 0 is all 0. Returns k. */
+ *  rule's chances at q' = salesim_pipeline_solve(cycle_months, k) (with k =
+ *  1, the monthly chances of salesim_pipeline_stage_rates). Row 0 is all 0.
+ *  first[s]: the same for a lead found this month, from stage 1 over k/2
+ *  sub-steps (the first-month rule); at k = 1 it stays at stage 1 (first[1]
+ *  = 1). *q_sub (may be NULL): q' (4/cycle_months capped at 1 at k = 1
+ *  under the rule, 0 with per-stage values). Returns k. */
 int salesim_pipeline_month_rows(const salesim_production *p,
-                                double rows[SALESIM_STAGES][SALESIM_STAGES + 1]);
+                                double rows[SALESIM_STAGES][SALESIM_STAGES + 1],
+                                double first[SALESIM_STAGES + 1], double *q_sub);
 
 /** The chain's steady state, for a pipeline that has run a long time (the
  *  starting force's open deals): with lam new deals a month opening at
@@ -57,9 +82,10 @@ int salesim_pipeline_month_rows(const salesim_production *p,
  *  SALESIM_STAGES, index 0 set to 0). Under the rule from cycle_months they
  *  are exactly 1.0 / j and 4.0 / cycle_months, the expressions the
  *  starting pipelines have always used, so defaults keep their bytes.
- *  With sub-steps (a deal may skip stages in a month) reach[j] is the
- *  chance that a deal sits at stage j at some month's end and exit_rate[j]
- *  = 1 - P(it stays there a month), both from the monthly rows. */
+ *  With sub-steps (a deal may skip stages in a month, its first one
+ *  included) reach[j] is the chance that a deal sits at stage j at some
+ *  month's end and exit_rate[j] = 1 - P(it stays there a month), both from
+ *  the monthly rows and the first-month row. */
 void salesim_pipeline_steady(const salesim_production *p, double *reach, double *exit_rate);
 
 /** The absorbing chain's exact figures from per-stage chances (arrays of
@@ -102,10 +128,18 @@ int salesim_pipeline_find(salesim_world *w, int owner, unsigned n, double p_coll
 int salesim_pipeline_leads(salesim_world *w, double expected, gsl_rng *r, unsigned *n);
 
 /** Advance every open opportunity of agent `a` by one month. Wins add to
- *  *won_value and *wins (the caller books them); uses a->rng. Also
- *  refreshes a->pipeline_value (sum of value * stage probability). */
+ *  *won_value and *wins (the caller books them); uses a->rng, one uniform
+ *  a deal. Also refreshes a->pipeline_value (sum of value * stage
+ *  probability). */
 void salesim_pipeline_step(salesim_world *w, salesim_agent *a, double *won_value,
                            double *wins);
+
+/** salesim_pipeline_step where the `fresh` newest deals (leads found this
+ *  month, opened at stage 1 just before) take the first-month row
+ *  w->first_row instead of a whole month's: still one uniform a deal. With
+ *  k = 1 (w->sub_steps) `fresh` is ignored: salesim_pipeline_step. */
+void salesim_pipeline_step_fresh(salesim_world *w, salesim_agent *a, int fresh,
+                                 double *won_value, double *wins);
 
 /** Timing games (Larkin 2014): before the pipeline step, an agent with
  *  `months_left` in its pay period may pull each deal at stage 4 (80 %) into

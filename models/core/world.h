@@ -206,21 +206,31 @@ typedef struct salesim_world {
   /* pipeline calibration (models/core/pipeline.c) */
   double p_advance[SALESIM_STAGES], p_lose[SALESIM_STAGES];
   /* p_win[j]: P(an opp at stage j is eventually won), exactly j * 0.2 under
-   * the rule from cycle_months; cycle: mean months from stage 1 (20 %) to
-   * the contract of a deal that is won, sum_j 1/(a_j+l_j) (cycle_months
-   * under that rule; with sub-steps the composed monthly chain's exact
-   * mean) */
+   * the rule from cycle_months; cycle: mean months from first contact to
+   * the contract of a deal that is won: sum_j 1/(a_j+l_j) with per-stage
+   * values, cycle_months under the rule (with sub-steps q' is solved so
+   * that the chain's exact mean, salesim_pipeline_mean_months, is
+   * cycle_months) */
   double p_win[SALESIM_STAGES], cycle;
   /* sub_steps: k, the chain's steps a month (1 unless cycle_months < 4);
+   * sub_q: q', the rule's exit chance a sub-step (4/cycle_months at k = 1);
    * month_row[j][s]: P(a deal at stage j ends the month lost (s = 0), at
    * stage s (1..4), won (s = SALESIM_STAGES)), the k-step chain composed
    * (salesim_pipeline_month_rows); with k = 1 step_deals uses p_advance and
-   * p_lose directly */
+   * p_lose directly. first_row[s]: the same for a lead found this month,
+   * from stage 1 over k/2 sub-steps (the first-month rule, k > 1 only;
+   * at k = 1 it is "stays at stage 1": no step in the month found) */
   int sub_steps;
+  double sub_q;
   double month_row[SALESIM_STAGES][SALESIM_STAGES + 1];
+  double first_row[SALESIM_STAGES + 1];
   /* win_within[j][m]: P(an opp at stage j wins within m months) */
   double win_within[SALESIM_STAGES][SALESIM_MAX_HORIZON + 1];
-  double psi[SALESIM_MAX_HORIZON + 1]; /* sum_{u<m} win_within[1][u] */
+  /* lead_within[m]: P(a lead found this month is won by the end of the m-th
+   * month after it): first_row then m monthly rows; win_within[1][m] at
+   * k = 1 (the same bits) */
+  double lead_within[SALESIM_MAX_HORIZON + 1];
+  double psi[SALESIM_MAX_HORIZON + 1]; /* sum_{u<m} lead_within[u] */
   double deal_mean, deal_m2; /* E[V], E[V^2] */
   salesim_dist_fast deal;    /* deal values, ready to draw */
   /* people's traits, ready to draw (salesim_world_draw_traits): ability,
@@ -235,7 +245,8 @@ typedef struct salesim_world {
   double book_keep[SALESIM_MAX_HORIZON + 1], book_gain[SALESIM_MAX_HORIZON + 1];
   /* the same weighted by the agents' monthly discount factor d, for pay
    * that arrives as deals close (open-ended commission): disc[m] = sum_{s<m}
-   * d^s; psi_d[m] = sum_{s<m} d^s sum_{tau<=m-1-s} d^tau P(win at step tau) */
+   * d^s; psi_d[m] = sum_{s<m} d^s sum_{tau<=m-1-s} d^tau P(a lead found
+   * in a month is won tau months after it; tau = 0 only with sub-steps) */
   double disc[SALESIM_MAX_HORIZON + 1], psi_d[SALESIM_MAX_HORIZON + 1];
   double dpow[SALESIM_MAX_HORIZON + 1]; /* d^m */
   double book_keep_d[SALESIM_MAX_HORIZON + 1], book_gain_d[SALESIM_MAX_HORIZON + 1];
