@@ -98,6 +98,109 @@ int salesim_schedule_tiers(salesim_schedule *s, const salesim_points *tiers, dou
   return rc ? SALESIM_EINVAL : 0;
 }
 
+/* Tiers walked break by break (thresholds scaled by xscale): the segment
+ * below each break pays `prev` per unit; a retroactive break also jumps by
+ * (r - prev) t. With a cap the walk stops where pay first reaches it. */
+static int tiers_walk(salesim_schedule *s, const salesim_points *tiers, double xscale,
+                      double cap, int retro) {
+  memset(s, 0, sizeof *s);
+  if (tiers->n < 1)
+    return SALESIM_EINVAL;
+  int rc = 0, capped = cap > 0;
+  double prev = 0, x = 0, pay = 0; /* rate, last break, pay just after it */
+  for (int i = 0; i < tiers->n; i++) {
+    double t = tiers->x[i] * xscale, r = tiers->y[i];
+    if (i == 0 && t <= 0) { /* a first tier from 0: a straight rate */
+      s->b = r;
+      prev = r;
+      x = t;
+      continue;
+    }
+    if (capped && prev > 0 && pay + prev * (t - x) >= cap) {
+      rc |= salesim_schedule_add_hinge(s, x + (cap - pay) / prev, -prev);
+      return rc ? SALESIM_EINVAL : 0;
+    }
+    pay += prev * (t - x);
+    double J = retro ? (r - prev) * t : 0;
+    if (capped && J > 0 && pay + J >= cap) { /* this break jumps to the cap */
+      if (cap > pay)
+        rc |= salesim_schedule_add_jump(s, t, cap - pay);
+      rc |= salesim_schedule_add_hinge(s, t, -prev);
+      return rc ? SALESIM_EINVAL : 0;
+    }
+    if (J != 0)
+      rc |= salesim_schedule_add_jump(s, t, J);
+    rc |= salesim_schedule_add_hinge(s, t, r - prev);
+    pay += J;
+    prev = r;
+    x = t;
+  }
+  if (capped && prev > 0)
+    rc |= salesim_schedule_add_hinge(s, x + (cap - pay) / prev, -prev);
+  return rc ? SALESIM_EINVAL : 0;
+}
+
+int salesim_schedule_tiers_scaled(salesim_schedule *s, const salesim_points *tiers,
+                                  double xscale, double cap) {
+  return tiers_walk(s, tiers, xscale, cap, 0);
+}
+
+int salesim_schedule_tiers_retro(salesim_schedule *s, const salesim_points *tiers,
+                                 double xscale, double cap) {
+  return tiers_walk(s, tiers, xscale, cap, 1);
+}
+
+int salesim_schedule_gate(salesim_schedule *s, double t) {
+  salesim_schedule g;
+  memset(&g, 0, sizeof g);
+  double v = salesim_schedule_eval(s, t), r = salesim_schedule_slope(s, t);
+  int rc = salesim_schedule_add_hinge(&g, t, r);
+  for (int i = 0; i < s->nk; i++)
+    if (s->knot[i] > t)
+      rc |= salesim_schedule_add_hinge(&g, s->knot[i], s->dslope[i]);
+  if (v != 0)
+    rc |= salesim_schedule_add_jump(&g, t, v);
+  for (int j = 0; j < s->nj; j++)
+    if (s->jump_at[j] > t)
+      rc |= salesim_schedule_add_jump(&g, s->jump_at[j], s->jump[j]);
+  if (rc != 0)
+    return SALESIM_EINVAL;
+  *s = g;
+  return 0;
+}
+
+int salesim_schedule_add(salesim_schedule *dst, const salesim_schedule *src) {
+  salesim_schedule sum = *dst;
+  sum.a += src->a;
+  sum.b += src->b;
+  for (int i = 0; i < src->nk; i++) {
+    int k = 0;
+    while (k < sum.nk && sum.knot[k] != src->knot[i])
+      k++;
+    if (k == sum.nk) {
+      if (sum.nk >= SALESIM_SCHED_MAX_KNOTS)
+        return SALESIM_ELIMIT;
+      sum.knot[sum.nk] = src->knot[i];
+      sum.dslope[sum.nk++] = 0;
+    }
+    sum.dslope[k] += src->dslope[i];
+  }
+  for (int j = 0; j < src->nj; j++) {
+    int k = 0;
+    while (k < sum.nj && sum.jump_at[k] != src->jump_at[j])
+      k++;
+    if (k == sum.nj) {
+      if (sum.nj >= SALESIM_SCHED_MAX_JUMPS)
+        return SALESIM_ELIMIT;
+      sum.jump_at[sum.nj] = src->jump_at[j];
+      sum.jump[sum.nj++] = 0;
+    }
+    sum.jump[k] += src->jump[j];
+  }
+  *dst = sum;
+  return 0;
+}
+
 double salesim_schedule_eval(const salesim_schedule *s, double x) {
   double v = s->a + s->b * x;
   for (int i = 0; i < s->nk; i++)

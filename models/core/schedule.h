@@ -16,7 +16,9 @@
 #include <salesim/scenario.h>
 
 #define SALESIM_SCHED_MAX_KNOTS (SALESIM_MAX_POINTS + 2)
-#define SALESIM_SCHED_MAX_JUMPS 4
+/* 8 jumps (issue 14: retroactive tiers add one per break, a gate one, a
+ * quota bonus one); each costs 16 bytes of every agent (world.h) */
+#define SALESIM_SCHED_MAX_JUMPS 8
 
 typedef struct salesim_schedule {
   double a, b;
@@ -40,6 +42,35 @@ int salesim_schedule_from_points(salesim_schedule *s, const salesim_points *p,
  *  (x_0 = 0); optional cap on total variable pay (cap <= 0: none). */
 int salesim_schedule_tiers(salesim_schedule *s, const salesim_points *tiers,
                            double cap);
+/** Marginal tiers as salesim_schedule_tiers, with the thresholds x_i
+ *  multiplied by `xscale` (tiers on attainment: xscale = the period's
+ *  target; 1: on credit), and a cap that holds for all credit: pay stays at
+ *  `cap` from the credit where it first reaches it (cap <= 0: none).
+ *  (salesim_schedule_tiers keeps its own cap rule for its callers: it adds
+ *  the capping hinge after every tier, so a tier above the capping point
+ *  raises pay again.) Returns 0 or SALESIM_EINVAL (no tiers, too many
+ *  knots). */
+int salesim_schedule_tiers_scaled(salesim_schedule *s, const salesim_points *tiers,
+                                  double xscale, double cap);
+/** Retroactive tiers: the rate of the tier reached applies to ALL credit,
+ *  pay(X) = r_k X for x_k*xscale <= X < x_{k+1}*xscale (0 below the first
+ *  threshold). Each break t_i adds a jump (r_i - r_{i-1}) t_i and a hinge
+ *  r_i - r_{i-1}. With cap > 0 pay is min(pay, cap): the schedule stops at
+ *  the credit where pay reaches the cap (a break whose jump would pass
+ *  it jumps to the cap). Returns 0 or SALESIM_EINVAL (no tiers, too many
+ *  knots or jumps). */
+int salesim_schedule_tiers_retro(salesim_schedule *s, const salesim_points *tiers,
+                                 double xscale, double cap);
+/** A gate at credit t: pay 0 below t, unchanged from t on (the pay at t
+ *  becomes a jump there). In place; returns 0 or SALESIM_EINVAL (no room
+ *  for the jump or the hinge). */
+int salesim_schedule_gate(salesim_schedule *s, double t);
+/** dst = dst + src: constants and slopes add, knots at the same credit
+ *  merge, so do jumps at the same credit; the rest of src's knots and
+ *  jumps follow dst's in src's order. Returns 0, or SALESIM_ELIMIT (dst
+ *  unchanged) when the sum has more than SALESIM_SCHED_MAX_KNOTS knots or
+ *  SALESIM_SCHED_MAX_JUMPS jumps. */
+int salesim_schedule_add(salesim_schedule *dst, const salesim_schedule *src);
 /** Add a jump of size J at credit t. */
 int salesim_schedule_add_jump(salesim_schedule *s, double t, double J);
 /** Add a hinge: slope changes by dslope at credit k. */

@@ -335,8 +335,8 @@ const void *salesim_agent_state_const(const salesim_world *w, const salesim_agen
 /** Pay to people outside the sales slots (managers): the firm's pay ledger
  *  only (fixed or variable part). */
 void salesim_world_pay_staff(salesim_world *w, double amount, int variable);
-/** A hint for a large block the loop walks every month (the agents: 830
- *  bytes a slot; the deal arena): ask Linux for 2 MB pages in its 2 MB
+/** A hint for a large block the loop walks every month (the agents: 896
+ *  bytes a slot since issue 14's 8 schedule jumps, 832 before; the deal arena): ask Linux for 2 MB pages in its 2 MB
  *  aligned interior, before the first touch (madvise MADV_HUGEPAGE; models/
  *  core/world_alloc.c). Where refused or unknown nothing changes; results
  *  never do. */

@@ -23,7 +23,8 @@
   X(tender)                           \
   X(top_down)                         \
   X(forecast_bonus)                   \
-  X(flat_salary)
+  X(flat_salary)                      \
+  X(plan)
 
 #define X_EXTERN(n) extern const salesim_mechanism_type salesim_mechanism_##n;
 SALESIM_SHIPPED_MECHANISMS(X_EXTERN)

@@ -1,0 +1,183 @@
+/*
+ * models/mechanisms/plan.c: the mechanism type `plan`: a pay plan made of
+ * components (plan.h), settled monthly, at quarter or year end.
+ *
+ * Rules: a monthly `base`; the components' pay on the credit of each
+ * measurement period (`measurement`: the plan year, its quarters or its
+ * months, all following the plan year's months, month_in_year), against
+ * the period's target: the firm's annual target for the rep (the target
+ * rule, as target_salary and commission use it) prorated to the period and,
+ * for a hire, to the months left in it. Credit and attainment reset at each
+ * period's end. `payment`: as earned (each month the plan's pay of the
+ * period's credit so far less what it paid before, as commission does), or
+ * at the period's end (as target_salary's annual bonus and quota_bonus).
+ * Reps own the accounts they win and nobody assigns prospects (as
+ * commission). Nothing here says how reps behave: the agents choose
+ * against the compiled schedule in models/core/decision.c.
+ *
+ * Simplified (said in docs and the issue's report): one credit of book
+ * revenue for the whole plan (the first commission's book_rate); the
+ * advertised OTE counts the period's pay at 100 % times the periods left;
+ * a person who leaves before a period_end payment forfeits it (as
+ * quota_bonus).
+ *
+ * Read next: plan_pay.c (the pure pay functions these hooks call).
+ */
+#include <stddef.h>
+
+#include "plan.h"
+
+static const salesim_param_spec plan_specs[] = {
+    {"base", SALESIM_P_DOUBLE, offsetof(salesim_plan_params, base), 0, NULL, 0, 1e9, 0, NULL,
+     "currency/month", "Monthly base salary."},
+    {"ote", SALESIM_P_DOUBLE, offsetof(salesim_plan_params, ote), 0, NULL, 0, 1e12, 0, NULL,
+     "currency/year",
+     "Advertised on-target earnings; 0: base*12 plus the components' pay at 100 % of the "
+     "period's target times the periods in the year (prorated for a hire)."},
+    {"measurement", SALESIM_P_CHOICE, offsetof(salesim_plan_params, measurement), 0, NULL, 0, 2,
+     0, "year|quarter|month", "choice",
+     "Measurement period: credit and attainment reset at the end of each plan year, quarter "
+     "or month; the period's target is the annual target prorated to it."},
+    {"payment", SALESIM_P_CHOICE, offsetof(salesim_plan_params, payment), 0, NULL, 0, 1, 0,
+     "as_earned|period_end", "choice",
+     "As earned: each month the pay of the period's credit so far less what was paid; period "
+     "end: all of it in the period's last month (a person who leaves before it forfeits it)."},
+    {"components", SALESIM_P_ITEMS, offsetof(salesim_plan_params, components), 0,
+     &salesim_plan_kinds, 0, SALESIM_MAX_ITEMS, 0, NULL, "components",
+     "The plan's components, each a group with its `type`: target_incentive, commission, "
+     "quota_bonus (spif, mbo, draw, ramp, clawback, crediting and relief come later)."},
+};
+
+const salesim_param_table salesim_plan_table = {
+    "plan", plan_specs, sizeof plan_specs / sizeof plan_specs[0], sizeof(salesim_plan_params)};
+
+/* Per-agent state (agent_state_size): the current period's target. */
+typedef struct plan_agent {
+  double period_target;
+} plan_agent;
+
+static inline plan_agent *pa(salesim_world *w, const salesim_agent *a) {
+  return salesim_agent_state(w, a);
+}
+
+static inline const plan_agent *pa_const(const salesim_world *w, const salesim_agent *a) {
+  return salesim_agent_state_const(w, a);
+}
+
+/* The schedule of the period with `left` of its months to go. */
+static int plan_set_period(salesim_world *w, salesim_agent *a, int left) {
+  const salesim_plan_params *p = w->params;
+  int mpy = w->sc->months_per_year;
+  double annual = salesim_world_rule_target(w, a);
+  double share = (double)left / mpy;
+  double target = annual * share;
+  pa(w, a)->period_target = target;
+  int rc = salesim_plan_compile(&a->sched, p, target, share);
+  if (rc != 0)
+    salesim_world_fail(w, rc, "plan: the pay schedule of slot %d cannot be built (%s)",
+                       (int)(a - w->agents),
+                       rc == SALESIM_ELIMIT ? "too many breakpoints" : "a component");
+  return rc;
+}
+
+/* The year's plan from this month: the year's target, the period's
+ * schedule, the advertised pay. */
+static int plan_set(salesim_world *w, salesim_agent *a) {
+  const salesim_plan_params *p = w->params;
+  int mpy = w->sc->months_per_year, len = salesim_plan_period_len(p, mpy);
+  int left_year = mpy - w->month_in_year, left = len - w->month_in_year % len;
+  a->target = salesim_world_rule_target(w, a) * left_year / mpy;
+  int rc = plan_set_period(w, a, left);
+  if (rc != 0)
+    return rc;
+  /* the period's pay at 100 %, as many times as periods remain */
+  double at_target = salesim_schedule_eval(&a->sched, pa(w, a)->period_target);
+  a->target_pay = p->ote > 0 ? p->ote * left_year / mpy
+                             : p->base * left_year + at_target * left_year / left;
+  return 0;
+}
+
+static int plan_year_start(salesim_world *w) {
+  for (int i = 0; i < w->n_agents; i++)
+    if (w->agents[i].status != SALESIM_AGENT_VACANT) {
+      int rc = plan_set(w, &w->agents[i]);
+      if (rc != 0)
+        return rc;
+    }
+  return 0;
+}
+
+static int plan_hire(salesim_world *w, salesim_agent *a) { return plan_set(w, a); }
+
+static int plan_incentive(const salesim_world *w, const salesim_agent *a,
+                          salesim_incentive *inc) {
+  const salesim_plan_params *p = w->params;
+  int len = salesim_plan_period_len(p, w->sc->months_per_year);
+  int as_earned = p->payment == SALESIM_PLAN_AS_EARNED;
+  inc->base_month = p->base;
+  /* a straight rate paid as earned has no period (commission's open end) */
+  int open = as_earned && salesim_schedule_is_linear(&a->sched) && a->sched.a == 0;
+  inc->period_months = open ? 0 : len;
+  inc->months_left = len - w->month_in_year % len;
+  inc->credit_to_date = a->credit_period;
+  inc->paid_to_date = as_earned ? salesim_schedule_eval(&a->sched, a->credit_period) : 0;
+  inc->paid_at_end = !as_earned;
+  inc->pay_scales_with_target = salesim_plan_scales_with_target(p);
+  inc->book_credit = salesim_plan_book_credit(p);
+  /* credit after the period counts in the next one under the same rules:
+   * the expected slope where the rep expects to land (as quota_bonus) */
+  inc->after_value = open ? a->sched.b
+                          : salesim_world_after_value(&a->sched, a->target, a->exp_att,
+                                                      a->sd_att, pa_const(w, a)->period_target);
+  inc->assigned_accounts = 0;
+  return 0;
+}
+
+static int plan_month_pay(salesim_world *w, salesim_agent *a, const salesim_outcome *o) {
+  const salesim_plan_params *p = w->params;
+  int len = salesim_plan_period_len(p, w->sc->months_per_year);
+  int ends = (w->month_in_year + 1) % len == 0;
+  salesim_world_pay(w, a, p->base, 0);
+  double due = salesim_plan_variable_due(p, &a->sched, a->credit_period, o->credit, ends);
+  if (due != 0)
+    salesim_world_pay(w, a, due, 1);
+  return 0;
+}
+
+/* A period other than the year's last ends: credit resets, and the next
+ * period's schedule is set (a full period). The year's last period ends
+ * with the engine's plan year start. */
+static int plan_month_end(salesim_world *w) {
+  const salesim_plan_params *p = w->params;
+  int mpy = w->sc->months_per_year, len = salesim_plan_period_len(p, mpy);
+  int m = w->month_in_year + 1;
+  if (m % len != 0 || m == mpy)
+    return 0;
+  for (int i = 0; i < w->n_agents; i++) {
+    salesim_agent *a = &w->agents[i];
+    if (a->status == SALESIM_AGENT_VACANT)
+      continue;
+    a->credit_period = 0;
+    int rc = plan_set_period(w, a, len);
+    if (rc != 0)
+      return rc;
+  }
+  return 0;
+}
+
+const salesim_mechanism_type salesim_mechanism_plan = {
+    .version = SALESIM_MECHANISM_VERSION,
+    .name = "plan",
+    .summary = "A pay plan made of components: base, target incentive (curve or gate, "
+               "decelerator, accelerator, cap), commission tiers, quota bonus; settled by "
+               "month, quarter or year.",
+    .params = &salesim_plan_table,
+    .check = salesim_plan_check,
+    .agent_state_size = sizeof(plan_agent),
+    .year_start = plan_year_start,
+    .hire = plan_hire,
+    .incentive = plan_incentive,
+    .month_pay = plan_month_pay,
+    .month_end = plan_month_end,
+    .payout_curve = salesim_plan_payout_curve,
+};

@@ -1,0 +1,150 @@
+/*
+ * models/mechanisms/plan.h: a pay plan written as components, the way
+ * incentive-compensation teams write one (issue 14): a monthly base, then
+ * a list of components, each a typed group of the scenario's `components`
+ * setting (SALESIM_P_ITEMS, include/salesim/scenario.h):
+ *
+ *   target_incentive  an amount a year at 100 % attainment times a payout
+ *                     curve, as points or as a named shape (gate,
+ *                     decelerator, accelerator from accelerator_start, cap)
+ *   commission        a rate or tiers, on credit or on attainment, marginal
+ *                     or retroactive, with a cap a period
+ *   quota_bonus       a lump bonus at an attainment, a rate above it
+ *
+ * Coming in a later slice (not accepted yet: a file naming them gets the
+ * loader's "unknown type"): spif, mbo, draw, ramp, clawback, crediting,
+ * relief.
+ *
+ * A plan is data. For one rep and one measurement period it compiles into
+ * ONE salesim_schedule (the sum of its components' schedules, base-free,
+ * on the period's credit): settlement evaluates it (salesim_schedule_eval)
+ * and the agents' decisions take its expectation (salesim_schedule_expect),
+ * so both read one function. The compile and pay functions here are pure
+ * (no world): tests/test_plan_pay.c calls them with hand numbers.
+ *
+ * Read next: plan_pay.c (compile and pay), plan_kinds.c (the components'
+ * settings and checks), plan.c (the mechanism type `plan`).
+ */
+#ifndef SALESIM_PLAN_H
+#define SALESIM_PLAN_H
+
+#include "mechanism.h"
+
+/* the components' kinds, in the order of salesim_plan_kinds (item.type) */
+enum {
+  SALESIM_PLAN_TARGET_INCENTIVE = 0,
+  SALESIM_PLAN_COMMISSION = 1,
+  SALESIM_PLAN_QUOTA_BONUS = 2,
+  SALESIM_PLAN_N_KINDS
+};
+
+/* measurement: credit and attainment reset each period of the plan year */
+enum { SALESIM_PLAN_YEAR = 0, SALESIM_PLAN_QUARTER = 1, SALESIM_PLAN_MONTH = 2 };
+/* payment: each month the pay of the month's credit, or all at the period's end */
+enum { SALESIM_PLAN_AS_EARNED = 0, SALESIM_PLAN_PERIOD_END = 1 };
+/* commission tiers: on credit or on attainment; marginal or retroactive */
+enum { SALESIM_PLAN_ON_AMOUNT = 0, SALESIM_PLAN_ON_ATTAINMENT = 1 };
+enum { SALESIM_PLAN_MARGINAL = 0, SALESIM_PLAN_RETROACTIVE = 1 };
+
+/** target_incentive: `amount` a year at 100 % attainment times a multiple
+ *  of attainment, from `curve` points or from the named shape. The shape's
+ *  settings are -1 when not written (decelerator and accelerator then 1,
+ *  accelerator_start 1.0): multiple = 1 - decelerator*(1 - att) below 1.0
+ *  (at least 0), 1:1 from 1.0 to accelerator_start, then `accelerator`
+ *  per unit of attainment, at most `cap` (0: none); below `gate` (0: none)
+ *  nothing, from it the shape's value (a jump). */
+typedef struct salesim_plan_ti {
+  double amount;
+  salesim_points curve;
+  double gate, decelerator, accelerator, accelerator_start, cap;
+} salesim_plan_ti;
+
+/** commission: `rate` on credit, or `tiers` (threshold, rate) on credit a
+ *  period (currency) or on attainment, marginal or retroactive; `cap` on
+ *  the component's pay a period (0: none); `book_rate` (-1: the first
+ *  rate) sets how book revenue is credited for the whole plan. */
+typedef struct salesim_plan_commission {
+  double rate;
+  double book_rate;
+  salesim_points tiers;
+  int tiers_on;
+  int tiers_apply;
+  double cap;
+} salesim_plan_commission;
+
+/** quota_bonus: `bonus` when the period's attainment reaches `at`, and
+ *  `rate_above` on credit above that point. */
+typedef struct salesim_plan_quota_bonus {
+  double bonus;
+  double at;
+  double rate_above;
+} salesim_plan_quota_bonus;
+
+/** The settings of a `plan` mechanism (table group "plan"). */
+typedef struct salesim_plan_params {
+  double base;
+  double ote;
+  int measurement;
+  int payment;
+  salesim_items components;
+} salesim_plan_params;
+
+/** The kinds a plan's `components` accept (plan_kinds.c). */
+extern const salesim_item_kinds salesim_plan_kinds;
+/** The settings table of the `plan` type (plan.c). */
+extern const salesim_param_table salesim_plan_table;
+
+/** Months in a measurement period (12 for a year of 12 months). */
+int salesim_plan_period_len(const salesim_plan_params *p, int months_per_year);
+
+/** Compile the plan for one rep and one period into *out (base-free
+ *  variable pay on the period's credit): `target` is the period's target
+ *  (the annual target prorated to the period and to a hire's months left),
+ *  `year_share` the share of a year the period counts for (its months /
+ *  months_per_year), which prorates the target incentive's yearly amount.
+ *  Tiers on credit, commission caps and quota bonuses are per period and
+ *  not prorated. Returns 0, SALESIM_EINVAL (a component that makes no
+ *  schedule) or SALESIM_ELIMIT (the sum has more knots or jumps than a
+ *  schedule holds; the plan's check refuses such plans at load). */
+int salesim_plan_compile(salesim_schedule *out, const salesim_plan_params *p, double target,
+                         double year_share);
+
+/** One component alone (the same rules as salesim_plan_compile). */
+int salesim_plan_component(salesim_schedule *out, const salesim_item *item, double target,
+                           double year_share);
+
+/** The most knots and jumps the plan's schedule can have, for any target:
+ *  each component's own, added (no merging assumed). */
+void salesim_plan_worst_case(const salesim_plan_params *p, int *knots, int *jumps);
+
+/** Variable pay due this month: as earned, sched(before + credit) -
+ *  sched(before); at period end, sched(before + credit) in the period's
+ *  last month (`period_ends`), else 0. `before` is the period's credit
+ *  before this month. */
+double salesim_plan_variable_due(const salesim_plan_params *p, const salesim_schedule *sched,
+                                 double before, double credit, int period_ends);
+
+/** The credit of one unit of book revenue under the plan: the first
+ *  commission component's book_rate / its first rate (1 without one). */
+double salesim_plan_book_credit(const salesim_plan_params *p);
+
+/** Nonzero if some component's pay depends on the target (a higher target
+ *  lowers pay for the same credit): the incentive's pay_scales_with_target. */
+int salesim_plan_scales_with_target(const salesim_plan_params *p);
+
+/** The payout_curve hook of `plan` (engine/base/payout_curve.h): base*12
+ *  plus the plan's pay over a year at each attainment of
+ *  `reference_target`, the credit spread evenly over the year's periods
+ *  (each period compiled at its share of the target); none without a
+ *  positive reference target. */
+int salesim_plan_payout_curve(const void *params, const salesim_scenario *sc,
+                              double reference_target, salesim_payout_curve *out);
+
+/** The cross-setting check of a plan (the mechanism's `check`): what the
+ *  components' own checks cannot see, e.g. "WHERE.components: 20
+ *  breakpoints in all (expected at most 18)". Returns 0 or
+ *  SALESIM_ESCENARIO. */
+int salesim_plan_check(const void *params, const salesim_scenario *sc, const char *where,
+                       salesim_diag *diag);
+
+#endif
