@@ -8,7 +8,8 @@
  * hold-harmless longer than the months after the switch); behaviour,
  * paired on the same seed: an announced switch to a steeper plan pushes
  * deals across it (a surprise does not), one to a flatter plan pulls deals
- * before it and pushes none.
+ * before it and pushes none; every decision of the reform scenario's
+ * transitions as good as the reference search (decision.c).
  */
 #include "testutil.h"
 
@@ -19,6 +20,7 @@
 
 #include <salesim/salesim.h>
 
+#include "decision.h"
 #include "sim.h"
 #include "transition.h"
 
@@ -276,6 +278,51 @@ static void test_announced_moves_deals(void **state) {
   salesim_results_free(r);
 }
 
+typedef struct exact_tally {
+  long n, bad;
+  double worst;
+} exact_tally;
+
+static void exact_probe(void *ctx, const salesim_world *w, const salesim_agent *a,
+                        const salesim_incentive *inc, const salesim_choice *out) {
+  exact_tally *t = ctx;
+  double ref = salesim_decide_reference_ce(w, a, inc, 0);
+  if (isnan(ref))
+    return;
+  double gap = (ref - out->ce) / fmax(1, fabs(ref));
+  t->n++;
+  t->bad += gap > 1e-6;
+  t->worst = fmax(t->worst, gap);
+}
+
+/* Every decision of the first 20 months of both transitions of the reform
+ * scenario (announcement, switch, hold-harmless, grandfathered book) is as
+ * good as the reference search finds. */
+static void test_decisions_exact(void **state) {
+  (void)state;
+  salesim_diag d = SALESIM_DIAG_INIT;
+  salesim_scenario *sc = NULL;
+  assert_int_equal(
+      salesim_scenario_load(&sc, salesim_test_path("scenarios/reform-transition.cfg"), &d), 0);
+  for (int m = 2; m < 4; m++) {
+    salesim_world *w = NULL;
+    assert_int_equal(salesim_world_alloc(&w, sc, m, 0, sc->seed), 0);
+    exact_tally t = {0, 0, 0};
+    salesim_decide_set_probe(exact_probe, &t);
+    for (int k = 0; k < 20; k++)
+      assert_int_equal(salesim_world_step(w), 0);
+    salesim_decide_set_probe(NULL, NULL);
+    salesim_world_free(w);
+    print_message("%s: decisions %ld, worst shortfall %.2e, %ld above 1e-6\n",
+                  sc->mechanisms[m].name, t.n, t.worst, t.bad);
+    assert_true(t.n > 0);
+    assert_true(t.worst <= 1e-6);
+  }
+  salesim_scenario_free(sc);
+  salesim_diag_clear(&d);
+}
+
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_stub_by_hand),
@@ -283,6 +330,7 @@ int main(void) {
       cmocka_unit_test(test_world_switch),
       cmocka_unit_test(test_bad_input),
       cmocka_unit_test(test_announced_moves_deals),
+      cmocka_unit_test(test_decisions_exact),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
