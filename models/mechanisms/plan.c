@@ -62,9 +62,8 @@ static inline const salesim_plan_agent *pa_const(const salesim_world *w, const s
 }
 
 int salesim_plan_set_period_for(salesim_world *w, salesim_agent *a, const salesim_plan_params *p,
-                                salesim_plan_agent *st, int left) {
+                                salesim_plan_agent *st, int left, double annual) {
   int mpy = w->sc->months_per_year;
-  double annual = salesim_world_rule_target(w, a);
   double share = (double)left / mpy;
   double target = annual * share;
   st->period_target = target;
@@ -77,11 +76,11 @@ int salesim_plan_set_period_for(salesim_world *w, salesim_agent *a, const salesi
 }
 
 int salesim_plan_set_for(salesim_world *w, salesim_agent *a, const salesim_plan_params *p,
-                         salesim_plan_agent *st, int month_in_year) {
+                         salesim_plan_agent *st, int month_in_year, double annual) {
   int mpy = w->sc->months_per_year, len = salesim_plan_period_len(p, mpy);
   int left_year = mpy - month_in_year, left = len - month_in_year % len;
-  a->target = salesim_world_rule_target(w, a) * left_year / mpy;
-  int rc = salesim_plan_set_period_for(w, a, p, st, left);
+  a->target = annual * left_year / mpy;
+  int rc = salesim_plan_set_period_for(w, a, p, st, left, annual);
   if (rc != 0)
     return rc;
   /* the period's pay at 100 %, as many times as periods remain */
@@ -94,7 +93,8 @@ int salesim_plan_set_for(salesim_world *w, salesim_agent *a, const salesim_plan_
 /* The year's plan from this month: the year's target, the period's
  * schedule, the advertised pay. */
 static int plan_set(salesim_world *w, salesim_agent *a) {
-  return salesim_plan_set_for(w, a, w->params, pa(w, a), w->month_in_year);
+  return salesim_plan_set_for(w, a, w->params, pa(w, a), w->month_in_year,
+                              salesim_world_rule_target(w, a));
 }
 
 static int plan_year_start(salesim_world *w) {
@@ -172,7 +172,7 @@ static int plan_month_end(salesim_world *w) {
     if (a->status == SALESIM_AGENT_VACANT)
       continue;
     a->credit_period = 0;
-    int rc = salesim_plan_set_period_for(w, a, p, pa(w, a), len);
+    int rc = salesim_plan_set_period_for(w, a, p, pa(w, a), len, salesim_world_rule_target(w, a));
     if (rc != 0)
       return rc;
   }

@@ -156,15 +156,17 @@ typedef struct salesim_plan_agent {
 } salesim_plan_agent;
 
 /** Set the schedule of a period with `left` of its months to go under plan
- *  p (a->sched, st->period_target). Returns 0 or a negative code (after
+ *  p (a->sched, st->period_target) for the annual target `annual` (plan
+ *  itself: salesim_world_rule_target). Returns 0 or a negative code (after
  *  salesim_world_fail). */
 int salesim_plan_set_period_for(salesim_world *w, salesim_agent *a, const salesim_plan_params *p,
-                                salesim_plan_agent *st, int left);
-/** Plan p's year from plan-year month `month_in_year`: the year's target
- *  (a->target), the period's schedule, the advertised pay (a->target_pay),
- *  prorated to the months left as for a hire. */
+                                salesim_plan_agent *st, int left, double annual);
+/** Plan p's year from plan-year month `month_in_year` for the annual
+ *  target `annual`: the year's target (a->target), the period's schedule,
+ *  the advertised pay (a->target_pay), prorated to the months left as for
+ *  a hire. */
 int salesim_plan_set_for(salesim_world *w, salesim_agent *a, const salesim_plan_params *p,
-                         salesim_plan_agent *st, int month_in_year);
+                         salesim_plan_agent *st, int month_in_year, double annual);
 /** Plan p's incentive for agent a this month (the hook `incentive`). */
 void salesim_plan_incentive_for(const salesim_world *w, const salesim_agent *a,
                                 const salesim_plan_params *p, const salesim_plan_agent *st,

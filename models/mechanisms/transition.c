@@ -36,12 +36,16 @@
  *  * Transition payment: paid in month k to every rep who was in post at
  *    the switch and is still there.
  *
- * Simplified (docs/plan-vocabulary.md "Transitions"): before the switch an
- * announced rep's value does not include B's base (the incentive has one
- * base a month; an engine field base_after would be needed); the
- * grandfathered book's pay at A's rate is settled, not in the incentive
- * (only the lower B credit of the book is); the hold-harmless guarantee is
- * per period, on total pay (base + variable) of the period.
+ * Simplified (docs/plan-vocabulary.md "Transitions"): the incentive has
+ * one base a month, so an announced rep's value gets B's base for the
+ * horizon's months after the switch as a lump (lump_value: B's base less
+ * A's, discounted), which effort does not change, and credit after the
+ * switch at B's expected marginal pay (linear, at the expected attainment);
+ * grandfathered accounts are valued as a lump too (A's book rate on them
+ * over the plan's months at the base churn; farming's effect on them is
+ * left out), and B's target leaves them out (the rule's book part for
+ * them); the hold-harmless guarantee is per period, on total pay (base +
+ * variable) of the period.
  *
  * Metrics of the window (from the announcement to 12 months after the
  * switch): leavers by performance fifth (rank by credit in the up to 12
@@ -360,6 +364,23 @@ static void transition_fini(salesim_world *w) {
 
 /* ---- setting a period ---------------------------------------------------- */
 
+/* The annual target under the plan in force: the firm's rule, less (under
+ * B, for a rep with grandfathered accounts and a target rule that counts
+ * the book) the part of the target the grandfathered book makes up: those
+ * accounts are outside B, neither credited nor in its quota. */
+static double annual_target(const salesim_world *w, const salesim_agent *a, int month) {
+  const transition_state *s = w->state;
+  double T = salesim_world_rule_target(w, a);
+  const transition_agent *t = ta_const(w, a);
+  if (month >= s->k && t->gf_book > 0 && w->sc->firm.target_rule != SALESIM_TARGET_FIXED) {
+    double gf = t->gf_book < a->book ? t->gf_book : a->book;
+    T -= w->sc->firm.book_factor * 12.0 * gf;
+    if (T < 0)
+      T = 0;
+  }
+  return T;
+}
+
 /* The plan in force in run month `month` and plan-year month `miy`: A
  * before the switch, B after (with the guarantee while t->hh and before
  * hh_end); a full year's plan prorated from miy (salesim_plan_set_for). */
@@ -367,7 +388,7 @@ static int set_plan(salesim_world *w, salesim_agent *a, int month, int miy) {
   transition_state *s = w->state;
   transition_agent *t = ta(w, a);
   const salesim_plan_params *P = month >= s->k ? s->B : s->A;
-  int rc = salesim_plan_set_for(w, a, P, &t->plan, miy);
+  int rc = salesim_plan_set_for(w, a, P, &t->plan, miy, annual_target(w, a, month));
   if (rc != 0)
     return rc;
   int len = salesim_plan_period_len(P, w->sc->months_per_year);
@@ -393,7 +414,7 @@ static int next_period(salesim_world *w, salesim_agent *a, int month) {
   transition_agent *t = ta(w, a);
   const salesim_plan_params *P = month >= s->k ? s->B : s->A;
   int len = salesim_plan_period_len(P, w->sc->months_per_year);
-  int rc = salesim_plan_set_period_for(w, a, P, &t->plan, len);
+  int rc = salesim_plan_set_period_for(w, a, P, &t->plan, len, annual_target(w, a, month));
   if (rc != 0)
     return rc;
   t->period_start = month;
@@ -467,7 +488,7 @@ static double after_value_from(const salesim_world *w, const salesim_agent *a, i
   int mpy = w->sc->months_per_year;
   int miy = (w->month_in_year + (start - w->month)) % mpy;
   int len = salesim_plan_period_len(s->B, mpy), left = len - miy % len;
-  double target = salesim_world_rule_target(w, a) * left / mpy;
+  double target = annual_target(w, a, start) * left / mpy;
   salesim_schedule sb;
   if (salesim_transition_schedule(&sb, s->B, hh ? s->A : NULL, target, (double)left / mpy,
                                   left) != 0)
@@ -492,10 +513,18 @@ static int transition_incentive(const salesim_world *w, const salesim_agent *a,
         inc->months_left = to_switch;
         inc->after_value = after_value_from(w, a, s->k, p->hold_harmless_months > 0);
       }
-      if (p->transition_payment > 0) {
-        int d = to_switch < SALESIM_MAX_HORIZON ? to_switch : SALESIM_MAX_HORIZON;
+      int d = to_switch < SALESIM_MAX_HORIZON ? to_switch : SALESIM_MAX_HORIZON;
+      if (p->transition_payment > 0)
         inc->lump_value = p->transition_payment * w->dpow[d];
-      }
+      /* the agent's plan runs over its horizon H at one base a month (A's,
+       * decision.c); from the switch B's base is paid: the difference over
+       * the horizon's months after the switch, discounted as the decision
+       * discounts base (w->disc), is money effort does not change */
+      int H = w->sc->population.horizon_months;
+      if (H > SALESIM_MAX_HORIZON)
+        H = SALESIM_MAX_HORIZON;
+      if (w->sc->production.mode != SALESIM_MODE_LINEAR && H > d && s->B->base != s->A->base)
+        inc->lump_value += (s->B->base - s->A->base) * (w->disc[H] - w->disc[d]);
     }
     return 0;
   }
@@ -513,8 +542,19 @@ static int transition_incentive(const salesim_world *w, const salesim_agent *a,
     }
   }
   if (t->gf_book > 0 && a->book > 0) {
-    double share = t->gf_book < a->book ? t->gf_book / a->book : 1;
-    inc->book_credit *= 1 - share;
+    double gf = t->gf_book < a->book ? t->gf_book : a->book;
+    inc->book_credit *= 1 - gf / a->book;
+    /* A's book rate on the grandfathered accounts over the plan's months,
+     * as they churn at the base rate, discounted: money effort does not
+     * change here (farming's effect on it is left out) */
+    double rate = salesim_transition_book_rate(s->A);
+    int M = inc->period_months > 0 ? inc->months_left : w->sc->population.horizon_months;
+    if (M < 1)
+      M = 1;
+    if (M > SALESIM_MAX_HORIZON)
+      M = SALESIM_MAX_HORIZON;
+    if (rate > 0)
+      inc->lump_value += rate * gf * w->book_keep_d[M];
   }
   return 0;
 }
