@@ -594,12 +594,15 @@ static int transition_month_pay(salesim_world *w, salesim_agent *a, const salesi
 
 /* The ranking by credit before the announcement, at the end of month
  * ann - 1 (the people in post then). */
-static void rank(salesim_world *w) {
+static int rank(salesim_world *w) {
   transition_state *s = w->state;
   int n = 0;
   int *idx = malloc((size_t)w->n_agents * sizeof *idx);
-  if (idx == NULL)
-    return; /* metrics only: left NaN */
+  if (idx == NULL) {
+    salesim_world_fail(w, SALESIM_ENOMEM, "transition: out of memory ranking %d slots",
+                       w->n_agents);
+    return SALESIM_ENOMEM;
+  }
   for (int i = 0; i < w->n_agents; i++)
     if (w->agents[i].status == SALESIM_AGENT_ACTIVE)
       idx[n++] = i;
@@ -622,6 +625,7 @@ static void rank(salesim_world *w) {
   }
   s->ranked = n > 0;
   free(idx);
+  return 0;
 }
 
 /* Who of the ranked people has left since the last look; count them when
@@ -643,7 +647,7 @@ static void look_for_leavers(salesim_world *w, int count) {
   }
 }
 
-static void window_stats(salesim_world *w) {
+static int window_stats(salesim_world *w) {
   transition_state *s = w->state;
   int m = w->month;
   if (m >= s->ann && m <= s->window_end && s->ranked)
@@ -668,15 +672,16 @@ static void window_stats(salesim_world *w) {
     s->pulled += pulled;
   s->prev_pushed = w->ledger.pushed;
   s->prev_pulled = w->ledger.pulled;
-  if (m == s->ann - 1)
-    rank(w);
+  return m == s->ann - 1 ? rank(w) : 0;
 }
 
 static int transition_month_end(salesim_world *w) {
   transition_state *s = w->state;
   const salesim_transition_params *p = w->params;
   int mpy = w->sc->months_per_year, next = w->month + 1, miy_next = (w->month_in_year + 1) % mpy;
-  window_stats(w);
+  int rc0 = window_stats(w);
+  if (rc0 != 0)
+    return rc0;
   const salesim_plan_params *P = w->month >= s->k ? s->B : s->A;
   int turns = salesim_plan_period_turns(w, P);
   double churn = w->sc->production.churn, fe = w->sc->production.farm_effect;
