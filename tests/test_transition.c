@@ -2,7 +2,8 @@
  * tests/test_transition.c: the mechanism type `transition`
  * (models/mechanisms/transition.c): the stub settlement and the
  * hold-harmless schedule at hand points; on a world, B prorated at the
- * switch and the transition payment paid once to the reps in post; bad
+ * switch and the transition payment paid once to the reps in post, the
+ * grandfathered book outside B and paid at A's book rate; bad
  * input one line each in one run (unknown label with "did you mean", a
  * label of a non-plan entry, the entry itself, switch_month beyond months,
  * hold-harmless longer than the months after the switch); behaviour,
@@ -157,6 +158,61 @@ static void test_world_switch(void **state) {
   /* paid in month 6 to each of them: all were still in post in month 6's
    * pay (people leave after it), nobody hired later got it */
   assert_close(w->metrics[pay_slot], 5000.0 * n, 1e-15, 0);
+  salesim_world_free(w);
+  salesim_scenario_free(sc);
+}
+
+/* Grandfathered accounts on a world: at the switch the book a rep owns is
+ * outside B (no B credit for it, not in B's target: the rule's book part
+ * comes off) and is paid at A's book rate (5 %): the month's variable pay
+ * of a rep includes at least 5 % of that book's revenue. */
+static void test_world_grandfather(void **state) {
+  (void)state;
+  const char *text =
+      "seed = 5;\nmonths = 18;\nmonths_per_year = 12;\n"
+      "population = { reps = 12; };\nterritories = { count = 3; };\n"
+      "firm = { potential_share = 0.5; book_factor = 0.5; };\n"
+      "mechanisms = (\n"
+      " { type = \"transition\"; from = \"a\"; to = \"b\"; switch_month = 6;\n"
+      "   grandfather_accounts = true; },\n"
+      " { type = \"plan\"; name = \"a\";\n"
+      "   components = ( { type = \"commission\"; rate = 0.05; } ); },\n"
+      " { type = \"plan\"; name = \"b\"; base = 7000.0; payment = \"period_end\";\n"
+      "   components = ( { type = \"target_incentive\"; amount = 36000.0; } ); } );\n";
+  salesim_scenario *sc = salesim_test_load_text(text);
+  assert_non_null(sc);
+  salesim_world *w = NULL;
+  assert_int_equal(salesim_world_alloc(&w, sc, 0, 0, sc->seed), 0);
+  for (int m = 0; m < 6; m++)
+    assert_int_equal(salesim_world_step(w), 0);
+  int n = 0;
+  for (int i = 0; i < w->n_agents; i++) {
+    salesim_agent *a = &w->agents[i];
+    if (a->status == SALESIM_AGENT_VACANT || !(a->book > 0))
+      continue;
+    n++;
+    /* B's half-year target without the book's part */
+    double rule = salesim_world_rule_target(w, a);
+    assert_close(a->target, (rule - 0.5 * 12 * a->book) * 6 / 12, 1e-12, 1e-6);
+    salesim_incentive inc;
+    assert_int_equal(salesim_sim_incentive(w, a, &inc), 0);
+    assert_close(inc.book_credit, 0, 0, 1e-12); /* all of the book is grandfathered */
+    assert_true(inc.lump_value > 0);             /* its pay at A's rate, valued */
+  }
+  assert_true(n > 0);
+  /* the next month: B pays no variable pay before its period's end, so the
+   * variable pay of the month is the grandfathered book's 5 % */
+  double before = w->ledger.pay_variable, book_rev = 0;
+  for (int i = 0; i < w->n_agents; i++)
+    if (w->agents[i].status != SALESIM_AGENT_VACANT)
+      book_rev += w->agents[i].book;
+  assert_int_equal(salesim_world_step(w), 0);
+  double paid = w->ledger.pay_variable - before;
+  print_message("month 6: variable pay %.2f, 5 %% of the book before the month %.2f\n", paid,
+                0.05 * book_rev);
+  assert_true(paid > 0);
+  assert_true(paid <= 0.05 * book_rev * (1 + 1e-9));
+  assert_true(paid >= 0.05 * book_rev * 0.9); /* less only by the month's churn */
   salesim_world_free(w);
   salesim_scenario_free(sc);
 }
@@ -384,6 +440,7 @@ int main(void) {
       cmocka_unit_test(test_stub_by_hand),
       cmocka_unit_test(test_hold_harmless_by_hand),
       cmocka_unit_test(test_world_switch),
+      cmocka_unit_test(test_world_grandfather),
       cmocka_unit_test(test_bad_input),
       cmocka_unit_test(test_announced_moves_deals),
       cmocka_unit_test(test_hold_harmless_keeps_the_strong),
