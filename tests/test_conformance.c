@@ -66,13 +66,23 @@ static void check_curve(const salesim_mechanism_type *type, const salesim_scenar
   }
 }
 
+/* The settings a type cannot default: `transition` names two plan entries
+ * of the scenario (they follow it; the tested entry stays the first). */
+static const char *needs(const salesim_mechanism_type *type) {
+  if (strcmp(type->name, "transition") == 0)
+    return " from = \"a\"; to = \"b\"; }, { type = \"plan\"; name = \"a\"; components = "
+           "( { type = \"commission\"; rate = 0.03; } ); }, { type = \"plan\"; name = \"b\"; "
+           "base = 3000.0; components = ( { type = \"target_incentive\"; amount = 30000.0; } );";
+  return "";
+}
+
 static salesim_scenario *load_one(const salesim_mechanism_type *type) {
   char text[1024];
   snprintf(text, sizeof text,
            "seed = 3;\nreplications = 2;\nmonths = 24;\n"
            "population = { reps = 24; };\nterritories = { count = 6; };\n"
-           "mechanisms = ( { type = \"%s\"; } );\n",
-           type->name);
+           "mechanisms = ( { type = \"%s\";%s } );\n",
+           type->name, needs(type));
   return salesim_test_load_text(text);
 }
 

@@ -28,7 +28,12 @@ static const char *const declared_order[] = {
     "rewards_paid", "demotions", "replacements", "bench_mean", "territory_target_error",
     "bid_to_sales", "winners_curse", "awards_voided", "territories_unfilled",
     "reps_unmatched", "panel_cost", "bargaining_cost", "bargaining_cut", "blamed_misses",
-    "manager_pay", "envy_rate", "bids_missed", "territories_no_bid", "bids_max"};
+    "manager_pay", "envy_rate", "bids_missed", "territories_no_bid", "bids_max",
+    /* issue 14: the mechanism `transition`, last in the registry */
+    "transition_left_fifth1", "transition_left_fifth2", "transition_left_fifth3",
+    "transition_left_fifth4", "transition_left_fifth5", "transition_more_under_new",
+    "transition_less_under_new", "transition_pay_cv", "transition_pushed", "transition_pulled",
+    "transition_payments"};
 #define N_DECLARED ((int)(sizeof declared_order / sizeof declared_order[0]))
 
 static void test_catalogue_order(void **state) {

@@ -3,7 +3,7 @@
  * (MODEL.md §9), tiers and caps, and the closed-form expectation under
  * normal noise against Monte Carlo; issue 14's builders: tiers on
  * attainment (scaled thresholds), retroactive tiers, gates, the sum of two
- * schedules, 8 jumps.
+ * schedules, 8 jumps; the larger of two schedules (hold-harmless).
  */
 #include "testutil.h"
 
@@ -258,6 +258,55 @@ static void test_expectation_gate_retro(void **state) {
   gsl_rng_free(r);
 }
 
+/* salesim_schedule_max (issue 14, hold-harmless): A = 2.9 % commission on
+ * credit, less the new plan's base of 70,000 (the guarantee compares total
+ * pay, and the new base is paid anyway); B = the source's target-salary
+ * curve (target 5,000,000, variable 30,000, (0,0) (1,1) (1.5,3)). By hand:
+ * A = 0.029 X - 70,000; B = 0.006 X up to the target, then 0.024 X -
+ * 90,000 up to 7,500,000, then 90,000. They cross at 0.023 X = 70,000,
+ * X = 3,043,478.26 (18,260.87) and again where 0.029 X - 70,000 =
+ * 0.024 X - 90,000 has no solution above the target: A stays above. */
+static void test_max_hand(void **state) {
+  (void)state;
+  salesim_points curve = {3, {0, 1, 1.5}, {0, 1, 3}};
+  salesim_schedule A, B, M;
+  salesim_schedule_linear(&A, 0.029);
+  A.a = -70000;
+  assert_int_equal(salesim_schedule_from_points(&B, &curve, 5e6, 30000), 0);
+  assert_int_equal(salesim_schedule_max(&M, &A, &B), 0);
+  assert_close(salesim_schedule_eval(&M, 0), 0, 0, 1e-6);
+  assert_close(salesim_schedule_eval(&M, 2e6), 12000, 1e-12, 1e-6);
+  assert_close(salesim_schedule_eval(&M, 70000 / 0.023), 70000 / 0.023 * 0.006, 1e-12, 1e-6);
+  assert_close(salesim_schedule_eval(&M, 5e6), 75000, 1e-12, 1e-6);
+  assert_close(salesim_schedule_eval(&M, 7.5e6), 147500, 1e-12, 1e-6);
+  assert_close(salesim_schedule_eval(&M, 1e7), 220000, 1e-12, 1e-6);
+  assert_close(salesim_schedule_eval(&M, -1e6), 0, 0, 1e-6); /* flat B left of 0 */
+  assert_int_equal(M.nj, 0);
+  /* slopes: 0.006 below the crossing, 0.029 above */
+  assert_close(salesim_schedule_slope(&M, 1e6), 0.006, 1e-12, 0);
+  assert_close(salesim_schedule_slope(&M, 6e6), 0.029, 1e-12, 0);
+  /* B with a lump of 50,000 at 4,000,000 against A - 100,000: the jump
+   * stays (24,000 + 50,000 at 4,000,000 against A's 16,000) */
+  A.a = -100000;
+  assert_int_equal(salesim_schedule_add_jump(&B, 4e6, 50000), 0);
+  assert_int_equal(salesim_schedule_max(&M, &A, &B), 0);
+  assert_close(salesim_schedule_eval(&M, 4e6), 74000, 1e-12, 1e-6);
+  assert_close(salesim_schedule_eval(&M, 4e6 - 1), 24000 - 0.006, 1e-12, 1e-6);
+  assert_int_equal(M.nj, 1);
+  /* everywhere: the max of the two (a dense grid, both sides of 0) */
+  for (double x = -2e6; x <= 1.2e7; x += 12345.6)
+    assert_close(salesim_schedule_eval(&M, x),
+                 fmax(salesim_schedule_eval(&A, x), salesim_schedule_eval(&B, x)), 1e-9, 1e-6);
+  /* the max is symmetric and the max of a schedule with itself is itself */
+  salesim_schedule M2;
+  assert_int_equal(salesim_schedule_max(&M2, &B, &A), 0);
+  for (double x = -2e6; x <= 1.2e7; x += 98765.4)
+    assert_close(salesim_schedule_eval(&M2, x), salesim_schedule_eval(&M, x), 1e-9, 1e-6);
+  assert_int_equal(salesim_schedule_max(&M2, &B, &B), 0);
+  assert_int_equal(M2.nk, B.nk);
+  assert_int_equal(M2.nj, B.nj);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_source_example),
@@ -269,6 +318,7 @@ int main(void) {
       cmocka_unit_test(test_gate),
       cmocka_unit_test(test_add),
       cmocka_unit_test(test_expectation_gate_retro),
+      cmocka_unit_test(test_max_hand),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

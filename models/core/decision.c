@@ -4,11 +4,17 @@
  * The agent plans a constant hunting h and farming f over its horizon H
  * (horizon_months, or the rest of its pay period if longer) and maximises
  *
- *   CE = D*base + d_M*(E[pay(X)] - paid) + after_value*Y + D*extra
+ *   CE = D*base + d_M*(E[pay(X)] - paid) + after_value*Y
+ *        + (D*extra_hunt + hunt_value)*h + D*extra_farm*(1 - exp(-kappa_f*f))
  *        - D*c*(pi*h + f)^2/2 - (r/2)*slope^2*Var[X] - credit_cost*(X - X0)
+ *        + lump_value
  *
  * (D: discounted months of the horizon; d_M: discount on a period-end
- * payment). X is the expected credit at the pay period's end (M months;
+ * payment; extra_farm is money per unit of saved churn, as the bundle
+ * counts it; hunt_value and lump_value are already money over the plan,
+ * mechanism.h; lump_value is added beside the search, so effort never
+ * sees it). A floor on cash (a draw) helps only liquidity, for
+ * cash_floor_months months (broke_month()). X is the expected credit at the pay period's end (M months;
  * the whole horizon under open-ended commission): credit so far, what the
  * open pipeline closes in time, the book's revenue, plus what effort adds:
  *   hunting: leads/month = lead_rate * theta * s * rho_k / difficulty per unit
@@ -134,7 +140,7 @@ static double evaluate_s(const problem *P, double mu, double *h, double *f, doub
   slope *= P->pay_disc;
   double after = P->after_value * (P->after0 + P->H_after * *h + P->F_after * saved);
   double e = P->pain * *h + *f;
-  double ce = P->base + pay + after + P->extra_h * *h + P->extra_f * *f - 0.5 * P->Mc * e * e -
+  double ce = P->base + pay + after + P->extra_h * *h + P->extra_f * saved - 0.5 * P->Mc * e * e -
               0.5 * P->r * slope * slope * var - P->credit_cost * (x - P->X0);
   *X = x;
   return ce;
@@ -184,6 +190,8 @@ static void build_problem(const salesim_world *w, const salesim_agent *a,
   P->r = a->risk_aversion;
   P->after_value = open ? 0 : inc->after_value;
   P->extra_h = inc->extra_hunt * M;
+  if (inc->hunt_value != 0) /* guarded: + 0.0 could change a -0 (G4) */
+    P->extra_h += inc->hunt_value;
   P->extra_f = inc->extra_farm * M;
   P->lost = 0;
   P->paid = P->after0 = 0;
@@ -245,6 +253,8 @@ static void build_problem(const salesim_world *w, const salesim_agent *a,
   P->base = inc->base_month * P->weight;
   P->Mc = P->weight * a->effort_cost;
   P->extra_h = inc->extra_hunt * P->weight;
+  if (inc->hunt_value != 0) /* already money over the plan */
+    P->extra_h += inc->hunt_value;
   P->extra_f = inc->extra_farm * P->weight;
   P->pay_disc = end_paid ? w->dpow[M - 1] : 1;
   P->kappa = prod->farm_effect;
@@ -562,7 +572,7 @@ static void eval_lanes(lanes *L, int n, int pay) {
     double after = L->av[i] * (L->after0[i] + L->Ha[i] * h + L->Fa[i] * L->saved[i]);
     double e = L->pain[i] * h + f;
     double vr = L->var0[i] + L->hvar[i] * h; /* the sd's variance is clamped at 0 */
-    L->ce[i] = L->base[i] + pay_v + after + L->eh[i] * h + L->ef[i] * f -
+    L->ce[i] = L->base[i] + pay_v + after + L->eh[i] * h + L->ef[i] * L->saved[i] -
                0.5 * L->Mc[i] * e * e - 0.5 * L->r[i] * slope * slope * vr -
                L->cc[i] * (x - L->X0[i]);
   }
@@ -724,6 +734,78 @@ static void brent_rounds(lanes *L, const problem *const *P, int np, brents *R, b
   }
 }
 
+/* Money per unit of effort that does not come through credit (extra_h,
+ * extra_f: plan components, mechanism.h) can put the low prices of the
+ * expansion path on a farming-only corner (bundle(): e <= f_i) and switch
+ * to hunting at a price where the CE rises steeply and falls again within
+ * a few per cent of mu: a narrow peak between grid points. Candidate: the
+ * price at which hunting switches on (or off), found by bisection in log
+ * mu, and Brent's method on the side where it hunts. Only for problems
+ * with such money, so the search of every other problem is unchanged. */
+static void switch_candidates(lanes *L, const problem *const *P, int np, search_st *st, brents *R,
+                              best_plan *B) {
+  int idx[2 * BATCH_MAX], up[BATCH_MAX];
+  int n = 0;
+  for (int p = 0; p < np; p++) {
+    R->on[p] = 0;
+    if (st[p].done || (P[p]->extra_h == 0 && P[p]->extra_f == 0))
+      continue;
+    st[p].la = g_log(st[p].sref * 1e-12);
+    st[p].lb = g_log(3.0 * st[p].sref);
+    lane_set(L, n, P[p], g_exp(st[p].la));
+    idx[n++] = p;
+    lane_set(L, n, P[p], g_exp(st[p].lb));
+    idx[n++] = p;
+  }
+  if (n == 0)
+    return;
+  eval_lanes(L, n, 0);
+  for (int i = 0; i < n; i += 2) {
+    int p = idx[i];
+    up[p] = L->h[i + 1] > 0; /* hunting at the top of the range */
+    R->on[p] = (L->h[i] > 0) != up[p];
+  }
+  for (int it = 0; it < THRESHOLD_STEPS; it++) {
+    n = 0;
+    for (int p = 0; p < np; p++)
+      if (R->on[p]) {
+        lane_set(L, n, P[p], g_exp(0.5 * (st[p].la + st[p].lb)));
+        idx[n++] = p;
+      }
+    if (n == 0)
+      break;
+    eval_lanes(L, n, 0);
+    for (int i = 0; i < n; i++) {
+      search_st *s = &st[idx[i]];
+      double m = 0.5 * (s->la + s->lb);
+      if ((L->h[i] > 0) == up[idx[i]])
+        s->lb = m;
+      else
+        s->la = m;
+    }
+  }
+  n = 0;
+  for (int p = 0; p < np; p++)
+    if (R->on[p]) {
+      lane_set(L, n, P[p], g_exp(up[p] ? st[p].lb : st[p].la));
+      idx[n++] = p;
+    }
+  if (n == 0)
+    return;
+  eval_lanes(L, n, 1);
+  for (int i = 0; i < n; i++) {
+    int p = idx[i];
+    double mu_t = L->mu[i], v = L->ce[i];
+    keep(&B[p], L, i);
+    R->on[p] = 0;
+    if (isfinite(v)) {
+      double a = up[p] ? mu_t : mu_t / 1.5, b = up[p] ? 1.5 * mu_t : mu_t;
+      brent_start(R, p, a, b, mu_t, v, SEARCH_TOL * mu_t, SEARCH_EVALS);
+    }
+  }
+  brent_rounds(L, P, np, R, B);
+}
+
 /* The whole search for np <= BATCH_MAX problems without a closed form, side
  * by side; each problem's answer is what it would get alone. For each: a
  * 12-point grid over mu scaled by the schedule's steepest slope (the
@@ -853,6 +935,7 @@ static void search_many(lanes *L, const problem *const *P, int np, search_st *st
     }
     brent_rounds(L, P, np, R, B);
   }
+  switch_candidates(L, P, np, st, R, B);
 }
 
 /* What solve() reports about a plan (the tail of every solve). */
@@ -890,7 +973,7 @@ static void solve_linear(const problem *P, salesim_choice *out) {
   double X = P->X0 + P->H_in * h + P->F_in * saved;
   double var = P->var0 + P->hvar * h;
   double e = P->pain * h + f;
-  out->ce = P->base + mu * X + P->extra_h * h + P->extra_f * f - 0.5 * P->Mc * e * e -
+  out->ce = P->base + mu * X + P->extra_h * h + P->extra_f * saved - 0.5 * P->Mc * e * e -
             0.5 * P->r * mu * mu * var;
   solve_report(P, 1, h, f, X, mu, 0, out);
 }
@@ -940,7 +1023,9 @@ static int broke_month(const salesim_world *w, const salesim_agent *a,
                                               inc->credit_to_date)
                      : 0;
   double fixed = inc->base_month;
-  if (fixed + rate * a->book * inc->book_credit >= living || inc->cash_floor >= living)
+  int floor_months = inc->cash_floor_months; /* 0: the floor holds every month */
+  if (fixed + rate * a->book * inc->book_credit >= living ||
+      (inc->cash_floor >= living && (floor_months == 0 || floor_months >= M)))
     return M + 1;
   int cyc = (int)ceil(w->cycle); /* cycle_months, or the per-stage chain's mean */
   double pm = 0, pv;
@@ -953,7 +1038,10 @@ static int broke_month(const salesim_world *w, const salesim_agent *a,
   for (int tau = 1; tau <= M; tau++) {
     double comm = book * inc->book_credit + (tau <= cyc ? pm / cyc : 0) +
                   h * lead_value * w->win_within[1][tau - 1];
-    savings += fmax(inc->cash_floor, fixed + rate * comm) - living;
+    if (floor_months != 0 && tau > floor_months) /* the floor has ended */
+      savings += fixed + rate * comm - living;
+    else
+      savings += fmax(inc->cash_floor, fixed + rate * comm) - living;
     if (savings < 0)
       return tau;
     book *= 1 - prod->churn;
@@ -983,6 +1071,8 @@ static void decide_two_tasks(const salesim_world *w, const salesim_agent *a,
   p.Sigma[1][1] = prod->noise_sd_farm * prod->noise_sd_farm;
   p.r = a->risk_aversion;
   double alpha[2] = {rate * unit + inc->extra_hunt, rate * inc->book_credit * unit + inc->extra_farm};
+  if (inc->hunt_value != 0) /* the plan is this month */
+    alpha[0] += inc->hunt_value;
   double t[2] = {0, 0};
   if (salesim_multitask_effort(t, &p, alpha) != 0)
     t[0] = t[1] = 0;
@@ -991,6 +1081,8 @@ static void decide_two_tasks(const salesim_world *w, const salesim_agent *a,
   double cost = 0.5 * (p.K[0][0] * t[0] * t[0] + 2 * p.K[0][1] * t[0] * t[1] + p.K[1][1] * t[1] * t[1]);
   double var = rate * rate * (p.Sigma[0][0] + inc->book_credit * inc->book_credit * p.Sigma[1][1]);
   out->ce_month = inc->base_month + alpha[0] * t[0] + alpha[1] * t[1] - cost - 0.5 * p.r * var;
+  if (inc->lump_value != 0)
+    out->ce_month += inc->lump_value;
   out->ce = out->ce_month;
   out->exp_credit = inc->credit_to_date + unit * (t[0] + inc->book_credit * t[1]);
   out->sd_credit = sqrt(p.Sigma[0][0] + p.Sigma[1][1]);
@@ -1046,6 +1138,11 @@ void salesim_decide_many(const salesim_world *w, int n, const salesim_agent *con
     solve_many(&L, P, ol, np, o1);
     for (int k = 0; k < np; k++) {
       salesim_choice *o = o1[k];
+      const salesim_incentive *ic = &inc[who[k]];
+      /* money that effort does not change: in the CE, after the search, so
+       * effort is the same bits with it or without */
+      if (ic->lump_value != 0)
+        o->ce += ic->lump_value;
       /* staying is judged on the job's value as the agent plans it */
       o->ce_month = o->ce / P[k].weight;
       o->ce_month_liquid = o->ce_month;
@@ -1057,7 +1154,6 @@ void salesim_decide_many(const salesim_world *w, int n, const salesim_agent *con
        * nothing to this agent, so effort is chosen for the months it can
        * hold out. */
       const salesim_agent *a = agents[who[k]];
-      const salesim_incentive *ic = &inc[who[k]];
       int M = M_of[k];
       int H = w->sc->population.horizon_months > M ? w->sc->population.horizon_months : M;
       if (H > SALESIM_MAX_HORIZON)
@@ -1076,6 +1172,10 @@ void salesim_decide_many(const salesim_world *w, int n, const salesim_agent *con
     for (int q = 0; q < n2; q++) {
       salesim_choice *o = o1[who2[q]];
       const salesim_choice *c = &con[q];
+      const salesim_incentive *ic = &inc[who[who2[q]]];
+      double ce_l = c->ce;
+      if (ic->lump_value != 0)
+        ce_l += ic->lump_value;
       o->hunt = c->hunt;
       o->farm = c->farm;
       o->exp_credit = c->exp_credit;
@@ -1084,8 +1184,8 @@ void salesim_decide_many(const salesim_world *w, int n, const salesim_agent *con
       o->margin_now = c->margin_now;
       o->margin_after = c->margin_after;
       /* the job's value under the same liquidity rule (issue 11 #5) */
-      o->ce_month_liquid = c->ce / P2[q].weight;
-      o->ce_liquid = c->ce;
+      o->ce_month_liquid = ce_l / P2[q].weight;
+      o->ce_liquid = ce_l;
       o->credit_months = cm2[q];
     }
     if (probe_fn && !two_tasks(w))
@@ -1160,6 +1260,27 @@ static double reference_search(const problem *P) {
     best = refine_ref(P, mu_t, fmin(1.5 * mu_t, top), best);
     best = refine_ref(P, mu_t / 1.5, exp(a), best);
   }
+  if (P->extra_h != 0 || P->extra_f != 0) { /* where hunting switches on or off */
+    double h, f, X, a = log(sref * 1e-12), b = log(top);
+    evaluate(P, exp(a), &h, &f, &X);
+    int lo_h = h > 0;
+    evaluate(P, exp(b), &h, &f, &X);
+    if (lo_h != (h > 0)) {
+      int up = h > 0;
+      for (int it = 0; it < 60; it++) {
+        double m = 0.5 * (a + b);
+        evaluate(P, exp(m), &h, &f, &X);
+        if ((h > 0) == up)
+          b = m;
+        else
+          a = m;
+      }
+      double mu_t = exp(up ? b : a), v = evaluate(P, mu_t, &h, &f, &X);
+      best = v > best ? v : best;
+      best = up ? refine_ref(P, mu_t, fmin(1.5 * mu_t, top), best)
+                : refine_ref(P, mu_t / 1.5, mu_t, best);
+    }
+  }
   return best;
 }
 
@@ -1171,13 +1292,18 @@ double salesim_decide_reference_ce(const salesim_world *w, const salesim_agent *
   int open = inc->period_months <= 0, M = plan_months(w, inc);
   problem P;
   build_problem(w, a, inc, M, credit_months > 0 ? credit_months : SALESIM_MAX_HORIZON + 1, &P);
+  double ce;
   if (open && salesim_schedule_is_linear(sched) && !P.lost) {
     salesim_choice c;
     memset(&c, 0, sizeof c);
     solve_linear(&P, &c);
-    return c.ce;
+    ce = c.ce;
+  } else {
+    ce = reference_search(&P);
   }
-  return reference_search(&P);
+  if (inc->lump_value != 0) /* as salesim_decide_many: beside the search */
+    ce += inc->lump_value;
+  return ce;
 }
 
 void salesim_decide_set_probe(salesim_decide_probe_fn fn, void *ctx) {

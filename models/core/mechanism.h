@@ -58,6 +58,8 @@ typedef struct salesim_incentive {
   double base_month;    /* certain pay this month (base salary) */
   double cash_floor;    /* guaranteed cash this month (a draw against
                            commission): helps liquidity, not value */
+  int cash_floor_months;/* months, this one included, for which cash_floor
+                           holds (a draw that ends); 0 = every month */
   const salesim_schedule *sched; /* variable pay of the period vs credit;
                                     default &agent->sched */
   int period_months;    /* length of the pay period; 0 = open-ended (pay per
@@ -76,7 +78,21 @@ typedef struct salesim_incentive {
                            arrives after the period ends (per currency) */
   double extra_hunt;    /* extra money per unit of hunting effort per month
                            (rewards for qualified opportunities, threats) */
-  double extra_farm;    /* same for farming */
+  double extra_farm;    /* extra money per month per unit of saved churn,
+                           i.e. of 1 - exp(-farm_effect * f), the share of
+                           the book's churn that farming f saves (a
+                           clawback avoided); the bundle and the CE both
+                           count it so. In linear two-task mode (no churn)
+                           it is money per unit of farming effort */
+  double hunt_value;    /* money over the plan (not per month) per unit of
+                           hunting effort, already discounted (a SPIF:
+                           amount x salesim_win_value_window, window.h);
+                           enters effort and the CE as extra_hunt x the
+                           plan's discounted months does */
+  double lump_value;    /* money over the plan that does not depend on
+                           effort (a transition payment, the expected
+                           top-up of a non-recoverable draw): added to the
+                           CE (stay, leave, hiring), never to effort */
   double credit_cost;   /* money the agent loses later per unit of credit in
                            this period (a ratchet raising next year's
                            target); the engine sets it from the overlays */

@@ -260,3 +260,100 @@ double salesim_schedule_expect(const salesim_schedule *s, double m, double sd, d
 }
 
 int salesim_schedule_is_linear(const salesim_schedule *s) { return s->nk == 0 && s->nj == 0; }
+
+/* ---- the larger of two schedules (salesim_schedule_max) ---- */
+
+/* The line s follows on (lo, hi) (lo = -HUGE_VAL or hi = HUGE_VAL for an
+ * open end): its slope, and its value at the probe point *at. */
+static void line_on(const salesim_schedule *s, double lo, double hi, double *at, double *v,
+                    double *slope) {
+  double x;
+  if (lo == -HUGE_VAL && hi == HUGE_VAL)
+    x = 0;
+  else if (lo == -HUGE_VAL)
+    x = hi - 1 - fabs(hi);
+  else if (hi == HUGE_VAL)
+    x = lo + 1 + fabs(lo);
+  else
+    x = 0.5 * (lo + hi);
+  *at = x;
+  *v = salesim_schedule_eval(s, x);
+  *slope = salesim_schedule_slope(s, x);
+}
+
+static void sort_unique(double *p, int *n) {
+  for (int i = 1; i < *n; i++) /* insertion sort: a few dozen points */
+    for (int j = i; j > 0 && p[j] < p[j - 1]; j--) {
+      double t = p[j];
+      p[j] = p[j - 1];
+      p[j - 1] = t;
+    }
+  int m = 0;
+  for (int i = 0; i < *n; i++)
+    if (m == 0 || p[i] != p[m - 1])
+      p[m++] = p[i];
+  *n = m;
+}
+
+#define MAX_POINTS_OF_MAX (4 * (SALESIM_SCHED_MAX_KNOTS + SALESIM_SCHED_MAX_JUMPS) + 4)
+
+int salesim_schedule_max(salesim_schedule *out, const salesim_schedule *a,
+                         const salesim_schedule *b) {
+  const salesim_schedule *s[2] = {a, b};
+  double p[MAX_POINTS_OF_MAX];
+  int n = 0;
+  for (int k = 0; k < 2; k++) {
+    for (int i = 0; i < s[k]->nk; i++)
+      p[n++] = s[k]->knot[i];
+    for (int j = 0; j < s[k]->nj; j++)
+      p[n++] = s[k]->jump_at[j];
+  }
+  sort_unique(p, &n);
+  /* both are straight between the points: where their lines cross inside
+   * an interval, the larger changes; add those points */
+  int n0 = n;
+  for (int i = 0; i <= n0; i++) {
+    double lo = i > 0 ? p[i - 1] : -HUGE_VAL, hi = i < n0 ? p[i] : HUGE_VAL;
+    double at, va, sa, vb, sb;
+    line_on(a, lo, hi, &at, &va, &sa);
+    line_on(b, lo, hi, &at, &vb, &sb);
+    if (sa == sb)
+      continue;
+    double x = at - (va - vb) / (sa - sb);
+    if (x > lo && x < hi && isfinite(x))
+      p[n++] = x;
+  }
+  sort_unique(p, &n);
+  /* the larger line on each interval, then hinges and jumps at the points */
+  salesim_schedule r;
+  memset(&r, 0, sizeof r);
+  double prev_slope = 0, prev_at = 0, prev_v = 0;
+  for (int i = 0; i <= n; i++) {
+    double lo = i > 0 ? p[i - 1] : -HUGE_VAL, hi = i < n ? p[i] : HUGE_VAL;
+    double at, va, sa, vb, sb;
+    line_on(a, lo, hi, &at, &va, &sa);
+    line_on(b, lo, hi, &at, &vb, &sb);
+    int wa = va > vb || (va == vb && sa >= sb);
+    double v = wa ? va : vb, sl = wa ? sa : sb;
+    if (i == 0) {
+      r.a = v - sl * at;
+      r.b = sl;
+    } else {
+      double x = p[i - 1];
+      double left = prev_v + prev_slope * (x - prev_at); /* the max just left of x */
+      double here = fmax(salesim_schedule_eval(a, x), salesim_schedule_eval(b, x));
+      double d = sl - prev_slope, jump = here - left;
+      double scale = 1 + fabs(here) + fabs(left);
+      if (fabs(d) > 1e-12 * (fabs(sl) + fabs(prev_slope)) &&
+          salesim_schedule_add_hinge(&r, x, d) != 0)
+        return SALESIM_ELIMIT;
+      if (fabs(jump) > 1e-10 * scale && salesim_schedule_add_jump(&r, x, jump) != 0)
+        return SALESIM_ELIMIT;
+    }
+    prev_slope = sl;
+    prev_at = at;
+    prev_v = v;
+  }
+  *out = r;
+  return 0;
+}

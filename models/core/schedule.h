@@ -76,6 +76,17 @@ int salesim_schedule_add_jump(salesim_schedule *s, double t, double J);
 /** Add a hinge: slope changes by dslope at credit k. */
 int salesim_schedule_add_hinge(salesim_schedule *s, double k, double dslope);
 
+/** out = max(a, b) at every credit: the larger of two schedules (a
+ *  hold-harmless guarantee: pay under the old plan or the new, whichever
+ *  is more). Still hinges and jumps: the points of both, plus a point where
+ *  their lines cross between two of them; hinges and jumps smaller than
+ *  rounding (1e-12 of the slopes, 1e-10 of the pay) are left out. out may
+ *  be a or b. Returns 0, or SALESIM_ELIMIT (out unchanged) when the result
+ *  has more than SALESIM_SCHED_MAX_KNOTS knots or SALESIM_SCHED_MAX_JUMPS
+ *  jumps. */
+int salesim_schedule_max(salesim_schedule *out, const salesim_schedule *a,
+                         const salesim_schedule *b);
+
 /** pay(X). */
 double salesim_schedule_eval(const salesim_schedule *s, double x);
 /** E[pay(X)], X ~ N(m, sd^2); sd = 0 gives pay(m). Optionally *slope gets

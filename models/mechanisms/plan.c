@@ -51,27 +51,22 @@ static const salesim_param_spec plan_specs[] = {
 const salesim_param_table salesim_plan_table = {
     "plan", plan_specs, sizeof plan_specs / sizeof plan_specs[0], sizeof(salesim_plan_params)};
 
-/* Per-agent state (agent_state_size): the current period's target. */
-typedef struct plan_agent {
-  double period_target;
-} plan_agent;
-
-static inline plan_agent *pa(salesim_world *w, const salesim_agent *a) {
+/* Per-agent state (agent_state_size): the current period's target
+ * (salesim_plan_agent, plan.h). */
+static inline salesim_plan_agent *pa(salesim_world *w, const salesim_agent *a) {
   return salesim_agent_state(w, a);
 }
 
-static inline const plan_agent *pa_const(const salesim_world *w, const salesim_agent *a) {
+static inline const salesim_plan_agent *pa_const(const salesim_world *w, const salesim_agent *a) {
   return salesim_agent_state_const(w, a);
 }
 
-/* The schedule of the period with `left` of its months to go. */
-static int plan_set_period(salesim_world *w, salesim_agent *a, int left) {
-  const salesim_plan_params *p = w->params;
+int salesim_plan_set_period_for(salesim_world *w, salesim_agent *a, const salesim_plan_params *p,
+                                salesim_plan_agent *st, int left, double annual) {
   int mpy = w->sc->months_per_year;
-  double annual = salesim_world_rule_target(w, a);
   double share = (double)left / mpy;
   double target = annual * share;
-  pa(w, a)->period_target = target;
+  st->period_target = target;
   int rc = salesim_plan_compile(&a->sched, p, target, share);
   if (rc != 0)
     salesim_world_fail(w, rc, "plan: the pay schedule of slot %d cannot be built (%s)",
@@ -80,21 +75,26 @@ static int plan_set_period(salesim_world *w, salesim_agent *a, int left) {
   return rc;
 }
 
-/* The year's plan from this month: the year's target, the period's
- * schedule, the advertised pay. */
-static int plan_set(salesim_world *w, salesim_agent *a) {
-  const salesim_plan_params *p = w->params;
+int salesim_plan_set_for(salesim_world *w, salesim_agent *a, const salesim_plan_params *p,
+                         salesim_plan_agent *st, int month_in_year, double annual) {
   int mpy = w->sc->months_per_year, len = salesim_plan_period_len(p, mpy);
-  int left_year = mpy - w->month_in_year, left = len - w->month_in_year % len;
-  a->target = salesim_world_rule_target(w, a) * left_year / mpy;
-  int rc = plan_set_period(w, a, left);
+  int left_year = mpy - month_in_year, left = len - month_in_year % len;
+  a->target = annual * left_year / mpy;
+  int rc = salesim_plan_set_period_for(w, a, p, st, left, annual);
   if (rc != 0)
     return rc;
   /* the period's pay at 100 %, as many times as periods remain */
-  double at_target = salesim_schedule_eval(&a->sched, pa(w, a)->period_target);
+  double at_target = salesim_schedule_eval(&a->sched, st->period_target);
   a->target_pay = p->ote > 0 ? p->ote * left_year / mpy
                              : p->base * left_year + at_target * left_year / left;
   return 0;
+}
+
+/* The year's plan from this month: the year's target, the period's
+ * schedule, the advertised pay. */
+static int plan_set(salesim_world *w, salesim_agent *a) {
+  return salesim_plan_set_for(w, a, w->params, pa(w, a), w->month_in_year,
+                              salesim_world_rule_target(w, a));
 }
 
 static int plan_year_start(salesim_world *w) {
@@ -109,9 +109,9 @@ static int plan_year_start(salesim_world *w) {
 
 static int plan_hire(salesim_world *w, salesim_agent *a) { return plan_set(w, a); }
 
-static int plan_incentive(const salesim_world *w, const salesim_agent *a,
-                          salesim_incentive *inc) {
-  const salesim_plan_params *p = w->params;
+void salesim_plan_incentive_for(const salesim_world *w, const salesim_agent *a,
+                                const salesim_plan_params *p, const salesim_plan_agent *st,
+                                salesim_incentive *inc) {
   int len = salesim_plan_period_len(p, w->sc->months_per_year);
   int as_earned = p->payment == SALESIM_PLAN_AS_EARNED;
   inc->base_month = p->base;
@@ -128,20 +128,35 @@ static int plan_incentive(const salesim_world *w, const salesim_agent *a,
    * the expected slope where the rep expects to land (as quota_bonus) */
   inc->after_value = open ? a->sched.b
                           : salesim_world_after_value(&a->sched, a->target, a->exp_att,
-                                                      a->sd_att, pa_const(w, a)->period_target);
+                                                      a->sd_att, st->period_target);
   inc->assigned_accounts = 0;
+}
+
+static int plan_incentive(const salesim_world *w, const salesim_agent *a,
+                          salesim_incentive *inc) {
+  salesim_plan_incentive_for(w, a, w->params, pa_const(w, a), inc);
   return 0;
 }
 
-static int plan_month_pay(salesim_world *w, salesim_agent *a, const salesim_outcome *o) {
-  const salesim_plan_params *p = w->params;
+void salesim_plan_month_pay_for(salesim_world *w, salesim_agent *a, const salesim_plan_params *p,
+                                const salesim_outcome *o) {
   int len = salesim_plan_period_len(p, w->sc->months_per_year);
   int ends = (w->month_in_year + 1) % len == 0;
   salesim_world_pay(w, a, p->base, 0);
   double due = salesim_plan_variable_due(p, &a->sched, a->credit_period, o->credit, ends);
   if (due != 0)
     salesim_world_pay(w, a, due, 1);
+}
+
+static int plan_month_pay(salesim_world *w, salesim_agent *a, const salesim_outcome *o) {
+  salesim_plan_month_pay_for(w, a, w->params, o);
   return 0;
+}
+
+int salesim_plan_period_turns(const salesim_world *w, const salesim_plan_params *p) {
+  int mpy = w->sc->months_per_year, len = salesim_plan_period_len(p, mpy);
+  int m = w->month_in_year + 1;
+  return !(m % len != 0 || m == mpy);
 }
 
 /* A period other than the year's last ends: credit resets, and the next
@@ -149,16 +164,15 @@ static int plan_month_pay(salesim_world *w, salesim_agent *a, const salesim_outc
  * with the engine's plan year start. */
 static int plan_month_end(salesim_world *w) {
   const salesim_plan_params *p = w->params;
-  int mpy = w->sc->months_per_year, len = salesim_plan_period_len(p, mpy);
-  int m = w->month_in_year + 1;
-  if (m % len != 0 || m == mpy)
+  int len = salesim_plan_period_len(p, w->sc->months_per_year);
+  if (!salesim_plan_period_turns(w, p))
     return 0;
   for (int i = 0; i < w->n_agents; i++) {
     salesim_agent *a = &w->agents[i];
     if (a->status == SALESIM_AGENT_VACANT)
       continue;
     a->credit_period = 0;
-    int rc = plan_set_period(w, a, len);
+    int rc = salesim_plan_set_period_for(w, a, p, pa(w, a), len, salesim_world_rule_target(w, a));
     if (rc != 0)
       return rc;
   }
@@ -173,7 +187,7 @@ const salesim_mechanism_type salesim_mechanism_plan = {
                "month, quarter or year.",
     .params = &salesim_plan_table,
     .check = salesim_plan_check,
-    .agent_state_size = sizeof(plan_agent),
+    .agent_state_size = sizeof(salesim_plan_agent),
     .year_start = plan_year_start,
     .hire = plan_hire,
     .incentive = plan_incentive,

@@ -147,4 +147,36 @@ int salesim_plan_payout_curve(const void *params, const salesim_scenario *sc,
 int salesim_plan_check(const void *params, const salesim_scenario *sc, const char *where,
                        salesim_diag *diag);
 
+/* ---- the hooks of `plan` on a given plan (the type `transition` runs
+ * two plans in one entry, models/mechanisms/transition.c) ---- */
+
+/** A plan's per-agent state: the current period's target. */
+typedef struct salesim_plan_agent {
+  double period_target;
+} salesim_plan_agent;
+
+/** Set the schedule of a period with `left` of its months to go under plan
+ *  p (a->sched, st->period_target) for the annual target `annual` (plan
+ *  itself: salesim_world_rule_target). Returns 0 or a negative code (after
+ *  salesim_world_fail). */
+int salesim_plan_set_period_for(salesim_world *w, salesim_agent *a, const salesim_plan_params *p,
+                                salesim_plan_agent *st, int left, double annual);
+/** Plan p's year from plan-year month `month_in_year` for the annual
+ *  target `annual`: the year's target (a->target), the period's schedule,
+ *  the advertised pay (a->target_pay), prorated to the months left as for
+ *  a hire. */
+int salesim_plan_set_for(salesim_world *w, salesim_agent *a, const salesim_plan_params *p,
+                         salesim_plan_agent *st, int month_in_year, double annual);
+/** Plan p's incentive for agent a this month (the hook `incentive`). */
+void salesim_plan_incentive_for(const salesim_world *w, const salesim_agent *a,
+                                const salesim_plan_params *p, const salesim_plan_agent *st,
+                                salesim_incentive *inc);
+/** Plan p's pay for the month (base, then the variable pay due). */
+void salesim_plan_month_pay_for(salesim_world *w, salesim_agent *a, const salesim_plan_params *p,
+                                const salesim_outcome *o);
+/** Nonzero when this month ends a measurement period of plan p other than
+ *  the plan year's last (month_end then resets credit and sets the next
+ *  period's schedule). */
+int salesim_plan_period_turns(const salesim_world *w, const salesim_plan_params *p);
+
 #endif

@@ -24,7 +24,8 @@
   X(top_down)                         \
   X(forecast_bonus)                   \
   X(flat_salary)                      \
-  X(plan)
+  X(plan)                             \
+  X(transition)
 
 #define X_EXTERN(n) extern const salesim_mechanism_type salesim_mechanism_##n;
 SALESIM_SHIPPED_MECHANISMS(X_EXTERN)
