@@ -4,7 +4,9 @@
  * scenarios/hm-linear.cfg (objective with participation binding, within
  * 1e-3; common random numbers make the noise cancel, so it lands much closer),
  * on margin/2 = 0.5 with the file's fixed base (within 0.02), respects a
- * cost-of-sales constraint, and rejects bad options with exit 2.
+ * cost-of-sales constraint, and rejects bad options with exit 2. A
+ * transition entry, which runs the two plans it names, is optimised with
+ * them kept (scenarios/reform-transition.cfg).
  */
 #include "testutil.h"
 
@@ -143,12 +145,32 @@ static void test_bad_options(void **state) {
   free(out);
 }
 
+/* A transition cannot run without the plans it names (`from`, `to`):
+ * optimize keeps them beside it, and the optimum is a transition's. */
+static void test_transition_keeps_its_plans(void **state) {
+  (void)state;
+  char cmd[2048], *out = NULL;
+  snprintf(cmd, sizeof cmd,
+           "'%s' optimize '%s' --mechanism switch_with_care --param transition_payment "
+           "--range 0:20000 --replications 2 --threads 2",
+           SALESIM_BINARY, salesim_test_path("scenarios/reform-transition.cfg"));
+  int st = salesim_test_run(cmd, &out);
+  if (st != 0)
+    fail_msg("%s", out ? out : "");
+  const char *p = strstr(out, "optimum mechanisms.switch_with_care.transition_payment = ");
+  assert_non_null(p);
+  double x = strtod(strchr(p, '=') + 1, NULL);
+  assert_true(x >= 0 && x <= 20000);
+  free(out);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_hm_beta_star),
       cmocka_unit_test(test_fixed_base_margin_half),
       cmocka_unit_test(test_hm91_bind_participation),
       cmocka_unit_test(test_bad_options),
+      cmocka_unit_test(test_transition_keeps_its_plans),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -227,6 +227,28 @@ void salesim_optimize_result_clear(salesim_optimize_result *r) {
   r->n_points = 0;
 }
 
+/* Drop every mechanism but slot 0 and the entries slot 0 names by label in
+ * a text setting (a transition's `from` and `to` plans: it cannot run
+ * without them). The kept ones move up behind slot 0 in their order; only
+ * slot 0's results are read. Returns the new count. */
+static int keep_named(salesim_scenario *sc) {
+  const salesim_mechanism_spec *m0 = &sc->mechanisms[0];
+  const salesim_param_table *t = m0->type->params;
+  int n = 1;
+  for (int k = 1; k < sc->n_mechanisms; k++) {
+    int named = 0;
+    for (size_t i = 0; i < t->count && !named; i++)
+      if (t->specs[i].kind == SALESIM_P_STRING)
+        named = strcmp((const char *)m0->params + t->specs[i].offset,
+                       sc->mechanisms[k].name) == 0;
+    if (named)
+      sc->mechanisms[n++] = sc->mechanisms[k];
+    else
+      free(sc->mechanisms[k].params);
+  }
+  return n;
+}
+
 static int setup(eval_ctx *e, const salesim_scenario *sc, const salesim_optimize_options *opt,
                  salesim_optimize_result *out, salesim_diag *diag) {
   int m = -1;
@@ -264,9 +286,7 @@ static int setup(eval_ctx *e, const salesim_scenario *sc, const salesim_optimize
   salesim_mechanism_spec keep = e->sc->mechanisms[m];
   e->sc->mechanisms[m] = e->sc->mechanisms[0];
   e->sc->mechanisms[0] = keep;
-  for (int k = 1; k < e->sc->n_mechanisms; k++)
-    free(e->sc->mechanisms[k].params);
-  e->sc->n_mechanisms = 1;
+  e->sc->n_mechanisms = keep_named(e->sc);
   e->sc->baseline_index = 0;
   snprintf(e->sc->baseline, sizeof e->sc->baseline, "%s", keep.name);
   if (salesim_scenario_path_info(e->sc, e->path, &info, diag) != 0 || info.mech != 0) {
