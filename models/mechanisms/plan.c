@@ -26,6 +26,7 @@
 #include <stddef.h>
 
 #include "plan.h"
+#include "plan_cash.h"
 
 static const salesim_param_spec plan_specs[] = {
     {"base", SALESIM_P_DOUBLE, offsetof(salesim_plan_params, base), 0, NULL, 0, 1e9, 0, NULL,
@@ -45,7 +46,7 @@ static const salesim_param_spec plan_specs[] = {
     {"components", SALESIM_P_ITEMS, offsetof(salesim_plan_params, components), 0,
      &salesim_plan_kinds, 0, SALESIM_MAX_ITEMS, 0, NULL, "components",
      "The plan's components, each a group with its `type`: target_incentive, commission, "
-     "quota_bonus (spif, mbo, draw, ramp, clawback, crediting and relief come later)."},
+     "quota_bonus, draw, ramp, spif (mbo, clawback, crediting and relief come later)."},
 };
 
 const salesim_param_table salesim_plan_table = {
@@ -54,6 +55,7 @@ const salesim_param_table salesim_plan_table = {
 /* Per-agent state (agent_state_size): the current period's target. */
 typedef struct plan_agent {
   double period_target;
+  salesim_plan_cash_agent cash; /* draw owed, last month's pay (plan_cash.h) */
 } plan_agent;
 
 static inline plan_agent *pa(salesim_world *w, const salesim_agent *a) {
@@ -71,6 +73,7 @@ static int plan_set_period(salesim_world *w, salesim_agent *a, int left) {
   double annual = salesim_world_rule_target(w, a);
   double share = (double)left / mpy;
   double target = annual * share;
+  salesim_plan_ramp_target(p, a->tenure, mpy, left, annual, &target); /* a new hire's ramp */
   pa(w, a)->period_target = target;
   int rc = salesim_plan_compile(&a->sched, p, target, share);
   if (rc != 0)
@@ -86,7 +89,9 @@ static int plan_set(salesim_world *w, salesim_agent *a) {
   const salesim_plan_params *p = w->params;
   int mpy = w->sc->months_per_year, len = salesim_plan_period_len(p, mpy);
   int left_year = mpy - w->month_in_year, left = len - w->month_in_year % len;
-  a->target = salesim_world_rule_target(w, a) * left_year / mpy;
+  double annual = salesim_world_rule_target(w, a);
+  a->target = annual * left_year / mpy;
+  salesim_plan_ramp_target(p, a->tenure, mpy, left_year, annual, &a->target);
   int rc = plan_set_period(w, a, left);
   if (rc != 0)
     return rc;
@@ -130,6 +135,7 @@ static int plan_incentive(const salesim_world *w, const salesim_agent *a,
                           : salesim_world_after_value(&a->sched, a->target, a->exp_att,
                                                       a->sd_att, pa_const(w, a)->period_target);
   inc->assigned_accounts = 0;
+  salesim_plan_cash_incentive(w, a, p, &pa_const(w, a)->cash, inc); /* draw, spif */
   return 0;
 }
 
@@ -137,8 +143,10 @@ static int plan_month_pay(salesim_world *w, salesim_agent *a, const salesim_outc
   const salesim_plan_params *p = w->params;
   int len = salesim_plan_period_len(p, w->sc->months_per_year);
   int ends = (w->month_in_year + 1) % len == 0;
-  salesim_world_pay(w, a, p->base, 0);
+  double fixed = p->base;
   double due = salesim_plan_variable_due(p, &a->sched, a->credit_period, o->credit, ends);
+  salesim_plan_cash_pay(w, a, p, o, &pa(w, a)->cash, &fixed, &due); /* draw, spif */
+  salesim_world_pay(w, a, fixed, 0);
   if (due != 0)
     salesim_world_pay(w, a, due, 1);
   return 0;

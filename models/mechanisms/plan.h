@@ -10,10 +10,10 @@
  *   commission        a rate or tiers, on credit or on attainment, marginal
  *                     or retroactive, with a cap a period
  *   quota_bonus       a lump bonus at an attainment, a rate above it
+ *   draw, ramp, spif  cash and time components (plan_cash.h)
  *
  * Coming in a later slice (not accepted yet: a file naming them gets the
- * loader's "unknown type"): spif, mbo, draw, ramp, clawback, crediting,
- * relief.
+ * loader's "unknown type"): mbo, clawback, crediting, relief.
  *
  * A plan is data. For one rep and one measurement period it compiles into
  * ONE salesim_schedule (the sum of its components' schedules, base-free,
@@ -35,6 +35,9 @@ enum {
   SALESIM_PLAN_TARGET_INCENTIVE = 0,
   SALESIM_PLAN_COMMISSION = 1,
   SALESIM_PLAN_QUOTA_BONUS = 2,
+  SALESIM_PLAN_DRAW = 3, /* draw, ramp, spif: plan_cash.h */
+  SALESIM_PLAN_RAMP = 4,
+  SALESIM_PLAN_SPIF = 5,
   SALESIM_PLAN_N_KINDS
 };
 
