@@ -11,7 +11,9 @@
  * annual target; a SPIF of 3,000 pays 9,000 for 3 wins in its window and 0
  * the month after. The hooks on a world: the incentive's terms (cash
  * floor and its months, lump value of a draw not recovered, hunt value of
- * a SPIF), a hire's ramped target, pay in a stepped month. Bad components:
+ * a SPIF), a hire's ramped target; every decision of 13 months under two
+ * plans with these components within 1e-6 of the reference search. Bad
+ * components:
  * one line each at the component's line, all in one run, exit 2.
  * Behaviour, each a paired difference over replications with the same seed
  * whose 95 % interval excludes 0 in the predicted direction: a draw for new
@@ -31,6 +33,7 @@
 #include <gsl/gsl_cdf.h>
 #include <salesim/salesim.h>
 
+#include "decision.h"
 #include "pipeline.h"
 #include "plan_cash.h"
 #include "sim.h"
@@ -174,6 +177,73 @@ static void test_hooks(void **state) {
 
 static double monthly(const salesim_results *r, int mech, int rep, int t, int s) {
   return SALESIM_MONTHLY_AT(r, mech, rep, t, s);
+}
+
+/* ---- every decision under the components is exact ---- */
+
+typedef struct exact_tally {
+  long n, bad, with_terms, resolves;
+  double worst;
+} exact_tally;
+
+static void exact_probe(void *ctx, const salesim_world *w, const salesim_agent *a,
+                        const salesim_incentive *inc, const salesim_choice *out) {
+  exact_tally *t = ctx;
+  double ref = salesim_decide_reference_ce(w, a, inc, 0);
+  double gap = (ref - out->ce) / fmax(1, fabs(ref));
+  t->n++;
+  t->with_terms += inc->hunt_value != 0 || inc->lump_value != 0 || inc->cash_floor_months != 0;
+  t->bad += gap > 1e-6;
+  t->worst = fmax(t->worst, gap);
+  if (out->credit_months > 0) {
+    double refl = salesim_decide_reference_ce(w, a, inc, (int)out->credit_months);
+    double gl = (refl - out->ce_liquid) / fmax(1, fabs(refl));
+    t->resolves++;
+    t->bad += gl > 1e-6;
+    t->worst = fmax(t->worst, gl);
+  }
+}
+
+/* A commission plan (open-ended: closed form) and a target-incentive plan
+ * (searched), each with a draw for new hires and a SPIF, over 13 months:
+ * the search within 1e-6 of the reference (models/core/decision.c). */
+static const char *const exact_text =
+    "seed = 9;\nmonths = 24;\n"
+    "population = { reps = 40; quit_rate = 0.02;\n"
+    "  savings_months = { dist = \"lognormal\"; mean = 1.5; sd = 1.0; }; };\n"
+    "territories = { count = 10; };\n"
+    "mechanisms = (\n"
+    "  { type = \"plan\"; name = \"commission\"; base = 1500.0;\n"
+    "    components = ( { type = \"commission\"; rate = 0.06; },\n"
+    "      { type = \"draw\"; amount = 6000.0; months = 6; },\n"
+    "      { type = \"spif\"; amount = 10000.0; from_month = 3; to_month = 9; } ); },\n"
+    "  { type = \"plan\"; name = \"ti\"; base = 3000.0; measurement = \"quarter\";\n"
+    "    payment = \"period_end\";\n"
+    "    components = ( { type = \"target_incentive\"; amount = 40000.0; gate = 0.5;\n"
+    "        accelerator = 2.0; cap = 2.5; },\n"
+    "      { type = \"draw\"; amount = 5000.0; months = 4; recoverable = true; },\n"
+    "      { type = \"ramp\"; shares = [0.25, 0.5, 0.75]; },\n"
+    "      { type = \"spif\"; amount = 10000.0; from_month = 3; to_month = 9; } ); } );\n";
+
+static void test_decisions_exact(void **state) {
+  (void)state;
+  salesim_scenario *sc = salesim_test_load_text(exact_text);
+  for (int m = 0; m < sc->n_mechanisms; m++) {
+    salesim_world *w = NULL;
+    assert_int_equal(salesim_world_alloc(&w, sc, m, 0, sc->seed), 0);
+    exact_tally t = {0, 0, 0, 0, 0};
+    salesim_decide_set_probe(exact_probe, &t);
+    for (int k = 0; k < 13; k++)
+      assert_int_equal(salesim_world_step(w), 0);
+    salesim_decide_set_probe(NULL, NULL);
+    salesim_world_free(w);
+    print_message("%s: decisions %ld (with the components' terms %ld, liquidity re-solves %ld), "
+                  "worst shortfall %.2e, %ld above 1e-6\n",
+                  sc->mechanisms[m].name, t.n, t.with_terms, t.resolves, t.worst, t.bad);
+    assert_true(t.with_terms > 100);
+    assert_true(t.worst <= 1e-6);
+  }
+  salesim_scenario_free(sc);
 }
 
 /* ---- bad components ---- */
@@ -424,6 +494,7 @@ int main(void) {
       cmocka_unit_test(test_ramp_hand),
       cmocka_unit_test(test_spif_hand),
       cmocka_unit_test(test_hooks),
+      cmocka_unit_test(test_decisions_exact),
       cmocka_unit_test(test_bad_components),
       cmocka_unit_test(test_draw_behaviour),
       cmocka_unit_test(test_ramp_behaviour),
