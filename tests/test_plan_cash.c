@@ -182,7 +182,7 @@ static double monthly(const salesim_results *r, int mech, int rep, int t, int s)
 /* ---- every decision under the components is exact ---- */
 
 typedef struct exact_tally {
-  long n, bad, with_terms, resolves;
+  long n, bad, with_terms, resolves, batch_differs;
   double worst;
 } exact_tally;
 
@@ -195,6 +195,13 @@ static void exact_probe(void *ctx, const salesim_world *w, const salesim_agent *
   t->with_terms += inc->hunt_value != 0 || inc->lump_value != 0 || inc->cash_floor_months != 0;
   t->bad += gap > 1e-6;
   t->worst = fmax(t->worst, gap);
+  /* the answer in the loop's batch is the same bits as alone */
+  salesim_choice alone;
+  salesim_decide_set_probe(NULL, NULL);
+  salesim_decide(w, a, inc, &alone);
+  salesim_decide_set_probe(exact_probe, t);
+  t->batch_differs += alone.hunt != out->hunt || alone.farm != out->farm ||
+                      alone.ce != out->ce || alone.ce_liquid != out->ce_liquid;
   if (out->credit_months > 0) {
     double refl = salesim_decide_reference_ce(w, a, inc, (int)out->credit_months);
     double gl = (refl - out->ce_liquid) / fmax(1, fabs(refl));
@@ -231,16 +238,18 @@ static void test_decisions_exact(void **state) {
   for (int m = 0; m < sc->n_mechanisms; m++) {
     salesim_world *w = NULL;
     assert_int_equal(salesim_world_alloc(&w, sc, m, 0, sc->seed), 0);
-    exact_tally t = {0, 0, 0, 0, 0};
+    exact_tally t = {0, 0, 0, 0, 0, 0};
     salesim_decide_set_probe(exact_probe, &t);
     for (int k = 0; k < 13; k++)
       assert_int_equal(salesim_world_step(w), 0);
     salesim_decide_set_probe(NULL, NULL);
     salesim_world_free(w);
     print_message("%s: decisions %ld (with the components' terms %ld, liquidity re-solves %ld), "
-                  "worst shortfall %.2e, %ld above 1e-6\n",
-                  sc->mechanisms[m].name, t.n, t.with_terms, t.resolves, t.worst, t.bad);
+                  "worst shortfall %.2e, %ld above 1e-6; %ld not the same bits alone\n",
+                  sc->mechanisms[m].name, t.n, t.with_terms, t.resolves, t.worst, t.bad,
+                  t.batch_differs);
     assert_true(t.with_terms > 100);
+    assert_int_equal(t.batch_differs, 0);
     assert_true(t.worst <= 1e-6);
   }
   salesim_scenario_free(sc);
