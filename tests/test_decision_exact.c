@@ -17,7 +17,7 @@
  * is below what any search that stops reaches (S1 findings section 4).
  *
  * The decision terms of plan components (issue 14, models/core/mechanism.h):
- * in every 3rd decision of the same runs the incentive is changed four ways
+ * in every 5th decision of the same runs the incentive is changed four ways
  * and decided again, and the search must still match the reference:
  *   hunt_value (a SPIF's value, amount x salesim_win_value_window), with
  *   extra_farm (value per unit of saved churn) in a second variant;
@@ -86,7 +86,7 @@ static void decide_quiet(tally *t, const salesim_world *w, const salesim_agent *
 
 static void probe_terms(tally *t, const salesim_world *w, const salesim_agent *a,
                         const salesim_incentive *inc, const salesim_choice *out) {
-  if (t->seen++ % 3 != 0)
+  if (t->seen++ % 5 != 0)
     return;
   salesim_incentive v;
   salesim_choice c;

@@ -14,7 +14,8 @@
  * counts it; hunt_value and lump_value are already money over the plan,
  * mechanism.h; lump_value is added beside the search, so effort never
  * sees it). A floor on cash (a draw) helps only liquidity, for
- * cash_floor_months months (broke_month()). X is the expected credit at the pay period's end (M months;
+ * cash_floor_months months (broke_month()). X is the expected credit at
+ * the pay period's end (M months;
  * the whole horizon under open-ended commission): credit so far, what the
  * open pipeline closes in time, the book's revenue, plus what effort adds:
  *   hunting: leads/month = lead_rate * theta * s * rho_k / difficulty per unit

@@ -26,6 +26,7 @@
 #include <stddef.h>
 
 #include "plan.h"
+#include "plan_cash.h"
 
 static const salesim_param_spec plan_specs[] = {
     {"base", SALESIM_P_DOUBLE, offsetof(salesim_plan_params, base), 0, NULL, 0, 1e9, 0, NULL,
@@ -45,14 +46,14 @@ static const salesim_param_spec plan_specs[] = {
     {"components", SALESIM_P_ITEMS, offsetof(salesim_plan_params, components), 0,
      &salesim_plan_kinds, 0, SALESIM_MAX_ITEMS, 0, NULL, "components",
      "The plan's components, each a group with its `type`: target_incentive, commission, "
-     "quota_bonus (spif, mbo, draw, ramp, clawback, crediting and relief come later)."},
+     "quota_bonus, draw, ramp, spif (mbo, clawback, crediting and relief come later)."},
 };
 
 const salesim_param_table salesim_plan_table = {
     "plan", plan_specs, sizeof plan_specs / sizeof plan_specs[0], sizeof(salesim_plan_params)};
 
-/* Per-agent state (agent_state_size): the current period's target
- * (salesim_plan_agent, plan.h). */
+/* Per-agent state (agent_state_size): the current period's target, the
+ * draw owed and last month's pay (salesim_plan_agent, plan.h). */
 static inline salesim_plan_agent *pa(salesim_world *w, const salesim_agent *a) {
   return salesim_agent_state(w, a);
 }
@@ -66,6 +67,7 @@ int salesim_plan_set_period_for(salesim_world *w, salesim_agent *a, const salesi
   int mpy = w->sc->months_per_year;
   double share = (double)left / mpy;
   double target = annual * share;
+  salesim_plan_ramp_target(p, a->tenure, mpy, left, annual, &target); /* a new hire's ramp */
   st->period_target = target;
   int rc = salesim_plan_compile(&a->sched, p, target, share);
   if (rc != 0)
@@ -80,6 +82,7 @@ int salesim_plan_set_for(salesim_world *w, salesim_agent *a, const salesim_plan_
   int mpy = w->sc->months_per_year, len = salesim_plan_period_len(p, mpy);
   int left_year = mpy - month_in_year, left = len - month_in_year % len;
   a->target = annual * left_year / mpy;
+  salesim_plan_ramp_target(p, a->tenure, mpy, left_year, annual, &a->target);
   int rc = salesim_plan_set_period_for(w, a, p, st, left, annual);
   if (rc != 0)
     return rc;
@@ -130,6 +133,7 @@ void salesim_plan_incentive_for(const salesim_world *w, const salesim_agent *a,
                           : salesim_world_after_value(&a->sched, a->target, a->exp_att,
                                                       a->sd_att, st->period_target);
   inc->assigned_accounts = 0;
+  salesim_plan_cash_incentive(w, a, p, &st->cash, inc); /* draw, spif */
 }
 
 static int plan_incentive(const salesim_world *w, const salesim_agent *a,
@@ -139,17 +143,19 @@ static int plan_incentive(const salesim_world *w, const salesim_agent *a,
 }
 
 void salesim_plan_month_pay_for(salesim_world *w, salesim_agent *a, const salesim_plan_params *p,
-                                const salesim_outcome *o) {
+                                salesim_plan_agent *st, const salesim_outcome *o) {
   int len = salesim_plan_period_len(p, w->sc->months_per_year);
   int ends = (w->month_in_year + 1) % len == 0;
-  salesim_world_pay(w, a, p->base, 0);
+  double fixed = p->base;
   double due = salesim_plan_variable_due(p, &a->sched, a->credit_period, o->credit, ends);
+  salesim_plan_cash_pay(w, a, p, o, &st->cash, &fixed, &due); /* draw, spif */
+  salesim_world_pay(w, a, fixed, 0);
   if (due != 0)
     salesim_world_pay(w, a, due, 1);
 }
 
 static int plan_month_pay(salesim_world *w, salesim_agent *a, const salesim_outcome *o) {
-  salesim_plan_month_pay_for(w, a, w->params, o);
+  salesim_plan_month_pay_for(w, a, w->params, pa(w, a), o);
   return 0;
 }
 

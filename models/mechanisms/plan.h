@@ -10,10 +10,10 @@
  *   commission        a rate or tiers, on credit or on attainment, marginal
  *                     or retroactive, with a cap a period
  *   quota_bonus       a lump bonus at an attainment, a rate above it
+ *   draw, ramp, spif  cash and time components (plan_cash.h)
  *
  * Coming in a later slice (not accepted yet: a file naming them gets the
- * loader's "unknown type"): spif, mbo, draw, ramp, clawback, crediting,
- * relief.
+ * loader's "unknown type"): mbo, clawback, crediting, relief.
  *
  * A plan is data. For one rep and one measurement period it compiles into
  * ONE salesim_schedule (the sum of its components' schedules, base-free,
@@ -35,6 +35,9 @@ enum {
   SALESIM_PLAN_TARGET_INCENTIVE = 0,
   SALESIM_PLAN_COMMISSION = 1,
   SALESIM_PLAN_QUOTA_BONUS = 2,
+  SALESIM_PLAN_DRAW = 3, /* draw, ramp, spif: plan_cash.h */
+  SALESIM_PLAN_RAMP = 4,
+  SALESIM_PLAN_SPIF = 5,
   SALESIM_PLAN_N_KINDS
 };
 
@@ -150,9 +153,18 @@ int salesim_plan_check(const void *params, const salesim_scenario *sc, const cha
 /* ---- the hooks of `plan` on a given plan (the type `transition` runs
  * two plans in one entry, models/mechanisms/transition.c) ---- */
 
-/** A plan's per-agent state: the current period's target. */
+/** A person's draw balance and last month's pay (the draw and SPIF
+ *  components, plan_cash.h). */
+typedef struct salesim_plan_cash_agent {
+  double draw_owed;     /* recoverable draw advanced and not yet recovered */
+  double last_variable; /* variable pay of the person's last month */
+} salesim_plan_cash_agent;
+
+/** A plan's per-agent state: the current period's target, and the draw's
+ *  and SPIF's state. */
 typedef struct salesim_plan_agent {
   double period_target;
+  salesim_plan_cash_agent cash;
 } salesim_plan_agent;
 
 /** Set the schedule of a period with `left` of its months to go under plan
@@ -171,9 +183,10 @@ int salesim_plan_set_for(salesim_world *w, salesim_agent *a, const salesim_plan_
 void salesim_plan_incentive_for(const salesim_world *w, const salesim_agent *a,
                                 const salesim_plan_params *p, const salesim_plan_agent *st,
                                 salesim_incentive *inc);
-/** Plan p's pay for the month (base, then the variable pay due). */
+/** Plan p's pay for the month (base, then the variable pay due, with the
+ *  draw and SPIF of plan_cash.h on the person's state st). */
 void salesim_plan_month_pay_for(salesim_world *w, salesim_agent *a, const salesim_plan_params *p,
-                                const salesim_outcome *o);
+                                salesim_plan_agent *st, const salesim_outcome *o);
 /** Nonzero when this month ends a measurement period of plan p other than
  *  the plan year's last (month_end then resets credit and sets the next
  *  period's schedule). */

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "plan.h"
+#include "plan_cash.h"
 
 /* ---- target_incentive ---- */
 
@@ -202,6 +203,9 @@ static const salesim_item_kind kinds[SALESIM_PLAN_N_KINDS] = {
     [SALESIM_PLAN_TARGET_INCENTIVE] = {"target_incentive", &ti_table, ti_check},
     [SALESIM_PLAN_COMMISSION] = {"commission", &comm_table, comm_check},
     [SALESIM_PLAN_QUOTA_BONUS] = {"quota_bonus", &qb_table, qb_check},
+    [SALESIM_PLAN_DRAW] = {"draw", &salesim_plan_draw_table, salesim_plan_draw_check},
+    [SALESIM_PLAN_RAMP] = {"ramp", &salesim_plan_ramp_table, salesim_plan_ramp_check},
+    [SALESIM_PLAN_SPIF] = {"spif", &salesim_plan_spif_table, salesim_plan_spif_check},
 };
 
 const salesim_item_kinds salesim_plan_kinds = {kinds, SALESIM_PLAN_N_KINDS};

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "plan.h"
+#include "plan_cash.h"
 
 int salesim_plan_period_len(const salesim_plan_params *p, int months_per_year) {
   switch (p->measurement) {
@@ -144,6 +145,11 @@ int salesim_plan_component(salesim_schedule *out, const salesim_item *item, doub
     return comm_compile(out, body, target);
   case SALESIM_PLAN_QUOTA_BONUS:
     return qb_compile(out, body, target);
+  case SALESIM_PLAN_DRAW: /* plan_cash.c: paid in month_pay, not on credit */
+  case SALESIM_PLAN_RAMP:
+  case SALESIM_PLAN_SPIF:
+    salesim_schedule_linear(out, 0);
+    return 0;
   default:
     memset(out, 0, sizeof *out);
     return SALESIM_EINVAL;
@@ -314,5 +320,7 @@ int salesim_plan_check(const void *params, const salesim_scenario *sc, const cha
       bad = 1;
     }
   }
+  if (salesim_plan_cash_check(p, sc, where, diag) != 0) /* draw, ramp, spif */
+    bad = 1;
   return bad ? SALESIM_ESCENARIO : 0;
 }

@@ -569,7 +569,7 @@ static int transition_month_pay(salesim_world *w, salesim_agent *a, const salesi
       salesim_world_pay(w, a, a0, 1);
     t->hh_const_paid = 1;
   }
-  salesim_plan_month_pay_for(w, a, P, o);
+  salesim_plan_month_pay_for(w, a, P, &t->plan, o);
   if (t->payment_due) {
     const salesim_transition_params *p = w->params;
     salesim_world_pay(w, a, p->transition_payment, 0);
