@@ -136,6 +136,23 @@ static void test_window_brute_force(void **state) {
   check_setting(9, 1, 0.985, 36);
 }
 
+/* Cycles under 4 months: a month is several sub-steps and a lead can win in
+ * the month it is found (pipeline.c lead_within[0] > 0), so a window that
+ * starts now is worth something at once; the whole horizon is still psi_d's
+ * sum and windows add up. */
+static void test_window_short_cycle(void **state) {
+  (void)state;
+  setup_world(0.5, 0, 0.99, 24);
+  assert_true(w.lead_within[0] > 0);
+  double now = salesim_win_value_window(&w, &ag, 0, 1);
+  assert_close(now, lead_unit() * w.lead_within[0], 1e-12, 0);
+  setup_world(1.5, 0, 0.99, 24);
+  assert_close(salesim_win_value_window(&w, &ag, 0, 24), lead_unit() * w.psi_d[24], 1e-12, 0);
+  double parts = salesim_win_value_window(&w, &ag, 0, 2) + salesim_win_value_window(&w, &ag, 2, 24);
+  assert_close(parts, salesim_win_value_window(&w, &ag, 0, 24), 1e-12, 0);
+  assert_true(salesim_win_value_window(&w, &ag, 1, 2) > 0);
+}
+
 static void test_window_simulated(void **state) {
   (void)state;
   gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
@@ -152,6 +169,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_window_brute_force),
       cmocka_unit_test(test_window_simulated),
+      cmocka_unit_test(test_window_short_cycle),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1038,7 +1038,7 @@ static int broke_month(const salesim_world *w, const salesim_agent *a,
   double savings = a->savings, book = a->book;
   for (int tau = 1; tau <= M; tau++) {
     double comm = book * inc->book_credit + (tau <= cyc ? pm / cyc : 0) +
-                  h * lead_value * w->win_within[1][tau - 1];
+                  h * lead_value * w->lead_within[tau - 1];
     if (floor_months != 0 && tau > floor_months) /* the floor has ended */
       savings += fixed + rate * comm - living;
     else

@@ -1,7 +1,7 @@
 /*
  * models/core/window.c: salesim_win_value_window (models/core/window.h), the
  * discounted expected wins per unit of hunting effort inside a window of
- * months, from the pipeline's win_within table (models/core/pipeline.c).
+ * months, from the pipeline's lead_within table (models/core/pipeline.c).
  * tests/test_window.c checks it against the chain stepped month by month.
  * Read next: models/core/decision.c (how hunt_value enters effort).
  */
@@ -14,8 +14,8 @@ double salesim_win_value_window(const salesim_world *w, const salesim_agent *a, 
   int H = sc->population.horizon_months;
   if (H > SALESIM_MAX_HORIZON)
     H = SALESIM_MAX_HORIZON;
-  if (from < 1) /* this month's leads open after this month's step */
-    from = 1;
+  if (from < 0)
+    from = 0;
   if (to > H)
     to = H;
   if (from >= to)
@@ -25,6 +25,6 @@ double salesim_win_value_window(const salesim_world *w, const salesim_agent *a, 
   double lead_unit = t->lead_rate * a->ability * a->skill * rho / t->difficulty;
   double sum = 0;
   for (int m = from; m < to; m++)
-    sum += w->dpow[m] * w->win_within[1][m];
+    sum += w->dpow[m] * w->lead_within[m];
   return lead_unit * sum;
 }

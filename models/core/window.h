@@ -4,7 +4,7 @@
  * reckons it (models/core/decision.c): the expected number of wins per
  * unit of hunting effort, discounted, from the leads the agent finds over
  * its horizon, that close in months [from, to) counted from now.
- * Read next: models/core/window.c, models/core/pipeline.c (win_within).
+ * Read next: models/core/window.c, models/core/pipeline.c (lead_within).
  */
 #ifndef SALESIM_WINDOW_H
 #define SALESIM_WINDOW_H
@@ -15,13 +15,15 @@
  *  discounts (d^m for a win in month m, m = 0 this month: w->dpow), from the
  *  leads found in this month and each later month of the agent's horizon
  *  (population.horizon_months, at most SALESIM_MAX_HORIZON) that close in a
- *  month m with from <= m < to and m < the horizon. Leads found in month s
- *  open after that month's pipeline step (models/core/market.c), so they
- *  win in month s + u with chance win_within[1][u] - win_within[1][u-1],
- *  u >= 1; summed over s the chance of a win in month m telescopes to
- *  win_within[1][m]:
+ *  month m with from <= m < to and m < the horizon. A lead found in month s
+ *  wins in month s + u with chance lead_within[u] - lead_within[u-1]
+ *  (lead_within[-1] = 0; lead_within[0] is the chance it wins in the month
+ *  it is found, 0 when a month is one step, cycles of 4 months and more,
+ *  where leads open after the month's step: models/core/market.c,
+ *  pipeline.c); summed over s the chance of a win in month m telescopes to
+ *  lead_within[m]:
  *
- *    value = lead_unit * sum_{m in [from, to), 1 <= m < H} d^m win_within[1][m]
+ *    value = lead_unit * sum_{m in [from, to), 0 <= m < H} d^m lead_within[m]
  *
  *  with lead_unit = leads a month per unit h (the territory's lead rate x
  *  ability x skill x prospects left / difficulty, as decision.c counts
