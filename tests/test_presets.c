@@ -15,9 +15,12 @@
  * and profit of each replication within the case's tolerance, and it fails
  * if the two ever become identical, so that the mark is kept up to date.
  *
+ * The last test checks the preset settings' own problems (one line each,
+ * all in one run).
+ *
  * Read next: models/mechanisms/plan.c (the settings that make a plan a
- * preset: target_rounding, after_value, book_credit, assigned_accounts,
- * ...), docs/plan-vocabulary.md.
+ * preset: arithmetic, advance, quota_share, book_credit,
+ * assigned_accounts), docs/plan-vocabulary.md ("The older types as plans").
  */
 #include "testutil.h"
 
@@ -272,11 +275,48 @@ static void test_target_salary(void **state) {
   run_cases(cases, N);
 }
 
+/* ---- the preset settings' checks: every problem one line, in one run ---- */
+
+static void test_preset_checks(void **state) {
+  (void)state;
+  const char *text =
+      "name = \"bad-presets\"; months = 12; replications = 1;\n"
+      "population = { reps = 4; };\n"
+      "territories = { count = 2; };\n"
+      "mechanisms = (\n"
+      "  { type = \"plan\"; name = \"ts_as_earned\"; arithmetic = \"target_salary\";\n"
+      "    measurement = \"quarter\";\n"
+      "    components = ( { type = \"target_incentive\"; amount = 30000.0; } ); },\n"
+      "  { type = \"plan\"; name = \"qb_draw\"; arithmetic = \"quota_bonus\";\n"
+      "    payment = \"period_end\"; advance = \"quarterly\";\n"
+      "    components = ( { type = \"quota_bonus\"; bonus = 1000.0; },\n"
+      "      { type = \"draw\"; amount = 4000.0; who = \"all\"; } ); },\n"
+      "  { type = \"plan\"; name = \"two_book\"; book_credit = 0.5;\n"
+      "    components = ( { type = \"commission\"; rate = 0.02; book_rate = 0.01; } ); }\n"
+      ");\n";
+  const char *path = salesim_test_write_temp("bad.cfg", text);
+  assert_non_null(path);
+  salesim_diag d = SALESIM_DIAG_INIT;
+  assert_int_equal(salesim_test_load_bad(path, &d), SALESIM_ESCENARIO);
+  assert_true(salesim_test_has_line(&d, "%s:5: mechanisms[0].arithmetic: \"target_salary\" "
+                                         "with payment = \"as_earned\"", path));
+  assert_true(salesim_test_has_line(&d, "%s:5: mechanisms[0].arithmetic: \"target_salary\" "
+                                         "with a measurement period shorter", path));
+  assert_true(salesim_test_has_line(&d, "%s:8: mechanisms[1].arithmetic: \"quota_bonus\" with "
+                                         "a draw", path));
+  assert_true(salesim_test_has_line(&d, "%s:8: mechanisms[1].advance: quarterly advances",
+                                    path));
+  assert_true(salesim_test_has_line(&d, "%s:12: mechanisms[2].book_credit: 0.5 and a "
+                                         "commission component's book_rate", path));
+  salesim_diag_clear(&d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_commission),
       cmocka_unit_test(test_quota_bonus),
       cmocka_unit_test(test_target_salary),
+      cmocka_unit_test(test_preset_checks),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

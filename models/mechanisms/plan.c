@@ -15,6 +15,14 @@
  * commission). Nothing here says how reps behave: the agents choose
  * against the compiled schedule in models/core/decision.c.
  *
+ * The older types as presets (docs/plan-vocabulary.md, tests/test_presets.c):
+ * `arithmetic` reproduces commission's, target_salary's or quota_bonus's
+ * order of operations and conventions bit for bit (proration, advertised
+ * pay, the value of credit after the period, a period-end payment after
+ * every rep's month: month_end, period_end), `advance` target_salary's
+ * quarterly advances, and `quota_share`, `book_credit`, `assigned_accounts`
+ * their settings of those names. By default they change nothing.
+ *
  * Simplified (said in docs and the issue's report): one credit of book
  * revenue for the whole plan (the first commission's book_rate); the
  * advertised OTE counts the period's pay at 100 % times the periods left;
