@@ -15,6 +15,14 @@
  * commission). Nothing here says how reps behave: the agents choose
  * against the compiled schedule in models/core/decision.c.
  *
+ * The older types as presets (docs/plan-vocabulary.md, tests/test_presets.c):
+ * `arithmetic` reproduces commission's, target_salary's or quota_bonus's
+ * order of operations and conventions bit for bit (proration, advertised
+ * pay, the value of credit after the period, a period-end payment after
+ * every rep's month: month_end, period_end), `advance` target_salary's
+ * quarterly advances, and `quota_share`, `book_credit`, `assigned_accounts`
+ * their settings of those names. By default they change nothing.
+ *
  * Simplified (said in docs and the issue's report): one credit of book
  * revenue for the whole plan (the first commission's book_rate); the
  * advertised OTE counts the period's pay at 100 % times the periods left;
@@ -47,6 +55,30 @@ static const salesim_param_spec plan_specs[] = {
      &salesim_plan_kinds, 0, SALESIM_MAX_ITEMS, 0, NULL, "components",
      "The plan's components, each a group with its `type`: target_incentive, commission, "
      "quota_bonus, draw, ramp, spif (mbo, clawback, crediting and relief come later)."},
+    /* the older types as presets (docs/plan-vocabulary.md, "The older types as plans") */
+    {"arithmetic", SALESIM_P_CHOICE, offsetof(salesim_plan_params, arithmetic), 0, NULL, 0, 3, 0,
+     "plan|commission|target_salary|quota_bonus", "choice",
+     "Order of operations and conventions: the plan's own, or an older type's, to reproduce "
+     "its results bit for bit: how targets are prorated, the advertised pay, how a rep values "
+     "credit after the period (commission: the first rate), and when a period-end payment is "
+     "made (target_salary: after the year's last month, quota_bonus: after each period's "
+     "last month, both after every rep's month; needs payment = \"period_end\")."},
+    {"advance", SALESIM_P_CHOICE, offsetof(salesim_plan_params, advance), 0, NULL, 0, 1, 0,
+     "none|quarterly", "choice",
+     "With payment = \"period_end\" and measurement = \"year\": advance the variable pay each "
+     "quarter on the year-to-date credit against the prorated target (curve(credit / share) * "
+     "share), trued up at the year's end (as target_salary's quarterly settlement)."},
+    {"book_credit", SALESIM_P_DOUBLE, offsetof(salesim_plan_params, book_credit), -1, NULL, -1,
+     1, 0, NULL, "share",
+     "Share of existing-account revenue credited (as target_salary's book_credit); -1: from "
+     "the first commission component's book_rate (1 without one)."},
+    {"quota_share", SALESIM_P_DOUBLE, offsetof(salesim_plan_params, quota_share), 1, NULL, 0, 10,
+     SALESIM_PF_MIN_EXCL, NULL, "share",
+     "The period's target (quota) as a share of the firm's target for the rep (as "
+     "quota_bonus's quota_share); the year's reported target stays the firm's."},
+    {"assigned_accounts", SALESIM_P_BOOL, offsetof(salesim_plan_params, assigned_accounts), 0,
+     NULL, 0, 1, 0, NULL, "bool",
+     "The manager assigns prospects, so teammates do not collide (as target_salary)."},
 };
 
 const salesim_param_table salesim_plan_table = {
@@ -62,11 +94,24 @@ static inline const salesim_plan_agent *pa_const(const salesim_world *w, const s
   return salesim_agent_state_const(w, a);
 }
 
+/* The plan's quota_share (0 in a zeroed struct: 1). */
+static double quota_share(const salesim_plan_params *p) {
+  return p->quota_share > 0 ? p->quota_share : 1.0;
+}
+
+/* Prorated as the older types do it: commission and quota_bonus take
+ * target * left / mpy, the plan and target_salary target * (left / mpy). */
+static int by_months(const salesim_plan_params *p) {
+  return p->arithmetic == SALESIM_PLAN_ARITH_COMMISSION ||
+         p->arithmetic == SALESIM_PLAN_ARITH_QUOTA_BONUS;
+}
+
 int salesim_plan_set_period_for(salesim_world *w, salesim_agent *a, const salesim_plan_params *p,
                                 salesim_plan_agent *st, int left, double annual) {
   int mpy = w->sc->months_per_year;
   double share = (double)left / mpy;
-  double target = annual * share;
+  annual = quota_share(p) * annual;
+  double target = by_months(p) ? annual * left / mpy : annual * share;
   salesim_plan_ramp_target(p, a->tenure, mpy, left, annual, &target); /* a new hire's ramp */
   st->period_target = target;
   int rc = salesim_plan_compile(&a->sched, p, target, share);
@@ -81,15 +126,24 @@ int salesim_plan_set_for(salesim_world *w, salesim_agent *a, const salesim_plan_
                          salesim_plan_agent *st, int month_in_year, double annual) {
   int mpy = w->sc->months_per_year, len = salesim_plan_period_len(p, mpy);
   int left_year = mpy - month_in_year, left = len - month_in_year % len;
-  a->target = annual * left_year / mpy;
+  double prorate = (double)left_year / mpy;
+  int ts = p->arithmetic == SALESIM_PLAN_ARITH_TARGET_SALARY;
+  a->target = ts ? annual * prorate : annual * left_year / mpy;
   salesim_plan_ramp_target(p, a->tenure, mpy, left_year, annual, &a->target);
+  st->advanced = 0;
   int rc = salesim_plan_set_period_for(w, a, p, st, left, annual);
   if (rc != 0)
     return rc;
   /* the period's pay at 100 %, as many times as periods remain */
   double at_target = salesim_schedule_eval(&a->sched, st->period_target);
-  a->target_pay = p->ote > 0 ? p->ote * left_year / mpy
-                             : p->base * left_year + at_target * left_year / left;
+  if (p->ote > 0)
+    a->target_pay = ts ? p->ote * prorate : p->ote * left_year / mpy;
+  else if (p->arithmetic == SALESIM_PLAN_ARITH_COMMISSION) /* the year's pay at its target */
+    a->target_pay = p->base * left_year + salesim_schedule_eval(&a->sched, a->target);
+  else if (p->arithmetic == SALESIM_PLAN_ARITH_QUOTA_BONUS) /* periods left, prorated */
+    a->target_pay = p->base * left_year + at_target * ((double)left_year / len);
+  else
+    a->target_pay = p->base * left_year + at_target * left_year / left;
   return 0;
 }
 
@@ -123,16 +177,21 @@ void salesim_plan_incentive_for(const salesim_world *w, const salesim_agent *a,
   inc->period_months = open ? 0 : len;
   inc->months_left = len - w->month_in_year % len;
   inc->credit_to_date = a->credit_period;
-  inc->paid_to_date = as_earned ? salesim_schedule_eval(&a->sched, a->credit_period) : 0;
+  inc->paid_to_date =
+      as_earned ? salesim_schedule_eval(&a->sched, a->credit_period) : st->advanced;
   inc->paid_at_end = !as_earned;
   inc->pay_scales_with_target = salesim_plan_scales_with_target(p);
-  inc->book_credit = salesim_plan_book_credit(p);
+  inc->book_credit = p->book_credit >= 0 ? p->book_credit : salesim_plan_book_credit(p);
   /* credit after the period counts in the next one under the same rules:
-   * the expected slope where the rep expects to land (as quota_bonus) */
-  inc->after_value = open ? a->sched.b
-                          : salesim_world_after_value(&a->sched, a->target, a->exp_att,
-                                                      a->sd_att, st->period_target);
-  inc->assigned_accounts = 0;
+   * the expected slope where the rep expects to land (as quota_bonus);
+   * commission's convention: next year starts again at the first rate */
+  if (p->arithmetic == SALESIM_PLAN_ARITH_COMMISSION)
+    inc->after_value = salesim_plan_first_rate(p);
+  else
+    inc->after_value = open ? a->sched.b
+                            : salesim_world_after_value(&a->sched, a->target, a->exp_att,
+                                                        a->sd_att, st->period_target);
+  inc->assigned_accounts = p->assigned_accounts != 0;
   salesim_plan_cash_incentive(w, a, p, &st->cash, inc); /* draw, spif */
 }
 
@@ -154,8 +213,51 @@ void salesim_plan_month_pay_for(salesim_world *w, salesim_agent *a, const salesi
     salesim_world_pay(w, a, due, 1);
 }
 
+/* Nonzero when the plan's period-end payment is made after every rep's
+ * month (the older types' hooks): target_salary at the year's end
+ * (period_end), quota_bonus at each period's end (month_end). */
+static int settles_late(const salesim_plan_params *p) {
+  return p->payment == SALESIM_PLAN_PERIOD_END &&
+         (p->arithmetic == SALESIM_PLAN_ARITH_TARGET_SALARY ||
+          p->arithmetic == SALESIM_PLAN_ARITH_QUOTA_BONUS);
+}
+
+/* The plan type's own month: as salesim_plan_month_pay_for, and, with
+ * `advance` or a late settlement, the older types' order: the base, then
+ * the quarter's advance (curve(credit / share) * share above what was
+ * advanced), the period's pay less the advances at its end (here, or
+ * after every rep's month). */
 static int plan_month_pay(salesim_world *w, salesim_agent *a, const salesim_outcome *o) {
-  salesim_plan_month_pay_for(w, a, w->params, pa(w, a), o);
+  const salesim_plan_params *p = w->params;
+  salesim_plan_agent *st = pa(w, a);
+  int late = settles_late(p), adv = p->advance == SALESIM_PLAN_ADVANCE_QUARTERLY;
+  if (!late && !adv) {
+    salesim_plan_month_pay_for(w, a, p, st, o);
+    return 0;
+  }
+  int mpy = w->sc->months_per_year, len = salesim_plan_period_len(p, mpy);
+  int m = w->month_in_year + 1, ends = m % len == 0;
+  double fixed = p->base, due = 0;
+  if (!late) {
+    due = salesim_plan_variable_due(p, &a->sched, a->credit_period, o->credit, ends);
+    if (ends && adv) { /* the year's true-up: what the advances did not pay */
+      due -= st->advanced;
+      st->advanced = 0;
+    }
+  }
+  salesim_plan_cash_pay(w, a, p, o, &st->cash, &fixed, &due); /* draw, spif */
+  salesim_world_pay(w, a, fixed, 0);
+  if (due != 0)
+    salesim_world_pay(w, a, due, 1);
+  if (adv && m % 3 == 0 && m < mpy) {
+    double credit = a->credit_period + o->credit;
+    double frac = (double)m / mpy;
+    double upto = salesim_schedule_eval(&a->sched, credit / frac) * frac;
+    if (upto > st->advanced) {
+      salesim_world_pay(w, a, upto - st->advanced, 1);
+      st->advanced = upto;
+    }
+  }
   return 0;
 }
 
@@ -171,16 +273,43 @@ int salesim_plan_period_turns(const salesim_world *w, const salesim_plan_params 
 static int plan_month_end(salesim_world *w) {
   const salesim_plan_params *p = w->params;
   int len = salesim_plan_period_len(p, w->sc->months_per_year);
-  if (!salesim_plan_period_turns(w, p))
+  int turns = salesim_plan_period_turns(w, p);
+  /* quota_bonus's order: each period's pay after every rep's month */
+  int pay = settles_late(p) && p->arithmetic == SALESIM_PLAN_ARITH_QUOTA_BONUS &&
+            (w->month_in_year + 1) % len == 0;
+  if (!turns && !pay)
     return 0;
   for (int i = 0; i < w->n_agents; i++) {
     salesim_agent *a = &w->agents[i];
     if (a->status == SALESIM_AGENT_VACANT)
       continue;
+    if (pay)
+      salesim_world_pay(w, a, salesim_schedule_eval(&a->sched, a->credit_period), 1);
+    if (!turns)
+      continue;
     a->credit_period = 0;
     int rc = salesim_plan_set_period_for(w, a, p, pa(w, a), len, salesim_world_rule_target(w, a));
     if (rc != 0)
       return rc;
+  }
+  return 0;
+}
+
+/* target_salary's order: the year's pay less its advances after every
+ * rep's last month (a negative balance is recovered as far as this pay
+ * allows). */
+static int plan_period_end(salesim_world *w) {
+  const salesim_plan_params *p = w->params;
+  if (!settles_late(p) || p->arithmetic != SALESIM_PLAN_ARITH_TARGET_SALARY)
+    return 0;
+  for (int i = 0; i < w->n_agents; i++) {
+    salesim_agent *a = &w->agents[i];
+    if (a->status == SALESIM_AGENT_VACANT)
+      continue;
+    salesim_plan_agent *st = pa(w, a);
+    double due = salesim_schedule_eval(&a->sched, a->credit_period);
+    salesim_world_pay(w, a, due - st->advanced, 1);
+    st->advanced = 0;
   }
   return 0;
 }
@@ -199,5 +328,6 @@ const salesim_mechanism_type salesim_mechanism_plan = {
     .incentive = plan_incentive,
     .month_pay = plan_month_pay,
     .month_end = plan_month_end,
+    .period_end = plan_period_end,
     .payout_curve = salesim_plan_payout_curve,
 };

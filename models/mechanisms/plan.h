@@ -83,13 +83,33 @@ typedef struct salesim_plan_quota_bonus {
   double rate_above;
 } salesim_plan_quota_bonus;
 
-/** The settings of a `plan` mechanism (table group "plan"). */
+/* arithmetic: the order of operations and conventions of the plan itself,
+ * or of an older type the plan reproduces bit for bit (docs/plan-vocabulary.md,
+ * "The older types as plans"; tests/test_presets.c) */
+enum {
+  SALESIM_PLAN_ARITH_PLAN = 0,
+  SALESIM_PLAN_ARITH_COMMISSION = 1,
+  SALESIM_PLAN_ARITH_TARGET_SALARY = 2,
+  SALESIM_PLAN_ARITH_QUOTA_BONUS = 3
+};
+/* advance: none, or a year's variable pay advanced each quarter */
+enum { SALESIM_PLAN_ADVANCE_NONE = 0, SALESIM_PLAN_ADVANCE_QUARTERLY = 1 };
+
+/** The settings of a `plan` mechanism (table group "plan"). The settings
+ *  after `components` make a plan reproduce the older types (presets); a
+ *  zeroed struct means today's plan (quota_share 0 is read as 1,
+ *  book_credit is -1 when loaded unset). */
 typedef struct salesim_plan_params {
   double base;
   double ote;
   int measurement;
   int payment;
   salesim_items components;
+  int arithmetic;        /* SALESIM_PLAN_ARITH_* */
+  int advance;           /* SALESIM_PLAN_ADVANCE_* (payment period_end, measurement year) */
+  double book_credit;    /* credit of book revenue; -1: from the first commission */
+  double quota_share;    /* the period's target as a share of the firm's target */
+  int assigned_accounts; /* bool: the manager assigns prospects */
 } salesim_plan_params;
 
 /** The kinds a plan's `components` accept (plan_kinds.c). */
@@ -131,6 +151,11 @@ double salesim_plan_variable_due(const salesim_plan_params *p, const salesim_sch
  *  commission component's book_rate / its first rate (1 without one). */
 double salesim_plan_book_credit(const salesim_plan_params *p);
 
+/** The first commission component's first rate (its rate, or its first
+ *  tier's), 0 without one: what commission's convention values credit
+ *  after the period at (arithmetic = "commission"). */
+double salesim_plan_first_rate(const salesim_plan_params *p);
+
 /** Nonzero if some component's pay depends on the target (a higher target
  *  lowers pay for the same credit): the incentive's pay_scales_with_target. */
 int salesim_plan_scales_with_target(const salesim_plan_params *p);
@@ -160,11 +185,12 @@ typedef struct salesim_plan_cash_agent {
   double last_variable; /* variable pay of the person's last month */
 } salesim_plan_cash_agent;
 
-/** A plan's per-agent state: the current period's target, and the draw's
- *  and SPIF's state. */
+/** A plan's per-agent state: the current period's target, the draw's
+ *  and SPIF's state, and the year's advances. */
 typedef struct salesim_plan_agent {
   double period_target;
   salesim_plan_cash_agent cash;
+  double advanced; /* variable pay advanced this year (advance = quarterly) */
 } salesim_plan_agent;
 
 /** Set the schedule of a period with `left` of its months to go under plan

@@ -239,6 +239,17 @@ double salesim_plan_book_credit(const salesim_plan_params *p) {
   return 1;
 }
 
+double salesim_plan_first_rate(const salesim_plan_params *p) {
+  for (int i = 0; i < p->components.n; i++) {
+    const salesim_item *it = &p->components.item[i];
+    if (it->type != SALESIM_PLAN_COMMISSION)
+      continue;
+    const salesim_plan_commission *c = (const void *)it->body.bytes;
+    return c->tiers.n > 0 ? c->tiers.y[0] : c->rate;
+  }
+  return 0;
+}
+
 int salesim_plan_scales_with_target(const salesim_plan_params *p) {
   for (int i = 0; i < p->components.n; i++) {
     const salesim_item *it = &p->components.item[i];
@@ -273,6 +284,60 @@ int salesim_plan_payout_curve(const void *params, const salesim_scenario *sc,
   }
   out->n = SALESIM_PAYOUT_POINTS;
   return 0;
+}
+
+/* The settings that make a plan an older type's preset, with the rest of
+ * the plan: the settlement they reproduce needs payment at the period's
+ * end (and the year for target_salary and advances); a late settlement
+ * with a draw, whose top-up needs the month's pay, is not supported. */
+static int salesim_plan_preset_check(const salesim_plan_params *p, const char *where,
+                                     salesim_diag *diag) {
+  int bad = 0, draw = 0, book_rate = 0;
+  for (int i = 0; i < p->components.n; i++) {
+    const salesim_item *it = &p->components.item[i];
+    draw |= it->type == SALESIM_PLAN_DRAW;
+    if (it->type == SALESIM_PLAN_COMMISSION)
+      book_rate |= ((const salesim_plan_commission *)(const void *)it->body.bytes)->book_rate >= 0;
+  }
+  int ts = p->arithmetic == SALESIM_PLAN_ARITH_TARGET_SALARY;
+  int qb = p->arithmetic == SALESIM_PLAN_ARITH_QUOTA_BONUS;
+  if ((ts || qb) && p->payment != SALESIM_PLAN_PERIOD_END) {
+    salesim_diag_add(diag,
+                     "%s.arithmetic: \"%s\" with payment = \"as_earned\" (expected payment = "
+                     "\"period_end\": the older type pays its variable part at the period's end)",
+                     where, ts ? "target_salary" : "quota_bonus");
+    bad = 1;
+  }
+  if (ts && p->measurement != SALESIM_PLAN_YEAR) {
+    salesim_diag_add(diag,
+                     "%s.arithmetic: \"target_salary\" with a measurement period shorter than "
+                     "the year (expected measurement = \"year\")",
+                     where);
+    bad = 1;
+  }
+  if ((ts || qb) && draw) {
+    salesim_diag_add(diag,
+                     "%s.arithmetic: \"%s\" with a draw (expected no draw: its settlement is "
+                     "made after the month's pay the draw tops up; use arithmetic = \"plan\")",
+                     where, ts ? "target_salary" : "quota_bonus");
+    bad = 1;
+  }
+  if (p->advance == SALESIM_PLAN_ADVANCE_QUARTERLY &&
+      (p->payment != SALESIM_PLAN_PERIOD_END || p->measurement != SALESIM_PLAN_YEAR || qb)) {
+    salesim_diag_add(diag,
+                     "%s.advance: quarterly advances need payment = \"period_end\" and "
+                     "measurement = \"year\" (expected advance = \"none\"%s)",
+                     where, qb ? ", or an arithmetic other than quota_bonus" : "");
+    bad = 1;
+  }
+  if (p->book_credit >= 0 && book_rate) {
+    salesim_diag_add(diag,
+                     "%s.book_credit: %g and a commission component's book_rate both set how "
+                     "book revenue is credited (expected one of them)",
+                     where, p->book_credit);
+    bad = 1;
+  }
+  return bad;
 }
 
 int salesim_plan_check(const void *params, const salesim_scenario *sc, const char *where,
@@ -321,6 +386,8 @@ int salesim_plan_check(const void *params, const salesim_scenario *sc, const cha
     }
   }
   if (salesim_plan_cash_check(p, sc, where, diag) != 0) /* draw, ramp, spif */
+    bad = 1;
+  if (salesim_plan_preset_check(p, where, diag) != 0) /* arithmetic, advance, book_credit */
     bad = 1;
   return bad ? SALESIM_ESCENARIO : 0;
 }
