@@ -60,13 +60,11 @@ static const salesim_param_spec mbo_specs[] = {
 const salesim_param_table salesim_plan_mbo_table = {
     "mbo", mbo_specs, sizeof mbo_specs / sizeof mbo_specs[0], sizeof(salesim_plan_mbo)};
 
-static const double default_claw_rate = -1;
-
 static const salesim_param_spec clawback_specs[] = {
-    {"months", SALESIM_P_INT, offsetof(salesim_plan_clawback, months), 0, NULL, 1,
+    {"months", SALESIM_P_INT, offsetof(salesim_plan_clawback, months), 6, NULL, 1,
      SALESIM_PLAN_CLAWBACK_MAX, 0, NULL, "months",
-     "Clawback: accounts won within this many months before the month they are lost (1..24)."},
-    {"rate", SALESIM_P_DOUBLE, offsetof(salesim_plan_clawback, rate), 0, &default_claw_rate, -1, 1,
+     "Clawback: accounts won at most this many months before the month they are lost (1..24)."},
+    {"rate", SALESIM_P_DOUBLE, offsetof(salesim_plan_clawback, rate), -1, NULL, -1, 1,
      0, NULL, "share",
      "Share of a lost young account's contract value taken back (-1: the first commission "
      "component's rate)."},
@@ -134,25 +132,43 @@ double salesim_plan_clawback_rate(const salesim_plan_params *p, const salesim_pl
   return 0;
 }
 
+/* "FILE:LINE: mechanisms[i]" -> "FILE:ITEMLINE: mechanisms[i].components[j]"
+ * (the component's own line), as plan_cash.c does; any other form of
+ * `where` gets ".components[j]" appended. */
+static void item_where(char *buf, size_t n, const char *where, const salesim_item *it, int j) {
+  const char *sep = strstr(where, ": mechanisms");
+  const char *colon = NULL;
+  if (sep != NULL)
+    for (const char *c = sep - 1; c >= where; c--)
+      if (*c == ':') {
+        colon = c;
+        break;
+      }
+  if (colon != NULL && it->line > 0)
+    snprintf(buf, n, "%.*s:%d%s.components[%d]", (int)(colon - where), where, it->line, sep, j);
+  else
+    snprintf(buf, n, "%s.components[%d]", where, j);
+}
+
 int salesim_plan_perf_check(const salesim_plan_params *p, const char *where, salesim_diag *diag) {
   int bad = 0, claws = 0;
+  char at[1200];
   for (int j = 0; j < p->components.n; j++) {
     const salesim_item *it = &p->components.item[j];
     if (it->type != SALESIM_PLAN_CLAWBACK)
       continue;
+    item_where(at, sizeof at, where, it, j);
     const salesim_plan_clawback *c = (const void *)it->body.bytes;
     if (++claws == 2) {
-      salesim_diag_add(diag,
-                       "%s.components[%d]: a second clawback (expected at most one clawback in a "
-                       "plan)",
-                       where, j);
+      salesim_diag_add(diag, "%s: a second clawback (expected at most one clawback in a plan)",
+                       at);
       bad++;
     }
     if (c->rate == -1 && !(salesim_plan_clawback_rate(p, c) > 0)) {
       salesim_diag_add(diag,
-                       "%s.components[%d].rate: not set and the plan has no commission rate to "
-                       "take back (expected a rate, e.g. 0.05)",
-                       where, j);
+                       "%s.rate: not set and the plan has no commission rate to take back "
+                       "(expected a rate, e.g. 0.05)",
+                       at);
       bad++;
     }
   }
