@@ -77,6 +77,7 @@ int salesim_market_agent(salesim_world *w, salesim_agent *a, int i, salesim_outc
   salesim_territory *tr = &w->terr[a->territory];
   if (prod->mode == SALESIM_MODE_LINEAR) {
     size_t k = (size_t)t * w->n_agents + i;
+    o->book_kept = 1; /* no churn in linear mode */
     if (a->status == SALESIM_AGENT_ACTIVE) {
       o->revenue_new =
           a->ability * a->hunt * prod->output_scale + prod->noise_sd * w->linear_noise[k];
@@ -90,6 +91,7 @@ int salesim_market_agent(salesim_world *w, salesim_agent *a, int i, salesim_outc
   o->revenue_book = a->book;
   double keep = 1 - prod->churn * exp(-prod->farm_effect * a->farm);
   a->book *= keep;
+  o->book_kept = keep;
   if (w->history != NULL) /* the accounts churn with the book */
     salesim_history_scale(w, SALESIM_HOLD_BOOK, i, keep);
   double won = a->pushed_value, wins = a->pushed_wins; /* held back last period */

@@ -107,6 +107,10 @@ typedef struct salesim_outcome {
   double wins;          /* deals won */
   double leads;         /* new opportunities (qualified, from the pipeline) */
   double collisions;    /* leads lost to a teammate */
+  double book_kept;     /* share of the book (revenue_book) kept after this
+                           month's churn, 1 - churn0*exp(-farm_effect*farm)
+                           (pipeline mode; 1 in linear mode: no churn); a
+                           plan's clawback and retention MBO read it */
 } salesim_outcome;
 
 typedef struct salesim_mechanism_type {

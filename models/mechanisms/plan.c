@@ -35,6 +35,7 @@
 
 #include "plan.h"
 #include "plan_cash.h"
+#include "plan_perf.h"
 
 static const salesim_param_spec plan_specs[] = {
     {"base", SALESIM_P_DOUBLE, offsetof(salesim_plan_params, base), 0, NULL, 0, 1e9, 0, NULL,
@@ -54,7 +55,7 @@ static const salesim_param_spec plan_specs[] = {
     {"components", SALESIM_P_ITEMS, offsetof(salesim_plan_params, components), 0,
      &salesim_plan_kinds, 0, SALESIM_MAX_ITEMS, 0, NULL, "components",
      "The plan's components, each a group with its `type`: target_incentive, commission, "
-     "quota_bonus, draw, ramp, spif (mbo, clawback, crediting and relief come later)."},
+     "quota_bonus, draw, ramp, spif, mbo, clawback (crediting and relief come later)."},
     /* the older types as presets (docs/plan-vocabulary.md, "The older types as plans") */
     {"arithmetic", SALESIM_P_CHOICE, offsetof(salesim_plan_params, arithmetic), 0, NULL, 0, 3, 0,
      "plan|commission|target_salary|quota_bonus", "choice",
@@ -193,6 +194,7 @@ void salesim_plan_incentive_for(const salesim_world *w, const salesim_agent *a,
                                                         a->sd_att, st->period_target);
   inc->assigned_accounts = p->assigned_accounts != 0;
   salesim_plan_cash_incentive(w, a, p, &st->cash, inc); /* draw, spif */
+  salesim_plan_perf_incentive(w, a, p, &st->perf, inc); /* mbo, clawback */
 }
 
 static int plan_incentive(const salesim_world *w, const salesim_agent *a,
@@ -207,7 +209,9 @@ void salesim_plan_month_pay_for(salesim_world *w, salesim_agent *a, const salesi
   int ends = (w->month_in_year + 1) % len == 0;
   double fixed = p->base;
   double due = salesim_plan_variable_due(p, &a->sched, a->credit_period, o->credit, ends);
+  salesim_plan_mbo_month(p, o, ends, &st->perf, &due); /* mbo */
   salesim_plan_cash_pay(w, a, p, o, &st->cash, &fixed, &due); /* draw, spif */
+  salesim_plan_clawback_month(w, p, o, &st->perf, &due); /* clawback */
   salesim_world_pay(w, a, fixed, 0);
   if (due != 0)
     salesim_world_pay(w, a, due, 1);
@@ -231,6 +235,7 @@ static int plan_month_pay(salesim_world *w, salesim_agent *a, const salesim_outc
   const salesim_plan_params *p = w->params;
   salesim_plan_agent *st = pa(w, a);
   int late = settles_late(p), adv = p->advance == SALESIM_PLAN_ADVANCE_QUARTERLY;
+  salesim_plan_perf_run_add(w->state, o); /* churned_revenue */
   if (!late && !adv) {
     salesim_plan_month_pay_for(w, a, p, st, o);
     return 0;
@@ -245,7 +250,9 @@ static int plan_month_pay(salesim_world *w, salesim_agent *a, const salesim_outc
       st->advanced = 0;
     }
   }
+  salesim_plan_mbo_month(p, o, ends, &st->perf, &due);        /* mbo */
   salesim_plan_cash_pay(w, a, p, o, &st->cash, &fixed, &due); /* draw, spif */
+  salesim_plan_clawback_month(w, p, o, &st->perf, &due);      /* clawback */
   salesim_world_pay(w, a, fixed, 0);
   if (due != 0)
     salesim_world_pay(w, a, due, 1);
@@ -258,6 +265,21 @@ static int plan_month_pay(salesim_world *w, salesim_agent *a, const salesim_outc
       st->advanced = upto;
     }
   }
+  return 0;
+}
+
+static const salesim_metric_decl plan_metrics[] = {
+    {{"churned_revenue",
+      "Book revenue lost to churn a year (plan with an mbo or clawback, pipeline mode)",
+      "currency/year", -1},
+     SALESIM_METRIC_KIND_PER_YEAR,
+     "Churned revenue"},
+};
+
+static int plan_report(salesim_world *w) {
+  double churned;
+  if (salesim_plan_perf_churned(w, w->params, w->state, &churned)) /* mbo, clawback */
+    salesim_world_metric(w, 0, churned);
   return 0;
 }
 
@@ -322,6 +344,7 @@ const salesim_mechanism_type salesim_mechanism_plan = {
                "month, quarter or year.",
     .params = &salesim_plan_table,
     .check = salesim_plan_check,
+    .state_size = sizeof(salesim_plan_perf_run),
     .agent_state_size = sizeof(salesim_plan_agent),
     .year_start = plan_year_start,
     .hire = plan_hire,
@@ -330,4 +353,7 @@ const salesim_mechanism_type salesim_mechanism_plan = {
     .month_end = plan_month_end,
     .period_end = plan_period_end,
     .payout_curve = salesim_plan_payout_curve,
+    .report = plan_report,
+    .metrics = plan_metrics,
+    .n_metrics = 1,
 };

@@ -12,8 +12,11 @@
  *   quota_bonus       a lump bonus at an attainment, a rate above it
  *   draw, ramp, spif  cash and time components (plan_cash.h)
  *
+ *   mbo, clawback     a bonus on a measured objective, commission taken
+ *                     back on young accounts lost (plan_perf.h)
+ *
  * Coming in a later slice (not accepted yet: a file naming them gets the
- * loader's "unknown type"): mbo, clawback, crediting, relief.
+ * loader's "unknown type"): crediting, relief.
  *
  * A plan is data. For one rep and one measurement period it compiles into
  * ONE salesim_schedule (the sum of its components' schedules, base-free,
@@ -38,6 +41,8 @@ enum {
   SALESIM_PLAN_DRAW = 3, /* draw, ramp, spif: plan_cash.h */
   SALESIM_PLAN_RAMP = 4,
   SALESIM_PLAN_SPIF = 5,
+  SALESIM_PLAN_MBO = 6, /* mbo, clawback: plan_perf.h */
+  SALESIM_PLAN_CLAWBACK = 7,
   SALESIM_PLAN_N_KINDS
 };
 
@@ -185,11 +190,29 @@ typedef struct salesim_plan_cash_agent {
   double last_variable; /* variable pay of the person's last month */
 } salesim_plan_cash_agent;
 
+/** Run months a clawback reaches back (mbo and clawback, plan_perf.h). */
+#define SALESIM_PLAN_CLAWBACK_MAX 24
+
+/** A person's MBO measures of the current period and clawback ring
+ *  (plan_perf.h). */
+typedef struct salesim_plan_perf_agent {
+  double wins, leads;  /* this period's deals won and qualified leads */
+  double churned;      /* this period's churned share of the book, 1 - the
+                          product of the months' book_kept */
+  int months;          /* months of the period measured so far */
+  int paced;           /* a full period was measured: pace_* set */
+  double pace_wins, pace_leads; /* the last full period's, a month */
+  double won[SALESIM_PLAN_CLAWBACK_MAX + 1]; /* contract value won by run
+                          month (ring: month % 25), shrunk by churn */
+  double claw_owed;    /* clawback not yet taken from variable pay */
+} salesim_plan_perf_agent;
+
 /** A plan's per-agent state: the current period's target, the draw's
- *  and SPIF's state, and the year's advances. */
+ *  and SPIF's state, the MBO's and clawback's, and the year's advances. */
 typedef struct salesim_plan_agent {
   double period_target;
   salesim_plan_cash_agent cash;
+  salesim_plan_perf_agent perf;
   double advanced; /* variable pay advanced this year (advance = quarterly) */
 } salesim_plan_agent;
 

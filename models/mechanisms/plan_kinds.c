@@ -12,6 +12,7 @@
 
 #include "plan.h"
 #include "plan_cash.h"
+#include "plan_perf.h"
 
 /* ---- target_incentive ---- */
 
@@ -206,6 +207,9 @@ static const salesim_item_kind kinds[SALESIM_PLAN_N_KINDS] = {
     [SALESIM_PLAN_DRAW] = {"draw", &salesim_plan_draw_table, salesim_plan_draw_check},
     [SALESIM_PLAN_RAMP] = {"ramp", &salesim_plan_ramp_table, salesim_plan_ramp_check},
     [SALESIM_PLAN_SPIF] = {"spif", &salesim_plan_spif_table, salesim_plan_spif_check},
+    [SALESIM_PLAN_MBO] = {"mbo", &salesim_plan_mbo_table, salesim_plan_mbo_check},
+    [SALESIM_PLAN_CLAWBACK] = {"clawback", &salesim_plan_clawback_table,
+                               salesim_plan_clawback_check},
 };
 
 const salesim_item_kinds salesim_plan_kinds = {kinds, SALESIM_PLAN_N_KINDS};

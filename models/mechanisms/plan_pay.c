@@ -19,6 +19,7 @@
 
 #include "plan.h"
 #include "plan_cash.h"
+#include "plan_perf.h"
 
 int salesim_plan_period_len(const salesim_plan_params *p, int months_per_year) {
   switch (p->measurement) {
@@ -148,6 +149,8 @@ int salesim_plan_component(salesim_schedule *out, const salesim_item *item, doub
   case SALESIM_PLAN_DRAW: /* plan_cash.c: paid in month_pay, not on credit */
   case SALESIM_PLAN_RAMP:
   case SALESIM_PLAN_SPIF:
+  case SALESIM_PLAN_MBO: /* plan_perf.c: settled in month_pay */
+  case SALESIM_PLAN_CLAWBACK:
     salesim_schedule_linear(out, 0);
     return 0;
   default:
@@ -388,6 +391,8 @@ int salesim_plan_check(const void *params, const salesim_scenario *sc, const cha
   if (salesim_plan_cash_check(p, sc, where, diag) != 0) /* draw, ramp, spif */
     bad = 1;
   if (salesim_plan_preset_check(p, where, diag) != 0) /* arithmetic, advance, book_credit */
+    bad = 1;
+  if (salesim_plan_perf_check(p, where, diag) != 0) /* mbo, clawback */
     bad = 1;
   return bad ? SALESIM_ESCENARIO : 0;
 }
