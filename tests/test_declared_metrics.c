@@ -29,6 +29,8 @@ static const char *const declared_order[] = {
     "bid_to_sales", "winners_curse", "awards_voided", "territories_unfilled",
     "reps_unmatched", "panel_cost", "bargaining_cost", "bargaining_cut", "blamed_misses",
     "manager_pay", "envy_rate", "bids_missed", "territories_no_bid", "bids_max",
+    /* issue 14: the mechanism `plan` (its mbo and clawback components) */
+    "churned_revenue",
     /* issue 14: the mechanism `transition`, last in the registry */
     "transition_left_fifth1", "transition_left_fifth2", "transition_left_fifth3",
     "transition_left_fifth4", "transition_left_fifth5", "transition_more_under_new",

@@ -285,7 +285,7 @@ static void test_bad_components(void **state) {
                        "      accelerator_start = 1.2; cap = 1.1; },\n"                  /* 4 */
                        "    { type = \"target_incentive\"; name = \"ti2\";\n"            /* 5 */
                        "      amount = 1000.0; curve = ((0.0, 0.0), (1.0, 1.0)); gate = 0.5; },\n"
-                       "    { type = \"clawback\"; amount = 3000.0; }\n"                 /* 7 */
+                       "    { type = \"crediting\"; amount = 3000.0; }\n"                /* 7 */
                        "  ); } );\n",
                        &status);
   print_message("%s", out);
@@ -295,7 +295,7 @@ static void test_bad_components(void **state) {
                               "least 1.2, or 0 for no cap)"));
   assert_non_null(strstr(out, ":5: mechanisms[0].components[1].curve: both points and a named "
                               "shape"));
-  assert_non_null(strstr(out, ":7: mechanisms[0].components[2].type: unknown type \"clawback\""));
+  assert_non_null(strstr(out, ":7: mechanisms[0].components[2].type: unknown type \"crediting\""));
   assert_non_null(strstr(out, "expected one of: target_incentive, commission, quota_bonus"));
   assert_int_equal(count_lines(out), 3);
   free(out);
