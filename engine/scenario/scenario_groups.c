@@ -253,13 +253,37 @@ static void check_sweep_paths(loader *ld, const config_setting_t *root, salesim_
 }
 
 /* A mechanism's label or an item's name (SALESIM_P_ITEMS) is fit to be one. */
-int scn_label_ok(const char *s) {
+static int label_ok(const char *s) {
   if (*s == '\0' || *s == '.' || *s == '-') /* a folder or CSV text: docs/safety.md */
     return 0;
   for (; *s; s++)
     if (!(scn_is_name_char(*s) || *s == '.') || *s == '*')
       return 0;
   return 1;
+}
+
+int scn_read_label(loader *ld, const config_setting_t *ns, const char *full,
+                   char out[SALESIM_NAME_MAX]) {
+  char sv[SHOWN_SIZE];
+  if (config_setting_type(ns) != CONFIG_TYPE_STRING) {
+    scn_wrong_type(ld, ns, full, "a string");
+    return -1;
+  }
+  const char *label = config_setting_get_string(ns);
+  if (strlen(label) >= SALESIM_NAME_MAX) {
+    scn_report(ld, ns, full, "%zu characters (expected at most %d)", strlen(label),
+               SALESIM_NAME_MAX - 1);
+    return -1;
+  }
+  if (!label_ok(label)) {
+    scn_report(ld, ns, full,
+               "\"%s\" (expected letters, digits, '_', '-' or '.', not empty, not "
+               "starting with '.' or '-')",
+               scn_shown_value(label, sv));
+    return -1;
+  }
+  snprintf(out, SALESIM_NAME_MAX, "%s", label);
+  return 0;
 }
 
 static void read_mechanisms(loader *ld, const config_setting_t *root, salesim_scenario *sc) {
@@ -333,24 +357,9 @@ static void read_mechanisms(loader *ld, const config_setting_t *root, salesim_sc
     }
     const config_setting_t *ns = config_setting_get_member(e, "name");
     scn_join_name(full, sizeof full, where, "name");
-    if (ns != NULL) {
-      char sv[SHOWN_SIZE];
-      if (config_setting_type(ns) != CONFIG_TYPE_STRING)
-        scn_wrong_type(ld, ns, full, "a string");
-      else {
-        const char *label = config_setting_get_string(ns);
-        if (strlen(label) >= SALESIM_NAME_MAX)
-          scn_report(ld, ns, full, "%zu characters (expected at most %d)", strlen(label),
-                     SALESIM_NAME_MAX - 1);
-        else if (!scn_label_ok(label))
-          scn_report(ld, ns, full,
-                     "\"%s\" (expected letters, digits, '_', '-' or '.', not empty, not "
-                     "starting with '.' or '-')",
-                     scn_shown_value(label, sv));
-        else
-          snprintf(m->name, sizeof m->name, "%s", label);
-      }
-    } else if (m->type != NULL)
+    if (ns != NULL)
+      scn_read_label(ld, ns, full, m->name);
+    else if (m->type != NULL)
       snprintf(m->name, sizeof m->name, "%s", m->type->name);
     if (m->type == NULL)
       continue;

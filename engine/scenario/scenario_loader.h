@@ -209,9 +209,12 @@ void scn_load_calibration(loader *ld, const config_setting_t *root, salesim_scen
 
 /* ---- engine/scenario/scenario_groups.c ---- */
 
-/* Nonzero if `s` may be a mechanism's label or an item's name: letters,
- * digits, '_', '-' or '.', not empty, not starting with '.' or '-'. */
-int scn_label_ok(const char *s);
+/* Read setting `ns` (path `full`) as a mechanism's label or an item's name
+ * into out: a string of letters, digits, '_', '-' or '.', not empty, not
+ * starting with '.' or '-', shorter than SALESIM_NAME_MAX. 0, or -1 with the
+ * problem reported and out unchanged. */
+int scn_read_label(loader *ld, const config_setting_t *ns, const char *full,
+                   char out[SALESIM_NAME_MAX]);
 /* Walk the whole tree into `sc`, reporting every problem. */
 void scn_load_tree(loader *ld, const config_t *cf, salesim_scenario *sc);
 

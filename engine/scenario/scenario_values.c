@@ -479,22 +479,7 @@ static int read_items(loader *ld, const config_setting_t *s, const char *name,
     const config_setting_t *ns = config_setting_get_member(e, "name");
     scn_join_name(full, sizeof full, at, "name");
     if (ns != NULL) {
-      if (config_setting_type(ns) != CONFIG_TYPE_STRING)
-        scn_wrong_type(ld, ns, full, "a string");
-      else {
-        const char *label = config_setting_get_string(ns);
-        if (strlen(label) >= SALESIM_NAME_MAX)
-          scn_report(ld, ns, full, "%zu characters (expected at most %d)", strlen(label),
-                     SALESIM_NAME_MAX - 1);
-        else if (!scn_label_ok(label))
-          scn_report(ld, ns, full,
-                     "\"%s\" (expected letters, digits, '_', '-' or '.', not empty, not "
-                     "starting with '.' or '-')",
-                     scn_shown_value(label, sv));
-        else
-          snprintf(it->name, sizeof it->name, "%s", label);
-      }
-      if (it->name[0] == '\0')
+      if (scn_read_label(ld, ns, full, it->name) != 0)
         bad = 1;
     } else if (it->type >= 0)
       snprintf(it->name, sizeof it->name, "%s", ks->kinds[it->type].type);
