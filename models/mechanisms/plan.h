@@ -173,6 +173,12 @@ int salesim_plan_scales_with_target(const salesim_plan_params *p);
 int salesim_plan_payout_curve(const void *params, const salesim_scenario *sc,
                               double reference_target, salesim_payout_curve *out);
 
+/** Where component j's own checks point: "FILE:LINE: mechanisms[i]" (the
+ *  mechanism check's `where`) becomes "FILE:ITEMLINE: mechanisms[i].components[j]"
+ *  at the component's line; any other `where` gets ".components[j]". */
+void salesim_plan_item_where(char *buf, size_t n, const char *where, const salesim_item *it,
+                             int j);
+
 /** The cross-setting check of a plan (the mechanism's `check`): what the
  *  components' own checks cannot see, e.g. "WHERE.components: 20
  *  breakpoints in all (expected at most 18)". Returns 0 or

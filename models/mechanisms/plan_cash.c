@@ -154,25 +154,6 @@ int salesim_plan_cash_kind(int type) {
   return type == SALESIM_PLAN_DRAW || type == SALESIM_PLAN_RAMP || type == SALESIM_PLAN_SPIF;
 }
 
-/* "FILE:LINE: mechanisms[i]" -> "FILE:ITEMLINE: mechanisms[i].components[j]"
- * (the component's own line, in the file of the mechanism's entry); any
- * other form of `where` (a path set on the command line) gets
- * ".components[j]" appended. */
-static void item_where(char *buf, size_t n, const char *where, const salesim_item *it, int j) {
-  const char *sep = strstr(where, ": mechanisms");
-  const char *colon = NULL;
-  if (sep != NULL)
-    for (const char *c = sep - 1; c >= where; c--)
-      if (*c == ':') {
-        colon = c;
-        break;
-      }
-  if (colon != NULL && it->line > 0)
-    snprintf(buf, n, "%.*s:%d%s.components[%d]", (int)(colon - where), where, it->line, sep, j);
-  else
-    snprintf(buf, n, "%s.components[%d]", where, j);
-}
-
 int salesim_plan_cash_check(const salesim_plan_params *p, const salesim_scenario *sc,
                             const char *where, salesim_diag *diag) {
   int bad = 0, draws = 0, ramps = 0;
@@ -180,7 +161,7 @@ int salesim_plan_cash_check(const salesim_plan_params *p, const salesim_scenario
   for (int j = 0; j < p->components.n; j++) {
     const salesim_item *it = &p->components.item[j];
     const void *body = it->body.bytes;
-    item_where(at, sizeof at, where, it, j);
+    salesim_plan_item_where(at, sizeof at, where, it, j);
     if (it->type == SALESIM_PLAN_DRAW) {
       const salesim_plan_draw *d = body;
       if (++draws == 2) {

@@ -343,6 +343,26 @@ static int salesim_plan_preset_check(const salesim_plan_params *p, const char *w
   return bad;
 }
 
+/* "FILE:LINE: mechanisms[i]" -> "FILE:ITEMLINE: mechanisms[i].components[j]"
+ * (the component's own line, in the file of the mechanism's entry); any
+ * other form of `where` (a path set on the command line) gets
+ * ".components[j]" appended. */
+void salesim_plan_item_where(char *buf, size_t n, const char *where, const salesim_item *it,
+                             int j) {
+  const char *sep = strstr(where, ": mechanisms");
+  const char *colon = NULL;
+  if (sep != NULL)
+    for (const char *c = sep - 1; c >= where; c--)
+      if (*c == ':') {
+        colon = c;
+        break;
+      }
+  if (colon != NULL && it->line > 0)
+    snprintf(buf, n, "%.*s:%d%s.components[%d]", (int)(colon - where), where, it->line, sep, j);
+  else
+    snprintf(buf, n, "%s.components[%d]", where, j);
+}
+
 int salesim_plan_check(const void *params, const salesim_scenario *sc, const char *where,
                        salesim_diag *diag) {
   const salesim_plan_params *p = params;

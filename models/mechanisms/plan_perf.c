@@ -132,24 +132,6 @@ double salesim_plan_clawback_rate(const salesim_plan_params *p, const salesim_pl
   return 0;
 }
 
-/* "FILE:LINE: mechanisms[i]" -> "FILE:ITEMLINE: mechanisms[i].components[j]"
- * (the component's own line), as plan_cash.c does; any other form of
- * `where` gets ".components[j]" appended. */
-static void item_where(char *buf, size_t n, const char *where, const salesim_item *it, int j) {
-  const char *sep = strstr(where, ": mechanisms");
-  const char *colon = NULL;
-  if (sep != NULL)
-    for (const char *c = sep - 1; c >= where; c--)
-      if (*c == ':') {
-        colon = c;
-        break;
-      }
-  if (colon != NULL && it->line > 0)
-    snprintf(buf, n, "%.*s:%d%s.components[%d]", (int)(colon - where), where, it->line, sep, j);
-  else
-    snprintf(buf, n, "%s.components[%d]", where, j);
-}
-
 int salesim_plan_perf_check(const salesim_plan_params *p, const char *where, salesim_diag *diag) {
   int bad = 0, claws = 0;
   char at[1200];
@@ -157,7 +139,7 @@ int salesim_plan_perf_check(const salesim_plan_params *p, const char *where, sal
     const salesim_item *it = &p->components.item[j];
     if (it->type != SALESIM_PLAN_CLAWBACK)
       continue;
-    item_where(at, sizeof at, where, it, j);
+    salesim_plan_item_where(at, sizeof at, where, it, j);
     const salesim_plan_clawback *c = (const void *)it->body.bytes;
     if (++claws == 2) {
       salesim_diag_add(diag, "%s: a second clawback (expected at most one clawback in a plan)",
