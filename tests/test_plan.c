@@ -258,27 +258,11 @@ static void test_decisions_exact(void **state) {
   salesim_diag_clear(&d);
 }
 
-static char *validate(const char *name, const char *text, int *status) {
-  const char *path = salesim_test_write_temp(name, text);
-  char cmd[1024], *out = NULL;
-  snprintf(cmd, sizeof cmd, "%s validate %s 2>&1", SALESIM_BINARY, path);
-  *status = salesim_test_run(cmd, &out);
-  assert_non_null(out);
-  return out;
-}
-
-static int count_lines(const char *s) {
-  int n = 0;
-  for (; *s; s++)
-    n += *s == '\n';
-  return n;
-}
-
 /* one line each, at the component's own line, all in one run */
 static void test_bad_components(void **state) {
   (void)state;
   int status;
-  char *out = validate("plan_bad.cfg",
+  char *out = salesim_test_validate("plan_bad.cfg",
                        "mechanisms = ( { type = \"plan\"; base = 5000.0;\n"              /* 1 */
                        "  components = (\n"                                              /* 2 */
                        "    { type = \"target_incentive\"; amount = 60000.0;\n"          /* 3 */
@@ -297,10 +281,10 @@ static void test_bad_components(void **state) {
                               "shape"));
   assert_non_null(strstr(out, ":7: mechanisms[0].components[2].type: unknown type \"crediting\""));
   assert_non_null(strstr(out, "expected one of: target_incentive, commission, quota_bonus"));
-  assert_int_equal(count_lines(out), 3);
+  assert_int_equal(salesim_test_count_lines(out), 3);
   free(out);
 
-  out = validate("plan_big.cfg",
+  out = salesim_test_validate("plan_big.cfg",
                  "mechanisms = ( { type = \"plan\";\n"
                  "  components = (\n"
                  "    { type = \"target_incentive\"; amount = 60000.0; curve = ((0.1, 0.0), (0.2, "
@@ -315,7 +299,7 @@ static void test_bad_components(void **state) {
   assert_int_equal(status, 2);
   assert_non_null(
       strstr(out, ":1: mechanisms[0].components: 19 breakpoints in all (expected at most 18)"));
-  assert_int_equal(count_lines(out), 1);
+  assert_int_equal(salesim_test_count_lines(out), 1);
   free(out);
 }
 

@@ -257,35 +257,11 @@ static void test_decisions_exact(void **state) {
 
 /* ---- bad components ---- */
 
-static char *validate(const char *name, const char *text, int *status) {
-  const char *path = salesim_test_write_temp(name, text);
-  char cmd[1024], *out = NULL;
-  snprintf(cmd, sizeof cmd, "%s validate %s 2>&1", SALESIM_BINARY, path);
-  *status = salesim_test_run(cmd, &out);
-  assert_non_null(out);
-  return out;
-}
-
-static int count_lines(const char *s) {
-  int n = 0;
-  for (; *s; s++)
-    n += *s == '\n';
-  return n;
-}
-
-static void expect_lines(const char *out, const char *const *want, size_t n) {
-  for (size_t k = 0; k < n; k++) {
-    if (strstr(out, want[k]) == NULL)
-      print_message("missing: %s\n", want[k]);
-    assert_non_null(strstr(out, want[k]));
-  }
-}
-
 static void test_bad_components(void **state) {
   (void)state;
   int status;
   /* the components' own checks */
-  char *out = validate("plan_cash_bad.cfg",
+  char *out = salesim_test_validate("plan_cash_bad.cfg",
                        "months = 24;\n"                                                   /* 1 */
                        "mechanisms = ( { type = \"plan\"; base = 1000.0;\n"               /* 2 */
                        "  components = (\n"                                               /* 3 */
@@ -314,11 +290,11 @@ static void test_bad_components(void **state) {
       "write 0.25 for 25 %)",
       ":13: mechanisms[0].components[6].shares[1]: 50 out of range",
   };
-  expect_lines(out, want, sizeof want / sizeof want[0]);
-  assert_int_equal(count_lines(out), 8);
+  salesim_test_expect_lines(out, want, sizeof want / sizeof want[0]);
+  assert_int_equal(salesim_test_count_lines(out), 8);
   free(out);
   /* combinations with the scenario and the plan, at the component's line */
-  out = validate("plan_cash_comb.cfg",
+  out = salesim_test_validate("plan_cash_comb.cfg",
                  "months = 24;\n"                                                   /* 1 */
                  "mechanisms = ( { type = \"plan\"; base = 5000.0;\n"               /* 2 */
                  "  components = (\n"                                               /* 3 */
@@ -342,48 +318,12 @@ static void test_bad_components(void **state) {
       "run months from 0 to 23)",
       ":9: mechanisms[0].components[4]: a second ramp (expected at most one ramp in a plan)",
   };
-  expect_lines(out, want2, sizeof want2 / sizeof want2[0]);
-  assert_int_equal(count_lines(out), 5);
+  salesim_test_expect_lines(out, want2, sizeof want2 / sizeof want2[0]);
+  assert_int_equal(salesim_test_count_lines(out), 5);
   free(out);
 }
 
 /* ---- behaviour ---- */
-
-static salesim_results *run_text(const char *text) {
-  salesim_scenario *sc = salesim_test_load_text(text);
-  salesim_run_options opt = SALESIM_RUN_OPTIONS_INIT;
-  opt.threads = 2;
-  salesim_results *r = NULL;
-  salesim_diag d = SALESIM_DIAG_INIT;
-  int rc = salesim_run(&r, sc, &opt, &d);
-  salesim_test_print_diag(&d);
-  assert_int_equal(rc, 0);
-  salesim_diag_clear(&d);
-  salesim_scenario_free(sc);
-  return r;
-}
-
-/* The paired difference (mechanism 1 - mechanism 0) of x over
- * replications; its 95 % t interval must exclude 0 in direction dir
- * (dir 0: only printed; dir 2: not above 0 beyond the interval, i.e. the
- * interval's low end <= 0). */
-static void paired_x(const char *what, const double *x1, const double *x0, int n, int dir) {
-  double sum = 0, sum2 = 0;
-  for (int i = 0; i < n; i++) {
-    sum += x1[i] - x0[i];
-    sum2 += (x1[i] - x0[i]) * (x1[i] - x0[i]);
-  }
-  double mean = sum / n, var = (sum2 - n * mean * mean) / (n - 1);
-  double half = gsl_cdf_tdist_Pinv(0.975, n - 1) * sqrt(var > 0 ? var / n : 0);
-  print_message("%-34s with - without = %.6g [%.6g, %.6g]\n", what, mean, mean - half,
-                mean + half);
-  if (dir > 0 && dir != 2)
-    assert_true(mean - half > 0);
-  else if (dir < 0)
-    assert_true(mean + half < 0);
-  else if (dir == 2)
-    assert_true(mean - half <= 0);
-}
 
 static void paired_metric(const salesim_results *r, const char *name, int dir) {
   int m = salesim_results_metric_find(r, name);
@@ -398,7 +338,7 @@ static void paired_metric(const salesim_results *r, const char *name, int dir) {
     x0[n++] = b;
   }
   assert_true(n >= 3);
-  paired_x(name, x1, x0, n, dir);
+  salesim_test_paired(name, x1, x0, n, dir);
 }
 
 /* New hires on commission with a small base run out of money before their
@@ -419,7 +359,7 @@ static const char *const draw_text =
 
 static void test_draw_behaviour(void **state) {
   (void)state;
-  salesim_results *r = run_text(draw_text);
+  salesim_results *r = salesim_test_run_text(draw_text);
   paired_metric(r, "offers_declined", -1);
   paired_metric(r, "new_hire_survival_6", 1);
   paired_metric(r, "quits_broke", -1);
@@ -447,7 +387,7 @@ static const char *const ramp_text =
 
 static void test_ramp_behaviour(void **state) {
   (void)state;
-  salesim_results *r = run_text(ramp_text);
+  salesim_results *r = salesim_test_run_text(ramp_text);
   paired_metric(r, "new_hire_survival_6", 1);
   paired_metric(r, "new_hire_survival_12", 1);
   paired_metric(r, "offers_declined", -1);
@@ -480,20 +420,20 @@ static void window_means(const salesim_results *r, int mech, int s, int t0, int 
 
 static void test_spif_behaviour(void **state) {
   (void)state;
-  salesim_results *r = run_text(spif_text);
+  salesim_results *r = salesim_test_run_text(spif_text);
   double h1[64], h0[64];
   int n = r->n_rep;
   /* hunting from the months whose leads can close in the window on: in the
    * window itself it is higher */
   window_means(r, 1, SALESIM_SERIES_HUNTING, 6, 12, h1);
   window_means(r, 0, SALESIM_SERIES_HUNTING, 6, 12, h0);
-  paired_x("hunting, window months 6-11", h1, h0, n, 1);
+  salesim_test_paired("hunting, window months 6-11", h1, h0, n, 1);
   window_means(r, 1, SALESIM_SERIES_FARMING, 6, 12, h1);
   window_means(r, 0, SALESIM_SERIES_FARMING, 6, 12, h0);
-  paired_x("farming, window months 6-11", h1, h0, n, -1);
+  salesim_test_paired("farming, window months 6-11", h1, h0, n, -1);
   window_means(r, 1, SALESIM_SERIES_HUNTING, 12, 18, h1);
   window_means(r, 0, SALESIM_SERIES_HUNTING, 12, 18, h0);
-  paired_x("hunting, after the window 12-17", h1, h0, n, 2);
+  salesim_test_paired("hunting, after the window 12-17", h1, h0, n, 2);
   salesim_results_free(r);
 }
 

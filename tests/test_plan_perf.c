@@ -304,34 +304,10 @@ static void test_decisions_exact(void **state) {
 
 /* ---- bad components ---- */
 
-static char *validate(const char *name, const char *text, int *status) {
-  const char *path = salesim_test_write_temp(name, text);
-  char cmd[1024], *out = NULL;
-  snprintf(cmd, sizeof cmd, "%s validate %s 2>&1", SALESIM_BINARY, path);
-  *status = salesim_test_run(cmd, &out);
-  assert_non_null(out);
-  return out;
-}
-
-static int count_lines(const char *s) {
-  int n = 0;
-  for (; *s; s++)
-    n += *s == '\n';
-  return n;
-}
-
-static void expect_lines(const char *out, const char *const *want, size_t n) {
-  for (size_t k = 0; k < n; k++) {
-    if (strstr(out, want[k]) == NULL)
-      print_message("missing: %s\n", want[k]);
-    assert_non_null(strstr(out, want[k]));
-  }
-}
-
 static void test_bad_components(void **state) {
   (void)state;
   int status;
-  char *out = validate("plan_perf_bad.cfg",
+  char *out = salesim_test_validate("plan_perf_bad.cfg",
                        "months = 24;\n"                                                   /* 1 */
                        "mechanisms = ( { type = \"plan\"; base = 1000.0;\n"               /* 2 */
                        "  components = (\n"                                               /* 3 */
@@ -354,9 +330,9 @@ static void test_bad_components(void **state) {
       "mechanisms[0].components[2].cap: 2 with curve points",
       "mechanisms[0].components[4].months: 30",
   };
-  expect_lines(out, want, sizeof want / sizeof want[0]);
+  salesim_test_expect_lines(out, want, sizeof want / sizeof want[0]);
   free(out);
-  out = validate("plan_perf_comb.cfg",
+  out = salesim_test_validate("plan_perf_comb.cfg",
                  "months = 24;\n"
                  "mechanisms = ( { type = \"plan\"; base = 1000.0;\n"
                  "  components = (\n"
@@ -371,50 +347,12 @@ static void test_bad_components(void **state) {
       ":5: mechanisms[0].components[1].rate: not set and the plan has no commission rate",
       ":6: mechanisms[0].components[2]: a second clawback (expected at most one clawback in a plan)",
   };
-  expect_lines(out, want2, sizeof want2 / sizeof want2[0]);
-  assert_int_equal(count_lines(out), 2);
+  salesim_test_expect_lines(out, want2, sizeof want2 / sizeof want2[0]);
+  assert_int_equal(salesim_test_count_lines(out), 2);
   free(out);
 }
 
 /* ---- behaviour ---- */
-
-static salesim_results *run_text(const char *text) {
-  salesim_scenario *sc = salesim_test_load_text(text);
-  salesim_run_options opt = SALESIM_RUN_OPTIONS_INIT;
-  opt.threads = 2;
-  salesim_results *r = NULL;
-  salesim_diag d = SALESIM_DIAG_INIT;
-  int rc = salesim_run(&r, sc, &opt, &d);
-  salesim_test_print_diag(&d);
-  assert_int_equal(rc, 0);
-  salesim_diag_clear(&d);
-  salesim_scenario_free(sc);
-  return r;
-}
-
-/* The paired difference (mechanism 1 - mechanism 0) of x over
- * replications; its 95 % t interval must exclude 0 in direction dir
- * (dir 0: only printed; dir 2: not above 0 beyond the interval, i.e. the
- * interval's low end <= 0). */
-static void paired_x(const char *what, const double *x1, const double *x0, int n, int dir) {
-  double sum = 0, sum2 = 0;
-  for (int i = 0; i < n; i++) {
-    sum += x1[i] - x0[i];
-    sum2 += (x1[i] - x0[i]) * (x1[i] - x0[i]);
-  }
-  double mean = sum / n, var = (sum2 - n * mean * mean) / (n - 1);
-  double half = gsl_cdf_tdist_Pinv(0.975, n - 1) * sqrt(var > 0 ? var / n : 0);
-  print_message("%-34s with - without = %.6g [%.6g, %.6g]\n", what, mean, mean - half,
-                mean + half);
-  if (dir > 0 && dir != 2)
-    assert_true(mean - half > 0);
-  else if (dir < 0)
-    assert_true(mean + half < 0);
-  else if (dir == 2)
-    assert_true(mean - half <= 0);
-}
-
-
 
 static double run_sum(const salesim_results *r, int mech, int rep, int s) {
   double sum = 0;
@@ -430,7 +368,7 @@ static void paired_series(const salesim_results *r, const char *what, int s, int
     x1[rep] = run_sum(r, 1, rep, s);
     x0[rep] = run_sum(r, 0, rep, s);
   }
-  paired_x(what, x1, x0, n, dir);
+  salesim_test_paired(what, x1, x0, n, dir);
 }
 
 /* Book revenue churned over the run in each replication of mechanisms 1
@@ -449,7 +387,7 @@ static void paired_churned(const char *text) {
       x[m][rep] = ((const salesim_plan_perf_run *)w->state)->churned;
       salesim_world_free(w);
     }
-  paired_x("churned book revenue over the run", x[1], x[0], n, -1);
+  salesim_test_paired("churned book revenue over the run", x[1], x[0], n, -1);
   salesim_scenario_free(sc);
 }
 
@@ -472,7 +410,7 @@ static const char *const mbo_text =
 
 static void test_mbo_behaviour(void **state) {
   (void)state;
-  salesim_results *r = run_text(mbo_text);
+  salesim_results *r = salesim_test_run_text(mbo_text);
   paired_series(r, "new customers over the run", SALESIM_SERIES_NEW_CUSTOMERS, 1);
   paired_series(r, "hunting effort series, summed over months", SALESIM_SERIES_HUNTING, 1);
   salesim_results_free(r);
@@ -489,7 +427,7 @@ static const char *const retention_text =
 
 static void test_retention_behaviour(void **state) {
   (void)state;
-  salesim_results *r = run_text(retention_text);
+  salesim_results *r = salesim_test_run_text(retention_text);
   paired_series(r, "farming effort series, summed over months", SALESIM_SERIES_FARMING, 1);
   salesim_results_free(r);
   paired_churned(retention_text);
@@ -506,7 +444,7 @@ static const char *const clawback_text =
 
 static void test_clawback_behaviour(void **state) {
   (void)state;
-  salesim_results *r = run_text(clawback_text);
+  salesim_results *r = salesim_test_run_text(clawback_text);
   paired_series(r, "farming effort series, summed over months", SALESIM_SERIES_FARMING, 1);
   /* hunting: only printed (the clawback does not lower the value of a new
    * win in the agents' reckoning; it moves hunting through the shared

@@ -217,26 +217,10 @@ static void test_world_grandfather(void **state) {
   salesim_scenario_free(sc);
 }
 
-static char *validate(const char *name, const char *text, int *status) {
-  const char *path = salesim_test_write_temp(name, text);
-  char cmd[1024], *out = NULL;
-  snprintf(cmd, sizeof cmd, "%s validate %s 2>&1", SALESIM_BINARY, path);
-  *status = salesim_test_run(cmd, &out);
-  assert_non_null(out);
-  return out;
-}
-
-static int count_lines(const char *s) {
-  int n = 0;
-  for (; *s; s++)
-    n += *s == '\n';
-  return n;
-}
-
 static void test_bad_input(void **state) {
   (void)state;
   int status;
-  char *out = validate(
+  char *out = salesim_test_validate(
       "transition_bad.cfg",
       "months = 24;\n"                                                                 /* 1 */
       "mechanisms = (\n"                                                               /* 2 */
@@ -260,7 +244,7 @@ static void test_bad_input(void **state) {
   assert_non_null(strstr(out, ":8: mechanisms[3].to: \"t2\" is this transition itself"));
   assert_non_null(strstr(out, ":8: mechanisms[3].hold_harmless_months: 13 after a switch in month "
                               "12 of 24 (expected at most 12"));
-  assert_int_equal(count_lines(out), 5);
+  assert_int_equal(salesim_test_count_lines(out), 5);
   free(out);
 }
 

@@ -11,6 +11,9 @@
 #include <sys/wait.h>
 
 #include <salesim/scenario.h>
+#include <salesim/salesim.h>
+
+#include <gsl/gsl_cdf.h>
 
 void salesim_test_assert_close(double a, double b, double rel, double abs_tol,
                                const char *ea, const char *eb, const char *file,
@@ -234,4 +237,62 @@ int salesim_test_load_bad(const char *path, salesim_diag *d) {
   assert_null(sc);
   assert_true(d->count > 0);
   return rc;
+}
+
+/* ---- validation runs and paired behaviour tests (plan, transition) ---- */
+
+char *salesim_test_validate(const char *name, const char *text, int *status) {
+  const char *path = salesim_test_write_temp(name, text);
+  char cmd[1024], *out = NULL;
+  snprintf(cmd, sizeof cmd, "%s validate %s 2>&1", SALESIM_BINARY, path);
+  *status = salesim_test_run(cmd, &out);
+  assert_non_null(out);
+  return out;
+}
+
+int salesim_test_count_lines(const char *s) {
+  int n = 0;
+  for (; *s; s++)
+    n += *s == '\n';
+  return n;
+}
+
+void salesim_test_expect_lines(const char *out, const char *const *want, size_t n) {
+  for (size_t k = 0; k < n; k++) {
+    if (strstr(out, want[k]) == NULL)
+      print_message("missing: %s\n", want[k]);
+    assert_non_null(strstr(out, want[k]));
+  }
+}
+
+struct salesim_results *salesim_test_run_text(const char *text) {
+  salesim_scenario *sc = salesim_test_load_text(text);
+  salesim_run_options opt = SALESIM_RUN_OPTIONS_INIT;
+  opt.threads = 2;
+  salesim_results *r = NULL;
+  salesim_diag d = SALESIM_DIAG_INIT;
+  int rc = salesim_run(&r, sc, &opt, &d);
+  salesim_test_print_diag(&d);
+  assert_int_equal(rc, 0);
+  salesim_diag_clear(&d);
+  salesim_scenario_free(sc);
+  return r;
+}
+
+void salesim_test_paired(const char *what, const double *x1, const double *x0, int n, int dir) {
+  double sum = 0, sum2 = 0;
+  for (int i = 0; i < n; i++) {
+    sum += x1[i] - x0[i];
+    sum2 += (x1[i] - x0[i]) * (x1[i] - x0[i]);
+  }
+  double mean = sum / n, var = (sum2 - n * mean * mean) / (n - 1);
+  double half = gsl_cdf_tdist_Pinv(0.975, n - 1) * sqrt(var > 0 ? var / n : 0);
+  print_message("%-34s with - without = %.6g [%.6g, %.6g]\n", what, mean, mean - half,
+                mean + half);
+  if (dir > 0 && dir != 2)
+    assert_true(mean - half > 0);
+  else if (dir < 0)
+    assert_true(mean + half < 0);
+  else if (dir == 2)
+    assert_true(mean - half <= 0);
 }

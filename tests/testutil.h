@@ -40,6 +40,24 @@ struct salesim_scenario;
  *  (printing every diagnostic) if it does not load. Caller frees. */
 struct salesim_scenario *salesim_test_load_text(const char *text);
 
+/** `salesim validate` on `text` written to a temporary file `name`: its
+ *  output (malloc'd, both streams) and exit status in *status. */
+char *salesim_test_validate(const char *name, const char *text, int *status);
+/** Lines (newlines) in `s`. */
+int salesim_test_count_lines(const char *s);
+/** Each of want[0..n) occurs in `out` (the missing one is printed). */
+void salesim_test_expect_lines(const char *out, const char *const *want, size_t n);
+
+struct salesim_results;
+/** Load `text` and run it on 2 threads (the test fails if it does not);
+ *  caller frees the results. */
+struct salesim_results *salesim_test_run_text(const char *text);
+/** The paired difference x1 - x0 over n replications with its 95 % t
+ *  interval, printed as "WHAT with - without = mean [lo, hi]"; dir 1: the
+ *  interval must lie above 0, -1: below 0, 2: its low end at most 0 (not
+ *  higher), 0: printed only. */
+void salesim_test_paired(const char *what, const double *x1, const double *x0, int n, int dir);
+
 /* ---- a temporary folder per test or group (cmocka setup/teardown) ---- */
 
 /** Make a fresh folder under $TMPDIR (or /tmp) as cmocka setup. */
